@@ -1,0 +1,166 @@
+/**
+ * The CPU as the kernel sees it: I/O instructions, loads and stores, control
+ * registers and the interrupt machinery (IDT gates, RFLAGS.IF, HLT, INT n).
+ *
+ * This class is what the firmware hands to the kernel as its MachineInterface.
+ * The kernel's TypeScript stands for kernel-mode instruction streams; what this
+ * class adds is their architectural effect: each IN/OUT costs one ISA I/O cycle
+ * of virtual time, and interrupts are taken where an x86 CPU with the kernel's
+ * flags would take them in this model (after STI, at HLT; see
+ * machine-interface.ts). An interrupt with no gate installed is a triple fault:
+ * a real PC resets, this machine stops and says why.
+ */
+import type { VirtualClock } from './clock';
+import type { IoBus } from './io-bus';
+import type { HaltRequest, InterruptFrame, InterruptHandler, MachineInterface } from './machine-interface';
+import type { Pic8259Pair } from './pic8259';
+import type { PhysicalMemory } from './physical-memory';
+
+/** One ISA bus I/O cycle. */
+export const IO_CYCLE_NS = 1000;
+
+const HALT: HaltRequest = Object.freeze({ kind: 'hlt' });
+
+/** A fault the CPU cannot deliver: on a PC, a triple fault and reset. */
+export class TripleFault extends Error {
+  override name = 'TripleFault';
+}
+
+export class CpuCore implements MachineInterface {
+  private readonly gates: (InterruptHandler | null)[] = new Array(256).fill(null);
+  private interruptFlag = false;
+  private readonly cr2 = 0; // set by page faults once the MMU exists
+  private cr3 = 0;
+  private delivering = false;
+  /** Interrupts delivered, by vector (statistics). */
+  readonly interruptCounts = new Uint32Array(256);
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly io: IoBus,
+    private readonly memory: PhysicalMemory,
+    private readonly pic: Pic8259Pair,
+  ) {}
+
+  inb(port: number): number {
+    this.clock.spend(IO_CYCLE_NS);
+    return this.io.in8(port);
+  }
+  inw(port: number): number {
+    this.clock.spend(IO_CYCLE_NS);
+    return this.io.in16(port);
+  }
+  inl(port: number): number {
+    this.clock.spend(IO_CYCLE_NS);
+    return this.io.in32(port);
+  }
+  outb(port: number, value: number): void {
+    this.clock.spend(IO_CYCLE_NS);
+    this.io.out8(port, value);
+  }
+  outw(port: number, value: number): void {
+    this.clock.spend(IO_CYCLE_NS);
+    this.io.out16(port, value);
+  }
+  outl(port: number, value: number): void {
+    this.clock.spend(IO_CYCLE_NS);
+    this.io.out32(port, value);
+  }
+
+  read8(addr: number): number {
+    return this.memory.read8(addr);
+  }
+  read16(addr: number): number {
+    return this.memory.read16(addr);
+  }
+  read32(addr: number): number {
+    return this.memory.read32(addr);
+  }
+  read64(addr: number): number {
+    return this.memory.read64(addr);
+  }
+  write8(addr: number, value: number): void {
+    this.memory.write8(addr, value);
+  }
+  write16(addr: number, value: number): void {
+    this.memory.write16(addr, value);
+  }
+  write32(addr: number, value: number): void {
+    this.memory.write32(addr, value);
+  }
+  write64(addr: number, value: number): void {
+    this.memory.write64(addr, value);
+  }
+  readBytes(addr: number, length: number): Uint8Array {
+    return this.memory.readBytes(addr, length);
+  }
+  writeBytes(addr: number, bytes: Uint8Array): void {
+    this.memory.writeBytes(addr, bytes);
+  }
+
+  readCr2(): number {
+    return this.cr2;
+  }
+  readCr3(): number {
+    return this.cr3;
+  }
+  writeCr3(pml4Physical: number): void {
+    this.cr3 = pml4Physical & ~0xfff;
+  }
+  invlpg(): void {
+    // No TLB until the MMU arrives; the instruction is valid and does nothing yet.
+  }
+
+  setInterruptGate(vector: number, handler: InterruptHandler | null): void {
+    if (!Number.isInteger(vector) || vector < 0 || vector > 255) throw new RangeError(`no IDT vector ${vector}`);
+    this.gates[vector] = handler;
+  }
+  sti(): void {
+    this.interruptFlag = true;
+    this.deliverPending();
+  }
+  cli(): void {
+    this.interruptFlag = false;
+  }
+  interruptsEnabled(): boolean {
+    return this.interruptFlag;
+  }
+  hlt(): HaltRequest {
+    return HALT;
+  }
+  int(vector: number): void {
+    this.dispatch({ vector, errorCode: 0 });
+  }
+
+  /** Fire due device events, then take every pending interrupt while IF is set. */
+  deliverPending(): boolean {
+    this.clock.fireDue();
+    if (this.delivering) return false; // a handler's own STI: the outer loop takes the rest
+    let delivered = false;
+    this.delivering = true;
+    try {
+      while (this.interruptFlag && this.pic.hasInterrupt()) {
+        this.dispatch({ vector: this.pic.acknowledge(), errorCode: 0 });
+        delivered = true;
+        this.clock.fireDue();
+      }
+    } finally {
+      this.delivering = false;
+    }
+    return delivered;
+  }
+
+  /** Enter a gate as an interrupt gate does: IF cleared on entry, restored by IRET. */
+  private dispatch(frame: InterruptFrame): void {
+    const gate = this.gates[frame.vector];
+    if (!gate) throw new TripleFault(`interrupt vector 0x${frame.vector.toString(16)} has no IDT gate`);
+    this.interruptCounts[frame.vector]!++;
+    const flag = this.interruptFlag;
+    this.interruptFlag = false;
+    try {
+      gate(frame);
+    } finally {
+      this.interruptFlag = flag;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The machine interface: everything the kernel can touch of the Cotton PC.
+ *
+ * A real x86-64 kernel reaches its hardware through a handful of instruction
+ * kinds: IN/OUT for port I/O, loads and stores to physical memory, MOV to and
+ * from control registers, LIDT/STI/CLI/HLT for interrupts. This interface is
+ * exactly that set, as methods, and nothing more: the kernel gets one object of
+ * this type from the firmware and never imports anything from src/emu. Keeping
+ * the boundary this narrow is what lets the book say "this is how a kernel
+ * talks to a PC" and mean it.
+ *
+ * Execution model (DESIGN §3). The kernel's TypeScript runs as kernel-mode
+ * code. The CPU takes pending interrupts only at three kinds of places, as if
+ * the kernel ran with interrupts deferred everywhere else:
+ *   - `sti()`: enabling interrupts delivers the ones that are pending;
+ *   - `hlt()`: the kernel's main loop yields the request it returns, and the
+ *     CPU stops executing the kernel until the next interrupt;
+ *   - user mode (the RV32 user CPU, added with the user-mode issue).
+ * Each port access costs the ISA bus time of one I/O cycle (1 µs of virtual
+ * time), so polling loops that wait on hardware make progress; plain
+ * TypeScript computation costs no virtual time.
+ */
+
+/** What an interrupt or exception handler receives. */
+export interface InterruptFrame {
+  /** IDT vector: 0–31 exceptions, 0x20–0x2F PIC IRQs, 0x80 system call. */
+  readonly vector: number;
+  /** Error code pushed by the CPU for exceptions that have one (e.g. #PF), else 0. */
+  readonly errorCode: number;
+}
+
+/** An IDT gate: the function the CPU calls for a vector. */
+export type InterruptHandler = (frame: InterruptFrame) => void;
+
+/**
+ * Yielded by the kernel's main loop to execute HLT. The CPU resumes the loop
+ * once an interrupt has been delivered (or never, if interrupts are disabled).
+ */
+export interface HaltRequest {
+  readonly kind: 'hlt';
+}
+
+/** The CPU-side view of the machine that the kernel programs against. */
+export interface MachineInterface {
+  // ---- Port I/O (IN/OUT) ----
+  inb(port: number): number;
+  inw(port: number): number;
+  inl(port: number): number;
+  outb(port: number, value: number): void;
+  outw(port: number, value: number): void;
+  outl(port: number, value: number): void;
+
+  // ---- Physical memory (loads and stores with paging off / identity mapped) ----
+  read8(addr: number): number;
+  read16(addr: number): number;
+  read32(addr: number): number;
+  /** A 64-bit little-endian value as a JS number (exact up to 2^53). */
+  read64(addr: number): number;
+  write8(addr: number, value: number): void;
+  write16(addr: number, value: number): void;
+  write32(addr: number, value: number): void;
+  write64(addr: number, value: number): void;
+  /** Copy `length` bytes out of physical memory. */
+  readBytes(addr: number, length: number): Uint8Array;
+  /** Copy bytes into physical memory. */
+  writeBytes(addr: number, bytes: Uint8Array): void;
+
+  // ---- Control registers ----
+  /** CR2: the linear address of the last page fault. */
+  readCr2(): number;
+  /** CR3: the physical address of the current PML4. */
+  readCr3(): number;
+  writeCr3(pml4Physical: number): void;
+  /** INVLPG: drop one page's translation from the TLB. */
+  invlpg(virtualAddress: number): void;
+
+  // ---- Interrupts ----
+  /** Install (or, with null, remove) the IDT gate for a vector (LIDT + gate descriptors). */
+  setInterruptGate(vector: number, handler: InterruptHandler | null): void;
+  /** STI: enable interrupts; pending ones are delivered before this returns. */
+  sti(): void;
+  /** CLI: disable maskable interrupts. */
+  cli(): void;
+  /** RFLAGS.IF. */
+  interruptsEnabled(): boolean;
+  /** HLT: returns the request the kernel's main loop must yield. */
+  hlt(): HaltRequest;
+  /**
+   * INT n: raise a software interrupt (e.g. INT3 or a reader's test of an
+   * exception handler). The gate runs before this returns.
+   */
+  int(vector: number): void;
+}
+
+/** Register values the firmware hands to the kernel entry, as Multiboot2 specifies. */
+export interface BootRegisters {
+  /** EAX: 0x36D76289 when loaded by a Multiboot2-compliant loader. */
+  readonly eax: number;
+  /** EBX: physical address of the Multiboot2 information structure. */
+  readonly ebx: number;
+}
+
+/**
+ * The kernel's entry point, `_start` in CottonOS. It returns the kernel's main
+ * loop as a generator: everything the kernel does runs inside it, and each
+ * value it yields is a HLT.
+ */
+export type KernelEntry = (cpu: MachineInterface, boot: BootRegisters) => Generator<HaltRequest, void, void>;

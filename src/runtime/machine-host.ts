@@ -1,0 +1,117 @@
+/**
+ * Hosts one Cotton PC with a kernel built from sources: boots it, feeds it
+ * input, collects its console, reboots it when the kernel resets the machine.
+ *
+ * The same host runs in Node (CLI, tests, benchmarks, recordings) and in the
+ * browser's worker. Here the machine runs in *fast* mode — virtual time jumps
+ * from event to event as fast as the host CPU allows; realtime.ts paces it to
+ * the wall clock instead. Commands are recognised by the shell's OSC 133 marks
+ * in the console output, never by guessing at prompts.
+ */
+import { CottonPC, type MachineState } from '../emu/machine';
+import { buildKernelImage } from './kernel-image';
+import { linkKernel, transpileKernel, type KernelSources } from './kernel-loader';
+
+export const OSC133_PROMPT_END = '\x1b]133;B\x07';
+const NS_PER_MS = 1_000_000;
+/** How far fast mode runs between checks of a wait condition. */
+const FAST_SLICE_NS = 1 * NS_PER_MS;
+
+export interface BootOptions {
+  /** The kernel's original sources. */
+  readonly sources: KernelSources;
+  /** Edited files that take the place of originals (a reader's edits). */
+  readonly overrides?: Readonly<Record<string, string>>;
+  readonly ramMiB?: number;
+  readonly commandLine?: string;
+  readonly startTime?: number;
+  /** Every byte the console prints, as it arrives. */
+  readonly onOutput?: (bytes: Uint8Array) => void;
+}
+
+/** The machine stopped for good while a caller waited for something else. */
+export class MachineStoppedError extends Error {
+  constructor(
+    readonly state: MachineState,
+    readonly output: string,
+    crash: Error | null,
+  ) {
+    super(`the machine ${state === 'crashed' ? `crashed: ${crash?.message}` : `is ${state}`}`);
+    this.name = 'MachineStoppedError';
+  }
+}
+
+const transpileCache = new Map<string, string>();
+
+export class MachineHost {
+  machine!: CottonPC;
+  /** Everything the console printed since power-on, decoded as UTF-8. */
+  output = '';
+  private decoder = new TextDecoder();
+  private readonly image: Uint8Array;
+  private readonly modules: Record<string, string>;
+
+  /** Transpile and link the kernel (throws TranspileError for a reader's syntax error), then power on. */
+  constructor(readonly options: BootOptions) {
+    this.modules = transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
+    this.image = buildKernelImage(this.modules);
+    this.powerOn();
+  }
+
+  private powerOn(): void {
+    this.machine = new CottonPC({
+      kernel: { entry: linkKernel(this.modules), image: this.image },
+      ramBytes: (this.options.ramMiB ?? 128) * 1024 * 1024,
+      commandLine: this.options.commandLine ?? '',
+      startTime: this.options.startTime,
+      onSerialOutput: (bytes) => {
+        this.output += this.decoder.decode(bytes, { stream: true });
+        this.options.onOutput?.(bytes);
+      },
+    });
+  }
+
+  get state(): MachineState {
+    return this.machine.state;
+  }
+
+  /** Run until virtual time `untilNs`; a reset reboots the same kernel, as a PC's reset line does. */
+  runUntil(untilNs: number): MachineState {
+    const state = this.machine.run(untilNs);
+    if (state === 'reset') this.powerOn();
+    return this.machine.state;
+  }
+
+  /** Run in fast mode until `done()` holds while the CPU is idle, or fail after `maxVirtualMs`. */
+  runUntilIdleAnd(done: () => boolean, maxVirtualMs: number): void {
+    const deadline = this.machine.clock.now + maxVirtualMs * NS_PER_MS;
+    for (;;) {
+      const state = this.runUntil(this.machine.clock.now + FAST_SLICE_NS);
+      if (state === 'idle' && done()) return;
+      if (state !== 'idle' && state !== 'running' && state !== 'off') {
+        throw new MachineStoppedError(state, this.output, this.machine.crash);
+      }
+      if (this.machine.clock.now >= deadline) {
+        throw new Error(`timed out after ${maxVirtualMs} ms of virtual time`);
+      }
+    }
+  }
+
+  /** Run until the shell shows its next prompt; returns the output printed meanwhile. */
+  runUntilPrompt(maxVirtualMs = 30_000): string {
+    const start = this.output.length;
+    this.runUntilIdleAnd(() => this.output.indexOf(OSC133_PROMPT_END, start) >= 0, maxVirtualMs);
+    return this.output.slice(start);
+  }
+
+  /** Type text on the serial line. */
+  type(text: string): void {
+    this.machine.serialInput(new TextEncoder().encode(text));
+  }
+
+  /** Type a command line and Enter, run until the next prompt, and return what was printed in between. */
+  command(line: string, maxVirtualMs = 30_000): string {
+    this.type(`${line}\r`);
+    return this.runUntilPrompt(maxVirtualMs);
+  }
+}
