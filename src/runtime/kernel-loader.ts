@@ -73,11 +73,16 @@ export function linkKernel(modules: KernelModules): KernelEntry {
   return entry;
 }
 
+/** The key under which a transpiled module is cached: the same file with the same text. */
+export function transpileCacheKey(file: string, source: string): string {
+  return `${file}\0${source}`;
+}
+
 /** Transpile a whole set of sources (e.g. the originals with a reader's edits in place). */
 export function transpileKernel(sources: KernelSources, cache?: Map<string, string>): Record<string, string> {
   const modules: Record<string, string> = {};
   for (const [file, source] of Object.entries(sources)) {
-    const key = `${file}\0${source}`;
+    const key = transpileCacheKey(file, source);
     let js = cache?.get(key);
     if (js === undefined) {
       js = transpileModule(file, source);

@@ -10,7 +10,7 @@
  */
 import { CottonPC, type MachineState } from '../emu/machine';
 import { buildKernelImage } from './kernel-image';
-import { linkKernel, transpileKernel, type KernelSources } from './kernel-loader';
+import { linkKernel, transpileCacheKey, transpileKernel, type KernelSources } from './kernel-loader';
 
 export const OSC133_PROMPT_END = '\x1b]133;B\x07';
 const NS_PER_MS = 1_000_000;
@@ -113,5 +113,13 @@ export class MachineHost {
   command(line: string, maxVirtualMs = 30_000): string {
     this.type(`${line}\r`);
     return this.runUntilPrompt(maxVirtualMs);
+  }
+}
+
+/** Seed the transpile cache with modules transpiled at build time, so booting the originals transpiles nothing. */
+export function primeTranspileCache(sources: KernelSources, modules: Readonly<Record<string, string>>): void {
+  for (const [file, source] of Object.entries(sources)) {
+    const js = modules[file];
+    if (js !== undefined) transpileCache.set(transpileCacheKey(file, source), js);
   }
 }
