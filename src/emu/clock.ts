@@ -60,9 +60,13 @@ export class VirtualClock {
     }
   }
 
-  /** Jump forward to `at` (never backward) and fire what is due. */
+  /** Move forward to `at` (never backward), firing each event due by then at its own time. */
   advanceTo(at: number): void {
+    while (this.queue.length > 0 && this.queue[0]!.at <= at) {
+      const event = this.queue.shift()!;
+      if (event.at > this.now) this.now = event.at;
+      event.fire();
+    }
     if (at > this.now) this.now = at;
-    this.fireDue();
   }
 }

@@ -43,6 +43,12 @@ export class MachineStoppedError extends Error {
 
 const transpileCache = new Map<string, string>();
 
+function countOccurrences(text: string, needle: string, from: number): number {
+  let count = 0;
+  for (let i = text.indexOf(needle, from); i >= 0; i = text.indexOf(needle, i + needle.length)) count++;
+  return count;
+}
+
 export class MachineHost {
   machine!: CottonPC;
   /** Everything the console printed since power-on, decoded as UTF-8. */
@@ -97,10 +103,10 @@ export class MachineHost {
     }
   }
 
-  /** Run until the shell shows its next prompt; returns the output printed meanwhile. */
-  runUntilPrompt(maxVirtualMs = 30_000): string {
+  /** Run until the shell has shown `count` more prompts; returns the output printed meanwhile. */
+  runUntilPrompt(maxVirtualMs = 30_000, count = 1): string {
     const start = this.output.length;
-    this.runUntilIdleAnd(() => this.output.indexOf(OSC133_PROMPT_END, start) >= 0, maxVirtualMs);
+    this.runUntilIdleAnd(() => countOccurrences(this.output, OSC133_PROMPT_END, start) >= count, maxVirtualMs);
     return this.output.slice(start);
   }
 

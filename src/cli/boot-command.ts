@@ -1,0 +1,85 @@
+/**
+ * `cotton boot`: boot the book's machine and kernel in the terminal.
+ *
+ *   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
+ *
+ * With --fast or --type (or without a TTY) the machine runs headless in fast
+ * mode: it prints the console, types each --type text once the shell shows a
+ * prompt, and exits 0 when the shell is idle at a prompt after the last input;
+ * it exits 1 with a message if the kernel panics or crashes, or if the machine
+ * takes longer than --max-ms of wall time (default 10 s). Otherwise it is
+ * interactive, in real time, until Ctrl-A X.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BootWorkerMessage, BootWorkerOptions } from './boot-worker';
+import { unescapeTyped } from './escapes';
+import { runInteractive } from './interactive';
+
+export interface BootArguments {
+  fast: boolean;
+  inputs: string[];
+  maxMs: number;
+  ramMiB: number;
+  commandLine: string;
+}
+
+const USAGE = 'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]';
+
+export function parseBootArguments(args: readonly string[]): BootArguments {
+  const parsed: BootArguments = { fast: false, inputs: [], maxMs: 10_000, ramMiB: 128, commandLine: '' };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = (): string => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return next;
+    };
+    const number = (): number => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
+      return n;
+    };
+    if (flag === '--fast') parsed.fast = true;
+    else if (flag === '--type') parsed.inputs.push(unescapeTyped(value()));
+    else if (flag === '--max-ms') parsed.maxMs = number();
+    else if (flag === '--ram') parsed.ramMiB = number();
+    else if (flag === '--cmdline') parsed.commandLine = value();
+    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  return parsed;
+}
+
+/** Start the headless machine worker (TypeScript, through the same tsx loader as this process). */
+function startWorker(options: BootWorkerOptions): Worker {
+  return new Worker(new URL('./boot-worker.ts', import.meta.url), {
+    workerData: options,
+    execArgv: ['--import', import.meta.resolve('tsx/esm')],
+  });
+}
+
+function runHeadless(args: BootArguments): Promise<number> {
+  const worker = startWorker({ ramMiB: args.ramMiB, commandLine: args.commandLine, inputs: args.inputs, maxVirtualMs: 600_000 });
+  return new Promise((resolve) => {
+    const finish = (code: number, message: string): void => {
+      clearTimeout(timer);
+      if (message) process.stderr.write(`\ncotton: ${message}\n`);
+      void worker.terminate();
+      resolve(code);
+    };
+    const timer = setTimeout(
+      () => finish(1, `timed out after ${args.maxMs} ms: the machine did not reach an idle prompt (an infinite loop in the kernel?)`),
+      args.maxMs,
+    );
+    worker.on('message', (message: BootWorkerMessage) => {
+      if (message.type === 'output') process.stdout.write(message.bytes);
+      else finish(message.ok ? 0 : 1, message.ok && !message.message ? '' : `${message.message} (machine ${message.state})`);
+    });
+    worker.on('error', (error) => finish(1, error.stack ?? error.message));
+  });
+}
+
+export async function bootCommand(argv: readonly string[]): Promise<number> {
+  const args = parseBootArguments(argv);
+  const interactive = !args.fast && args.inputs.length === 0 && process.stdin.isTTY;
+  return interactive ? runInteractive(args) : runHeadless(args);
+}

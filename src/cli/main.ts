@@ -1,0 +1,37 @@
+/**
+ * The `cotton` command line: the book's machine and tools in a terminal.
+ */
+import { bootCommand } from './boot-command';
+
+const HELP = `cotton — the CottonOS book's machine in your terminal
+
+  cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
+      Boot the Cotton PC with the kernel in src/kernel.
+  cotton bench
+      Run the benchmarks; prints JSON lines {"name","value","unit"}.
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'boot':
+        return await bootCommand(rest);
+      case 'bench': {
+        const { runBenchmarks } = await import('../bench/benchmarks');
+        return await runBenchmarks();
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(HELP);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`cotton: unknown command '${command}'\n\n${HELP}`);
+        return 1;
+    }
+  } catch (error) {
+    process.stderr.write(`cotton: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
