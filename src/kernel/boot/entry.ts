@@ -1,0 +1,120 @@
+/**
+ * The kernel entry: `_start` of CottonOS, and the order in which it wakes up.
+ *
+ * The firmware (a Multiboot2 loader) jumps here with EAX = the Multiboot2
+ * magic and EBX = the address of the boot information. Bring-up follows
+ * CottonOS: serial first, so that everything after it can log; then what the
+ * boot loader tells us (memory map, command line, framebuffer); then
+ * interrupts (exception gates, PIC remap), the timer, the clock; then the
+ * first kernel thread, the shell, and the scheduler's main loop, which never
+ * returns. A JavaScript exception anywhere in here is a kernel panic.
+ */
+import type { BootRegisters, KernelEntry, MachineInterface } from '../../emu/machine-interface';
+import { CmosRtc } from '../drivers/cmos-rtc';
+import { SerialConsole } from '../drivers/console';
+import { Pic8259Pair } from '../drivers/pic8259';
+import { PIT_DIVISOR, PIT_INPUT_HZ, Pit8254, TIMER_IRQ } from '../drivers/pit8254';
+import { COM1_IRQ, COM1_PORT, CONSOLE_BAUD, Uart16550 } from '../drivers/uart16550';
+import { BOLD, CYAN, DIM, paint } from '../lib/ansi';
+import { formatIsoDateTime } from '../lib/date';
+import { formatSize, hex } from '../lib/format';
+import { KernelLog } from '../lib/klog';
+import { panic } from '../lib/panic';
+import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
+import { runMainLoop, spawn, timerTick } from '../proc/scheduler';
+import { shellThread } from '../shell/shell';
+import { installExceptionHandlers, installIrqHandler } from './interrupts';
+import type { Kernel } from './kernel';
+import { MULTIBOOT2_BOOTLOADER_MAGIC, parseBootInfo } from './multiboot2';
+import type { BootInfo } from './multiboot2';
+import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from './version';
+
+export const kernelEntry: KernelEntry = function* (cpu, boot) {
+  try {
+    const kernel = bringUp(cpu, boot);
+    kernel.log.log('sched', 'starting kernel thread "shell"');
+    spawn('shell', shellThread(kernel));
+  } catch (error) {
+    yield* panic(cpu, error);
+  }
+  yield* runMainLoop(cpu);
+};
+
+/** Everything between the firmware's jump and the first thread, in order. */
+function bringUp(cpu: MachineInterface, boot: BootRegisters): Kernel {
+  checkMultibootMagic(boot.eax);
+
+  // Serial first: from here on every step can log.
+  const uart = new Uart16550(cpu, COM1_PORT);
+  uart.init(CONSOLE_BAUD);
+  const serialConsole = new SerialConsole(cpu, uart);
+  const pit = new Pit8254(cpu);
+  const log = new KernelLog(serialConsole, () => pit.uptimeMicros());
+  serialConsole.write(banner());
+  log.log('serial', `COM1 16550 UART at ${hex(COM1_PORT)}, ${CONSOLE_BAUD} 8N1, irq ${COM1_IRQ}`);
+
+  const bootInfo = parseBootInfo(cpu, boot.ebx);
+  logBootInfo(log, bootInfo);
+
+  installExceptionHandlers(cpu);
+  log.log('idt', 'exception gates 0-31 installed');
+
+  const pic = new Pic8259Pair(cpu);
+  pic.remap();
+  log.log('pic', 'remapped to 0x20/0x28, all IRQs masked');
+
+  pit.start();
+  installIrqHandler(cpu, pic, TIMER_IRQ, () => {
+    pit.tick();
+    timerTick(pit.ticks);
+  });
+  log.log('pit', `channel 0 rate generator, divisor ${PIT_DIVISOR}: ${(PIT_INPUT_HZ / PIT_DIVISOR).toFixed(2)} Hz, irq ${TIMER_IRQ}`);
+
+  installIrqHandler(cpu, pic, COM1_IRQ, () => serialConsole.handleInterrupt());
+  uart.enableReceiveInterrupt();
+  log.log('serial', 'receive interrupts enabled');
+
+  cpu.sti();
+  log.log('irq', 'interrupts enabled');
+
+  const rtc = new CmosRtc(cpu);
+  log.log('rtc', formatIsoDateTime(rtc.read()));
+
+  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc };
+}
+
+function checkMultibootMagic(eax: number): void {
+  if (eax !== MULTIBOOT2_BOOTLOADER_MAGIC) {
+    throw new Error(
+      `boot: not started by a Multiboot2 boot loader (EAX = ${hex(eax >>> 0)}, expected ${hex(MULTIBOOT2_BOOTLOADER_MAGIC)})`,
+    );
+  }
+}
+
+function banner(): string {
+  return `\r\n${paint(BOLD + CYAN, `${KERNEL_NAME} ${KERNEL_VERSION}`)} ${paint(DIM, `(${KERNEL_EDITION}) on the Cotton PC`)}\r\n\r\n`;
+}
+
+/** What the boot loader told us, in the style of Linux's early boot messages. */
+function logBootInfo(log: KernelLog, info: BootInfo): void {
+  log.log('boot', `Multiboot2 information at ${hex(info.address)}, ${info.totalSize} bytes`);
+  log.log('boot', `boot loader: ${info.bootLoaderName || '(unnamed)'}`);
+  log.log('boot', `command line: "${info.commandLine}"`);
+  if (info.loadBase !== undefined) log.log('boot', `kernel image loaded at ${hex(info.loadBase)}`);
+  for (const module of info.modules) {
+    log.log('boot', `module "${module.name}" at ${hex(module.start)}-${hex(module.end)}`);
+  }
+  log.log('mem', 'physical memory map from the boot loader:');
+  for (const region of info.memoryMap) {
+    const last = region.base + region.length - 1;
+    log.log('mem', `  [${hex(region.base, 16)}-${hex(last, 16)}] ${memoryTypeName(region.type)}`);
+  }
+  const { usable, reserved } = summarizeMemory(info.memoryMap);
+  log.log('mem', `${formatSize(usable)} usable, ${formatSize(reserved)} reserved`);
+  const fb = info.framebuffer;
+  if (fb) {
+    log.log('fb', `${fb.width}x${fb.height}x${fb.bitsPerPixel} linear framebuffer at ${hex(fb.address)}, pitch ${fb.pitch}`);
+  } else {
+    log.log('fb', 'no framebuffer');
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The kernel after bring-up: its devices and what it learned at boot.
+ *
+ * A C or Rust kernel keeps these in global variables. Gathering them in one
+ * object that boot/entry.ts builds and hands to each kernel thread makes the
+ * dependencies visible: the shell can use exactly what is in here.
+ */
+import type { MachineInterface } from '../../emu/machine-interface';
+import type { CmosRtc } from '../drivers/cmos-rtc';
+import type { SerialConsole } from '../drivers/console';
+import type { Pic8259Pair } from '../drivers/pic8259';
+import type { Pit8254 } from '../drivers/pit8254';
+import type { KernelLog } from '../lib/klog';
+import type { BootInfo } from './multiboot2';
+
+export interface Kernel {
+  readonly cpu: MachineInterface;
+  readonly console: SerialConsole;
+  readonly log: KernelLog;
+  readonly bootInfo: BootInfo;
+  readonly pic: Pic8259Pair;
+  readonly pit: Pit8254;
+  readonly rtc: CmosRtc;
+}

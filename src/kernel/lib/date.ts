@@ -1,0 +1,38 @@
+/**
+ * Calendar arithmetic for printing dates: the kernel has no C library.
+ *
+ * The RTC gives year, month, day and time but no reliable weekday (its
+ * weekday register is not updated by every BIOS), so the weekday is computed
+ * with Sakamoto's method for the proleptic Gregorian calendar.
+ */
+import type { DateTime } from '../drivers/cmos-rtc';
+import { pad } from './format';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Sakamoto's month offsets. */
+const MONTH_OFFSETS = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(year: number, month: number, day: number): number {
+  const y = month < 3 ? year - 1 : year;
+  const leapDays = Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400);
+  return (y + leapDays + MONTH_OFFSETS[month - 1]! + day) % 7;
+}
+
+/** "10:39:22" */
+export function formatTime(t: DateTime): string {
+  return `${pad(t.hours, 2, '0')}:${pad(t.minutes, 2, '0')}:${pad(t.seconds, 2, '0')}`;
+}
+
+/** ISO 8601 style: "2026-06-11 10:39:22 UTC". */
+export function formatIsoDateTime(t: DateTime): string {
+  return `${t.year}-${pad(t.month, 2, '0')}-${pad(t.day, 2, '0')} ${formatTime(t)} UTC`;
+}
+
+/** The Unix `date` style: "Thu Jun 11 10:39:22 UTC 2026". */
+export function formatUnixDate(t: DateTime): string {
+  const weekday = WEEKDAYS[dayOfWeek(t.year, t.month, t.day)];
+  const month = MONTHS[t.month - 1] ?? '???';
+  return `${weekday} ${month} ${pad(t.day, 2)} ${formatTime(t)} UTC ${t.year}`;
+}

@@ -1,0 +1,149 @@
+/**
+ * The shell's built-in commands, one table entry each.
+ *
+ * CottonOS's kernel shell offers these (system, utilities, power); `date`,
+ * `sleep`, `dmesg`, `history` and `ps` are additions. To add a command, add
+ * an entry: `help` lists the table in this order.
+ */
+import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../boot/version';
+import { powerOff, resetMachine } from '../drivers/power';
+import { PIT_DIVISOR, PIT_INPUT_HZ } from '../drivers/pit8254';
+import { BOLD, CLEAR_SCREEN, paint } from '../lib/ansi';
+import { formatIsoDateTime, formatUnixDate } from '../lib/date';
+import { formatDuration, formatSize, hex, KiB, pad } from '../lib/format';
+import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
+import { allThreads, sleepUntil } from '../proc/scheduler';
+import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
+import type { ExitStatus, ShellCommand, ShellContext } from './command';
+
+/** How long reboot/halt wait for the hardware before reporting that nothing happened. */
+const POWER_TIMEOUT_MS = 100;
+
+export const COMMANDS: readonly ShellCommand[] = [
+  { name: 'help', help: 'list the commands', run: help },
+  { name: 'echo', usage: '[words…]', help: 'print the words', run: echo },
+  { name: 'clear', help: 'clear the screen', run: (_, sh) => sh.write(CLEAR_SCREEN) },
+  { name: 'info', help: 'kernel, machine and boot information', run: info },
+  { name: 'mem', help: 'physical memory, from the boot loader\'s memory map', run: mem },
+  { name: 'uptime', help: 'time since boot, from the PIT', run: uptime },
+  { name: 'date', help: 'date and time, from the CMOS RTC', run: date },
+  { name: 'sleep', usage: '<n>[s] | <n>ms', help: 'wait n seconds (or milliseconds)', run: sleep },
+  { name: 'dmesg', help: 'the kernel log since boot', run: dmesg },
+  { name: 'history', help: 'the lines entered so far', run: history },
+  { name: 'ps', help: 'kernel threads', run: ps },
+  { name: 'reboot', help: 'reset the machine (port 0xCF9)', run: reboot },
+  { name: 'halt', help: 'power the machine off (ACPI S5)', run: halt },
+];
+
+function help(_args: string[], sh: ShellContext): void {
+  const width = Math.max(...sh.commands.map((c) => commandSynopsis(c).length));
+  for (const command of sh.commands) {
+    sh.println(`  ${paint(BOLD, commandSynopsis(command).padEnd(width))}  ${command.help}`);
+  }
+}
+
+function commandSynopsis(command: ShellCommand): string {
+  return command.usage ? `${command.name} ${command.usage}` : command.name;
+}
+
+function echo(args: string[], sh: ShellContext): void {
+  sh.println(args.join(' '));
+}
+
+function info(_args: string[], sh: ShellContext): void {
+  const { bootInfo, pit, rtc } = sh.kernel;
+  const memory = summarizeMemory(bootInfo.memoryMap);
+  const fb = bootInfo.framebuffer;
+  const rows: Array<[string, string]> = [
+    ['kernel', `${KERNEL_NAME} ${KERNEL_VERSION} (${KERNEL_EDITION})`],
+    ['boot loader', bootInfo.bootLoaderName || '(unknown)'],
+    ['command line', bootInfo.commandLine || '(empty)'],
+    ['machine', 'Cotton PC: x86-64 system architecture, RV32IM user CPU'],
+    ['devices', '8259A PIC pair, 8254 PIT, 16550 UART (COM1), CMOS RTC'],
+    ['timer', `${(PIT_INPUT_HZ / PIT_DIVISOR).toFixed(2)} Hz (PIT divisor ${PIT_DIVISOR})`],
+    ['memory', `${formatSize(memory.usable)} usable of ${formatSize(memory.total)}`],
+    ['display', fb ? `${fb.width}x${fb.height}x${fb.bitsPerPixel} framebuffer at ${hex(fb.address)}` : 'none'],
+    ['uptime', formatDuration(pit.uptimeMicros())],
+    ['date', formatIsoDateTime(rtc.read())],
+  ];
+  for (const [label, value] of rows) sh.println(`${paint(BOLD, pad(label, 12))}  ${value}`);
+}
+
+function mem(_args: string[], sh: ShellContext): void {
+  const regions = sh.kernel.bootInfo.memoryMap;
+  for (const region of regions) {
+    const last = region.base + region.length - 1;
+    sh.println(`  [${hex(region.base, 16)}-${hex(last, 16)}] ${memoryTypeName(region.type).padEnd(10)} ${formatSize(region.length)}`);
+  }
+  const { total, usable, reserved } = summarizeMemory(regions);
+  sh.println(`total:    ${formatSize(total)} (${total / KiB} KiB)`);
+  sh.println(`usable:   ${formatSize(usable)} (${usable / KiB} KiB)`);
+  sh.println(`reserved: ${formatSize(reserved)} (${reserved / KiB} KiB)`);
+}
+
+function uptime(_args: string[], sh: ShellContext): void {
+  const { pit } = sh.kernel;
+  sh.println(`up ${formatDuration(pit.uptimeMicros())} (${pit.ticks} ticks)`);
+}
+
+function date(_args: string[], sh: ShellContext): void {
+  sh.println(formatUnixDate(sh.kernel.rtc.read()));
+}
+
+/** "2" or "2s" → 2000, "1.5" → 1500, "250ms" → 250; null if not a duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
+  if (!match) return null;
+  const value = Number(match[1]);
+  return match[2] === 'ms' ? value : value * 1000;
+}
+
+function* sleep(args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
+  const millis = args.length === 1 ? parseDuration(args[0]!) : null;
+  if (millis === null) {
+    sh.println(`sleep: usage: sleep <n>[s] | sleep <n>ms`);
+    return EXIT_FAILURE;
+  }
+  yield* sleepFor(sh, millis);
+  return EXIT_SUCCESS;
+}
+
+/**
+ * Block the shell thread for at least `millis`: one tick more than the
+ * duration, because the current tick is already partly over.
+ */
+function* sleepFor(sh: ShellContext, millis: number): Generator<void, void, void> {
+  const { pit } = sh.kernel;
+  yield* sleepUntil(pit.ticks + pit.ticksFor(millis) + 1, pit.ticks);
+}
+
+function dmesg(_args: string[], sh: ShellContext): void {
+  for (const line of sh.kernel.log.history()) sh.println(line);
+}
+
+function history(_args: string[], sh: ShellContext): void {
+  sh.history().forEach((line, i) => sh.println(`${pad(i + 1, 5)}  ${line}`));
+}
+
+function ps(_args: string[], sh: ShellContext): void {
+  sh.println('  TID  STATE     NAME');
+  for (const thread of allThreads()) {
+    sh.println(`${pad(thread.id, 5)}  ${thread.state.padEnd(8)}  ${thread.name}`);
+  }
+}
+
+function* reboot(_args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
+  sh.println('reboot: resetting the machine');
+  resetMachine(sh.kernel.cpu);
+  yield* sleepFor(sh, POWER_TIMEOUT_MS);
+  sh.println('reboot: the machine did not reset');
+  return EXIT_FAILURE;
+}
+
+function* halt(_args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
+  sh.println('halt: powering off');
+  powerOff(sh.kernel.cpu);
+  yield* sleepFor(sh, POWER_TIMEOUT_MS);
+  sh.println('halt: the machine did not power off');
+  return EXIT_FAILURE;
+}
