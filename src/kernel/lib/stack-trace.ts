@@ -47,7 +47,16 @@ export function parseFrame(text: string): StackFrame | null {
   }
   const at = location!.lastIndexOf(KERNEL_DIR);
   if (at < 0) return null;
-  return { fn: fn || '<anonymous>', file: location!.slice(at), line: Number(line), column: Number(column) };
+  return { fn: functionName(fn), file: location!.slice(at), line: Number(line), column: Number(column) };
+}
+
+/**
+ * V8 names a function called as a method "Receiver.name [as property]"
+ * ("Object.echo [as run]"); the function's own name is what a reader looks for.
+ */
+function functionName(raw: string | undefined): string {
+  const name = (raw ?? '').replace(/ \[as [^\]]+\]$/, '').replace(/^Object\./, '');
+  return name || '<anonymous>';
 }
 
 /** The kernel frames of a stack trace, innermost first. */

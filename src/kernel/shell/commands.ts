@@ -21,7 +21,7 @@ const POWER_TIMEOUT_MS = 100;
 
 export const COMMANDS: readonly ShellCommand[] = [
   { name: 'help', help: 'list the commands', run: help },
-  { name: 'echo', usage: '[words…]', help: 'print the words', run: echo },
+  { name: 'echo', usage: '[words...]', help: 'print the words', run: echo },
   { name: 'clear', help: 'clear the screen', run: (_, sh) => sh.write(CLEAR_SCREEN) },
   { name: 'info', help: 'kernel, machine and boot information', run: info },
   { name: 'mem', help: 'physical memory, from the boot loader\'s memory map', run: mem },
