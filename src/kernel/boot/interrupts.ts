@@ -18,7 +18,7 @@
  */
 import type { InterruptFrame, MachineInterface } from '../../emu/machine-interface';
 import type { Pic8259Pair } from '../drivers/pic8259';
-import { MASTER_VECTOR_BASE } from '../drivers/pic8259';
+import { MASTER_VECTOR_BASE, SLAVE_VECTOR_BASE } from '../drivers/pic8259';
 
 /** Intel SDM Vol. 3A, Table 6-1. */
 export const EXCEPTION_NAMES: readonly string[] = [
@@ -97,9 +97,14 @@ export function installExceptionHandlers(cpu: MachineInterface): void {
   }
 }
 
+/** The vector IRQ line `irq` arrives at once the PICs are remapped (see Pic8259Pair.remap). */
+export function irqVector(irq: number): number {
+  return irq < 8 ? MASTER_VECTOR_BASE + irq : SLAVE_VECTOR_BASE + (irq - 8);
+}
+
 /** Install `handler` for hardware interrupt line `irq`, and unmask the line. */
 export function installIrqHandler(cpu: MachineInterface, pic: Pic8259Pair, irq: number, handler: () => void): void {
-  cpu.setInterruptGate(MASTER_VECTOR_BASE + irq, () => {
+  cpu.setInterruptGate(irqVector(irq), () => {
     try {
       handler();
     } catch (error) {
