@@ -51,10 +51,9 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
 
 /** Start the headless machine worker (TypeScript, through the same tsx loader as this process). */
 function startWorker(options: BootWorkerOptions): Worker {
-  return new Worker(new URL('./boot-worker.ts', import.meta.url), {
-    workerData: options,
-    execArgv: ['--import', import.meta.resolve('tsx/esm')],
-  });
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+    .then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./boot-worker.ts'))}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: options });
 }
 
 function runHeadless(args: BootArguments): Promise<number> {

@@ -1,0 +1,57 @@
+/**
+ * Interactive `cotton boot`: the machine in real time on this terminal.
+ *
+ * The terminal is put in raw mode and every key goes to the serial line, as
+ * with QEMU's `-serial stdio`; Ctrl-A X quits (Ctrl-A Ctrl-A sends a Ctrl-A).
+ * The machine runs on this thread, paced by the real-time driver.
+ */
+import type { MachineState } from '../emu/machine';
+import type { BootArguments } from './boot-command';
+import { RealtimeDriver } from '../runtime/realtime';
+import { bootFromRepo } from '../runtime/node-host';
+
+const CTRL_A = 0x01;
+
+const FINAL_WORDS: Partial<Record<MachineState, string>> = {
+  poweroff: 'the machine powered off',
+  panicked: 'the kernel panicked',
+  stopped: 'the CPU halted with interrupts disabled',
+  crashed: 'the machine crashed',
+};
+
+export function runInteractive(args: BootArguments): Promise<number> {
+  const host = bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, onOutput: (bytes) => process.stdout.write(bytes) });
+  process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
+  return new Promise((resolve) => {
+    const finish = (code: number, message: string): void => {
+      driver.stop();
+      process.stdin.setRawMode(false);
+      process.stdin.pause();
+      process.stderr.write(`\r\ncotton: ${message}\r\n`);
+      resolve(code);
+    };
+    const driver = new RealtimeDriver(host, {
+      onSlice: (state) => {
+        const words = FINAL_WORDS[state];
+        if (words) finish(state === 'poweroff' ? 0 : 1, state === 'crashed' ? `${words}: ${host.machine.crash?.message}` : words);
+      },
+    });
+    let escape = false;
+    process.stdin.setRawMode(true);
+    process.stdin.on('data', (chunk: Buffer) => {
+      for (const byte of chunk) {
+        if (escape) {
+          escape = false;
+          if (byte === 0x78 || byte === 0x58) return finish(0, 'quit');
+          if (byte !== CTRL_A) continue;
+        } else if (byte === CTRL_A) {
+          escape = true;
+          continue;
+        }
+        host.machine.serialInput([byte]);
+      }
+      driver.wake();
+    });
+    driver.start();
+  });
+}
