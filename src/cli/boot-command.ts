@@ -2,14 +2,17 @@
  * `cotton boot`: boot the book's machine and kernel in the terminal.
  *
  *   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
+ *               [--override src/kernel/FILE.ts=LOCAL.ts]...
  *
  * With --fast or --type (or without a TTY) the machine runs headless in fast
  * mode: it prints the console, types each --type text once the shell shows a
  * prompt, and exits 0 when the shell is idle at a prompt after the last input;
  * it exits 1 with a message if the kernel panics or crashes, or if the machine
  * takes longer than --max-ms of wall time (default 10 s). Otherwise it is
- * interactive, in real time, until Ctrl-A X.
+ * interactive, in real time, until Ctrl-A X. --override boots an edited copy
+ * of a kernel file in its place, as the book's editor does.
  */
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { BootWorkerMessage, BootWorkerOptions } from './boot-worker';
 import { unescapeTyped } from './escapes';
@@ -21,12 +24,20 @@ export interface BootArguments {
   maxMs: number;
   ramMiB: number;
   commandLine: string;
+  overrides: Record<string, string>;
 }
 
-const USAGE = 'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]';
+const USAGE = 'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]...';
+
+/** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
+function parseOverride(spec: string): [string, string] {
+  const [file, local] = spec.split('=', 2);
+  if (!file?.startsWith('src/kernel/') || !local) throw new Error(`--override needs src/kernel/FILE.ts=LOCAL_FILE, not '${spec}'`);
+  return [file, readFileSync(local, 'utf8')];
+}
 
 export function parseBootArguments(args: readonly string[]): BootArguments {
-  const parsed: BootArguments = { fast: false, inputs: [], maxMs: 10_000, ramMiB: 128, commandLine: '' };
+  const parsed: BootArguments = { fast: false, inputs: [], maxMs: 10_000, ramMiB: 128, commandLine: '', overrides: {} };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = (): string => {
@@ -44,6 +55,10 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     else if (flag === '--max-ms') parsed.maxMs = number();
     else if (flag === '--ram') parsed.ramMiB = number();
     else if (flag === '--cmdline') parsed.commandLine = value();
+    else if (flag === '--override') {
+      const [file, source] = parseOverride(value());
+      parsed.overrides[file] = source;
+    }
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   return parsed;
@@ -57,7 +72,8 @@ function startWorker(options: BootWorkerOptions): Worker {
 }
 
 function runHeadless(args: BootArguments): Promise<number> {
-  const worker = startWorker({ ramMiB: args.ramMiB, commandLine: args.commandLine, inputs: args.inputs, maxVirtualMs: 600_000 });
+  const { ramMiB, commandLine, inputs, overrides } = args;
+  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, maxVirtualMs: 600_000 });
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {
       clearTimeout(timer);

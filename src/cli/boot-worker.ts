@@ -11,6 +11,7 @@ export interface BootWorkerOptions {
   readonly ramMiB: number;
   readonly commandLine: string;
   readonly inputs: readonly string[];
+  readonly overrides: Readonly<Record<string, string>>;
   readonly maxVirtualMs: number;
 }
 
@@ -24,6 +25,7 @@ function run(options: BootWorkerOptions): void {
   const host = bootFromRepo({
     ramMiB: options.ramMiB,
     commandLine: options.commandLine,
+    overrides: options.overrides,
     onOutput: (bytes) => post({ type: 'output', bytes }),
   });
   try {

@@ -20,7 +20,7 @@ const FINAL_WORDS: Partial<Record<MachineState, string>> = {
 };
 
 export function runInteractive(args: BootArguments): Promise<number> {
-  const host = bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, onOutput: (bytes) => process.stdout.write(bytes) });
+  const host = bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, overrides: args.overrides, onOutput: (bytes) => process.stdout.write(bytes) });
   process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {

@@ -6,7 +6,8 @@ import { bootCommand } from './boot-command';
 const HELP = `cotton — the CottonOS book's machine in your terminal
 
   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
-      Boot the Cotton PC with the kernel in src/kernel.
+              [--override src/kernel/FILE.ts=LOCAL_FILE]...
+      Boot the Cotton PC with the kernel in src/kernel (and edited files in place of some).
   cotton bench
       Run the benchmarks; prints JSON lines {"name","value","unit"}.
 `;
