@@ -1,0 +1,156 @@
+/**
+ * The page's side of a machine worker: starts the worker, talks to it through
+ * comlink, and watches it with a Watchdog.
+ *
+ * Every machine gets a fresh worker (a Reboot too): a worker stuck in a
+ * reader's loop can only be terminated, never reused, and a fresh worker also
+ * means fresh module state. A session stays silent towards the page until
+ * `start()`, so the page can keep the old machine while the new one is linked
+ * and drop the new one if the reader's code does not compile.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { MachineState } from '../emu/machine';
+import type { CheckResult } from './exercise';
+import type { BootResult, MachineOptions, MachineReport, MachineWorkerApi } from './machine-worker';
+import { isLive } from './realtime';
+import { Watchdog } from './watchdog';
+
+/** Silence from a running machine's worker for this long means the kernel never returns control. */
+export const WATCHDOG_MS = 2000;
+/** Checks run in fast mode and report only between checks, so one check may take longer. */
+export const CHECK_WATCHDOG_MS = 8000;
+
+export class WatchdogError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the kernel did not return control for ${timeoutMs / 1000} s`);
+    this.name = 'WatchdogError';
+  }
+}
+
+export interface SessionEvents {
+  report(report: MachineReport): void;
+  /** The worker went silent and was terminated. */
+  watchdog(): void;
+}
+
+interface WorkerHandle {
+  readonly worker: Worker;
+  readonly api: Remote<MachineWorkerApi>;
+  /** Rejects if the worker's script fails to load or throws outside any call. */
+  readonly failed: Promise<never>;
+}
+
+function startWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./machine-worker.ts', import.meta.url), { type: 'module', name: 'cotton-machine' });
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => reject(new Error(`the machine worker failed: ${event.message || 'could not load'}`)));
+  });
+  failed.catch(() => {});
+  return { worker, api: wrap<MachineWorkerApi>(worker), failed };
+}
+
+export class MachineSession {
+  private readonly handle: WorkerHandle;
+  private readonly api: Remote<MachineWorkerApi>;
+  private readonly watchdog: Watchdog;
+  private disposed = false;
+  private paused = false;
+  private state: MachineState = 'off';
+  /** Rejects when the worker fails or the watchdog stops it: no pending call will ever answer then. */
+  private readonly lost: Promise<never>;
+  private loseWorker!: (error: Error) => void;
+
+  constructor(private readonly events: SessionEvents) {
+    this.handle = startWorker();
+    this.api = this.handle.api;
+    this.watchdog = new Watchdog(WATCHDOG_MS, () => this.bark());
+    this.lost = new Promise<never>((_, reject) => {
+      this.loseWorker = reject;
+      this.handle.failed.catch(reject);
+    });
+    this.lost.catch(() => {});
+  }
+
+  /** Transpile and link the kernel with these edits; nothing runs yet. */
+  async boot(options: MachineOptions): Promise<BootResult> {
+    await Promise.race([this.api.ready(), this.lost]);
+    this.watchdog.feed();
+    const sink = proxy((report: MachineReport) => this.onReport(report));
+    const result = await Promise.race([this.api.boot(options, sink), this.lost]);
+    if (!result.ok) this.watchdog.disarm();
+    return result;
+  }
+
+  start(): void {
+    this.watchdog.feed();
+    void this.api.start();
+  }
+
+  input(text: string): void {
+    void this.api.input(text);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.watchdog.disarm();
+    void this.api.pause();
+  }
+
+  resume(): void {
+    if (!this.paused || this.disposed) return;
+    this.paused = false;
+    if (isLive(this.state)) this.watchdog.feed();
+    void this.api.resume();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.watchdog.disarm();
+    this.handle.worker.terminate();
+  }
+
+  private onReport(report: MachineReport): void {
+    if (this.disposed) return;
+    this.state = report.state;
+    if (isLive(report.state) && !this.paused) this.watchdog.feed();
+    else this.watchdog.disarm();
+    this.events.report(report);
+  }
+
+  private bark(): void {
+    this.dispose();
+    this.loseWorker(new WatchdogError(WATCHDOG_MS));
+    this.events.watchdog();
+  }
+}
+
+/**
+ * Run an exercise's checks in a fresh worker, under a watchdog; `progress`
+ * receives each result as it comes. Rejects with WatchdogError if a check hangs.
+ */
+export function runChecksInWorker(
+  exerciseId: string,
+  overrides: Readonly<Record<string, string>>,
+  progress: (result: CheckResult) => void,
+): Promise<CheckResult[]> {
+  const { worker, api, failed } = startWorker();
+  return new Promise<CheckResult[]>((resolve, reject) => {
+    failed.catch(reject);
+    const watchdog = new Watchdog(CHECK_WATCHDOG_MS, () => {
+      worker.terminate();
+      reject(new WatchdogError(CHECK_WATCHDOG_MS));
+    });
+    watchdog.feed();
+    const onResult = (result: CheckResult): void => {
+      watchdog.feed();
+      progress(result);
+    };
+    api
+      .runChecks(exerciseId, overrides, proxy(onResult))
+      .then(resolve, reject)
+      .finally(() => {
+        watchdog.disarm();
+        worker.terminate();
+      });
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * <cotton-machine>: the live Cotton PC in a chapter page (rendered by
+ * components/Machine.astro, which writes the markup this element wires up).
+ *
+ * It owns one MachineSession at a time. Reboot builds a new session with the
+ * reader's edits and swaps it in only once the kernel has linked, so a syntax
+ * error is reported while the previous machine keeps running. When the
+ * watchdog stops a hung worker the page says so in the terminal and the status
+ * line, and Reboot starts a fresh worker. The machine pauses while the page is
+ * hidden, which also keeps throttled background timers from fooling the watchdog.
+ */
+import type { MachineState } from '../emu/machine';
+import { EditorPanel } from './editor-panel';
+import { MachineSession, WatchdogError } from './machine-client';
+import type { MachineReport } from './machine-worker';
+import { createConsole, type Console } from './terminal';
+
+const WATCHDOG_MESSAGE =
+  'Watchdog: the kernel did not return control for 2 s — an infinite loop? The machine was stopped. Fix the code and press Reboot.';
+
+type Status = 'booting' | 'running' | 'halted' | 'powered off' | 'panicked' | 'crashed' | 'watchdog' | 'error' | 'paused';
+
+const STATE_STATUS: Partial<Record<MachineState, Status>> = {
+  stopped: 'halted',
+  poweroff: 'powered off',
+  panicked: 'panicked',
+  crashed: 'crashed',
+};
+
+const STATE_NOTICE: Partial<Record<MachineState, string>> = {
+  stopped: 'The machine halted with interrupts disabled. Press Reboot to start it again.',
+  poweroff: 'The machine powered off. Press Reboot to start it again.',
+  panicked: 'The kernel panicked (see above). Fix the code and press Reboot.',
+};
+
+export class CottonMachineElement extends HTMLElement {
+  private console!: Console;
+  private editorPanel!: EditorPanel;
+  private session: MachineSession | null = null;
+  private state: MachineState = 'off';
+  /** The status the machine's last report implied (shown again after a pause). */
+  private machineStatus: Status = 'booting';
+  private booting = false;
+
+  connectedCallback(): void {
+    if (this.console) return;
+    this.console = createConsole(this.child('.cm-terminal'), (data) => this.session?.input(data));
+    this.editorPanel = new EditorPanel(this.child('.cm-editor'), JSON.parse(this.dataset.files ?? '[]'), () =>
+      this.child('[data-action="edit"]').toggleAttribute('data-edited', this.editorPanel?.hasEdits() ?? false),
+    );
+    this.button('reboot', () => void this.reboot());
+    this.button('edit', () => void this.toggleEditor());
+    this.button('reset', () => void this.reset());
+    document.addEventListener('visibilitychange', () => this.onVisibilityChange());
+    void this.reboot();
+  }
+
+  /** The terminal's text (for the book's browser tests and for copying). */
+  terminalText(): string {
+    return this.console.text();
+  }
+
+  get files(): readonly string[] {
+    return this.editorPanel.files;
+  }
+
+  hasEdits(): boolean {
+    return this.editorPanel.hasEdits();
+  }
+
+  overrides(): Record<string, string> {
+    return this.editorPanel.overrides();
+  }
+
+  /** Make `text` the reader's version of `file` and open it in the editor (used by exercises). */
+  async replaceFile(file: string, text: string): Promise<void> {
+    await this.editorPanel.replace(file, text);
+    this.child('[data-action="edit"]').setAttribute('aria-pressed', 'true');
+  }
+
+  /** Boot a new machine with the current edits; the old one runs on if the new one fails to build. */
+  async reboot(): Promise<void> {
+    if (this.booting) return;
+    this.booting = true;
+    this.setStatus('booting');
+    const next = new MachineSession({
+      report: (report) => this.session === next && this.onReport(report),
+      watchdog: () => this.onWatchdog(next),
+    });
+    try {
+      const result = await next.boot({
+        overrides: this.editorPanel.overrides(),
+        ramMiB: this.dataset.ram ? Number(this.dataset.ram) : undefined,
+        cmdline: this.dataset.cmdline,
+      });
+      if (result.ok) this.adopt(next);
+      else this.buildFailed(next, result.message);
+    } catch (error) {
+      if (!(error instanceof WatchdogError)) this.buildFailed(next, error instanceof Error ? error.message : String(error));
+    } finally {
+      this.booting = false;
+    }
+  }
+
+  private adopt(next: MachineSession): void {
+    this.session?.dispose();
+    this.session = next;
+    this.state = 'off';
+    this.machineStatus = 'booting';
+    this.console.terminal.reset();
+    next.start();
+    if (document.hidden) next.pause();
+  }
+
+  private buildFailed(next: MachineSession, message: string): void {
+    next.dispose();
+    this.console.notice(`The kernel did not build, so the machine was not rebooted:\n${message}`, 'error');
+    this.setStatus('error', message);
+  }
+
+  private onReport(report: MachineReport): void {
+    if (report.output) this.console.terminal.write(report.output);
+    const changed = report.state !== this.state;
+    this.state = report.state;
+    this.machineStatus = STATE_STATUS[report.state] ?? (report.prompted ? 'running' : 'booting');
+    this.setStatus(this.machineStatus, report.crash ?? undefined);
+    if (!changed) return;
+    if (report.crash) this.console.notice(`The kernel crashed:\n${report.crash}`, 'error');
+    const notice = STATE_NOTICE[report.state];
+    if (notice) this.console.notice(notice);
+  }
+
+  private onWatchdog(hung: MachineSession): void {
+    // A hang while linking a new kernel stops the old machine too: Reboot was to replace it.
+    if (this.session !== hung) this.session?.dispose();
+    this.session = null;
+    this.console.notice(WATCHDOG_MESSAGE, 'error');
+    this.setStatus('watchdog', WATCHDOG_MESSAGE);
+  }
+
+  private async toggleEditor(): Promise<void> {
+    const button = this.child('[data-action="edit"]');
+    button.setAttribute('aria-pressed', String(!this.editorPanel.open));
+    await this.editorPanel.toggle();
+  }
+
+  private async reset(): Promise<void> {
+    const question = 'Reset restores the original files of this machine and discards your edits. Reset?';
+    if (this.editorPanel.hasEdits() && !confirm(question)) return;
+    await this.editorPanel.resetAll();
+    await this.reboot();
+  }
+
+  private onVisibilityChange(): void {
+    if (!this.session) return;
+    if (document.hidden) this.session.pause();
+    else this.session.resume();
+    this.setStatus(document.hidden ? 'paused' : this.machineStatus);
+  }
+
+  private setStatus(status: Status, detail?: string): void {
+    const line = this.child('.cm-status');
+    line.dataset.status = status;
+    line.textContent = status;
+    line.title = detail ?? '';
+  }
+
+  private button(action: string, onClick: () => void): void {
+    this.child(`[data-action="${action}"]`).addEventListener('click', onClick);
+  }
+
+  private child(selector: string): HTMLElement {
+    const element = this.querySelector<HTMLElement>(selector);
+    if (!element) throw new Error(`<cotton-machine> is missing ${selector}`);
+    return element;
+  }
+}
+
+customElements.define('cotton-machine', CottonMachineElement);

@@ -1,0 +1,71 @@
+/**
+ * Driving the book in Chromium for the browser tests: launch Debian's
+ * Chromium through playwright-core, open a chapter, read and type into a
+ * machine's terminal, and wait for conditions instead of sleeping.
+ *
+ * The terminal is read through <cotton-machine>'s terminalText(), which reads
+ * xterm's buffer: the text a reader sees, with scrollback, without depending
+ * on how xterm lays out its rows in the DOM.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const PROMPT_TIMEOUT_MS = 30_000;
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Page errors and console errors, so a failing test can say what the page said. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+export function terminalText(page: Page): Promise<string> {
+  return page.locator('cotton-machine').first().evaluate((machine) => (machine as HTMLElement & { terminalText(): string }).terminalText());
+}
+
+/** Wait until the terminal's text satisfies `test`; returns that text. */
+export async function waitForTerminal(page: Page, test: (text: string) => boolean, timeoutMs = PROMPT_TIMEOUT_MS): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page);
+    if (test(text)) return text;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for the terminal; it shows:\n${text}`);
+}
+
+/** Number of shell prompts on screen. */
+export function countPrompts(text: string): number {
+  return text.split('\n').filter((line) => PROMPT.test(line)).length;
+}
+
+/** The shell's prompt, `cotton:/$ `, at the start of a line. */
+export const PROMPT = /^cotton:\S* ?\$ /;
+
+export async function statusOf(page: Page): Promise<string> {
+  return (await page.locator('cotton-machine .cm-status').first().getAttribute('data-status')) ?? '';
+}
+
+/** Type on the machine's terminal, as a reader does. */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('cotton-machine .xterm-helper-textarea').first().focus();
+  await page.keyboard.type(text);
+}

@@ -1,0 +1,58 @@
+/**
+ * Global setup of the browser tests: build the book and serve dist/.
+ *
+ * Locally the build is skipped when dist/ is newer than every source it is
+ * made from (a build takes over a minute); in CI (CI set) it always runs, so
+ * the tests can never pass against a stale site. Tests get the server's URL
+ * through `inject('bookUrl')`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { serveStatic, type StaticServer } from './static-server';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+const SOURCES = ['src', 'chapters', 'exercises', 'public', 'astro.config.mjs', 'package.json', 'package-lock.json'];
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    bookUrl: string;
+  }
+}
+
+function newestMtime(path: string): number {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+function distIsFresh(): boolean {
+  const built = newestMtime(join(DIST, 'index.html'));
+  return built > 0 && SOURCES.every((source) => newestMtime(join(ROOT, source)) < built);
+}
+
+function isCI(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+let server: StaticServer | null = null;
+
+export async function setup(project: TestProject): Promise<void> {
+  if (isCI() || !distIsFresh()) {
+    execFileSync('npx', ['astro', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  server = await serveStatic(DIST);
+  project.provide('bookUrl', server.url);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.close();
+}
