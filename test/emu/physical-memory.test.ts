@@ -40,3 +40,40 @@ describe('physical memory', () => {
     expect(available).toBe(0x9fc00 + (64 << 20) - 0x100000);
   });
 });
+
+describe('physical memory: device windows', () => {
+  function withDevice() {
+    const memory = new PhysicalMemory(2 << 20);
+    const regs = new DataView(new ArrayBuffer(0x100));
+    const log: string[] = [];
+    memory.mapDevice(0xfebf0000, 0x100, {
+      name: 'test device',
+      read8: (o) => regs.getUint8(o),
+      read16: (o) => regs.getUint16(o, true),
+      read32: (o) => regs.getUint32(o, true),
+      write8: (o, v) => regs.setUint8(o, v),
+      write16: (o, v) => regs.setUint16(o, v, true),
+      write32: (o, v) => (log.push(`w32 ${o}`), regs.setUint32(o, v, true)),
+    });
+    return { memory, regs, log };
+  }
+
+  it('routes loads and stores in a mapped window to the device at their offset and width', () => {
+    const { memory, regs, log } = withDevice();
+    memory.write32(0xfebf0010, 0x12345678);
+    expect(log).toEqual(['w32 16']);
+    expect(regs.getUint32(0x10, true)).toBe(0x12345678);
+    expect(memory.read16(0xfebf0012)).toBe(0x1234);
+    expect(memory.read8(0xfebf0010)).toBe(0x78);
+    memory.writeBytes(0xfebf0020, Uint8Array.of(1, 2, 3));
+    expect(memory.readBytes(0xfebf0020, 3)).toEqual(Uint8Array.of(1, 2, 3));
+  });
+
+  it('still floats outside the window and refuses windows over RAM or over each other', () => {
+    const { memory } = withDevice();
+    expect(memory.read32(0xfebf0100)).toBe(0xffffffff);
+    const device = { name: 'x', read8: () => 0, read16: () => 0, read32: () => 0, write8() {}, write16() {}, write32() {} };
+    expect(() => memory.mapDevice(0x1000, 0x100, device)).toThrow(/overlaps RAM/);
+    expect(() => memory.mapDevice(0xfebf0080, 0x100, device)).toThrow(/overlaps/);
+  });
+});
