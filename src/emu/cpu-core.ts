@@ -14,6 +14,7 @@ import type { VirtualClock } from './clock';
 import type { IoBus } from './io-bus';
 import type { HaltRequest, InterruptFrame, InterruptHandler, MachineInterface } from './machine-interface';
 import type { Pic8259Pair } from './pic8259';
+import { Mmu } from './paging/mmu';
 import type { PhysicalMemory } from './physical-memory';
 
 /** One ISA bus I/O cycle. */
@@ -29,8 +30,8 @@ export class TripleFault extends Error {
 export class CpuCore implements MachineInterface {
   private readonly gates: (InterruptHandler | null)[] = new Array(256).fill(null);
   private interruptFlag = false;
-  private readonly cr2 = 0; // set by page faults once the MMU exists
-  private cr3 = 0;
+  /** The paging unit: CR2, CR3, INVLPG and the TLB live there. */
+  readonly mmu: Mmu;
   private delivering = false;
   /** Interrupts delivered, by vector (statistics). */
   readonly interruptCounts = new Uint32Array(256);
@@ -40,7 +41,9 @@ export class CpuCore implements MachineInterface {
     private readonly io: IoBus,
     private readonly memory: PhysicalMemory,
     private readonly pic: Pic8259Pair,
-  ) {}
+  ) {
+    this.mmu = new Mmu(memory);
+  }
 
   inb(port: number): number {
     this.clock.spend(IO_CYCLE_NS);
@@ -99,16 +102,16 @@ export class CpuCore implements MachineInterface {
   }
 
   readCr2(): number {
-    return this.cr2;
+    return this.mmu.cr2;
   }
   readCr3(): number {
-    return this.cr3;
+    return this.mmu.cr3;
   }
   writeCr3(pml4Physical: number): void {
-    this.cr3 = pml4Physical & ~0xfff;
+    this.mmu.writeCr3(pml4Physical);
   }
-  invlpg(): void {
-    // No TLB until the MMU arrives; the instruction is valid and does nothing yet.
+  invlpg(virtualAddress: number): void {
+    this.mmu.invlpg(virtualAddress);
   }
 
   setInterruptGate(vector: number, handler: InterruptHandler | null): void {
