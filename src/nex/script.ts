@@ -1,0 +1,121 @@
+/**
+ * Recording scripts: what to type into the book's machine and when, as a
+ * small line-based text format, so a recording is made (and remade after a
+ * kernel change) by running its script, never by hand.
+ *
+ *   # a comment (also after a step, following " #")
+ *   title   First commands            settings, anywhere in the script:
+ *   chapter 02-shell                  recording title and book chapter,
+ *   size    80x24                     terminal size,
+ *   rtc     2026-01-01T09:00:00Z      the machine's clock at power-on (= created_at)
+ *
+ *   prompt [TIMEOUT]                  run until the shell shows its next prompt
+ *   typing 60ms                       delay between typed keys from now on (default 0)
+ *   type TEXT                         type TEXT (escapes: \n \r \t \e \\ \xNN)
+ *   run LINE [#...]                   type LINE and Enter, then wait for the prompt
+ *   wait 1.5s                         let virtual time pass
+ *   marker LABEL                      a named point in the recording
+ *   resize 100x30                     the terminal changes size
+ *
+ * Durations are `250ms` or `1.5s`. The recording starts at power-on, so a
+ * script usually begins with `prompt` (the boot log, up to the first prompt).
+ */
+import { unescapeTyped } from '../cli/escapes';
+import { parseRfc3339 } from './instant';
+
+export type ScriptStep =
+  | { readonly kind: 'prompt'; readonly timeoutMs: number; readonly line: number }
+  | { readonly kind: 'typing'; readonly delayMs: number; readonly line: number }
+  | { readonly kind: 'type'; readonly text: string; readonly line: number }
+  | { readonly kind: 'run'; readonly text: string; readonly timeoutMs: number; readonly line: number }
+  | { readonly kind: 'wait'; readonly ms: number; readonly line: number }
+  | { readonly kind: 'marker'; readonly label: string; readonly line: number }
+  | { readonly kind: 'resize'; readonly cols: number; readonly rows: number; readonly line: number };
+
+export interface ScriptSettings {
+  title?: string;
+  chapter?: string;
+  cols?: number;
+  rows?: number;
+  /** Unix seconds. */
+  startTime?: number;
+}
+
+export interface RecordingScript {
+  readonly settings: ScriptSettings;
+  readonly steps: readonly ScriptStep[];
+}
+
+export class ScriptError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(`script line ${line}: ${message}`);
+    this.name = 'ScriptError';
+  }
+}
+
+export const DEFAULT_PROMPT_TIMEOUT_MS = 30_000;
+
+function duration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
+  if (!m) throw new Error(`expected a duration like 250ms or 1.5s, found ${JSON.stringify(text)}`);
+  return m[2] === 's' ? Number(m[1]) * 1000 : Number(m[1]);
+}
+
+function size(text: string): { cols: number; rows: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m || +m[1]! < 1 || +m[2]! < 1) throw new Error(`expected a size like 80x24, found ${JSON.stringify(text)}`);
+  return { cols: +m[1]!, rows: +m[2]! };
+}
+
+/** A step's argument, without a trailing " # comment" (type keeps everything: its text is data). */
+function argument(rest: string, keepHash: boolean): string {
+  return keepHash ? rest : rest.replace(/\s+#.*$/, '').trim();
+}
+
+function parseLine(keyword: string, rest: string, line: number, settings: ScriptSettings): ScriptStep | null {
+  const arg = argument(rest, keyword === 'type');
+  const need = (): string => {
+    if (arg === '') throw new Error(`'${keyword}' needs an argument`);
+    return arg;
+  };
+  switch (keyword) {
+    case 'title': settings.title = need(); return null;
+    case 'chapter': settings.chapter = need(); return null;
+    case 'size': Object.assign(settings, size(need())); return null;
+    case 'rtc': {
+      const instant = parseRfc3339(need());
+      if (!instant) throw new Error(`expected an RFC 3339 time like 2026-01-01T09:00:00Z, found ${JSON.stringify(arg)}`);
+      settings.startTime = instant.seconds;
+      return null;
+    }
+    case 'prompt': return { kind: 'prompt', timeoutMs: arg ? duration(arg) : DEFAULT_PROMPT_TIMEOUT_MS, line };
+    case 'typing': return { kind: 'typing', delayMs: duration(need()), line };
+    case 'type': return { kind: 'type', text: unescapeTyped(need()), line };
+    case 'run': return { kind: 'run', text: unescapeTyped(need()), timeoutMs: DEFAULT_PROMPT_TIMEOUT_MS, line };
+    case 'wait': return { kind: 'wait', ms: duration(need()), line };
+    case 'marker': return { kind: 'marker', label: need(), line };
+    case 'resize': return { kind: 'resize', ...size(need()), line };
+    default: throw new Error(`unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, title, chapter, size or rtc)`);
+  }
+}
+
+export function parseScript(text: string): RecordingScript {
+  const settings: ScriptSettings = {};
+  const steps: ScriptStep[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.replace(/\r$/, '').replace(/^\s+/, '');
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const m = /^(\S+)(?:\s(.*))?$/.exec(trimmed)!;
+    try {
+      const step = parseLine(m[1]!, (m[2] ?? '').replace(/^\s+/, ''), line, settings);
+      if (step) steps.push(step);
+    } catch (error) {
+      throw new ScriptError((error as Error).message, line);
+    }
+  });
+  return { settings, steps };
+}
