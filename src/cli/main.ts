@@ -8,6 +8,10 @@ const HELP = `cotton — the CottonOS book's machine in your terminal
   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
               [--override src/kernel/FILE.ts=LOCAL_FILE]...
       Boot the Cotton PC with the kernel in src/kernel (and edited files in place of some).
+  cotton nex record --script FILE -o OUT.nex | play FILE [--speed X] [--idle-limit S]
+            | inspect FILE | csv FILE [-o OUT] | json FILE [-o OUT] | convert IN OUT [--to v2|v3]
+      Terminal recordings (.nex, as the NEX tool's; asciicast .cast): record a script
+      on the headless machine, replay, summarise, export commands, convert.
   cotton bench
       Run the benchmarks; prints JSON lines {"name","value","unit"}.
 `;
@@ -18,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'boot':
         return await bootCommand(rest);
+      case 'nex':
+        return await (await import('./nex-command')).nexCommand(rest);
       case 'bench': {
         const { runBenchmarks } = await import('../bench/benchmarks');
         return await runBenchmarks();

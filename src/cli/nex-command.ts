@@ -1,0 +1,168 @@
+/**
+ * `cotton nex`: the book's NEX tool — the original NEX commands that make
+ * sense for recordings (play, inspect, csv, json), recording from a script on
+ * the headless machine, and conversion to and from asciinema's formats.
+ *
+ *   cotton nex record --script FILE -o OUT.nex
+ *   cotton nex play FILE [--speed X] [--idle-limit S] [--show-commands]
+ *   cotton nex inspect FILE
+ *   cotton nex csv FILE [-o OUT]      cotton nex json FILE [-o OUT]
+ *   cotton nex convert IN OUT [--to v2|v3]   (.cast: asciicast v2 unless --to v3)
+ *
+ * FILE may be a .nex or an asciicast (.cast) file, recognised by its content.
+ * This file is the Node side (files, stdout, sleeping); src/nex is the library.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseAsciicast, writeAsciicast, type AsciicastVersion } from '../nex/asciicast';
+import type { NexFormatError, ReadResult } from '../nex/errors';
+import { commandSummaries, toCsv, toJson } from '../nex/exports';
+import { writeManifest } from '../nex/nex-manifest';
+import { parseNex, writeNex } from '../nex/nex-format';
+import { playbackFrames } from '../nex/player-core';
+import { parseScript } from '../nex/script';
+import { recordScript } from '../nex/script-runner';
+import { outputBytes, type Session } from '../nex/session';
+import { bootFromRepo } from '../runtime/node-host';
+
+export const NEX_USAGE = `usage: cotton nex record --script FILE -o OUT.nex
+       cotton nex play FILE [--speed X] [--idle-limit S] [--show-commands]
+       cotton nex inspect FILE
+       cotton nex csv FILE [-o OUT]
+       cotton nex json FILE [-o OUT]
+       cotton nex convert IN OUT [--to v2|v3]`;
+
+interface Parsed {
+  readonly positional: string[];
+  readonly flags: Map<string, string | true>;
+}
+
+const VALUED = new Set(['--script', '-o', '--out', '--speed', '--idle-limit', '--to']);
+
+function parseArgs(args: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-') || arg === '-') positional.push(arg);
+    else if (VALUED.has(arg)) {
+      const value = args[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value\n${NEX_USAGE}`);
+      flags.set(arg === '--out' ? '-o' : arg, value);
+    } else if (arg === '--show-commands') flags.set(arg, true);
+    else throw new Error(`unknown option ${arg}\n${NEX_USAGE}`);
+  }
+  return { positional, flags };
+}
+
+function needFiles(parsed: Parsed, count: number, what: string): string[] {
+  if (parsed.positional.length !== count) throw new Error(`expected ${what}\n${NEX_USAGE}`);
+  return parsed.positional;
+}
+
+function positiveNumber(parsed: Parsed, flag: string): number | undefined {
+  const value = parsed.flags.get(flag);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, not '${value}'`);
+  return n;
+}
+
+const isCast = (path: string): boolean => path.endsWith('.cast');
+
+/** Load a .nex or .cast file; a damaged file is loaded up to the damage, with a warning. */
+function load(path: string, { strict }: { strict: boolean }): Session {
+  const bytes = readFileSync(path);
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  const result: ReadResult<Session> = isZip || (!isCast(path) && bytes[0] !== 0x7b) ? parseNex(bytes) : parseAsciicast(bytes.toString('utf8'));
+  if (result.error) {
+    if (strict) throw result.error;
+    warn(path, result.error);
+  }
+  return result.value;
+}
+
+function warn(path: string, error: NexFormatError): void {
+  process.stderr.write(`cotton nex: ${path}: ${error.message} (using what came before it)\n`);
+}
+
+function writeOut(text: string | Uint8Array, out: string | true | undefined): void {
+  if (typeof out === 'string') writeFileSync(out, text);
+  else process.stdout.write(text);
+}
+
+function record(parsed: Parsed): number {
+  const script = parsed.flags.get('--script');
+  const out = parsed.flags.get('-o');
+  if (typeof script !== 'string' || typeof out !== 'string') throw new Error(`record needs --script FILE and -o OUT.nex\n${NEX_USAGE}`);
+  const session = recordScript(parseScript(readFileSync(script, 'utf8')), bootFromRepo);
+  writeFileSync(out, writeNex(session));
+  const failed = session.commands.filter((c) => c.exitCode !== 0).length;
+  process.stderr.write(`recorded ${session.commands.length} commands (${failed} not exiting 0), ${session.info.durationSeconds} s, to ${out}\n`);
+  return 0;
+}
+
+async function play(parsed: Parsed): Promise<number> {
+  const [file] = needFiles(parsed, 1, 'one FILE to play');
+  const session = load(file!, { strict: false });
+  const options = { speed: positiveNumber(parsed, '--speed'), idleLimit: positiveNumber(parsed, '--idle-limit'), showCommands: parsed.flags.has('--show-commands') };
+  const start = performance.now();
+  for (const frame of playbackFrames(session, options)) {
+    const wait = start + frame.at * 1000 - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    process.stdout.write(frame.data);
+  }
+  return 0;
+}
+
+function inspect(parsed: Parsed): number {
+  const [file] = needFiles(parsed, 1, 'one FILE to inspect');
+  const session = load(file!, { strict: false });
+  const lines = [`manifest:\n${writeManifest(session.info)}`, ''];
+  const { events } = session;
+  const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+  lines.push(`events: ${count('output')} output (${outputBytes(events).length} bytes), ${count('input')} input, ${count('resize')} resize, ${count('marker')} marker`);
+  lines.push(`commands: ${session.commands.length}`);
+  for (const s of commandSummaries(session)) {
+    lines.push(`  ${s.start_t.toFixed(3).padStart(9)}s  ${s.duration_human.padStart(8)}  rc=${String(s.rc ?? '?').padEnd(3)}  ${s.cmd}`);
+  }
+  for (const e of events) if (e.kind === 'marker') lines.push(`marker ${e.t.toFixed(3)}s  ${e.label}`);
+  writeOut(`${lines.join('\n')}\n`, undefined);
+  return 0;
+}
+
+function exportCommands(parsed: Parsed, format: 'csv' | 'json'): number {
+  const [file] = needFiles(parsed, 1, `one FILE to export as ${format.toUpperCase()}`);
+  const summaries = commandSummaries(load(file!, { strict: false }));
+  writeOut(format === 'csv' ? toCsv(summaries) : `${toJson(summaries)}\n`, parsed.flags.get('-o'));
+  return 0;
+}
+
+function convert(parsed: Parsed): number {
+  const [input, output] = needFiles(parsed, 2, 'IN and OUT files');
+  const to = parsed.flags.get('--to');
+  if (to !== undefined && to !== 'v2' && to !== 'v3') throw new Error(`--to takes v2 or v3, not '${String(to)}'`);
+  const session = load(input!, { strict: true });
+  if (output!.endsWith('.nex')) {
+    if (to !== undefined) throw new Error('--to is for .cast outputs');
+    writeFileSync(output!, writeNex(session));
+  } else if (isCast(output!)) {
+    const version: AsciicastVersion = to === 'v3' ? 3 : 2;
+    writeFileSync(output!, writeAsciicast(session, version));
+  } else throw new Error(`cannot tell the format of '${output}': use .nex or .cast`);
+  return 0;
+}
+
+export async function nexCommand(argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const parsed = parseArgs(rest);
+  switch (sub) {
+    case 'record': return record(parsed);
+    case 'play': return play(parsed);
+    case 'inspect': return inspect(parsed);
+    case 'csv': return exportCommands(parsed, 'csv');
+    case 'json': return exportCommands(parsed, 'json');
+    case 'convert': return convert(parsed);
+    default: throw new Error(`${sub === undefined ? 'a nex command is needed' : `unknown nex command '${sub}'`}\n${NEX_USAGE}`);
+  }
+}
+
