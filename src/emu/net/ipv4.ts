@@ -1,0 +1,80 @@
+/**
+ * IPv4 datagrams (RFC 791 §3.1): the header fields a simulated host needs to
+ * answer, and the Internet checksum (RFC 1071) that IPv4, ICMP, UDP and TCP
+ * share. Options are skipped on parsing and never sent; fragments are not
+ * reassembled (the simulated hosts never need them).
+ */
+
+export type Ipv4Address = Uint8Array;
+
+export const IPV4_HEADER_LENGTH = 20;
+export const IP_PROTOCOL_ICMP = 1;
+export const IP_PROTOCOL_TCP = 6;
+export const IP_PROTOCOL_UDP = 17;
+const IPV4_VERSION_IHL = 0x45;
+const DEFAULT_TTL = 64;
+
+export interface Ipv4Packet {
+  readonly source: Ipv4Address;
+  readonly destination: Ipv4Address;
+  readonly protocol: number;
+  readonly ttl: number;
+  readonly identification: number;
+  readonly payload: Uint8Array;
+}
+
+/** "10.0.2.2" → bytes. */
+export function parseIpv4(text: string): Ipv4Address {
+  const parts = text.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) throw new Error(`not an IPv4 address: ${text}`);
+  return Uint8Array.from(parts);
+}
+
+export function formatIpv4(address: Ipv4Address): string {
+  return Array.from(address).join('.');
+}
+
+export function sameIpv4(a: Ipv4Address, b: Ipv4Address): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** The Internet checksum: one's complement of the one's-complement sum of 16-bit big-endian words. */
+export function internetChecksum(bytes: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < bytes.length; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
+  if (bytes.length & 1) sum += bytes[bytes.length - 1]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+/** A well-formed IPv4 datagram with a correct header checksum, or null. */
+export function parseIpv4Packet(bytes: Uint8Array): Ipv4Packet | null {
+  if (bytes.length < IPV4_HEADER_LENGTH || bytes[0]! >> 4 !== 4) return null;
+  const headerLength = (bytes[0]! & 0x0f) * 4;
+  const totalLength = (bytes[2]! << 8) | bytes[3]!;
+  if (headerLength < IPV4_HEADER_LENGTH || totalLength < headerLength || totalLength > bytes.length) return null;
+  if (internetChecksum(bytes.subarray(0, headerLength)) !== 0) return null;
+  return {
+    identification: (bytes[4]! << 8) | bytes[5]!,
+    ttl: bytes[8]!,
+    protocol: bytes[9]!,
+    source: bytes.slice(12, 16),
+    destination: bytes.slice(16, 20),
+    payload: bytes.subarray(headerLength, totalLength),
+  };
+}
+
+export function buildIpv4Packet(packet: Omit<Ipv4Packet, 'ttl'> & { ttl?: number }): Uint8Array {
+  const bytes = new Uint8Array(IPV4_HEADER_LENGTH + packet.payload.length);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = IPV4_VERSION_IHL;
+  view.setUint16(2, bytes.length);
+  view.setUint16(4, packet.identification);
+  bytes[8] = packet.ttl ?? DEFAULT_TTL;
+  bytes[9] = packet.protocol;
+  bytes.set(packet.source, 12);
+  bytes.set(packet.destination, 16);
+  view.setUint16(10, internetChecksum(bytes.subarray(0, IPV4_HEADER_LENGTH)));
+  bytes.set(packet.payload, IPV4_HEADER_LENGTH);
+  return bytes;
+}

@@ -1,0 +1,81 @@
+/**
+ * Simulated hosts: the machines on the virtual network that are not the
+ * Cotton PC (DESIGN §2, "Virtual network"), in the style of QEMU's user-mode
+ * networking. Today there is the gateway (10.0.2.2, gateway.ts); the DHCP
+ * server, DNS (10.0.2.3) and the named HTTP/HTTPS hosts come with the
+ * networking issue and plug in the same way:
+ *
+ *   1. implement `SimulatedHost`: a name, a MAC, the IPv4 addresses it owns,
+ *      and `receiveFrame`, which sees every frame the switch delivers to it
+ *      (broadcasts, floods, and frames for its MAC);
+ *   2. `attach(link, clock)` hands it its link and the virtual clock, for
+ *      replies and timers (never wall time, never Math.random: the network
+ *      must be as deterministic as the rest of the machine);
+ *   3. add it in `VirtualNetwork` (virtual-network.ts) with `addHost`.
+ *
+ * A host answers by building frames with the wire-format modules beside it
+ * (ethernet.ts, arp.ts, ipv4.ts, icmp.ts; udp.ts and tcp.ts to come) and
+ * sending them on its link; `SimulatedHostBase` answers ARP for its addresses
+ * so that each new host only handles its own protocols.
+ */
+import type { VirtualClock } from '../clock';
+import { ARP_OP_REPLY, ARP_OP_REQUEST, buildArp, parseArp } from './arp';
+import { buildEthernetFrame, ETHERTYPE_ARP, ETHERTYPE_IPV4, parseEthernetFrame, sameMac, isMulticast, type EthernetFrame, type MacAddress } from './ethernet';
+import type { EthernetEndpoint, EthernetLink } from './ethernet-switch';
+import { buildIpv4Packet, parseIpv4Packet, sameIpv4, type Ipv4Address, type Ipv4Packet } from './ipv4';
+
+export interface SimulatedHost extends EthernetEndpoint {
+  readonly mac: MacAddress;
+  /** The IPv4 addresses this host answers for. */
+  readonly addresses: readonly Ipv4Address[];
+  /** Called once, when the host is plugged into the switch. */
+  attach(link: EthernetLink, clock: VirtualClock): void;
+}
+
+/** A host with an Ethernet interface and IPv4: answers ARP, hands its IPv4 datagrams to `receiveIpv4`. */
+export abstract class SimulatedHostBase implements SimulatedHost {
+  protected link: EthernetLink | null = null;
+  protected clock: VirtualClock | null = null;
+  private nextIdentification = 1;
+
+  constructor(
+    readonly name: string,
+    readonly mac: MacAddress,
+    readonly addresses: readonly Ipv4Address[],
+  ) {}
+
+  attach(link: EthernetLink, clock: VirtualClock): void {
+    this.link = link;
+    this.clock = clock;
+  }
+
+  receiveFrame(bytes: Uint8Array): void {
+    const frame = parseEthernetFrame(bytes);
+    if (!frame || !(sameMac(frame.destination, this.mac) || isMulticast(frame.destination))) return;
+    if (frame.etherType === ETHERTYPE_ARP) this.answerArp(frame);
+    else if (frame.etherType === ETHERTYPE_IPV4) {
+      const packet = parseIpv4Packet(frame.payload);
+      if (packet && this.owns(packet.destination)) this.receiveIpv4(packet, frame);
+    }
+  }
+
+  /** An IPv4 datagram for one of this host's addresses. */
+  protected abstract receiveIpv4(packet: Ipv4Packet, frame: EthernetFrame): void;
+
+  protected owns(address: Ipv4Address): boolean {
+    return this.addresses.some((own) => sameIpv4(own, address));
+  }
+
+  /** Send an IPv4 datagram to `destinationMac` from `source` (one of this host's addresses). */
+  protected sendIpv4(destinationMac: MacAddress, source: Ipv4Address, destination: Ipv4Address, protocol: number, payload: Uint8Array): void {
+    const datagram = buildIpv4Packet({ source, destination, protocol, identification: this.nextIdentification++ & 0xffff, payload });
+    this.link?.send(buildEthernetFrame(destinationMac, this.mac, ETHERTYPE_IPV4, datagram));
+  }
+
+  private answerArp(frame: EthernetFrame): void {
+    const arp = parseArp(frame.payload);
+    if (!arp || arp.operation !== ARP_OP_REQUEST || !this.owns(arp.targetIp)) return;
+    const reply = buildArp({ operation: ARP_OP_REPLY, senderMac: this.mac, senderIp: arp.targetIp, targetMac: arp.senderMac, targetIp: arp.senderIp });
+    this.link?.send(buildEthernetFrame(arp.senderMac, this.mac, ETHERTYPE_ARP, reply));
+  }
+}
