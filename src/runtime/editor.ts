@@ -27,7 +27,7 @@ const COMPILER_OPTIONS = {
   target: 9, // ES2022
   module: 99, // ESNext
   moduleResolution: 100, // Bundler
-  lib: ['es2022'], // kernel code has no DOM
+  lib: ['lib.es2022.d.ts'], // kernel code has no DOM (the API takes lib file names, not tsconfig's short names)
   strict: true,
   noImplicitOverride: true,
   noFallthroughCasesInSwitch: true,

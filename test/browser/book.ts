@@ -37,7 +37,13 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 export function terminalText(page: Page): Promise<string> {
-  return page.locator('cotton-machine').first().evaluate((machine) => (machine as HTMLElement & { terminalText(): string }).terminalText());
+  return page
+    .locator('cotton-machine')
+    .first()
+    .evaluate(async (machine) => {
+      await customElements.whenDefined('cotton-machine');
+      return (machine as HTMLElement & { terminalText(): string }).terminalText();
+    });
 }
 
 /** Wait until the terminal's text satisfies `test`; returns that text. */
@@ -68,4 +74,21 @@ export async function statusOf(page: Page): Promise<string> {
 export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.locator('cotton-machine .xterm-helper-textarea').first().focus();
   await page.keyboard.type(text);
+}
+
+/** Wait until the machine's status line says `status`. */
+export async function waitForStatus(page: Page, status: string, timeoutMs = PROMPT_TIMEOUT_MS): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => document.querySelector('cotton-machine .cm-status')?.getAttribute('data-status') === wanted,
+    status,
+    { timeout: timeoutMs },
+  );
+}
+
+/** Press a machine's button and, for Reboot and Reset, wait for the new machine's prompt. */
+export async function press(page: Page, action: 'reboot' | 'reset' | 'edit'): Promise<void> {
+  await page.click(`cotton-machine [data-action="${action}"]`);
+  if (action === 'edit') return;
+  await waitForStatus(page, 'running');
+  await waitForTerminal(page, (text) => countPrompts(text) > 0);
 }
