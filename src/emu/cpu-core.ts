@@ -12,10 +12,11 @@
  */
 import type { VirtualClock } from './clock';
 import type { IoBus } from './io-bus';
-import type { HaltRequest, InterruptFrame, InterruptHandler, MachineInterface } from './machine-interface';
+import type { HaltRequest, InterruptFrame, InterruptHandler, MachineInterface, UserContext, UserTrap } from './machine-interface';
 import type { Pic8259Pair } from './pic8259';
 import { Mmu } from './paging/mmu';
 import type { PhysicalMemory } from './physical-memory';
+import { TRAP_INTERRUPT, UserCpu, type UserCpuOptions } from './rv32/user-cpu';
 
 /** One ISA bus I/O cycle. */
 export const IO_CYCLE_NS = 1000;
@@ -32,6 +33,8 @@ export class CpuCore implements MachineInterface {
   private interruptFlag = false;
   /** The paging unit: CR2, CR3, INVLPG and the TLB live there. */
   readonly mmu: Mmu;
+  /** The RV32IMA user-mode CPU behind `enterUser`. */
+  readonly user: UserCpu;
   private delivering = false;
   /** Interrupts delivered, by vector (statistics). */
   readonly interruptCounts = new Uint32Array(256);
@@ -41,8 +44,10 @@ export class CpuCore implements MachineInterface {
     private readonly io: IoBus,
     private readonly memory: PhysicalMemory,
     private readonly pic: Pic8259Pair,
+    userOptions: UserCpuOptions = {},
   ) {
     this.mmu = new Mmu(memory);
+    this.user = new UserCpu(clock, this.mmu, memory, () => pic.hasInterrupt(), userOptions);
   }
 
   inb(port: number): number {
@@ -112,6 +117,16 @@ export class CpuCore implements MachineInterface {
   }
   invlpg(virtualAddress: number): void {
     this.mmu.invlpg(virtualAddress);
+  }
+
+  enterUser(context: UserContext): UserTrap {
+    const trap = this.user.run(context);
+    if (trap !== TRAP_INTERRUPT) return this.user.trapRecord(trap);
+    // User mode runs with IF set: take the interrupt through its gate now (IF clear
+    // inside, as through an interrupt gate), then report it to the kernel's loop.
+    const vector = this.pic.acknowledge();
+    this.dispatch({ vector, errorCode: 0 });
+    return { kind: 'interrupt', vector };
   }
 
   setInterruptGate(vector: number, handler: InterruptHandler | null): void {

@@ -15,11 +15,53 @@
  *   - `sti()`: enabling interrupts delivers the ones that are pending;
  *   - `hlt()`: the kernel's main loop yields the request it returns, and the
  *     CPU stops executing the kernel until the next interrupt;
- *   - user mode (the RV32 user CPU, added with the user-mode issue).
+ *   - user mode: `enterUser` runs RV32 user code, which takes interrupts at
+ *     instruction boundaries (see below).
  * Each port access costs the ISA bus time of one I/O cycle (1 µs of virtual
  * time), so polling loops that wait on hardware make progress; plain
  * TypeScript computation costs no virtual time.
+ *
+ * User mode (DESIGN §3). `enterUser(context)` is the kernel's IRET to ring 3:
+ * the user CPU (RISC-V RV32IMA, src/emu/rv32) runs `context` — x0–x31 and pc —
+ * with every fetch, load and store translated by the MMU (CR3's tables, the
+ * 32-bit address zero-extended, user rights) until something traps, then
+ * writes the registers back into `context` and returns a `UserTrap`:
+ *   - 'ecall': pc is the ECALL's address; the kernel advances it by 4 before
+ *     re-entering (as RISC-V's sepc). a7 = number, a0–a5 = arguments, a0 = result.
+ *   - 'breakpoint' (EBREAK), 'illegal-instruction', 'misaligned' (a jump or
+ *     branch to an address that is not 4-aligned — `address` is the target —
+ *     or a misaligned LR/SC/AMO; plain misaligned loads and stores are
+ *     performed, not trapped), 'page-fault' (`address` = CR2, `errorCode` with
+ *     the x86 bits P, W, U, I): pc is the faulting instruction, which did not
+ *     retire and has changed nothing.
+ *   - 'interrupt': a device interrupt arrived; pc is the next instruction to
+ *     run. User mode always runs with IF set, so the CPU has already delivered
+ *     the interrupt through its IDT gate — with IF clear, as an interrupt gate
+ *     does — before `enterUser` returns; `vector` says which. The kernel's IRQ
+ *     handlers therefore work unchanged, and the scheduler decides after the
+ *     return whether to switch tasks (preemption).
+ * Each retired user instruction costs 10 ns of virtual time (100 MHz). Device
+ * events are fired, and interrupts taken, at the first instruction boundary at
+ * which virtual time has reached the event: the same boundary whichever engine
+ * (interpreter or translated code) runs the program, so runs are deterministic.
  */
+
+/** A user thread's registers, as `enterUser` reads and writes them. */
+export interface UserContext {
+  /** x0–x31 (x0 reads as 0 whatever is stored there). */
+  readonly regs: Int32Array;
+  /** The address of the next instruction (unsigned 32-bit). */
+  pc: number;
+}
+
+/** Why `enterUser` returned. */
+export type UserTrap =
+  | { readonly kind: 'ecall' }
+  | { readonly kind: 'breakpoint' }
+  | { readonly kind: 'illegal-instruction'; readonly instruction: number }
+  | { readonly kind: 'misaligned'; readonly address: number }
+  | { readonly kind: 'page-fault'; readonly address: number; readonly errorCode: number }
+  | { readonly kind: 'interrupt'; readonly vector: number };
 
 /** What an interrupt or exception handler receives. */
 export interface InterruptFrame {
@@ -73,6 +115,10 @@ export interface MachineInterface {
   writeCr3(pml4Physical: number): void;
   /** INVLPG: drop one page's translation from the TLB. */
   invlpg(virtualAddress: number): void;
+
+  // ---- User mode ----
+  /** Run user code until it traps (see the header); `context` is updated in place. */
+  enterUser(context: UserContext): UserTrap;
 
   // ---- Interrupts ----
   /** Install (or, with null, remove) the IDT gate for a vector (LIDT + gate descriptors). */

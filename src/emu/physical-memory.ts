@@ -137,6 +137,11 @@ export class PhysicalMemory {
     return this.watched !== null && this.inRam(addr, 1) && this.watched[addr >>> WATCH_PAGE_SHIFT] === 1;
   }
 
+  /** A 1-, 2- or 4-byte store's check, kept cheap for the kernel's many small writes. */
+  private touchesWatched(addr: number, width: number): boolean {
+    return (this.watched![addr >>> WATCH_PAGE_SHIFT]! | this.watched![(addr + width - 1) >>> WATCH_PAGE_SHIFT]!) !== 0;
+  }
+
   private noteWrite(addr: number, length: number): void {
     const watched = this.watched;
     if (watched === null) return;
@@ -186,14 +191,14 @@ export class PhysicalMemory {
   write8(addr: number, value: number): void {
     if (!this.inRam(addr, 1)) return this.deviceWrite(addr, 1, value);
     this.view(addr, 1, true)!.setUint8(addr & CHUNK_MASK, value);
-    if (this.watched !== null) this.noteWrite(addr, 1);
+    if (this.watched !== null && this.touchesWatched(addr, 1)) this.watcher!(addr, 1);
   }
   write16(addr: number, value: number): void {
     if (!this.inRam(addr, 2)) return this.deviceWrite(addr, 2, value);
     const view = this.view(addr, 2, true);
     if (view) {
       view.setUint16(addr & CHUNK_MASK, value, true);
-      if (this.watched !== null) this.noteWrite(addr, 2);
+      if (this.watched !== null && this.touchesWatched(addr, 2)) this.watcher!(addr, 2);
       return;
     }
     this.write8(addr, value);
@@ -204,7 +209,7 @@ export class PhysicalMemory {
     const view = this.view(addr, 4, true);
     if (view) {
       view.setUint32(addr & CHUNK_MASK, value >>> 0, true);
-      if (this.watched !== null) this.noteWrite(addr, 4);
+      if (this.watched !== null && this.touchesWatched(addr, 4)) this.watcher!(addr, 4);
       return;
     }
     this.write16(addr, value & 0xffff);

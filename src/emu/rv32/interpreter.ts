@@ -1,0 +1,419 @@
+/**
+ * The RV32IMA reference interpreter: fetch, decode and execute, one instruction
+ * at a time.
+ *
+ * RISC-V Unprivileged ISA 20191213: chapter 2 (RV32I), chapter 7 (M), chapter 8
+ * (A), with the encodings of chapter 24 (see encoding.ts). User mode only: ECALL
+ * and EBREAK trap to the kernel, anything else outside RV32IMA (CSR accesses
+ * included) is an illegal instruction, and FENCE/FENCE.I do nothing on this
+ * single, in-order hart (stores that rewrite translated code are caught by the
+ * code cache anyway).
+ *
+ * This is the semantics the block translator (translator.ts) must reproduce
+ * exactly, and the engine that runs when `new Function` is unavailable, so it
+ * is written to be both readable and quick: one switch on the major opcode, the
+ * registers in an Int32Array whose x0 is re-zeroed after every instruction, and
+ * loads, stores and fetches inlined against the MMU's TLB arrays (hot path
+ * comments below). A trapping instruction does not retire: the pc returned is
+ * its address, and `hart.trap` says why.
+ */
+import { TLB_MASK } from '../paging/mmu';
+import {
+  F3_ADD_SUB,
+  F3_AND,
+  F3_BEQ,
+  F3_BGE,
+  F3_BGEU,
+  F3_BLT,
+  F3_BLTU,
+  F3_BNE,
+  F3_BYTE,
+  F3_BYTE_UNSIGNED,
+  F3_DIV,
+  F3_DIVU,
+  F3_HALF,
+  F3_HALF_UNSIGNED,
+  F3_MUL,
+  F3_MULH,
+  F3_MULHSU,
+  F3_MULHU,
+  F3_OR,
+  F3_REM,
+  F3_REMU,
+  F3_SLL,
+  F3_SLT,
+  F3_SLTU,
+  F3_SRL_SRA,
+  F3_WORD,
+  F3_XOR,
+  F5_AMOADD,
+  F5_AMOAND,
+  F5_AMOMAX,
+  F5_AMOMAXU,
+  F5_AMOMIN,
+  F5_AMOMINU,
+  F5_AMOOR,
+  F5_AMOSWAP,
+  F5_AMOXOR,
+  F5_LR,
+  F5_SC,
+  F7_ALT,
+  F7_BASE,
+  F7_MULDIV,
+  INSN_EBREAK,
+  INSN_ECALL,
+  OPCODE_AMO,
+  OPCODE_AUIPC,
+  OPCODE_BRANCH,
+  OPCODE_JAL,
+  OPCODE_JALR,
+  OPCODE_LOAD,
+  OPCODE_LUI,
+  OPCODE_MISC_MEM,
+  OPCODE_OP,
+  OPCODE_OP_IMM,
+  OPCODE_STORE,
+  OPCODE_SYSTEM,
+} from './encoding';
+import { mulh, mulhsu, mulhu } from './multiply';
+import { TRAP_BREAKPOINT, TRAP_ECALL, TRAP_ILLEGAL_INSTRUCTION, TRAP_MISALIGNED, TRAP_NONE, type UserHart } from './user-hart';
+
+/** The result of an ALU operation (OP or OP-IMM), or `undefined` for an encoding that does not exist. */
+export function aluResult(funct3: number, funct7: number, a: number, b: number, immediate: boolean): number | undefined {
+  if (funct7 === F7_MULDIV && !immediate) return mulDivResult(funct3, a, b);
+  const alt = funct7 === F7_ALT;
+  if (funct7 !== F7_BASE && !alt) {
+    if (!immediate || funct3 === F3_SLL || funct3 === F3_SRL_SRA) return undefined;
+  }
+  switch (funct3) {
+    case F3_ADD_SUB:
+      if (immediate) return (a + b) | 0;
+      return alt ? (a - b) | 0 : (a + b) | 0;
+    case F3_SLL:
+      return alt ? undefined : a << (b & 31);
+    case F3_SLT:
+      if (alt && !immediate) return undefined;
+      return a < b ? 1 : 0;
+    case F3_SLTU:
+      if (alt && !immediate) return undefined;
+      return a >>> 0 < b >>> 0 ? 1 : 0;
+    case F3_XOR:
+      if (alt && !immediate) return undefined;
+      return a ^ b;
+    case F3_SRL_SRA:
+      return alt ? a >> (b & 31) : (a >>> (b & 31)) | 0;
+    case F3_OR:
+      if (alt && !immediate) return undefined;
+      return a | b;
+    default: // F3_AND
+      if (alt && !immediate) return undefined;
+      return a & b;
+  }
+}
+
+/** Chapter 7, with its table of division by zero and overflow results (Table 7.1). */
+export function mulDivResult(funct3: number, a: number, b: number): number {
+  switch (funct3) {
+    case F3_MUL:
+      return Math.imul(a, b);
+    case F3_MULH:
+      return mulh(a, b);
+    case F3_MULHSU:
+      return mulhsu(a, b);
+    case F3_MULHU:
+      return mulhu(a, b);
+    case F3_DIV:
+      return b === 0 ? -1 : (a / b) | 0; // −2^31 / −1 = 2^31, which |0 wraps to −2^31 as the ISA asks
+    case F3_DIVU:
+      return b === 0 ? -1 : (a >>> 0) / (b >>> 0) | 0;
+    case F3_REM:
+      return b === 0 ? a : (a % b) | 0; // −2^31 % −1 = −0 → 0
+    default: // F3_REMU
+      return b === 0 ? a : (a >>> 0) % (b >>> 0) | 0;
+  }
+}
+
+/** Whether a conditional branch is taken; `undefined` for the two funct3 values that are not branches. */
+export function branchTaken(funct3: number, a: number, b: number): boolean | undefined {
+  switch (funct3) {
+    case F3_BEQ:
+      return a === b;
+    case F3_BNE:
+      return a !== b;
+    case F3_BLT:
+      return a < b;
+    case F3_BGE:
+      return a >= b;
+    case F3_BLTU:
+      return a >>> 0 < b >>> 0;
+    case F3_BGEU:
+      return a >>> 0 >= b >>> 0;
+    default:
+      return undefined;
+  }
+}
+
+/** The new memory value of an AMO (chapter 8, §8.4), or `undefined` for a funct5 that is not one. */
+export function amoResult(funct5: number, old: number, operand: number): number | undefined {
+  switch (funct5) {
+    case F5_AMOSWAP:
+      return operand;
+    case F5_AMOADD:
+      return (old + operand) | 0;
+    case F5_AMOXOR:
+      return old ^ operand;
+    case F5_AMOAND:
+      return old & operand;
+    case F5_AMOOR:
+      return old | operand;
+    case F5_AMOMIN:
+      return old < operand ? old : operand;
+    case F5_AMOMAX:
+      return old > operand ? old : operand;
+    case F5_AMOMINU:
+      return old >>> 0 < operand >>> 0 ? old : operand;
+    case F5_AMOMAXU:
+      return old >>> 0 > operand >>> 0 ? old : operand;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * LR.W, SC.W and the AMOs (chapter 8). Returns false when the instruction traps
+ * (illegal encoding, misaligned or faulting address). Single hart: the
+ * reservation covers exactly the reserved word, and only this hart's SC or a
+ * trap clears it.
+ */
+export function executeAtomic(hart: UserHart, x: Int32Array, insn: number): boolean {
+  const rd = (insn >>> 7) & 31;
+  const address = x[(insn >>> 15) & 31]!;
+  const operand = x[(insn >>> 20) & 31]!;
+  const funct5 = insn >>> 27;
+  if (((insn >>> 12) & 7) !== F3_WORD) return illegal(hart, insn);
+  if (funct5 === F5_LR) {
+    if (((insn >>> 20) & 31) !== 0) return illegal(hart, insn);
+    const at = hart.atomicAddress(address, false);
+    if (at < 0) return false;
+    x[rd] = hart.memory.read32(at) | 0;
+    hart.reservation = address >>> 0;
+    return true;
+  }
+  if (funct5 === F5_SC) {
+    const at = hart.atomicAddress(address, true);
+    if (at < 0) return false;
+    const success = hart.reservation === address >>> 0;
+    if (success) hart.memory.write32(at, operand >>> 0);
+    hart.reservation = -1;
+    x[rd] = success ? 0 : 1;
+    return true;
+  }
+  if (amoResult(funct5, 0, 0) === undefined) return illegal(hart, insn);
+  const at = hart.atomicAddress(address, true);
+  if (at < 0) return false;
+  const old = hart.memory.read32(at) | 0;
+  hart.memory.write32(at, amoResult(funct5, old, operand)! >>> 0);
+  x[rd] = old;
+  return true;
+}
+
+function illegal(hart: UserHart, insn: number): false {
+  hart.trap = TRAP_ILLEGAL_INSTRUCTION;
+  hart.trapValue = insn >>> 0;
+  return false;
+}
+
+/**
+ * Execute from `pc` until `hart.icount` reaches `limit`, an instruction traps,
+ * or — with `untilBlockEnd` — a control transfer (or a new page) ends the basic
+ * block. Returns the pc of the next instruction to execute (of the trapping
+ * one, after a trap).
+ */
+export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: number, untilBlockEnd: boolean): number {
+  const mmu = hart.mmu;
+  // Hot path: the TLB arrays as locals, and the current code page's words cached
+  // so that a fetch is one compare and one array load.
+  const readTag = mmu.readTag;
+  const writeTag = mmu.writeTag;
+  const fetchTag = mmu.fetchTag;
+  const words = mmu.words;
+  const bytes = mmu.bytes;
+  const offset = mmu.offset;
+  let icount = hart.icount;
+  let codePage = -1;
+  let codeWords = words[0]!;
+  let codeBase = 0;
+
+  while (icount < limit) {
+    // ---- fetch ----
+    const vpn = pc >>> 12;
+    if (vpn !== codePage) {
+      const slot = vpn & TLB_MASK;
+      if (fetchTag[slot] !== vpn) {
+        hart.icount = icount;
+        hart.fetch(pc);
+        if (hart.trap !== TRAP_NONE) return pc;
+        if (fetchTag[slot] !== vpn) {
+          // A page the TLB cannot cache (a device window): one instruction at a time.
+          return interpretUncached(hart, pc);
+        }
+      }
+      if (codePage !== -1 && untilBlockEnd) break;
+      codePage = vpn;
+      codeWords = words[slot]!;
+      codeBase = offset[slot]! >> 2;
+    }
+    const insn = codeWords[codeBase + ((pc & 0xfff) >> 2)]!;
+    let next = (pc + 4) | 0;
+    const rd = (insn >>> 7) & 31;
+    const funct3 = (insn >>> 12) & 7;
+    const rs1 = x[(insn >>> 15) & 31]!;
+
+    switch (insn & 0x7f) {
+      case OPCODE_OP_IMM: {
+        const value = aluResult(funct3, insn >>> 25, rs1, insn >> 20, true);
+        if (value === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        x[rd] = value;
+        break;
+      }
+      case OPCODE_OP: {
+        const value = aluResult(funct3, insn >>> 25, rs1, x[(insn >>> 20) & 31]!, false);
+        if (value === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        x[rd] = value;
+        break;
+      }
+      case OPCODE_LUI:
+        x[rd] = insn & 0xfffff000;
+        break;
+      case OPCODE_AUIPC:
+        x[rd] = (pc + (insn & 0xfffff000)) | 0;
+        break;
+      case OPCODE_LOAD: {
+        const address = (rs1 + (insn >> 20)) | 0;
+        const slot = (address >>> 12) & TLB_MASK;
+        const hit = readTag[slot] === address >>> 12;
+        let value: number;
+        // Hot path: a TLB hit reads the chunk directly; everything else goes through the hart.
+        if (funct3 === F3_WORD) {
+          if (hit && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
+          else value = hart.load32(address);
+        } else if (funct3 === F3_BYTE || funct3 === F3_BYTE_UNSIGNED) {
+          value = hit ? bytes[slot]![offset[slot]! + (address & 0xfff)]! : hart.load8(address);
+          if (funct3 === F3_BYTE) value = (value << 24) >> 24;
+        } else if (funct3 === F3_HALF || funct3 === F3_HALF_UNSIGNED) {
+          if (hit && (address & 1) === 0) {
+            const at = offset[slot]! + (address & 0xfff);
+            value = bytes[slot]![at]! | (bytes[slot]![at + 1]! << 8);
+          } else value = hart.load16(address);
+          if (funct3 === F3_HALF) value = (value << 16) >> 16;
+        } else {
+          return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        }
+        if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        x[rd] = value;
+        break;
+      }
+      case OPCODE_STORE: {
+        const address = (rs1 + (((insn >> 25) << 5) | ((insn >>> 7) & 0x1f))) | 0;
+        const value = x[(insn >>> 20) & 31]!;
+        const slot = (address >>> 12) & TLB_MASK;
+        const hit = writeTag[slot] === address >>> 12;
+        if (funct3 === F3_WORD) {
+          if (hit && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = value;
+          else hart.store(address, value, 4);
+        } else if (funct3 === F3_BYTE) {
+          if (hit) bytes[slot]![offset[slot]! + (address & 0xfff)] = value;
+          else hart.store(address, value, 1);
+        } else if (funct3 === F3_HALF) {
+          if (hit && (address & 1) === 0) {
+            const at = offset[slot]! + (address & 0xfff);
+            bytes[slot]![at] = value;
+            bytes[slot]![at + 1] = value >> 8;
+          } else hart.store(address, value, 2);
+        } else {
+          return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        }
+        if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        break;
+      }
+      case OPCODE_BRANCH: {
+        const taken = branchTaken(funct3, rs1, x[(insn >>> 20) & 31]!);
+        if (taken === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        if (taken) {
+          const target = (pc + (((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1))) | 0;
+          if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
+          next = target;
+        }
+        if (untilBlockEnd) {
+          icount++;
+          pc = next;
+          return finish(hart, x, icount, pc);
+        }
+        break;
+      }
+      case OPCODE_JAL: {
+        const target = (pc + (((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1))) | 0;
+        if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
+        x[rd] = next;
+        next = target;
+        if (untilBlockEnd) {
+          x[0] = 0;
+          return finish(hart, x, icount + 1, next);
+        }
+        break;
+      }
+      case OPCODE_JALR: {
+        if (funct3 !== 0) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        const target = (rs1 + (insn >> 20)) & ~1;
+        if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
+        x[rd] = next;
+        next = target;
+        if (untilBlockEnd) {
+          x[0] = 0;
+          return finish(hart, x, icount + 1, next);
+        }
+        break;
+      }
+      case OPCODE_MISC_MEM:
+        if (funct3 > 1) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        break; // FENCE, FENCE.I: nothing to order or flush on this hart
+      case OPCODE_SYSTEM:
+        if (insn === INSN_ECALL) return trapAt(hart, icount, pc, TRAP_ECALL, 0);
+        if (insn === INSN_EBREAK) return trapAt(hart, icount, pc, TRAP_BREAKPOINT, 0);
+        return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+      case OPCODE_AMO:
+        hart.icount = icount;
+        if (!executeAtomic(hart, x, insn)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        break;
+      default:
+        return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+    }
+    x[0] = 0;
+    icount++;
+    pc = next;
+  }
+  return finish(hart, x, icount, pc);
+}
+
+function finish(hart: UserHart, x: Int32Array, icount: number, pc: number): number {
+  x[0] = 0;
+  hart.icount = icount;
+  return pc;
+}
+
+function trapAt(hart: UserHart, icount: number, pc: number, trap: number, value: number): number {
+  hart.icount = icount;
+  hart.trap = trap;
+  hart.trapValue = trap === TRAP_ILLEGAL_INSTRUCTION || trap === TRAP_MISALIGNED ? value >>> 0 : value;
+  return pc;
+}
+
+/**
+ * A fetch from a page the TLB cannot cache: a device window, never RAM. The
+ * bus floats there (all ones), which decodes as no RV32 instruction.
+ */
+function interpretUncached(hart: UserHart, pc: number): number {
+  const insn = hart.fetch(pc);
+  if (hart.trap !== TRAP_NONE) return pc;
+  return trapAt(hart, hart.icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+}

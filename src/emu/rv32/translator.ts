@@ -1,0 +1,338 @@
+/**
+ * The block translator: one RV32IM basic block → the source of one JavaScript
+ * function with the same effect as interpreting it (interpreter.ts is the
+ * reference; RISC-V Unprivileged ISA 20191213 chapters 2 and 7 for the
+ * semantics).
+ *
+ * Why this shape (see STACK-NOTES, "User programs and the RV32 CPU"): V8
+ * optimises small functions well and gives up on huge ones, so the unit is a
+ * basic block (at most MAX_BLOCK_INSTRUCTIONS, never crossing a 4 KiB page),
+ * not a page. Guest registers live in JS locals (loaded on entry, written back
+ * on every exit), immediates and pc offsets are constants, loads and stores are
+ * inlined against the MMU's TLB arrays, and a block whose last instruction
+ * branches back to its own first one becomes a JS loop, which is where
+ * compute-bound code spends its time.
+ *
+ * The generated function is `block(x, left, p)`: x is the register file, p the
+ * virtual pc of the block's first instruction (blocks are cached by physical
+ * address and hold no absolute virtual addresses, so a page mapped at two
+ * addresses shares its translations), and left the number of instructions the
+ * block may retire before the next device event (the caller guarantees at
+ * least one pass; a loop only starts another pass if it fits). It adds what it
+ * retired to h.icount and returns the next pc; a trap (page fault, misaligned
+ * JALR target) leaves h.trap set and returns the trapping instruction's pc.
+ *
+ * Not translated (a block ends before them and the interpreter runs them):
+ * ECALL, EBREAK, every other SYSTEM encoding, LR/SC/AMOs, illegal encodings,
+ * and branches or JALs to a target that is not 4-aligned (they trap).
+ */
+import { TLB_MASK } from '../paging/mmu';
+import {
+  F3_BEQ,
+  F3_BGE,
+  F3_BGEU,
+  F3_BLT,
+  F3_BLTU,
+  F3_BNE,
+  F3_BYTE,
+  F3_BYTE_UNSIGNED,
+  F3_HALF,
+  F3_HALF_UNSIGNED,
+  F3_WORD,
+  F7_ALT,
+  F7_MULDIV,
+  funct3Of,
+  funct7Of,
+  immB,
+  immI,
+  immJ,
+  immS,
+  immU,
+  OPCODE_AUIPC,
+  OPCODE_BRANCH,
+  OPCODE_JAL,
+  OPCODE_JALR,
+  OPCODE_LOAD,
+  OPCODE_LUI,
+  OPCODE_MISC_MEM,
+  OPCODE_OP,
+  OPCODE_OP_IMM,
+  OPCODE_STORE,
+  opcodeOf,
+  rdOf,
+  rs1Of,
+  rs2Of,
+} from './encoding';
+import { aluResult } from './interpreter';
+import { TRAP_MISALIGNED } from './user-hart';
+
+export const MAX_BLOCK_INSTRUCTIONS = 128;
+/** The parameters of the factory that `new Function` builds around a block's body. */
+export const BLOCK_FACTORY_PARAMETERS = ['h', 'RT', 'WT', 'W', 'B', 'O', 'imul', 'mulh', 'mulhsu', 'mulhu'] as const;
+
+export interface BlockSource {
+  /** Instructions in one pass through the block. */
+  readonly count: number;
+  /** The factory's body: returns the block function. */
+  readonly source: string;
+}
+
+const WRITEBACK = '/*WB*/';
+
+/** Whether `insn` can be translated, and whether it ends a block. */
+function classify(insn: number): 'plain' | 'end' | 'no' {
+  const funct3 = funct3Of(insn);
+  switch (opcodeOf(insn)) {
+    case OPCODE_OP_IMM:
+      return aluResult(funct3, funct7Of(insn), 0, 0, true) === undefined ? 'no' : 'plain';
+    case OPCODE_OP:
+      return aluResult(funct3, funct7Of(insn), 0, 1, false) === undefined ? 'no' : 'plain';
+    case OPCODE_LUI:
+    case OPCODE_AUIPC:
+      return 'plain';
+    case OPCODE_LOAD:
+      return funct3 === 3 || funct3 > 5 ? 'no' : 'plain';
+    case OPCODE_STORE:
+      return funct3 > 2 ? 'no' : 'plain';
+    case OPCODE_MISC_MEM:
+      return funct3 > 1 ? 'no' : 'plain';
+    case OPCODE_BRANCH:
+      return funct3 === 2 || funct3 === 3 || (immB(insn) & 3) !== 0 ? 'no' : 'end';
+    case OPCODE_JAL:
+      return (immJ(insn) & 3) !== 0 ? 'no' : 'end';
+    case OPCODE_JALR:
+      return funct3 !== 0 ? 'no' : 'end';
+    default:
+      return 'no';
+  }
+}
+
+class BlockWriter {
+  private readonly used = new Set<number>();
+  private readonly written = new Set<number>();
+  private readonly lines: string[] = [];
+  loop = false;
+
+  read(r: number): string {
+    if (r === 0) return '0';
+    this.used.add(r);
+    return `r${r}`;
+  }
+
+  assign(rd: number, expression: string): string {
+    if (rd === 0) return '';
+    this.used.add(rd);
+    this.written.add(rd);
+    return `r${rd} = ${expression};`;
+  }
+
+  /** Leave the block: write registers back, count `retired` instructions, continue at `pc`. */
+  exit(retired: number, pc: string): string {
+    const count = this.loop ? `n + ${retired}` : `${retired}`;
+    return `{ ${WRITEBACK} h.icount += ${count}; return ${pc}; }`;
+  }
+
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+
+  finish(): string {
+    const registers = [...this.used].sort((a, b) => a - b);
+    const writeback = [...this.written]
+      .sort((a, b) => a - b)
+      .map((r) => `x[${r}] = r${r};`)
+      .join(' ');
+    const declarations = registers.map((r) => `r${r} = x[${r}]`).join(', ');
+    let body = this.lines.join('\n').split(WRITEBACK).join(writeback);
+    if (this.loop) body = `for (;;) {\n${body}\n}`;
+    return [
+      'return function block(x, left, p) {',
+      declarations ? `  let ${declarations};` : '',
+      '  let a = 0, s = 0, t = 0, v = 0, n = 0;',
+      body,
+      '};',
+    ].join('\n');
+  }
+}
+
+const pcAt = (offset: number): string => (offset === 0 ? 'p' : `(p + ${offset}) | 0`);
+
+function aluExpression(w: BlockWriter, insn: number): string {
+  const funct3 = funct3Of(insn);
+  const funct7 = funct7Of(insn);
+  const immediate = opcodeOf(insn) === OPCODE_OP_IMM;
+  const a = w.read(rs1Of(insn));
+  const b = immediate ? `${immI(insn)}` : w.read(rs2Of(insn));
+  const shamt = immediate ? `${immI(insn) & 31}` : `(${b} & 31)`;
+  if (!immediate && funct7 === F7_MULDIV) {
+    return [
+      `imul(${a}, ${b})`,
+      `mulh(${a}, ${b})`,
+      `mulhsu(${a}, ${b})`,
+      `mulhu(${a}, ${b})`,
+      `(${b} === 0 ? -1 : (${a} / ${b}) | 0)`,
+      `(${b} === 0 ? -1 : ((${a} >>> 0) / (${b} >>> 0)) | 0)`,
+      `(${b} === 0 ? ${a} : (${a} % ${b}) | 0)`,
+      `(${b} === 0 ? ${a} : ((${a} >>> 0) % (${b} >>> 0)) | 0)`,
+    ][funct3]!;
+  }
+  const alt = !immediate && funct7 === F7_ALT;
+  const unsignedB = immediate ? `${immI(insn) >>> 0}` : `(${b} >>> 0)`;
+  switch (funct3) {
+    case 0:
+      return alt ? `(${a} - ${b}) | 0` : `(${a} + ${b}) | 0`;
+    case 1:
+      return `${a} << ${shamt}`;
+    case 2:
+      return `(${a} < ${b} ? 1 : 0)`;
+    case 3:
+      return `((${a} >>> 0) < ${unsignedB} ? 1 : 0)`;
+    case 4:
+      return `${a} ^ ${b}`;
+    case 5:
+      return funct7 === F7_ALT ? `${a} >> ${shamt}` : `(${a} >>> ${shamt}) | 0`;
+    case 6:
+      return `${a} | ${b}`;
+    default:
+      return `${a} & ${b}`;
+  }
+}
+
+function branchCondition(w: BlockWriter, insn: number): string {
+  const a = w.read(rs1Of(insn));
+  const b = w.read(rs2Of(insn));
+  switch (funct3Of(insn)) {
+    case F3_BEQ:
+      return `${a} === ${b}`;
+    case F3_BNE:
+      return `${a} !== ${b}`;
+    case F3_BLT:
+      return `${a} < ${b}`;
+    case F3_BGE:
+      return `${a} >= ${b}`;
+    case F3_BLTU:
+      return `(${a} >>> 0) < (${b} >>> 0)`;
+    case F3_BGEU:
+    default:
+      return `(${a} >>> 0) >= (${b} >>> 0)`;
+  }
+}
+
+const MASK = TLB_MASK;
+
+function loadCode(w: BlockWriter, insn: number, k: number, offset: number): string {
+  const funct3 = funct3Of(insn);
+  const lookup = `a = (${w.read(rs1Of(insn))} + ${immI(insn)}) | 0; s = a >>> 12; t = s & ${MASK};`;
+  const fault = `if (h.trap !== 0) ${w.exit(k, pcAt(offset))}`;
+  let fast: string;
+  let slow: string;
+  if (funct3 === F3_WORD) {
+    fast = `if (RT[t] === s && (a & 3) === 0) v = W[t][(O[t] + (a & 4095)) >> 2];`;
+    slow = `v = h.load32(a);`;
+  } else if (funct3 === F3_BYTE || funct3 === F3_BYTE_UNSIGNED) {
+    const sign = funct3 === F3_BYTE ? ' << 24 >> 24' : '';
+    fast = `if (RT[t] === s) v = B[t][O[t] + (a & 4095)]${sign};`;
+    slow = `v = h.load8(a)${sign};`;
+  } else {
+    const sign = funct3 === F3_HALF ? ' << 16 >> 16' : '';
+    void F3_HALF_UNSIGNED;
+    fast = `if (RT[t] === s && (a & 1) === 0) { s = O[t] + (a & 4095); v = (B[t][s] | (B[t][s + 1] << 8))${sign}; }`;
+    slow = `v = h.load16(a)${sign};`;
+  }
+  return `${lookup}\n${fast} else { ${slow} ${fault} }\n${w.assign(rdOf(insn), 'v')}`;
+}
+
+function storeCode(w: BlockWriter, insn: number, k: number, offset: number): string {
+  const funct3 = funct3Of(insn);
+  const value = w.read(rs2Of(insn));
+  const lookup = `a = (${w.read(rs1Of(insn))} + ${immS(insn)}) | 0; s = a >>> 12; t = s & ${MASK};`;
+  const width = funct3 === F3_WORD ? 4 : funct3 === F3_HALF ? 2 : 1;
+  const slow = `h.store(a, ${value}, ${width}); if (h.trap !== 0) ${w.exit(k, pcAt(offset))} if (h.codeWritten) ${w.exit(k + 1, pcAt(offset + 4))}`;
+  let fast: string;
+  if (width === 4) fast = `if (WT[t] === s && (a & 3) === 0) W[t][(O[t] + (a & 4095)) >> 2] = ${value};`;
+  else if (width === 1) fast = `if (WT[t] === s) B[t][O[t] + (a & 4095)] = ${value};`;
+  else fast = `if (WT[t] === s && (a & 1) === 0) { s = O[t] + (a & 4095); B[t][s] = ${value}; B[t][s + 1] = ${value} >> 8; }`;
+  return `${lookup}\n${fast} else { ${slow} }`;
+}
+
+/**
+ * Plan the block whose first instruction is `insns[0]` (the words from the
+ * block's start to the end of its page). Returns null when the first
+ * instruction is one the interpreter must run.
+ */
+export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
+  const w = new BlockWriter();
+  const limit = Math.min(insns.length, MAX_BLOCK_INSTRUCTIONS);
+  // First pass: how long is the block, and does it loop onto itself?
+  let count = 0;
+  let ends = false;
+  while (count < limit) {
+    const kind = classify(insns[count]!);
+    if (kind === 'no') break;
+    count++;
+    if (kind === 'end') {
+      ends = true;
+      break;
+    }
+  }
+  if (count === 0) return null;
+  const last = insns[count - 1]! | 0;
+  const lastOffset = 4 * (count - 1);
+  if (ends && opcodeOf(last) === OPCODE_BRANCH) w.loop = lastOffset + immB(last) === 0;
+  if (ends && opcodeOf(last) === OPCODE_JAL) w.loop = lastOffset + immJ(last) === 0;
+
+  for (let k = 0; k < count; k++) {
+    const insn = insns[k]! | 0;
+    const offset = 4 * k;
+    const rd = rdOf(insn);
+    switch (opcodeOf(insn)) {
+      case OPCODE_OP_IMM:
+      case OPCODE_OP:
+        w.emit(w.assign(rd, aluExpression(w, insn)));
+        break;
+      case OPCODE_LUI:
+        w.emit(w.assign(rd, `${immU(insn)}`));
+        break;
+      case OPCODE_AUIPC:
+        w.emit(w.assign(rd, `(p + ${offset + immU(insn)}) | 0`));
+        break;
+      case OPCODE_LOAD:
+        w.emit(loadCode(w, insn, k, offset));
+        break;
+      case OPCODE_STORE:
+        w.emit(storeCode(w, insn, k, offset));
+        break;
+      case OPCODE_MISC_MEM:
+        break; // FENCE / FENCE.I
+      case OPCODE_BRANCH: {
+        const condition = branchCondition(w, insn);
+        const target = offset + immB(insn);
+        if (w.loop) {
+          w.emit(`if (${condition}) { n += ${count}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')} }`);
+        } else {
+          w.emit(`if (${condition}) ${w.exit(k + 1, pcAt(target))}`);
+        }
+        w.emit(w.exit(k + 1, pcAt(offset + 4)));
+        break;
+      }
+      case OPCODE_JAL: {
+        w.emit(w.assign(rd, pcAt(offset + 4)));
+        if (w.loop) {
+          w.emit(`n += ${count}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')}`);
+        } else {
+          w.emit(w.exit(k + 1, pcAt(offset + immJ(insn))));
+        }
+        break;
+      }
+      case OPCODE_JALR: {
+        w.emit(`a = (${w.read(rs1Of(insn))} + ${immI(insn)}) & -2;`);
+        w.emit(`if ((a & 3) !== 0) { h.trap = ${TRAP_MISALIGNED}; h.trapValue = a >>> 0; ${w.exit(k, pcAt(offset))} }`);
+        w.emit(w.assign(rd, pcAt(offset + 4)));
+        w.emit(w.exit(k + 1, 'a'));
+        break;
+      }
+    }
+  }
+  if (!ends) w.emit(w.exit(count, pcAt(4 * count)));
+  return { count, source: w.finish() };
+}
