@@ -67,5 +67,6 @@ export async function runBenchmarks(): Promise<number> {
   report(bootFast(20));
   report(rebootAfterEdit(20));
   transpilers(10).forEach(report);
+  (await import('./nex-benchmarks')).nexBenchmarks().forEach(report);
   return 0;
 }

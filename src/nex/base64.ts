@@ -8,60 +8,72 @@
  */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const VALUES = new Int16Array(128).fill(-1);
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** Value of each UTF-16 code unit, -1 for those not in the alphabet (a full table: no range checks in the loop). */
+const VALUES = new Int8Array(65536).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
+/** Base64 text is ASCII, so bytes → string is a single-byte decode. */
+const ASCII = new TextDecoder('latin1');
 
 export class Base64Error extends Error {
   override name = 'Base64Error';
 }
 
 export function encodeBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    parts.push(encodeChunk(bytes, start, Math.min(bytes.length, start + CHUNK)));
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  const end = bytes.length - (bytes.length % 3);
+  let o = 0;
+  for (let i = 0; i < end; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = CODES[(n >> 6) & 63]!;
+    out[o++] = CODES[n & 63]!;
   }
-  return parts.join('');
+  const rest = bytes.length - end;
+  if (rest > 0) {
+    const n = (bytes[end]! << 16) | (rest === 2 ? bytes[end + 1]! << 8 : 0);
+    out[o++] = CODES[n >> 18]!;
+    out[o++] = CODES[(n >> 12) & 63]!;
+    out[o++] = rest === 2 ? CODES[(n >> 6) & 63]! : 61;
+    out[o++] = 61; // =
+  }
+  return ASCII.decode(out);
 }
 
-function encodeChunk(bytes: Uint8Array, start: number, end: number): string {
-  let out = '';
-  let i = start;
-  for (; i + 2 < end; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
-  }
-  if (i < end) {
-    const n = (bytes[i]! << 16) | ((i + 1 < end ? bytes[i + 1]! : 0) << 8);
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!;
-    out += i + 1 < end ? `${ALPHABET[(n >> 6) & 63]!}=` : '==';
-  }
-  return out;
+function badCharacter(text: string, from: number, to: number): Base64Error {
+  let i = from;
+  while (i < to && VALUES[text.charCodeAt(i)]! >= 0) i++;
+  return new Base64Error(`invalid base64 character ${JSON.stringify(text[i])} at offset ${i}`);
 }
 
 /** Decode base64; padding may be left off. Throws Base64Error naming the first bad character. */
 export function decodeBase64(text: string): Uint8Array {
   let length = text.length;
-  while (length > 0 && text.charCodeAt(length - 1) === 61 /* = */ && text.length - length < 2) length--;
+  if (length > 0 && text.charCodeAt(length - 1) === 61) length--;
+  if (length > 0 && text.charCodeAt(length - 1) === 61 && text.length - length < 2) length--;
   if (length % 4 === 1) throw new Base64Error(`base64 text of ${text.length} characters is truncated`);
   const out = new Uint8Array(Math.floor((length * 3) / 4));
+  const whole = length - (length % 4);
   let o = 0;
-  let i = 0;
-  const value = (index: number): number => {
-    const code = text.charCodeAt(index);
-    const v = code < 128 ? VALUES[code]! : -1;
-    if (v < 0) throw new Base64Error(`invalid base64 character ${JSON.stringify(text[index])} at offset ${index}`);
-    return v;
-  };
-  for (; i + 3 < length; i += 4) {
-    const n = (value(i) << 18) | (value(i + 1) << 12) | (value(i + 2) << 6) | value(i + 3);
+  for (let i = 0; i < whole; i += 4) {
+    const a = VALUES[text.charCodeAt(i)]!;
+    const b = VALUES[text.charCodeAt(i + 1)]!;
+    const c = VALUES[text.charCodeAt(i + 2)]!;
+    const d = VALUES[text.charCodeAt(i + 3)]!;
+    if ((a | b | c | d) < 0) throw badCharacter(text, i, i + 4);
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = n >> 16;
     out[o++] = (n >> 8) & 255;
     out[o++] = n & 255;
   }
-  const rest = length - i;
+  const rest = length - whole;
   if (rest >= 2) {
-    const n = (value(i) << 18) | (value(i + 1) << 12) | (rest === 3 ? value(i + 2) << 6 : 0);
+    const a = VALUES[text.charCodeAt(whole)]!;
+    const b = VALUES[text.charCodeAt(whole + 1)]!;
+    const c = rest === 3 ? VALUES[text.charCodeAt(whole + 2)]! : 0;
+    if ((a | b | c) < 0) throw badCharacter(text, whole, length);
+    const n = (a << 18) | (b << 12) | (c << 6);
     out[o++] = n >> 16;
     if (rest === 3) out[o++] = (n >> 8) & 255;
   }
