@@ -2,7 +2,7 @@
  * `cotton boot`: boot the book's machine and kernel in the terminal.
  *
  *   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
- *               [--override src/kernel/FILE.ts=LOCAL.ts]...
+ *               [--override src/kernel/FILE.ts=LOCAL.ts]... [--disk IMAGE]
  *
  * With --fast or --type (or without a TTY) the machine runs headless in fast
  * mode: it prints the console, types each --type text once the shell shows a
@@ -10,7 +10,9 @@
  * it exits 1 with a message if the kernel panics or crashes, or if the machine
  * takes longer than --max-ms of wall time (default 10 s). Otherwise it is
  * interactive, in real time, until Ctrl-A X. --override boots an edited copy
- * of a kernel file in its place, as the book's editor does.
+ * of a kernel file in its place, as the book's editor does. --disk attaches a
+ * disk image file as the ATA disk; every completed write command is written
+ * back to the file at once.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -25,9 +27,11 @@ export interface BootArguments {
   ramMiB: number;
   commandLine: string;
   overrides: Record<string, string>;
+  /** Path of the disk image file, if any. */
+  disk?: string;
 }
 
-const USAGE = 'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]...';
+const USAGE = 'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE]';
 
 /** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
 function parseOverride(spec: string): [string, string] {
@@ -55,6 +59,7 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     else if (flag === '--max-ms') parsed.maxMs = number();
     else if (flag === '--ram') parsed.ramMiB = number();
     else if (flag === '--cmdline') parsed.commandLine = value();
+    else if (flag === '--disk') parsed.disk = value();
     else if (flag === '--override') {
       const [file, source] = parseOverride(value());
       parsed.overrides[file] = source;
@@ -72,8 +77,8 @@ function startWorker(options: BootWorkerOptions): Worker {
 }
 
 function runHeadless(args: BootArguments): Promise<number> {
-  const { ramMiB, commandLine, inputs, overrides } = args;
-  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, maxVirtualMs: 600_000 });
+  const { ramMiB, commandLine, inputs, overrides, disk } = args;
+  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, disk, maxVirtualMs: 600_000 });
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {
       clearTimeout(timer);

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MachineStoppedError } from '../runtime/machine-host';
-import { bootFromRepo } from '../runtime/node-host';
+import { bootFromRepo, openDiskImage } from '../runtime/node-host';
 
 export interface BootWorkerOptions {
   readonly ramMiB: number;
@@ -13,6 +13,8 @@ export interface BootWorkerOptions {
   readonly inputs: readonly string[];
   readonly overrides: Readonly<Record<string, string>>;
   readonly maxVirtualMs: number;
+  /** Disk image file to attach; writes go back to it as each write command completes. */
+  readonly disk?: string;
 }
 
 export type BootWorkerMessage =
@@ -23,6 +25,7 @@ const post = (message: BootWorkerMessage): void => parentPort!.postMessage(messa
 
 function run(options: BootWorkerOptions): void {
   const host = bootFromRepo({
+    disk: options.disk === undefined ? undefined : openDiskImage(options.disk),
     ramMiB: options.ramMiB,
     commandLine: options.commandLine,
     overrides: options.overrides,

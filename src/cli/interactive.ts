@@ -8,7 +8,7 @@
 import type { MachineState } from '../emu/machine';
 import type { BootArguments } from './boot-command';
 import { RealtimeDriver } from '../runtime/realtime';
-import { bootFromRepo } from '../runtime/node-host';
+import { bootFromRepo, openDiskImage } from '../runtime/node-host';
 
 const CTRL_A = 0x01;
 
@@ -20,7 +20,13 @@ const FINAL_WORDS: Partial<Record<MachineState, string>> = {
 };
 
 export function runInteractive(args: BootArguments): Promise<number> {
-  const host = bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, overrides: args.overrides, onOutput: (bytes) => process.stdout.write(bytes) });
+  const host = bootFromRepo({
+    ramMiB: args.ramMiB,
+    commandLine: args.commandLine,
+    overrides: args.overrides,
+    disk: args.disk === undefined ? undefined : openDiskImage(args.disk),
+    onOutput: (bytes) => process.stdout.write(bytes),
+  });
   process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {

@@ -8,6 +8,7 @@
  * the wall clock instead. Commands are recognised by the shell's OSC 133 marks
  * in the console output, never by guessing at prompts.
  */
+import type { AtaDiskImage } from '../emu/ata-pio';
 import { CottonPC, type MachineState } from '../emu/machine';
 import { buildKernelImage } from './kernel-image';
 import { linkKernel, transpileCacheKey, transpileKernel, type KernelSources } from './kernel-loader';
@@ -27,6 +28,8 @@ export interface BootOptions {
   readonly startTime?: number;
   /** Every byte the console prints, as it arrives. */
   readonly onOutput?: (bytes: Uint8Array) => void;
+  /** The ATA disk's medium; the same bytes stay attached across reboots. */
+  readonly disk?: AtaDiskImage;
 }
 
 /** The machine stopped for good while a caller waited for something else. */
@@ -70,6 +73,7 @@ export class MachineHost {
       ramBytes: (this.options.ramMiB ?? 128) * 1024 * 1024,
       commandLine: this.options.commandLine ?? '',
       startTime: this.options.startTime,
+      disk: this.options.disk,
       onSerialOutput: (bytes) => {
         this.output += this.decoder.decode(bytes, { stream: true });
         this.options.onOutput?.(bytes);

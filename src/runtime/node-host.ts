@@ -2,6 +2,8 @@
  * Boots the repository's kernel in Node: the entry point for the CLI, tests
  * and benchmarks.
  */
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../emu/ata-pio';
 import { readKernelSources } from './kernel-source-tree';
 import { MachineHost, type BootOptions } from './machine-host';
 import type { KernelSources } from './kernel-loader';
@@ -12,6 +14,34 @@ let repoSources: KernelSources | null = null;
 export function repoKernelSources(): KernelSources {
   repoSources ??= readKernelSources();
   return repoSources;
+}
+
+/**
+ * Attach a disk image file: its bytes are read once, and each completed ATA
+ * write command writes the sectors it changed back to the file at once
+ * (synchronously), so the file is up to date whenever the machine is stopped,
+ * however it stops. The file stays open for the life of the process.
+ */
+export function openDiskImage(path: string): AtaDiskImage {
+  const fd = openSync(path, 'r+');
+  const size = fstatSync(fd).size;
+  const bytes = new Uint8Array(size);
+  for (let done = 0; done < size; ) {
+    const read = readSync(fd, bytes, done, size - done, done);
+    if (read === 0) break;
+    done += read;
+  }
+  if (size < ATA_SECTOR_SIZE) {
+    closeSync(fd);
+    throw new Error(`disk image ${path} is smaller than one sector (${size} bytes)`);
+  }
+  return {
+    bytes,
+    onWrite: (lba, count) => {
+      const offset = lba * ATA_SECTOR_SIZE;
+      writeSync(fd, bytes, offset, count * ATA_SECTOR_SIZE, offset);
+    },
+  };
 }
 
 /** Boot a machine on the repository's kernel (plus any overrides). */
