@@ -21,6 +21,7 @@ import { CommandLineError, splitWords } from './command-line';
 import { COMMANDS } from './commands';
 import { LineEditor } from './line-editor';
 
+// #region osc133
 // OSC 133 semantic prompt marks.
 const MARK_PROMPT_START = `${OSC}133;A${BEL}`;
 const MARK_COMMAND_START = `${OSC}133;B${BEL}`;
@@ -31,6 +32,7 @@ function markCommandFinished(status: ExitStatus): string {
 
 /** "cotton:/$ " in colour. The kernel has no file system yet, so the directory is always "/". */
 const PROMPT = `${BOLD}${GREEN}cotton${RESET}:${BOLD}${BLUE}/${RESET}$ `;
+// #endregion osc133
 
 /** The shell thread's body. */
 export function* shellThread(kernel: Kernel, commands: readonly ShellCommand[] = COMMANDS): ThreadBody {
