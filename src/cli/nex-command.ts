@@ -14,7 +14,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseAsciicast, writeAsciicast, type AsciicastVersion } from '../nex/asciicast';
-import type { NexFormatError, ReadResult } from '../nex/errors';
+import type { ReadResult } from '../nex/errors';
 import { commandSummaries, toCsv, toJson } from '../nex/exports';
 import { writeManifest } from '../nex/nex-manifest';
 import { parseNex, writeNex } from '../nex/nex-format';
@@ -30,6 +30,17 @@ export const NEX_USAGE = `usage: cotton nex record --script FILE -o OUT.nex
        cotton nex csv FILE [-o OUT]
        cotton nex json FILE [-o OUT]
        cotton nex convert IN OUT [--to v2|v3]`;
+
+/** Where the command writes: the process's streams, or a test's buffers. */
+export interface NexIo {
+  readonly stdout: (data: string | Uint8Array) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const PROCESS_IO: NexIo = {
+  stdout: (data) => process.stdout.write(data),
+  stderr: (text) => process.stderr.write(text),
+};
 
 interface Parsed {
   readonly positional: string[];
@@ -70,53 +81,49 @@ function positiveNumber(parsed: Parsed, flag: string): number | undefined {
 const isCast = (path: string): boolean => path.endsWith('.cast');
 
 /** Load a .nex or .cast file; a damaged file is loaded up to the damage, with a warning. */
-function load(path: string, { strict }: { strict: boolean }): Session {
+function load(path: string, { strict }: { strict: boolean }, io: NexIo): Session {
   const bytes = readFileSync(path);
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const result: ReadResult<Session> = isZip || (!isCast(path) && bytes[0] !== 0x7b) ? parseNex(bytes) : parseAsciicast(bytes.toString('utf8'));
   if (result.error) {
     if (strict) throw result.error;
-    warn(path, result.error);
+    io.stderr(`cotton nex: ${path}: ${result.error.message} (using what came before it)\n`);
   }
   return result.value;
 }
 
-function warn(path: string, error: NexFormatError): void {
-  process.stderr.write(`cotton nex: ${path}: ${error.message} (using what came before it)\n`);
-}
-
-function writeOut(text: string | Uint8Array, out: string | true | undefined): void {
+function writeOut(text: string | Uint8Array, out: string | true | undefined, io: NexIo): void {
   if (typeof out === 'string') writeFileSync(out, text);
-  else process.stdout.write(text);
+  else io.stdout(text);
 }
 
-function record(parsed: Parsed): number {
+function record(parsed: Parsed, io: NexIo): number {
   const script = parsed.flags.get('--script');
   const out = parsed.flags.get('-o');
   if (typeof script !== 'string' || typeof out !== 'string') throw new Error(`record needs --script FILE and -o OUT.nex\n${NEX_USAGE}`);
   const session = recordScript(parseScript(readFileSync(script, 'utf8')), bootFromRepo);
   writeFileSync(out, writeNex(session));
   const failed = session.commands.filter((c) => c.exitCode !== 0).length;
-  process.stderr.write(`recorded ${session.commands.length} commands (${failed} not exiting 0), ${session.info.durationSeconds} s, to ${out}\n`);
+  io.stderr(`recorded ${session.commands.length} commands (${failed} not exiting 0), ${session.info.durationSeconds} s, to ${out}\n`);
   return 0;
 }
 
-async function play(parsed: Parsed): Promise<number> {
+async function play(parsed: Parsed, io: NexIo): Promise<number> {
   const [file] = needFiles(parsed, 1, 'one FILE to play');
-  const session = load(file!, { strict: false });
+  const session = load(file!, { strict: false }, io);
   const options = { speed: positiveNumber(parsed, '--speed'), idleLimit: positiveNumber(parsed, '--idle-limit'), showCommands: parsed.flags.has('--show-commands') };
   const start = performance.now();
   for (const frame of playbackFrames(session, options)) {
     const wait = start + frame.at * 1000 - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    process.stdout.write(frame.data);
+    io.stdout(frame.data);
   }
   return 0;
 }
 
-function inspect(parsed: Parsed): number {
+function inspect(parsed: Parsed, io: NexIo): number {
   const [file] = needFiles(parsed, 1, 'one FILE to inspect');
-  const session = load(file!, { strict: false });
+  const session = load(file!, { strict: false }, io);
   const lines = [`manifest:\n${writeManifest(session.info)}`, ''];
   const { events } = session;
   const count = (kind: string) => events.filter((e) => e.kind === kind).length;
@@ -126,22 +133,22 @@ function inspect(parsed: Parsed): number {
     lines.push(`  ${s.start_t.toFixed(3).padStart(9)}s  ${s.duration_human.padStart(8)}  rc=${String(s.rc ?? '?').padEnd(3)}  ${s.cmd}`);
   }
   for (const e of events) if (e.kind === 'marker') lines.push(`marker ${e.t.toFixed(3)}s  ${e.label}`);
-  writeOut(`${lines.join('\n')}\n`, undefined);
+  writeOut(`${lines.join('\n')}\n`, undefined, io);
   return 0;
 }
 
-function exportCommands(parsed: Parsed, format: 'csv' | 'json'): number {
+function exportCommands(parsed: Parsed, format: 'csv' | 'json', io: NexIo): number {
   const [file] = needFiles(parsed, 1, `one FILE to export as ${format.toUpperCase()}`);
-  const summaries = commandSummaries(load(file!, { strict: false }));
-  writeOut(format === 'csv' ? toCsv(summaries) : `${toJson(summaries)}\n`, parsed.flags.get('-o'));
+  const summaries = commandSummaries(load(file!, { strict: false }, io));
+  writeOut(format === 'csv' ? toCsv(summaries) : `${toJson(summaries)}\n`, parsed.flags.get('-o'), io);
   return 0;
 }
 
-function convert(parsed: Parsed): number {
+function convert(parsed: Parsed, io: NexIo): number {
   const [input, output] = needFiles(parsed, 2, 'IN and OUT files');
   const to = parsed.flags.get('--to');
   if (to !== undefined && to !== 'v2' && to !== 'v3') throw new Error(`--to takes v2 or v3, not '${String(to)}'`);
-  const session = load(input!, { strict: true });
+  const session = load(input!, { strict: true }, io);
   if (output!.endsWith('.nex')) {
     if (to !== undefined) throw new Error('--to is for .cast outputs');
     writeFileSync(output!, writeNex(session));
@@ -152,16 +159,16 @@ function convert(parsed: Parsed): number {
   return 0;
 }
 
-export async function nexCommand(argv: readonly string[]): Promise<number> {
+export async function nexCommand(argv: readonly string[], io: NexIo = PROCESS_IO): Promise<number> {
   const [sub, ...rest] = argv;
   const parsed = parseArgs(rest);
   switch (sub) {
-    case 'record': return record(parsed);
-    case 'play': return play(parsed);
-    case 'inspect': return inspect(parsed);
-    case 'csv': return exportCommands(parsed, 'csv');
-    case 'json': return exportCommands(parsed, 'json');
-    case 'convert': return convert(parsed);
+    case 'record': return record(parsed, io);
+    case 'play': return play(parsed, io);
+    case 'inspect': return inspect(parsed, io);
+    case 'csv': return exportCommands(parsed, 'csv', io);
+    case 'json': return exportCommands(parsed, 'json', io);
+    case 'convert': return convert(parsed, io);
     default: throw new Error(`${sub === undefined ? 'a nex command is needed' : `unknown nex command '${sub}'`}\n${NEX_USAGE}`);
   }
 }

@@ -18,6 +18,11 @@ export type BootFunction = (options: Omit<BootOptions, 'sources'>) => MachineHos
 const NS_PER_MS = 1_000_000;
 const STOPPED = new Set(['stopped', 'panicked', 'poweroff', 'crashed']);
 
+/** Keys as a terminal sends them: one character, or a whole escape sequence (an arrow key is ESC [ A, sent at once). */
+export function splitKeys(text: string): string[] {
+  return text.match(/\x1b\[[0-?]*[ -\/]*[@-~]|\x1bO.|\x1b.|[\s\S]/gu) ?? [];
+}
+
 /** A machine and its recorder, with one clock that keeps counting across reboots. */
 class RecordedMachine {
   readonly recorder: SessionRecorder;
@@ -68,7 +73,7 @@ class RecordedMachine {
 
   /** Type text one key at a time, `typingDelayNs` apart; prompts are looked for after the last key. */
   type(text: string): void {
-    const keys = [...text];
+    const keys = splitKeys(text);
     keys.forEach((key, i) => {
       if (i > 0 && this.typingDelayNs > 0) this.advance(this.typingDelayNs);
       this.recorder.input(new TextEncoder().encode(key), this.now());
