@@ -1,11 +1,16 @@
 // The book: a static Astro + Starlight site whose chapters live in chapters/
 // (see src/content.config.ts). The kernel reaches the pages and the machine
-// worker through the virtual modules of src/runtime/vite-plugin-kernel.ts; the
-// worker is bundled as an ES module because it imports code lazily.
+// worker through the virtual modules of src/runtime/vite-plugin-kernel.ts. Web
+// workers (the machine's, Monaco's) are bundled as ES modules, as module workers.
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { cottonKernel } from './src/runtime/vite-plugin-kernel.ts';
+
+/** A planned chapter: listed in order, pointing at the front page's plan until it is written. */
+function comingChapter(label) {
+  return { label, link: '/#the-chapters', badge: { text: 'coming', variant: 'note' } };
+}
 
 export default defineConfig({
   integrations: [
@@ -15,6 +20,7 @@ export default defineConfig({
       sidebar: [
         { label: 'The book', link: '/' },
         { label: 'Boot', link: '/boot/' },
+        ...['Paging', 'CottonFS', 'Scheduler', 'Networking & TLS', 'GUI'].map(comingChapter),
       ],
     }),
     mdx(),

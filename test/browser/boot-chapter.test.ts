@@ -1,0 +1,174 @@
+/**
+ * The boot chapter in a real browser: the machine boots to the shell, takes
+ * input, boots the reader's edits, survives a reader's infinite loop and
+ * syntax errors, keeps edits across reloads, and checks the exercise.
+ *
+ * Every test gets a fresh browser context (empty localStorage) unless it is
+ * about what survives a reload.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  press,
+  statusOf,
+  terminalText,
+  typeInTerminal,
+  waitForStatus,
+  waitForTerminal,
+} from './book';
+
+const ENTRY = 'src/kernel/boot/entry.ts';
+const COMMANDS = 'src/kernel/shell/commands.ts';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openBootChapter(): Promise<number> {
+  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  page = await context.newPage();
+  errors = collectPageErrors(page);
+  page.on('dialog', (dialog) => void dialog.accept());
+  const started = Date.now();
+  await page.goto(`${inject('bookUrl')}/boot/`);
+  await waitForTerminal(page, (text) => countPrompts(text) > 0);
+  return Date.now() - started;
+}
+
+afterEach(async () => {
+  await context?.close();
+});
+
+/** Open `file` in the machine's editor and replace the first `find` after the top with `replacement`, by typing. */
+async function editFile(file: string, find: string, replacement: string): Promise<void> {
+  if ((await page.getAttribute('cotton-machine [data-action="edit"]', 'aria-pressed')) !== 'true') await press(page, 'edit');
+  await page.click(`cotton-machine .cm-tab[data-file="${file}"]`);
+  await page.waitForSelector('cotton-machine .monaco-editor .view-lines');
+  await page.click('cotton-machine .monaco-editor .view-lines');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type(find);
+  await page.keyboard.press('Escape');
+  await page.keyboard.type(replacement);
+  await page.waitForSelector(`cotton-machine .cm-tab[data-file="${file}"][data-edited]`);
+}
+
+async function runCommand(command: string, expected: RegExp): Promise<string> {
+  await typeInTerminal(page, `${command}\r`);
+  return waitForTerminal(page, (text) => expected.test(text));
+}
+
+describe('the boot chapter', () => {
+  it('boots the machine to the shell prompt', async () => {
+    const elapsed = await openBootChapter();
+    console.log(`time to first prompt: ${elapsed} ms`);
+    const text = await terminalText(page);
+    expect(text).toContain('CottonOS');
+    expect(text).toMatch(/sched: starting kernel thread "shell"/);
+    expect(await statusOf(page)).toBe('running');
+    expect(errors).toEqual([]);
+  });
+
+  it('runs what the reader types', async () => {
+    await openBootChapter();
+    const text = await runCommand('echo hello', /^hello$/m);
+    expect(countPrompts(text)).toBe(2);
+  });
+
+  it('loads Monaco only when the reader presses Edit', async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(request.url());
+    });
+    await page.goto(`${inject('bookUrl')}/boot/`);
+    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    expect(scripts.filter((url) => /editor|ts\.worker/.test(url))).toEqual([]);
+    await press(page, 'edit');
+    await page.waitForSelector('cotton-machine .monaco-editor');
+    expect(scripts.some((url) => /editor/.test(url))).toBe(true);
+  });
+
+  it('boots the reader\'s edit of a kernel file after Reboot', async () => {
+    await openBootChapter();
+    await editFile(ENTRY, 'on the Cotton PC', 'on the Reader PC');
+    await press(page, 'reboot');
+    const text = await terminalText(page);
+    expect(text).toContain('on the Reader PC');
+    expect(text).not.toContain('on the Cotton PC');
+    expect(await page.locator('cotton-machine [data-action="edit"][data-edited]').count()).toBe(1);
+  });
+
+  it('keeps edits across a page reload, and Reset restores the original', async () => {
+    await openBootChapter();
+    await editFile(ENTRY, 'on the Cotton PC', 'on the Saved PC');
+    await page.reload();
+    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    expect(await terminalText(page)).toContain('on the Saved PC');
+    expect(await page.locator(`cotton-machine .cm-tab[data-file="${ENTRY}"][data-edited]`).count()).toBe(1);
+    await press(page, 'reset');
+    expect(await terminalText(page)).toContain('on the Cotton PC');
+    expect(await page.locator('cotton-machine .cm-tab[data-edited]').count()).toBe(0);
+  });
+
+  it('stops a kernel stuck in an infinite loop with the watchdog, and recovers', async () => {
+    await openBootChapter();
+    await editFile(COMMANDS, "sh.println(args.join(' '));", 'while (true) {}');
+    await press(page, 'reboot');
+    await typeInTerminal(page, 'echo loop\r');
+    const started = Date.now();
+    await waitForStatus(page, 'watchdog', 10_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await terminalText(page)).toContain('Watchdog: the kernel did not return control for 2 s');
+    // The page still answers: Reset restores the files and boots a working machine.
+    await press(page, 'reset');
+    await runCommand('echo back', /^back$/m);
+  });
+
+  it('reports a syntax error with its location and keeps the running machine', async () => {
+    await openBootChapter();
+    await editFile(COMMANDS, "sh.println(args.join(' '));", "sh.println(args.join(' ')) +;");
+    await page.click('cotton-machine [data-action="reboot"]');
+    await waitForStatus(page, 'error');
+    expect(await terminalText(page)).toMatch(/src\/kernel\/shell\/commands\.ts:\d+:\d+: /);
+    await runCommand('echo still here', /^still here$/m);
+  });
+
+  it('checks the exercise: the reference kernel passes, the starter does not', async () => {
+    await openBootChapter();
+    const summary = page.locator('cotton-exercise .cx-summary');
+    await page.click('cotton-exercise [data-action="check"]');
+    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/checks pass/);
+    expect(await summary.textContent()).toMatch(/^All \d+ checks pass/);
+    await page.click('cotton-exercise [data-action="start"]');
+    await page.waitForSelector('cotton-machine .cm-tab[data-file="src/kernel/boot/multiboot2.ts"][data-edited]');
+    await page.click('cotton-exercise [data-action="check"]');
+    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^0 of \d+ checks pass/);
+    expect(await page.locator('cotton-exercise .cx-results li[data-passed="false"]').count()).toBeGreaterThan(0);
+  });
+});
+
+describe('the front page', () => {
+  it('introduces the book and lists the chapters, the unwritten ones as coming', async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    await page.goto(`${inject('bookUrl')}/`);
+    const text = await page.locator('main').innerText();
+    for (const chapter of ['Boot', 'Paging', 'CottonFS', 'Scheduler', 'Networking & TLS', 'GUI']) expect(text).toContain(chapter);
+    expect(text.match(/\(coming\)/g)?.length).toBe(5);
+    await waitForTerminal(page, (terminal) => countPrompts(terminal) > 0);
+  });
+});
