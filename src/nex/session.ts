@@ -61,7 +61,7 @@ export interface CommandRecord {
 export interface SessionInfo {
   /** Format version, "1.0" in the original. */
   readonly version: string;
-  /** RFC 3339: when the recording started (book) or was saved (original); null if unknown. */
+  /** RFC 3339: when the recording started (readers convert the original's save time to this); null if unknown. */
   readonly createdAt: string | null;
   readonly recorderVersion: string;
   readonly durationSeconds: number | null;
