@@ -20,7 +20,7 @@
  * the interpreter, the interpreter runs to the end of the basic block.
  */
 import { ACCESS_FETCH } from '../paging/page-table-entry';
-import { interpret } from './interpreter';
+import { interpret, interpretSlice } from './interpreter';
 import { mulh, mulhsu, mulhu } from './multiply';
 import { BLOCK_FACTORY_PARAMETERS, translateBlock } from './translator';
 import { TRAP_NONE, TRAP_PAGE_FAULT, type UserHart } from './user-hart';
@@ -81,7 +81,7 @@ export class CodeCache {
       const slot = (pc >>> 2) & VIRTUAL_MASK;
       if (tags[slot] === pc) {
         const left = limit - hart.icount;
-        if (counts[slot]! > left) return interpret(hart, x, pc, limit, false); // finish the slice exactly
+        if (counts[slot]! > left) return interpretSlice(hart, x, pc, limit); // finish the slice exactly
         pc = fns[slot]!(x, left, pc);
         if (hart.trap !== TRAP_NONE) return pc;
         hart.codeWritten = false;
@@ -99,7 +99,7 @@ export class CodeCache {
     const physical = hart.mmu.translate(pc >>> 0, ACCESS_FETCH, true);
     if (physical < 0) {
       hart.trap = TRAP_PAGE_FAULT;
-      hart.trapValue = hart.mmu.cr2;
+      hart.trapValue = hart.mmu.cr2 | 0;
       hart.errorCode = hart.mmu.faultErrorCode;
       return pc;
     }

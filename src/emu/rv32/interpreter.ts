@@ -76,7 +76,7 @@ import {
   OPCODE_SYSTEM,
 } from './encoding';
 import { mulh, mulhsu, mulhu } from './multiply';
-import { TRAP_BREAKPOINT, TRAP_ECALL, TRAP_ILLEGAL_INSTRUCTION, TRAP_MISALIGNED, TRAP_NONE, type UserHart } from './user-hart';
+import { NO_RESERVATION, TRAP_BREAKPOINT, TRAP_ECALL, TRAP_ILLEGAL_INSTRUCTION, TRAP_MISALIGNED, TRAP_NONE, type UserHart } from './user-hart';
 
 /** The result of an ALU operation (OP or OP-IMM), or `undefined` for an encoding that does not exist. */
 export function aluResult(funct3: number, funct7: number, a: number, b: number, immediate: boolean): number | undefined {
@@ -196,15 +196,15 @@ export function executeAtomic(hart: UserHart, x: Int32Array, insn: number): bool
     const at = hart.atomicAddress(address, false);
     if (at < 0) return false;
     x[rd] = hart.memory.read32(at) | 0;
-    hart.reservation = address >>> 0;
+    hart.reservation = address;
     return true;
   }
   if (funct5 === F5_SC) {
     const at = hart.atomicAddress(address, true);
     if (at < 0) return false;
-    const success = hart.reservation === address >>> 0;
+    const success = hart.reservation === address;
     if (success) hart.memory.write32(at, operand >>> 0);
-    hart.reservation = -1;
+    hart.reservation = NO_RESERVATION;
     x[rd] = success ? 0 : 1;
     return true;
   }
@@ -219,8 +219,26 @@ export function executeAtomic(hart: UserHart, x: Int32Array, insn: number): bool
 
 function illegal(hart: UserHart, insn: number): false {
   hart.trap = TRAP_ILLEGAL_INSTRUCTION;
-  hart.trapValue = insn >>> 0;
+  hart.trapValue = insn | 0;
   return false;
+}
+
+/** Instructions per call of `interpret` when running a long slice (see `interpretSlice`). */
+const INTERPRETER_CHUNK = 4096;
+
+/**
+ * Interpret until `hart.icount` reaches `limit` or a trap, in chunks: V8 then
+ * optimises `interpret` as a whole function, entered and left thousands of
+ * times, instead of on-stack-replacing its loop once per slice — OSR code never
+ * sees the loop's exit path and deoptimises there every time it is left.
+ */
+export function interpretSlice(hart: UserHart, x: Int32Array, pc: number, limit: number): number {
+  while (hart.icount < limit) {
+    const chunkEnd = Math.min(limit, hart.icount + INTERPRETER_CHUNK);
+    pc = interpret(hart, x, pc, chunkEnd, false);
+    if (hart.trap !== TRAP_NONE) break;
+  }
+  return pc;
 }
 
 /**
@@ -243,6 +261,7 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
   let codePage = -1;
   let codeWords = words[0]!;
   let codeBase = 0;
+  let stop = false;
 
   while (icount < limit) {
     // ---- fetch ----
@@ -258,7 +277,7 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
           return interpretUncached(hart, pc);
         }
       }
-      if (codePage !== -1 && untilBlockEnd) break;
+      if (codePage !== -1 && untilBlockEnd) break; // a new page starts a new block
       codePage = vpn;
       codeWords = words[slot]!;
       codeBase = offset[slot]! >> 2;
@@ -269,26 +288,92 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
     const funct3 = (insn >>> 12) & 7;
     const rs1 = x[(insn >>> 15) & 31]!;
 
+    // Hot path: the cases are numeric literals (the OPCODE_* values) so that V8
+    // compiles the switch to a jump table; imported constants would be compared
+    // one by one.
     switch (insn & 0x7f) {
-      case OPCODE_OP_IMM: {
-        const value = aluResult(funct3, insn >>> 25, rs1, insn >> 20, true);
-        if (value === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        x[rd] = value;
+      case 0x13: {
+        // OPCODE_OP_IMM
+        const imm = insn >> 20;
+        switch (funct3) {
+          case 0: // ADDI
+            x[rd] = (rs1 + imm) | 0;
+            break;
+          case 1: // SLLI
+            if (insn >>> 25 !== F7_BASE) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+            x[rd] = rs1 << (imm & 31);
+            break;
+          case 2: // SLTI
+            x[rd] = rs1 < imm ? 1 : 0;
+            break;
+          case 3: // SLTIU
+            x[rd] = rs1 >>> 0 < imm >>> 0 ? 1 : 0;
+            break;
+          case 4: // XORI
+            x[rd] = rs1 ^ imm;
+            break;
+          case 5: // SRLI, SRAI
+            if (insn >>> 25 === F7_BASE) x[rd] = (rs1 >>> (imm & 31)) | 0;
+            else if (insn >>> 25 === F7_ALT) x[rd] = rs1 >> (imm & 31);
+            else return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+            break;
+          case 6: // ORI
+            x[rd] = rs1 | imm;
+            break;
+          default: // ANDI
+            x[rd] = rs1 & imm;
+        }
         break;
       }
-      case OPCODE_OP: {
-        const value = aluResult(funct3, insn >>> 25, rs1, x[(insn >>> 20) & 31]!, false);
-        if (value === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        x[rd] = value;
+      case 0x33: {
+        // OPCODE_OP
+        const rs2 = x[(insn >>> 20) & 31]!;
+        const funct7 = insn >>> 25;
+        if (funct7 === F7_BASE) {
+          switch (funct3) {
+            case 0: // ADD
+              x[rd] = (rs1 + rs2) | 0;
+              break;
+            case 1: // SLL
+              x[rd] = rs1 << (rs2 & 31);
+              break;
+            case 2: // SLT
+              x[rd] = rs1 < rs2 ? 1 : 0;
+              break;
+            case 3: // SLTU
+              x[rd] = rs1 >>> 0 < rs2 >>> 0 ? 1 : 0;
+              break;
+            case 4: // XOR
+              x[rd] = rs1 ^ rs2;
+              break;
+            case 5: // SRL
+              x[rd] = (rs1 >>> (rs2 & 31)) | 0;
+              break;
+            case 6: // OR
+              x[rd] = rs1 | rs2;
+              break;
+            default: // AND
+              x[rd] = rs1 & rs2;
+          }
+        } else if (funct7 === F7_MULDIV) {
+          x[rd] = mulDivResult(funct3, rs1, rs2);
+        } else if (funct7 === F7_ALT && funct3 === F3_ADD_SUB) {
+          x[rd] = (rs1 - rs2) | 0; // SUB
+        } else if (funct7 === F7_ALT && funct3 === F3_SRL_SRA) {
+          x[rd] = rs1 >> (rs2 & 31); // SRA
+        } else {
+          return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        }
         break;
       }
-      case OPCODE_LUI:
+      case 0x37: // OPCODE_LUI
         x[rd] = insn & 0xfffff000;
         break;
-      case OPCODE_AUIPC:
+      case 0x17: // OPCODE_AUIPC
         x[rd] = (pc + (insn & 0xfffff000)) | 0;
         break;
-      case OPCODE_LOAD: {
+      case 0x03: {
+        // OPCODE_LOAD
         const address = (rs1 + (insn >> 20)) | 0;
         const slot = (address >>> 12) & TLB_MASK;
         const hit = readTag[slot] === address >>> 12;
@@ -313,7 +398,8 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
         x[rd] = value;
         break;
       }
-      case OPCODE_STORE: {
+      case 0x23: {
+        // OPCODE_STORE
         const address = (rs1 + (((insn >> 25) << 5) | ((insn >>> 7) & 0x1f))) | 0;
         const value = x[(insn >>> 20) & 31]!;
         const slot = (address >>> 12) & TLB_MASK;
@@ -336,7 +422,8 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
         if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         break;
       }
-      case OPCODE_BRANCH: {
+      case 0x63: {
+        // OPCODE_BRANCH
         const taken = branchTaken(funct3, rs1, x[(insn >>> 20) & 31]!);
         if (taken === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
         if (taken) {
@@ -344,44 +431,36 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
           if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
           next = target;
         }
-        if (untilBlockEnd) {
-          icount++;
-          pc = next;
-          return finish(hart, x, icount, pc);
-        }
+        stop = untilBlockEnd;
         break;
       }
-      case OPCODE_JAL: {
+      case 0x6f: {
+        // OPCODE_JAL
         const target = (pc + (((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1))) | 0;
         if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
         x[rd] = next;
         next = target;
-        if (untilBlockEnd) {
-          x[0] = 0;
-          return finish(hart, x, icount + 1, next);
-        }
+        stop = untilBlockEnd;
         break;
       }
-      case OPCODE_JALR: {
+      case 0x67: {
+        // OPCODE_JALR
         if (funct3 !== 0) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
         const target = (rs1 + (insn >> 20)) & ~1;
         if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
         x[rd] = next;
         next = target;
-        if (untilBlockEnd) {
-          x[0] = 0;
-          return finish(hart, x, icount + 1, next);
-        }
+        stop = untilBlockEnd;
         break;
       }
-      case OPCODE_MISC_MEM:
+      case 0x0f: // OPCODE_MISC_MEM
         if (funct3 > 1) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
         break; // FENCE, FENCE.I: nothing to order or flush on this hart
-      case OPCODE_SYSTEM:
+      case 0x73: // OPCODE_SYSTEM
         if (insn === INSN_ECALL) return trapAt(hart, icount, pc, TRAP_ECALL, 0);
         if (insn === INSN_EBREAK) return trapAt(hart, icount, pc, TRAP_BREAKPOINT, 0);
         return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-      case OPCODE_AMO:
+      case 0x2f: // OPCODE_AMO
         hart.icount = icount;
         if (!executeAtomic(hart, x, insn)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         break;
@@ -391,12 +470,10 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
     x[0] = 0;
     icount++;
     pc = next;
+    if (stop) break;
   }
-  return finish(hart, x, icount, pc);
-}
-
-function finish(hart: UserHart, x: Int32Array, icount: number, pc: number): number {
-  x[0] = 0;
+  // Inline, not a helper call: a call first reached when the loop exits would
+  // deoptimise the loop's on-stack-replaced code at the end of every slice.
   hart.icount = icount;
   return pc;
 }
@@ -404,7 +481,7 @@ function finish(hart: UserHart, x: Int32Array, icount: number, pc: number): numb
 function trapAt(hart: UserHart, icount: number, pc: number, trap: number, value: number): number {
   hart.icount = icount;
   hart.trap = trap;
-  hart.trapValue = trap === TRAP_ILLEGAL_INSTRUCTION || trap === TRAP_MISALIGNED ? value >>> 0 : value;
+  hart.trapValue = value | 0;
   return pc;
 }
 

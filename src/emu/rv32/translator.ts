@@ -326,7 +326,7 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
       }
       case OPCODE_JALR: {
         w.emit(`a = (${w.read(rs1Of(insn))} + ${immI(insn)}) & -2;`);
-        w.emit(`if ((a & 3) !== 0) { h.trap = ${TRAP_MISALIGNED}; h.trapValue = a >>> 0; ${w.exit(k, pcAt(offset))} }`);
+        w.emit(`if ((a & 3) !== 0) { h.trap = ${TRAP_MISALIGNED}; h.trapValue = a; ${w.exit(k, pcAt(offset))} }`);
         w.emit(w.assign(rd, pcAt(offset + 4)));
         w.emit(w.exit(k + 1, 'a'));
         break;

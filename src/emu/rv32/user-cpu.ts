@@ -21,8 +21,9 @@ import type { UserContext, UserTrap } from '../machine-interface';
 import type { Mmu } from '../paging/mmu';
 import type { PhysicalMemory } from '../physical-memory';
 import { CodeCache } from './code-cache';
-import { interpret } from './interpreter';
+import { interpretSlice } from './interpreter';
 import {
+  NO_RESERVATION,
   TRAP_BREAKPOINT,
   TRAP_ECALL,
   TRAP_ILLEGAL_INSTRUCTION,
@@ -82,13 +83,13 @@ export class UserCpu {
     const hart = this.hart;
     const x = context.regs;
     hart.trap = TRAP_NONE;
-    hart.reservation = -1; // a trap or context switch ends any LR reservation
+    hart.reservation = NO_RESERVATION; // a trap or context switch ends any LR reservation
     hart.codeWritten = false;
     x[0] = 0;
     let pc = context.pc | 0;
     if ((pc & 3) !== 0) {
       hart.trap = TRAP_MISALIGNED;
-      hart.trapValue = pc >>> 0;
+      hart.trapValue = pc;
       return TRAP_MISALIGNED;
     }
     for (;;) {
@@ -99,11 +100,11 @@ export class UserCpu {
       hart.icount = 0;
       const start = this.clock.now;
       const limit = this.instructionsUntilNextEvent();
-      if (limit > 0) pc = this.cache ? this.cache.execute(x, pc, limit) : interpret(hart, x, pc, limit, false);
+      if (limit > 0) pc = this.cache ? this.cache.execute(x, pc, limit) : interpretSlice(hart, x, pc, limit);
       this.clock.now = start + hart.icount * USER_NS_PER_INSTRUCTION;
       this.retired += hart.icount;
       if (hart.trap !== TRAP_NONE) {
-        hart.reservation = -1;
+        hart.reservation = NO_RESERVATION;
         context.pc = pc >>> 0;
         return hart.trap;
       }
@@ -132,7 +133,7 @@ export class UserCpu {
       case TRAP_MISALIGNED:
         return { kind: 'misaligned', address: hart.trapValue >>> 0 };
       case TRAP_PAGE_FAULT:
-        return { kind: 'page-fault', address: hart.trapValue, errorCode: hart.errorCode };
+        return { kind: 'page-fault', address: hart.trapValue >>> 0, errorCode: hart.errorCode };
       default:
         throw new Error(`user CPU: no trap record for code ${trap}`);
     }

@@ -28,18 +28,19 @@ export const TRAP_BREAKPOINT = 2;
 export const TRAP_ILLEGAL_INSTRUCTION = 3;
 export const TRAP_MISALIGNED = 4;
 export const TRAP_PAGE_FAULT = 5;
+export const NO_RESERVATION = 1;
 
 export class UserHart {
   /** Instructions retired since the current `enterUser` began. */
   icount = 0;
   /** A TRAP_* code once an instruction has trapped (it did not retire). */
   trap = TRAP_NONE;
-  /** The faulting address (page fault, misaligned) or the instruction bits (illegal). */
+  /** The faulting address (page fault, misaligned) or the instruction bits (illegal), as int32 (fields stay small-integer typed for V8). */
   trapValue = 0;
   /** The x86 page-fault error code of the last page fault. */
   errorCode = 0;
-  /** The address LR reserved, or −1 (chapter 8: cleared by SC and on every trap entry). */
-  reservation = -1;
+  /** The address LR reserved (as int32), or 1, which no word address is (chapter 8: cleared by SC and on every trap entry). */
+  reservation = NO_RESERVATION;
   /** Set when a store rewrote translated code; the running block stops after that store. */
   codeWritten = false;
 
@@ -50,7 +51,7 @@ export class UserHart {
 
   private pageFault(): number {
     this.trap = TRAP_PAGE_FAULT;
-    this.trapValue = this.mmu.cr2;
+    this.trapValue = this.mmu.cr2 | 0;
     this.errorCode = this.mmu.faultErrorCode;
     return 0;
   }
@@ -127,7 +128,7 @@ export class UserHart {
   atomicAddress(address: number, write: boolean): number {
     if ((address & 3) !== 0) {
       this.trap = TRAP_MISALIGNED;
-      this.trapValue = address >>> 0;
+      this.trapValue = address;
       return -1;
     }
     return this.physical(address, write);
