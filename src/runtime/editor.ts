@@ -19,6 +19,7 @@ import { typescriptDefaults } from 'monaco-editor/languages/features/typescript/
 import { sources } from 'virtual:cotton-kernel/sources';
 import machineInterface from '../emu/machine-interface.ts?raw';
 import './monaco-workers';
+import { followTheme } from './page-theme';
 
 const MACHINE_INTERFACE = 'src/emu/machine-interface.ts';
 
@@ -73,10 +74,6 @@ function createModels(options: KernelEditorOptions): Map<string, monaco.editor.I
   return models;
 }
 
-function pageTheme(): string {
-  return document.documentElement.dataset.theme === 'light' ? 'vs' : 'vs-dark';
-}
-
 export function createKernelEditor(container: HTMLElement, options: KernelEditorOptions): KernelEditor {
   configureTypeScript();
   const models = createModels(options);
@@ -86,8 +83,8 @@ export function createKernelEditor(container: HTMLElement, options: KernelEditor
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
     tabSize: 2,
-    theme: pageTheme(),
   });
+  followTheme((light) => monaco.editor.setTheme(light ? 'vs' : 'vs-dark'));
   for (const file of options.files) {
     const model = models.get(file);
     model?.onDidChangeContent(() => options.onChange(file, model.getValue()));

@@ -9,6 +9,7 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { followTheme } from './page-theme';
 
 const ROWS = 24;
 const RED = '\x1b[1;31m';
@@ -24,10 +25,8 @@ export interface Console {
   dispose(): void;
 }
 
-function themeFromPage(): { background: string; foreground: string } {
-  const dark = document.documentElement.dataset.theme !== 'light';
-  return dark ? { background: '#17181c', foreground: '#e6e6e6' } : { background: '#fbfbfb', foreground: '#1b1b1b' };
-}
+const DARK = { background: '#17181c', foreground: '#e6e6e6', cursor: '#e6e6e6' };
+const LIGHT = { background: '#fbfbfb', foreground: '#1b1b1b', cursor: '#1b1b1b' };
 
 export function createConsole(container: HTMLElement, onInput: (data: string) => void): Console {
   const terminal = new Terminal({
@@ -37,8 +36,8 @@ export function createConsole(container: HTMLElement, onInput: (data: string) =>
     fontFamily: 'ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", Menlo, monospace',
     fontSize: 14,
     scrollback: 5000,
-    theme: themeFromPage(),
   });
+  followTheme((light) => (terminal.options.theme = light ? LIGHT : DARK));
   const fit = new FitAddon();
   terminal.loadAddon(fit);
   terminal.open(container);
