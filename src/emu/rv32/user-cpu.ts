@@ -78,6 +78,11 @@ export class UserCpu {
     return this.cache !== null;
   }
 
+  /** Blocks translated since power-on (statistics). */
+  get translatedBlocks(): number {
+    return this.cache?.translated ?? 0;
+  }
+
   /** Run `context` until a trap (TRAP_*) or a pending interrupt (TRAP_INTERRUPT); `context` is updated. */
   run(context: UserContext): number {
     const hart = this.hart;
