@@ -41,6 +41,7 @@ export class CottonMachineElement extends HTMLElement {
   /** The status the machine's last report implied (shown again after a pause). */
   private machineStatus: Status = 'booting';
   private booting = false;
+  private rebootAgain = false;
 
   connectedCallback(): void {
     if (this.console) return;
@@ -80,7 +81,10 @@ export class CottonMachineElement extends HTMLElement {
 
   /** Boot a new machine with the current edits; the old one runs on if the new one fails to build. */
   async reboot(): Promise<void> {
-    if (this.booting) return;
+    if (this.booting) {
+      this.rebootAgain = true; // the files changed (Reset) while the last boot was being built
+      return;
+    }
     this.booting = true;
     this.setStatus('booting');
     const next = new MachineSession({
@@ -99,6 +103,10 @@ export class CottonMachineElement extends HTMLElement {
       if (!(error instanceof WatchdogError)) this.buildFailed(next, error instanceof Error ? error.message : String(error));
     } finally {
       this.booting = false;
+    }
+    if (this.rebootAgain) {
+      this.rebootAgain = false;
+      await this.reboot();
     }
   }
 
