@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { transpileModule } from '../runtime/transpile';
 import { MachineHost } from '../runtime/machine-host';
 import { repoKernelSources } from '../runtime/node-host';
+import { cpuBenchmarks } from './cpu-benchmarks';
 
 interface Result {
   readonly name: string;
@@ -67,6 +68,7 @@ export async function runBenchmarks(): Promise<number> {
   report(bootFast(20));
   report(rebootAfterEdit(20));
   transpilers(10).forEach(report);
+  cpuBenchmarks().forEach(report);
   (await import('./nex-benchmarks')).nexBenchmarks().forEach(report);
   return 0;
 }

@@ -46,6 +46,14 @@ const VIRTUAL_MASK = VIRTUAL_ENTRIES - 1;
 /** A tag no pc can have (pcs are 4-aligned). */
 const NO_PC = 1;
 const UNTRANSLATABLE = -0x4000_0000;
+/**
+ * Hot path: a block that loops on itself gets at most this budget per call, so
+ * that it returns often. V8 then optimises it as a whole function, exit paths
+ * included; a loop that ran for a whole time slice would be optimised by
+ * on-stack replacement before its exit had ever run, and that code deoptimises
+ * at the exit on every call.
+ */
+const LOOP_SLICE = 8192;
 const noBlock: BlockFunction = () => {
   throw new Error('code cache: empty slot called');
 };
@@ -65,7 +73,8 @@ export class CodeCache {
     private readonly hotThreshold: number,
   ) {
     const mmu = hart.mmu;
-    this.factoryArguments = [hart, mmu.readTag, mmu.writeTag, mmu.words, mmu.bytes, mmu.offset, Math.imul, mulh, mulhsu, mulhu];
+    // B0/W0: placeholders of the right types for the blocks' per-site page caches.
+    this.factoryArguments = [hart, mmu.readTag, mmu.writeTag, mmu.words, mmu.bytes, mmu.offset, Math.imul, mulh, mulhsu, mulhu, new Uint8Array(4), new Int32Array(1)];
     mmu.onFlush = () => this.flushVirtual();
     hart.memory.setWriteWatcher((addr, length) => this.onWrite(addr, length));
   }
@@ -82,7 +91,8 @@ export class CodeCache {
       if (tags[slot] === pc) {
         const left = limit - hart.icount;
         if (counts[slot]! > left) return interpretSlice(hart, x, pc, limit); // finish the slice exactly
-        pc = fns[slot]!(x, left, pc);
+        // A looping block returns at least every LOOP_SLICE instructions (see there).
+        pc = fns[slot]!(x, left < LOOP_SLICE ? left : LOOP_SLICE, pc);
         if (hart.trap !== TRAP_NONE) return pc;
         hart.codeWritten = false;
         continue;

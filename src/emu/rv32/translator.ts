@@ -7,11 +7,13 @@
  * Why this shape (see STACK-NOTES, "User programs and the RV32 CPU"): V8
  * optimises small functions well and gives up on huge ones, so the unit is a
  * basic block (at most MAX_BLOCK_INSTRUCTIONS, never crossing a 4 KiB page),
- * not a page. Guest registers live in JS locals (loaded on entry, written back
- * on every exit), immediates and pc offsets are constants, loads and stores are
- * inlined against the MMU's TLB arrays, and a block whose last instruction
- * branches back to its own first one becomes a JS loop, which is where
- * compute-bound code spends its time.
+ * not a page. A block is a trace: it runs on past conditional branches (each
+ * a side exit) and ends at a jump, so an if-then inside a loop body does not
+ * cost a trip through the dispatcher. Guest registers live in JS locals (loaded
+ * on entry, written back on every exit), immediates and pc offsets are
+ * constants, loads and stores are inlined against the MMU's TLB arrays, and a
+ * block with a branch or jump back to its own first instruction becomes a JS
+ * loop, which is where compute-bound code spends its time.
  *
  * The generated function is `block(x, left, p)`: x is the register file, p the
  * virtual pc of the block's first instruction (blocks are cached by physical
@@ -68,10 +70,10 @@ import { TRAP_MISALIGNED } from './user-hart';
 
 export const MAX_BLOCK_INSTRUCTIONS = 128;
 /** The parameters of the factory that `new Function` builds around a block's body. */
-export const BLOCK_FACTORY_PARAMETERS = ['h', 'RT', 'WT', 'W', 'B', 'O', 'imul', 'mulh', 'mulhsu', 'mulhu'] as const;
+export const BLOCK_FACTORY_PARAMETERS = ['h', 'RT', 'WT', 'W', 'B', 'O', 'imul', 'mulh', 'mulhsu', 'mulhu', 'B0', 'W0'] as const;
 
 export interface BlockSource {
-  /** Instructions in one pass through the block. */
+  /** Instructions in the block: the most one pass through it retires. */
   readonly count: number;
   /** The factory's body: returns the block function. */
   readonly source: string;
@@ -79,8 +81,8 @@ export interface BlockSource {
 
 const WRITEBACK = '/*WB*/';
 
-/** Whether `insn` can be translated, and whether it ends a block. */
-function classify(insn: number): 'plain' | 'end' | 'no' {
+/** Whether `insn` can be translated, and whether it ends a block (a conditional branch is a side exit). */
+function classify(insn: number): 'plain' | 'branch' | 'end' | 'no' {
   const funct3 = funct3Of(insn);
   switch (opcodeOf(insn)) {
     case OPCODE_OP_IMM:
@@ -97,7 +99,7 @@ function classify(insn: number): 'plain' | 'end' | 'no' {
     case OPCODE_MISC_MEM:
       return funct3 > 1 ? 'no' : 'plain';
     case OPCODE_BRANCH:
-      return funct3 === 2 || funct3 === 3 || (immB(insn) & 3) !== 0 ? 'no' : 'end';
+      return funct3 === 2 || funct3 === 3 || (immB(insn) & 3) !== 0 ? 'no' : 'branch';
     case OPCODE_JAL:
       return (immJ(insn) & 3) !== 0 ? 'no' : 'end';
     case OPCODE_JALR:
@@ -111,7 +113,13 @@ class BlockWriter {
   private readonly used = new Set<number>();
   private readonly written = new Set<number>();
   private readonly lines: string[] = [];
+  private sites = 0;
   loop = false;
+
+  /** A new memory-access site (its page cache locals are declared in `finish`). */
+  site(): number {
+    return this.sites++;
+  }
 
   read(r: number): string {
     if (r === 0) return '0';
@@ -149,6 +157,7 @@ class BlockWriter {
       'return function block(x, left, p) {',
       declarations ? `  let ${declarations};` : '',
       '  let a = 0, s = 0, t = 0, v = 0, n = 0;',
+      ...Array.from({ length: this.sites }, (_, i) => `  let g${i} = -1, b${i} = B0, w${i} = W0, o${i} = 0;`),
       body,
       '};',
     ].join('\n');
@@ -220,39 +229,65 @@ function branchCondition(w: BlockWriter, insn: number): string {
 
 const MASK = TLB_MASK;
 
+/**
+ * The inline memory access of one load or store site. Hot path: each site
+ * keeps the page it last touched in locals (its page number, the chunk as
+ * bytes and words, the page's offset in the chunk), so a loop walking through a
+ * page costs one compare per access instead of three TLB array loads. This is
+ * safe within one call of the block: nothing that can run during it (the slow
+ * paths fill TLB slots, they never change a mapping, drop a right or start
+ * watching a page) invalidates what the site saw in the TLB.
+ */
+function memoryAccess(w: BlockWriter, width: number, tag: 'RT' | 'WT', access: (bytes: string, words: string, at: string) => string, slow: string): string {
+  const site = w.site();
+  const [page, bytes, words, base] = [`g${site}`, `b${site}`, `w${site}`, `o${site}`];
+  const at = `${base} + (a & 4095)`;
+  const alignment = width > 1 ? ` && (a & ${width - 1}) === 0` : '';
+  return [
+    `if ((a >>> 12) === ${page}${alignment}) { ${access(bytes, words, at)} }`,
+    `else { s = a >>> 12; t = s & ${MASK};`,
+    `  if (${tag}[t] === s${alignment}) { ${page} = s; ${bytes} = B[t]; ${words} = W[t]; ${base} = O[t]; ${access(bytes, words, at)} }`,
+    `  else { ${slow} } }`,
+  ].join('\n');
+}
+
 function loadCode(w: BlockWriter, insn: number, k: number, offset: number): string {
   const funct3 = funct3Of(insn);
-  const lookup = `a = (${w.read(rs1Of(insn))} + ${immI(insn)}) | 0; s = a >>> 12; t = s & ${MASK};`;
+  const address = `a = (${w.read(rs1Of(insn))} + ${immI(insn)}) | 0;`;
   const fault = `if (h.trap !== 0) ${w.exit(k, pcAt(offset))}`;
-  let fast: string;
-  let slow: string;
+  let code: string;
   if (funct3 === F3_WORD) {
-    fast = `if (RT[t] === s && (a & 3) === 0) v = W[t][(O[t] + (a & 4095)) >> 2];`;
-    slow = `v = h.load32(a);`;
+    code = memoryAccess(w, 4, 'RT', (_b, words, at) => `v = ${words}[(${at}) >> 2];`, `v = h.load32(a); ${fault}`);
   } else if (funct3 === F3_BYTE || funct3 === F3_BYTE_UNSIGNED) {
     const sign = funct3 === F3_BYTE ? ' << 24 >> 24' : '';
-    fast = `if (RT[t] === s) v = B[t][O[t] + (a & 4095)]${sign};`;
-    slow = `v = h.load8(a)${sign};`;
+    code = memoryAccess(w, 1, 'RT', (bytes, _w, at) => `v = ${bytes}[${at}]${sign};`, `v = h.load8(a)${sign}; ${fault}`);
   } else {
     const sign = funct3 === F3_HALF ? ' << 16 >> 16' : '';
     void F3_HALF_UNSIGNED;
-    fast = `if (RT[t] === s && (a & 1) === 0) { s = O[t] + (a & 4095); v = (B[t][s] | (B[t][s + 1] << 8))${sign}; }`;
-    slow = `v = h.load16(a)${sign};`;
+    code = memoryAccess(
+      w,
+      2,
+      'RT',
+      (bytes, _w, at) => `s = ${at}; v = (${bytes}[s] | (${bytes}[s + 1] << 8))${sign};`,
+      `v = h.load16(a)${sign}; ${fault}`,
+    );
   }
-  return `${lookup}\n${fast} else { ${slow} ${fault} }\n${w.assign(rdOf(insn), 'v')}`;
+  return `${address}\n${code}\n${w.assign(rdOf(insn), 'v')}`;
 }
 
 function storeCode(w: BlockWriter, insn: number, k: number, offset: number): string {
   const funct3 = funct3Of(insn);
   const value = w.read(rs2Of(insn));
-  const lookup = `a = (${w.read(rs1Of(insn))} + ${immS(insn)}) | 0; s = a >>> 12; t = s & ${MASK};`;
+  const address = `a = (${w.read(rs1Of(insn))} + ${immS(insn)}) | 0;`;
   const width = funct3 === F3_WORD ? 4 : funct3 === F3_HALF ? 2 : 1;
   const slow = `h.store(a, ${value}, ${width}); if (h.trap !== 0) ${w.exit(k, pcAt(offset))} if (h.codeWritten) ${w.exit(k + 1, pcAt(offset + 4))}`;
-  let fast: string;
-  if (width === 4) fast = `if (WT[t] === s && (a & 3) === 0) W[t][(O[t] + (a & 4095)) >> 2] = ${value};`;
-  else if (width === 1) fast = `if (WT[t] === s) B[t][O[t] + (a & 4095)] = ${value};`;
-  else fast = `if (WT[t] === s && (a & 1) === 0) { s = O[t] + (a & 4095); B[t][s] = ${value}; B[t][s + 1] = ${value} >> 8; }`;
-  return `${lookup}\n${fast} else { ${slow} }`;
+  const access =
+    width === 4
+      ? (_b: string, words: string, at: string) => `${words}[(${at}) >> 2] = ${value};`
+      : width === 1
+        ? (bytes: string, _w: string, at: string) => `${bytes}[${at}] = ${value};`
+        : (bytes: string, _w: string, at: string) => `s = ${at}; ${bytes}[s] = ${value}; ${bytes}[s + 1] = ${value} >> 8;`;
+  return `${address}\n${memoryAccess(w, width, 'WT', access, slow)}`;
 }
 
 /**
@@ -267,8 +302,11 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
   let count = 0;
   let ends = false;
   while (count < limit) {
-    const kind = classify(insns[count]!);
+    const insn = insns[count]! | 0;
+    const kind = classify(insn);
     if (kind === 'no') break;
+    if (kind === 'branch' && 4 * count + immB(insn) === 0) w.loop = true;
+    if (opcodeOf(insn) === OPCODE_JAL && 4 * count + immJ(insn) === 0) w.loop = true;
     count++;
     if (kind === 'end') {
       ends = true;
@@ -277,9 +315,7 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
   }
   if (count === 0) return null;
   const last = insns[count - 1]! | 0;
-  const lastOffset = 4 * (count - 1);
-  if (ends && opcodeOf(last) === OPCODE_BRANCH) w.loop = lastOffset + immB(last) === 0;
-  if (ends && opcodeOf(last) === OPCODE_JAL) w.loop = lastOffset + immJ(last) === 0;
+  if (opcodeOf(last) === OPCODE_BRANCH) ends = true;
 
   for (let k = 0; k < count; k++) {
     const insn = insns[k]! | 0;
@@ -305,19 +341,20 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
       case OPCODE_MISC_MEM:
         break; // FENCE / FENCE.I
       case OPCODE_BRANCH: {
+        // A side exit, or the back edge of a loop onto the block's start.
         const condition = branchCondition(w, insn);
         const target = offset + immB(insn);
-        if (w.loop) {
-          w.emit(`if (${condition}) { n += ${count}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')} }`);
+        if (target === 0) {
+          w.emit(`if (${condition}) { n += ${k + 1}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')} }`);
         } else {
           w.emit(`if (${condition}) ${w.exit(k + 1, pcAt(target))}`);
         }
-        w.emit(w.exit(k + 1, pcAt(offset + 4)));
+        if (k === count - 1) w.emit(w.exit(k + 1, pcAt(offset + 4)));
         break;
       }
       case OPCODE_JAL: {
         w.emit(w.assign(rd, pcAt(offset + 4)));
-        if (w.loop) {
+        if (offset + immJ(insn) === 0) {
           w.emit(`n += ${count}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')}`);
         } else {
           w.emit(w.exit(k + 1, pcAt(offset + immJ(insn))));
