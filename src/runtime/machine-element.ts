@@ -42,6 +42,12 @@ export class CottonMachineElement extends HTMLElement {
   private machineStatus: Status = 'booting';
   private booting = false;
   private rebootAgain = false;
+  /**
+   * While a reboot is being built, and after it failed to build, the old
+   * machine runs on but the status line speaks of the reboot ("booting",
+   * "error"), until a new machine is adopted.
+   */
+  private statusPinned = false;
 
   connectedCallback(): void {
     if (this.console) return;
@@ -86,6 +92,7 @@ export class CottonMachineElement extends HTMLElement {
       return;
     }
     this.booting = true;
+    this.statusPinned = true;
     this.setStatus('booting');
     const next = new MachineSession({
       report: (report) => this.session === next && this.onReport(report),
@@ -115,6 +122,7 @@ export class CottonMachineElement extends HTMLElement {
     this.session = next;
     this.state = 'off';
     this.machineStatus = 'booting';
+    this.statusPinned = false;
     this.console.terminal.reset();
     next.start();
     if (document.hidden) next.pause();
@@ -131,7 +139,7 @@ export class CottonMachineElement extends HTMLElement {
     const changed = report.state !== this.state;
     this.state = report.state;
     this.machineStatus = STATE_STATUS[report.state] ?? (report.prompted ? 'running' : 'booting');
-    this.setStatus(this.machineStatus, report.crash ?? undefined);
+    if (!this.statusPinned) this.setStatus(this.machineStatus, report.crash ?? undefined);
     if (!changed) return;
     if (report.crash) this.console.notice(`The kernel crashed:\n${report.crash}`, 'error');
     const notice = STATE_NOTICE[report.state];
@@ -163,7 +171,7 @@ export class CottonMachineElement extends HTMLElement {
     if (!this.session) return;
     if (document.hidden) this.session.pause();
     else this.session.resume();
-    this.setStatus(document.hidden ? 'paused' : this.machineStatus);
+    if (!this.statusPinned) this.setStatus(document.hidden ? 'paused' : this.machineStatus);
   }
 
   private setStatus(status: Status, detail?: string): void {

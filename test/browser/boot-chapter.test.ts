@@ -51,17 +51,30 @@ afterEach(async () => {
   await context?.close();
 });
 
-/** Open `file` in the machine's editor and replace the first `find` after the top with `replacement`, by typing. */
+/** Whether keyboard focus is inside Monaco's find widget. */
+const findWidgetFocused = (): boolean => document.activeElement?.closest('.find-widget') != null;
+
+/**
+ * Open `file` in the machine's editor and replace the first `find` with
+ * `replacement`, as a reader would: Ctrl+F selects the match, Escape closes
+ * the find widget, typing replaces the selection.
+ */
 async function editFile(file: string, find: string, replacement: string): Promise<void> {
   if ((await page.getAttribute('cotton-machine [data-action="edit"]', 'aria-pressed')) !== 'true') await press(page, 'edit');
   await page.click(`cotton-machine .cm-tab[data-file="${file}"]`);
-  await page.waitForSelector('cotton-machine .monaco-editor .view-lines');
   await page.click('cotton-machine .monaco-editor .view-lines');
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('Control+F');
+  await page.waitForFunction(findWidgetFocused);
   await page.keyboard.type(find);
+  await page.waitForFunction(() => /^1 of/.test(document.querySelector('.find-widget .matchesCount')?.textContent ?? ''));
   await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.activeElement?.closest('.find-widget'));
   await page.keyboard.type(replacement);
+  await page.waitForFunction(
+    (text) => (document.querySelector('cotton-machine .view-lines') as HTMLElement).innerText.replace(/\u00a0/g, ' ').includes(text),
+    replacement,
+  );
   await page.waitForSelector(`cotton-machine .cm-tab[data-file="${file}"][data-edited]`);
 }
 
@@ -145,6 +158,7 @@ describe('the boot chapter', () => {
     await waitForStatus(page, 'error');
     expect(await terminalText(page)).toMatch(/src\/kernel\/shell\/commands\.ts:\d+:\d+: /);
     await runCommand('echo still here', /^still here$/m);
+    expect(await statusOf(page)).toBe('error');
   });
 
   it('checks the exercise: the reference kernel passes, the starter does not', async () => {
