@@ -9,7 +9,7 @@
  * and drop the new one if the reader's code does not compile.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import type { MachineState } from '../emu/machine';
+import type { MachineState, MachineStats } from '../emu/machine';
 import type { CheckResult } from './exercise';
 import type { BootResult, MachineOptions, MachineReport, MachineWorkerApi } from './machine-worker';
 import { isLive } from './realtime';
@@ -84,6 +84,11 @@ export class MachineSession {
   start(): void {
     this.watchdog.feed();
     void this.api.start();
+  }
+
+  /** The machine's counters (virtual time, timer ticks, interrupts, console bytes). */
+  stats(): Promise<MachineStats | null> {
+    return this.api.stats();
   }
 
   input(text: string): void {

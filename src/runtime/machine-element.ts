@@ -59,20 +59,17 @@ export class CottonMachineElement extends HTMLElement {
     this.button('edit', () => void this.toggleEditor());
     this.button('reset', () => void this.reset());
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
+    this.child('.cm-status').addEventListener('mouseenter', () => void this.describeMachine());
     void this.reboot();
   }
 
-  /** The terminal's text (for the book's browser tests and for copying). */
+  /** The terminal's text, as the reader sees it (the browser tests read it here). */
   terminalText(): string {
     return this.console.text();
   }
 
   get files(): readonly string[] {
     return this.editorPanel.files;
-  }
-
-  hasEdits(): boolean {
-    return this.editorPanel.hasEdits();
   }
 
   overrides(): Record<string, string> {
@@ -174,8 +171,19 @@ export class CottonMachineElement extends HTMLElement {
     if (!this.statusPinned) this.setStatus(document.hidden ? 'paused' : this.machineStatus);
   }
 
+  /** On hovering the status line: what the machine has done so far, from its own counters. */
+  private async describeMachine(): Promise<void> {
+    const line = this.child('.cm-status');
+    if (line.dataset.status !== 'running' || !this.session) return;
+    const stats = await this.session.stats();
+    if (!stats) return;
+    const seconds = (stats.virtualNs / 1e9).toFixed(1);
+    line.title = `up ${seconds} s of machine time · ${stats.timerTicks} timer ticks · ${stats.interrupts} interrupts · ${stats.serialBytesOut} bytes written to COM1`;
+  }
+
   private setStatus(status: Status, detail?: string): void {
     const line = this.child('.cm-status');
+    if (line.dataset.status === status && detail === undefined) return; // a heartbeat: nothing new to show
     line.dataset.status = status;
     line.textContent = status;
     line.title = detail ?? '';
