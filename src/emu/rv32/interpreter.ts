@@ -249,39 +249,49 @@ export function interpretSlice(hart: UserHart, x: Int32Array, pc: number, limit:
  */
 export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: number, untilBlockEnd: boolean): number {
   const mmu = hart.mmu;
-  // Hot path: the TLB arrays as locals, and the current code page's words cached
-  // so that a fetch is one compare and one array load.
+  const start = hart.icount;
+  while (hart.icount < limit) {
+    const vpn = pc >>> 12;
+    const slot = vpn & TLB_MASK;
+    if (mmu.fetchTag[slot] !== vpn) {
+      hart.fetch(pc);
+      if (hart.trap !== TRAP_NONE) return pc;
+      // A page the TLB cannot cache (a device window): not code.
+      if (mmu.fetchTag[slot] !== vpn) return interpretUncached(hart, pc);
+    }
+    if (untilBlockEnd && hart.icount !== start) break; // a new page starts a new block
+    pc = executeInPage(hart, x, pc, limit, untilBlockEnd, mmu.words[slot]!, mmu.offset[slot]! >> 2, vpn);
+    if (hart.trap !== TRAP_NONE || hart.blockEnded) {
+      hart.blockEnded = false;
+      break;
+    }
+  }
+  return pc;
+}
+
+/**
+ * The interpreter's loop, for as long as the pc stays in one code page. Hot
+ * path: the page's words and offset are parameters, loop-invariant, so V8
+ * keeps them in registers and a fetch is one typed-array load.
+ */
+function executeInPage(
+  hart: UserHart,
+  x: Int32Array,
+  pc: number,
+  limit: number,
+  untilBlockEnd: boolean,
+  codeWords: Int32Array,
+  codeBase: number,
+  codePage: number,
+): number {
+  const mmu = hart.mmu;
   const readTag = mmu.readTag;
   const writeTag = mmu.writeTag;
-  const fetchTag = mmu.fetchTag;
   const words = mmu.words;
   const bytes = mmu.bytes;
   const offset = mmu.offset;
   let icount = hart.icount;
-  let codePage = -1;
-  let codeWords = words[0]!;
-  let codeBase = 0;
-  let stop = false;
-
-  while (icount < limit) {
-    // ---- fetch ----
-    const vpn = pc >>> 12;
-    if (vpn !== codePage) {
-      const slot = vpn & TLB_MASK;
-      if (fetchTag[slot] !== vpn) {
-        hart.icount = icount;
-        hart.fetch(pc);
-        if (hart.trap !== TRAP_NONE) return pc;
-        if (fetchTag[slot] !== vpn) {
-          // A page the TLB cannot cache (a device window): one instruction at a time.
-          return interpretUncached(hart, pc);
-        }
-      }
-      if (codePage !== -1 && untilBlockEnd) break; // a new page starts a new block
-      codePage = vpn;
-      codeWords = words[slot]!;
-      codeBase = offset[slot]! >> 2;
-    }
+  while (icount < limit && pc >>> 12 === codePage) {
     const insn = codeWords[codeBase + ((pc & 0xfff) >> 2)]!;
     let next = (pc + 4) | 0;
     const rd = (insn >>> 7) & 31;
@@ -424,14 +434,43 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
       }
       case 0x63: {
         // OPCODE_BRANCH
-        const taken = branchTaken(funct3, rs1, x[(insn >>> 20) & 31]!);
-        if (taken === undefined) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        const rs2 = x[(insn >>> 20) & 31]!;
+        let taken: boolean;
+        switch (funct3) {
+          case 0: // BEQ
+            taken = rs1 === rs2;
+            break;
+          case 1: // BNE
+            taken = rs1 !== rs2;
+            break;
+          case 4: // BLT
+            taken = rs1 < rs2;
+            break;
+          case 5: // BGE
+            taken = rs1 >= rs2;
+            break;
+          case 6: // BLTU
+            taken = rs1 >>> 0 < rs2 >>> 0;
+            break;
+          case 7: // BGEU
+            taken = rs1 >>> 0 >= rs2 >>> 0;
+            break;
+          default:
+            return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        }
         if (taken) {
           const target = (pc + (((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1))) | 0;
           if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
           next = target;
         }
-        stop = untilBlockEnd;
+        if (untilBlockEnd) {
+          // The end of a basic block. (Not a flag tested at the loop's end: one
+          // more loop-carried variable made V8's code for the loop much slower.)
+          x[0] = 0;
+          hart.icount = icount + 1;
+          hart.blockEnded = true;
+          return next;
+        }
         break;
       }
       case 0x6f: {
@@ -440,7 +479,14 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
         if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
         x[rd] = next;
         next = target;
-        stop = untilBlockEnd;
+        if (untilBlockEnd) {
+          // The end of a basic block. (Not a flag tested at the loop's end: one
+          // more loop-carried variable made V8's code for the loop much slower.)
+          x[0] = 0;
+          hart.icount = icount + 1;
+          hart.blockEnded = true;
+          return next;
+        }
         break;
       }
       case 0x67: {
@@ -450,7 +496,14 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
         if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
         x[rd] = next;
         next = target;
-        stop = untilBlockEnd;
+        if (untilBlockEnd) {
+          // The end of a basic block. (Not a flag tested at the loop's end: one
+          // more loop-carried variable made V8's code for the loop much slower.)
+          x[0] = 0;
+          hart.icount = icount + 1;
+          hart.blockEnded = true;
+          return next;
+        }
         break;
       }
       case 0x0f: // OPCODE_MISC_MEM
@@ -470,7 +523,6 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
     x[0] = 0;
     icount++;
     pc = next;
-    if (stop) break;
   }
   // Inline, not a helper call: a call first reached when the loop exits would
   // deoptimise the loop's on-stack-replaced code at the end of every slice.

@@ -43,6 +43,8 @@ export class UserHart {
   reservation = NO_RESERVATION;
   /** Set when a store rewrote translated code; the running block stops after that store. */
   codeWritten = false;
+  /** Set by the interpreter when it stops at the end of a basic block. */
+  blockEnded = false;
 
   constructor(
     readonly mmu: Mmu,
