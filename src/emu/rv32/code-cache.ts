@@ -67,6 +67,7 @@ export class CodeCache {
   private readonly factoryArguments: unknown[];
   /** Blocks translated since power-on (statistics). */
   translated = 0;
+  private watching = false;
 
   constructor(
     private readonly hart: UserHart,
@@ -76,7 +77,6 @@ export class CodeCache {
     // B0/W0: placeholders of the right types for the blocks' per-site page caches.
     this.factoryArguments = [hart, mmu.readTag, mmu.writeTag, mmu.words, mmu.bytes, mmu.offset, Math.imul, mulh, mulhsu, mulhu, new Uint8Array(4), new Int32Array(1)];
     mmu.onFlush = () => this.flushVirtual();
-    hart.memory.setWriteWatcher((addr, length) => this.onWrite(addr, length));
   }
 
   /** Run from `pc` until `hart.icount` reaches `limit` or a trap; returns the next pc. */
@@ -147,6 +147,12 @@ export class CodeCache {
     const pageNumber = Math.floor(block.start / 4096);
     let page = this.pages.get(pageNumber);
     if (!page) {
+      // The write watch starts with the first translation, so a machine that never
+      // runs user code pays nothing for it on the kernel's stores.
+      if (!this.watching) {
+        this.hart.memory.setWriteWatcher((addr, length) => this.onWrite(addr, length));
+        this.watching = true;
+      }
       page = { blocks: new Map(), words: new Uint32Array(32) };
       this.pages.set(pageNumber, page);
       this.hart.memory.watchPage(pageNumber * 4096, true);
