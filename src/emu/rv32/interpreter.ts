@@ -21,12 +21,6 @@ import { TLB_MASK } from '../paging/mmu';
 import {
   F3_ADD_SUB,
   F3_AND,
-  F3_BEQ,
-  F3_BGE,
-  F3_BGEU,
-  F3_BLT,
-  F3_BLTU,
-  F3_BNE,
   F3_BYTE,
   F3_BYTE_UNSIGNED,
   F3_DIV,
@@ -133,26 +127,6 @@ export function mulDivResult(funct3: number, a: number, b: number): number {
   }
 }
 
-/** Whether a conditional branch is taken; `undefined` for the two funct3 values that are not branches. */
-export function branchTaken(funct3: number, a: number, b: number): boolean | undefined {
-  switch (funct3) {
-    case F3_BEQ:
-      return a === b;
-    case F3_BNE:
-      return a !== b;
-    case F3_BLT:
-      return a < b;
-    case F3_BGE:
-      return a >= b;
-    case F3_BLTU:
-      return a >>> 0 < b >>> 0;
-    case F3_BGEU:
-      return a >>> 0 >= b >>> 0;
-    default:
-      return undefined;
-  }
-}
-
 /** The new memory value of an AMO (chapter 8, §8.4), or `undefined` for a funct5 that is not one. */
 export function amoResult(funct5: number, old: number, operand: number): number | undefined {
   switch (funct5) {
@@ -222,6 +196,23 @@ function illegal(hart: UserHart, insn: number): false {
   hart.trapValue = insn | 0;
   return false;
 }
+
+/** The opcode literals of `executeInPage`'s switch, checked once against encoding.ts. */
+const SWITCH_CASES: readonly (readonly [number, number])[] = [
+  [0x13, OPCODE_OP_IMM],
+  [0x33, OPCODE_OP],
+  [0x37, OPCODE_LUI],
+  [0x17, OPCODE_AUIPC],
+  [0x03, OPCODE_LOAD],
+  [0x23, OPCODE_STORE],
+  [0x63, OPCODE_BRANCH],
+  [0x6f, OPCODE_JAL],
+  [0x67, OPCODE_JALR],
+  [0x0f, OPCODE_MISC_MEM],
+  [0x73, OPCODE_SYSTEM],
+  [0x2f, OPCODE_AMO],
+];
+if (SWITCH_CASES.some(([literal, opcode]) => literal !== opcode)) throw new Error('interpreter: opcode literals out of date');
 
 /** Instructions per call of `interpret` when running a long slice (see `interpretSlice`). */
 const INTERPRETER_CHUNK = 4096;
