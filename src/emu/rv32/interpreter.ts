@@ -374,51 +374,71 @@ function executeInPage(
         x[rd] = (pc + (insn & 0xfffff000)) | 0;
         break;
       case 0x03: {
-        // OPCODE_LOAD
+        // OPCODE_LOAD. Hot path: a TLB hit reads the chunk directly; a miss, a
+        // misaligned address or a device page goes through the hart, and only
+        // then can the load trap.
         const address = (rs1 + (insn >> 20)) | 0;
         const slot = (address >>> 12) & TLB_MASK;
         const hit = readTag[slot] === address >>> 12;
         let value: number;
-        // Hot path: a TLB hit reads the chunk directly; everything else goes through the hart.
-        if (funct3 === F3_WORD) {
-          if (hit && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
-          else value = hart.load32(address);
-        } else if (funct3 === F3_BYTE || funct3 === F3_BYTE_UNSIGNED) {
-          value = hit ? bytes[slot]![offset[slot]! + (address & 0xfff)]! : hart.load8(address);
-          if (funct3 === F3_BYTE) value = (value << 24) >> 24;
-        } else if (funct3 === F3_HALF || funct3 === F3_HALF_UNSIGNED) {
-          if (hit && (address & 1) === 0) {
-            const at = offset[slot]! + (address & 0xfff);
-            value = bytes[slot]![at]! | (bytes[slot]![at + 1]! << 8);
-          } else value = hart.load16(address);
-          if (funct3 === F3_HALF) value = (value << 16) >> 16;
-        } else {
-          return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        switch (funct3) {
+          case 2: // F3_WORD: LW
+            if (hit && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
+            else {
+              value = hart.load32(address);
+              if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+            }
+            break;
+          case 0: // F3_BYTE: LB
+          case 4: // F3_BYTE_UNSIGNED: LBU
+            if (hit) value = bytes[slot]![offset[slot]! + (address & 0xfff)]!;
+            else {
+              value = hart.load8(address);
+              if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+            }
+            if (funct3 === 0) value = (value << 24) >> 24;
+            break;
+          case 1: // F3_HALF: LH
+          case 5: // F3_HALF_UNSIGNED: LHU
+            if (hit && (address & 1) === 0) {
+              const at = offset[slot]! + (address & 0xfff);
+              value = bytes[slot]![at]! | (bytes[slot]![at + 1]! << 8);
+            } else {
+              value = hart.load16(address);
+              if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+            }
+            if (funct3 === 1) value = (value << 16) >> 16;
+            break;
+          default:
+            return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
         }
-        if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         x[rd] = value;
         break;
       }
       case 0x23: {
-        // OPCODE_STORE
+        // OPCODE_STORE, as LOAD above.
         const address = (rs1 + (((insn >> 25) << 5) | ((insn >>> 7) & 0x1f))) | 0;
         const value = x[(insn >>> 20) & 31]!;
         const slot = (address >>> 12) & TLB_MASK;
         const hit = writeTag[slot] === address >>> 12;
-        if (funct3 === F3_WORD) {
-          if (hit && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = value;
-          else hart.store(address, value, 4);
-        } else if (funct3 === F3_BYTE) {
-          if (hit) bytes[slot]![offset[slot]! + (address & 0xfff)] = value;
-          else hart.store(address, value, 1);
-        } else if (funct3 === F3_HALF) {
-          if (hit && (address & 1) === 0) {
-            const at = offset[slot]! + (address & 0xfff);
-            bytes[slot]![at] = value;
-            bytes[slot]![at + 1] = value >> 8;
-          } else hart.store(address, value, 2);
-        } else {
-          return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        switch (funct3) {
+          case 2: // F3_WORD: SW
+            if (hit && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = value;
+            else hart.store(address, value, 4);
+            break;
+          case 0: // F3_BYTE: SB
+            if (hit) bytes[slot]![offset[slot]! + (address & 0xfff)] = value;
+            else hart.store(address, value, 1);
+            break;
+          case 1: // F3_HALF: SH
+            if (hit && (address & 1) === 0) {
+              const at = offset[slot]! + (address & 0xfff);
+              bytes[slot]![at] = value;
+              bytes[slot]![at + 1] = value >> 8;
+            } else hart.store(address, value, 2);
+            break;
+          default:
+            return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
         }
         if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         break;

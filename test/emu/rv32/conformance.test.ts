@@ -316,6 +316,15 @@ describe.each(ENGINES)('page faults on the %s', (engine) => {
     expect(ctx.pc).toBe(DATA);
   });
 
+  it('a misaligned load straddling into an unmapped page faults at the first byte there', () => {
+    const last = DATA + 4 * 4096 - 2;
+    const { trap, ctx } = run(engine, [...asm.li(A1, last), asm.addi(A0, 0, 3), asm.lw(A0, A1, 0)]);
+    expect(trap).toEqual({ kind: 'page-fault', address: last + 2, errorCode: PF_USER });
+    expect(ctx.regs[A0]).toBe(3);
+    const half = run(engine, [...asm.li(A1, last + 1), asm.lhu(A0, A1, 0)]);
+    expect(half.trap).toEqual({ kind: 'page-fault', address: last + 2, errorCode: PF_USER });
+  });
+
   it('a misaligned store straddling into an unmapped page faults at the first byte there and writes nothing', () => {
     const last = DATA + 4 * 4096 - 2;
     const { trap, machine } = run(engine, [...asm.li(A1, last), asm.sw(A2, A1, 0)], { [A2]: -1 });
