@@ -8,11 +8,13 @@
  *   cotton nex inspect FILE
  *   cotton nex csv FILE [-o OUT]      cotton nex json FILE [-o OUT]
  *   cotton nex convert IN OUT [--to v2|v3]   (.cast: asciicast v2 unless --to v3)
+ *   cotton nex build-recordings [--check]    (the book's recordings, see book-recordings.ts)
  *
  * FILE may be a .nex or an asciicast (.cast) file, recognised by its content.
  * This file is the Node side (files, stdout, sleeping); src/nex is the library.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { buildBookRecordings } from './book-recordings';
 import { parseAsciicast, writeAsciicast, type AsciicastVersion } from '../nex/asciicast';
 import type { ReadResult } from '../nex/errors';
 import { commandSummaries, toCsv, toJson } from '../nex/exports';
@@ -29,7 +31,8 @@ export const NEX_USAGE = `usage: cotton nex record --script FILE -o OUT.nex
        cotton nex inspect FILE
        cotton nex csv FILE [-o OUT]
        cotton nex json FILE [-o OUT]
-       cotton nex convert IN OUT [--to v2|v3]`;
+       cotton nex convert IN OUT [--to v2|v3]
+       cotton nex build-recordings [--check]`;
 
 /** Where the command writes: the process's streams, or a test's buffers. */
 export interface NexIo {
@@ -59,7 +62,7 @@ function parseArgs(args: readonly string[]): Parsed {
       const value = args[++i];
       if (value === undefined) throw new Error(`${arg} needs a value\n${NEX_USAGE}`);
       flags.set(arg === '--out' ? '-o' : arg, value);
-    } else if (arg === '--show-commands') flags.set(arg, true);
+    } else if (arg === '--show-commands' || arg === '--check') flags.set(arg, true);
     else throw new Error(`unknown option ${arg}\n${NEX_USAGE}`);
   }
   return { positional, flags };
@@ -159,6 +162,15 @@ function convert(parsed: Parsed, io: NexIo): number {
   return 0;
 }
 
+/** Regenerate public/recordings from recordings/<chapter>/<name>.script; with --check, fail (1) if a committed file differs. */
+function buildRecordings(parsed: Parsed, io: NexIo): number {
+  const check = parsed.flags.has('--check');
+  const { changed, unchanged } = buildBookRecordings(process.cwd(), { check });
+  for (const path of changed) io.stderr(`${check ? 'differs' : 'wrote'}: ${path}\n`);
+  io.stderr(`${unchanged.length} recordings up to date, ${changed.length} ${check ? 'stale (run cotton nex build-recordings)' : 'rewritten'}\n`);
+  return check && changed.length > 0 ? 1 : 0;
+}
+
 export async function nexCommand(argv: readonly string[], io: NexIo = PROCESS_IO): Promise<number> {
   const [sub, ...rest] = argv;
   const parsed = parseArgs(rest);
@@ -169,6 +181,7 @@ export async function nexCommand(argv: readonly string[], io: NexIo = PROCESS_IO
     case 'csv': return exportCommands(parsed, 'csv', io);
     case 'json': return exportCommands(parsed, 'json', io);
     case 'convert': return convert(parsed, io);
+    case 'build-recordings': return buildRecordings(parsed, io);
     default: throw new Error(`${sub === undefined ? 'a nex command is needed' : `unknown nex command '${sub}'`}\n${NEX_USAGE}`);
   }
 }
