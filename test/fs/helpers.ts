@@ -1,0 +1,67 @@
+/** Shared helpers for the CottonFS tests: images in memory, a disk that loses power. */
+import type { BlockDevice, Io } from '../../src/kernel/fs/block-device';
+import { MemoryBlockDevice, runToCompletion } from '../../src/kernel/fs/block-device';
+import { CottonFs, format } from '../../src/kernel/fs/cottonfs';
+import { fsck } from '../../src/kernel/fs/fsck';
+import type { FsckReport } from '../../src/kernel/fs/fsck';
+import { Vfs } from '../../src/kernel/fs/vfs';
+
+export const run = runToCompletion;
+export const clock = (): number => 1_700_000_000;
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+export const string = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** A freshly formatted image of `blocks` 4 KiB blocks. */
+export function freshDevice(blocks = 2048, journalBlocks?: number): MemoryBlockDevice {
+  const device = MemoryBlockDevice.ofSize(blocks);
+  run(format(device, { clock, journalBlocks }));
+  return device;
+}
+
+export function mount(device: BlockDevice): { fs: CottonFs; vfs: Vfs } {
+  const fs = run(CottonFs.mount(device, clock));
+  return { fs, vfs: new Vfs(fs) };
+}
+
+export function check(device: BlockDevice, repair = false): FsckReport {
+  return run(fsck(device, { repair }));
+}
+
+export class PowerCut extends Error {}
+
+/** A disk that stops writing after `budget` more block writes: the power went out. */
+export class PowerCutDevice implements BlockDevice {
+  writes = 0;
+  readonly blockCount: number;
+
+  constructor(
+    readonly inner: MemoryBlockDevice,
+    private budget = Infinity,
+  ) {
+    this.blockCount = inner.blockCount;
+  }
+
+  *readBlock(block: number, into: Uint8Array): Io<void> {
+    yield* this.inner.readBlock(block, into);
+  }
+
+  *writeBlock(block: number, data: Uint8Array): Io<void> {
+    if (this.writes >= this.budget) throw new PowerCut(`power cut before write ${this.writes + 1}`);
+    this.writes++;
+    yield* this.inner.writeBlock(block, data);
+  }
+
+  *flush(): Io<void> {}
+}
+
+/** A deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
