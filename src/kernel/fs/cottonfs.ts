@@ -393,7 +393,7 @@ export class CottonFs implements FileSystem {
         if (freed && first < keep) writePointer(yield* this.cache.modify(block), slot, 0);
       }
     }
-    if (first < keep) return false;
+    if (first < keep && !(depth > 0 && isEmptyTable(yield* this.cache.read(block)))) return false;
     yield* this.freeBlock(block);
     inode.blocks--;
     return true;
@@ -713,6 +713,11 @@ export class CottonFs implements FileSystem {
       accessTime: inode.accessTime, modifyTime: inode.modifyTime, changeTime: inode.changeTime,
     };
   }
+}
+
+/** A table whose pointers are all 0 (after a truncate) is freed with the blocks below it. */
+function isEmptyTable(table: Uint8Array): boolean {
+  return table.every((byte) => byte === 0);
 }
 
 function* readSuperblock(device: BlockDevice): Io<Superblock> {

@@ -33,7 +33,7 @@ import type { DiskInode } from './inode-format';
 import { Journal } from './journal';
 import {
   BITS_PER_BLOCK, BLOCK_SIZE, DATA_BITMAP_BLOCKS, DATA_BITMAP_START, INODE_BITMAP_BLOCKS, INODE_BITMAP_START,
-  INODE_COUNT, POINTERS_PER_BLOCK, ROOT_INODE, SUPERBLOCK_BLOCK, inodeLocation,
+  INODE_COUNT, INODE_SIZE, INODES_PER_BLOCK, POINTERS_PER_BLOCK, ROOT_INODE, SUPERBLOCK_BLOCK, inodeLocation,
 } from './layout';
 import { decodeSuperblock, encodeSuperblock, superblockProblem } from './superblock';
 import type { Superblock } from './superblock';
@@ -133,9 +133,9 @@ class Checker {
   }
 
   *loadInodes(): Io<void> {
-    for (let number = 0; number < INODE_COUNT; number++) {
-      const { block, offset } = inodeLocation(number);
-      this.inodes.push(decodeInode(yield* this.disk.read(block), offset));
+    for (let tableBlock = 0; tableBlock * INODES_PER_BLOCK < INODE_COUNT; tableBlock++) {
+      const table = yield* this.disk.read(inodeLocation(tableBlock * INODES_PER_BLOCK).block);
+      for (let i = 0; i < INODES_PER_BLOCK; i++) this.inodes.push(decodeInode(table, i * INODE_SIZE));
     }
   }
 
@@ -371,6 +371,8 @@ class Checker {
     for (let blockIndex = 0; blockIndex < blocks; blockIndex++) {
       const bitmap = yield* this.disk.read(start + blockIndex);
       const rebuilt = new Uint8Array(BLOCK_SIZE);
+      const bits = Math.max(0, Math.min(BITS_PER_BLOCK, count - blockIndex * BITS_PER_BLOCK));
+      if (bits === 0 && bitmap.every((byte) => byte === 0)) continue; // entirely beyond the disk, and clear
       for (let bit = 0; bit < BITS_PER_BLOCK; bit++) {
         const n = blockIndex * BITS_PER_BLOCK + bit;
         const shouldBeSet = n < count && inUse(n);
