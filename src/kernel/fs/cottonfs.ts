@@ -31,7 +31,7 @@ import { DIRENTS_PER_BLOCK, clearDirectoryEntry, decodeDirectoryEntry, encodeDir
 import type { DirectoryEntry } from './directory-entry';
 import { DIRECT_POINTERS, INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, INODE_TYPE_FREE, decodeInode, emptyInode, encodeInode } from './inode-format';
 import type { DiskInode } from './inode-format';
-import { Journal } from './journal';
+import { Journal, JournalDamaged } from './journal';
 import {
   BITS_PER_BLOCK, BLOCK_SIZE, DATA_BITMAP_START, DATA_START, INODE_BITMAP_START, INODE_COUNT, MAX_BLOCKS,
   POINTERS_PER_BLOCK, ROOT_INODE, SUPERBLOCK_BLOCK, inodeLocation,
@@ -153,7 +153,7 @@ export class CottonFs implements FileSystem {
     this.journal = journal;
     this.firstDataBlock = superblock.journalStart + superblock.journalBlocks;
     this.nextBlockHint = this.firstDataBlock;
-    this.writeStepBlocks = Math.max(1, Math.min(MAX_WRITE_STEP_BLOCKS, journal.capacity - 2 * METADATA_RESERVE));
+    this.writeStepBlocks = Math.max(1, Math.min(MAX_WRITE_STEP_BLOCKS, journal.capacity - METADATA_RESERVE - 1));
   }
 
   /** Check the superblock, replay the journal, count the mount. Refuses a damaged disk with a message saying why. */
@@ -166,7 +166,8 @@ export class CottonFs implements FileSystem {
     try {
       replayed = yield* journal.recover((block) => block < first.totalBlocks && (block < first.journalStart || block >= journalEnd));
     } catch (error) {
-      throw new FsError('EIO', `not a mountable CottonFS: ${(error as Error).message}`);
+      if (error instanceof JournalDamaged) throw new FsError('EIO', `not a mountable CottonFS: ${error.message}; run fsck --repair`);
+      throw error;
     }
     const superblock = replayed > 0 ? yield* readSuperblock(device) : first;
     const fs = new CottonFs(device, superblock, clock, journal, options.cacheBlocks ?? DEFAULT_CACHE_BLOCKS);

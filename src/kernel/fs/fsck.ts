@@ -30,7 +30,7 @@ import { readPointer, setTreeRoot, treeRoot, treeSpan, treeStart, writePointer }
 import { DIRENTS_PER_BLOCK, NAME_MAX, clearDirectoryEntry, decodeDirectoryEntry, encodeDirectoryEntry, rawNameLength } from './directory-entry';
 import { DIRECT_POINTERS, INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, INODE_TYPE_FREE, decodeInode, emptyInode, encodeInode } from './inode-format';
 import type { DiskInode } from './inode-format';
-import { Journal } from './journal';
+import { Journal, JournalDamaged } from './journal';
 import {
   BITS_PER_BLOCK, BLOCK_SIZE, DATA_BITMAP_BLOCKS, DATA_BITMAP_START, INODE_BITMAP_BLOCKS, INODE_BITMAP_START,
   INODE_COUNT, INODE_SIZE, INODES_PER_BLOCK, POINTERS_PER_BLOCK, ROOT_INODE, SUPERBLOCK_BLOCK, inodeLocation,
@@ -366,27 +366,33 @@ class Checker {
 
   /** Compare a bitmap region with `inUse` for 0…count-1 (bits beyond must be clear); rebuild it. Returns the number in use. */
   private *checkBitmap(kind: string, start: number, blocks: number, count: number, inUse: (n: number) => boolean): Io<number> {
+    const bitsPerBlock = BITS_PER_BLOCK; // module constants are getters under some loaders: keep hot loops local
+    const blockSize = BLOCK_SIZE;
     const wrong: string[] = [];
+    let wrongCount = 0;
     let used = 0;
     for (let blockIndex = 0; blockIndex < blocks; blockIndex++) {
+      const base = blockIndex * bitsPerBlock;
       const bitmap = yield* this.disk.read(start + blockIndex);
       const rebuilt = new Uint8Array(BLOCK_SIZE);
-      const bits = Math.max(0, Math.min(BITS_PER_BLOCK, count - blockIndex * BITS_PER_BLOCK));
-      if (bits === 0 && bitmap.every((byte) => byte === 0)) continue; // entirely beyond the disk, and clear
-      for (let bit = 0; bit < BITS_PER_BLOCK; bit++) {
-        const n = blockIndex * BITS_PER_BLOCK + bit;
-        const shouldBeSet = n < count && inUse(n);
-        if (shouldBeSet) {
-          setBit(rebuilt, bit);
-          used++;
-        }
-        if (testBit(bitmap, bit) !== shouldBeSet) wrong.push(`${kind} ${n} is marked ${shouldBeSet ? 'free but in use' : 'used but free'}`);
+      const bits = Math.max(0, Math.min(bitsPerBlock, count - base));
+      for (let bit = 0; bit < bits; bit++) {
+        if (!inUse(base + bit)) continue;
+        setBit(rebuilt, bit);
+        used++;
       }
-      if (wrong.length > 0) (yield* this.disk.modify(start + blockIndex)).set(rebuilt);
+      for (let byte = 0; byte < blockSize; byte++) {
+        if (bitmap[byte] === rebuilt[byte]) continue;
+        for (let bit = byte * 8; bit < byte * 8 + 8; bit++) {
+          const shouldBeSet = testBit(rebuilt, bit);
+          if (testBit(bitmap, bit) === shouldBeSet) continue;
+          if (wrongCount++ < 10) wrong.push(`${kind} ${base + bit} is marked ${shouldBeSet ? 'free but in use' : 'used but free'}`);
+        }
+        (yield* this.disk.modify(start + blockIndex)).set(rebuilt);
+      }
     }
-    const shown = wrong.slice(0, 10);
-    if (wrong.length > shown.length) shown.push(`… and ${wrong.length - shown.length} more`);
-    if (wrong.length > 0) this.problem(`${kind} bitmap is wrong: ${shown.join('; ')}: rebuilt`);
+    if (wrongCount > wrong.length) wrong.push(`… and ${wrongCount - wrong.length} more`);
+    if (wrongCount > 0) this.problem(`${kind} bitmap is wrong: ${wrong.join('; ')}: rebuilt`);
     return used;
   }
 
@@ -442,7 +448,8 @@ function* replayJournal(disk: Overlay, superblock: Superblock, checker: Checker)
     const replayed = yield* journal.recover((block) => block < superblock.totalBlocks && (block < superblock.journalStart || block >= journalEnd));
     if (replayed > 0) checker.notes.push(`journal: replayed a committed transaction of ${replayed} blocks`);
   } catch (error) {
-    checker.problem(`${(error as Error).message}: journal reset to empty`);
+    if (!(error instanceof JournalDamaged)) throw error;
+    checker.problem(`${error.message}: journal reset to empty`);
     yield* journal.format();
   }
 }

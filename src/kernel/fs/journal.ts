@@ -37,6 +37,9 @@ import {
   encodeJournalHeader,
 } from './journal-format';
 
+/** The journal's header is not a header: the journal cannot be trusted (fsck resets it). */
+export class JournalDamaged extends Error {}
+
 /** Header, descriptor and commit take three of the journal's blocks. */
 const JOURNAL_OVERHEAD_BLOCKS = 3;
 const HEADER = 0;
@@ -69,7 +72,7 @@ export class Journal {
    */
   *recover(isHomeBlock: (block: number) => boolean): Io<number> {
     const header = decodeJournalHeader(yield* this.readJournalBlock(HEADER));
-    if (header.magic !== JOURNAL_HEADER_MAGIC) throw new Error(`journal header at block ${this.start} has bad magic 0x${header.magic.toString(16)}`);
+    if (header.magic !== JOURNAL_HEADER_MAGIC) throw new JournalDamaged(`journal header at block ${this.start} has bad magic 0x${header.magic.toString(16)}`);
     const transaction = yield* this.readCommittedTransaction(header.sequence);
     const replayed = transaction && transaction.every(({ block }) => isHomeBlock(block)) ? transaction : [];
     for (const { block, data } of replayed) yield* this.device.writeBlock(block, data);
