@@ -11,6 +11,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../emu/machine';
 import type { CheckResult } from './exercise';
+import type { RecordingOptions } from './machine-recording';
 import type { BootResult, MachineOptions, MachineReport, MachineWorkerApi } from './machine-worker';
 import { isLive } from './realtime';
 import { Watchdog } from './watchdog';
@@ -93,6 +94,16 @@ export class MachineSession {
 
   input(text: string): void {
     void this.api.input(text);
+  }
+
+  /** Record what the machine prints and the reader types, from now on (the Record button). */
+  startRecording(options: RecordingOptions): void {
+    void this.api.startRecording(options);
+  }
+
+  /** The recording so far as .nex bytes (null if none); `stop` ends it. */
+  saveRecording(stop: boolean): Promise<Uint8Array | null> {
+    return Promise.race([this.api.saveRecording(stop), this.lost]);
   }
 
   pause(): void {

@@ -8,6 +8,9 @@
  * watchdog stops a hung worker the page says so in the terminal and the status
  * line, and Reboot starts a fresh worker. The machine pauses while the page is
  * hidden, which also keeps throttled background timers from fooling the watchdog.
+ * Record records the session in the worker (virtual-clock times, the reader's
+ * keys marked as input) until pressed again or the machine is replaced; Save
+ * downloads the recording, so far or finished, as a .nex file.
  */
 import type { MachineState } from '../emu/machine';
 import { EditorPanel } from './editor-panel';
@@ -48,6 +51,9 @@ export class CottonMachineElement extends HTMLElement {
    * "error"), until a new machine is adopted.
    */
   private statusPinned = false;
+  private recording = false;
+  /** The last finished recording, for Save. */
+  private recorded: Uint8Array | null = null;
 
   connectedCallback(): void {
     if (this.console) return;
@@ -58,6 +64,8 @@ export class CottonMachineElement extends HTMLElement {
     this.button('reboot', () => void this.reboot());
     this.button('edit', () => void this.toggleEditor());
     this.button('reset', () => void this.reset());
+    this.button('record', () => void this.toggleRecording());
+    this.button('save', () => void this.saveRecording());
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
     this.child('.cm-status').addEventListener('mouseenter', () => void this.describeMachine());
     void this.reboot();
@@ -101,7 +109,10 @@ export class CottonMachineElement extends HTMLElement {
         ramMiB: this.dataset.ram ? Number(this.dataset.ram) : undefined,
         cmdline: this.dataset.cmdline,
       });
-      if (result.ok) this.adopt(next);
+      if (result.ok) {
+        await this.stopRecording();
+        this.adopt(next);
+      }
       else this.buildFailed(next, result.message);
     } catch (error) {
       if (!(error instanceof WatchdogError)) this.buildFailed(next, error instanceof Error ? error.message : String(error));
@@ -147,6 +158,7 @@ export class CottonMachineElement extends HTMLElement {
     // A hang while linking a new kernel stops the old machine too: Reboot was to replace it.
     if (this.session !== hung) this.session?.dispose();
     this.session = null;
+    this.setRecording(false);
     this.console.notice(WATCHDOG_MESSAGE, 'error');
     this.setStatus('watchdog', WATCHDOG_MESSAGE);
   }
@@ -169,6 +181,40 @@ export class CottonMachineElement extends HTMLElement {
     if (document.hidden) this.session.pause();
     else this.session.resume();
     if (!this.statusPinned) this.setStatus(document.hidden ? 'paused' : this.machineStatus);
+  }
+
+  private async toggleRecording(): Promise<void> {
+    if (this.recording) return this.stopRecording();
+    if (!this.session) return;
+    const { cols, rows } = this.console.terminal;
+    this.session.startRecording({ cols, rows, title: document.title, chapter: location.pathname.replace(/^\/|\/$/g, '') || 'index' });
+    this.setRecording(true);
+  }
+
+  /** End the recording and keep it for Save (a machine being replaced ends its recording too). */
+  private async stopRecording(): Promise<void> {
+    if (!this.recording || !this.session) return;
+    try {
+      this.recorded = (await this.session.saveRecording(true)) ?? this.recorded;
+    } finally {
+      this.setRecording(false);
+    }
+  }
+
+  private async saveRecording(): Promise<void> {
+    const bytes = this.recording && this.session ? await this.session.saveRecording(false) : this.recorded;
+    if (!bytes) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+    link.download = 'cotton-recording.nex';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 0);
+  }
+
+  private setRecording(on: boolean): void {
+    this.recording = on;
+    this.child('[data-action="record"]').setAttribute('aria-pressed', String(on));
+    (this.child('[data-action="save"]') as HTMLButtonElement).disabled = !on && !this.recorded;
   }
 
   /** On hovering the status line: what the machine has done so far, from its own counters. */

@@ -10,6 +10,7 @@
  * at least every HEARTBEAT_MS: the page's watchdog takes a silent worker for a
  * kernel stuck in a loop, since a loop in kernel code never returns control here.
  * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
+ * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
  */
 import { expose, transfer } from 'comlink';
 import { sources, modules } from 'virtual:cotton-kernel';
@@ -18,6 +19,7 @@ import { runChecks, type CheckResult } from './exercise';
 import { findExercise } from './exercises';
 import { describeKernelError } from './kernel-error';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from './machine-host';
+import { LiveRecording, type RecordingOptions } from './machine-recording';
 import { RealtimeDriver } from './realtime';
 
 export const HEARTBEAT_MS = 250;
@@ -51,6 +53,7 @@ let pending: Uint8Array[] = [];
 let prompted = false;
 let lastState: MachineState | null = null;
 let lastReportAt = 0;
+let recording: LiveRecording | null = null;
 
 function takeOutput(): Uint8Array | null {
   if (pending.length === 0) return null;
@@ -89,7 +92,10 @@ const api = {
         overrides: options.overrides,
         ramMiB: options.ramMiB,
         commandLine: options.cmdline,
-        onOutput: (bytes) => pending.push(bytes),
+        onOutput: (bytes) => {
+          pending.push(bytes);
+          recording?.output(bytes);
+        },
       });
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
@@ -103,6 +109,7 @@ const api = {
   },
 
   input(text: string): void {
+    recording?.input(text);
     host?.type(text);
     driver?.wake();
   },
@@ -113,6 +120,17 @@ const api = {
 
   resume(): void {
     driver?.resume();
+  },
+
+  startRecording(options: RecordingOptions): void {
+    if (host) recording = new LiveRecording(host, options);
+  },
+
+  /** The recording so far as a .nex file; `stop` ends it. Null if nothing is being recorded. */
+  saveRecording(stop: boolean): Uint8Array | null {
+    const bytes = recording?.save() ?? null;
+    if (stop) recording = null;
+    return bytes ? transfer(bytes, [bytes.buffer]) : null;
   },
 
   stats(): MachineStats | null {
