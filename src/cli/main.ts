@@ -12,6 +12,12 @@ const HELP = `cotton — the CottonOS book's machine in your terminal
             | inspect FILE | csv FILE [-o OUT] | json FILE [-o OUT] | convert IN OUT [--to v2|v3]
       Terminal recordings (.nex, as the NEX tool's; asciicast .cast): record a script
       on the headless machine, replay, summarise, export commands, convert.
+  cotton mkfs IMAGE --size 64M [--from DIR] [--label TEXT] [--time T]
+      Write a CottonFS disk image: the book's default disk, or a copy of DIR.
+  cotton fsck IMAGE [--repair]
+      Check a CottonFS image (exit 0 clean, 1 repaired, 4 problems left, 8 not checked).
+  cotton ls IMAGE [PATH] | cat IMAGE PATH | put IMAGE HOSTFILE PATH [--time T]
+      List a directory (types, sizes), print a file, copy a host file into the image.
   cotton bench
       Run the benchmarks; prints JSON lines {"name","value","unit"}.
 `;
@@ -24,6 +30,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await bootCommand(rest);
       case 'nex':
         return await (await import('./nex-command')).nexCommand(rest);
+      case 'mkfs':
+      case 'fsck':
+      case 'ls':
+      case 'cat':
+      case 'put':
+        return (await import('./fs-command')).fsCommand(command, rest);
       case 'bench': {
         const { runBenchmarks } = await import('../bench/benchmarks');
         return await runBenchmarks();
