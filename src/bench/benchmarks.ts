@@ -70,5 +70,6 @@ export async function runBenchmarks(): Promise<number> {
   transpilers(10).forEach(report);
   cpuBenchmarks().forEach(report);
   (await import('./nex-benchmarks')).nexBenchmarks().forEach(report);
+  (await import('./fs-benchmarks')).fsBenchmarks().forEach(report);
   return 0;
 }
