@@ -8,9 +8,9 @@
  * mapping, is flushed whenever the MMU drops translations (CR3 write, INVLPG).
  *
  * Self-modifying code and reused frames: a physical page that holds
- * translations is write-watched (PhysicalMemory.watchPage) and the MMU stops
- * giving fast-path write access to it, so every store into it — the user's
- * own or the kernel's — reaches `onWrite`. Only a store that overlaps words
+ * translations is write-watched (code-watch.ts) and the MMU stops giving
+ * fast-path write access to it, so every store into it — the user's own or the
+ * kernel's — reaches `onWrite`. Only a store that overlaps words
  * belonging to a block (tracked per 32-bit word) throws translations away: data
  * sharing a page with code costs slow stores, never retranslation (the pitfall
  * noted in STACK-NOTES). A block that rewrites code stops right after the store.
@@ -20,6 +20,7 @@
  * the interpreter, the interpreter runs to the end of the basic block.
  */
 import { ACCESS_FETCH } from '../paging/page-table-entry';
+import { WATCH_TRANSLATED } from './code-watch';
 import { interpret, interpretSlice } from './interpreter';
 import { mulh, mulhsu, mulhu } from './multiply';
 import { BLOCK_FACTORY_PARAMETERS, translateBlock } from './translator';
@@ -67,7 +68,6 @@ export class CodeCache {
   private readonly factoryArguments: unknown[];
   /** Blocks translated since power-on (statistics). */
   translated = 0;
-  private watching = false;
 
   constructor(
     private readonly hart: UserHart,
@@ -77,6 +77,7 @@ export class CodeCache {
     // B0/W0: placeholders of the right types for the blocks' per-site page caches.
     this.factoryArguments = [hart, mmu.readTag, mmu.writeTag, mmu.words, mmu.bytes, mmu.offset, Math.imul, mulh, mulhsu, mulhu, new Uint8Array(4), new Int32Array(1)];
     mmu.onFlush = () => this.flushVirtual();
+    hart.codeWatch.listen((addr, length) => this.onWrite(addr, length));
   }
 
   /** Run from `pc` until `hart.icount` reaches `limit` or a trap; returns the next pc. */
@@ -147,16 +148,9 @@ export class CodeCache {
     const pageNumber = Math.floor(block.start / 4096);
     let page = this.pages.get(pageNumber);
     if (!page) {
-      // The write watch starts with the first translation, so a machine that never
-      // runs user code pays nothing for it on the kernel's stores.
-      if (!this.watching) {
-        this.hart.memory.setWriteWatcher((addr, length) => this.onWrite(addr, length));
-        this.watching = true;
-      }
       page = { blocks: new Map(), words: new Uint32Array(32) };
       this.pages.set(pageNumber, page);
-      this.hart.memory.watchPage(pageNumber * 4096, true);
-      this.hart.mmu.revokeWriteAccess(pageNumber * 4096);
+      this.hart.codeWatch.watch(pageNumber, WATCH_TRANSLATED);
     }
     page.blocks.set(block.start & 0xfff, block);
     markWords(page.words, block.start & 0xfff, block.end - block.start);
@@ -180,7 +174,7 @@ export class CodeCache {
       for (const block of page.blocks.values()) markWords(page.words, block.start & 0xfff, block.end - block.start);
       if (page.blocks.size === 0) {
         this.pages.delete(pageNumber);
-        this.hart.memory.watchPage(base, false);
+        this.hart.codeWatch.unwatch(pageNumber, WATCH_TRANSLATED);
       }
       dropped = true;
     }

@@ -6,23 +6,29 @@
  * (A), with the encodings of chapter 24 (see encoding.ts). User mode only: ECALL
  * and EBREAK trap to the kernel, anything else outside RV32IMA (CSR accesses
  * included) is an illegal instruction, and FENCE/FENCE.I do nothing on this
- * single, in-order hart (stores that rewrite translated code are caught by the
- * code cache anyway).
+ * single, in-order hart (stores that rewrite code are caught by the write watch
+ * anyway).
  *
  * This is the semantics the block translator (translator.ts) must reproduce
  * exactly, and the engine that runs when `new Function` is unavailable, so it
- * is written to be both readable and quick: one switch on the major opcode, the
- * registers in an Int32Array whose x0 is re-zeroed after every instruction, and
- * loads, stores and fetches inlined against the MMU's TLB arrays (hot path
- * comments below). A trapping instruction does not retire: the pc returned is
- * its address, and `hart.trap` says why.
+ * is written to be both readable and quick. Decoding is `decode` in
+ * decoded-code.ts, done once per instruction word and kept per physical page
+ * (undone by any write to the word); executing is one flat switch over the
+ * decoded operations in `executeInPage`, one case per instruction. The
+ * registers are an Int32Array (x0 stays zero because writes to it decode to
+ * no-ops), and loads, stores and fetches are inlined against the MMU's TLB
+ * arrays (hot path comments below). A trapping instruction does not retire:
+ * the pc returned is its address, and `hart.trap` says why.
  */
 import { TLB_MASK } from '../paging/mmu';
 import {
   F3_ADD_SUB,
   F3_AND,
-  F3_BYTE,
-  F3_BYTE_UNSIGNED,
+  F3_BEQ,
+  F3_BGE,
+  F3_BLT,
+  F3_BLTU,
+  F3_BNE,
   F3_DIV,
   F3_DIVU,
   F3_HALF,
@@ -54,21 +60,66 @@ import {
   F7_ALT,
   F7_BASE,
   F7_MULDIV,
-  INSN_EBREAK,
-  INSN_ECALL,
-  OPCODE_AMO,
-  OPCODE_AUIPC,
-  OPCODE_BRANCH,
-  OPCODE_JAL,
-  OPCODE_JALR,
-  OPCODE_LOAD,
-  OPCODE_LUI,
-  OPCODE_MISC_MEM,
-  OPCODE_OP,
-  OPCODE_OP_IMM,
-  OPCODE_STORE,
-  OPCODE_SYSTEM,
 } from './encoding';
+import {
+  OP_ADD,
+  OP_ADDI,
+  OP_AND,
+  OP_ANDI,
+  OP_ATOMIC,
+  OP_AUIPC,
+  OP_BEQ,
+  OP_BGE,
+  OP_BGEU,
+  OP_BLT,
+  OP_BLTU,
+  OP_BNE,
+  OP_BRANCH_MISALIGNED,
+  OP_COUNT,
+  OP_DIV,
+  OP_DIVU,
+  OP_EBREAK,
+  OP_ECALL,
+  OP_ILLEGAL,
+  OP_J,
+  OP_JAL,
+  OP_JAL_MISALIGNED,
+  OP_JALR,
+  OP_LB,
+  OP_LBU,
+  OP_LH,
+  OP_LHU,
+  OP_LOAD_X0,
+  OP_LUI,
+  OP_LW,
+  OP_MUL,
+  OP_MULH,
+  OP_MULHSU,
+  OP_MULHU,
+  OP_NOP,
+  OP_OR,
+  OP_ORI,
+  OP_PAGE_END,
+  OP_REM,
+  OP_REMU,
+  OP_SB,
+  OP_SH,
+  OP_SLL,
+  OP_SLLI,
+  OP_SLT,
+  OP_SLTI,
+  OP_SLTIU,
+  OP_SLTU,
+  OP_SRA,
+  OP_SRAI,
+  OP_SRL,
+  OP_SRLI,
+  OP_SUB,
+  OP_SW,
+  OP_UNDECODED,
+  OP_XOR,
+  OP_XORI,
+} from './decoded-code';
 import { mulh, mulhsu, mulhu } from './multiply';
 import { NO_RESERVATION, TRAP_BREAKPOINT, TRAP_ECALL, TRAP_ILLEGAL_INSTRUCTION, TRAP_MISALIGNED, TRAP_NONE, type UserHart } from './user-hart';
 
@@ -197,22 +248,23 @@ function illegal(hart: UserHart, insn: number): false {
   return false;
 }
 
-/** The opcode literals of `executeInPage`'s switch, checked once against encoding.ts. */
+/**
+ * The operation literals of `executeInPage`'s switch, checked once against
+ * decoded-code.ts (V8 compiles a switch over literals to a jump table, over
+ * imported constants to a chain of compares).
+ */
 const SWITCH_CASES: readonly (readonly [number, number])[] = [
-  [0x13, OPCODE_OP_IMM],
-  [0x33, OPCODE_OP],
-  [0x37, OPCODE_LUI],
-  [0x17, OPCODE_AUIPC],
-  [0x03, OPCODE_LOAD],
-  [0x23, OPCODE_STORE],
-  [0x63, OPCODE_BRANCH],
-  [0x6f, OPCODE_JAL],
-  [0x67, OPCODE_JALR],
-  [0x0f, OPCODE_MISC_MEM],
-  [0x73, OPCODE_SYSTEM],
-  [0x2f, OPCODE_AMO],
+  [0, OP_UNDECODED], [1, OP_PAGE_END], [2, OP_NOP], [3, OP_ILLEGAL], [4, OP_ECALL], [5, OP_EBREAK], [6, OP_ATOMIC],
+  [7, OP_ADDI], [8, OP_SLTI], [9, OP_SLTIU], [10, OP_XORI], [11, OP_ORI], [12, OP_ANDI], [13, OP_SLLI], [14, OP_SRLI], [15, OP_SRAI],
+  [16, OP_ADD], [17, OP_SUB], [18, OP_SLL], [19, OP_SLT], [20, OP_SLTU], [21, OP_XOR], [22, OP_SRL], [23, OP_SRA], [24, OP_OR], [25, OP_AND],
+  [26, OP_MUL], [27, OP_MULH], [28, OP_MULHSU], [29, OP_MULHU], [30, OP_DIV], [31, OP_DIVU], [32, OP_REM], [33, OP_REMU],
+  [34, OP_LUI], [35, OP_AUIPC], [36, OP_LB], [37, OP_LH], [38, OP_LW], [39, OP_LBU], [40, OP_LHU], [41, OP_LOAD_X0],
+  [42, OP_SB], [43, OP_SH], [44, OP_SW], [45, OP_BEQ], [46, OP_BNE], [47, OP_BLT], [48, OP_BGE], [49, OP_BLTU], [50, OP_BGEU],
+  [51, OP_BRANCH_MISALIGNED], [52, OP_JAL], [53, OP_J], [54, OP_JAL_MISALIGNED], [55, OP_JALR],
 ];
-if (SWITCH_CASES.some(([literal, opcode]) => literal !== opcode)) throw new Error('interpreter: opcode literals out of date');
+if (SWITCH_CASES.length !== OP_COUNT || SWITCH_CASES.some(([literal, op]) => literal !== op)) {
+  throw new Error('interpreter: operation literals out of date');
+}
 
 /** Instructions per call of `interpret` when running a long slice (see `interpretSlice`). */
 const INTERPRETER_CHUNK = 4096;
@@ -251,7 +303,8 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
       if (mmu.fetchTag[slot] !== vpn) return interpretUncached(hart, pc);
     }
     if (untilBlockEnd && hart.icount !== start) break; // a new page starts a new block
-    pc = executeInPage(hart, x, pc, limit, untilBlockEnd, mmu.words[slot]!, mmu.offset[slot]! >> 2, vpn);
+    const code = hart.decoded.page(mmu.physical[slot]! / 4096);
+    pc = executeInPage(hart, x, pc, limit, untilBlockEnd, code, mmu.words[slot]!, mmu.offset[slot]! >> 2, (vpn << 12) | 0);
     if (hart.trap !== TRAP_NONE || hart.blockEnded) {
       hart.blockEnded = false;
       break;
@@ -261,9 +314,14 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
 }
 
 /**
- * The interpreter's loop, for as long as the pc stays in one code page. Hot
- * path: the page's words and offset are parameters, loop-invariant, so V8
- * keeps them in registers and a fetch is one typed-array load.
+ * The interpreter's loop, for as long as the pc stays in one code page: one
+ * switch over the pre-decoded operations of decoded-code.ts (the semantics of
+ * each are in its case). Hot path: the page's decoded entries, its words and
+ * its virtual base are parameters, loop-invariant, so V8 keeps them in
+ * registers; an instruction costs two typed-array loads and one jump-table
+ * dispatch. The pc leaves the page through a taken branch or jump (checked
+ * there) or by running into the page's OP_PAGE_END entry, so straight-line
+ * code compares no page numbers.
  */
 function executeInPage(
   hart: UserHart,
@@ -271,9 +329,10 @@ function executeInPage(
   pc: number,
   limit: number,
   untilBlockEnd: boolean,
+  code: Int32Array,
   codeWords: Int32Array,
   codeBase: number,
-  codePage: number,
+  pageBase: number,
 ): number {
   const mmu = hart.mmu;
   const readTag = mmu.readTag;
@@ -281,264 +340,356 @@ function executeInPage(
   const words = mmu.words;
   const bytes = mmu.bytes;
   const offset = mmu.offset;
+  // Hot path: a number, not the boolean parameter, which V8 would convert with a
+  // generic ToBoolean on every pass of the loop.
+  const blockEnds = untilBlockEnd ? 1 : 0;
   let icount = hart.icount;
-  while (icount < limit && pc >>> 12 === codePage) {
-    const insn = codeWords[codeBase + ((pc & 0xfff) >> 2)]!;
-    let next = (pc + 4) | 0;
-    const rd = (insn >>> 7) & 31;
-    const funct3 = (insn >>> 12) & 7;
-    const rs1 = x[(insn >>> 15) & 31]!;
+  while (icount < limit) {
+    const at = (pc - pageBase) >> 1; // two entries per word
+    const d = code[at]!;
+    const imm = code[at + 1]!;
+    const rd = (d >>> 8) & 31;
+    const r1 = (d >>> 16) & 31;
+    const r2 = d >>> 24;
+    switch (d & 0xff) {
+      case 0: // OP_UNDECODED: decode the word now and dispatch again
+        hart.decoded.decodeInto(code, at, codeWords[codeBase + (at >> 1)]!);
+        continue;
+      case 1: // OP_PAGE_END: the pc ran off the page; the caller looks up the next one
+        hart.icount = icount;
+        return pc;
+      case 2: // OP_NOP
+        break;
+      case 3: // OP_ILLEGAL
+        return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, imm);
+      case 4: // OP_ECALL
+        return trapAt(hart, icount, pc, TRAP_ECALL, 0);
+      case 5: // OP_EBREAK
+        return trapAt(hart, icount, pc, TRAP_BREAKPOINT, 0);
+      case 6: // OP_ATOMIC
+        hart.icount = icount;
+        if (!executeAtomic(hart, x, imm)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        x[0] = 0;
+        break;
 
-    // Hot path: the cases are numeric literals (the OPCODE_* values) so that V8
-    // compiles the switch to a jump table; imported constants would be compared
-    // one by one.
-    switch (insn & 0x7f) {
-      case 0x13: {
-        // OPCODE_OP_IMM
-        const imm = insn >> 20;
-        switch (funct3) {
-          case 0: // ADDI
-            x[rd] = (rs1 + imm) | 0;
-            break;
-          case 1: // SLLI
-            if (insn >>> 25 !== F7_BASE) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-            x[rd] = rs1 << (imm & 31);
-            break;
-          case 2: // SLTI
-            x[rd] = rs1 < imm ? 1 : 0;
-            break;
-          case 3: // SLTIU
-            x[rd] = rs1 >>> 0 < imm >>> 0 ? 1 : 0;
-            break;
-          case 4: // XORI
-            x[rd] = rs1 ^ imm;
-            break;
-          case 5: // SRLI, SRAI
-            if (insn >>> 25 === F7_BASE) x[rd] = (rs1 >>> (imm & 31)) | 0;
-            else if (insn >>> 25 === F7_ALT) x[rd] = rs1 >> (imm & 31);
-            else return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-            break;
-          case 6: // ORI
-            x[rd] = rs1 | imm;
-            break;
-          default: // ANDI
-            x[rd] = rs1 & imm;
-        }
+      // OP-IMM (rd is never x0 here: such instructions decode to OP_NOP)
+      case 7: // OP_ADDI
+        x[rd] = (x[r1]! + imm) | 0;
         break;
-      }
-      case 0x33: {
-        // OPCODE_OP
-        const rs2 = x[(insn >>> 20) & 31]!;
-        const funct7 = insn >>> 25;
-        if (funct7 === F7_BASE) {
-          switch (funct3) {
-            case 0: // ADD
-              x[rd] = (rs1 + rs2) | 0;
-              break;
-            case 1: // SLL
-              x[rd] = rs1 << (rs2 & 31);
-              break;
-            case 2: // SLT
-              x[rd] = rs1 < rs2 ? 1 : 0;
-              break;
-            case 3: // SLTU
-              x[rd] = rs1 >>> 0 < rs2 >>> 0 ? 1 : 0;
-              break;
-            case 4: // XOR
-              x[rd] = rs1 ^ rs2;
-              break;
-            case 5: // SRL
-              x[rd] = (rs1 >>> (rs2 & 31)) | 0;
-              break;
-            case 6: // OR
-              x[rd] = rs1 | rs2;
-              break;
-            default: // AND
-              x[rd] = rs1 & rs2;
-          }
-        } else if (funct7 === F7_MULDIV) {
-          x[rd] = mulDivResult(funct3, rs1, rs2);
-        } else if (funct7 === F7_ALT && funct3 === F3_ADD_SUB) {
-          x[rd] = (rs1 - rs2) | 0; // SUB
-        } else if (funct7 === F7_ALT && funct3 === F3_SRL_SRA) {
-          x[rd] = rs1 >> (rs2 & 31); // SRA
-        } else {
-          return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        }
+      case 8: // OP_SLTI
+        x[rd] = x[r1]! < imm ? 1 : 0;
         break;
-      }
-      case 0x37: // OPCODE_LUI
-        x[rd] = insn & 0xfffff000;
+      case 9: // OP_SLTIU
+        x[rd] = x[r1]! >>> 0 < imm >>> 0 ? 1 : 0;
         break;
-      case 0x17: // OPCODE_AUIPC
-        x[rd] = (pc + (insn & 0xfffff000)) | 0;
+      case 10: // OP_XORI
+        x[rd] = x[r1]! ^ imm;
         break;
-      case 0x03: {
-        // OPCODE_LOAD. Hot path: a TLB hit reads the chunk directly; a miss, a
-        // misaligned address or a device page goes through the hart, and only
-        // then can the load trap.
-        const address = (rs1 + (insn >> 20)) | 0;
+      case 11: // OP_ORI
+        x[rd] = x[r1]! | imm;
+        break;
+      case 12: // OP_ANDI
+        x[rd] = x[r1]! & imm;
+        break;
+      case 13: // OP_SLLI (imm: the shift amount)
+        x[rd] = x[r1]! << imm;
+        break;
+      case 14: // OP_SRLI
+        x[rd] = (x[r1]! >>> imm) | 0;
+        break;
+      case 15: // OP_SRAI
+        x[rd] = x[r1]! >> imm;
+        break;
+
+      // OP
+      case 16: // OP_ADD
+        x[rd] = (x[r1]! + x[r2]!) | 0;
+        break;
+      case 17: // OP_SUB
+        x[rd] = (x[r1]! - x[r2]!) | 0;
+        break;
+      case 18: // OP_SLL
+        x[rd] = x[r1]! << (x[r2]! & 31);
+        break;
+      case 19: // OP_SLT
+        x[rd] = x[r1]! < x[r2]! ? 1 : 0;
+        break;
+      case 20: // OP_SLTU
+        x[rd] = x[r1]! >>> 0 < x[r2]! >>> 0 ? 1 : 0;
+        break;
+      case 21: // OP_XOR
+        x[rd] = x[r1]! ^ x[r2]!;
+        break;
+      case 22: // OP_SRL
+        x[rd] = (x[r1]! >>> (x[r2]! & 31)) | 0;
+        break;
+      case 23: // OP_SRA
+        x[rd] = x[r1]! >> (x[r2]! & 31);
+        break;
+      case 24: // OP_OR
+        x[rd] = x[r1]! | x[r2]!;
+        break;
+      case 25: // OP_AND
+        x[rd] = x[r1]! & x[r2]!;
+        break;
+      case 26: // OP_MUL
+        x[rd] = Math.imul(x[r1]!, x[r2]!);
+        break;
+      case 27: // OP_MULH
+        x[rd] = mulh(x[r1]!, x[r2]!);
+        break;
+      case 28: // OP_MULHSU
+        x[rd] = mulhsu(x[r1]!, x[r2]!);
+        break;
+      case 29: // OP_MULHU
+        x[rd] = mulhu(x[r1]!, x[r2]!);
+        break;
+      case 30: // OP_DIV
+      case 31: // OP_DIVU
+      case 32: // OP_REM
+      case 33: // OP_REMU (Table 7.1's division by zero and overflow results)
+        x[rd] = mulDivResult(F3_DIV + (d & 0xff) - OP_DIV, x[r1]!, x[r2]!);
+        break;
+
+      case 34: // OP_LUI
+        x[rd] = imm;
+        break;
+      case 35: // OP_AUIPC
+        x[rd] = (pc + imm) | 0;
+        break;
+
+      // LOAD. Hot path: a TLB hit reads the chunk directly; a miss, a misaligned
+      // address or a device page goes through the hart, and only then can the
+      // load trap.
+      case 36: // OP_LB
+      case 39: {
+        // OP_LBU
+        const address = (x[r1]! + imm) | 0;
         const slot = (address >>> 12) & TLB_MASK;
-        const hit = readTag[slot] === address >>> 12;
         let value: number;
-        switch (funct3) {
-          case 2: // F3_WORD: LW
-            if (hit && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
-            else {
-              value = hart.load32(address);
-              if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
-            }
-            break;
-          case 0: // F3_BYTE: LB
-          case 4: // F3_BYTE_UNSIGNED: LBU
-            if (hit) value = bytes[slot]![offset[slot]! + (address & 0xfff)]!;
-            else {
-              value = hart.load8(address);
-              if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
-            }
-            if (funct3 === 0) value = (value << 24) >> 24;
-            break;
-          case 1: // F3_HALF: LH
-          case 5: // F3_HALF_UNSIGNED: LHU
-            if (hit && (address & 1) === 0) {
-              const at = offset[slot]! + (address & 0xfff);
-              value = bytes[slot]![at]! | (bytes[slot]![at + 1]! << 8);
-            } else {
-              value = hart.load16(address);
-              if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
-            }
-            if (funct3 === 1) value = (value << 16) >> 16;
-            break;
-          default:
-            return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        if (readTag[slot] === address >>> 12) value = bytes[slot]![offset[slot]! + (address & 0xfff)]!;
+        else {
+          value = hart.load8(address);
+          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        }
+        x[rd] = (d & 0xff) === OP_LB ? (value << 24) >> 24 : value;
+        break;
+      }
+      case 37: // OP_LH
+      case 40: {
+        // OP_LHU
+        const address = (x[r1]! + imm) | 0;
+        const slot = (address >>> 12) & TLB_MASK;
+        let value: number;
+        if (readTag[slot] === address >>> 12 && (address & 1) === 0) {
+          const byte = offset[slot]! + (address & 0xfff);
+          value = bytes[slot]![byte]! | (bytes[slot]![byte + 1]! << 8);
+        } else {
+          value = hart.load16(address);
+          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        }
+        x[rd] = (d & 0xff) === OP_LH ? (value << 16) >> 16 : value;
+        break;
+      }
+      case 38: {
+        // OP_LW
+        const address = (x[r1]! + imm) | 0;
+        const slot = (address >>> 12) & TLB_MASK;
+        let value: number;
+        if (readTag[slot] === address >>> 12 && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
+        else {
+          value = hart.load32(address);
+          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
         x[rd] = value;
         break;
       }
-      case 0x23: {
-        // OPCODE_STORE, as LOAD above.
-        const address = (rs1 + (((insn >> 25) << 5) | ((insn >>> 7) & 0x1f))) | 0;
-        const value = x[(insn >>> 20) & 31]!;
+      case 41: // OP_LOAD_X0 (r2: funct3)
+        if (!loadIntoX0(hart, (x[r1]! + imm) | 0, r2)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        break;
+
+      // STORE, as LOAD above.
+      case 42: {
+        // OP_SB
+        const address = (x[r1]! + imm) | 0;
         const slot = (address >>> 12) & TLB_MASK;
-        const hit = writeTag[slot] === address >>> 12;
-        switch (funct3) {
-          case 2: // F3_WORD: SW
-            if (hit && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = value;
-            else hart.store(address, value, 4);
-            break;
-          case 0: // F3_BYTE: SB
-            if (hit) bytes[slot]![offset[slot]! + (address & 0xfff)] = value;
-            else hart.store(address, value, 1);
-            break;
-          case 1: // F3_HALF: SH
-            if (hit && (address & 1) === 0) {
-              const at = offset[slot]! + (address & 0xfff);
-              bytes[slot]![at] = value;
-              bytes[slot]![at + 1] = value >> 8;
-            } else hart.store(address, value, 2);
-            break;
-          default:
-            return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        }
-        if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
-        break;
-      }
-      case 0x63: {
-        // OPCODE_BRANCH
-        const rs2 = x[(insn >>> 20) & 31]!;
-        let taken: boolean;
-        switch (funct3) {
-          case 0: // BEQ
-            taken = rs1 === rs2;
-            break;
-          case 1: // BNE
-            taken = rs1 !== rs2;
-            break;
-          case 4: // BLT
-            taken = rs1 < rs2;
-            break;
-          case 5: // BGE
-            taken = rs1 >= rs2;
-            break;
-          case 6: // BLTU
-            taken = rs1 >>> 0 < rs2 >>> 0;
-            break;
-          case 7: // BGEU
-            taken = rs1 >>> 0 >= rs2 >>> 0;
-            break;
-          default:
-            return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        }
-        if (taken) {
-          const target = (pc + (((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1))) | 0;
-          if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
-          next = target;
-        }
-        if (untilBlockEnd) {
-          // The end of a basic block. (Not a flag tested at the loop's end: one
-          // more loop-carried variable made V8's code for the loop much slower.)
-          x[0] = 0;
-          hart.icount = icount + 1;
-          hart.blockEnded = true;
-          return next;
+        if (writeTag[slot] === address >>> 12) bytes[slot]![offset[slot]! + (address & 0xfff)] = x[r2]!;
+        else {
+          hart.store(address, x[r2]!, 1);
+          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
         break;
       }
-      case 0x6f: {
-        // OPCODE_JAL
-        const target = (pc + (((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1))) | 0;
+      case 43: {
+        // OP_SH
+        const address = (x[r1]! + imm) | 0;
+        const slot = (address >>> 12) & TLB_MASK;
+        if (writeTag[slot] === address >>> 12 && (address & 1) === 0) {
+          const byte = offset[slot]! + (address & 0xfff);
+          const value = x[r2]!;
+          bytes[slot]![byte] = value;
+          bytes[slot]![byte + 1] = value >> 8;
+        } else {
+          hart.store(address, x[r2]!, 2);
+          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        }
+        break;
+      }
+      case 44: {
+        // OP_SW
+        const address = (x[r1]! + imm) | 0;
+        const slot = (address >>> 12) & TLB_MASK;
+        if (writeTag[slot] === address >>> 12 && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = x[r2]!;
+        else {
+          hart.store(address, x[r2]!, 4);
+          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        }
+        break;
+      }
+
+      // BRANCH. Taken: stay in this loop unless the target is in another page or
+      // the caller wants basic blocks; not taken with untilBlockEnd: the block ends.
+      // (Written out per case: a shared "taken" flag tested after the switch made
+      // V8's code for the loop slower, and the cases return directly.)
+      case 45: // OP_BEQ
+        if (x[r1] === x[r2]) {
+          const target = (pc + imm) | 0;
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          icount++;
+          pc = target;
+          continue;
+        }
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+      case 46: // OP_BNE
+        if (x[r1] !== x[r2]) {
+          const target = (pc + imm) | 0;
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          icount++;
+          pc = target;
+          continue;
+        }
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+      case 47: // OP_BLT
+        if (x[r1]! < x[r2]!) {
+          const target = (pc + imm) | 0;
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          icount++;
+          pc = target;
+          continue;
+        }
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+      case 48: // OP_BGE
+        if (x[r1]! >= x[r2]!) {
+          const target = (pc + imm) | 0;
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          icount++;
+          pc = target;
+          continue;
+        }
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+      case 49: // OP_BLTU
+        if (x[r1]! >>> 0 < x[r2]! >>> 0) {
+          const target = (pc + imm) | 0;
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          icount++;
+          pc = target;
+          continue;
+        }
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+      case 50: // OP_BGEU
+        if (x[r1]! >>> 0 >= x[r2]! >>> 0) {
+          const target = (pc + imm) | 0;
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          icount++;
+          pc = target;
+          continue;
+        }
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+      case 51: // OP_BRANCH_MISALIGNED (rd: funct3): traps when taken
+        if (branchTaken(rd, x[r1]!, x[r2]!)) return trapAt(hart, icount, pc, TRAP_MISALIGNED, (pc + imm) | 0);
+        if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
+        break;
+
+      // JAL, JALR: always the end of a basic block.
+      case 52: {
+        // OP_JAL
+        const target = (pc + imm) | 0;
+        x[rd] = (pc + 4) | 0;
+        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+        icount++;
+        pc = target;
+        continue;
+      }
+      case 53: {
+        // OP_J
+        const target = (pc + imm) | 0;
+        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+        icount++;
+        pc = target;
+        continue;
+      }
+      case 54: // OP_JAL_MISALIGNED
+        return trapAt(hart, icount, pc, TRAP_MISALIGNED, (pc + imm) | 0);
+      case 55: {
+        // OP_JALR: rs1 is read before rd is written; rd may be x0
+        const target = (x[r1]! + imm) & ~1;
         if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
-        x[rd] = next;
-        next = target;
-        if (untilBlockEnd) {
-          // The end of a basic block. (Not a flag tested at the loop's end: one
-          // more loop-carried variable made V8's code for the loop much slower.)
-          x[0] = 0;
-          hart.icount = icount + 1;
-          hart.blockEnded = true;
-          return next;
-        }
-        break;
+        x[rd] = (pc + 4) | 0;
+        x[0] = 0;
+        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+        icount++;
+        pc = target;
+        continue;
       }
-      case 0x67: {
-        // OPCODE_JALR
-        if (funct3 !== 0) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        const target = (rs1 + (insn >> 20)) & ~1;
-        if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
-        x[rd] = next;
-        next = target;
-        if (untilBlockEnd) {
-          // The end of a basic block. (Not a flag tested at the loop's end: one
-          // more loop-carried variable made V8's code for the loop much slower.)
-          x[0] = 0;
-          hart.icount = icount + 1;
-          hart.blockEnded = true;
-          return next;
-        }
-        break;
-      }
-      case 0x0f: // OPCODE_MISC_MEM
-        if (funct3 > 1) return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-        break; // FENCE, FENCE.I: nothing to order or flush on this hart
-      case 0x73: // OPCODE_SYSTEM
-        if (insn === INSN_ECALL) return trapAt(hart, icount, pc, TRAP_ECALL, 0);
-        if (insn === INSN_EBREAK) return trapAt(hart, icount, pc, TRAP_BREAKPOINT, 0);
-        return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
-      case 0x2f: // OPCODE_AMO
-        hart.icount = icount;
-        if (!executeAtomic(hart, x, insn)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
-        break;
       default:
-        return trapAt(hart, icount, pc, TRAP_ILLEGAL_INSTRUCTION, insn);
+        throw new Error(`interpreter: no operation ${d & 0xff}`);
     }
-    x[0] = 0;
     icount++;
-    pc = next;
+    pc = (pc + 4) | 0;
   }
   // Inline, not a helper call: a call first reached when the loop exits would
   // deoptimise the loop's on-stack-replaced code at the end of every slice.
   hart.icount = icount;
   return pc;
+}
+
+/** Leave `executeInPage` after `icount` instructions, continuing at `pc` (in another page, or after a block's end). */
+function leave(hart: UserHart, icount: number, pc: number, blockEnded: number): number {
+  hart.icount = icount;
+  hart.blockEnded = blockEnded !== 0;
+  return pc;
+}
+
+/** The condition of a BRANCH with this funct3. */
+function branchTaken(funct3: number, a: number, b: number): boolean {
+  switch (funct3) {
+    case F3_BEQ:
+      return a === b;
+    case F3_BNE:
+      return a !== b;
+    case F3_BLT:
+      return a < b;
+    case F3_BGE:
+      return a >= b;
+    case F3_BLTU:
+      return a >>> 0 < b >>> 0;
+    default: // F3_BGEU
+      return a >>> 0 >= b >>> 0;
+  }
+}
+
+/** A load into x0: performed for its fault, its value dropped. False when it traps. */
+function loadIntoX0(hart: UserHart, address: number, funct3: number): boolean {
+  if (funct3 === F3_WORD) hart.load32(address);
+  else if (funct3 === F3_HALF || funct3 === F3_HALF_UNSIGNED) hart.load16(address);
+  else hart.load8(address);
+  return hart.trap === TRAP_NONE;
 }
 
 function trapAt(hart: UserHart, icount: number, pc: number, trap: number, value: number): number {

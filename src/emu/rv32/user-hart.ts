@@ -21,6 +21,8 @@
 import type { Mmu } from '../paging/mmu';
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE } from '../paging/page-table-entry';
 import type { PhysicalMemory } from '../physical-memory';
+import { CodeWatch } from './code-watch';
+import { DecodedCode } from './decoded-code';
 
 export const TRAP_NONE = 0;
 export const TRAP_ECALL = 1;
@@ -46,10 +48,18 @@ export class UserHart {
   /** Set by the interpreter when it stops at the end of a basic block. */
   blockEnded = false;
 
+  /** The write watch over pages holding decoded or translated code. */
+  readonly codeWatch: CodeWatch;
+  /** The interpreter's pre-decoded instructions. */
+  readonly decoded: DecodedCode;
+
   constructor(
     readonly mmu: Mmu,
     readonly memory: PhysicalMemory,
-  ) {}
+  ) {
+    this.codeWatch = new CodeWatch(memory, mmu);
+    this.decoded = new DecodedCode(this.codeWatch);
+  }
 
   private pageFault(): number {
     this.trap = TRAP_PAGE_FAULT;
