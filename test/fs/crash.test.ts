@@ -13,7 +13,18 @@ import { CottonFs } from '../../src/kernel/fs/cottonfs';
 import { FsError, Vfs } from '../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, PowerCut, PowerCutDevice, run } from './helpers';
 
-const content = (seed: number, length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * seed + (i >> 8)) & 0xff);
+/** The bytes of a test file; made once per (seed, length): every cut writes and checks the same files. */
+const contents = new Map<string, Uint8Array>();
+function content(seed: number, length: number): Uint8Array {
+  const key = `${seed}:${length}`;
+  let data = contents.get(key);
+  if (!data) {
+    data = new Uint8Array(length);
+    for (let i = 0; i < length; i++) data[i] = (i * seed + (i >> 8)) & 0xff;
+    contents.set(key, data);
+  }
+  return data;
+}
 
 /** The workload: phases of new files, each ended by a sync; plus churn on a scratch file that is never checked. */
 const PHASES: { dirs: string[]; files: [string, number][] }[] = [
