@@ -115,9 +115,15 @@ class BlockWriter {
   private readonly lines: string[] = [];
   private sites = 0;
   loop = false;
+  /** The block's instruction count (a looping block starts another pass only while `n <= left - count`). */
+  count = 0;
+
+  /** Per site: true when it reads the page as words, false as bytes. */
+  private readonly siteWords: boolean[] = [];
 
   /** A new memory-access site (its page cache locals are declared in `finish`). */
-  site(): number {
+  site(words: boolean): number {
+    this.siteWords.push(words);
     return this.sites++;
   }
 
@@ -156,8 +162,8 @@ class BlockWriter {
     return [
       'return function block(x, left, p) {',
       declarations ? `  let ${declarations};` : '',
-      '  let a = 0, s = 0, t = 0, v = 0, n = 0;',
-      ...Array.from({ length: this.sites }, (_, i) => `  let g${i} = -1, b${i} = B0, w${i} = W0, o${i} = 0;`),
+      this.loop ? `  let a = 0, s = 0, t = 0, v = 0, n = 0, e = left - ${this.count};` : '  let a = 0, s = 0, t = 0, v = 0, n = 0;',
+      ...this.siteWords.map((words, i) => `  let g${i} = -1, m${i} = ${words ? 'W0' : 'B0'}, o${i} = 0;`),
       body,
       '};',
     ].join('\n');
@@ -238,15 +244,17 @@ const MASK = TLB_MASK;
  * paths fill TLB slots, they never change a mapping, drop a right or start
  * watching a page) invalidates what the site saw in the TLB.
  */
-function memoryAccess(w: BlockWriter, width: number, tag: 'RT' | 'WT', access: (bytes: string, words: string, at: string) => string, slow: string): string {
-  const site = w.site();
-  const [page, bytes, words, base] = [`g${site}`, `b${site}`, `w${site}`, `o${site}`];
+function memoryAccess(w: BlockWriter, width: number, tag: 'RT' | 'WT', access: (memory: string, at: string) => string, slow: string): string {
+  // Only the view the site uses is cached: the chunk as words (W) for word
+  // accesses, as bytes (B) otherwise.
+  const site = w.site(width === 4);
+  const [page, memory, base] = [`g${site}`, `m${site}`, `o${site}`];
   const at = `${base} + (a & 4095)`;
   const alignment = width > 1 ? ` && (a & ${width - 1}) === 0` : '';
   return [
-    `if ((a >>> 12) === ${page}${alignment}) { ${access(bytes, words, at)} }`,
+    `if ((a >>> 12) === ${page}${alignment}) { ${access(memory, at)} }`,
     `else { s = a >>> 12; t = s & ${MASK};`,
-    `  if (${tag}[t] === s${alignment}) { ${page} = s; ${bytes} = B[t]; ${words} = W[t]; ${base} = O[t]; ${access(bytes, words, at)} }`,
+    `  if (${tag}[t] === s${alignment}) { ${page} = s; ${memory} = ${width === 4 ? 'W' : 'B'}[t]; ${base} = O[t]; ${access(memory, at)} }`,
     `  else { ${slow} } }`,
   ].join('\n');
 }
@@ -257,10 +265,10 @@ function loadCode(w: BlockWriter, insn: number, k: number, offset: number): stri
   const fault = `if (h.trap !== 0) ${w.exit(k, pcAt(offset))}`;
   let code: string;
   if (funct3 === F3_WORD) {
-    code = memoryAccess(w, 4, 'RT', (_b, words, at) => `v = ${words}[(${at}) >> 2];`, `v = h.load32(a); ${fault}`);
+    code = memoryAccess(w, 4, 'RT', (words, at) => `v = ${words}[(${at}) >> 2];`, `v = h.load32(a); ${fault}`);
   } else if (funct3 === F3_BYTE || funct3 === F3_BYTE_UNSIGNED) {
     const sign = funct3 === F3_BYTE ? ' << 24 >> 24' : '';
-    code = memoryAccess(w, 1, 'RT', (bytes, _w, at) => `v = ${bytes}[${at}]${sign};`, `v = h.load8(a)${sign}; ${fault}`);
+    code = memoryAccess(w, 1, 'RT', (bytes, at) => `v = ${bytes}[${at}]${sign};`, `v = h.load8(a)${sign}; ${fault}`);
   } else {
     const sign = funct3 === F3_HALF ? ' << 16 >> 16' : '';
     void F3_HALF_UNSIGNED;
@@ -268,7 +276,7 @@ function loadCode(w: BlockWriter, insn: number, k: number, offset: number): stri
       w,
       2,
       'RT',
-      (bytes, _w, at) => `s = ${at}; v = (${bytes}[s] | (${bytes}[s + 1] << 8))${sign};`,
+      (bytes, at) => `s = ${at}; v = (${bytes}[s] | (${bytes}[s + 1] << 8))${sign};`,
       `v = h.load16(a)${sign}; ${fault}`,
     );
   }
@@ -283,10 +291,10 @@ function storeCode(w: BlockWriter, insn: number, k: number, offset: number): str
   const slow = `h.store(a, ${value}, ${width}); if (h.trap !== 0) ${w.exit(k, pcAt(offset))} if (h.codeWritten) ${w.exit(k + 1, pcAt(offset + 4))}`;
   const access =
     width === 4
-      ? (_b: string, words: string, at: string) => `${words}[(${at}) >> 2] = ${value};`
+      ? (words: string, at: string) => `${words}[(${at}) >> 2] = ${value};`
       : width === 1
-        ? (bytes: string, _w: string, at: string) => `${bytes}[${at}] = ${value};`
-        : (bytes: string, _w: string, at: string) => `s = ${at}; ${bytes}[s] = ${value}; ${bytes}[s + 1] = ${value} >> 8;`;
+        ? (bytes: string, at: string) => `${bytes}[${at}] = ${value};`
+        : (bytes: string, at: string) => `s = ${at}; ${bytes}[s] = ${value}; ${bytes}[s + 1] = ${value} >> 8;`;
   return `${address}\n${memoryAccess(w, width, 'WT', access, slow)}`;
 }
 
@@ -316,6 +324,7 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
   if (count === 0) return null;
   const last = insns[count - 1]! | 0;
   if (opcodeOf(last) === OPCODE_BRANCH) ends = true;
+  w.count = count;
 
   for (let k = 0; k < count; k++) {
     const insn = insns[k]! | 0;
@@ -345,7 +354,7 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
         const condition = branchCondition(w, insn);
         const target = offset + immB(insn);
         if (target === 0) {
-          w.emit(`if (${condition}) { n += ${k + 1}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')} }`);
+          w.emit(`if (${condition}) { n += ${k + 1}; if (n <= e) continue; ${w.exit(0, 'p')} }`);
         } else {
           w.emit(`if (${condition}) ${w.exit(k + 1, pcAt(target))}`);
         }
@@ -355,7 +364,7 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
       case OPCODE_JAL: {
         w.emit(w.assign(rd, pcAt(offset + 4)));
         if (offset + immJ(insn) === 0) {
-          w.emit(`n += ${count}; if (n + ${count} <= left) continue; ${w.exit(0, 'p')}`);
+          w.emit(`n += ${count}; if (n <= e) continue; ${w.exit(0, 'p')}`);
         } else {
           w.emit(w.exit(k + 1, pcAt(offset + immJ(insn))));
         }
