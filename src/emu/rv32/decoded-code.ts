@@ -236,9 +236,10 @@ export class DecodedCode {
   }
 
   /**
-   * The decoded page for physical page `pageNumber` (RAM). Arrays are never
-   * dropped (a running interpreter may hold one); a page is write-watched while
-   * it holds at least one decoded word.
+   * The decoded page for physical page `pageNumber` (RAM). A page is kept, and
+   * write-watched, while it holds at least one decoded word: one whose words
+   * have all been overwritten (a frame the kernel reused) is let go, so memory
+   * follows the code that is live, not all code ever run.
    */
   page(pageNumber: number): Int32Array {
     let page = this.pages[pageNumber];
@@ -256,8 +257,13 @@ export class DecodedCode {
     const d = decode(insn);
     page[at] = d.op | (d.rd << 8) | (d.rs1 << 16) | (d.rs2 << 24);
     page[at + 1] = d.imm;
-    // The first decoded word starts the watch: from now on a write over it undoes it.
-    if (page[COUNT_INDEX]!++ === 0) this.watch.watch(page[PAGE_NUMBER_INDEX]!, WATCH_DECODED);
+    // The first decoded word starts the watch: from now on a write over it undoes
+    // it. The page is registered again too: a running interpreter may still hold a
+    // page that was let go while it ran (its program overwrote every decoded word).
+    if (page[COUNT_INDEX]!++ === 0) {
+      this.pages[page[PAGE_NUMBER_INDEX]!] = page;
+      this.watch.watch(page[PAGE_NUMBER_INDEX]!, WATCH_DECODED);
+    }
   }
 
   /** The write watcher: every decoded word overlapping [addr, addr + length) becomes undecoded. */
@@ -278,7 +284,10 @@ export class DecodedCode {
         }
       }
       page[COUNT_INDEX] = count;
-      if (count === 0) this.watch.unwatch(pageNumber, WATCH_DECODED);
+      if (count === 0) {
+        this.pages[pageNumber] = undefined;
+        this.watch.unwatch(pageNumber, WATCH_DECODED);
+      }
     }
   }
 }

@@ -120,6 +120,31 @@ describe.each(ENGINES)('code that changes, on the %s', (engine) => {
     expect(third.regs[A0]).toBe(3);
   });
 
+  it('a page whose every decoded word its own store overwrote, while running in it, still sees later stores', () => {
+    // Page 1 is entered at a store that overwrites itself (the page's only decoded
+    // word); the loop after it then patches its own first instruction.
+    const machine = userMachine(engine);
+    machine.tables.map(CODE + 4096, machine.codeFrames[1]!, PTE_PRESENT | PTE_USER | PTE_WRITABLE);
+    const T3 = 28;
+    loadCode(machine, [...asm.li(T0, asm.addi(A0, A0, 100)), ...asm.li(T2, CODE + 4096), asm.addi(T1, 0, asm.addi(0, 0, 0) & 0x7ff), asm.addi(T3, 0, 2), asm.jalr(0, T2, 0)]);
+    loadCode(
+      machine,
+      [
+        asm.sw(T1, T2, 0), // overwrites itself with a NOP
+        asm.addi(A0, A0, 1), // patched on the first pass
+        asm.sw(T0, T2, 4),
+        asm.addi(T3, T3, -1),
+        asm.bne(T3, 0, -12),
+        asm.ecall(),
+      ],
+      CODE + 4096,
+    );
+    const ctx = context();
+    expect(machine.cpu.enterUser(ctx)).toEqual({ kind: 'ecall' });
+    expect(ctx.regs[A0]).toBe(1 + 100);
+    expect(machine.memory.read32(machine.codeFrames[1]!)).toBe(asm.addi(0, 0, 0));
+  });
+
   it('a store into the code page that rewrites only data words keeps running the decoded code', () => {
     // The loop stores into the same page as its code (the page is writable), away from the code.
     const machine = userMachine(engine);
