@@ -23,6 +23,7 @@
  * host (`onWrite`) so it can persist those sectors.
  */
 import type { VirtualClock } from './clock';
+import { pieceDigests, type DeviceState } from './device-state';
 import type { PortDevice } from './io-bus';
 
 export const ATA_PRIMARY_BASE = 0x1f0;
@@ -138,6 +139,18 @@ export class AtaPioDisk implements PortDevice {
     private readonly setIrqLine: (high: boolean) => void,
   ) {
     this.sectors = Math.floor(disk.bytes.length / ATA_SECTOR_SIZE);
+  }
+
+  /** The registers, the sector buffer, the transfer under way, and the medium (as piece digests). */
+  saveState(): DeviceState {
+    const { status, error, features, device, control, intrq, bufferPos } = this;
+    return {
+      status, error, features, device, control, intrq, bufferPos,
+      fifo: this.fifo.map((pair) => [...pair]),
+      buffer: this.buffer.slice(),
+      transfer: this.transfer && { ...this.transfer },
+      medium: pieceDigests([[0, this.disk.bytes]]),
+    };
   }
 
   private get slaveSelected(): boolean {

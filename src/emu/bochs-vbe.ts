@@ -17,6 +17,7 @@
  * `takeUpdate()` returns only the changed rectangles, as RGBA pixels ready
  * for a canvas ImageData, so the page copies what changed and nothing more.
  */
+import { pieceDigests, type DeviceState } from './device-state';
 import type { PortDevice } from './io-bus';
 import type { MmioDevice } from './physical-memory';
 
@@ -118,6 +119,13 @@ export class BochsVbe implements PortDevice, MmioDevice {
   }
   private get virtHeight(): number {
     return Math.floor(this.vramBytes / this.pitch);
+  }
+
+  /** The DISPI registers and video memory (as piece digests); the dirty tiles are the host's business. */
+  saveState(): DeviceState {
+    const { index, id, xres, yres, bpp, enable, bank, virtWidth, xOffset, yOffset } = this;
+    const vram = pieceDigests(this.vram ? [[0, this.vram]] : []);
+    return { index, id, xres, yres, bpp, enable, bank, virtWidth, xOffset, yOffset, vram };
   }
 
   // ---- the DISPI ports ----

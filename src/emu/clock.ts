@@ -10,6 +10,7 @@
  *
  * Time is counted in nanoseconds as a JS number (exact for 104 days).
  */
+import type { DeviceState } from './device-state';
 
 /** A scheduled device callback. */
 interface ClockEvent {
@@ -58,6 +59,11 @@ export class VirtualClock {
     while (this.queue.length > 0 && this.queue[0]!.at <= this.now) {
       this.queue.shift()!.fire();
     }
+  }
+
+  /** The time and the pending events' times and order (their callbacks belong to the devices). */
+  saveState(): DeviceState {
+    return { now: this.now, nextSeq: this.nextSeq, events: this.queue.map((event) => [event.at, event.seq]) };
   }
 
   /** Move forward to `at` (never backward), firing each event due by then at its own time. */

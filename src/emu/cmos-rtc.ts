@@ -12,6 +12,7 @@
  * Periodic, alarm and update interrupts are not modelled.
  */
 import type { VirtualClock } from './clock';
+import type { DeviceState } from './device-state';
 
 const INDEX_MASK = 0x7f; // bit 7 of the index port is the NMI mask
 const REG_STATUS_A = 0x0a;
@@ -88,6 +89,10 @@ export class CmosRtc {
   /** Unix seconds on the machine's clock now. */
   unixTime(): number {
     return this.startUnixSeconds + Math.floor(this.clock.now / 1e9);
+  }
+
+  saveState(): DeviceState {
+    return { startUnixSeconds: this.startUnixSeconds, index: this.index, statusB: this.statusB, nvram: this.nvram.slice() };
   }
 
   in8(port: number): number {

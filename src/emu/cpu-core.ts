@@ -11,6 +11,7 @@
  * a real PC resets, this machine stops and says why.
  */
 import type { VirtualClock } from './clock';
+import type { DeviceState } from './device-state';
 import type { IoBus } from './io-bus';
 import type { HaltRequest, InterruptFrame, InterruptHandler, MachineInterface, UserContext, UserTrap } from './machine-interface';
 import type { Pic8259Pair } from './pic8259';
@@ -48,6 +49,25 @@ export class CpuCore implements MachineInterface {
   ) {
     this.mmu = new Mmu(memory);
     this.user = new UserCpu(clock, this.mmu, memory, () => pic.hasInterrupt(), userOptions);
+  }
+
+  /**
+   * RFLAGS.IF, which IDT gates are installed (their handlers are kernel code),
+   * interrupts taken so far, CR2/CR3, and the user hart's trap latches. The
+   * user registers live in the kernel's UserContext while the kernel runs, so
+   * they are the kernel's state, not the CPU's; the TLB and translated code
+   * are caches and left out.
+   */
+  saveState(): DeviceState {
+    const hart = this.user.hart;
+    return {
+      interruptFlag: this.interruptFlag,
+      gates: Uint8Array.from(this.gates, (gate) => (gate ? 1 : 0)),
+      interruptCounts: new Uint8Array(this.interruptCounts.buffer.slice(0)),
+      cr2: this.mmu.cr2,
+      cr3: this.mmu.cr3,
+      user: { retired: this.user.retired, trap: hart.trap, trapValue: hart.trapValue, errorCode: hart.errorCode, reservation: hart.reservation },
+    };
   }
 
   inb(port: number): number {

@@ -8,6 +8,7 @@
  * first. Dropping chip select ends the instruction. The other instructions
  * (write, erase, enable) are accepted and ignored: this EEPROM is read-only.
  */
+import type { DeviceState } from './device-state';
 
 const OPCODE_READ = 0b10;
 const COMMAND_BITS = 8; // 2 opcode bits and 6 address bits after the start bit
@@ -23,6 +24,11 @@ export class Eeprom93c46 {
   private clock = false;
 
   constructor(readonly words: Uint16Array) {}
+
+  saveState(): DeviceState {
+    const { dataOut, state, bits, count, shiftRegister, clock } = this;
+    return { dataOut, state, bits, count, shiftRegister, clock };
+  }
 
   /** The pins as the host drives them: chip select, serial clock, data in. */
   drive(chipSelect: boolean, serialClock: boolean, dataIn: number): void {

@@ -17,6 +17,7 @@
  * Only dword accesses to 0xCF8 reach CONFIG_ADDRESS; a byte at 0xCF9 is the
  * chipset's reset control register (power-control.ts), exactly as on a PIIX.
  */
+import type { DeviceState } from './device-state';
 import type { PortDevice } from './io-bus';
 
 export const PCI_CONFIG_ADDRESS = 0xcf8;
@@ -153,6 +154,12 @@ export class PciBus implements PortDevice {
     const pciFunction = new PciFunction(spec);
     this.functions.set((device << 3) | fn, pciFunction);
     return pciFunction;
+  }
+
+  /** CONFIG_ADDRESS and every function's 256-byte header, by slot and function. */
+  saveState(): DeviceState {
+    const functions = [...this.functions].sort(([a], [b]) => a - b);
+    return { address: this.address, functions: functions.map(([slot, fn]) => [slot, new Uint8Array(fn.config.buffer.slice(0))]) };
   }
 
   /** The function CONFIG_ADDRESS selects, or undefined (nothing there, or the enable bit clear). */

@@ -13,6 +13,7 @@
  * Chunks of RAM that were never written read as zero, as RAM does after the
  * firmware has cleared it.
  */
+import { pieceDigests, type DeviceState } from './device-state';
 
 /** Multiboot2 memory-map region types. */
 export const MEMORY_AVAILABLE = 1;
@@ -109,6 +110,13 @@ export class PhysicalMemory {
   /** How many bytes of RAM have been touched (allocated). */
   get residentBytes(): number {
     return this.chunks.reduce((n, chunk) => n + (chunk ? CHUNK_SIZE : 0), 0);
+  }
+
+  /** RAM as digests of its non-zero 64 KiB chunks (the write watch is the code cache's, not RAM's). */
+  saveState(): DeviceState {
+    const pieces: [number, Uint8Array][] = [];
+    this.chunks.forEach((chunk, index) => chunk && pieces.push([index << CHUNK_SHIFT, chunk]));
+    return { size: this.size, chunks: pieceDigests(pieces) };
   }
 
   /** The 64 KiB chunk holding RAM address `addr` (allocated now if never written), for the MMU's fast paths. */

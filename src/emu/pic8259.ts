@@ -9,6 +9,7 @@
  * (IR0 highest); the rotation modes, special mask mode and polling, which PC
  * kernels do not use, are left out. The slave's output drives the master's IR2.
  */
+import type { DeviceState } from './device-state';
 
 const ICW1_INIT = 0x10;
 const ICW1_ICW4_NEEDED = 0x01;
@@ -56,6 +57,11 @@ export class Pic8259Chip {
   acknowledge(irq: number): void {
     this.irr &= ~(1 << irq);
     if (!this.autoEoi) this.isr |= 1 << irq;
+  }
+
+  saveState(): DeviceState {
+    const { irr, isr, imr, vectorBase, lines, initStep, icw4Needed, single, autoEoi, readIsr } = this;
+    return { irr, isr, imr, vectorBase, lines, initStep, icw4Needed, single, autoEoi, readIsr };
   }
 
   read(port: number): number {
@@ -150,6 +156,10 @@ export class Pic8259Pair {
     this.slave.acknowledge(slaveIrq);
     this.updateCascade();
     return this.slave.vectorBase + slaveIrq;
+  }
+
+  saveState(): DeviceState {
+    return { master: this.master.saveState(), slave: this.slave.saveState() };
   }
 
   in8(port: number): number {

@@ -13,6 +13,7 @@
  * 2 (DRAM refresh, speaker) have no outputs wired here.
  */
 import type { VirtualClock } from './clock';
+import type { DeviceState } from './device-state';
 
 export const PIT_FREQUENCY_HZ = 1_193_182;
 const NS_PER_SECOND = 1e9;
@@ -72,6 +73,11 @@ class PitChannel {
     return true;
   }
 
+  saveState(): DeviceState {
+    const { mode, access, reload, startNs, writeLowNext, readLowNext, pendingLow, latched } = this;
+    return { mode, access, reload, startNs, writeLowNext, readLowNext, pendingLow, latched };
+  }
+
   read(): number {
     const value = this.latched ?? this.count();
     const lowHigh = this.access === ACCESS_LOW_HIGH || this.latched !== null;
@@ -95,6 +101,10 @@ export class Pit8254 {
     private readonly raiseIrq0: () => void,
   ) {
     this.channels = [0, 1, 2].map(() => new PitChannel(clock));
+  }
+
+  saveState(): DeviceState {
+    return { channels: this.channels.map((channel) => channel.saveState()), ticks: this.ticks, generation: this.generation };
   }
 
   in8(port: number): number {

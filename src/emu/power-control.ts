@@ -12,6 +12,7 @@
  * The machine acts on these requests when the CPU next stops executing the
  * kernel (see cpu-core.ts).
  */
+import type { DeviceState } from './device-state';
 
 const RST_CPU = 0x04;
 const SLP_EN = 0x2000;
@@ -24,6 +25,10 @@ export class PowerControl {
   readonly name = 'reset/ACPI/pvpanic';
   /** What the kernel asked for most recently, until the machine acts on it. */
   request: PowerEvent | null = null;
+
+  saveState(): DeviceState {
+    return { request: this.request };
+  }
 
   in8(port: number): number {
     return port === 0x505 ? PVPANIC_PANICKED : 0;

@@ -19,6 +19,7 @@
  * first, then the keyboard's bytes, then the mouse's, each only while its port
  * is enabled. There is no timing: bytes are ready as soon as they exist.
  */
+import type { DeviceState } from './device-state';
 import type { PortDevice } from './io-bus';
 import { Ps2Keyboard, Ps2Mouse, type Ps2Device } from './ps2-devices';
 
@@ -97,6 +98,16 @@ export class Ps2Controller implements PortDevice {
   mouseEvent(dx: number, dy: number, buttons: number): void {
     this.mouse.move(dx, dy, buttons);
     this.fillOutputBuffer();
+  }
+
+  saveState(): DeviceState {
+    const { config, outputPort, outputFull, outputByte, outputFromMouse, lastWriteWasCommand, pendingCommand } = this;
+    return {
+      config, outputPort, outputFull, outputByte, outputFromMouse, lastWriteWasCommand, pendingCommand,
+      replies: this.replies.map(({ byte, aux }) => [byte, aux]),
+      keyboard: this.keyboard.saveState(),
+      mouse: this.mouse.saveState(),
+    };
   }
 
   // ---- CPU side ----

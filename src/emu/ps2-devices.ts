@@ -14,6 +14,7 @@
  * itself are not modelled. The mouse sends standard 3-byte packets in stream
  * mode; the IntelliMouse wheel extension is not modelled (its ID stays 0).
  */
+import type { DeviceState } from './device-state';
 import { scanCodeSet1 } from './ps2-scancodes';
 
 export const PS2_ACK = 0xfa;
@@ -70,6 +71,10 @@ export class Ps2Keyboard implements Ps2Device {
   key(code: string, pressed: boolean): void {
     const bytes = this.scanning ? scanCodeSet1(code, pressed) : null;
     if (bytes) this.output.push(...bytes);
+  }
+
+  saveState(): DeviceState {
+    return { output: [...this.output], scanning: this.scanning, leds: this.leds, awaitingArgument: this.awaitingArgument };
   }
 
   write(byte: number): void {
@@ -153,6 +158,11 @@ export class Ps2Mouse implements Ps2Device {
       restY -= stepY;
     } while (restX !== 0 || restY !== 0);
     this.buttons = buttons;
+  }
+
+  saveState(): DeviceState {
+    const { reporting, sampleRate, resolution, scaling2to1, remoteMode, buttons, awaitingArgument } = this;
+    return { output: [...this.output], reporting, sampleRate, resolution, scaling2to1, remoteMode, buttons, awaitingArgument };
   }
 
   write(byte: number): void {

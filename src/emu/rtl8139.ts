@@ -29,6 +29,7 @@
  *   bus mastering first.
  */
 import type { VirtualClock } from './clock';
+import type { DeviceState } from './device-state';
 import { Eeprom93c46 } from './eeprom-93c46';
 import type { PortDevice } from './io-bus';
 import { ethernetFcs, ETHERNET_MIN_FRAME, isMulticast, sameMac, type MacAddress } from './net/ethernet';
@@ -157,6 +158,12 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
   constructor(private readonly options: Rtl8139Options) {
     this.eeprom = new Eeprom93c46(eepromWords(options.mac));
     this.powerOnReset();
+  }
+
+  /** The register file as last written or refreshed, the chip's own state behind it, and the EEPROM. */
+  saveState(): DeviceState {
+    const { isr, cbr, irqHigh, framesSent, framesReceived } = this;
+    return { regs: new Uint8Array(this.regs.buffer.slice(0)), isr, cbr, irqHigh, framesSent, framesReceived, eeprom: this.eeprom.saveState() };
   }
 
   /** Plug the cable into the switch. */

@@ -10,6 +10,7 @@
  * has room, as if the line had hardware flow control. The receive interrupt is
  * raised while data is available, i.e. as with a FIFO trigger level of 1.
  */
+import type { DeviceState } from './device-state';
 
 const REG_DATA = 0;
 const REG_IER = 1;
@@ -59,6 +60,12 @@ export class Uart16550 {
   receive(bytes: Iterable<number>): void {
     for (const byte of bytes) this.hostQueue.push(byte & 0xff);
     this.refillFifo();
+  }
+
+  /** The registers, the receive FIFO and the typed bytes still waiting for room in it. */
+  saveState(): DeviceState {
+    const { ier, lcr, mcr, scratch, divisor, fifoEnabled, txEmptyPending } = this;
+    return { rxFifo: [...this.rxFifo], hostQueue: [...this.hostQueue], ier, lcr, mcr, scratch, divisor, fifoEnabled, txEmptyPending };
   }
 
   /** The baud rate the driver programmed. */

@@ -7,11 +7,21 @@
  * from event to event as fast as the host CPU allows; realtime.ts paces it to
  * the wall clock instead. Commands are recognised by the shell's OSC 133 marks
  * in the console output, never by guessing at prompts.
+ *
+ * Every input reaches the machine through the host (`send`, and `type`,
+ * `keyEvent`, `mouseEvent` on top), which logs it with the moment it arrived;
+ * that log is what `snapshot()` saves and `MachineHost.restore` replays
+ * (snapshot.ts).
  */
 import type { AtaDiskImage } from '../emu/ata-pio';
-import { CottonPC, type MachineState } from '../emu/machine';
+import { CottonPC, DEFAULT_START_TIME, type MachineState } from '../emu/machine';
+import { combineDigests, machineStateDigests } from '../emu/machine-state';
+import { sha256, toHex } from '../emu/sha256';
+import { deliverInput, type LoggedInput, type MachineInput, type MachineMoment } from './input-log';
 import { buildKernelImage } from './kernel-image';
 import { linkKernel, transpileCacheKey, transpileKernel, type KernelSources } from './kernel-loader';
+import { checkDisk, checkKernelSources, checkState, kernelDigests, replayInputs } from './snapshot';
+import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from './snapshot-format';
 
 export const OSC133_PROMPT_END = '\x1b]133;B\x07';
 const NS_PER_MS = 1_000_000;
@@ -31,6 +41,9 @@ export interface BootOptions {
   /** The ATA disk's medium; the same bytes stay attached across reboots. */
   readonly disk?: AtaDiskImage;
 }
+
+/** What a restored host takes from its caller rather than from the snapshot. */
+export type RestoreOptions = Pick<BootOptions, 'onOutput' | 'disk'>;
 
 /** The machine stopped for good while a caller waited for something else. */
 export class MachineStoppedError extends Error {
@@ -56,18 +69,72 @@ export class MachineHost {
   machine!: CottonPC;
   /** Everything the console printed since power-on, decoded as UTF-8. */
   output = '';
+  /** Every input since power-on, with its moment. */
+  readonly inputs: LoggedInput[] = [];
+  /** The virtual time at which each boot so far was reset (it ended). */
+  readonly resets: number[] = [];
+  private boot = -1;
   private decoder = new TextDecoder();
   private readonly image: Uint8Array;
   private readonly modules: Record<string, string>;
+  /** The disk as it was at the first power-on (what a snapshot names it by). */
+  private readonly diskAtPowerOn: SnapshotContents['disk'];
 
   /** Transpile and link the kernel (throws TranspileError for a reader's syntax error), then power on. */
   constructor(readonly options: BootOptions) {
     this.modules = transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
     this.image = buildKernelImage(this.modules);
+    const disk = options.disk?.bytes;
+    this.diskAtPowerOn = disk ? { length: disk.length, digest: sha256(disk) } : null;
     this.powerOn();
   }
 
+  /**
+   * Boot a machine from a snapshot: the same kernel (`sources` must be the
+   * originals it ran; its edits come with it), configuration and inputs, in
+   * fast mode, up to the snapshot's moment. Throws a SnapshotFormatError for a
+   * damaged blob and a SnapshotMismatchError when the result would not be the
+   * snapshot's machine. The console output replays through `onOutput`.
+   */
+  static restore(blob: Uint8Array, sources: KernelSources, options: RestoreOptions = {}): MachineHost {
+    const contents = decodeSnapshot(blob);
+    checkKernelSources(contents, sources);
+    const { overrides, ramMiB, commandLine, startTime } = contents;
+    const host = new MachineHost({ sources, overrides, ramMiB, commandLine, startTime, ...options });
+    checkDisk(contents, host.diskAtPowerOn);
+    replayInputs(host, contents);
+    checkState(contents.state, machineStateDigests(host.machine));
+    return host;
+  }
+
+  /** The machine as a snapshot blob: a few kilobytes naming the kernel, the configuration and the inputs so far. */
+  snapshot(): Uint8Array {
+    return encodeSnapshot({
+      kernel: kernelDigests(this.options.sources),
+      overrides: this.options.overrides ?? {},
+      ramMiB: this.options.ramMiB ?? 128,
+      commandLine: this.options.commandLine ?? '',
+      startTime: this.options.startTime ?? DEFAULT_START_TIME,
+      disk: this.diskAtPowerOn,
+      inputs: this.inputs,
+      resets: this.resets,
+      moment: this.moment(),
+      state: machineStateDigests(this.machine).map(({ part, digest }) => ({ name: part, digest })),
+    });
+  }
+
+  /** SHA-256 of the machine's whole device-visible state, as hex (see src/emu/machine-state.ts). */
+  stateDigest(): string {
+    return toHex(combineDigests(machineStateDigests(this.machine)));
+  }
+
+  /** Now: which boot, and the virtual time in it. */
+  moment(): MachineMoment {
+    return { boot: this.boot, atNs: this.machine.clock.now };
+  }
+
   private powerOn(): void {
+    this.boot++;
     this.machine = new CottonPC({
       kernel: { entry: linkKernel(this.modules), image: this.image },
       ramBytes: (this.options.ramMiB ?? 128) * 1024 * 1024,
@@ -88,7 +155,10 @@ export class MachineHost {
   /** Run until virtual time `untilNs`; a reset reboots the same kernel, as a PC's reset line does. */
   runUntil(untilNs: number): MachineState {
     const state = this.machine.run(untilNs);
-    if (state === 'reset') this.powerOn();
+    if (state === 'reset') {
+      this.resets.push(this.machine.clock.now);
+      this.powerOn();
+    }
     return this.machine.state;
   }
 
@@ -114,9 +184,25 @@ export class MachineHost {
     return this.output.slice(start);
   }
 
+  /** Give the machine an input now, and log it. */
+  send(input: MachineInput): void {
+    this.inputs.push({ ...this.moment(), input });
+    deliverInput(this.machine, input);
+  }
+
   /** Type text on the serial line. */
   type(text: string): void {
-    this.machine.serialInput(new TextEncoder().encode(text));
+    this.send({ kind: 'serial', bytes: new TextEncoder().encode(text) });
+  }
+
+  /** A key pressed or released (`code` as in KeyboardEvent.code). */
+  keyEvent(code: string, pressed: boolean): void {
+    this.send({ kind: 'key', code, pressed });
+  }
+
+  /** The pointer moved by (dx, dy) screen pixels with `buttons` held. */
+  mouseEvent(dx: number, dy: number, buttons: number): void {
+    this.send({ kind: 'mouse', dx, dy, buttons });
   }
 
   /** Type a command line and Enter, run until the next prompt, and return what was printed in between. */

@@ -11,6 +11,7 @@
  * enters the switch: that is where the pcap writer listens.
  */
 import type { VirtualClock } from '../clock';
+import type { DeviceState } from '../device-state';
 import { formatMac, isMulticast } from './ethernet';
 
 /** One-way latency through the switch. */
@@ -55,6 +56,12 @@ export class EthernetSwitch {
   connect(endpoint: EthernetEndpoint): EthernetLink {
     this.ports.push(endpoint);
     return { send: (frame) => this.forward(endpoint, frame.slice()) };
+  }
+
+  /** The learned MAC table (frames in flight are clock events); taps are the host's. */
+  saveState(): DeviceState {
+    const learned = [...this.learned].map(([mac, port]) => [mac, port.name]).sort(([a], [b]) => (a! < b! ? -1 : 1));
+    return { framesForwarded: this.framesForwarded, learned };
   }
 
   /** Watch every frame; returns the function that removes the tap. */

@@ -5,6 +5,7 @@
  * carries the request's identifier, sequence number and data); routing
  * beyond it (NAT, the Node TCP bridge) comes with the networking issue.
  */
+import type { DeviceState } from '../device-state';
 import { parseMac, type EthernetFrame } from './ethernet';
 import { buildIcmpEcho, ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, parseIcmpEcho } from './icmp';
 import { IP_PROTOCOL_ICMP, parseIpv4, type Ipv4Packet } from './ipv4';
@@ -19,6 +20,10 @@ export class Gateway extends SimulatedHostBase {
 
   constructor(mac = parseMac(GATEWAY_MAC), ip = parseIpv4(GATEWAY_IP)) {
     super('gateway', mac, [ip]);
+  }
+
+  override saveState(): DeviceState {
+    return { ...super.saveState(), echoRequestsAnswered: this.echoRequestsAnswered };
   }
 
   protected receiveIpv4(packet: Ipv4Packet, frame: EthernetFrame): void {

@@ -11,7 +11,9 @@
  *   2. `attach(link, clock)` hands it its link and the virtual clock, for
  *      replies and timers (never wall time, never Math.random: the network
  *      must be as deterministic as the rest of the machine);
- *   3. add it in `VirtualNetwork` (virtual-network.ts) with `addHost`.
+ *   3. `saveState()` returns what it remembers between frames (counters,
+ *      connections), so machine snapshots cover the network too;
+ *   4. add it in `VirtualNetwork` (virtual-network.ts) with `addHost`.
  *
  * A host answers by building frames with the wire-format modules beside it
  * (ethernet.ts, arp.ts, ipv4.ts, icmp.ts; udp.ts and tcp.ts to come) and
@@ -19,6 +21,7 @@
  * so that each new host only handles its own protocols.
  */
 import type { VirtualClock } from '../clock';
+import type { DeviceState } from '../device-state';
 import { ARP_OP_REPLY, ARP_OP_REQUEST, buildArp, parseArp } from './arp';
 import { buildEthernetFrame, ETHERTYPE_ARP, ETHERTYPE_IPV4, parseEthernetFrame, sameMac, isMulticast, type EthernetFrame, type MacAddress } from './ethernet';
 import type { EthernetEndpoint, EthernetLink } from './ethernet-switch';
@@ -30,6 +33,8 @@ export interface SimulatedHost extends EthernetEndpoint {
   readonly addresses: readonly Ipv4Address[];
   /** Called once, when the host is plugged into the switch. */
   attach(link: EthernetLink, clock: VirtualClock): void;
+  /** What the host remembers that could change what it sends next (for machine snapshots). */
+  saveState(): DeviceState;
 }
 
 /** A host with an Ethernet interface and IPv4: answers ARP, hands its IPv4 datagrams to `receiveIpv4`. */
@@ -47,6 +52,10 @@ export abstract class SimulatedHostBase implements SimulatedHost {
   attach(link: EthernetLink, clock: VirtualClock): void {
     this.link = link;
     this.clock = clock;
+  }
+
+  saveState(): DeviceState {
+    return { name: this.name, nextIdentification: this.nextIdentification };
   }
 
   receiveFrame(bytes: Uint8Array): void {

@@ -6,6 +6,7 @@
  * simulated-host.ts for what a host implements).
  */
 import type { VirtualClock } from '../clock';
+import type { DeviceState } from '../device-state';
 import { EthernetSwitch, type EthernetEndpoint, type EthernetLink, type FrameTap } from './ethernet-switch';
 import { Gateway } from './gateway';
 import { PcapWriter } from './pcap-writer';
@@ -28,6 +29,10 @@ export class VirtualNetwork {
   addHost(host: SimulatedHost): void {
     this.hosts.push(host);
     host.attach(this.switch.connect(host), this.clock);
+  }
+
+  saveState(): DeviceState {
+    return { switch: this.switch.saveState(), hosts: this.hosts.map((host) => host.saveState()) };
   }
 
   /** Plug in the machine's NIC. */
