@@ -3,6 +3,7 @@
  *
  *   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
  *               [--override src/kernel/FILE.ts=LOCAL.ts]... [--disk IMAGE]
+ *               [--snapshot FILE] [--save-snapshot FILE]
  *
  * With --fast or --type (or without a TTY) the machine runs headless in fast
  * mode: it prints the console, types each --type text once the shell shows a
@@ -12,7 +13,11 @@
  * interactive, in real time, until Ctrl-A X. --override boots an edited copy
  * of a kernel file in its place, as the book's editor does. --disk attaches a
  * disk image file as the ATA disk; every completed write command is written
- * back to the file at once.
+ * back to the file at once. --save-snapshot writes a snapshot of the machine
+ * after the last --type (headless only); --snapshot starts from one instead of
+ * booting, replaying its console, with the kernel edits, RAM size and command
+ * line it was taken with (src/runtime/snapshot.ts). A snapshot with a disk
+ * needs the image as it was before that session wrote to it.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -29,9 +34,14 @@ export interface BootArguments {
   overrides: Record<string, string>;
   /** Path of the disk image file, if any. */
   disk?: string;
+  /** Snapshot file to start from. */
+  snapshot?: string;
+  /** Where to write a snapshot after the last input. */
+  saveSnapshot?: string;
 }
 
-const USAGE = 'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE]';
+const USAGE =
+  'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE] [--snapshot FILE] [--save-snapshot FILE]';
 
 /** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
 function parseOverride(spec: string): [string, string] {
@@ -60,6 +70,8 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     else if (flag === '--ram') parsed.ramMiB = number();
     else if (flag === '--cmdline') parsed.commandLine = value();
     else if (flag === '--disk') parsed.disk = value();
+    else if (flag === '--snapshot') parsed.snapshot = value();
+    else if (flag === '--save-snapshot') parsed.saveSnapshot = value();
     else if (flag === '--override') {
       const [file, source] = parseOverride(value());
       parsed.overrides[file] = source;
@@ -77,8 +89,8 @@ function startWorker(options: BootWorkerOptions): Worker {
 }
 
 function runHeadless(args: BootArguments): Promise<number> {
-  const { ramMiB, commandLine, inputs, overrides, disk } = args;
-  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, disk, maxVirtualMs: 600_000 });
+  const { ramMiB, commandLine, inputs, overrides, disk, snapshot, saveSnapshot } = args;
+  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, disk, snapshot, saveSnapshot, maxVirtualMs: 600_000 });
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {
       clearTimeout(timer);
@@ -100,6 +112,6 @@ function runHeadless(args: BootArguments): Promise<number> {
 
 export async function bootCommand(argv: readonly string[]): Promise<number> {
   const args = parseBootArguments(argv);
-  const interactive = !args.fast && args.inputs.length === 0 && process.stdin.isTTY;
+  const interactive = !args.fast && args.inputs.length === 0 && !args.saveSnapshot && process.stdin.isTTY;
   return interactive ? runInteractive(args) : runHeadless(args);
 }

@@ -3,9 +3,10 @@
  * kernel that never gives the CPU back (a reader's infinite loop) and still say
  * why. It mirrors the browser, where the machine also lives in a worker.
  */
+import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { MachineStoppedError } from '../runtime/machine-host';
-import { bootFromRepo, openDiskImage } from '../runtime/node-host';
+import { MachineStoppedError, type MachineHost } from '../runtime/machine-host';
+import { bootFromRepo, openDiskImage, restoreFromFile } from '../runtime/node-host';
 
 export interface BootWorkerOptions {
   readonly ramMiB: number;
@@ -15,6 +16,10 @@ export interface BootWorkerOptions {
   readonly maxVirtualMs: number;
   /** Disk image file to attach; writes go back to it as each write command completes. */
   readonly disk?: string;
+  /** Snapshot file to start from instead of booting. */
+  readonly snapshot?: string;
+  /** Where to write a snapshot after the last input. */
+  readonly saveSnapshot?: string;
 }
 
 export type BootWorkerMessage =
@@ -23,27 +28,33 @@ export type BootWorkerMessage =
 
 const post = (message: BootWorkerMessage): void => parentPort!.postMessage(message);
 
+/** Boot and wait for the first prompt, or restore the snapshot (whose machine is where it was). */
+function startMachine(options: BootWorkerOptions): MachineHost {
+  const disk = options.disk === undefined ? undefined : openDiskImage(options.disk);
+  const onOutput = (bytes: Uint8Array): void => post({ type: 'output', bytes });
+  if (options.snapshot !== undefined) return restoreFromFile(options.snapshot, { disk, onOutput });
+  const { ramMiB, commandLine, overrides } = options;
+  const host = bootFromRepo({ disk, ramMiB, commandLine, overrides, onOutput });
+  host.runUntilPrompt(options.maxVirtualMs);
+  return host;
+}
+
 function run(options: BootWorkerOptions): void {
-  const host = bootFromRepo({
-    disk: options.disk === undefined ? undefined : openDiskImage(options.disk),
-    ramMiB: options.ramMiB,
-    commandLine: options.commandLine,
-    overrides: options.overrides,
-    onOutput: (bytes) => post({ type: 'output', bytes }),
-  });
+  let host: MachineHost | null = null;
   try {
-    host.runUntilPrompt(options.maxVirtualMs);
+    host = startMachine(options);
     for (const text of options.inputs) {
       host.type(text);
       const commands = (text.match(/\r\n|\r|\n/g) ?? []).length;
       if (commands > 0) host.runUntilPrompt(options.maxVirtualMs, commands);
       else host.runUntilIdleAnd(() => true, options.maxVirtualMs);
     }
+    if (options.saveSnapshot !== undefined) writeFileSync(options.saveSnapshot, host.snapshot());
     post({ type: 'done', state: host.state, ok: true, message: '' });
   } catch (error) {
     const stopped = error instanceof MachineStoppedError;
     const ok = stopped && error.state === 'poweroff';
-    post({ type: 'done', state: stopped ? error.state : host.state, ok, message: (error as Error).message });
+    post({ type: 'done', state: stopped ? error.state : (host?.state ?? 'off'), ok, message: (error as Error).message });
   }
 }
 

@@ -8,7 +8,7 @@
 import type { MachineState } from '../emu/machine';
 import type { BootArguments } from './boot-command';
 import { RealtimeDriver } from '../runtime/realtime';
-import { bootFromRepo, openDiskImage } from '../runtime/node-host';
+import { bootFromRepo, openDiskImage, restoreFromFile } from '../runtime/node-host';
 
 const CTRL_A = 0x01;
 
@@ -20,13 +20,12 @@ const FINAL_WORDS: Partial<Record<MachineState, string>> = {
 };
 
 export function runInteractive(args: BootArguments): Promise<number> {
-  const host = bootFromRepo({
-    ramMiB: args.ramMiB,
-    commandLine: args.commandLine,
-    overrides: args.overrides,
-    disk: args.disk === undefined ? undefined : openDiskImage(args.disk),
-    onOutput: (bytes) => process.stdout.write(bytes),
-  });
+  const disk = args.disk === undefined ? undefined : openDiskImage(args.disk);
+  const onOutput = (bytes: Uint8Array): boolean => process.stdout.write(bytes);
+  const host =
+    args.snapshot === undefined
+      ? bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, overrides: args.overrides, disk, onOutput })
+      : restoreFromFile(args.snapshot, { disk, onOutput });
   process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {
@@ -45,6 +44,7 @@ export function runInteractive(args: BootArguments): Promise<number> {
     let escape = false;
     process.stdin.setRawMode(true);
     process.stdin.on('data', (chunk: Buffer) => {
+      const typed: number[] = [];
       for (const byte of chunk) {
         if (escape) {
           escape = false;
@@ -54,8 +54,9 @@ export function runInteractive(args: BootArguments): Promise<number> {
           escape = true;
           continue;
         }
-        host.machine.serialInput([byte]);
+        typed.push(byte);
       }
+      if (typed.length > 0) host.send({ kind: 'serial', bytes: Uint8Array.from(typed) });
       driver.wake();
     });
     driver.start();

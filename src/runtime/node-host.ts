@@ -2,10 +2,10 @@
  * Boots the repository's kernel in Node: the entry point for the CLI, tests
  * and benchmarks.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../emu/ata-pio';
 import { readKernelSources } from './kernel-source-tree';
-import { MachineHost, type BootOptions } from './machine-host';
+import { MachineHost, type BootOptions, type RestoreOptions } from './machine-host';
 import type { KernelSources } from './kernel-loader';
 
 let repoSources: KernelSources | null = null;
@@ -42,6 +42,11 @@ export function openDiskImage(path: string): AtaDiskImage {
       writeSync(fd, bytes, offset, count * ATA_SECTOR_SIZE, offset);
     },
   };
+}
+
+/** Restore a machine from a snapshot file taken on the repository's kernel (see MachineHost.restore). */
+export function restoreFromFile(path: string, options: RestoreOptions = {}): MachineHost {
+  return MachineHost.restore(new Uint8Array(readFileSync(path)), repoKernelSources(), options);
 }
 
 /** Boot a machine on the repository's kernel (plus any overrides). */
