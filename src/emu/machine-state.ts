@@ -14,7 +14,7 @@
  */
 import { digestState, type DeviceState } from './device-state';
 import type { CottonPC } from './machine';
-import { Sha256 } from './sha256';
+import { incrementalSha256 } from './sha256';
 
 /** The parts, in a fixed order. */
 export const MACHINE_STATE_PARTS = [
@@ -58,7 +58,7 @@ export function machineStateDigests(pc: CottonPC): PartDigest[] {
 
 /** One digest for the whole machine: SHA-256 over the part digests. */
 export function combineDigests(parts: readonly PartDigest[]): Uint8Array {
-  const hash = new Sha256();
+  const hash = incrementalSha256();
   for (const { digest } of parts) hash.update(digest);
   return hash.digest();
 }
