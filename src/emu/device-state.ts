@@ -11,6 +11,7 @@
  * doubles, because virtual times are fractional nanoseconds — so equal states
  * encode to equal bytes and their digests can stand for them (machine-state.ts).
  */
+import { ByteWriter } from './byte-writer';
 import { sha256 } from './sha256';
 
 export type StateValue = number | boolean | string | null | Uint8Array | readonly StateValue[] | DeviceState;
@@ -30,60 +31,35 @@ const TAG_RECORD = 7;
 const PIECE_BYTES = 64 * 1024;
 
 class StateEncoder {
-  private bytes = new Uint8Array(1024);
-  private view = new DataView(this.bytes.buffer);
-  private length = 0;
+  private readonly out = new ByteWriter();
 
   value(value: StateValue): void {
-    if (value === null) this.tag(TAG_NULL);
-    else if (typeof value === 'boolean') this.tag(value ? TAG_TRUE : TAG_FALSE);
+    if (value === null) this.out.u8(TAG_NULL);
+    else if (typeof value === 'boolean') this.out.u8(value ? TAG_TRUE : TAG_FALSE);
     else if (typeof value === 'number') this.number(value);
-    else if (typeof value === 'string') this.string(value);
+    else if (typeof value === 'string') this.raw(TAG_STRING, new TextEncoder().encode(value));
     else if (value instanceof Uint8Array) this.raw(TAG_BYTES, value);
     else if (Array.isArray(value)) this.list(value);
     else this.record(value as DeviceState);
   }
 
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length);
-  }
-
-  private reserve(count: number): void {
-    if (this.length + count <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + count));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  private tag(tag: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = tag;
+    return this.out.finish();
   }
 
   private count(tag: number, count: number): void {
-    this.tag(tag);
-    this.reserve(4);
-    this.view.setUint32(this.length, count);
-    this.length += 4;
+    this.out.u8(tag);
+    this.out.u32(count);
   }
 
   private number(value: number): void {
-    this.tag(TAG_NUMBER);
-    this.reserve(8);
-    this.view.setFloat64(this.length, value);
-    this.length += 8;
-  }
-
-  private string(value: string): void {
-    this.raw(TAG_STRING, new TextEncoder().encode(value));
+    this.out.u8(TAG_NUMBER);
+    this.out.f64(value);
   }
 
   private raw(tag: number, bytes: Uint8Array): void {
     this.count(tag, bytes.length);
-    this.reserve(bytes.length);
-    this.bytes.set(bytes, this.length);
-    this.length += bytes.length;
+    this.out.raw(bytes);
   }
 
   private list(values: readonly StateValue[]): void {
@@ -95,7 +71,7 @@ class StateEncoder {
     const fields = Object.keys(state).sort();
     this.count(TAG_RECORD, fields.length);
     for (const field of fields) {
-      this.string(field);
+      this.raw(TAG_STRING, new TextEncoder().encode(field));
       this.value(state[field]!);
     }
   }

@@ -9,7 +9,8 @@ import {
   encodeJournalHeader, JOURNAL_COMMIT_MAGIC, JOURNAL_DESCRIPTOR_MAGIC, JOURNAL_HEADER_MAGIC,
 } from '../../src/kernel/fs/journal-format';
 import { BLOCK_SIZE, INODE_COUNT, inodeLocation } from '../../src/kernel/fs/layout';
-import { decodeSuperblock, encodeSuperblock, superblockProblem, SUPERBLOCK_MAGIC, utf8Decode, utf8Encode } from '../../src/kernel/fs/superblock';
+import { decodeSuperblock, encodeSuperblock, superblockProblem, SUPERBLOCK_MAGIC } from '../../src/kernel/fs/superblock';
+import { utf8Decode, utf8Encode } from '../../src/kernel/lib/utf8';
 import type { Superblock } from '../../src/kernel/fs/superblock';
 
 const block = (): Uint8Array => new Uint8Array(BLOCK_SIZE);

@@ -4,7 +4,8 @@ import { parseDuration } from '../../src/kernel/shell/commands';
 import { cyclesToMicros, Pit8254, PIT_INPUT_HZ } from '../../src/kernel/drivers/pit8254';
 import { bcdToBinary } from '../../src/kernel/drivers/cmos-rtc';
 import { dayOfWeek, formatUnixDate } from '../../src/kernel/lib/date';
-import { formatSeconds, formatSize, utf8Encode } from '../../src/kernel/lib/format';
+import { formatSeconds, formatSize } from '../../src/kernel/lib/format';
+import { utf8Encode } from '../../src/kernel/lib/utf8';
 
 describe('command line words', () => {
   it('splits on blanks and honours quotes and backslashes', () => {
@@ -54,6 +55,6 @@ describe('formatting', () => {
     expect(formatSize(0x9fc00)).toBe('639 KiB');
     expect(formatSize(0x9fc00 + 127 * 1024 * 1024)).toBe('127.6 MiB');
     expect(formatSeconds(1_234)).toBe('0.001234');
-    expect(utf8Encode('aé€😀')).toEqual([0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]);
+    expect(Array.from(utf8Encode('aé€😀'))).toEqual([0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]);
   });
 });

@@ -9,7 +9,7 @@
  */
 import type { MachineInterface } from '../../emu/machine-interface';
 import { openInterruptWindow } from '../boot/interrupts';
-import { utf8Encode } from '../lib/format';
+import { utf8Encode } from '../lib/utf8';
 import { WaitQueue } from '../proc/wait-queue';
 import type { Uart16550 } from './uart16550';
 

@@ -49,16 +49,3 @@ export function formatDuration(micros: number): string {
   const seconds = Math.floor(totalMillis / 1000) % 60;
   return `${hours}:${pad(minutes, 2, '0')}:${pad(seconds, 2, '0')}.${pad(totalMillis % 1000, 3, '0')}`;
 }
-
-/** Encode a string as UTF-8 bytes (the console is a byte stream). */
-export function utf8Encode(text: string): number[] {
-  const bytes: number[] = [];
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x80) bytes.push(code);
-    else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
-    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
-    else bytes.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
-  }
-  return bytes;
-}
