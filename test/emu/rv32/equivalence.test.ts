@@ -9,18 +9,8 @@ import type { UserTrap } from '../../../src/emu/machine-interface';
 import { PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../../../src/emu/paging/page-table-entry';
 import { asm } from './assembler';
 import { CODE, context, DATA, type Engine, loadCode, userMachine, type UserMachine } from './user-machine';
+import { prng } from '../../support/prng';
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE = 31; // holds DATA + 0x800, never written
 const COUNTER = 30; // loop counter, written only by loop scaffolding
