@@ -6,7 +6,7 @@ import { bootCommand } from './boot-command';
 const HELP = `cotton — the CottonOS book's machine in your terminal
 
   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
-              [--override src/kernel/FILE.ts=LOCAL_FILE]... [--snapshot FILE] [--save-snapshot FILE]
+              [--override src/kernel/FILE.ts=LOCAL_FILE]... [--disk IMAGE] [--snapshot FILE] [--save-snapshot FILE]
       Boot the Cotton PC with the kernel in src/kernel (and edited files in place of some),
       or start from a snapshot; --save-snapshot saves one after the last --type.
   cotton nex record --script FILE -o OUT.nex | play FILE [--speed X] [--idle-limit S]
