@@ -71,5 +71,6 @@ export async function runBenchmarks(): Promise<number> {
   cpuBenchmarks().forEach(report);
   (await import('./nex-benchmarks')).nexBenchmarks().forEach(report);
   (await import('./fs-benchmarks')).fsBenchmarks().forEach(report);
+  (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
   return 0;
 }

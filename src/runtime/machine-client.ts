@@ -96,6 +96,16 @@ export class MachineSession {
     void this.api.input(text);
   }
 
+  /** A key pressed or released on the screen, for the PS/2 keyboard. */
+  keyEvent(code: string, pressed: boolean): void {
+    void this.api.keyEvent(code, pressed);
+  }
+
+  /** Pointer movement (screen pixels) and buttons (1 left, 2 right, 4 middle) for the PS/2 mouse. */
+  mouseEvent(dx: number, dy: number, buttons: number): void {
+    void this.api.mouseEvent(dx, dy, buttons);
+  }
+
   /** Record what the machine prints and the reader types, from now on (the Record button). */
   startRecording(options: RecordingOptions): void {
     void this.api.startRecording(options);

@@ -11,11 +11,14 @@
  * Record records the session in the worker (virtual-clock times, the reader's
  * keys marked as input) until pressed again or the machine is replaced; Save
  * downloads the recording, so far or finished, as a .nex file.
+ * With the `screen` attribute the machine's display is shown too (screen-view.ts),
+ * and takes the keyboard and mouse while the reader works on it.
  */
 import type { MachineState } from '../emu/machine';
 import { EditorPanel } from './editor-panel';
 import { MachineSession, WatchdogError } from './machine-client';
 import type { MachineReport } from './machine-worker';
+import { ScreenView } from './screen-view';
 import { createConsole, type Console } from './terminal';
 
 const WATCHDOG_MESSAGE =
@@ -39,6 +42,7 @@ const STATE_NOTICE: Partial<Record<MachineState, string>> = {
 export class CottonMachineElement extends HTMLElement {
   private console!: Console;
   private editorPanel!: EditorPanel;
+  private screen: ScreenView | null = null;
   private session: MachineSession | null = null;
   private state: MachineState = 'off';
   /** The status the machine's last report implied (shown again after a pause). */
@@ -61,6 +65,13 @@ export class CottonMachineElement extends HTMLElement {
     this.editorPanel = new EditorPanel(this.child('.cm-editor'), JSON.parse(this.dataset.files ?? '[]'), () =>
       this.child('[data-action="edit"]').toggleAttribute('data-edited', this.editorPanel?.hasEdits() ?? false),
     );
+    const canvas = this.querySelector<HTMLCanvasElement>('.cm-screen');
+    if (canvas) {
+      this.screen = new ScreenView(canvas, {
+        key: (code, pressed) => this.session?.keyEvent(code, pressed),
+        mouse: (dx, dy, buttons) => this.session?.mouseEvent(dx, dy, buttons),
+      });
+    }
     this.button('reboot', () => void this.reboot());
     this.button('edit', () => void this.toggleEditor());
     this.button('reset', () => void this.reset());
@@ -108,6 +119,7 @@ export class CottonMachineElement extends HTMLElement {
         overrides: this.editorPanel.overrides(),
         ramMiB: this.dataset.ram ? Number(this.dataset.ram) : undefined,
         cmdline: this.dataset.cmdline,
+        screen: this.screen !== null,
       });
       if (result.ok) {
         await this.stopRecording();
@@ -144,6 +156,7 @@ export class CottonMachineElement extends HTMLElement {
 
   private onReport(report: MachineReport): void {
     if (report.output) this.console.terminal.write(report.output);
+    if (report.screen) this.screen?.draw(report.screen);
     const changed = report.state !== this.state;
     this.state = report.state;
     this.machineStatus = STATE_STATUS[report.state] ?? (report.prompted ? 'running' : 'booting');

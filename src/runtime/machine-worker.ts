@@ -9,11 +9,15 @@
  * worker reports after each slice that produced output or changed state, and
  * at least every HEARTBEAT_MS: the page's watchdog takes a silent worker for a
  * kernel stuck in a loop, since a loop in kernel code never returns control here.
+ * A machine booted with `screen` also sends, with each report, the framebuffer's
+ * changed rectangles since the last one (their pixels transferred, not copied),
+ * and takes the page's keyboard and mouse events for its PS/2 devices.
  * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
  * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
  */
 import { expose, transfer } from 'comlink';
 import { sources, modules } from 'virtual:cotton-kernel';
+import type { FramebufferUpdate } from '../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../emu/machine';
 import { runChecks, type CheckResult } from './exercise';
 import { findExercise } from './exercises';
@@ -28,6 +32,8 @@ export interface MachineOptions {
   readonly overrides: Readonly<Record<string, string>>;
   readonly ramMiB?: number;
   readonly cmdline?: string;
+  /** Report the screen's changes (a <Machine screen> page). */
+  readonly screen?: boolean;
 }
 
 /** What the page learns after a slice. */
@@ -39,6 +45,8 @@ export interface MachineReport {
   readonly prompted: boolean;
   /** Why the machine crashed: the error and its stack in kernel files. */
   readonly crash: string | null;
+  /** What changed on screen since the last report; null without changes or without a screen. */
+  readonly screen: FramebufferUpdate | null;
 }
 
 export type BootResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
@@ -54,6 +62,7 @@ let prompted = false;
 let lastState: MachineState | null = null;
 let lastReportAt = 0;
 let recording: LiveRecording | null = null;
+let screenShown = false;
 
 function takeOutput(): Uint8Array | null {
   if (pending.length === 0) return null;
@@ -67,16 +76,30 @@ function takeOutput(): Uint8Array | null {
   return bytes;
 }
 
+function takeScreen(): FramebufferUpdate | null {
+  if (!screenShown) return null;
+  const update = host!.machine.takeFramebufferUpdate();
+  return update.patches.length > 0 ? update : null;
+}
+
+/** The buffers a report hands over to the page rather than copies. */
+function transferables(output: Uint8Array | null, screen: FramebufferUpdate | null): ArrayBuffer[] {
+  const buffers = screen ? screen.patches.map((patch) => patch.rgba.buffer as ArrayBuffer) : [];
+  return output ? [output.buffer as ArrayBuffer, ...buffers] : buffers;
+}
+
 function report(sink: ReportSink, state: MachineState): void {
   const now = performance.now();
-  if (pending.length === 0 && state === lastState && now - lastReportAt < HEARTBEAT_MS) return;
+  const screen = takeScreen();
+  if (pending.length === 0 && !screen && state === lastState && now - lastReportAt < HEARTBEAT_MS) return;
   prompted ||= host!.output.includes(OSC133_PROMPT_END);
   const output = takeOutput();
   const crash = state === 'crashed' ? describeKernelError(host!.machine.crash) : null;
-  const message: MachineReport = { output, state, prompted, crash };
+  const message: MachineReport = { output, state, prompted, crash, screen };
   lastState = state;
   lastReportAt = now;
-  sink(output ? transfer(message, [output.buffer]) : message);
+  const buffers = transferables(output, screen);
+  sink(buffers.length > 0 ? transfer(message, buffers) : message);
 }
 
 const api = {
@@ -100,6 +123,7 @@ const api = {
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
     }
+    screenShown = options.screen ?? false;
     driver = new RealtimeDriver(host, { onSlice: (state) => report(sink, state) });
     return { ok: true };
   },
@@ -111,6 +135,18 @@ const api = {
   input(text: string): void {
     recording?.input(text);
     host?.type(text);
+    driver?.wake();
+  },
+
+  /** A key on the page's screen, for the PS/2 keyboard (`code` as in KeyboardEvent.code). */
+  keyEvent(code: string, pressed: boolean): void {
+    host?.keyEvent(code, pressed);
+    driver?.wake();
+  },
+
+  /** Pointer movement and buttons on the page's screen, for the PS/2 mouse. */
+  mouseEvent(dx: number, dy: number, buttons: number): void {
+    host?.mouseEvent(dx, dy, buttons);
     driver?.wake();
   },
 
