@@ -30,7 +30,7 @@ interface Timed {
 
 function emulate(elf: Uint8Array, jit: boolean, rounds: number): Timed {
   const start = performance.now();
-  const run = runUserProgram(elf, { jit, argument: rounds });
+  const run = runUserProgram(elf, { jit, argv: ['bench', String(rounds)] });
   const ms = performance.now() - start;
   if (run.exitCode !== 0) throw new Error(`bench.elf failed: ${JSON.stringify(run.fault)} ${run.output}`);
   return { run, ms };
@@ -41,7 +41,7 @@ function native(rounds: number): { ms: number; output: string } | { note: string
   const dir = mkdtempSync(join(tmpdir(), 'cotton-bench-'));
   try {
     const binary = join(dir, 'bench');
-    const sources = ['lib.c', 'bench.c'].map((file) => join(USERLAND, file));
+    const sources = [join(USERLAND, 'bench.c')]; // -DNATIVE: the host's own libc instead of src/userland/libc
     let built = false;
     for (const compiler of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean) as string[]) {
       const result = spawnSync(compiler, ['-O2', '-DNATIVE', '-o', binary, ...sources], { stdio: 'ignore' });

@@ -1,13 +1,38 @@
 #!/bin/sh
-# Build the user programs into bin/*.elf (RV32IM, static, freestanding).
+# Build the user programs into bin/NAME.elf (RV32IM, static, freestanding, with
+# the tiny libc in libc/). Usage: build.sh [output-directory] (default bin).
 # Needs clang and lld (Debian: apt-get install clang lld); the built ELF files
 # are committed, so only people changing these sources need the toolchain.
+#
+# Reproducible: no debug information, no build id, sources named by relative
+# paths from this directory, so the same clang gives the same bytes anywhere
+# (test/userland/binaries.test.ts checks it).
 set -eu
 cd "$(dirname "$0")"
+OUT=${1:-bin}
 CC=${CC:-clang}
-CFLAGS="--target=riscv32-unknown-elf -march=rv32im -mabi=ilp32 -mno-relax -nostdlib -ffreestanding -fno-builtin -O2 -Wall -Wextra"
-mkdir -p bin
-for program in hello primes bench; do
-  $CC $CFLAGS -fuse-ld=lld -T link.ld -o "bin/$program.elf" crt0.S lib.c "$program.c"
+PROGRAMS="init hello spin forkbomb memtest cat echo ls wc crash badptr pidloop forkexit pingpong yieldloop primes bench"
+LIBC="libc/crt0.S libc/syscalls.c libc/string.c libc/malloc.c libc/printf.c"
+TARGET="--target=riscv32-unknown-elf -march=rv32im -mabi=ilp32 -mno-relax"
+CFLAGS="$TARGET -nostdinc -isystem libc -ffreestanding -fno-builtin -fno-stack-protector -fno-pic \
+ -ffunction-sections -fdata-sections -O2 -Wall -Wextra"
+# Drop unused libc functions, and the assembler's .L labels from the symbol table.
+LDFLAGS="$TARGET -nostdlib -fuse-ld=lld -T link.ld -Wl,--gc-sections -Wl,--discard-locals -Wl,--build-id=none"
+
+OBJ=$(mktemp -d)
+trap 'rm -rf "$OBJ"' EXIT
+objects=""
+for source in $LIBC; do
+  object="$OBJ/$(basename "$source").o"
+  case $source in
+  *.S) $CC $TARGET -c -o "$object" "$source" ;;
+  *) $CC $CFLAGS -c -o "$object" "$source" ;;
+  esac
+  objects="$objects $object"
 done
-ls -l bin
+mkdir -p "$OUT"
+for program in $PROGRAMS; do
+  $CC $CFLAGS -c -o "$OBJ/$program.o" "$program.c"
+  # shellcheck disable=SC2086
+  $CC $LDFLAGS -o "$OUT/$program.elf" $objects "$OBJ/$program.o"
+done

@@ -1,7 +1,9 @@
-/* The smallest user program: a line on stdout, exit code 7. */
-#include "sys.h"
+/* The smallest user program: a greeting with its pid and arguments, exit 0. */
+#include <stdio.h>
+#include <unistd.h>
 
-int main(void) {
-  print("hello from user mode\n");
-  return 7;
+int main(int argc, char **argv) {
+  printf("hello from user mode (pid %d)\n", getpid());
+  for (int i = 0; i < argc; i++) printf("argv[%d] = %s\n", i, argv[i]);
+  return 0;
 }

@@ -4,7 +4,12 @@
  * trial division (exercising DIV/REM), then exit 0. Long enough (a few million
  * instructions) to be preempted by the timer many times.
  */
-#include "sys.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint32_t u32;
 
 #define LIMIT 200000u
 
@@ -38,14 +43,10 @@ static int is_prime(u32 n) {
 
 int main(void) {
   const char *check = "123456789";
-  print("crc ");
-  print_hex(crc32(check, str_length(check)));
-  print(" sieve ");
-  print_uint(sieve());
+  u32 crc = crc32(check, strlen(check));
+  u32 by_sieve = sieve();
   u32 count = 0;
   for (u32 n = 0; n < 20000; n++) count += (u32)is_prime(n);
-  print(" trial ");
-  print_uint(count);
-  print("\n");
+  printf("crc %08x sieve %u trial %u\n", (unsigned)crc, (unsigned)by_sieve, (unsigned)count);
   return 0;
 }

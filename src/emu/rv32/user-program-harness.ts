@@ -8,17 +8,20 @@
  * (vectors 0x20–0x2F, only IRQ0 unmasked) and the 8254 PIT (channel 0, rate
  * generator) to tick at `timerHz`; build a 4-level address space (the ELF's
  * PT_LOAD segments mapped user, code read-only, data no-execute; a stack below
- * 0x8000_0000); then `enterUser` until the program exits, answering `write`
- * (64) and `exit` (93) with Linux's RISC-V numbers. Every return with an
- * interrupt counts as a preemption (a one-task "scheduler" resumes the same
- * task).
+ * 0x8000_0000, with argc/argv on it as CottonOS's exec leaves them); then
+ * `enterUser` until the program exits, answering three of CottonOS's system
+ * calls (src/kernel/syscall/syscall-table.ts): `exit` (1), `getpid` (5, always
+ * 1) and `write` (13, to fds 1 and 2); anything else gets −ENOSYS. The numbers
+ * are repeated here so that the emulator stays independent of the kernel.
+ * Every return with an interrupt counts as a preemption (a one-task
+ * "scheduler" resumes the same task).
  */
 import { VirtualClock } from '../clock';
 import { CpuCore } from '../cpu-core';
 import { IoBus } from '../io-bus';
 import type { UserContext, UserTrap } from '../machine-interface';
 import { PageTableBuilder } from '../paging/page-table-builder';
-import { ACCESS_READ, PAGE_SIZE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../paging/page-table-entry';
+import { ACCESS_READ, ACCESS_WRITE, PAGE_SIZE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../paging/page-table-entry';
 import { PhysicalMemory } from '../physical-memory';
 import { Pic8259Pair } from '../pic8259';
 import { Pit8254, PIT_FREQUENCY_HZ } from '../pit8254';
@@ -26,8 +29,9 @@ import { parseElf32, PF_W, PF_X } from './elf32';
 
 export const USER_STACK_TOP = 0x8000_0000;
 const USER_STACK_BYTES = 256 * 1024;
-const SYS_WRITE = 64;
-const SYS_EXIT = 93;
+const SYS_EXIT = 1;
+const SYS_GETPID = 5;
+const SYS_WRITE = 13;
 const ENOSYS = -38;
 const IRQ0_VECTOR = 0x20;
 
@@ -36,8 +40,12 @@ export interface UserProgramOptions {
   readonly jit?: boolean;
   /** PIT interrupt rate; 0 leaves the timer off. Default 1000 Hz, CottonOS's. */
   readonly timerHz?: number;
-  /** Value of a0 at entry (crt0 passes it to main). */
-  readonly argument?: number;
+  /**
+   * The program's arguments: exec's start ABI, a0 = argc and a1 = argv, the
+   * strings and the NULL-terminated pointer array on the stack. Without it
+   * a0 = a1 = 0 (crt0 then calls main with argc 0 and an empty argv).
+   */
+  readonly argv?: readonly string[];
   readonly ramBytes?: number;
   /** Give up after this much virtual time (default 1 hour). */
   readonly maxVirtualNs?: number;
@@ -70,7 +78,7 @@ export function runUserProgram(elf: Uint8Array, options: UserProgramOptions = {}
   const timerHz = options.timerHz ?? 1000;
   if (timerHz > 0) startTimer(cpu, timerHz);
 
-  const context = loadProgram(cpu, memory, elf, options.argument ?? 0);
+  const context = loadProgram(cpu, memory, elf, options.argv);
   const decoder = new TextDecoder();
   let output = '';
   const limit = options.maxVirtualNs ?? 3600e9;
@@ -85,7 +93,9 @@ export function runUserProgram(elf: Uint8Array, options: UserProgramOptions = {}
     const [a0, a1, a2] = [context.regs[10]!, context.regs[11]!, context.regs[12]!];
     context.pc = (context.pc + 4) >>> 0;
     if (number === SYS_EXIT) return finish(a0, null);
-    if (number === SYS_WRITE && (a0 === 1 || a0 === 2)) {
+    if (number === SYS_GETPID) {
+      context.regs[10] = 1;
+    } else if (number === SYS_WRITE && (a0 === 1 || a0 === 2)) {
       output += decoder.decode(copyFromUser(cpu, a1 >>> 0, a2 >>> 0));
       context.regs[10] = a2;
     } else {
@@ -121,7 +131,7 @@ function startTimer(cpu: CpuCore, hz: number): void {
   cpu.outb(0x40, reload >> 8);
 }
 
-function loadProgram(cpu: CpuCore, memory: PhysicalMemory, elf: Uint8Array, argument: number): UserContext {
+function loadProgram(cpu: CpuCore, memory: PhysicalMemory, elf: Uint8Array, argv: readonly string[] | undefined): UserContext {
   const program = parseElf32(elf);
   const tables = new PageTableBuilder(memory, 0x0020_0000);
   for (const segment of program.segments) {
@@ -138,8 +148,39 @@ function loadProgram(cpu: CpuCore, memory: PhysicalMemory, elf: Uint8Array, argu
   cpu.writeCr3(tables.pml4);
   const regs = new Int32Array(32);
   regs[2] = USER_STACK_TOP - 16; // sp, 16-byte aligned as the psABI asks
-  regs[10] = argument;
+  if (argv) {
+    const { sp, argvAddress } = pushArguments(cpu, argv);
+    regs[2] = sp;
+    regs[10] = argv.length;
+    regs[11] = argvAddress;
+  }
   return { regs, pc: program.entry };
+}
+
+/** The strings at the top of the stack, below them the pointer array (NULL-terminated); sp under that, 16-byte aligned. */
+function pushArguments(cpu: CpuCore, argv: readonly string[]): { sp: number; argvAddress: number } {
+  const encoder = new TextEncoder();
+  let top = USER_STACK_TOP;
+  const pointers = argv.map((arg) => {
+    const bytes = encoder.encode(`${arg}\0`);
+    top -= bytes.length;
+    copyToUser(cpu, top, bytes);
+    return top;
+  });
+  const argvAddress = (top - 4 * (argv.length + 1)) & ~15;
+  const words = new Uint8Array(4 * (argv.length + 1));
+  const view = new DataView(words.buffer);
+  pointers.forEach((pointer, i) => view.setUint32(4 * i, pointer, true));
+  copyToUser(cpu, argvAddress, words);
+  return { sp: argvAddress, argvAddress };
+}
+
+function copyToUser(cpu: CpuCore, address: number, bytes: Uint8Array): void {
+  bytes.forEach((byte, i) => {
+    const physical = cpu.mmu.translate((address + i) >>> 0, ACCESS_WRITE, true);
+    if (physical < 0) throw new Error(`harness: argument address ${address + i} is not mapped`);
+    cpu.write8(physical, byte);
+  });
 }
 
 /** copy_from_user: the kernel reads the buffer through the current page tables. */

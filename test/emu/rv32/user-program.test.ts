@@ -16,8 +16,15 @@ describe.each(ENGINES)('C programs on the %s', (engine) => {
   it('hello: writes a line and exits with its code', () => {
     const run = runUserProgram(program('hello'), { jit });
     expect(run.fault).toBeNull();
-    expect(run.output).toBe('hello from user mode\n');
-    expect(run.exitCode).toBe(7);
+    expect(run.output).toBe('hello from user mode (pid 1)\n');
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('hello: finds argc and argv where exec leaves them (a0, a1, strings on the stack)', () => {
+    const run = runUserProgram(program('hello'), { jit, argv: ['hello', 'two words', ''] });
+    expect(run.fault).toBeNull();
+    expect(run.output).toBe('hello from user mode (pid 1)\nargv[0] = hello\nargv[1] = two words\nargv[2] = \n');
+    expect(run.exitCode).toBe(0);
   });
 
   it('primes: computes known answers while the 1000 Hz timer preempts it', () => {
