@@ -94,6 +94,11 @@ export class AddressSpace {
     return new AddressSpace(tables, root, kernel);
   }
 
+  /** The CPU whose physical memory holds this space's tables and pages. */
+  get cpu(): PagingCpu {
+    return this.tables.cpu;
+  }
+
   get isKernel(): boolean {
     return this.kernel === null;
   }
@@ -140,14 +145,6 @@ export class AddressSpace {
 
   translate(virt: number): Translation | null {
     return this.tables.translate(this.root, virt);
-  }
-
-  /** Copy `bytes` into the frame behind `virt` (kernel access: rights are not checked). False if not mapped. */
-  writePhysical(virt: number, bytes: Uint8Array): boolean {
-    const translation = this.translate(virt);
-    if (translation === null || (virt % PAGE_SIZE) + bytes.length > PAGE_SIZE) return false;
-    this.tables.cpu.writeBytes(translation.physical, bytes);
-    return true;
   }
 
   /** How many 4 KiB pages the user half maps. */
