@@ -31,6 +31,8 @@ for source in $LIBC; do
   objects="$objects $object"
 done
 mkdir -p "$OUT"
+# The compiler the bytes depend on: binaries.test.ts compares a rebuild only with the same one.
+$CC --version | head -n 1 >"$OUT/TOOLCHAIN"
 for program in $PROGRAMS; do
   $CC $CFLAGS -c -o "$OBJ/$program.o" "$program.c"
   # shellcheck disable=SC2086

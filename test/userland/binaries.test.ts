@@ -2,8 +2,9 @@
  * The committed user programs (src/userland/bin/*.elf): every one a static
  * ELF32 RISC-V executable whose loadable segments lie in user space, never
  * writable and executable at once; one for each program build.sh builds; and,
- * when clang and ld.lld are installed, exactly the bytes a fresh build gives
- * (so the committed binaries are the sources' and the build is reproducible).
+ * when clang and ld.lld are installed and clang is the version that built
+ * them (bin/TOOLCHAIN), exactly the bytes a fresh build gives (so the
+ * committed binaries are the sources' and the build is reproducible).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,7 +24,14 @@ const committed = readdirSync(BIN).filter((name) => name.endsWith('.elf')).sort(
 const built = /^PROGRAMS="([^"]*)"/m.exec(readFileSync(join(USERLAND, 'build.sh'), 'utf8'))![1]!.split(/\s+/).map((p) => `${p}.elf`).sort();
 
 const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-const toolchain = onPath('clang') && onPath('ld.lld');
+const committedCompiler = readFileSync(join(BIN, 'TOOLCHAIN'), 'utf8').trim();
+const localCompiler = onPath('clang') ? spawnSync('clang', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim() : '';
+// Another clang version makes other (equally good) bytes, so only the same compiler is compared.
+const skipReason = !onPath('clang') || !onPath('ld.lld')
+  ? 'clang and ld.lld are not on PATH; apt-get install clang lld'
+  : localCompiler !== committedCompiler
+    ? `the committed binaries were built by "${committedCompiler}", this is "${localCompiler}"`
+    : '';
 
 describe('src/userland/bin', () => {
   it('holds one ELF file for each program build.sh builds', () => {
@@ -47,15 +55,15 @@ describe('src/userland/bin', () => {
 });
 
 describe('a fresh build of src/userland', () => {
-  it.skipIf(!toolchain)(
-    `gives the committed bytes${toolchain ? '' : ' (skipped: clang and ld.lld are not on PATH; apt-get install clang lld)'}`,
+  it.skipIf(skipReason !== '')(
+    `gives the committed bytes${skipReason ? ` (skipped: ${skipReason})` : ''}`,
     () => {
       const out = mkdtempSync(join(tmpdir(), 'cotton-userland-'));
       try {
-        const build = spawnSync('sh', [join(USERLAND, 'build.sh'), out], { encoding: 'utf8' });
+        const build = spawnSync('sh', [join(USERLAND, 'build.sh'), out], { encoding: 'utf8', env: { ...process.env, CC: 'clang' } });
         expect(build.stderr).toBe('');
         expect(build.status).toBe(0);
-        const fresh = readdirSync(out).sort();
+        const fresh = readdirSync(out).filter((name) => name.endsWith('.elf')).sort();
         expect(fresh).toEqual(committed);
         const differing = fresh.filter((name) => !readFileSync(join(out, name)).equals(readFileSync(join(BIN, name))));
         expect(differing, 'rebuild with `npm run build:userland` and commit src/userland/bin').toEqual([]);

@@ -14,7 +14,7 @@
 #define STDOUT_FILENO 1
 #define STDERR_FILENO 2
 
-/* Processes */
+/* Processes. wait's *status: the child's exit code, or 128 + the signal that killed it. */
 void exit(int status) __attribute__((noreturn));
 int fork(void);
 int exec(const char *path, char *const argv[]);
