@@ -5,7 +5,7 @@
 import ts from 'typescript';
 import { transpileModule } from '../runtime/transpile';
 import { MachineHost } from '../runtime/machine-host';
-import { repoKernelSources } from '../runtime/node-host';
+import { repoKernelSources, repoUserPrograms } from '../runtime/node-host';
 import { cpuBenchmarks } from './cpu-benchmarks';
 
 interface Result {
@@ -35,8 +35,8 @@ const round = (n: number): number => Math.round(n * 1000) / 1000;
 /** Boot to the first prompt in fast mode (kernel already transpiled once, as after page load). */
 function bootFast(runs: number): Result {
   const sources = repoKernelSources();
-  new MachineHost({ sources }).runUntilPrompt();
-  const times = Array.from({ length: runs }, () => timeMs(() => new MachineHost({ sources }).runUntilPrompt()));
+  new MachineHost({ sources, programs: repoUserPrograms() }).runUntilPrompt();
+  const times = Array.from({ length: runs }, () => timeMs(() => new MachineHost({ sources, programs: repoUserPrograms() }).runUntilPrompt()));
   return { name: 'boot.fast_ms', value: round(median(times)), unit: 'ms' };
 }
 
@@ -45,7 +45,7 @@ function rebootAfterEdit(runs: number): Result {
   const sources = repoKernelSources();
   const file = 'src/kernel/boot/entry.ts';
   const times = Array.from({ length: runs }, (_, i) =>
-    timeMs(() => new MachineHost({ sources, overrides: { [file]: `${sources[file]}\n// edit ${i}\n` } }).runUntilPrompt()),
+    timeMs(() => new MachineHost({ sources, programs: repoUserPrograms(), overrides: { [file]: `${sources[file]}\n// edit ${i}\n` } }).runUntilPrompt()),
   );
   return { name: 'reboot.edit_ms', value: round(median(times)), unit: 'ms' };
 }

@@ -17,7 +17,7 @@ import { parseScript } from '../nex/script';
 import { recordScript } from '../nex/script-runner';
 import type { KernelSources } from '../runtime/kernel-loader';
 import { MachineHost } from '../runtime/machine-host';
-import { repoKernelSources } from '../runtime/node-host';
+import { repoKernelSources, repoUserPrograms } from '../runtime/node-host';
 
 export const SCRIPTS_DIR = 'recordings';
 export const OUTPUT_DIR = join('public', 'recordings');
@@ -49,7 +49,7 @@ export function listBookRecordings(root: string): BookRecording[] {
 /** Run one recording's script on a kernel (the repository's by default); the .nex bytes. */
 export function renderBookRecording(root: string, recording: BookRecording, sources: KernelSources = repoKernelSources()): Uint8Array {
   const script = parseScript(readFileSync(join(root, recording.script), 'utf8'));
-  return writeNex(recordScript(script, (options) => new MachineHost({ sources, ...options })));
+  return writeNex(recordScript(script, (options) => new MachineHost({ sources, programs: repoUserPrograms(), ...options })));
 }
 
 function sameBytes(path: string, bytes: Uint8Array): boolean {

@@ -13,7 +13,7 @@
 import type { VirtualClock } from './clock';
 import type { DeviceState } from './device-state';
 import type { IoBus } from './io-bus';
-import type { HaltRequest, InterruptFrame, InterruptHandler, MachineInterface, UserContext, UserTrap } from './machine-interface';
+import type { CheckpointRequest, HaltRequest, InterruptFrame, InterruptHandler, MachineInterface, UserContext, UserTrap } from './machine-interface';
 import type { Pic8259Pair } from './pic8259';
 import { Mmu } from './paging/mmu';
 import type { PhysicalMemory } from './physical-memory';
@@ -23,6 +23,7 @@ import { TRAP_INTERRUPT, UserCpu, type UserCpuOptions } from './rv32/user-cpu';
 export const IO_CYCLE_NS = 1000;
 
 const HALT: HaltRequest = Object.freeze({ kind: 'hlt' });
+const CHECKPOINT: CheckpointRequest = Object.freeze({ kind: 'checkpoint' });
 
 /** A fault the CPU cannot deliver: on a PC, a triple fault and reset. */
 export class TripleFault extends Error {
@@ -165,6 +166,9 @@ export class CpuCore implements MachineInterface {
   }
   hlt(): HaltRequest {
     return HALT;
+  }
+  checkpoint(): CheckpointRequest {
+    return CHECKPOINT;
   }
   int(vector: number): void {
     this.dispatch({ vector, errorCode: 0 });

@@ -82,6 +82,21 @@ export interface HaltRequest {
   readonly kind: 'hlt';
 }
 
+/**
+ * Yielded by the kernel's main loop between two tasks: "the CPU is busy, but
+ * this is a clean point to pause the machine". It is not an instruction: a
+ * real PC never stops, but this one runs inside a host (a browser worker, a
+ * test) that must get control back now and then even while user programs keep
+ * the CPU busy and the kernel never halts. The machine resumes the loop at
+ * once, or after the host's slice ends; nothing the kernel can observe differs.
+ */
+export interface CheckpointRequest {
+  readonly kind: 'checkpoint';
+}
+
+/** What the kernel's main loop yields to the machine. */
+export type CpuRequest = HaltRequest | CheckpointRequest;
+
 /** The CPU-side view of the machine that the kernel programs against. */
 export interface MachineInterface {
   // ---- Port I/O (IN/OUT) ----
@@ -131,6 +146,8 @@ export interface MachineInterface {
   interruptsEnabled(): boolean;
   /** HLT: returns the request the kernel's main loop must yield. */
   hlt(): HaltRequest;
+  /** A pause point for the host between tasks (see CheckpointRequest): the request to yield. */
+  checkpoint(): CheckpointRequest;
   /**
    * INT n: raise a software interrupt (e.g. INT3 or a reader's test of an
    * exception handler). The gate runs before this returns.
@@ -149,6 +166,6 @@ export interface BootRegisters {
 /**
  * The kernel's entry point, `_start` in CottonOS. It returns the kernel's main
  * loop as a generator: everything the kernel does runs inside it, and each
- * value it yields is a HLT.
+ * value it yields is a HLT or a checkpoint.
  */
-export type KernelEntry = (cpu: MachineInterface, boot: BootRegisters) => Generator<HaltRequest, void, void>;
+export type KernelEntry = (cpu: MachineInterface, boot: BootRegisters) => Generator<CpuRequest, void, void>;

@@ -41,7 +41,9 @@
  *
  * The machine runs its kernel in slices: `run(untilNs)` executes the kernel
  * until it halts, fires device events in virtual-time order while the CPU is
- * halted, and stops when virtual time reaches `untilNs`. Whether those
+ * halted, and stops when virtual time reaches `untilNs` — while halted, or at
+ * the first checkpoint the kernel passes (between two tasks) at or after it,
+ * so a CPU kept busy by user programs still hands the host its slices. Whether those
  * nanoseconds are paced to wall time is up to the host (src/runtime), which is
  * what keeps the machine deterministic.
  */
@@ -52,7 +54,7 @@ import { CmosRtc } from './cmos-rtc';
 import { CpuCore } from './cpu-core';
 import { bootMultiboot2, type BootModule, type FramebufferInfo } from './firmware';
 import { IoBus } from './io-bus';
-import type { HaltRequest, KernelEntry } from './machine-interface';
+import type { CpuRequest, KernelEntry } from './machine-interface';
 import { parseMac } from './net/ethernet';
 import { VirtualNetwork } from './net/virtual-network';
 import { PCI_CONFIG_ADDRESS, PCI_CONFIG_DATA, PciBus, type PciFunction } from './pci-bus';
@@ -139,7 +141,7 @@ export class CottonPC {
   state: MachineState = 'off';
   /** Why the machine crashed, when it did. */
   crash: Error | null = null;
-  private kernel: Generator<HaltRequest, void, void> | null = null;
+  private kernel: Generator<CpuRequest, void, void> | null = null;
   private serialOut: number[] = [];
   private serialBytesOut = 0;
 
@@ -235,6 +237,7 @@ export class CottonPC {
     while (this.state === 'running' || this.state === 'idle') {
       if (this.state === 'running') {
         this.resumeKernel();
+        if (this.state === 'running' && this.clock.now >= untilNs) break; // at a checkpoint
       } else if (this.takeInterrupts()) {
         this.state = 'running';
       } else if (this.clock.nextEventAt() <= untilNs) {
@@ -278,12 +281,13 @@ export class CottonPC {
     }
   }
 
-  /** Execute the kernel until its next HLT (or throw `error` into it at its HLT). */
+  /** Execute the kernel until its next HLT or checkpoint (or throw `error` into it at its HLT). */
   private resumeKernel(error?: unknown): void {
     try {
       const step = error === undefined ? this.kernel!.next() : this.kernel!.throw(error);
       if (step.done) return this.fail(new Error("the kernel's main loop returned"));
-      this.state = this.cpu.interruptsEnabled() ? 'idle' : 'stopped';
+      if (step.value.kind === 'checkpoint') this.state = 'running';
+      else this.state = this.cpu.interruptsEnabled() ? 'idle' : 'stopped';
     } catch (thrown) {
       return this.fail(thrown instanceof Error ? thrown : new Error(String(thrown)));
     }

@@ -7,6 +7,7 @@
  * run in the page (in a worker, on the reader's edits) and in CI, where they
  * must fail on the starter and pass on the reference kernel.
  */
+import type { BootModule } from '../emu/firmware';
 import type { KernelSources } from './kernel-loader';
 import { MachineHost } from './machine-host';
 
@@ -56,11 +57,11 @@ export function starterSource(exercise: Exercise, reference: string): string {
   return reference.replace(pattern, (_, open: string, _body: string, close: string) => `${open}${exercise.starter.replace(/\n$/, '')}${close}`);
 }
 
-function machineFor(sources: KernelSources, overrides: Readonly<Record<string, string>>): ExerciseMachine {
+function machineFor(sources: KernelSources, overrides: Readonly<Record<string, string>>, programs: readonly BootModule[]): ExerciseMachine {
   let host: MachineHost | null = null;
   return {
     async boot(options = {}) {
-      host = new MachineHost({ sources, overrides, ramMiB: options.ramMiB, commandLine: options.cmdline });
+      host = new MachineHost({ sources, overrides, programs, ramMiB: options.ramMiB, commandLine: options.cmdline });
       return host.runUntilPrompt();
     },
     async run(command) {
@@ -70,16 +71,17 @@ function machineFor(sources: KernelSources, overrides: Readonly<Record<string, s
   };
 }
 
-/** Run every check of an exercise on the given kernel (the reader's edits as overrides). */
+/** Run every check of an exercise on the given kernel (the reader's edits as overrides) and user programs. */
 export async function runChecks(
   exercise: Exercise,
   sources: KernelSources,
   overrides: Readonly<Record<string, string>> = {},
+  programs: readonly BootModule[] = [],
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of exercise.checks) {
     try {
-      await check.run(machineFor(sources, overrides));
+      await check.run(machineFor(sources, overrides, programs));
       results.push({ name: check.name, passed: true, message: 'passed' });
     } catch (error) {
       results.push({ name: check.name, passed: false, message: error instanceof Error ? error.message : String(error) });

@@ -14,6 +14,7 @@
  * (snapshot.ts).
  */
 import type { AtaDiskImage } from '../emu/ata-pio';
+import type { BootModule } from '../emu/firmware';
 import { CottonPC, DEFAULT_START_TIME, type MachineState } from '../emu/machine';
 import { combineDigests, machineStateDigests } from '../emu/machine-state';
 import { sha256, toHex } from '../emu/sha256';
@@ -40,10 +41,12 @@ export interface BootOptions {
   readonly onOutput?: (bytes: Uint8Array) => void;
   /** The ATA disk's medium; the same bytes stay attached across reboots. */
   readonly disk?: AtaDiskImage;
+  /** User programs the firmware loads as Multiboot2 modules, named by their path ("/bin/hello"). */
+  readonly programs?: readonly BootModule[];
 }
 
 /** What a restored host takes from its caller rather than from the snapshot. */
-export type RestoreOptions = Pick<BootOptions, 'onOutput' | 'disk'>;
+export type RestoreOptions = Pick<BootOptions, 'onOutput' | 'disk' | 'programs'>;
 
 /** The machine stopped for good while a caller waited for something else. */
 export class MachineStoppedError extends Error {
@@ -139,6 +142,7 @@ export class MachineHost {
       kernel: { entry: linkKernel(this.modules), image: this.image },
       ramBytes: (this.options.ramMiB ?? 128) * 1024 * 1024,
       commandLine: this.options.commandLine ?? '',
+      modules: this.options.programs,
       startTime: this.options.startTime,
       disk: this.options.disk,
       onSerialOutput: (bytes) => {
@@ -162,12 +166,15 @@ export class MachineHost {
     return this.machine.state;
   }
 
-  /** Run in fast mode until `done()` holds while the CPU is idle, or fail after `maxVirtualMs`. */
+  /**
+   * Run in fast mode until `done()` holds at the end of a slice (the CPU idle,
+   * or busy with user programs between two tasks), or fail after `maxVirtualMs`.
+   */
   runUntilIdleAnd(done: () => boolean, maxVirtualMs: number): void {
     const deadline = this.machine.clock.now + maxVirtualMs * NS_PER_MS;
     for (;;) {
       const state = this.runUntil(this.machine.clock.now + FAST_SLICE_NS);
-      if (state === 'idle' && done()) return;
+      if ((state === 'idle' || state === 'running') && done()) return;
       if (state !== 'idle' && state !== 'running' && state !== 'off') {
         throw new MachineStoppedError(state, this.output, this.machine.crash);
       }

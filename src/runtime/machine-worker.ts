@@ -16,7 +16,7 @@
  * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
  */
 import { expose, transfer } from 'comlink';
-import { sources, modules } from 'virtual:cotton-kernel';
+import { sources, modules, programs } from 'virtual:cotton-kernel';
 import type { FramebufferUpdate } from '../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../emu/machine';
 import { runChecks, type CheckResult } from './exercise';
@@ -112,6 +112,7 @@ const api = {
     try {
       host = new MachineHost({
         sources,
+        programs,
         overrides: options.overrides,
         ramMiB: options.ramMiB,
         commandLine: options.cmdline,
@@ -182,7 +183,7 @@ const api = {
     const exercise = findExercise(exerciseId);
     const results: CheckResult[] = [];
     for (const check of exercise.checks) {
-      const [result] = await runChecks({ ...exercise, checks: [check] }, sources, overrides);
+      const [result] = await runChecks({ ...exercise, checks: [check] }, sources, overrides, programs);
       results.push(result!);
       progress(result!);
     }

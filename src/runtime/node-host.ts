@@ -2,18 +2,31 @@
  * Boots the repository's kernel in Node: the entry point for the CLI, tests
  * and benchmarks.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../emu/ata-pio';
-import { readKernelSources } from './kernel-source-tree';
+import type { BootModule } from '../emu/firmware';
+import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
 import { MachineHost, type BootOptions, type RestoreOptions } from './machine-host';
 import type { KernelSources } from './kernel-loader';
 
 let repoSources: KernelSources | null = null;
+let repoPrograms: BootModule[] | null = null;
 
 /** The kernel sources on disk, read once per process. */
 export function repoKernelSources(): KernelSources {
   repoSources ??= readKernelSources();
   return repoSources;
+}
+
+/** The committed user programs (src/userland/bin/NAME.elf), as modules for /bin/NAME; read once. */
+export function repoUserPrograms(): BootModule[] {
+  const dir = join(REPO_ROOT, 'src', 'userland', 'bin');
+  repoPrograms ??= readdirSync(dir)
+    .filter((file) => file.endsWith('.elf'))
+    .sort()
+    .map((file) => ({ name: `/bin/${file.slice(0, -'.elf'.length)}`, bytes: new Uint8Array(readFileSync(join(dir, file))) }));
+  return repoPrograms;
 }
 
 /**
@@ -46,10 +59,10 @@ export function openDiskImage(path: string): AtaDiskImage {
 
 /** Restore a machine from a snapshot file taken on the repository's kernel (see MachineHost.restore). */
 export function restoreFromFile(path: string, options: RestoreOptions = {}): MachineHost {
-  return MachineHost.restore(new Uint8Array(readFileSync(path)), repoKernelSources(), options);
+  return MachineHost.restore(new Uint8Array(readFileSync(path)), repoKernelSources(), { programs: repoUserPrograms(), ...options });
 }
 
 /** Boot a machine on the repository's kernel (plus any overrides). */
 export function bootFromRepo(options: Omit<BootOptions, 'sources'> = {}): MachineHost {
-  return new MachineHost({ sources: repoKernelSources(), ...options });
+  return new MachineHost({ sources: repoKernelSources(), programs: repoUserPrograms(), ...options });
 }

@@ -6,6 +6,8 @@ declare module 'virtual:cotton-kernel' {
   export const sources: Readonly<Record<string, string>>;
   /** The same files transpiled at build time, keyed the same way. */
   export const modules: Readonly<Record<string, string>>;
+  /** The user programs (src/userland/bin), as the firmware's boot modules for /bin. */
+  export const programs: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array }>;
 }
 
 declare module 'virtual:cotton-kernel/sources' {

@@ -5,23 +5,32 @@
  * magic and EBX = the address of the boot information. Bring-up follows
  * CottonOS: serial first, so that everything after it can log; then what the
  * boot loader tells us (memory map, command line, framebuffer); then
- * interrupts (exception gates, PIC remap), the timer, the clock; then the
- * first kernel thread, the shell, and the scheduler's main loop, which never
- * returns. A JavaScript exception anywhere in here is a kernel panic.
+ * interrupts (exception gates, PIC remap), the timer, the clock; then
+ * memory (frames, the kernel's page tables) and the root file system; then
+ * the first process, /bin/init (pid 1), the first kernel thread, the shell,
+ * and the scheduler's main loop, which never returns. A JavaScript exception anywhere in here is a kernel panic.
  */
 import type { BootRegisters, KernelEntry, MachineInterface } from '../../emu/machine-interface';
 import { CmosRtc } from '../drivers/cmos-rtc';
-import { SerialConsole } from '../drivers/console';
+import { ConsoleFile, SerialConsole } from '../drivers/console';
 import { Pic8259Pair } from '../drivers/pic8259';
 import { PIT_DIVISOR, PIT_INPUT_HZ, Pit8254, TIMER_IRQ } from '../drivers/pit8254';
 import { COM1_IRQ, COM1_PORT, CONSOLE_BAUD, Uart16550 } from '../drivers/uart16550';
 import { BOLD, CYAN, DIM, paint } from '../lib/ansi';
-import { formatIsoDateTime } from '../lib/date';
+import { BLOCK_SIZE, runToCompletion } from '../fs/block-device';
+import { FileTable } from '../fs/open-file';
+import { createRootFs, RAM_DISK_BLOCKS } from '../fs/root-fs';
+import { formatIsoDateTime, utcSeconds } from '../lib/date';
 import { formatSize, hex } from '../lib/format';
 import { KernelLog } from '../lib/klog';
 import { panic } from '../lib/panic';
+import { RandomPool } from '../lib/random';
+import { KERNEL_DIRECT_MAP_BASE } from '../mm/address-space';
+import { FRAME_SIZE } from '../mm/frame-allocator';
+import { setUpMemory } from '../mm/kernel-memory';
 import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
-import { runMainLoop, spawn, timerTick } from '../proc/scheduler';
+import { spawnProgram } from '../proc/process';
+import { IDLE_PID, runMainLoop, spawn, timerTick } from '../proc/scheduler';
 import { shellThread } from '../shell/shell';
 import { installExceptionHandlers, installIrqHandler } from './interrupts';
 import type { Kernel } from './kernel';
@@ -32,6 +41,7 @@ import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from './version';
 export const kernelEntry: KernelEntry = function* (cpu, boot) {
   try {
     const kernel = bringUp(cpu, boot);
+    startInit(kernel);
     kernel.log.log('sched', 'starting kernel thread "shell"');
     spawn('shell', shellThread(kernel));
   } catch (error) {
@@ -80,7 +90,34 @@ function bringUp(cpu: MachineInterface, boot: BootRegisters): Kernel {
   const rtc = new CmosRtc(cpu);
   log.log('rtc', formatIsoDateTime(rtc.read()));
 
-  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc };
+  const memory = setUpMemory(cpu, bootInfo);
+  const { frames } = memory;
+  log.log('mm', `frame allocator: ${frames.totalFrames} frames of 4 KiB, ${frames.usedFrames} in use, ${formatSize(frames.freeFrames * FRAME_SIZE)} free`);
+  log.log('mm', `kernel address space: PML4 at ${hex(memory.kernelSpace.root)}, RAM mapped at ${hex(KERNEL_DIRECT_MAP_BASE, 16)}`);
+
+  const clock = () => utcSeconds(rtc.read());
+  const { vfs, installed } = createRootFs(cpu, bootInfo.modules, clock);
+  log.log('fs', `root: CottonFS on a ${formatSize(RAM_DISK_BLOCKS * BLOCK_SIZE)} RAM disk, ${installed.length} programs installed from boot modules`);
+
+  const random = new RandomPool(clock());
+  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc, memory, vfs, random };
+}
+
+/** Start /bin/init as pid 1, with the console as its descriptors 0, 1 and 2. */
+function startInit(kernel: Kernel): void {
+  const path = '/bin/init';
+  let elf: Uint8Array;
+  try {
+    elf = runToCompletion(kernel.vfs.readFile(path));
+  } catch {
+    kernel.log.log('proc', `no ${path}: running without user space`);
+    return;
+  }
+  const files = new FileTable();
+  const tty = new ConsoleFile(kernel.console);
+  for (let fd = 0; fd < 3; fd++) files.install(tty);
+  const init = spawnProgram(kernel, elf, [path], { parentPid: IDLE_PID, files });
+  kernel.log.log('proc', `started ${path} as pid ${init.task.pid}`);
 }
 
 function checkMultibootMagic(eax: number): void {

@@ -10,7 +10,10 @@ import type { CmosRtc } from '../drivers/cmos-rtc';
 import type { SerialConsole } from '../drivers/console';
 import type { Pic8259Pair } from '../drivers/pic8259';
 import type { Pit8254 } from '../drivers/pit8254';
+import type { Vfs } from '../fs/vfs';
 import type { KernelLog } from '../lib/klog';
+import type { RandomPool } from '../lib/random';
+import type { KernelMemory } from '../mm/kernel-memory';
 import type { BootInfo } from './multiboot2';
 
 export interface Kernel {
@@ -21,4 +24,9 @@ export interface Kernel {
   readonly pic: Pic8259Pair;
   readonly pit: Pit8254;
   readonly rtc: CmosRtc;
+  /** Physical frames and the kernel's address space. */
+  readonly memory: KernelMemory;
+  /** The mounted file systems. */
+  readonly vfs: Vfs;
+  readonly random: RandomPool;
 }

@@ -6,19 +6,38 @@
  * byte arrives the UART raises IRQ 4, the handler moves every waiting byte
  * into the input buffer and wakes the threads waiting for input. A reader
  * (the shell) never polls the hardware; it sleeps on a wait queue.
+ *
+ * For user programs the console is also a small terminal line discipline, as
+ * a Unix tty in canonical mode: `read` on descriptor 0 gets a whole line that
+ * the console echoed and let the user edit with Backspace, Ctrl-D ends the
+ * input (end of file), and Ctrl-C never reaches the reader: it calls the
+ * console's interrupt hook, which the shell points at its foreground program.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
 import { openInterruptWindow } from '../boot/interrupts';
+import type { Io } from '../fs/block-device';
+import type { OpenFile } from '../fs/open-file';
+import type { Stat } from '../fs/vfs';
 import { utf8Encode } from '../lib/utf8';
+import { SyscallError } from '../syscall/errno';
 import { WaitQueue } from '../proc/wait-queue';
 import type { Uart16550 } from './uart16550';
 
 /** Bytes kept when nobody reads; later ones are dropped, like a full tty buffer. */
 const INPUT_BUFFER_SIZE = 4096;
 
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const BACKSPACE = 0x08;
+const DELETE = 0x7f;
+const CR = 0x0d;
+const LF = 0x0a;
+
 export class SerialConsole {
   private readonly input: number[] = [];
   private readonly inputArrived = new WaitQueue();
+  /** What Ctrl-C does: set by the shell while a program runs in the foreground. */
+  interruptKey: (() => void) | null = null;
 
   constructor(
     private readonly cpu: MachineInterface,
@@ -33,14 +52,56 @@ export class SerialConsole {
     }
   }
 
+  /** Write bytes from a program, turning "\n" into "\r\n" as a tty does (ONLCR). */
+  writeBytes(bytes: Uint8Array): void {
+    for (const byte of bytes) {
+      if (byte === LF) this.uart.sendByte(CR);
+      this.uart.sendByte(byte);
+      openInterruptWindow(this.cpu);
+    }
+  }
+
   /** The IRQ 4 handler: drain the UART's receive FIFO into the input buffer. */
   handleInterrupt(): void {
     this.uart.interruptIdentification();
     while (this.uart.hasReceivedByte()) {
       const byte = this.uart.receiveByte();
-      if (this.input.length < INPUT_BUFFER_SIZE) this.input.push(byte);
+      if (byte === CTRL_C && this.interruptKey) this.interruptKey();
+      else if (this.input.length < INPUT_BUFFER_SIZE) this.input.push(byte);
     }
     this.inputArrived.wakeAll();
+  }
+
+  /**
+   * Canonical-mode input for programs: echo and edit one line, return it with
+   * its "\n" (at most `max` bytes), or an empty array for Ctrl-D on an empty line.
+   */
+  *readLine(max: number): Generator<void, Uint8Array, void> {
+    const line: number[] = [];
+    while (line.length < max) {
+      const byte = yield* this.readByte();
+      if (byte === CTRL_D) {
+        if (line.length === 0) break;
+        continue;
+      }
+      if (byte === BACKSPACE || byte === DELETE) {
+        if (line.length > 0) {
+          line.pop();
+          this.write('\b \b');
+        }
+        continue;
+      }
+      if (byte === CR || byte === LF) {
+        this.write('\r\n');
+        line.push(LF);
+        break;
+      }
+      if (byte >= 0x20 || byte === 0x09) {
+        line.push(byte);
+        this.writeBytes(Uint8Array.of(byte));
+      }
+    }
+    return Uint8Array.from(line);
   }
 
   /** Wait for and return the next input byte (use with `yield*` in a thread). */
@@ -48,4 +109,35 @@ export class SerialConsole {
     while (this.input.length === 0) yield* this.inputArrived.wait();
     return this.input.shift()!;
   }
+}
+
+/** The console as an open file: descriptors 0, 1 and 2 of every program the shell starts. */
+export class ConsoleFile implements OpenFile {
+  references = 0;
+  private pending: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly console: SerialConsole) {}
+
+  *read(buffer: Uint8Array): Io<number> {
+    if (this.pending.length === 0) this.pending = yield* this.console.readLine(Math.max(1, buffer.length));
+    const count = Math.min(buffer.length, this.pending.length);
+    buffer.set(this.pending.subarray(0, count));
+    this.pending = this.pending.subarray(count);
+    return count;
+  }
+
+  *write(data: Uint8Array): Io<number> {
+    this.console.writeBytes(data);
+    return data.length;
+  }
+
+  *seek(): Io<number> {
+    throw new SyscallError('ESPIPE', 'cannot seek on the console');
+  }
+
+  *stat(): Io<Stat> {
+    return { inode: 0, type: 'device', mode: 0o620, links: 1, size: 0, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
+  }
+
+  release(): void {}
 }

@@ -36,3 +36,18 @@ export function formatUnixDate(t: DateTime): string {
   const month = MONTHS[t.month - 1] ?? '???';
   return `${weekday} ${month} ${pad(t.day, 2)} ${formatTime(t)} UTC ${t.year}`;
 }
+
+/** Days from 1970-01-01 to the given date (proleptic Gregorian; Howard Hinnant's days_from_civil). */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** Seconds since 1970-01-01 00:00:00 UTC (Unix time) for an RTC reading. */
+export function utcSeconds(t: DateTime): number {
+  return daysSinceEpoch(t.year, t.month, t.day) * 86400 + t.hours * 3600 + t.minutes * 60 + t.seconds;
+}

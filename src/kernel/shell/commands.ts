@@ -2,7 +2,8 @@
  * The shell's built-in commands, one table entry each.
  *
  * CottonOS's kernel shell offers these (system, utilities, power); `date`,
- * `sleep`, `dmesg`, `history` and `ps` are additions. To add a command, add
+ * `sleep`, `dmesg`, `history` and the process commands (./process-commands.ts)
+ * are additions. To add a command, add
  * an entry: `help` lists the table in this order.
  */
 import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../boot/version';
@@ -12,9 +13,10 @@ import { BOLD, CLEAR_SCREEN, paint } from '../lib/ansi';
 import { formatIsoDateTime, formatUnixDate } from '../lib/date';
 import { formatDuration, formatSize, hex, KiB, pad } from '../lib/format';
 import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
-import { allThreads, sleepUntil } from '../proc/scheduler';
+import { sleepUntil, ticksNow } from '../proc/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
+import { PROCESS_COMMANDS } from './process-commands';
 
 /** How long reboot/halt wait for the hardware before reporting that nothing happened. */
 const POWER_TIMEOUT_MS = 100;
@@ -24,13 +26,13 @@ export const COMMANDS: readonly ShellCommand[] = [
   { name: 'echo', usage: '[words...]', help: 'print the words', run: echo },
   { name: 'clear', help: 'clear the screen', run: (_, sh) => sh.write(CLEAR_SCREEN) },
   { name: 'info', help: 'kernel, machine and boot information', run: info },
-  { name: 'mem', help: 'physical memory, from the boot loader\'s memory map', run: mem },
+  { name: 'mem', help: 'physical memory: the boot loader\'s map and the frame allocator', run: mem },
   { name: 'uptime', help: 'time since boot, from the PIT', run: uptime },
   { name: 'date', help: 'date and time, from the CMOS RTC', run: date },
   { name: 'sleep', usage: '<n>[s] | <n>ms', help: 'wait n seconds (or milliseconds)', run: sleep },
   { name: 'dmesg', help: 'the kernel log since boot', run: dmesg },
   { name: 'history', help: 'the lines entered so far', run: history },
-  { name: 'ps', help: 'kernel threads', run: ps },
+  ...PROCESS_COMMANDS,
   { name: 'reboot', help: 'reset the machine (port 0xCF9)', run: reboot },
   { name: 'halt', help: 'power the machine off (ACPI S5)', run: halt },
 ];
@@ -79,6 +81,8 @@ function mem(_args: string[], sh: ShellContext): void {
   sh.println(`total:    ${formatSize(total)} (${total / KiB} KiB)`);
   sh.println(`usable:   ${formatSize(usable)} (${usable / KiB} KiB)`);
   sh.println(`reserved: ${formatSize(reserved)} (${reserved / KiB} KiB)`);
+  const { frames } = sh.kernel.memory;
+  sh.println(`frames:   ${frames.totalFrames} of 4 KiB: ${frames.usedFrames} used, ${frames.freeFrames} free (${formatSize(frames.freeFrames * 4 * KiB)})`);
 }
 
 function uptime(_args: string[], sh: ShellContext): void {
@@ -113,8 +117,7 @@ function* sleep(args: string[], sh: ShellContext): Generator<void, ExitStatus, v
  * duration, because the current tick is already partly over.
  */
 function* sleepFor(sh: ShellContext, millis: number): Generator<void, void, void> {
-  const { pit } = sh.kernel;
-  yield* sleepUntil(pit.ticks + pit.ticksFor(millis) + 1, pit.ticks);
+  yield* sleepUntil(ticksNow() + sh.kernel.pit.ticksFor(millis) + 1);
 }
 
 function dmesg(_args: string[], sh: ShellContext): void {
@@ -123,13 +126,6 @@ function dmesg(_args: string[], sh: ShellContext): void {
 
 function history(_args: string[], sh: ShellContext): void {
   sh.history().forEach((line, i) => sh.println(`${pad(i + 1, 5)}  ${line}`));
-}
-
-function ps(_args: string[], sh: ShellContext): void {
-  sh.println('  TID  STATE     NAME');
-  for (const thread of allThreads()) {
-    sh.println(`${pad(thread.id, 5)}  ${thread.state.padEnd(8)}  ${thread.name}`);
-  }
 }
 
 function* reboot(_args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {

@@ -15,11 +15,12 @@
 import type { Kernel } from '../boot/kernel';
 import { BEL, BLUE, BOLD, CLEAR_SCREEN, GREEN, OSC, RESET } from '../lib/ansi';
 import type { ThreadBody } from '../proc/scheduler';
-import { EXIT_COMMAND_NOT_FOUND, EXIT_FAILURE, EXIT_SUCCESS } from './command';
+import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { CommandResult, ExitStatus, ShellCommand, ShellContext } from './command';
 import { CommandLineError, splitWords } from './command-line';
 import { COMMANDS } from './commands';
 import { LineEditor } from './line-editor';
+import { reportFinishedJobs, runProgram } from './process-commands';
 
 // #region osc133
 // OSC 133 semantic prompt marks.
@@ -45,7 +46,10 @@ export function* shellThread(kernel: Kernel, commands: readonly ShellCommand[] =
     commands,
     history: () => editor.historyEntries(),
   };
-  const prompt = () => write(`${MARK_PROMPT_START}${PROMPT}${MARK_COMMAND_START}`);
+  const prompt = () => {
+    reportFinishedJobs(shell);
+    write(`${MARK_PROMPT_START}${PROMPT}${MARK_COMMAND_START}`);
+  };
 
   prompt();
   for (;;) {
@@ -90,13 +94,13 @@ function* runLine(shell: ShellContext, line: string): Generator<void, void, void
   shell.write(markCommandFinished(status));
 }
 
-/** Find `name` in the table and run it; a thrown error is a kernel bug and is left to panic. */
+/**
+ * Run built-in `name` from the table, or else the program /bin/NAME; a thrown
+ * error is a kernel bug and is left to panic.
+ */
 function* runCommand(shell: ShellContext, name: string, args: string[]): Generator<void, ExitStatus, void> {
   const command = shell.commands.find((c) => c.name === name);
-  if (!command) {
-    shell.println(`${name}: command not found`);
-    return EXIT_COMMAND_NOT_FOUND;
-  }
+  if (!command) return yield* runProgram(shell, [name, ...args]);
   const result: CommandResult = command.run(args, shell);
   const status = isGenerator(result) ? yield* result : result;
   return status ?? EXIT_SUCCESS;

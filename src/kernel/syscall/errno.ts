@@ -1,0 +1,54 @@
+/**
+ * Error numbers: what a failed system call returns, negated.
+ *
+ * The values are Linux's (asm-generic/errno-base.h), so that a reader who
+ * knows `man 3 errno` recognises them. The kernel's subsystems throw or return
+ * errors by name (the VFS's FsError carries one); the system call layer turns
+ * the name into −number at the last moment.
+ */
+
+export const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  E2BIG: 7,
+  ENOEXEC: 8,
+  EBADF: 9,
+  ECHILD: 10,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  EBUSY: 16,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENFILE: 23,
+  EMFILE: 24,
+  EFBIG: 27,
+  ENOSPC: 28,
+  ESPIPE: 29,
+  EMLINK: 31,
+  EPIPE: 32,
+  ERANGE: 34,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  ENOTEMPTY: 39,
+} as const;
+
+export type ErrnoName = keyof typeof ERRNO;
+
+/** A system call's failure, thrown anywhere below the dispatcher and returned as −errno. */
+export class SyscallError extends Error {
+  constructor(
+    readonly code: ErrnoName,
+    message: string = code,
+  ) {
+    super(message);
+    this.name = 'SyscallError';
+  }
+}
