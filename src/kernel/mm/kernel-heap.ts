@@ -79,7 +79,7 @@ export class KernelHeap {
     if (!isPowerOfTwo(align)) throw new Error(`kernel heap: alignment ${align} is not a power of two`);
     const length = roundUp(size, HEAP_GRANULE);
     const alignment = Math.max(align, HEAP_GRANULE);
-    const found = this.firstFit(length, alignment) ?? (this.grow(length + alignment) ? this.firstFit(length, alignment) : null);
+    const found = this.firstFit(length, alignment) ?? (this.grow(this.growthFor(length, alignment)) ? this.firstFit(length, alignment) : null);
     if (found === null) return null;
     this.takeFrom(found.index, found.address, length);
     this.allocated.set(found.address, length);
@@ -146,6 +146,13 @@ export class KernelHeap {
     if (next === undefined || block.start + block.size !== next.start) return;
     block.size += next.size;
     this.freeBlocks.splice(index + 1, 1);
+  }
+
+  /** How many bytes the heap must grow by for the request to fit at its end (in the last free block, if it reaches the end). */
+  private growthFor(length: number, alignment: number): number {
+    const last = this.freeBlocks[this.freeBlocks.length - 1];
+    const tailStart = last !== undefined && last.start + last.size === this.end ? last.start : this.end;
+    return roundUp(tailStart, alignment) + length - this.end;
   }
 
   /** Claim whole frames above the end until `bytes` more are free there; all or nothing. */
