@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MachineHost } from '../src/runtime/machine-host';
-import { bootFromRepo, repoKernelSources } from '../src/runtime/node-host';
+import { bootFromRepo, repoKernelSources, repoUserPrograms } from '../src/runtime/node-host';
 import { SnapshotMismatchError } from '../src/runtime/snapshot';
 import { decodeSnapshot, encodeSnapshot } from '../src/runtime/snapshot-format';
 
@@ -58,7 +58,7 @@ describe('snapshot/restore determinism', () => {
     'restores the snapshot taken after step %i and continues exactly as the original',
     (n) => {
       const { blob, digest } = reference.snapshots[n]!;
-      const host = MachineHost.restore(blob, repoKernelSources());
+      const host = MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() });
       expect(host.stateDigest()).toBe(digest);
       STEPS.slice(n + 1).forEach((step, i) => {
         step(host);
@@ -71,12 +71,12 @@ describe('snapshot/restore determinism', () => {
 
   it('snapshots a restored machine again, to the same blob', () => {
     const { blob } = reference.snapshots[4]!;
-    expect(MachineHost.restore(blob, repoKernelSources()).snapshot()).toEqual(blob);
+    expect(MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() }).snapshot()).toEqual(blob);
   });
 
   it('replays the console output through onOutput', () => {
     const chunks: Uint8Array[] = [];
-    MachineHost.restore(reference.snapshots[2]!.blob, repoKernelSources(), { onOutput: (bytes) => chunks.push(bytes) });
+    MachineHost.restore(reference.snapshots[2]!.blob, repoKernelSources(), { programs: repoUserPrograms(), onOutput: (bytes) => chunks.push(bytes) });
     const text = new TextDecoder().decode(Buffer.concat(chunks));
     expect(text).toContain('hello');
   });
@@ -94,7 +94,7 @@ describe('snapshots carry the kernel they ran', () => {
     const host = bootFromRepo({ overrides: { [file]: edited } });
     host.runUntilPrompt();
     expect(host.command('echo x')).toContain('edited echo');
-    const restored = MachineHost.restore(host.snapshot(), repoKernelSources());
+    const restored = MachineHost.restore(host.snapshot(), repoKernelSources(), { programs: repoUserPrograms() });
     expect(restored.command('echo y')).toContain('edited echo');
   });
 
@@ -111,7 +111,7 @@ describe('snapshots carry the kernel they ran', () => {
   it('reports a machine that does not come out the same as nondeterminism, naming the parts', () => {
     const contents = decodeSnapshot(reference.snapshots[1]!.blob);
     const state = contents.state.map((entry) => (entry.name === 'ram' ? { ...entry, digest: new Uint8Array(32) } : entry));
-    expect(() => MachineHost.restore(encodeSnapshot({ ...contents, state }), repoKernelSources())).toThrow(
+    expect(() => MachineHost.restore(encodeSnapshot({ ...contents, state }), repoKernelSources(), { programs: repoUserPrograms() })).toThrow(
       /differs from the snapshot's in: ram \(nondeterminism detected/,
     );
   });
@@ -119,8 +119,8 @@ describe('snapshots carry the kernel they ran', () => {
   it('reports a reset that does not happen when recorded as a divergence', () => {
     const contents = decodeSnapshot(reference.snapshots[1]!.blob);
     const moved = { ...contents, resets: [5_000_000], moment: { boot: 1, atNs: 0 } };
-    expect(() => MachineHost.restore(encodeSnapshot(moved), repoKernelSources())).toThrow(
-      /diverged from the original run[\s\S]*reset 1 was due in boot 0 at 5000000 ns, but the machine is idle in boot 0/,
+    expect(() => MachineHost.restore(encodeSnapshot(moved), repoKernelSources(), { programs: repoUserPrograms() })).toThrow(
+      /diverged from the original run[\s\S]*reset 1 was due in boot 0 at 5000000 ns, but the machine is (idle|running) in boot 0/,
     );
   });
 });
@@ -132,8 +132,8 @@ describe('snapshots with a disk', () => {
     const host = bootFromRepo({ disk: { bytes: image() } });
     host.runUntilPrompt();
     const blob = host.snapshot();
-    expect(MachineHost.restore(blob, repoKernelSources(), { disk: { bytes: image() } }).stateDigest()).toBe(host.stateDigest());
-    expect(() => MachineHost.restore(blob, repoKernelSources())).toThrow(/taken with a disk attached/);
+    expect(MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms(), disk: { bytes: image() } }).stateDigest()).toBe(host.stateDigest());
+    expect(() => MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() })).toThrow(/taken with a disk attached/);
     const other = image();
     other[100] = 1;
     expect(() => MachineHost.restore(blob, repoKernelSources(), { disk: { bytes: other } })).toThrow(/disk image differs/);

@@ -153,7 +153,7 @@ describe('ATA addressing', () => {
       const disk = AtaDisk.probe(cpu)!;
       expect(disk.identity.sectors).toBe(0x2_0000_0000);
       writes.length = 0;
-      expect(() => disk.read(lba, 8, new Uint8Array(4096)).next()).toThrow(/no thread is running/);
+      expect(() => disk.read(lba, 8, new Uint8Array(4096)).next()).toThrow(/no task is running/);
       return writes.filter(([port]) => port !== 0x3f6);
     };
     expect(commandFor(0x0abc_def0)).toEqual([
