@@ -94,6 +94,7 @@ function bringUp(cpu: MachineInterface, boot: BootRegisters): Kernel {
   const { frames } = memory;
   log.log('mm', `frame allocator: ${frames.totalFrames} frames of 4 KiB, ${frames.usedFrames} in use, ${formatSize(frames.freeFrames * FRAME_SIZE)} free`);
   log.log('mm', `kernel address space: PML4 at ${hex(memory.kernelSpace.root)}, RAM mapped at ${hex(KERNEL_DIRECT_MAP_BASE, 16)}`);
+  log.log('mm', `kernel heap: ${formatSize(memory.heap.stats().sizeBytes)} at ${hex(memory.heap.start)}, growable to ${formatSize(memory.heap.maxSize)}`);
 
   const clock = () => utcSeconds(rtc.read());
   const { vfs, installed } = createRootFs(cpu, bootInfo.modules, clock);

@@ -7,7 +7,8 @@
  * every RAM range of the map, minus what is already in use: the low megabyte
  * (firmware data), and the kernel image, the boot modules and the Multiboot2
  * information, which the loader put one after another from the image's load
- * address. Then the kernel's own page tables — physical memory mapped at the
+ * address, and the kernel heap's first 4 MiB (./kernel-heap.ts). Then the
+ * kernel's own page tables — physical memory mapped at the
  * higher half — are built from those frames and loaded into CR3; every
  * process's address space shares them.
  */
@@ -15,17 +16,23 @@ import type { MachineInterface } from '../../emu/machine-interface';
 import type { BootInfo } from '../boot/multiboot2';
 import { AddressSpace } from './address-space';
 import { FrameAllocator, type PhysicalRange } from './frame-allocator';
+import { KernelHeap, kernelHeapReservation } from './kernel-heap';
 import { MEMORY_AVAILABLE } from './memory-map';
 
 export interface KernelMemory {
   readonly frames: FrameAllocator;
   readonly kernelSpace: AddressSpace;
+  /** Kernel buffers that live in machine memory (DMA buffers). */
+  readonly heap: KernelHeap;
 }
 
 /** What the boot loader left in RAM that nobody may overwrite. */
 export function bootReservations(bootInfo: BootInfo): PhysicalRange[] {
   const imageStart = bootInfo.loadBase ?? bootInfo.address;
-  return [{ start: imageStart, end: bootInfo.address + bootInfo.totalSize, what: 'kernel image, modules and boot information' }];
+  return [
+    { start: imageStart, end: bootInfo.address + bootInfo.totalSize, what: 'kernel image, modules and boot information' },
+    kernelHeapReservation(),
+  ];
 }
 
 /** The end of the highest RAM range: what the direct map covers. */
@@ -36,5 +43,5 @@ export function physicalTop(bootInfo: BootInfo): number {
 export function setUpMemory(cpu: MachineInterface, bootInfo: BootInfo): KernelMemory {
   const frames = new FrameAllocator(bootInfo.memoryMap, bootReservations(bootInfo));
   const kernelSpace = AddressSpace.createKernel(cpu, frames, physicalTop(bootInfo));
-  return { frames, kernelSpace };
+  return { frames, kernelSpace, heap: new KernelHeap(frames) };
 }

@@ -83,6 +83,8 @@ function mem(_args: string[], sh: ShellContext): void {
   sh.println(`reserved: ${formatSize(reserved)} (${reserved / KiB} KiB)`);
   const { frames } = sh.kernel.memory;
   sh.println(`frames:   ${frames.totalFrames} of 4 KiB: ${frames.usedFrames} used, ${frames.freeFrames} free (${formatSize(frames.freeFrames * 4 * KiB)})`);
+  const heap = sh.kernel.memory.heap.stats();
+  sh.println(`heap:     ${formatSize(heap.usedBytes)} used of ${formatSize(heap.sizeBytes)} in ${heap.allocations} blocks`);
 }
 
 function uptime(_args: string[], sh: ShellContext): void {

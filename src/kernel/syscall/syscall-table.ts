@@ -7,7 +7,7 @@
  * and finds the result in a0. A result in −4095…−1 is an error: −errno, with
  * Linux's errno numbers (errno.ts). Every pointer argument is an address in
  * the caller's own address space; the kernel checks it against the caller's
- * page tables before touching it (mm/user-memory.ts) and answers −EFAULT for
+ * page tables before touching it (mm/process-memory.ts) and answers −EFAULT for
  * anything the caller could not itself read or write.
  *
  * The numbers are CottonOS's own, grouped as the CottonOS description groups
