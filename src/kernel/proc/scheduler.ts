@@ -78,6 +78,13 @@ let nextPid = 1;
 let now = 0;
 let idleTicks = 0;
 let needReschedule = false;
+/** Told, at each timer tick, which task the tick interrupted (null: idle); for the shell's `sched` timeline. */
+let tickObserver: ((tick: number, task: Task | null) => void) | null = null;
+
+/** Watch the timer ticks (null stops watching). */
+export function observeTicks(observer: ((tick: number, task: Task | null) => void) | null): void {
+  tickObserver = observer;
+}
 
 /** Create a task; it runs once the main loop picks it. */
 export function createTask(name: string, kind: Task['kind'], body: ThreadBody, priority = PRIORITY_NORMAL): Task {
@@ -178,12 +185,15 @@ export function ticksNow(): number {
  */
 export function timerTick(tick: number): void {
   now = tick;
+  tickObserver?.(tick, current);
+  // #region exercise:quantum
   if (current) {
     current.cpuTicks++;
     if (--current.quantumLeft <= 0) needReschedule = true;
   } else {
     idleTicks++;
   }
+  // #endregion exercise:quantum
   for (let i = sleepers.length - 1; i >= 0; i--) {
     if (sleepers[i]!.wakeTick <= now) wake(sleepers[i]!);
   }
@@ -191,6 +201,7 @@ export function timerTick(tick: number): void {
 }
 
 // #region aging
+// #region exercise:aging
 /** Move every task that has waited AGING_TICKS in its queue up one level. */
 function ageReadyTasks(): void {
   for (let level = 1; level < PRIORITY_LEVELS; level++) {
@@ -208,6 +219,7 @@ function ageReadyTasks(): void {
     }
   }
 }
+// #endregion exercise:aging
 // #endregion aging
 
 /**
@@ -220,6 +232,7 @@ export function shouldYield(): boolean {
 }
 
 // #region pick-next
+// #region exercise:pick-next
 /** The next task to run: the first of the highest non-empty ready queue, or null to idle. */
 export function pickNext(queues: Task[][]): Task | null {
   for (const queue of queues) {
@@ -228,6 +241,7 @@ export function pickNext(queues: Task[][]): Task | null {
   }
   return null;
 }
+// #endregion exercise:pick-next
 // #endregion pick-next
 
 /** Run `task` until its next `yield`, then put it back in line if it is still ready. */

@@ -16,6 +16,7 @@ import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
 import { sleepUntil, ticksNow } from '../proc/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
+import { INSPECT_COMMANDS } from './inspect-commands';
 import { PROCESS_COMMANDS } from './process-commands';
 
 /** How long reboot/halt wait for the hardware before reporting that nothing happened. */
@@ -33,6 +34,7 @@ export const COMMANDS: readonly ShellCommand[] = [
   { name: 'dmesg', help: 'the kernel log since boot', run: dmesg },
   { name: 'history', help: 'the lines entered so far', run: history },
   ...PROCESS_COMMANDS,
+  ...INSPECT_COMMANDS,
   { name: 'reboot', help: 'reset the machine (port 0xCF9)', run: reboot },
   { name: 'halt', help: 'power the machine off (ACPI S5)', run: halt },
 ];
