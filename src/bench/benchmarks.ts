@@ -72,5 +72,6 @@ export async function runBenchmarks(): Promise<number> {
   (await import('./nex-benchmarks')).nexBenchmarks().forEach(report);
   (await import('./fs-benchmarks')).fsBenchmarks().forEach(report);
   (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
+  (await import('./proc-benchmarks')).procBenchmarks().forEach(report);
   return 0;
 }

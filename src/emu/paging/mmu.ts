@@ -95,6 +95,13 @@ export class Mmu {
   /** log2 of the size of the page the slot's translation came from (12, 21 or 30). */
   private readonly span = new Uint8Array(TLB_ENTRIES);
   private readonly global = new Uint8Array(TLB_ENTRIES);
+  /**
+   * The slots filled since the last flush, so that a CR3 write (every context
+   * switch) costs what the process touched, not all TLB_ENTRIES slots.
+   */
+  private readonly filledSlots = new Int32Array(TLB_ENTRIES);
+  private readonly slotListed = new Uint8Array(TLB_ENTRIES);
+  private filledCount = 0;
   private largeEntries = 0;
   /** Called whenever translations are dropped (the user CPU flushes its virtual-PC caches). */
   onFlush: (() => void) | null = null;
@@ -108,7 +115,17 @@ export class Mmu {
   /** MOV CR3: switch address spaces; drops every non-global translation. */
   writeCr3(pml4Physical: number): void {
     this.cr3 = pml4Physical - (pml4Physical % 4096);
-    for (let i = 0; i < TLB_ENTRIES; i++) if (!this.global[i]) this.invalidateSlot(i);
+    let kept = 0;
+    for (let i = 0; i < this.filledCount; i++) {
+      const slot = this.filledSlots[i]!;
+      if (this.global[slot] && this.readTag[slot] !== TLB_INVALID) {
+        this.filledSlots[kept++] = slot;
+      } else {
+        this.invalidateSlot(slot);
+        this.slotListed[slot] = 0;
+      }
+    }
+    this.filledCount = kept;
     this.onFlush?.();
   }
 
@@ -126,6 +143,8 @@ export class Mmu {
   /** Drop everything, global entries too (as a CR4.PGE toggle does). */
   flushAll(): void {
     for (let i = 0; i < TLB_ENTRIES; i++) this.invalidateSlot(i);
+    this.slotListed.fill(0);
+    this.filledCount = 0;
     this.largeEntries = 0;
     this.onFlush?.();
   }
@@ -204,6 +223,10 @@ export class Mmu {
     const page = physical - (physical % 4096);
     this.invalidateSlot(slot);
     if (!this.memory.isRam(page, 4096)) return; // device windows: every access takes the slow path
+    if (!this.slotListed[slot]) {
+      this.slotListed[slot] = 1;
+      this.filledSlots[this.filledCount++] = slot;
+    }
     const chunkIndex = Math.floor(page / 2 ** RAM_CHUNK_SHIFT);
     if (!this.chunkWords[chunkIndex]) {
       const chunk = this.memory.chunkFor(page);

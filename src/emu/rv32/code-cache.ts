@@ -65,6 +65,8 @@ export class CodeCache {
   private readonly virtualTag = new Int32Array(VIRTUAL_ENTRIES).fill(NO_PC);
   private readonly virtualFn: BlockFunction[] = new Array<BlockFunction>(VIRTUAL_ENTRIES).fill(noBlock);
   private readonly virtualCount = new Int32Array(VIRTUAL_ENTRIES);
+  /** Slots set since the last flush: a flush (every CR3 write) clears only these. */
+  private readonly usedSlots: number[] = [];
   private readonly factoryArguments: unknown[];
   /** Blocks translated since power-on (statistics). */
   translated = 0;
@@ -125,6 +127,7 @@ export class CodeCache {
       }
     }
     const slot = (pc >>> 2) & VIRTUAL_MASK;
+    if (this.virtualTag[slot] === NO_PC) this.usedSlots.push(slot);
     this.virtualTag[slot] = pc;
     this.virtualFn[slot] = block.fn;
     this.virtualCount[slot] = block.count;
@@ -185,7 +188,8 @@ export class CodeCache {
   }
 
   private flushVirtual(): void {
-    this.virtualTag.fill(NO_PC);
+    for (const slot of this.usedSlots) this.virtualTag[slot] = NO_PC;
+    this.usedSlots.length = 0;
   }
 }
 
