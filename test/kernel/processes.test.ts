@@ -86,6 +86,13 @@ describe('user processes', () => {
     expect(status).toBe(0);
   });
 
+  it('get the errno a Unix kernel gives for bad arguments, and working file calls', () => {
+    const host = booted();
+    const { out, status } = run(host, 'badargs');
+    expect(out).toContain('badargs: 0 wrong');
+    expect(status).toBe(0);
+  });
+
   it('free every frame they used: 1000 fork/exit cycles and a 16 MiB memtest leak nothing', () => {
     const host = booted();
     const before = usedFrames(host);
