@@ -10,10 +10,10 @@ import { ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT, AtaDisk, decodeIdentity
 import type { MachineInterface } from '../../src/emu/machine-interface';
 import { identifyData } from '../../src/emu/ata-pio';
 import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { bootFromRepo, repoKernelSources } from '../../src/runtime/node-host';
+import { bootFromRepo } from '../../src/runtime/node-host';
+import { checkKernel } from '../support/check-kernel';
 import { check, mount, run } from './helpers';
 
-const ENTRY = 'src/kernel/boot/entry.ts';
 const CHECK_MODULE = 'src/kernel/ata-check.ts';
 
 /** The check thread, as kernel source (it is transpiled and linked like every kernel module). */
@@ -78,16 +78,6 @@ export function* ataCheckThread(kernel: Kernel): Generator<void, void, void> {
 }
 `;
 
-function checkKernel(): Record<string, string> {
-  const entry = repoKernelSources()[ENTRY]!;
-  const spawnShell = "spawn('shell', shellThread(kernel));";
-  expect(entry).toContain(spawnShell);
-  const edited = entry.replace(spawnShell, "spawn('ata-check', ataCheckThread(kernel));").replace(
-    "import { shellThread } from '../shell/shell';",
-    "import { ataCheckThread } from '../ata-check';",
-  );
-  return { [ENTRY]: edited, [CHECK_MODULE]: CHECK_SOURCE };
-}
 
 const pattern = (seed: number, length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
 
@@ -98,7 +88,7 @@ describe('ATA driver on the Cotton PC', () => {
     bytes[1] = 0xde;
     bytes[512] = 0x77;
     const written: number[] = [];
-    const host = bootFromRepo({ overrides: checkKernel(), disk: { bytes, onWrite: (lba, count) => written.push(lba, count) } });
+    const host = bootFromRepo({ overrides: checkKernel(CHECK_MODULE, 'ataCheckThread', CHECK_SOURCE), disk: { bytes, onWrite: (lba, count) => written.push(lba, count) } });
     host.runUntilIdleAnd(() => host.output.includes('ata-check: done') || host.output.includes('panic'), 120_000);
     const lines = host.output.split('\r\n').filter((line) => line.startsWith('ata-check: '));
     expect(lines).toEqual([
