@@ -83,6 +83,7 @@ export class FrameAllocator {
     return this.totalFrames - this.freeCount;
   }
 
+  // #region exercise:allocate
   /**
    * Take a free frame and return its physical address, or null when RAM is
    * exhausted. The frame's contents are whatever was there before.
@@ -94,6 +95,7 @@ export class FrameAllocator {
     this.nextFrame = frame + 1;
     return frame * FRAME_SIZE;
   }
+  // #endregion exercise:allocate
 
   /** Give a frame back. Freeing a frame twice, or an address that is not an allocatable frame, is a kernel bug. */
   free(address: number): void {

@@ -197,6 +197,7 @@ export class PageTables {
 
   // ---- Looking up ----
 
+  // #region exercise:translate
   /**
    * Translate `virt` as the MMU would (§4.5), or null if some level is not
    * present. Follows a PS entry in the PD to a 2 MiB page.
@@ -219,6 +220,7 @@ export class PageTables {
     }
     return null; // not reached: the PT level always ends the walk
   }
+  // #endregion exercise:translate
 
   /** Every entry the MMU reads to translate `virt`, down to the leaf or the first entry not present. */
   walk(root: number, virt: number): WalkStep[] {

@@ -209,6 +209,7 @@ export class ProcessMemory {
 
   // ---- Page faults ----
 
+  // #region exercise:page-fault
   /**
    * A page fault from user mode at `address`. Maps a zeroed page if the
    * address lies in an area that allows the access; otherwise says why the
@@ -222,6 +223,7 @@ export class ProcessMemory {
     if ((errorCode & PF_PRESENT) !== 0) return fatal(protectionFaultReason(errorCode));
     return this.mapZeroPage(pageDown(address), area.prot) ? RESOLVED : fatal('out of memory');
   }
+  // #endregion exercise:page-fault
 
   // ---- Checked copies for system calls ----
 

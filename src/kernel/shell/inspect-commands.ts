@@ -100,6 +100,9 @@ function walkCommand(args: string[], sh: ShellContext): ExitStatus {
     sh.println(`walk: ${space}`);
     return EXIT_FAILURE;
   }
+  if (BigInt(virt) !== BigInt(args[1]!.replace(/_/g, ''))) {
+    sh.println(`walk: note: ${args[1]} is not exact as a JavaScript number; walking ${hex(virt, 16)}, the nearest one`);
+  }
   const tables = new PageTables(sh.kernel.cpu, sh.kernel.memory.frames);
   sh.println(`walk ${hex(virt, virt >= 2 ** 32 ? 16 : 8)} in pid ${pid} (${space.name}): CR3 = PML4 at ${hex(space.root)}`);
   sh.println('  level  table       index  entry                  flags');
