@@ -2,48 +2,10 @@
  * The paging chapter's exercises: each fails on its starter, with a message
  * for every check, and passes on the reference kernel.
  */
-import { describe, expect, it } from 'vitest';
 import { exercise as allocate } from '../../exercises/paging/allocate/exercise';
 import { exercise as pageFault } from '../../exercises/paging/page-fault/exercise';
 import { exercise as translate } from '../../exercises/paging/translate/exercise';
-import type { Exercise } from '../../src/runtime/exercise';
-import { runChecks, starterSource } from '../../src/runtime/exercise';
-import { repoKernelSources, repoUserPrograms } from '../../src/runtime/node-host';
-
-const sources = repoKernelSources();
-const programs = repoUserPrograms();
-
-/** The reference file with the exercise's region replaced by `body`. */
-export function withRegion(exercise: Exercise, body: string): string {
-  return starterSource({ ...exercise, starter: body }, sources[exercise.file]!);
-}
-
-export function describeExercise(exercise: Exercise, extra?: () => void): void {
-  describe(`exercise ${exercise.id}`, () => {
-    const reference = sources[exercise.file]!;
-
-    it('marks a region in the kernel file that the starter replaces', () => {
-      const starter = starterSource(exercise, reference);
-      expect(starter).not.toBe(reference);
-      expect(starter).toContain(`TODO (exercise ${exercise.id})`);
-    });
-
-    it('passes every check on the reference kernel', async () => {
-      const results = await runChecks(exercise, sources, {}, programs);
-      expect(results.filter((r) => !r.passed)).toEqual([]);
-    });
-
-    it('fails every check on the starter, with a message', async () => {
-      const results = await runChecks(exercise, sources, { [exercise.file]: starterSource(exercise, reference) }, programs);
-      for (const result of results) {
-        expect(result.passed, `${result.name}: ${result.message}`).toBe(false);
-        expect(result.message.length).toBeGreaterThan(20);
-      }
-    });
-
-    extra?.();
-  });
-}
+import { describeExercise } from './exercise-checks';
 
 describeExercise(allocate);
 describeExercise(translate);
