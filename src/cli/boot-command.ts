@@ -2,7 +2,7 @@
  * `cotton boot`: boot the book's machine and kernel in the terminal.
  *
  *   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
- *               [--override src/kernel/FILE.ts=LOCAL.ts]... [--disk IMAGE]
+ *               [--override src/kernel/FILE.ts=LOCAL.ts]... [--disk IMAGE | --no-disk]
  *               [--snapshot FILE] [--save-snapshot FILE]
  *
  * With --fast or --type (or without a TTY) the machine runs headless in fast
@@ -13,7 +13,10 @@
  * interactive, in real time, until Ctrl-A X. --override boots an edited copy
  * of a kernel file in its place, as the book's editor does. --disk attaches a
  * disk image file as the ATA disk; every completed write command is written
- * back to the file at once. --save-snapshot writes a snapshot of the machine
+ * back to the file at once. Without --disk the machine gets a fresh copy of
+ * the book's disk (src/runtime/book-disk.ts) in memory, as a reader's first
+ * visit does, and its writes are gone when the command ends; --no-disk boots
+ * a machine without a disk. --save-snapshot writes a snapshot of the machine
  * after the last --type (headless only); --snapshot starts from one instead of
  * booting, replaying its console, with the kernel edits, RAM size and command
  * line it was taken with (src/runtime/snapshot.ts). A snapshot with a disk
@@ -32,8 +35,10 @@ export interface BootArguments {
   ramMiB: number;
   commandLine: string;
   overrides: Record<string, string>;
-  /** Path of the disk image file, if any. */
+  /** Path of the disk image file; without it, a fresh copy of the book's disk. */
   disk?: string;
+  /** --no-disk: no ATA disk at all. */
+  noDisk: boolean;
   /** Snapshot file to start from. */
   snapshot?: string;
   /** Where to write a snapshot after the last input. */
@@ -41,7 +46,7 @@ export interface BootArguments {
 }
 
 const USAGE =
-  'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE] [--snapshot FILE] [--save-snapshot FILE]';
+  'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE | --no-disk] [--snapshot FILE] [--save-snapshot FILE]';
 
 /** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
 function parseOverride(spec: string): [string, string] {
@@ -51,7 +56,7 @@ function parseOverride(spec: string): [string, string] {
 }
 
 export function parseBootArguments(args: readonly string[]): BootArguments {
-  const parsed: BootArguments = { fast: false, inputs: [], maxMs: 10_000, ramMiB: 128, commandLine: '', overrides: {} };
+  const parsed: BootArguments = { fast: false, inputs: [], maxMs: 10_000, ramMiB: 128, commandLine: '', overrides: {}, noDisk: false };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = (): string => {
@@ -70,6 +75,7 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     else if (flag === '--ram') parsed.ramMiB = number();
     else if (flag === '--cmdline') parsed.commandLine = value();
     else if (flag === '--disk') parsed.disk = value();
+    else if (flag === '--no-disk') parsed.noDisk = true;
     else if (flag === '--snapshot') parsed.snapshot = value();
     else if (flag === '--save-snapshot') parsed.saveSnapshot = value();
     else if (flag === '--override') {
@@ -78,6 +84,7 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     }
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
+  if (parsed.noDisk && parsed.disk !== undefined) throw new Error(`--disk and --no-disk exclude each other\n${USAGE}`);
   return parsed;
 }
 
@@ -89,8 +96,8 @@ function startWorker(options: BootWorkerOptions): Worker {
 }
 
 function runHeadless(args: BootArguments): Promise<number> {
-  const { ramMiB, commandLine, inputs, overrides, disk, snapshot, saveSnapshot } = args;
-  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, disk, snapshot, saveSnapshot, maxVirtualMs: 600_000 });
+  const { ramMiB, commandLine, inputs, overrides, disk, noDisk, snapshot, saveSnapshot } = args;
+  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, disk, noDisk, snapshot, saveSnapshot, maxVirtualMs: 600_000 });
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {
       clearTimeout(timer);

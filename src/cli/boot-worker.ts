@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MachineStoppedError, type MachineHost } from '../runtime/machine-host';
-import { bootFromRepo, openDiskImage, restoreFromFile } from '../runtime/node-host';
+import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node-host';
 
 export interface BootWorkerOptions {
   readonly ramMiB: number;
@@ -16,6 +16,8 @@ export interface BootWorkerOptions {
   readonly maxVirtualMs: number;
   /** Disk image file to attach; writes go back to it as each write command completes. */
   readonly disk?: string;
+  /** No disk at all; without this or `disk`, a fresh copy of the book's disk. */
+  readonly noDisk?: boolean;
   /** Snapshot file to start from instead of booting. */
   readonly snapshot?: string;
   /** Where to write a snapshot after the last input. */
@@ -30,11 +32,11 @@ const post = (message: BootWorkerMessage): void => parentPort!.postMessage(messa
 
 /** Boot and wait for the first prompt, or restore the snapshot (whose machine is where it was). */
 function startMachine(options: BootWorkerOptions): MachineHost {
-  const disk = options.disk === undefined ? undefined : openDiskImage(options.disk);
+  const disk = chooseDisk(options.disk, options.noDisk ?? false, options.snapshot);
   const onOutput = (bytes: Uint8Array): void => post({ type: 'output', bytes });
-  if (options.snapshot !== undefined) return restoreFromFile(options.snapshot, { disk, onOutput });
+  if (options.snapshot !== undefined) return restoreFromFile(options.snapshot, { ...disk, onOutput });
   const { ramMiB, commandLine, overrides } = options;
-  const host = bootFromRepo({ disk, ramMiB, commandLine, overrides, onOutput });
+  const host = bootFromRepo({ ...disk, ramMiB, commandLine, overrides, onOutput });
   host.runUntilPrompt(options.maxVirtualMs);
   return host;
 }

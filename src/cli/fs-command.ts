@@ -16,7 +16,8 @@
  * Images are deterministic: every time stamp is the machine's default start
  * time unless --time says otherwise, and --from copies a directory in name
  * order, so the same inputs give a byte-identical image. Without --from, mkfs
- * writes the book's default disk (bin, etc, home, usr/share/doc).
+ * writes the book's default disk (src/runtime/book-disk.ts: bin, etc, home,
+ * usr/share/doc) at the size asked for.
  *
  * fsck exits as e2fsck does: 0 clean, 1 problems repaired, 4 problems left,
  * 8 the image could not be checked. The other commands exit 0, or 1 with a
@@ -26,13 +27,13 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_START_TIME } from '../emu/machine';
 import { BLOCK_SIZE, MemoryBlockDevice, runToCompletion } from '../kernel/fs/block-device';
-import { CottonFs, format } from '../kernel/fs/cottonfs';
-import type { Clock } from '../kernel/fs/cottonfs';
+import { CottonFs } from '../kernel/fs/cottonfs';
 import { fsck, fsckExitCode } from '../kernel/fs/fsck';
 import { MAX_BLOCKS } from '../kernel/fs/layout';
 import { Vfs, pathComponents } from '../kernel/fs/vfs';
 import type { Stat } from '../kernel/fs/vfs';
-import { REPO_ROOT } from '../runtime/kernel-source-tree';
+import { buildCottonFsImage, writeBookFiles } from '../runtime/book-disk';
+import { repoUserPrograms } from '../runtime/node-host';
 
 export const FS_USAGE = `usage: cotton mkfs IMAGE --size SIZE [--from DIR] [--label TEXT] [--time T]
        cotton fsck IMAGE [--repair]
@@ -126,16 +127,13 @@ function mkfs(positional: string[], flags: Map<string, string>, output: FsComman
   const sizeText = flags.get('--size');
   if (sizeText === undefined) throw new Error(`mkfs needs --size\n${FS_USAGE}`);
   const time = parseTime(flags.get('--time'));
-  const clock: Clock = () => time;
-  const device = new MemoryBlockDevice(new Uint8Array(parseSize(sizeText)));
-  run(format(device, { clock, label: flags.get('--label') ?? 'cottonos' }));
-  const fs = run(CottonFs.mount(device, clock));
-  const vfs = new Vfs(fs);
   const from = flags.get('--from');
-  if (from !== undefined) copyHostDirectory(vfs, from, '/');
-  else writeDefaultDisk(vfs);
-  run(fs.sync());
-  writeFileSync(image, device.bytes);
+  const { image: bytes, fs } = buildCottonFsImage(
+    parseSize(sizeText),
+    (vfs) => (from !== undefined ? copyHostDirectory(vfs, from, '/') : writeBookFiles(vfs, repoUserPrograms())),
+    { time, label: flags.get('--label') },
+  );
+  writeFileSync(image, bytes);
   const { freeBlocks, totalBlocks, freeInodes, totalInodes } = fs.superblock;
   output.out(`${image}: CottonFS, ${totalBlocks} blocks of ${BLOCK_SIZE} bytes (${totalBlocks - freeBlocks} used), ${totalInodes - 1 - freeInodes} of ${totalInodes - 1} inodes used\n`);
   return 0;
@@ -154,46 +152,6 @@ function copyHostDirectory(vfs: Vfs, hostDirectory: string, target: string): voi
       run(vfs.writeFile(path, readFileSync(hostPath)));
     }
   }
-}
-
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-const MOTD = `Welcome to CottonOS, the kernel of the book you are reading.
-This disk is a CottonFS image: try ls, cat and fsck on it from the host with
-\`cotton ls\`, \`cotton cat\` and \`cotton fsck\`.
-`;
-
-const WELCOME = `Hello, reader.
-
-Everything in this directory lives on the machine's ATA disk, in CottonFS:
-a superblock, two bitmaps, an inode table and a journal, all in 4 KiB blocks.
-Change a file, reboot, and it is still there.
-`;
-
-const COTTONFS_DOC = `CottonFS on-disk layout (4096-byte blocks)
-
-  block 0        superblock, magic 0x43544653 "CTFS", format version 2
-  blocks 1-31    inode bitmap
-  blocks 32-63   data block bitmap
-  blocks 64-127  inode table: 2048 inodes of 128 bytes (inode 1 is the root)
-  blocks 128...  the journal, then data blocks
-
-Inodes hold 12 direct pointers, then single, double and triple indirect ones.
-Directory entries are 64 bytes: inode, type, name length, name (58 bytes).
-Every change is journalled (data=journal) and survives a power cut.
-`;
-
-/** The book's default disk: the user programs, a little of /etc, the reader's home, the file system's own doc. */
-function writeDefaultDisk(vfs: Vfs): void {
-  for (const directory of ['/bin', '/etc', '/home/reader', '/usr/share/doc/cottonfs']) run(vfs.mkdirs(directory));
-  const binaries = join(REPO_ROOT, 'src', 'userland', 'bin');
-  for (const name of readdirSync(binaries).filter((n) => n.endsWith('.elf')).sort()) {
-    run(vfs.writeFile(`/bin/${name.slice(0, -'.elf'.length)}`, readFileSync(join(binaries, name))));
-  }
-  run(vfs.writeFile('/etc/hostname', text('cotton\n')));
-  run(vfs.writeFile('/etc/motd', text(MOTD)));
-  run(vfs.writeFile('/home/reader/welcome.txt', text(WELCOME)));
-  run(vfs.writeFile('/usr/share/doc/cottonfs/layout.txt', text(COTTONFS_DOC)));
 }
 
 // ---- fsck ----

@@ -8,7 +8,7 @@
 import type { MachineState } from '../emu/machine';
 import type { BootArguments } from './boot-command';
 import { RealtimeDriver } from '../runtime/realtime';
-import { bootFromRepo, openDiskImage, restoreFromFile } from '../runtime/node-host';
+import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node-host';
 
 const CTRL_A = 0x01;
 
@@ -20,12 +20,12 @@ const FINAL_WORDS: Partial<Record<MachineState, string>> = {
 };
 
 export function runInteractive(args: BootArguments): Promise<number> {
-  const disk = args.disk === undefined ? undefined : openDiskImage(args.disk);
+  const disk = chooseDisk(args.disk, args.noDisk, args.snapshot);
   const onOutput = (bytes: Uint8Array): boolean => process.stdout.write(bytes);
   const host =
     args.snapshot === undefined
-      ? bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, overrides: args.overrides, disk, onOutput })
-      : restoreFromFile(args.snapshot, { disk, onOutput });
+      ? bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, overrides: args.overrides, ...disk, onOutput })
+      : restoreFromFile(args.snapshot, { ...disk, onOutput });
   process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {

@@ -41,12 +41,19 @@ export interface BootOptions {
   readonly onOutput?: (bytes: Uint8Array) => void;
   /** The ATA disk's medium; the same bytes stay attached across reboots. */
   readonly disk?: AtaDiskImage;
+  /**
+   * The SHA-256 of `disk` as it is at power-on, asked for only when a snapshot
+   * needs it: for a caller that keeps the pristine bytes (the book's disk),
+   * so a boot does not hash a 32 MiB disk (~0.3–0.6 s) it may never snapshot.
+   * Without it the host hashes the disk at power-on.
+   */
+  readonly diskDigest?: () => Uint8Array;
   /** User programs the firmware loads as Multiboot2 modules, named by their path ("/bin/hello"). */
   readonly programs?: readonly BootModule[];
 }
 
 /** What a restored host takes from its caller rather than from the snapshot. */
-export type RestoreOptions = Pick<BootOptions, 'onOutput' | 'disk' | 'programs'>;
+export type RestoreOptions = Pick<BootOptions, 'onOutput' | 'disk' | 'diskDigest' | 'programs'>;
 
 /** The machine stopped for good while a caller waited for something else. */
 export class MachineStoppedError extends Error {
@@ -61,6 +68,15 @@ export class MachineStoppedError extends Error {
 }
 
 const transpileCache = new Map<string, string>();
+
+/** A disk's identity for snapshots, its digest computed at most once and only if asked for. */
+function diskIdentity(length: number, digest: Uint8Array | (() => Uint8Array)): () => SnapshotContents['disk'] {
+  let known = typeof digest === 'function' ? null : digest;
+  return () => {
+    known ??= (digest as () => Uint8Array)();
+    return { length, digest: known };
+  };
+}
 
 function countOccurrences(text: string, needle: string, from: number): number {
   let count = 0;
@@ -80,15 +96,15 @@ export class MachineHost {
   private decoder = new TextDecoder();
   private readonly image: Uint8Array;
   private readonly modules: Record<string, string>;
-  /** The disk as it was at the first power-on (what a snapshot names it by). */
-  private readonly diskAtPowerOn: SnapshotContents['disk'];
+  /** The disk as it was at the first power-on (what a snapshot names it by); null without a disk. */
+  private readonly diskAtPowerOn: (() => SnapshotContents['disk']) | null;
 
   /** Transpile and link the kernel (throws TranspileError for a reader's syntax error), then power on. */
   constructor(readonly options: BootOptions) {
     this.modules = transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
     this.image = buildKernelImage(this.modules);
     const disk = options.disk?.bytes;
-    this.diskAtPowerOn = disk ? { length: disk.length, digest: sha256(disk) } : null;
+    this.diskAtPowerOn = disk ? diskIdentity(disk.length, options.diskDigest ?? sha256(disk)) : null;
     this.powerOn();
   }
 
@@ -104,7 +120,7 @@ export class MachineHost {
     checkKernelSources(contents, sources);
     const { overrides, ramMiB, commandLine, startTime } = contents;
     const host = new MachineHost({ sources, overrides, ramMiB, commandLine, startTime, ...options });
-    checkDisk(contents, host.diskAtPowerOn);
+    checkDisk(contents, host.diskAtPowerOn?.() ?? null);
     replayInputs(host, contents);
     checkState(contents.state, machineStateDigests(host.machine));
     return host;
@@ -118,7 +134,7 @@ export class MachineHost {
       ramMiB: this.options.ramMiB ?? 128,
       commandLine: this.options.commandLine ?? '',
       startTime: this.options.startTime ?? DEFAULT_START_TIME,
-      disk: this.diskAtPowerOn,
+      disk: this.diskAtPowerOn?.() ?? null,
       inputs: this.inputs,
       resets: this.resets,
       moment: this.moment(),

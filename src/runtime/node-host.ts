@@ -6,12 +6,16 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, wr
 import { join } from 'node:path';
 import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../emu/ata-pio';
 import type { BootModule } from '../emu/firmware';
+import { sha256 } from '../emu/sha256';
+import { buildBookDisk } from './book-disk';
 import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
 import { MachineHost, type BootOptions, type RestoreOptions } from './machine-host';
 import type { KernelSources } from './kernel-loader';
+import { decodeSnapshot } from './snapshot-format';
 
 let repoSources: KernelSources | null = null;
 let repoPrograms: BootModule[] | null = null;
+let bookDisk: Uint8Array | null = null;
 
 /** The kernel sources on disk, read once per process. */
 export function repoKernelSources(): KernelSources {
@@ -27,6 +31,24 @@ export function repoUserPrograms(): BootModule[] {
     .sort()
     .map((file) => ({ name: `/bin/${file.slice(0, -'.elf'.length)}`, bytes: new Uint8Array(readFileSync(join(dir, file))) }));
   return repoPrograms;
+}
+
+/** The book's default disk (book-disk.ts) with the committed programs, built once per process; never attach it directly. */
+export function repoBookDisk(): Uint8Array {
+  bookDisk ??= buildBookDisk(repoUserPrograms());
+  return bookDisk;
+}
+
+let bookDiskDigest: Uint8Array | null = null;
+
+/**
+ * A fresh copy of the book's disk, as `cotton boot` attaches without --disk:
+ * the machine's writes change the copy in memory and are gone with it. Spread
+ * it into the boot options: it brings the pristine disk's digest, hashed only
+ * if a snapshot asks.
+ */
+export function freshBookDisk(): Pick<BootOptions, 'disk' | 'diskDigest'> {
+  return { disk: { bytes: repoBookDisk().slice() }, diskDigest: () => (bookDiskDigest ??= sha256(repoBookDisk())) };
 }
 
 /**
@@ -55,6 +77,18 @@ export function openDiskImage(path: string): AtaDiskImage {
       writeSync(fd, bytes, offset, count * ATA_SECTOR_SIZE, offset);
     },
   };
+}
+
+/**
+ * The disk of a `cotton boot`: the image file `path` if given (writes reach the
+ * file), none with `noDisk`, else a fresh in-memory copy of the book's disk —
+ * unless it resumes a snapshot taken without a disk, which gets none.
+ */
+export function chooseDisk(path: string | undefined, noDisk: boolean, snapshotFile?: string): Pick<BootOptions, 'disk' | 'diskDigest'> {
+  if (path !== undefined) return { disk: openDiskImage(path) };
+  if (noDisk) return {};
+  if (snapshotFile !== undefined && decodeSnapshot(new Uint8Array(readFileSync(snapshotFile))).disk === null) return {};
+  return freshBookDisk();
 }
 
 /** Restore a machine from a snapshot file taken on the repository's kernel (see MachineHost.restore). */

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { sha256, toHex } from '../src/emu/sha256';
+import { MemoryBlockDevice, runToCompletion as run } from '../src/kernel/fs/block-device';
+import { CottonFs } from '../src/kernel/fs/cottonfs';
+import { fsck } from '../src/kernel/fs/fsck';
+import { Vfs } from '../src/kernel/fs/vfs';
+import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../src/runtime/book-disk';
+import { freshBookDisk, repoBookDisk, repoUserPrograms } from '../src/runtime/node-host';
+import { DEFAULT_START_TIME } from '../src/emu/machine';
+
+function mount(bytes: Uint8Array): Vfs {
+  return new Vfs(run(CottonFs.mount(new MemoryBlockDevice(bytes.slice()), () => DEFAULT_START_TIME)));
+}
+
+describe("the book's disk", () => {
+  const programs = repoUserPrograms();
+
+  it('is BOOK_DISK_BYTES of CottonFS that fsck finds clean', () => {
+    const image = repoBookDisk();
+    expect(image.length).toBe(BOOK_DISK_BYTES);
+    const report = run(fsck(new MemoryBlockDevice(image.slice()), { repair: false }));
+    expect(report.fatal ?? null).toBeNull();
+    expect(report.problems).toEqual([]);
+    expect(report.files).toBe(programs.length + 4);
+  });
+
+  it('is the same bytes every time it is built from the same programs', () => {
+    const again = buildBookDisk(programs);
+    expect(toHex(sha256(again))).toBe(toHex(sha256(repoBookDisk())));
+    expect(bookDiskVersion(programs)).toBe(bookDiskVersion([...programs]));
+  });
+
+  it('holds every program in /bin, and the default files', () => {
+    const vfs = mount(repoBookDisk());
+    for (const program of programs) expect(run(vfs.readFile(program.name))).toEqual(program.bytes);
+    expect(new TextDecoder().decode(run(vfs.readFile('/etc/hostname')))).toBe('cotton\n');
+    expect(new TextDecoder().decode(run(vfs.readFile('/home/reader/welcome.txt')))).toContain('Hello, reader.');
+    expect(run(vfs.stat('/usr/share/doc/cottonfs/layout.txt')).modifyTime).toBe(DEFAULT_START_TIME);
+  });
+
+  it('changes its version, and its bytes, with the programs or the size', () => {
+    const fewer = programs.slice(1);
+    expect(bookDiskVersion(fewer)).not.toBe(bookDiskVersion(programs));
+    expect(bookDiskVersion(programs, 16 << 20)).not.toBe(bookDiskVersion(programs));
+    expect(buildBookDisk(fewer, { bytes: 4 << 20 }).length).toBe(4 << 20);
+  });
+
+  it('is attached to each CLI machine as a fresh copy, whose digest comes from the pristine disk', () => {
+    const a = freshBookDisk();
+    const b = freshBookDisk();
+    a.disk!.bytes[0] ^= 0xff;
+    expect(b.disk!.bytes[0]).toBe(repoBookDisk()[0]);
+    expect(toHex(a.diskDigest!())).toBe(toHex(sha256(repoBookDisk())));
+  });
+});
