@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import { repoKernelSources } from '../../src/runtime/node-host';
 
-const ENTRY = 'src/kernel/boot/entry.ts';
+const ENTRY = 'src/kernel/boot/kernel-init.ts';
 
 /** Overrides that boot `threadFunction(kernel)` from `module` (a path under src/kernel/) instead of the shell. */
 export function checkKernel(module: string, threadFunction: string, source: string): Record<string, string> {

@@ -6,20 +6,17 @@
  * CottonOS: serial first, so that everything after it can log; then what the
  * boot loader tells us (memory map, command line, framebuffer); then
  * interrupts (exception gates, PIC remap), the timer, the clock; then
- * memory (frames, the kernel's page tables) and the root file system; then
- * the first process, /bin/init (pid 1), the first kernel thread, the shell,
- * and the scheduler's main loop, which never returns. A JavaScript exception anywhere in here is a kernel panic.
+ * memory (frames, the kernel's page tables); then the first task, init
+ * (pid 1, ./kernel-init.ts), which mounts the file systems, starts the shell
+ * and becomes /bin/init; and the scheduler's main loop, which never returns. A JavaScript exception anywhere in here is a kernel panic.
  */
 import type { BootRegisters, KernelEntry, MachineInterface } from '../../emu/machine-interface';
 import { CmosRtc } from '../drivers/cmos-rtc';
-import { ConsoleFile, SerialConsole } from '../drivers/console';
+import { SerialConsole } from '../drivers/console';
 import { Pic8259Pair } from '../drivers/pic8259';
 import { PIT_DIVISOR, PIT_INPUT_HZ, Pit8254, TIMER_IRQ } from '../drivers/pit8254';
 import { COM1_IRQ, COM1_PORT, CONSOLE_BAUD, Uart16550 } from '../drivers/uart16550';
 import { BOLD, CYAN, DIM, paint } from '../lib/ansi';
-import { BLOCK_SIZE, runToCompletion } from '../fs/block-device';
-import { FileTable } from '../fs/open-file';
-import { createRootFs, RAM_DISK_BLOCKS } from '../fs/root-fs';
 import { formatIsoDateTime, utcSeconds } from '../lib/date';
 import { formatSize, hex } from '../lib/format';
 import { KernelLog } from '../lib/klog';
@@ -29,21 +26,19 @@ import { KERNEL_DIRECT_MAP_BASE } from '../mm/address-space';
 import { FRAME_SIZE } from '../mm/frame-allocator';
 import { setUpMemory } from '../mm/kernel-memory';
 import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
-import { spawnProgram } from '../proc/process';
-import { IDLE_PID, runMainLoop, spawn, timerTick } from '../proc/scheduler';
-import { shellThread } from '../shell/shell';
+import { runMainLoop, spawn, timerTick } from '../proc/scheduler';
 import { installExceptionHandlers, installIrqHandler } from './interrupts';
-import type { Kernel } from './kernel';
+import type { KernelCore } from './kernel';
+import { kernelInit } from './kernel-init';
 import { MULTIBOOT2_BOOTLOADER_MAGIC, parseBootInfo } from './multiboot2';
 import type { BootInfo } from './multiboot2';
 import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from './version';
 
 export const kernelEntry: KernelEntry = function* (cpu, boot) {
   try {
-    const kernel = bringUp(cpu, boot);
-    startInit(kernel);
-    kernel.log.log('sched', 'starting kernel thread "shell"');
-    spawn('shell', shellThread(kernel));
+    const core = bringUp(cpu, boot);
+    core.log.log('sched', 'starting kernel thread "init" (pid 1): mount the file systems, then exec /bin/init');
+    spawn('init', kernelInit(core));
   } catch (error) {
     yield* panic(cpu, error);
   }
@@ -51,7 +46,7 @@ export const kernelEntry: KernelEntry = function* (cpu, boot) {
 };
 
 /** Everything between the firmware's jump and the first thread, in order. */
-function bringUp(cpu: MachineInterface, boot: BootRegisters): Kernel {
+function bringUp(cpu: MachineInterface, boot: BootRegisters): KernelCore {
   checkMultibootMagic(boot.eax);
 
   // Serial first: from here on every step can log.
@@ -97,28 +92,8 @@ function bringUp(cpu: MachineInterface, boot: BootRegisters): Kernel {
   log.log('mm', `kernel heap: ${formatSize(memory.heap.stats().sizeBytes)} at ${hex(memory.heap.start)}, growable to ${formatSize(memory.heap.maxSize)}`);
 
   const clock = () => utcSeconds(rtc.read());
-  const { vfs, installed } = createRootFs(cpu, bootInfo.modules, clock);
-  log.log('fs', `root: CottonFS on a ${formatSize(RAM_DISK_BLOCKS * BLOCK_SIZE)} RAM disk, ${installed.length} programs installed from boot modules`);
-
   const random = new RandomPool(clock());
-  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc, memory, vfs, random };
-}
-
-/** Start /bin/init as pid 1, with the console as its descriptors 0, 1 and 2. */
-function startInit(kernel: Kernel): void {
-  const path = '/bin/init';
-  let elf: Uint8Array;
-  try {
-    elf = runToCompletion(kernel.vfs.readFile(path));
-  } catch {
-    kernel.log.log('proc', `no ${path}: running without user space`);
-    return;
-  }
-  const files = new FileTable();
-  const tty = new ConsoleFile(kernel.console);
-  for (let fd = 0; fd < 3; fd++) files.install(tty);
-  const init = spawnProgram(kernel, elf, [path], { parentPid: IDLE_PID, files });
-  kernel.log.log('proc', `started ${path} as pid ${init.task.pid}`);
+  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc, memory, random, clock };
 }
 
 function checkMultibootMagic(eax: number): void {

@@ -16,7 +16,8 @@ import type { RandomPool } from '../lib/random';
 import type { KernelMemory } from '../mm/kernel-memory';
 import type { BootInfo } from './multiboot2';
 
-export interface Kernel {
+/** The kernel as `bringUp` leaves it: devices, memory, and what boot told it. */
+export interface KernelCore {
   readonly cpu: MachineInterface;
   readonly console: SerialConsole;
   readonly log: KernelLog;
@@ -26,7 +27,12 @@ export interface Kernel {
   readonly rtc: CmosRtc;
   /** Physical frames and the kernel's address space. */
   readonly memory: KernelMemory;
-  /** The mounted file systems. */
-  readonly vfs: Vfs;
   readonly random: RandomPool;
+  /** Seconds since 1970 from the RTC: the file systems' clock. */
+  readonly clock: () => number;
+}
+
+/** The kernel once its file systems are mounted (boot/kernel-init.ts): what threads and processes use. */
+export interface Kernel extends KernelCore {
+  readonly vfs: Vfs;
 }

@@ -143,7 +143,7 @@ export class CottonFs implements FileSystem {
   private nextBlockHint: number;
 
   private constructor(
-    device: BlockDevice,
+    readonly device: BlockDevice,
     readonly superblock: Superblock,
     private readonly clock: Clock,
     journal: Journal,

@@ -1,41 +1,122 @@
 /**
- * The root file system until the disk is mounted: CottonFS on a RAM disk,
- * filled with the programs the boot loader brought as modules.
+ * Mounting the root file system, /bin and /dev at boot.
  *
- * Models: Linux's initramfs. The boot loader loads the user programs next to
- * the kernel as Multiboot2 modules, each named by the path it should have
- * ("/bin/hello"); the kernel formats a RAM disk, mounts it as "/", and copies
- * each module to its path, so that `exec` finds programs in the file system
- * like on any Unix. The RAM disk holds real CottonFS structures, the same
- * code as on the ATA disk, only kept in kernel memory.
+ * Models: what Linux's kernel_init does before it starts /sbin/init —
+ * mount the root device, falling back to the initramfs — reduced to the
+ * Cotton PC's parts:
+ *
+ *   /     the ATA disk, if it holds a CottonFS (its journal is replayed as it
+ *         mounts); otherwise a RAM disk, so the machine still boots without a
+ *         disk or with a blank one, and says why in the log;
+ *   /bin  a RAM disk with the user programs, which the boot loader brought as
+ *         Multiboot2 modules named by their paths ("/bin/hello"), so the
+ *         programs always match the kernel, whatever the disk holds (as an
+ *         initramfs does);
+ *   /dev  DevFS (./devfs.ts).
+ *
+ * The RAM disks hold real CottonFS structures, the same code as on the ATA
+ * disk, only kept in kernel memory. Everything here may wait for the disk, so
+ * it runs in the first kernel thread, not in `bringUp`.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
+import { installIrqHandler } from '../boot/interrupts';
 import type { BootModule } from '../boot/multiboot2';
-import { MemoryBlockDevice, runToCompletion } from './block-device';
+import type { SerialConsole } from '../drivers/console';
+import { AtaDisk, ATA_PRIMARY_IRQ } from '../drivers/ata';
+import type { Pic8259Pair } from '../drivers/pic8259';
+import type { KernelLog } from '../lib/klog';
+import type { RandomPool } from '../lib/random';
+import { formatSize } from '../lib/format';
+import { AtaBlockDevice } from './ata-block-device';
+import { BLOCK_SIZE, MemoryBlockDevice } from './block-device';
+import type { BlockDevice, Io } from './block-device';
 import { CottonFs, format } from './cottonfs';
 import type { Clock } from './cottonfs';
-import { Vfs } from './vfs';
+import { DevFs, standardDevices } from './devfs';
+import { FsError, Vfs } from './vfs';
 
-/** 8 MiB: the programs, and room for a reader's files in /tmp. */
-export const RAM_DISK_BLOCKS = 2048;
-const DIRECTORIES = ['/bin', '/tmp', '/home', '/etc'];
+/** 8 MiB: the root when there is no disk — room for a reader's files in /tmp. */
+export const RAM_ROOT_BLOCKS = 2048;
+/** The smallest CottonFS with room for the programs: 2 MiB. */
+export const PROGRAM_DISK_BLOCKS = 512;
+const RAM_ROOT_DIRECTORIES = ['/tmp', '/home', '/etc'];
 
-/** The path a module is installed at: its name if that is a path, else /bin/NAME. */
-function modulePath(module: BootModule): string {
-  return module.name.startsWith('/') ? module.name : `/bin/${module.name}`;
+/** What mounting needs of the booted kernel. */
+export interface RootFsContext {
+  readonly cpu: MachineInterface;
+  readonly pic: Pic8259Pair;
+  readonly log: KernelLog;
+  readonly console: SerialConsole;
+  readonly random: RandomPool;
+  readonly modules: readonly BootModule[];
+  readonly clock: Clock;
+  readonly ticks: () => number;
 }
 
-/** Format and mount the RAM disk, and install the boot modules; returns the VFS and the paths installed. */
-export function createRootFs(cpu: MachineInterface, modules: readonly BootModule[], clock: Clock): { vfs: Vfs; installed: string[] } {
-  const device = MemoryBlockDevice.ofSize(RAM_DISK_BLOCKS);
-  runToCompletion(format(device, { clock, label: 'ramdisk' }));
-  const vfs = new Vfs(runToCompletion(CottonFs.mount(device, clock)));
-  for (const directory of DIRECTORIES) runToCompletion(vfs.mkdirs(directory));
-  const installed = modules.map((module) => {
-    const path = modulePath(module);
-    runToCompletion(vfs.writeFile(path, cpu.readBytes(module.start, module.end - module.start)));
-    return path;
-  });
-  runToCompletion(vfs.rootFs.sync());
-  return { vfs, installed };
+/** Mount /, /bin and /dev; returns the VFS. */
+export function* mountFileSystems(context: RootFsContext): Io<Vfs> {
+  const disk = probeDisk(context);
+  const root = (disk && (yield* mountDisk(context, disk))) ?? (yield* ramRoot(context));
+  const vfs = new Vfs(root);
+  yield* vfs.mkdirs('/bin');
+  yield* vfs.mount('/bin', yield* programDisk(context));
+  yield* vfs.mkdirs('/dev');
+  yield* vfs.mount('/dev', new DevFs(standardDevices(context.console, context.random, context.ticks, disk)));
+  return vfs;
+}
+
+/** The primary ATA disk, with its interrupt handler installed, or null if there is none. */
+function probeDisk({ cpu, pic, log }: RootFsContext): BlockDevice | null {
+  const disk = AtaDisk.probe(cpu);
+  if (!disk) {
+    log.log('ata', 'no disk on the primary channel');
+    return null;
+  }
+  installIrqHandler(cpu, pic, ATA_PRIMARY_IRQ, () => disk.handleInterrupt());
+  log.log('ata', `hda: "${disk.identity.model}", ${disk.sectors} sectors (${formatSize(disk.sectors * 512)}), irq ${ATA_PRIMARY_IRQ}`);
+  return new AtaBlockDevice(disk);
+}
+
+/** Mount the disk's CottonFS as the root, or return null (and say why) if it has none. */
+function* mountDisk({ log, clock }: RootFsContext, device: BlockDevice): Io<CottonFs | null> {
+  try {
+    const fs = yield* CottonFs.mount(device, clock);
+    const replayed = fs.replayedBlocks > 0 ? `, journal replayed (${fs.replayedBlocks} blocks)` : ', clean';
+    log.log('fs', `root: CottonFS "${fs.superblock.label}" on hda, mount #${fs.superblock.mountCount}${replayed}`);
+    return fs;
+  } catch (error) {
+    if (!(error instanceof FsError)) throw error;
+    log.log('fs', `hda holds no mountable CottonFS (${error.message})`);
+    return null;
+  }
+}
+
+function* ramRoot({ log, clock }: RootFsContext): Io<CottonFs> {
+  const fs = yield* formatRamDisk(RAM_ROOT_BLOCKS, 'ramdisk', clock);
+  for (const directory of RAM_ROOT_DIRECTORIES) yield* new Vfs(fs).mkdirs(directory);
+  log.log('fs', `root: CottonFS on a ${formatSize(RAM_ROOT_BLOCKS * BLOCK_SIZE)} RAM disk (nothing written survives a reboot)`);
+  return fs;
+}
+
+function* formatRamDisk(blocks: number, label: string, clock: Clock): Io<CottonFs> {
+  const device = MemoryBlockDevice.ofSize(blocks);
+  yield* format(device, { clock, label });
+  return yield* CottonFs.mount(device, clock);
+}
+
+/** The module's path in /bin: "/bin/hello" → "hello" (a plain name stays as it is). */
+function programName(module: BootModule): string {
+  return module.name.slice(module.name.lastIndexOf('/') + 1);
+}
+
+/** A RAM disk holding every boot module, to be mounted on /bin. */
+function* programDisk({ cpu, log, modules, clock }: RootFsContext): Io<CottonFs> {
+  const fs = yield* formatRamDisk(PROGRAM_DISK_BLOCKS, 'programs', clock);
+  const vfs = new Vfs(fs);
+  for (const module of modules) {
+    yield* vfs.writeFile(`/${programName(module)}`, cpu.readBytes(module.start, module.end - module.start));
+  }
+  yield* fs.sync();
+  log.log('fs', `/bin: ${modules.length} programs from boot modules, on a RAM disk`);
+  return fs;
 }

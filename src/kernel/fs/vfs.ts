@@ -14,6 +14,7 @@
  * root of a mounted file system, where the parent lives in another one).
  */
 import type { Io } from './block-device';
+import type { OpenFile } from './open-file';
 
 export type FileType = 'file' | 'directory' | 'device';
 
@@ -85,6 +86,14 @@ export interface Inode {
   /** Move `name` in this directory to `newName` in `newParent`, replacing a file there. */
   rename(name: string, newParent: Inode, newName: string): Io<void>;
   readdir(): Io<DirEntry[]>;
+  /** A device's own open-file object, when opening it needs per-open state (DevFS). */
+  open?(): OpenFile | undefined;
+}
+
+/** A line of the mount table. */
+export interface Mount {
+  readonly path: string;
+  readonly fs: FileSystem;
 }
 
 /** The names of a path, without empty parts: "/a//b/" → ["a", "b"]. */
@@ -95,8 +104,21 @@ export function pathComponents(path: string): string[] {
 /** The file systems of the machine, mounted into one tree. */
 export class Vfs {
   private readonly mounts = new Map<FileSystem, Map<number, FileSystem>>();
+  private readonly table: Mount[];
 
-  constructor(readonly rootFs: FileSystem) {}
+  constructor(readonly rootFs: FileSystem) {
+    this.table = [{ path: '/', fs: rootFs }];
+  }
+
+  /** The mount table, root first (for `mount`, `df` and `sync`). */
+  mountTable(): readonly Mount[] {
+    return this.table;
+  }
+
+  /** Commit every mounted file system (sync(2)). */
+  *syncAll(): Io<void> {
+    for (const { fs } of this.table) yield* fs.sync();
+  }
 
   /** Mount `fs` on the directory `path`: from now on the path leads to fs's root. */
   *mount(path: string, fs: FileSystem): Io<void> {
@@ -106,6 +128,7 @@ export class Vfs {
     if (table.has(target.number)) throw new FsError('EBUSY', `${path} is already a mount point`);
     table.set(target.number, fs);
     this.mounts.set(target.fs, table);
+    this.table.push({ path, fs });
   }
 
   /** The inode `path` names, relative to `cwd` unless it starts with '/'. */

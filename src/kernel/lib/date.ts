@@ -51,3 +51,24 @@ function daysSinceEpoch(year: number, month: number, day: number): number {
 export function utcSeconds(t: DateTime): number {
   return daysSinceEpoch(t.year, t.month, t.day) * 86400 + t.hours * 3600 + t.minutes * 60 + t.seconds;
 }
+
+/** The date and time of a Unix time (the inverse of utcSeconds; Hinnant's civil_from_days). */
+export function dateTimeOfUtcSeconds(unixSeconds: number): DateTime {
+  const days = Math.floor(unixSeconds / 86400);
+  const rest = unixSeconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  return {
+    year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0),
+    month,
+    day: dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1,
+    hours: Math.floor(rest / 3600),
+    minutes: Math.floor(rest / 60) % 60,
+    seconds: rest % 60,
+  };
+}

@@ -148,9 +148,29 @@ interface NewProcess {
 function addProcess(kernel: Kernel, init: NewProcess): Process {
   let process!: Process;
   const task = createTask(init.name, 'user', userMain(kernel, () => process), init.priority);
-  process = { task, parentPid: init.parentPid, context: init.context, memory: init.memory, files: init.files, cwd: init.cwd, argv: init.argv, exitStatus: 0 };
+  process = registerProcess(task, init);
+  return process;
+}
+
+function registerProcess(task: Task, init: NewProcess): Process {
+  const process = { task, parentPid: init.parentPid, context: init.context, memory: init.memory, files: init.files, cwd: init.cwd, argv: init.argv, exitStatus: 0 };
   processes.set(task.pid, process);
   return process;
+}
+
+/**
+ * Turn the running kernel thread `task` into a user process running `elf`,
+ * and run it: how the init task (pid 1) becomes /bin/init, as Linux's
+ * kernel_init ends in execve("/sbin/init"). Does not return while it lives.
+ */
+export function* becomeUserProcess(kernel: Kernel, task: Task, elf: Uint8Array, argv: string[], files: FileTable): ThreadBody {
+  const { memory, start } = loadImage(kernel, elf, argv);
+  const context = newContext();
+  startProgram(context, start);
+  task.kind = 'user';
+  task.name = programName(argv);
+  const process = registerProcess(task, { name: task.name, parentPid: 0, context, memory, files, cwd: '/', argv, priority: task.priority });
+  yield* userMain(kernel, () => process);
 }
 
 function programName(argv: string[]): string {

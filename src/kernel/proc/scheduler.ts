@@ -50,7 +50,8 @@ export const IDLE_PID = 0;
 export interface Task {
   readonly pid: number;
   name: string;
-  readonly kind: 'kernel' | 'user';
+  /** A kernel thread, or a user process (init starts as the one and becomes the other). */
+  kind: 'kernel' | 'user';
   /** The priority the task was given (nice); `level` is where it queues now. */
   priority: number;
   level: number;

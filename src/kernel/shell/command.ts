@@ -28,6 +28,8 @@ export interface ShellContext {
   readonly commands: readonly ShellCommand[];
   /** Lines entered so far, for `history`. */
   history(): readonly string[];
+  /** The working directory (`cd`), which programs started from the shell inherit. */
+  cwd: string;
 }
 
 export interface ShellCommand {

@@ -17,6 +17,7 @@ import { sleepUntil, ticksNow } from '../proc/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 import { INSPECT_COMMANDS } from './inspect-commands';
+import { FS_COMMANDS } from './fs-commands';
 import { PROCESS_COMMANDS } from './process-commands';
 
 /** How long reboot/halt wait for the hardware before reporting that nothing happened. */
@@ -34,6 +35,7 @@ export const COMMANDS: readonly ShellCommand[] = [
   { name: 'dmesg', help: 'the kernel log since boot', run: dmesg },
   { name: 'history', help: 'the lines entered so far', run: history },
   ...PROCESS_COMMANDS,
+  ...FS_COMMANDS,
   ...INSPECT_COMMANDS,
   { name: 'reboot', help: 'reset the machine (port 0xCF9)', run: reboot },
   { name: 'halt', help: 'power the machine off (ACPI S5)', run: halt },
@@ -133,6 +135,7 @@ function history(_args: string[], sh: ShellContext): void {
 }
 
 function* reboot(_args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
+  yield* sh.kernel.vfs.syncAll();
   sh.println('reboot: resetting the machine');
   resetMachine(sh.kernel.cpu);
   yield* sleepFor(sh, POWER_TIMEOUT_MS);
@@ -141,6 +144,7 @@ function* reboot(_args: string[], sh: ShellContext): Generator<void, ExitStatus,
 }
 
 function* halt(_args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
+  yield* sh.kernel.vfs.syncAll();
   sh.println('halt: powering off');
   powerOff(sh.kernel.cpu);
   yield* sleepFor(sh, POWER_TIMEOUT_MS);

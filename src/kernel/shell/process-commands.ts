@@ -41,16 +41,16 @@ function* runCommand(args: string[], sh: ShellContext): Generator<void, ExitStat
   return yield* runProgram(sh, args);
 }
 
-/** The path a command name stands for: /bin/NAME, or a path relative to the root. */
-function programPath(name: string): string {
-  return name.includes('/') ? normalizePath('/', name) : `${PROGRAM_DIRECTORY}/${name}`;
+/** The path a command name stands for: /bin/NAME, or a path relative to the working directory. */
+function programPath(name: string, cwd: string): string {
+  return name.includes('/') ? normalizePath(cwd, name) : `${PROGRAM_DIRECTORY}/${name}`;
 }
 
 /** Start `words[0]` with the console as stdin/stdout/stderr; wait for it unless the line ends in `&`. */
 export function* runProgram(sh: ShellContext, words: string[]): Generator<void, ExitStatus, void> {
   const background = words[words.length - 1] === '&';
   const argv = background ? words.slice(0, -1) : words;
-  const path = programPath(argv[0]!);
+  const path = programPath(argv[0]!, sh.cwd);
   let elf: Uint8Array;
   try {
     elf = yield* readProgram(sh.kernel, path);
@@ -64,7 +64,7 @@ export function* runProgram(sh: ShellContext, words: string[]): Generator<void, 
   for (let fd = 0; fd < 3; fd++) files.install(tty);
   let pid: number;
   try {
-    pid = spawnProgram(sh.kernel, elf, [path, ...argv.slice(1)], { parentPid: currentTask().pid, files }).task.pid;
+    pid = spawnProgram(sh.kernel, elf, [path, ...argv.slice(1)], { parentPid: currentTask().pid, files, cwd: sh.cwd }).task.pid;
   } catch (error) {
     files.closeAll();
     if (!(error instanceof SyscallError)) throw error;

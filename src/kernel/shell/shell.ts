@@ -31,8 +31,10 @@ function markCommandFinished(status: ExitStatus): string {
   return `${OSC}133;D;${status}${BEL}`;
 }
 
-/** "cotton:/$ " in colour. The kernel has no file system yet, so the directory is always "/". */
-const PROMPT = `${BOLD}${GREEN}cotton${RESET}:${BOLD}${BLUE}/${RESET}$ `;
+/** "cotton:/home/reader$ " in colour: the host name and the working directory. */
+function prompt(cwd: string): string {
+  return `${BOLD}${GREEN}cotton${RESET}:${BOLD}${BLUE}${cwd}${RESET}$ `;
+}
 // #endregion osc133
 
 /** The shell thread's body. */
@@ -45,13 +47,14 @@ export function* shellThread(kernel: Kernel, commands: readonly ShellCommand[] =
     println: (text = '') => write(`${text}\r\n`),
     commands,
     history: () => editor.historyEntries(),
+    cwd: '/',
   };
-  const prompt = () => {
+  const showPrompt = () => {
     reportFinishedJobs(shell);
-    write(`${MARK_PROMPT_START}${PROMPT}${MARK_COMMAND_START}`);
+    write(`${MARK_PROMPT_START}${prompt(shell.cwd)}${MARK_COMMAND_START}`);
   };
 
-  prompt();
+  showPrompt();
   for (;;) {
     const event = editor.feed(yield* kernel.console.readByte());
     switch (event.kind) {
@@ -61,15 +64,15 @@ export function* shellThread(kernel: Kernel, commands: readonly ShellCommand[] =
       case 'line':
         write('\r\n');
         yield* runLine(shell, event.line);
-        prompt();
+        showPrompt();
         break;
       case 'cancel':
         write('^C\r\n');
-        prompt();
+        showPrompt();
         break;
       case 'clear-screen':
         write(CLEAR_SCREEN);
-        prompt();
+        showPrompt();
         write(editor.redraw());
         break;
     }

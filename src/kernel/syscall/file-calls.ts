@@ -72,7 +72,7 @@ function* sysOpen(call: Syscall): Generator<void, number, void> {
   if (flags & O_DIRECTORY && type !== 'directory') throw new SyscallError('ENOTDIR', `${path} is not a directory`);
   if (type === 'directory' && access !== O_RDONLY) throw new SyscallError('EISDIR', `${path} is a directory`);
   if (flags & O_TRUNC && access !== O_RDONLY) yield* inode.truncate(0);
-  const file = new InodeFile(inode, access !== O_WRONLY, access !== O_RDONLY, (flags & O_APPEND) !== 0);
+  const file = inode.open?.() ?? new InodeFile(inode, access !== O_WRONLY, access !== O_RDONLY, (flags & O_APPEND) !== 0);
   return call.process.files.install(file);
 }
 
@@ -217,5 +217,5 @@ export const FILE_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
   [SYS_LINK, onTwoPaths((call, from, to) => call.kernel.vfs.link(from, to))],
   [SYS_TRUNCATE, sysTruncate],
   [SYS_FTRUNCATE, sysFtruncate],
-  [SYS_SYNC, function* (call) { yield* call.kernel.vfs.rootFs.sync(); return 0; }],
+  [SYS_SYNC, function* (call) { yield* call.kernel.vfs.syncAll(); return 0; }],
 ];
