@@ -20,7 +20,10 @@ export default defineConfig({
       sidebar: [
         { label: 'The book', link: '/' },
         { label: 'Boot', link: '/boot/' },
-        ...['Paging', 'CottonFS', 'Scheduler', 'Networking & TLS', 'GUI'].map(comingChapter),
+        { label: 'Paging', link: '/paging/' },
+        comingChapter('CottonFS'),
+        { label: 'Scheduler', link: '/scheduler/' },
+        ...['Networking & TLS', 'GUI'].map(comingChapter),
       ],
     }),
     mdx(),
