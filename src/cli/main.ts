@@ -19,6 +19,8 @@ const HELP = `cotton — the CottonOS book's machine in your terminal
       Check a CottonFS image (exit 0 clean, 1 repaired, 4 problems left, 8 not checked).
   cotton ls IMAGE [PATH] | cat IMAGE PATH | put IMAGE HOSTFILE PATH [--time T]
       List a directory (types, sizes), print a file, copy a host file into the image.
+  cotton classroom [--port N] [--host ADDRESS] [--dist DIR]
+      Serve the built book and the classroom relay (Share a machine with a room of students).
   cotton bench
       Run the benchmarks; prints JSON lines {"name","value","unit"}.
 `;
@@ -37,6 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'cat':
       case 'put':
         return (await import('./fs-command')).fsCommand(command, rest);
+      case 'classroom':
+        return await (await import('../classroom/server')).classroomCommand(rest);
       case 'bench': {
         const { runBenchmarks } = await import('../bench/benchmarks');
         return await runBenchmarks();

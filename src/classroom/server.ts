@@ -1,0 +1,211 @@
+/**
+ * The classroom server (`npm run classroom`, `cotton classroom --port N`): one
+ * Node HTTP server that serves the built book (dist/) and, on the same port,
+ * the relay's WebSocket endpoint (/classroom/ws). Serving both from one origin
+ * is what lets a chapter's Share button find the relay (GET /classroom/info)
+ * and lets students open the room link, and the recordings the teacher plays,
+ * without any cross-origin setup.
+ *
+ * It does not build the book: a missing dist/ is reported with the command
+ * that makes it (`npm run build`), since a build takes minutes and belongs to
+ * the person who changed the sources.
+ *
+ * Static files are served by path (index.html for directories), with the MIME
+ * types module scripts and workers need; paths that leave dist/ are refused.
+ * The relay's clock ticks once a second (expiry, slow viewers).
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { INFO_PATH, RELAY_PATH, type ClassroomInfo } from './protocol';
+import { Relay, type RelayLimits } from './relay';
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml',
+  '.nex': 'application/zip',
+  '.cast': 'text/plain; charset=utf-8',
+  '.pf_meta': 'application/octet-stream',
+};
+
+export const DEFAULT_PORT = 8080;
+const SWEEP_MS = 1000;
+/** ws closes a connection whose frame is larger than this outright; smaller oversized ones get an error message. */
+const HARD_PAYLOAD_FACTOR = 4;
+
+export interface ClassroomOptions {
+  readonly dist: string;
+  readonly port?: number;
+  readonly host?: string;
+  readonly limits?: Partial<RelayLimits>;
+  readonly clock?: () => number;
+}
+
+export interface ClassroomServer {
+  readonly url: string;
+  readonly relay: Relay;
+  close(): Promise<void>;
+}
+
+/** The file that serves `urlPath`, or null (none, or the path escapes the root). */
+function resolveFile(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0]!);
+  } catch {
+    return null;
+  }
+  const path = normalize(join(root, decoded));
+  if (path !== root && !path.startsWith(root + sep)) return null;
+  for (const candidate of [path, join(path, 'index.html')]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not there: try the next candidate
+    }
+  }
+  return null;
+}
+
+/** http://ADDRESS:PORT for each IPv4 address of this machine on a network (what a phone can reach). */
+export function lanUrls(port: number): string[] {
+  const urls: string[] = [];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) urls.push(`http://${address.address}:${port}`);
+    }
+  }
+  return urls;
+}
+
+export function distMissingMessage(dist: string): string | null {
+  return existsSync(join(dist, 'index.html')) ? null : `the built book is missing (${join(dist, 'index.html')}): run \`npm run build\` first`;
+}
+
+export async function startClassroom(options: ClassroomOptions): Promise<ClassroomServer> {
+  const root = resolve(options.dist);
+  const missing = distMissingMessage(root);
+  if (missing) throw new Error(missing);
+  const relay = new Relay(options.limits, options.clock);
+  let port = options.port ?? DEFAULT_PORT;
+
+  const serveFile = (request: IncomingMessage, response: ServerResponse): void => {
+    const url = request.url ?? '/';
+    if (url.split('?')[0] === INFO_PATH) {
+      const info: ClassroomInfo = { classroom: 1, lanUrls: lanUrls(port) };
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(info));
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { 'content-type': 'text/plain' }).end('method not allowed');
+      return;
+    }
+    const file = resolveFile(root, url);
+    if (!file) {
+      const notFound = resolveFile(root, '/404.html');
+      response.writeHead(404, { 'content-type': notFound ? MIME_TYPES['.html']! : 'text/plain' });
+      if (notFound && request.method === 'GET') createReadStream(notFound).pipe(response);
+      else response.end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(file).pipe(response);
+  };
+
+  const server: Server = createServer(serveFile);
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: relay.limits.maxMessageBytes * HARD_PAYLOAD_FACTOR });
+  server.on('upgrade', (request, socket, head) => {
+    if ((request.url ?? '').split('?')[0] !== RELAY_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(relay, ws));
+  });
+  const sweeper = setInterval(() => relay.sweep(), SWEEP_MS);
+  sweeper.unref();
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, options.host ?? '0.0.0.0', () => done());
+  });
+  port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  return {
+    url: `http://${host}:${port}`,
+    relay,
+    close: () =>
+      new Promise<void>((done) => {
+        clearInterval(sweeper);
+        for (const ws of sockets.clients) ws.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+/** Plug one WebSocket into the relay. */
+function attach(relay: Relay, ws: WebSocket): void {
+  const connection = relay.connect({
+    send: (text) => {
+      if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    close: (code, reason) => ws.close(code, reason),
+  });
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    connection.receive(isBinary ? null : bytes.toString('utf8'), bytes.length);
+  });
+  ws.on('close', () => connection.closed());
+  ws.on('error', () => ws.terminate());
+}
+
+/** `cotton classroom [--port N] [--host ADDRESS] [--dist DIR]`: serve until interrupted. */
+export async function classroomCommand(args: readonly string[]): Promise<number> {
+  let port = DEFAULT_PORT;
+  let host = '0.0.0.0';
+  let dist = join(import.meta.dirname, '..', '..', 'dist');
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = args[i + 1];
+    if (value === undefined && flag?.startsWith('--')) throw new Error(`${flag} needs a value`);
+    if (flag === '--port') port = Number(value);
+    else if (flag === '--host') host = value!;
+    else if (flag === '--dist') dist = value!;
+    else throw new Error(`classroom: unknown argument '${flag}'`);
+    i++;
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+  const server = await startClassroom({ dist, port, host });
+  const port_ = Number(new URL(server.url).port);
+  process.stdout.write(`CottonOS classroom: the book and the relay on port ${port_}\n`);
+  process.stdout.write(`  open ${server.url}/ (this machine)\n`);
+  for (const url of lanUrls(port_)) process.stdout.write(`  or   ${url}/ (the local network: students' phones)\n`);
+  process.stdout.write('Open a chapter and press Share on its machine. Ctrl-C stops the server.\n');
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await server.close();
+  return 0;
+}
