@@ -108,7 +108,7 @@ describe('user processes', () => {
     expect(out).toMatch(/forkbomb: \d+ children, then fork failed: EAGAIN/);
     expect(status).toBe(0);
     const rows = run(host, 'ps').out.split('\n').filter((line) => /^ +\d+ +\d+ /.test(line));
-    expect(rows).toHaveLength(3); // idle, init, shell: every child was reaped
+    expect(rows).toHaveLength(4); // idle, init, flush, shell: every child was reaped
   });
 
   it('are stopped by Ctrl-C in the foreground and by kill in the background', () => {
