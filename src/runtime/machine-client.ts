@@ -7,12 +7,18 @@
  * means fresh module state. A session stays silent towards the page until
  * `start()`, so the page can keep the old machine while the new one is linked
  * and drop the new one if the reader's code does not compile.
+ *
+ * The machines of a page share the reader's disk (disk-store.ts), which each
+ * worker stores itself. Before a new machine loads the disk, every live
+ * machine of the page stores its pending writes, so a reboot starts from the
+ * disk as the old machine last wrote it; the same happens when the page is
+ * hidden or unloaded (`pagehide`), so a reload finds what was written.
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../emu/machine';
 import type { CheckResult } from './exercise';
 import type { RecordingOptions } from './machine-recording';
-import type { BootResult, MachineOptions, MachineReport, MachineWorkerApi } from './machine-worker';
+import type { BootResult, DiskStatus, MachineOptions, MachineReport, MachineWorkerApi } from './machine-worker';
 import { isLive } from './realtime';
 import { Watchdog } from './watchdog';
 
@@ -32,6 +38,31 @@ export interface SessionEvents {
   report(report: MachineReport): void;
   /** The worker went silent and was terminated. */
   watchdog(): void;
+}
+
+/** How long a reboot waits for the old machine to store its disk (a hung worker never answers). */
+const DISK_FLUSH_WAIT_MS = 2000;
+
+/** The page's machines that hold the reader's disk. */
+const liveSessions = new Set<MachineSession>();
+/** The book-disk version the workers last reported (the page's Reset and Upload name the stored disk by it). */
+let diskVersion: string | null = null;
+
+export function knownDiskVersion(): string | null {
+  return diskVersion;
+}
+
+/** Have every live machine of the page (but `except`) store its disk's pending writes. */
+export async function flushLiveDisks(except?: MachineSession): Promise<void> {
+  const waits = [...liveSessions].filter((session) => session !== except).map((session) => session.flushDisk());
+  await Promise.all(waits);
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => void flushLiveDisks());
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) void flushLiveDisks();
+  });
 }
 
 interface WorkerHandle {
@@ -77,14 +108,45 @@ export class MachineSession {
     await Promise.race([this.api.ready(), this.lost]);
     this.watchdog.feed();
     const sink = proxy((report: MachineReport) => this.onReport(report));
+    await flushLiveDisks(this);
     const result = await Promise.race([this.api.boot(options, sink), this.lost]);
     if (!result.ok) this.watchdog.disarm();
+    else {
+      diskVersion = result.disk.version;
+      if (!this.disposed) liveSessions.add(this);
+    }
     return result;
   }
 
   start(): void {
     this.watchdog.feed();
     void this.api.start();
+  }
+
+  /** Store the disk's pending writes; resolves with null, or a message (never waits on a hung worker for long). */
+  flushDisk(): Promise<string | null> {
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('the machine did not answer'), DISK_FLUSH_WAIT_MS));
+    return Promise.race([this.api.flushDisk(), this.lost, timeout]).catch((error: Error) => error.message);
+  }
+
+  /** The disk's bytes now (Download); null without a disk. */
+  diskImage(): Promise<Uint8Array | null> {
+    return Promise.race([this.api.diskImage(), this.lost]);
+  }
+
+  /** Store what is pending and stop storing (Reset and Upload replace the stored disk next); null or why it failed. */
+  suspendDisk(): Promise<string | null> {
+    return Promise.race([this.api.suspendDisk(), this.lost]);
+  }
+
+  /** Store the disk again (the stored disk was not replaced). */
+  resumeDisk(): void {
+    void this.api.resumeDisk();
+  }
+
+  /** Where the disk came from and what was stored so far. */
+  diskStatus(): Promise<DiskStatus | null> {
+    return Promise.race([this.api.diskStatus(), this.lost]);
   }
 
   /** The machine's counters (virtual time, timer ticks, interrupts, console bytes). */
@@ -131,6 +193,7 @@ export class MachineSession {
 
   dispose(): void {
     this.disposed = true;
+    liveSessions.delete(this);
     this.watchdog.disarm();
     this.handle.worker.terminate();
   }

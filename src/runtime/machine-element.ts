@@ -15,6 +15,7 @@
  * and takes the keyboard and mouse while the reader works on it.
  */
 import type { MachineState } from '../emu/machine';
+import { installDiskControls } from './disk-controls';
 import { EditorPanel } from './editor-panel';
 import { MachineSession, WatchdogError } from './machine-client';
 import type { MachineReport } from './machine-worker';
@@ -77,6 +78,11 @@ export class CottonMachineElement extends HTMLElement {
     this.button('reset', () => void this.reset());
     this.button('record', () => void this.toggleRecording());
     this.button('save', () => void this.saveRecording());
+    installDiskControls(this, {
+      session: () => this.session,
+      reboot: () => this.reboot(),
+      notice: (text, tone) => this.console.notice(text, tone),
+    });
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
     this.child('.cm-status').addEventListener('mouseenter', () => void this.describeMachine());
     void this.reboot();

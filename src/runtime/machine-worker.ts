@@ -14,6 +14,15 @@
  * and takes the page's keyboard and mouse events for its PS/2 devices.
  * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
  * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
+ *
+ * Every machine gets the reader's disk as its ATA disk: loaded from IndexedDB
+ * when `boot()` starts, or the book's disk built afresh (book-disk.ts) when
+ * none is stored. The worker persists the disk itself (disk-store.ts): what
+ * the ATA device reports writing is stored in batches, and at once when the
+ * page pauses the machine or asks (`flushDisk`, before a reboot and when the
+ * page is hidden), so the disk's bytes never travel through the page except
+ * for Download (`diskImage`). Reset and Upload `suspendDisk()` first, so this
+ * machine stops storing while the page replaces the stored disk.
  */
 import { expose, transfer } from 'comlink';
 import { sources, modules, programs } from 'virtual:cotton-kernel';
@@ -21,10 +30,14 @@ import type { FramebufferUpdate } from '../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../emu/machine';
 import { runChecks, type CheckResult } from './exercise';
 import { findExercise } from './exercises';
+import { sha256 } from '../emu/sha256';
 import { describeKernelError } from './kernel-error';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from './machine-host';
 import { LiveRecording, type RecordingOptions } from './machine-recording';
 import { RealtimeDriver } from './realtime';
+import { bookDiskVersion, buildBookDisk } from './book-disk';
+import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
+import { IndexedDbChunkStorage } from './indexeddb-storage';
 
 export const HEARTBEAT_MS = 250;
 
@@ -49,7 +62,27 @@ export interface MachineReport {
   readonly screen: FramebufferUpdate | null;
 }
 
-export type BootResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+/** The machine's disk, as the worker opened it. */
+export interface DiskReport {
+  /** Names the book's disk the reader's disk started from (book-disk.ts). */
+  readonly version: string;
+  /** Loaded from storage, or the book's disk built now. */
+  readonly source: 'stored' | 'built';
+  /** Whether writes reach IndexedDB (false where it is unavailable: the disk then lasts as long as the page). */
+  readonly persistent: boolean;
+  /** Why the stored disk was not used, if it was not. */
+  readonly problem: string | null;
+  readonly bytes: number;
+  /** Milliseconds to load (or build) the disk. */
+  readonly openMs: number;
+}
+
+export interface DiskStatus extends DiskReport {
+  readonly stats: FlushStats;
+  readonly pendingChunks: number;
+}
+
+export type BootResult = { readonly ok: true; readonly disk: DiskReport } | { readonly ok: false; readonly message: string };
 
 type ReportSink = (report: MachineReport) => void;
 
@@ -63,6 +96,33 @@ let lastState: MachineState | null = null;
 let lastReportAt = 0;
 let recording: LiveRecording | null = null;
 let screenShown = false;
+let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array } | null = null;
+
+/** The reader's disk for this worker's machine: stored, or the book's disk (once per worker; a worker is one machine). */
+async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
+  if (disk) return disk;
+  const started = performance.now();
+  const version = bookDiskVersion(programs);
+  const persistent = IndexedDbChunkStorage.available();
+  const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
+  const opened = await PersistentDisk.open(storage, version, () => buildBookDisk(programs));
+  if (opened.problem === null) void storage.clearOthers(version).catch(() => {});
+  const report: DiskReport = {
+    version,
+    source: opened.source,
+    persistent: persistent && opened.problem === null,
+    problem: opened.problem,
+    bytes: opened.disk.bytes.length,
+    openMs: Math.round(performance.now() - started),
+  };
+  // The disk as it was at power-on, for a snapshot's disk digest (hashed only if one is taken).
+  disk = { persistent: opened.disk, report, pristine: opened.disk.bytes.slice() };
+  return disk;
+}
+
+function diskError(error: unknown): string {
+  return `the disk could not be saved: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 function takeOutput(): Uint8Array | null {
   if (pending.length === 0) return null;
@@ -108,11 +168,14 @@ const api = {
     return true;
   },
 
-  boot(options: MachineOptions, sink: ReportSink): BootResult {
+  async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
+    const { persistent, report: diskReport, pristine } = await openReaderDisk();
     try {
       host = new MachineHost({
         sources,
         programs,
+        disk: persistent.image,
+        diskDigest: () => sha256(pristine),
         overrides: options.overrides,
         ramMiB: options.ramMiB,
         commandLine: options.cmdline,
@@ -126,7 +189,7 @@ const api = {
     }
     screenShown = options.screen ?? false;
     driver = new RealtimeDriver(host, { onSlice: (state) => report(sink, state) });
-    return { ok: true };
+    return { ok: true, disk: diskReport };
   },
 
   start(): void {
@@ -151,8 +214,10 @@ const api = {
     driver?.wake();
   },
 
+  /** Stop the machine while the page is hidden; its disk is stored at once (the page may be going away). */
   pause(): void {
     driver?.pause();
+    void disk?.persistent.flush().catch(() => {});
   },
 
   resume(): void {
@@ -168,6 +233,44 @@ const api = {
     const bytes = recording?.save() ?? null;
     if (stop) recording = null;
     return bytes ? transfer(bytes, [bytes.buffer]) : null;
+  },
+
+  /** Store the disk's pending writes now; resolves with null, or why they could not be stored. */
+  async flushDisk(): Promise<string | null> {
+    try {
+      await disk?.persistent.flush();
+      return null;
+    } catch (error) {
+      return diskError(error);
+    }
+  },
+
+  /** The disk's bytes as they are now (Download), after storing what is pending; null without a disk. */
+  async diskImage(): Promise<Uint8Array | null> {
+    if (!disk) return null;
+    await disk.persistent.flush().catch(() => {});
+    const bytes = disk.persistent.bytes.slice();
+    return transfer(bytes, [bytes.buffer]);
+  },
+
+  /** Store what is pending, then stop storing: the page is about to replace the stored disk. */
+  async suspendDisk(): Promise<string | null> {
+    try {
+      await disk?.persistent.suspend();
+      return null;
+    } catch (error) {
+      return diskError(error);
+    }
+  },
+
+  /** Store again: the stored disk was not replaced after all. */
+  resumeDisk(): void {
+    disk?.persistent.resume();
+  },
+
+  diskStatus(): DiskStatus | null {
+    if (!disk) return null;
+    return { ...disk.report, stats: { ...disk.persistent.stats }, pendingChunks: disk.persistent.pendingChunks };
   },
 
   stats(): MachineStats | null {
