@@ -19,7 +19,7 @@ function cotton(args: string[], cwd = ROOT): Promise<{ code: number; stdout: str
 describe('cotton boot arguments', () => {
   it('parses flags and unescapes typed text', () => {
     const args = parseBootArguments(['--fast', '--type', 'echo a\\n', '--max-ms', '500', '--ram', '64', '--cmdline', 'x=1']);
-    expect(args).toEqual({ fast: true, inputs: ['echo a\n'], maxMs: 500, ramMiB: 64, commandLine: 'x=1', overrides: {} });
+    expect(args).toEqual({ fast: true, inputs: ['echo a\n'], maxMs: 500, ramMiB: 64, commandLine: 'x=1', overrides: {}, noDisk: false });
     expect(unescapeTyped('\\e[A\\x41\\t\\\\')).toBe('\x1b[AA\t\\');
   });
 

@@ -113,6 +113,8 @@ export class MachineSession {
     if (!result.ok) this.watchdog.disarm();
     else {
       diskVersion = result.disk.version;
+      const { source, bytes, openMs, persistent, problem } = result.disk;
+      console.debug(`cotton disk: ${source} (${bytes} bytes) in ${openMs} ms${persistent ? '' : ', not persistent'}${problem ? `: ${problem}` : ''}`);
       if (!this.disposed) liveSessions.add(this);
     }
     return result;
