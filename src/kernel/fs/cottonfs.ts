@@ -261,6 +261,7 @@ export class CottonFs implements FileSystem {
 
   // ---- blocks ----
 
+  // #region exercise:allocate-block
   /** A free data block, marked used, zeroed and dirty in the cache. Next-fit from the last one. */
   private *allocateBlock(): Io<number> {
     const { totalBlocks } = this.superblock;
@@ -277,6 +278,7 @@ export class CottonFs implements FileSystem {
     }
     throw new FsError('ENOSPC', 'no free blocks');
   }
+  // #endregion exercise:allocate-block
 
   private *takeBlock(block: number): Io<number> {
     const { blockIndex, bit } = bitmapPosition(block);
@@ -307,6 +309,7 @@ export class CottonFs implements FileSystem {
 
   // ---- the block map (see ./block-map.ts) ----
 
+  // #region exercise:lookup-block
   /** The disk block holding file block `index` of inode `number`, or 0 for a hole. */
   private *lookupBlock(number: number, inode: DiskInode, index: number): Io<number> {
     const { depth, slots } = blockPath(index);
@@ -319,6 +322,7 @@ export class CottonFs implements FileSystem {
     if (pointer !== 0) this.checkPointer(pointer, number);
     return pointer;
   }
+  // #endregion exercise:lookup-block
 
   /**
    * The disk block for file block `index`, allocating it (and any missing
@@ -511,6 +515,7 @@ export class CottonFs implements FileSystem {
     return at;
   }
 
+  // #region exercise:directory-slot
   /** A free slot in directory `number`, growing it by a block if it is full. */
   private *freeSlot(number: number): Io<{ block: number; slot: number }> {
     const directory = yield* this.readDirectory(number);
@@ -526,6 +531,7 @@ export class CottonFs implements FileSystem {
     yield* this.writeInode(number, directory);
     return { block, slot: 0 };
   }
+  // #endregion exercise:directory-slot
 
   private *writeEntry(at: { block: number; slot: number }, entry: DirectoryEntry): Io<void> {
     encodeDirectoryEntry(entry, yield* this.cache.modify(at.block), at.slot);
