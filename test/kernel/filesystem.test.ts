@@ -118,6 +118,19 @@ describe('the kernel on a CottonFS disk', () => {
     }
   });
 
+  it('lets processes write files at once while the flusher commits: each finds its own lines, fsck finds the disk clean', () => {
+    const bytes = diskImage();
+    const host = boot(bytes);
+    run(host, 'writer /home/reader/a.txt 400 &');
+    run(host, 'writer /home/reader/b.txt 400 &');
+    host.runUntilIdleAnd(() => (plain(host.output).match(/lines ok|is wrong|extra bytes|writer: open|writer: write/g) ?? []).length >= 2, 60_000);
+    expect(plain(host.output)).toContain('writer: /home/reader/a.txt: 400 lines ok');
+    expect(plain(host.output)).toContain('writer: /home/reader/b.txt: 400 lines ok');
+    run(host, 'sync');
+    expect(check(bytes).problems).toEqual([]);
+    expect(readFile(bytes, '/home/reader/b.txt').split('\n')[399]).toBe('line 399 of /home/reader/b.txt');
+  });
+
   it('serves the devices: null, zero, random and the console', () => {
     const host = boot(diskImage());
     expect(run(host, 'cat /dev/null').status).toBe(0);

@@ -134,7 +134,8 @@ interface AtaRequest {
 export class AtaDisk {
   private readonly queue: AtaRequest[] = [];
   private active: AtaRequest | null = null;
-  private readonly completed = new WaitQueue();
+  /** Uninterruptible: a transfer the file system started must end before its task can die. */
+  private readonly completed = new WaitQueue(false);
   /** Interrupts that came with no request waiting for one (kept for `stats`). */
   spuriousInterrupts = 0;
 

@@ -14,6 +14,8 @@
  *         initramfs does);
  *   /dev  DevFS (./devfs.ts).
  *
+ * Each CottonFS is mounted behind its lock (./locked-fs.ts), since tasks
+ * now share it.
  * The RAM disks hold real CottonFS structures, the same code as on the ATA
  * disk, only kept in kernel memory. Everything here may wait for the disk, so
  * it runs in the first kernel thread, not in `bringUp`.
@@ -33,6 +35,7 @@ import type { BlockDevice, Io } from './block-device';
 import { CottonFs, format } from './cottonfs';
 import type { Clock } from './cottonfs';
 import { DevFs, standardDevices } from './devfs';
+import { LockedFs } from './locked-fs';
 import { FsError, Vfs } from './vfs';
 
 /** 8 MiB: the root when there is no disk — room for a reader's files in /tmp. */
@@ -57,9 +60,9 @@ export interface RootFsContext {
 export function* mountFileSystems(context: RootFsContext): Io<Vfs> {
   const disk = probeDisk(context);
   const root = (disk && (yield* mountDisk(context, disk))) ?? (yield* ramRoot(context));
-  const vfs = new Vfs(root);
+  const vfs = new Vfs(new LockedFs(root));
   yield* vfs.mkdirs('/bin');
-  yield* vfs.mount('/bin', yield* programDisk(context));
+  yield* vfs.mount('/bin', new LockedFs(yield* programDisk(context)));
   yield* vfs.mkdirs('/dev');
   yield* vfs.mount('/dev', new DevFs(standardDevices(context.console, context.random, context.ticks, disk)));
   return vfs;

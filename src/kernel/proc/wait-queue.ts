@@ -11,7 +11,10 @@
  *     while (input.length === 0) yield* inputArrived.wait();
  *
  * A user process that is sent a signal while it waits is woken too, and the
- * wait ends with EINTR, as a Unix system call is interrupted by a signal.
+ * wait ends with EINTR, as a Unix system call is interrupted by a signal —
+ * unless the queue is uninterruptible: a disk transfer must finish whatever
+ * happens to the process that started it, or the file system it was writing
+ * would be left half-changed (Linux's TASK_UNINTERRUPTIBLE, the "D" state).
  */
 import { SyscallError } from '../syscall/errno';
 import { currentTask, wake } from './scheduler';
@@ -20,16 +23,18 @@ import type { Task } from './scheduler';
 export class WaitQueue {
   private readonly waiters: Task[] = [];
 
+  constructor(private readonly interruptible = true) {}
+
   /** Block the current task until the queue is woken (or, for a user process, a signal arrives). */
   *wait(): Generator<void, void, void> {
     const task = currentTask();
-    throwIfSignalled(task);
+    if (this.interruptible) throwIfSignalled(task);
     task.state = 'blocked';
     this.waiters.push(task);
     yield;
     const index = this.waiters.indexOf(task);
     if (index >= 0) this.waiters.splice(index, 1);
-    throwIfSignalled(task);
+    if (this.interruptible) throwIfSignalled(task);
   }
 
   /** Make every waiting task ready (safe to call from an interrupt handler). */

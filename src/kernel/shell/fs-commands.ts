@@ -11,6 +11,7 @@
 import type { Io } from '../fs/block-device';
 import { CottonFs } from '../fs/cottonfs';
 import { fsck } from '../fs/fsck';
+import { unlocked } from '../fs/locked-fs';
 import { FsError } from '../fs/vfs';
 import type { FileType, Stat } from '../fs/vfs';
 import { BLUE, BOLD, paint } from '../lib/ansi';
@@ -147,7 +148,8 @@ function* df(sh: ShellContext): Io<void> {
 }
 
 function mount(_args: string[], sh: ShellContext): void {
-  for (const { path, fs } of sh.kernel.vfs.mountTable()) {
+  for (const { path, fs: mounted } of sh.kernel.vfs.mountTable()) {
+    const fs = unlocked(mounted);
     const label = fs instanceof CottonFs ? ` "${fs.superblock.label}"` : '';
     sh.println(`${fs.name}${label} on ${path}`);
   }
@@ -155,12 +157,13 @@ function mount(_args: string[], sh: ShellContext): void {
 
 /** Commit, then check the root file system on its device as `cotton fsck` would (without repairing). */
 function* checkRoot(sh: ShellContext): Generator<void, ExitStatus, void> {
-  const root = sh.kernel.vfs.rootFs;
+  const mounted = sh.kernel.vfs.rootFs;
+  const root = unlocked(mounted);
   if (!(root instanceof CottonFs)) {
     sh.println('fsck: the root is not a CottonFS');
     return EXIT_FAILURE;
   }
-  yield* root.sync();
+  yield* mounted.sync();
   const report = yield* fsck(root.device, { repair: false });
   if (report.fatal) {
     sh.println(`fsck: ${report.fatal}`);
