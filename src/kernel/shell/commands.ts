@@ -18,6 +18,7 @@ import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 import { INSPECT_COMMANDS } from './inspect-commands';
 import { FS_COMMANDS } from './fs-commands';
+import { FS_INSPECT_COMMANDS } from './fs-inspect-commands';
 import { PROCESS_COMMANDS } from './process-commands';
 
 /** How long reboot/halt wait for the hardware before reporting that nothing happened. */
@@ -36,6 +37,7 @@ export const COMMANDS: readonly ShellCommand[] = [
   { name: 'history', help: 'the lines entered so far', run: history },
   ...PROCESS_COMMANDS,
   ...FS_COMMANDS,
+  ...FS_INSPECT_COMMANDS,
   ...INSPECT_COMMANDS,
   { name: 'reboot', help: 'reset the machine (port 0xCF9)', run: reboot },
   { name: 'halt', help: 'power the machine off (ACPI S5)', run: halt },
