@@ -84,7 +84,7 @@ export interface FlushStats {
 export interface PersistentDiskOptions {
   readonly chunkBytes?: number;
   readonly flushDelayMs?: number;
-  /** A new unique stamp (crypto.randomUUID by default). */
+  /** A new unique stamp (128 random bits by default). */
   readonly newStamp?: () => string;
 }
 
@@ -128,7 +128,10 @@ export function assembleImage(stored: StoredDisk): Uint8Array {
   return image;
 }
 
-const randomStamp = (): string => crypto.randomUUID();
+/** 128 random bits as hex (getRandomValues, unlike randomUUID, exists outside secure contexts too). */
+function randomStamp(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
 
 /** Store `image` as the whole disk of `version` (an uploaded disk), replacing what was stored. */
 export function storeWholeImage(storage: ChunkStorage, version: string, image: Uint8Array, chunkBytes = DISK_CHUNK_BYTES): Promise<void> {
