@@ -10,7 +10,8 @@
  * hidden, which also keeps throttled background timers from fooling the watchdog.
  * Record records the session in the worker (virtual-clock times, the reader's
  * keys marked as input) until pressed again or the machine is replaced; Save
- * downloads the recording, so far or finished, as a .nex file.
+ * downloads the recording, so far or finished, as a .nex file. Share shows the
+ * machine to a classroom (classroom-share.ts, loaded on first press).
  * With the `screen` attribute the machine's display is shown too (screen-view.ts),
  * and takes the keyboard and mouse while the reader works on it.
  */
@@ -78,6 +79,8 @@ export class CottonMachineElement extends HTMLElement {
     this.button('reset', () => void this.reset());
     this.button('record', () => void this.toggleRecording());
     this.button('save', () => void this.saveRecording());
+    this.button('share', () => void import('./classroom-share').then(({ toggleSharing }) =>
+      toggleSharing(this, { terminal: this.console.terminal, input: (data) => this.session?.input(data), canvas: this.screen?.canvas ?? null })));
     installDiskControls(this, {
       session: () => this.session,
       reboot: () => this.reboot(),
