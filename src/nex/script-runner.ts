@@ -6,8 +6,18 @@
  *
  * The machine is booted by the caller's `boot` function (Node: bootFromRepo;
  * the browser: its own kernel sources), so this file runs in both.
+ *
+ * A script's `disk` is a fresh CottonFS image held here, attached to every
+ * boot of the run. `power-cut` is a power failure: the disk keeps exactly the
+ * writes it had completed at that moment, whatever the old machine does
+ * afterwards, and a new machine (the same kernel, the RTC moved on) boots on
+ * it. The recording is one session across the cut, its clock continuing.
  */
+import type { AtaDiskImage } from '../emu/ata-pio';
 import { DEFAULT_START_TIME } from '../emu/machine';
+import { sha256 } from '../emu/sha256';
+import { runToCompletion } from '../kernel/fs/block-device';
+import { buildCottonFsImage } from '../runtime/book-disk';
 import { MachineStoppedError, OSC133_PROMPT_END, type BootOptions, type MachineHost } from '../runtime/machine-host';
 import { SessionRecorder } from './recorder';
 import { ScriptError, type RecordingScript, type ScriptStep } from './script';
@@ -16,6 +26,14 @@ import type { Session } from './session';
 export type BootFunction = (options: Omit<BootOptions, 'sources'>) => MachineHost;
 
 const NS_PER_MS = 1_000_000;
+const NS_PER_S = 1_000_000_000;
+/** How long `power-cut after N writes` waits for the disk before the script fails. */
+const POWER_CUT_TIMEOUT_MS = 30_000;
+
+/** The disk of a script's `disk` setting: a fresh CottonFS with the reader's home directory. */
+export function scriptDisk(mib: number, time: number): Uint8Array {
+  return buildCottonFsImage(mib * 1024 * 1024, (vfs) => void runToCompletion(vfs.mkdirs('/home/reader')), { time }).image;
+}
 const STOPPED = new Set(['stopped', 'panicked', 'poweroff', 'crashed']);
 
 /** Keys as a terminal sends them: one character, or a whole escape sequence (an arrow key is ESC [ A, sent at once). */
@@ -26,7 +44,16 @@ export function splitKeys(text: string): string[] {
 /** A machine and its recorder, with one clock that keeps counting across reboots. */
 class RecordedMachine {
   readonly recorder: SessionRecorder;
-  readonly host: MachineHost;
+  host: MachineHost;
+  private readonly startTime: number;
+  private readonly disk: AtaDiskImage | undefined;
+  /** Write commands the disk has completed, all boots together. */
+  private diskWrites = 0;
+  /** The disk's bytes at the moment of a pending `power-cut after N writes`, once it came. */
+  private cutImage: Uint8Array | null = null;
+  private cutAtWrite = -1;
+  /** After a power cut, until the new machine is on: the old one's output goes nowhere. */
+  private powered = true;
   private machine: MachineHost['machine'] | null = null;
   private base = 0;
   private lastNs = 0;
@@ -34,7 +61,10 @@ class RecordedMachine {
   promptFrom = 0;
   typingDelayNs = 0;
 
-  constructor(script: RecordingScript, boot: BootFunction) {
+  constructor(
+    script: RecordingScript,
+    private readonly boot: BootFunction,
+  ) {
     const { settings } = script;
     const startTime = settings.startTime ?? DEFAULT_START_TIME;
     this.recorder = new SessionRecorder({
@@ -45,7 +75,50 @@ class RecordedMachine {
       chapter: settings.chapter,
       defaultCwd: '/', // the kernel has no file system yet and sends no OSC 7
     });
-    this.host = boot({ startTime, onOutput: (bytes) => this.recorder.output(bytes, this.now()) });
+    this.startTime = startTime;
+    if (settings.diskMiB) {
+      const bytes = scriptDisk(settings.diskMiB, startTime);
+      this.disk = { bytes, onWrite: () => this.diskWritten() };
+    }
+    this.host = this.powerOn(startTime);
+  }
+
+  private powerOn(startTime: number): MachineHost {
+    const disk = this.disk;
+    return this.boot({
+      startTime,
+      onOutput: (bytes) => {
+        if (this.powered) this.recorder.output(bytes, this.now());
+      },
+      ...(disk ? { disk, diskDigest: () => sha256(disk.bytes) } : {}),
+    });
+  }
+
+  private diskWritten(): void {
+    this.diskWrites++;
+    if (this.diskWrites === this.cutAtWrite) this.cutImage = this.disk!.bytes.slice();
+  }
+
+  /** The power goes out once the disk has completed `afterWrites` more writes (0: now); then a new machine boots on it. */
+  powerCut(afterWrites: number): void {
+    if (afterWrites > 0) {
+      if (!this.disk) throw new Error("'power-cut after N writes' needs a disk (the 'disk' setting)");
+      this.cutAtWrite = this.diskWrites + afterWrites;
+      const deadline = this.host.machine.clock.now + POWER_CUT_TIMEOUT_MS * NS_PER_MS;
+      while (!this.cutImage) {
+        if (this.host.machine.clock.now >= deadline) throw new Error(`the disk completed only ${afterWrites - (this.cutAtWrite - this.diskWrites)} of ${afterWrites} writes in ${POWER_CUT_TIMEOUT_MS} ms`);
+        this.advance(NS_PER_MS);
+      }
+      this.powered = false; // what the old machine printed after the cut never happened
+      this.disk.bytes.set(this.cutImage);
+      this.cutImage = null;
+      this.cutAtWrite = -1;
+    }
+    const elapsedSeconds = Math.floor(this.now() / NS_PER_S);
+    this.powered = true;
+    this.host = this.powerOn(this.startTime + elapsedSeconds);
+    this.promptFrom = 0;
+    this.now();
   }
 
   /** Recording time in ns: the machine's clock, plus the time before each reboot. */
@@ -100,6 +173,7 @@ class RecordedMachine {
       case 'wait': return this.advance(step.ms * NS_PER_MS);
       case 'marker': return this.recorder.marker(step.label, this.now());
       case 'resize': return this.recorder.resize(step.cols, step.rows, this.now());
+      case 'power-cut': return this.powerCut(step.afterWrites);
     }
   }
 }

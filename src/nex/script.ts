@@ -8,6 +8,8 @@
  *   chapter 02-shell                  recording title and book chapter,
  *   size    80x24                     terminal size,
  *   rtc     2026-01-01T09:00:00Z      the machine's clock at power-on (= created_at)
+ *   disk    16M                       an ATA disk: a fresh CottonFS of that many MiB,
+ *                                     with /home/reader (without it: no disk)
  *
  *   prompt [TIMEOUT]                  run until the shell shows its next prompt
  *   typing 60ms                       delay between typed keys from now on (default 0)
@@ -16,6 +18,10 @@
  *   wait 1.5s                         let virtual time pass
  *   marker LABEL                      a named point in the recording
  *   resize 100x30                     the terminal changes size
+ *   power-cut                         the power goes out now; the machine boots
+ *                                     again on the same disk, as it was left
+ *   power-cut after 40 writes         … once the disk has completed 40 more
+ *                                     write commands (a cut inside a sync)
  *
  * Durations are `250ms` or `1.5s`. The recording starts at power-on, so a
  * script usually begins with `prompt` (the boot log, up to the first prompt).
@@ -30,7 +36,9 @@ export type ScriptStep =
   | { readonly kind: 'run'; readonly text: string; readonly timeoutMs: number; readonly line: number }
   | { readonly kind: 'wait'; readonly ms: number; readonly line: number }
   | { readonly kind: 'marker'; readonly label: string; readonly line: number }
-  | { readonly kind: 'resize'; readonly cols: number; readonly rows: number; readonly line: number };
+  | { readonly kind: 'resize'; readonly cols: number; readonly rows: number; readonly line: number }
+  /** `afterWrites`: cut once the disk has completed that many more write commands; 0 = now. */
+  | { readonly kind: 'power-cut'; readonly afterWrites: number; readonly line: number };
 
 export interface ScriptSettings {
   title?: string;
@@ -39,7 +47,12 @@ export interface ScriptSettings {
   rows?: number;
   /** Unix seconds. */
   startTime?: number;
+  /** An ATA disk of this many MiB holding a fresh CottonFS; none if absent. */
+  diskMiB?: number;
 }
+
+/** The largest `disk` a script may ask for (the whole image is held in memory). */
+export const MAX_SCRIPT_DISK_MIB = 256;
 
 export interface RecordingScript {
   readonly settings: ScriptSettings;
@@ -62,6 +75,19 @@ function duration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
   if (!m) throw new Error(`expected a duration like 250ms or 1.5s, found ${JSON.stringify(text)}`);
   return m[2] === 's' ? Number(m[1]) * 1000 : Number(m[1]);
+}
+
+function diskSize(text: string): number {
+  const m = /^(\d+)M$/.exec(text);
+  if (!m || +m[1]! < 2 || +m[1]! > MAX_SCRIPT_DISK_MIB) throw new Error(`expected a disk size from 2M to ${MAX_SCRIPT_DISK_MIB}M, found ${JSON.stringify(text)}`);
+  return +m[1]!;
+}
+
+function powerCut(text: string): number {
+  if (text === '') return 0;
+  const m = /^after (\d+) writes?$/.exec(text);
+  if (!m || +m[1]! < 1) throw new Error(`expected 'power-cut' or 'power-cut after N writes', found ${JSON.stringify(text)}`);
+  return +m[1]!;
 }
 
 function size(text: string): { cols: number; rows: number } {
@@ -98,7 +124,9 @@ function parseLine(keyword: string, rest: string, line: number, settings: Script
     case 'wait': return { kind: 'wait', ms: duration(need()), line };
     case 'marker': return { kind: 'marker', label: need(), line };
     case 'resize': return { kind: 'resize', ...size(need()), line };
-    default: throw new Error(`unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, title, chapter, size or rtc)`);
+    case 'disk': settings.diskMiB = diskSize(need()); return null;
+    case 'power-cut': return { kind: 'power-cut', afterWrites: powerCut(arg), line };
+    default: throw new Error(`unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)`);
   }
 }
 
