@@ -21,7 +21,7 @@ export default defineConfig({
         { label: 'The book', link: '/' },
         { label: 'Boot', link: '/boot/' },
         { label: 'Paging', link: '/paging/' },
-        comingChapter('CottonFS'),
+        { label: 'CottonFS', link: '/cottonfs/' },
         { label: 'Scheduler', link: '/scheduler/' },
         ...['Networking & TLS', 'GUI'].map(comingChapter),
       ],

@@ -55,6 +55,8 @@ function* inspect(sh: ShellContext, command: string, operation: () => Io<void>):
 
 class UsageError extends Error {}
 
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const absolute = (sh: ShellContext, path: string): string => normalizePath(sh.cwd, path);
 
 /**
@@ -180,7 +182,7 @@ function* inode(sh: ShellContext, args: string[]): Io<void> {
   yield* withCottonFs(handle.fs, function* (fs) {
     const raw: DiskInode = yield* fs.readInode(handle.number);
     sh.println(`${paint(BOLD, `inode ${handle.number}`)} (${path}): ${typeName(raw.type)}, mode ${raw.mode.toString(8).padStart(4, '0')}, ${raw.links} link${raw.links === 1 ? '' : 's'}`);
-    sh.println(`  size      ${raw.size} bytes (${Math.ceil(raw.size / BLOCK_SIZE)} blocks of 4 KiB)`);
+    sh.println(`  size      ${raw.size} bytes (${plural(Math.ceil(raw.size / BLOCK_SIZE), 'block')} of 4 KiB)`);
     sh.println(`  blocks    ${raw.blocks} allocated, tables included`);
     sh.println(`  direct    ${raw.direct.join(' ')}`);
     for (const [name, root] of [['indirect', raw.indirect], ['double', raw.doubleIndirect], ['triple', raw.tripleIndirect]] as const) {
@@ -217,7 +219,7 @@ function* journal(sh: ShellContext, arg: string): Io<void> {
       const commit = decodeJournalCommit(yield* read(2 + count));
       const committed = commit.magic === JOURNAL_COMMIT_MAGIC && commit.sequence === descriptor.sequence && commit.count === count && commit.checksum === checksum;
       const homes = descriptor.homeBlocks.slice(0, 10).join(' ') + (count > 10 ? ' ...' : '');
-      sh.println(`  log       transaction #${descriptor.sequence}, ${count} blocks: ${homes}`);
+      sh.println(`  log       transaction #${descriptor.sequence}, ${plural(count, 'block')}: ${homes}`);
       sh.println(`  commit    ${committed ? `record valid (CRC-32 ${checksum.toString(16).padStart(8, '0')})` : 'missing or does not match: the transaction never happened'}`);
       const state = descriptor.sequence !== header.sequence
         ? `checkpointed: every block is at home and the header has moved on, so a mount ignores it`
@@ -227,7 +229,7 @@ function* journal(sh: ShellContext, arg: string): Io<void> {
       sh.println(`  state     ${state}`);
     }
     const dirty = fs.cache.dirtyCount;
-    sh.println(`  running   ${dirty} block${dirty === 1 ? '' : 's'} changed in the cache, not yet committed (sync, or the flusher within a second)`);
+    sh.println(`  running   ${plural(dirty, 'block')} changed in the cache, not yet committed (sync, or the flusher within a second)`);
   });
 }
 
