@@ -104,11 +104,13 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
   if (missing) throw new Error(missing);
   const relay = new Relay(options.limits, options.clock);
   let port = options.port ?? DEFAULT_PORT;
+  const listensEverywhere = (options.host ?? '0.0.0.0') === '0.0.0.0';
 
   const serveFile = (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
     if (url.split('?')[0] === INFO_PATH) {
-      const info: ClassroomInfo = { classroom: 1, lanUrls: lanUrls(port) };
+      // Addresses on the network only when the server listens there (not when bound to loopback).
+      const info: ClassroomInfo = { classroom: 1, lanUrls: listensEverywhere ? lanUrls(port) : [] };
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(info));
       return;
     }
