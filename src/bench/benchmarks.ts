@@ -70,6 +70,8 @@ export async function runBenchmarks(): Promise<number> {
   transpilers(10).forEach(report);
   cpuBenchmarks().forEach(report);
   (await import('./nex-benchmarks')).nexBenchmarks().forEach(report);
+  (await (await import('./nex-benchmarks')).nexSeekBenchmark()).forEach(report);
+  (await (await import('./classroom-benchmarks')).classroomBenchmarks()).forEach(report);
   (await import('./fs-benchmarks')).fsBenchmarks().forEach(report);
   (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
   (await import('./proc-benchmarks')).procBenchmarks().forEach(report);

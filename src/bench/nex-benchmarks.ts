@@ -60,3 +60,68 @@ export function nexBenchmarks(runs = 5): Result[] {
   const median = times[times.length >> 1]!;
   return [{ name: 'nex.load_mb_s', value: Math.round((textBytes / 1e6 / (median / 1000)) * 10) / 10, unit: 'MB/s' }];
 }
+
+/**
+ * nex.seek_ms: the player's seek in a long recording, in Node: a synthetic
+ * one-hour session (a command about every 10 s, output every second or so, a
+ * busy listing now and then), laid out on the player's timeline, its
+ * keyframes taken as the page takes them (player-keyframes.ts, on
+ * @xterm/headless with the serialize addon), then 200 seeks to random times
+ * in random order; each is timed until the terminal has parsed what the seek
+ * wrote. The median, in milliseconds.
+ */
+export async function nexSeekBenchmark(seeks = 200): Promise<Result[]> {
+  const [{ Terminal }, { SerializeAddon }, { buildTimeline }, { buildKeyframes }, { PlayerEngine }] = await Promise.all([
+    import('@xterm/headless'),
+    import('@xterm/addon-serialize'),
+    import('../runtime/player-timeline'),
+    import('../runtime/player-keyframes'),
+    import('../runtime/player-engine'),
+  ]);
+  const timeline = buildTimeline(hourLongSession(), 2);
+  const terminal = (): InstanceType<typeof Terminal> => new Terminal({ cols: timeline.cols, rows: timeline.rows, scrollback: 1000, allowProposedApi: true });
+  const builder = terminal();
+  const addon = new SerializeAddon();
+  builder.loadAddon(addon as never);
+  const keyframes = await buildKeyframes(timeline, builder, () => addon.serialize());
+  const screen = terminal();
+  const engine = new PlayerEngine(timeline, keyframes, screen);
+  const random = lcg(7);
+  const flushed = (): Promise<void> => new Promise((resolve) => screen.write('', resolve));
+  const times: number[] = [];
+  for (let i = 0; i < seeks; i++) {
+    const at = random() * timeline.duration;
+    const start = performance.now();
+    engine.seek(at);
+    await flushed();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[times.length >> 1]!;
+  return [{ name: 'nex.seek_ms', value: Math.round(median * 1000) / 1000, unit: 'ms' }];
+}
+
+/** One hour of a shell session: prompts, commands, output about once a second. */
+function hourLongSession(): Session {
+  const random = lcg(3);
+  const encoder = new TextEncoder();
+  const events: SessionEvent[] = [];
+  let t = 0;
+  let command = 0;
+  const out = (text: string): void => {
+    t += 0.2 + random() * 1.6;
+    events.push({ kind: 'output', t: Math.round(t * 1e6) / 1e6, data: encoder.encode(text) });
+  };
+  while (t < 3600) {
+    out(`\x1b]133;A\x07cotton:/$ \x1b]133;B\x07ls /bin ${command}\r\n\x1b]133;C\x07`);
+    const lines = random() < 0.1 ? 200 : 3 + Math.floor(random() * 8);
+    for (let line = 0; line < lines; line += 4) {
+      let text = '';
+      for (let k = 0; k < 4; k++) text += `\x1b[32mfile-${command}-${line + k}\x1b[0m  ${'x'.repeat(Math.floor(random() * 50))}\r\n`;
+      out(text);
+    }
+    out(`\x1b]133;D;0\x07`);
+    command++;
+  }
+  return { info: { version: '1.0', createdAt: '2026-01-01T09:00:00Z', recorderVersion: 'bench', durationSeconds: t }, events, commands: extractCommands(events) };
+}
