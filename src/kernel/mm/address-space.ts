@@ -24,9 +24,13 @@
  * PTE_OWNED says which, so destroy() frees exactly what the space allocated:
  * every owned page and every page table of the lower half.
  *
- * fork copies eagerly: clone() duplicates every owned page. Copy-on-write
- * would be cheaper and is a natural next step (an exercise): share the frames
- * read-only with a reference count, and copy in the write fault.
+ * fork is copy-on-write: clone() copies the page tables, not the pages.
+ * Every owned page becomes shared by parent and child, mapped read-only in
+ * both with the software bit PTE_COPY_ON_WRITE, and FrameShares counts the
+ * spaces that map each shared frame. The first write to such a page faults;
+ * copyOnWrite() then gives the writer a copy of its own (or, if it is the
+ * last space still mapping the frame, simply makes the page writable again).
+ * A frame is freed when the last space that maps it lets go.
  */
 import type { FrameAllocator } from './frame-allocator';
 import {
@@ -39,6 +43,7 @@ import {
   PageTables,
   type PageTableEntry,
   type PagingCpu,
+  PTE_COPY_ON_WRITE,
   PTE_FLAGS_MASK,
   PTE_GLOBAL,
   PTE_NO_EXECUTE,
@@ -59,6 +64,37 @@ export const KERNEL_PML4_FIRST = 256;
 const DEPTH_PML4 = 0;
 const DEPTH_PT = 3;
 
+/** Frames mapped by more than one address space since a fork: frame → how many spaces map it. */
+export class FrameShares {
+  private readonly counts = new Map<number, number>();
+
+  /** One more space maps `frame`. */
+  share(frame: number): void {
+    this.counts.set(frame, (this.counts.get(frame) ?? 1) + 1);
+  }
+
+  /** One space lets go of `frame`; true when it was the last one, so the frame may be freed. */
+  release(frame: number): boolean {
+    const count = this.counts.get(frame);
+    if (count === undefined) return true;
+    if (count <= 2) this.counts.delete(frame);
+    else this.counts.set(frame, count - 1);
+    return false;
+  }
+
+  isShared(frame: number): boolean {
+    return this.counts.has(frame);
+  }
+
+  /** Frames shared right now (for statistics and tests). */
+  get sharedFrames(): number {
+    return this.counts.size;
+  }
+}
+
+/** What a write fault on a page can come to: see AddressSpace.copyOnWrite. */
+export type CopyOnWriteResult = 'copied' | 'not-copy-on-write' | 'out-of-memory';
+
 export class AddressSpace {
   private constructor(
     private readonly tables: PageTables,
@@ -66,6 +102,8 @@ export class AddressSpace {
     readonly root: number,
     /** The kernel's own space, for user spaces (null for the kernel's). */
     private readonly kernel: AddressSpace | null,
+    /** Who shares which frame since a fork: one record for all spaces. */
+    readonly shares: FrameShares,
   ) {}
 
   /**
@@ -77,7 +115,7 @@ export class AddressSpace {
     const tables = new PageTables(cpu, frames);
     const root = tables.allocateTable();
     if (root === null) throw new Error('out of memory building the kernel page tables');
-    const kernel = new AddressSpace(tables, root, null);
+    const kernel = new AddressSpace(tables, root, null, new FrameShares());
     kernel.mapPhysicalMemory(physicalTop);
     cpu.writeCr3(root);
     return kernel;
@@ -91,7 +129,7 @@ export class AddressSpace {
     for (let index = KERNEL_PML4_FIRST; index < ENTRIES_PER_TABLE; index++) {
       tables.writeEntry(root, index, tables.readEntry(kernel.root, index));
     }
-    return new AddressSpace(tables, root, kernel);
+    return new AddressSpace(tables, root, kernel, kernel.shares);
   }
 
   /** The CPU whose physical memory holds this space's tables and pages. */
@@ -133,8 +171,31 @@ export class AddressSpace {
     const owned = this.isOwned(virt);
     const frame = this.tables.unmapPage(this.root, virt);
     if (frame === null) return false;
-    if (owned) this.tables.frames.free(frame);
+    if (owned) this.releaseFrame(frame);
     return true;
+  }
+
+  /**
+   * A write to the page at `virt` faulted: if it is a copy-on-write page,
+   * give this space a copy of its own (or the frame itself if no other space
+   * maps it any more) and map it writable; then the write can be retried.
+   */
+  copyOnWrite(virt: number): CopyOnWriteResult {
+    const page = virt - (virt % PAGE_SIZE);
+    const translation = this.translate(page);
+    if (translation === null || (translation.flags & PTE_COPY_ON_WRITE) === 0) return 'not-copy-on-write';
+    const frame = translation.physical;
+    let target = frame;
+    if (this.shares.isShared(frame)) {
+      const copy = this.tables.frames.allocate();
+      if (copy === null) return 'out-of-memory';
+      this.tables.cpu.writeBytes(copy, this.tables.cpu.readBytes(frame, PAGE_SIZE));
+      this.shares.release(frame);
+      target = copy;
+    }
+    const flags = (translation.flags & PTE_FLAGS_MASK & ~PTE_COPY_ON_WRITE) | PTE_WRITABLE;
+    this.tables.replacePage(this.root, page, target, flags);
+    return 'copied';
   }
 
   /** Change the rights of the page at `virt`. False if it is not mapped. */
@@ -159,10 +220,11 @@ export class AddressSpace {
   // ---- Whole spaces ----
 
   /**
-   * A copy of this user space (fork): the same kernel half, and a new frame
-   * with the same contents for every owned page. Pages the space does not own
-   * are mapped to the same frames. Null when out of memory, with everything
-   * allocated on the way freed again.
+   * A copy of this user space (fork): the same kernel half, and new page
+   * tables mapping the same frames. Owned pages become copy-on-write in both
+   * spaces (read-only, PTE_COPY_ON_WRITE, counted in `shares`); pages the
+   * space does not own are mapped as they are. Null when out of memory, with
+   * everything allocated on the way freed again.
    */
   clone(): AddressSpace | null {
     if (this.kernel === null) throw new Error('the kernel address space cannot be cloned');
@@ -182,7 +244,7 @@ export class AddressSpace {
     if (this.kernel === null) throw new Error('the kernel address space cannot be destroyed');
     if (this.tables.cpu.readCr3() === this.root) this.kernel.activate();
     this.forEachUserTable(this.root, DEPTH_PML4, (depth, entry) => {
-      if (depth === DEPTH_PT && (entry.low & PTE_OWNED) !== 0) this.tables.frames.free(entryAddress(entry));
+      if (depth === DEPTH_PT && (entry.low & PTE_OWNED) !== 0) this.releaseFrame(entryAddress(entry));
     }, (table) => this.tables.frames.free(table));
     this.tables.frames.free(this.root);
   }
@@ -235,7 +297,15 @@ export class AddressSpace {
     }
   }
 
-  /** Rebuild this space's user half in `copy`; false when out of frames (copy then holds a partial tree). */
+  /** An owned frame leaves this space: free it unless another space still maps it. */
+  private releaseFrame(frame: number): void {
+    if (this.shares.release(frame)) this.tables.frames.free(frame);
+  }
+
+  /**
+   * Map this space's user pages in `copy` too, owned pages copy-on-write in
+   * both; false when out of frames for tables (copy then holds a partial tree).
+   */
   private copyUserHalf(copy: AddressSpace): boolean {
     const tables = this.tables;
     let ok = true;
@@ -248,14 +318,11 @@ export class AddressSpace {
         ok = tables.mapPage(copy.root, virt, physical, flags, noExecute);
         return;
       }
-      const frame = tables.frames.allocate();
-      if (frame === null) {
-        ok = false;
-        return;
-      }
-      tables.cpu.writeBytes(frame, tables.cpu.readBytes(physical, PAGE_SIZE));
-      ok = tables.mapPage(copy.root, virt, frame, flags, noExecute);
-      if (!ok) tables.frames.free(frame);
+      const shared = (flags & ~PTE_WRITABLE) | PTE_COPY_ON_WRITE;
+      ok = tables.mapPage(copy.root, virt, physical, shared, noExecute);
+      if (!ok) return;
+      this.shares.share(physical);
+      if (shared !== flags) tables.replacePage(this.root, virt, physical, shared);
     });
     return ok;
   }

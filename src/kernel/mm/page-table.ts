@@ -56,6 +56,12 @@ export const PTE_GLOBAL = 1 << 8;
  * tearing the space down frees exactly the frames it allocated.
  */
 export const PTE_OWNED = 1 << 9;
+/**
+ * Bit 10, also free for software: the frame may be shared with another
+ * address space since a fork, so the page is mapped read-only and a write
+ * must first copy it (copy-on-write, see address-space.ts).
+ */
+export const PTE_COPY_ON_WRITE = 1 << 10;
 /** Bit 63, XD: no instruction fetches. It is bit 31 of the entry's high 32-bit word. */
 export const PTE_NO_EXECUTE = 1 << 31;
 
@@ -282,7 +288,9 @@ export class PageTables {
 
   /**
    * Replace the flags and XD of the 4 KiB mapping of `virt`, keeping its
-   * frame (and PTE_OWNED). False if `virt` is not mapped by a 4 KiB page.
+   * frame, PTE_OWNED and PTE_COPY_ON_WRITE — a shared page stays read-only
+   * whatever the new rights, until a write copies it. False if `virt` is not
+   * mapped by a 4 KiB page.
    */
   protectPage(root: number, virt: number, flags: number, noExecute: boolean): boolean {
     const pt = this.existingTable(root, virt, 'PT');
@@ -290,10 +298,20 @@ export class PageTables {
     const index = ptIndex(virt);
     const entry = this.readEntry(pt, index);
     if (!isPresent(entry)) return false;
-    const kept = entry.low & PTE_OWNED;
-    this.writeEntry(pt, index, makeEntry(entryAddress(entry), flags | kept | PTE_PRESENT, noExecute));
+    const kept = entry.low & (PTE_OWNED | PTE_COPY_ON_WRITE);
+    const rights = kept & PTE_COPY_ON_WRITE ? flags & ~PTE_WRITABLE : flags;
+    this.writeEntry(pt, index, makeEntry(entryAddress(entry), rights | kept | PTE_PRESENT, noExecute));
     this.flushIfLive(root, virt);
     return true;
+  }
+
+  /** Put `frame` with `flags` (kept XD) in place of the 4 KiB mapping of `virt`, which must exist. */
+  replacePage(root: number, virt: number, frame: number, flags: number): void {
+    const pt = this.existingTable(root, virt, 'PT');
+    const entry = pt === null ? null : this.readEntry(pt, ptIndex(virt));
+    if (pt === null || entry === null || !isPresent(entry)) throw new Error(`page 0x${virt.toString(16)} is not mapped`);
+    this.writeEntry(pt, ptIndex(virt), makeEntry(frame, flags | PTE_PRESENT, (entry.high & PTE_NO_EXECUTE) !== 0));
+    this.flushIfLive(root, virt);
   }
 
   /** INVLPG, needed only when `root` is the address space the CPU is using. */

@@ -209,6 +209,22 @@ export class ProcessMemory {
 
   // ---- Page faults ----
 
+  /**
+   * Any page fault from user mode: a write to a copy-on-write page the area
+   * lets the process write gets its own copy (address-space.ts); everything
+   * else is handlePageFault's.
+   */
+  resolveFault(address: number, errorCode: number): FaultOutcome {
+    const isWriteToPresentPage = (errorCode & (PF_PRESENT | PF_WRITE)) === (PF_PRESENT | PF_WRITE);
+    const area = this.areaAt(address);
+    if (isWriteToPresentPage && area !== null && refusedAccess(area.prot, errorCode) === null) {
+      const result = this.space.copyOnWrite(pageDown(address));
+      if (result === 'copied') return RESOLVED;
+      if (result === 'out-of-memory') return fatal('out of memory');
+    }
+    return this.handlePageFault(address, errorCode);
+  }
+
   // #region exercise:page-fault
   /**
    * A page fault from user mode at `address`. Maps a zeroed page if the
@@ -277,7 +293,7 @@ export class ProcessMemory {
 
   // ---- Whole process ----
 
-  /** fork: a copy of every area and page in a new address space. Null when out of memory. */
+  /** fork: the same areas, and every page shared copy-on-write, in a new address space. Null when out of memory. */
   clone(): ProcessMemory | null {
     const space = this.space.clone();
     if (space === null) return null;
@@ -300,7 +316,7 @@ export class ProcessMemory {
     const before = this.space.translate(virt);
     if (userMay(before, write)) return before!.physical;
     const errorCode = PF_USER | (write ? PF_WRITE : 0) | (before !== null ? PF_PRESENT : 0);
-    const outcome = this.handlePageFault(virt, errorCode);
+    const outcome = this.resolveFault(virt, errorCode);
     if (outcome.kind === 'fatal') throw new SyscallError('EFAULT', `bad user address 0x${virt.toString(16)}: ${outcome.reason}`);
     const after = this.space.translate(virt);
     if (!userMay(after, write)) throw new SyscallError('EFAULT', `bad user address 0x${virt.toString(16)}`);

@@ -205,7 +205,7 @@ function* handleTrap(kernel: Kernel, process: Process, trap: UserTrap): Generato
       yield* dispatchSyscall(kernel, process);
       return;
     case 'page-fault': {
-      const result = process.memory.handlePageFault(trap.address, trap.errorCode);
+      const result = process.memory.resolveFault(trap.address, trap.errorCode);
       if (result.kind === 'fatal') killForFault(kernel, process, SIGSEGV, `${result.reason} at ${hex(trap.address >>> 0, 8)}`);
       return;
     }

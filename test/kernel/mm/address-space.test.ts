@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCESS_READ, ACCESS_WRITE, PF_PRESENT, PF_USER, PF_WRITE } from '../../../src/emu/paging/page-table-entry';
 import { AddressSpace, KERNEL_DIRECT_MAP_BASE, KERNEL_PML4_FIRST } from '../../../src/kernel/mm/address-space';
-import { PageTables, PTE_ACCESSED, PTE_DIRTY, PTE_GLOBAL, PTE_HUGE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../../../src/kernel/mm/page-table';
+import { PageTables, PTE_ACCESSED, PTE_COPY_ON_WRITE, PTE_DIRTY, PTE_GLOBAL, PTE_HUGE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../../../src/kernel/mm/page-table';
 import { exhaust, mmMachine } from './machine';
 
 const P = PTE_PRESENT;
@@ -98,8 +98,9 @@ describe('user address spaces', () => {
     expect(() => user.unmapPage(0x8000_0000_0000)).toThrow(/not a page of the user half/);
   });
 
-  it('clone copies every owned page: same contents, different frames, independent afterwards', () => {
+  it('clone shares every owned page copy-on-write: one frame, read-only in both, until a write copies it', () => {
     const { kernel, cpu, frames } = mmMachine();
+    const before = frames.freeFrames;
     const parent = AddressSpace.createUser(kernel)!;
     parent.mapNewPage(0x1_0000, US, false);
     parent.mapNewPage(0x4000_0000, US | RW, true);
@@ -108,16 +109,50 @@ describe('user address spaces', () => {
     cpu.writeBytes(parent.translate(0x4000_0000)!.physical, Uint8Array.of(1, 2, 3));
     const child = parent.clone()!;
     expect(child.userPageCount()).toBe(3);
-    const parentData = parent.translate(0x4000_0000)!;
-    const childData = child.translate(0x4000_0000)!;
-    expect(childData.physical).not.toBe(parentData.physical);
-    expect(childData.flags & (US | RW)).toBe(US | RW);
-    expect(childData.noExecute).toBe(true);
+    const frame = parent.translate(0x4000_0000)!.physical;
+    for (const space of [parent, child]) {
+      const data = space.translate(0x4000_0000)!;
+      expect(data.physical).toBe(frame);
+      expect(data.flags & (RW | PTE_COPY_ON_WRITE)).toBe(PTE_COPY_ON_WRITE);
+      expect(data.noExecute).toBe(true);
+    }
     expect(child.translate(0x1_0000)!.noExecute).toBe(false);
+    expect(child.translate(0x5000_0000)!.physical).toBe(shared); // not owned: mapped as it is
+    expect(child.translate(0x5000_0000)!.flags & RW).toBe(RW);
+
+    expect(child.copyOnWrite(0x4000_0123)).toBe('copied');
+    const childData = child.translate(0x4000_0000)!;
+    expect(childData.physical).not.toBe(frame);
+    expect(childData.flags & (RW | PTE_COPY_ON_WRITE)).toBe(RW);
+    expect(childData.noExecute).toBe(true);
     expect([...cpu.readBytes(childData.physical, 3)]).toEqual([1, 2, 3]);
     cpu.write8(childData.physical, 9);
-    expect(cpu.read8(parentData.physical)).toBe(1);
-    expect(child.translate(0x5000_0000)!.physical).toBe(shared);
+    expect(cpu.read8(frame)).toBe(1);
+    // The parent is now the frame's only user: its write fault just makes the page writable.
+    expect(parent.copyOnWrite(0x4000_0000)).toBe('copied');
+    expect(parent.translate(0x4000_0000)!.physical).toBe(frame);
+    expect(parent.copyOnWrite(0x4000_0000)).toBe('not-copy-on-write');
+    child.destroy();
+    parent.destroy();
+    frames.free(shared);
+    expect(frames.freeFrames).toBe(before);
+    expect(kernel.shares.sharedFrames).toBe(0);
+  });
+
+  it('frees a frame shared by three spaces only when the last one lets go', () => {
+    const { kernel, frames } = mmMachine();
+    const before = frames.freeFrames;
+    const a = AddressSpace.createUser(kernel)!;
+    a.mapNewPage(0x2_0000, US | RW, true);
+    const b = a.clone()!;
+    const c = b.clone()!;
+    a.destroy();
+    b.unmapPage(0x2_0000);
+    expect(c.translate(0x2_0000)).not.toBeNull();
+    expect(c.copyOnWrite(0x2_0000)).toBe('copied'); // the last sharer keeps the frame
+    c.destroy();
+    b.destroy();
+    expect(frames.freeFrames).toBe(before);
   });
 
   it('destroy frees every user page and page table and the PML4, and leaves the kernel half alone', () => {
@@ -155,13 +190,17 @@ describe('user address spaces', () => {
     for (let page = 0; page < 8; page++) parent.mapNewPage(0x1_0000 + page * 0x1000, US | RW, true);
     const taken = frames.freeFrames;
     const hog = [];
-    while (frames.freeFrames > 6) hog.push(frames.allocate()!); // enough for PML4 + 3 tables + 2 pages, not 8
+    while (frames.freeFrames > 3) hog.push(frames.allocate()!); // a clone needs a PML4 and 3 tables
     expect(parent.clone()).toBeNull();
-    expect(frames.freeFrames).toBe(6);
-    expect(parent.mapNewPage(0x9_0000, US, false)).toBe(true);
+    expect(frames.freeFrames).toBe(3);
+    expect(kernel.shares.sharedFrames).toBe(0);
+    frames.free(hog.pop()!);
+    const child = parent.clone()!;
+    expect(frames.freeFrames).toBe(0);
+    expect(child.copyOnWrite(0x1_0000)).toBe('out-of-memory'); // no frame for the copy
+    expect(parent.mapNewPage(0x9_0000, US, false)).toBe(false);
     exhaust(frames);
     expect(AddressSpace.createUser(kernel)).toBeNull();
-    expect(parent.mapNewPage(0xa_0000, US, false)).toBe(false);
     expect(taken).toBeGreaterThan(6);
   });
 });
