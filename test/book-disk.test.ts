@@ -32,7 +32,7 @@ describe("the book's disk", () => {
 
   it('holds every program in /bin, and the default files', () => {
     const vfs = mount(repoBookDisk());
-    for (const program of programs) expect(run(vfs.readFile(program.name))).toEqual(program.bytes);
+    for (const program of programs) expect(Buffer.from(run(vfs.readFile(program.name))).equals(program.bytes), program.name).toBe(true);
     expect(new TextDecoder().decode(run(vfs.readFile('/etc/hostname')))).toBe('cotton\n');
     expect(new TextDecoder().decode(run(vfs.readFile('/home/reader/welcome.txt')))).toContain('Hello, reader.');
     expect(run(vfs.stat('/usr/share/doc/cottonfs/layout.txt')).modifyTime).toBe(DEFAULT_START_TIME);
