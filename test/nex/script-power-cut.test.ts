@@ -5,7 +5,9 @@
  * writing, so the next mount has a journal to replay. What the old machine
  * printed after the cut is not in the recording.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readNex } from '../../src/nex/nex-format';
 import { parseScript, ScriptError } from '../../src/nex/script';
 import { recordScript } from '../../src/nex/script-runner';
 import type { Session } from '../../src/nex/session';
@@ -76,5 +78,13 @@ run fsck
     expect(syncs.map((c) => c.exitCode)).toEqual([0, null]); // the cut sync never finished
     const times = session.events.map((e) => e.t);
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
+
+describe("the CottonFS chapter's recording of a power cut", () => {
+  it('shows what the chapter says it shows: a clean mount, then a journal replay, then a clean fsck', () => {
+    const text = screenText(readNex(new Uint8Array(readFileSync('public/recordings/cottonfs-journal.nex'))));
+    expect(text).toMatch(/mount #3, clean[\s\S]*mount #4, journal replayed \(\d+ blocks\)[\s\S]*fsck: clean/);
+    expect(text).toMatch(/running +3 blocks changed in the cache/);
   });
 });
