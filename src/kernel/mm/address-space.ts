@@ -284,8 +284,11 @@ export class AddressSpace {
   ): void {
     const entries = depth === DEPTH_PML4 ? KERNEL_PML4_FIRST : ENTRIES_PER_TABLE;
     const span = 2 ** (39 - 9 * depth);
+    // One read of the whole table, not two loads per entry: most entries are empty.
+    const raw = this.tables.cpu.readBytes(table, PAGE_SIZE);
+    const words = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let index = 0; index < entries; index++) {
-      const entry = this.tables.readEntry(table, index);
+      const entry = { low: words.getUint32(index * 8, true), high: words.getUint32(index * 8 + 4, true) };
       if (!isPresent(entry)) continue;
       const virt = base + index * span;
       visit(depth, entry, virt);
