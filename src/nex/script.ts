@@ -126,7 +126,7 @@ function parseLine(keyword: string, rest: string, line: number, settings: Script
     case 'resize': return { kind: 'resize', ...size(need()), line };
     case 'disk': settings.diskMiB = diskSize(need()); return null;
     case 'power-cut': return { kind: 'power-cut', afterWrites: powerCut(arg), line };
-    default: throw new Error(`unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, title, chapter, size or rtc)`);
+    default: throw new Error(`unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)`);
   }
 }
 

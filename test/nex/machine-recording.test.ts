@@ -71,7 +71,7 @@ describe('recording the real machine', () => {
   });
 
   it('names the script line of a bad step, and of a step that fails on the machine', () => {
-    expect(() => parseScript('prompt\nwalk 3s\n')).toThrow(new ScriptError("unknown step 'walk' (expected prompt, typing, type, run, wait, marker, resize, title, chapter, size or rtc)", 2));
+    expect(() => parseScript('prompt\nwalk 3s\n')).toThrow(new ScriptError("unknown step 'walk' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)", 2));
     expect(() => parseScript('wait soon')).toThrow(/script line 1: expected a duration like 250ms or 1.5s, found "soon"/);
     expect(() => recordScript(parseScript('prompt\nprompt 50ms\n'), bootFromRepo)).toThrow(/script line 2: prompt: timed out after 50 ms of virtual time/);
   });

@@ -14,6 +14,7 @@
  */
 import { bitmapPosition, testBit } from '../fs/bitmap';
 import type { Io } from '../fs/block-device';
+import { LockedFs, unlocked } from '../fs/locked-fs';
 import { CottonFs } from '../fs/cottonfs';
 import { INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, type DiskInode } from '../fs/inode-format';
 import {
@@ -60,20 +61,14 @@ const plural = (count: number, noun: string): string => `${count} ${noun}${count
 const absolute = (sh: ShellContext, path: string): string => normalizePath(sh.cwd, path);
 
 /**
- * The kernel mounts each CottonFS behind a lock (an object with the real file
- * system as `inner` and a `locked` method); inspecting holds that lock, so no
- * other task (the flusher) changes the structures halfway through a figure.
+ * The kernel mounts each CottonFS behind its lock (fs/locked-fs.ts);
+ * inspecting holds that lock, so no other task (the flusher) changes the
+ * structures halfway through a figure.
  */
-interface Mounted extends FileSystem {
-  readonly inner?: FileSystem;
-  locked?<T>(operation: () => Io<T>): Io<T>;
-}
-
 function* withCottonFs<T>(mounted: FileSystem, operation: (fs: CottonFs) => Io<T>): Io<T> {
-  const wrapper = mounted as Mounted;
-  const fs = wrapper.inner ?? mounted;
+  const fs = unlocked(mounted);
   if (!(fs instanceof CottonFs)) throw new UsageError(`${mounted.name} is not a CottonFS`);
-  return wrapper.locked ? yield* wrapper.locked(() => operation(fs)) : yield* operation(fs);
+  return mounted instanceof LockedFs ? yield* mounted.locked(() => operation(fs)) : yield* operation(fs);
 }
 
 function mountedAt(sh: ShellContext, arg: string): FileSystem {
