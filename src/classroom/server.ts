@@ -14,35 +14,16 @@
  * types module scripts and workers need; paths that leave dist/ are refused.
  * The relay's clock ticks once a second (expiry, slow viewers).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { INFO_PATH, RELAY_PATH, type ClassroomInfo } from './protocol';
 import { Relay, type RelayLimits } from './relay';
+import { contentType, resolveFile } from './static-files';
 
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.xml': 'application/xml',
-  '.nex': 'application/zip',
-  '.cast': 'text/plain; charset=utf-8',
-  '.pf_meta': 'application/octet-stream',
-};
 
 export const DEFAULT_PORT = 8080;
 const SWEEP_MS = 1000;
@@ -61,26 +42,6 @@ export interface ClassroomServer {
   readonly url: string;
   readonly relay: Relay;
   close(): Promise<void>;
-}
-
-/** The file that serves `urlPath`, or null (none, or the path escapes the root). */
-function resolveFile(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath.split('?')[0]!);
-  } catch {
-    return null;
-  }
-  const path = normalize(join(root, decoded));
-  if (path !== root && !path.startsWith(root + sep)) return null;
-  for (const candidate of [path, join(path, 'index.html')]) {
-    try {
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not there: try the next candidate
-    }
-  }
-  return null;
 }
 
 /** http://ADDRESS:PORT for each IPv4 address of this machine on a network (what a phone can reach). */
@@ -121,12 +82,12 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
     const file = resolveFile(root, url);
     if (!file) {
       const notFound = resolveFile(root, '/404.html');
-      response.writeHead(404, { 'content-type': notFound ? MIME_TYPES['.html']! : 'text/plain' });
+      response.writeHead(404, { 'content-type': notFound ? contentType('index.html') : 'text/plain' });
       if (notFound && request.method === 'GET') createReadStream(notFound).pipe(response);
       else response.end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, { 'content-type': contentType(file) });
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);
   };

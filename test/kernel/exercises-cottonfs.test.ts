@@ -9,38 +9,13 @@ import { exercise as directorySlot } from '../../exercises/cottonfs/directory-sl
 import { fillByte as checkFillByte } from '../../exercises/cottonfs/fs-checks';
 import { exercise as lookupBlock } from '../../exercises/cottonfs/lookup-block/exercise';
 import { fillByte } from '../../src/kernel/shell/fs-inspect-commands';
-import { runChecks, starterSource, type Exercise } from '../../src/runtime/exercise';
+import { runChecks } from '../../src/runtime/exercise';
 import { repoKernelSources } from '../../src/runtime/node-host';
+import { describeExercise, withRegion } from './exercise-checks';
 
 const sources = repoKernelSources();
 
-/** The reference file with the exercise's region replaced by `body`. */
-function withRegion(exercise: Exercise, body: string): string {
-  return starterSource({ ...exercise, starter: body }, sources[exercise.file]!);
-}
-
-describe.each([allocateBlock, lookupBlock, directorySlot])('exercise $id', (exercise) => {
-  const reference = sources[exercise.file]!;
-
-  it('marks a region in the kernel file that the starter replaces', () => {
-    const starter = starterSource(exercise, reference);
-    expect(starter).not.toBe(reference);
-    expect(starter).toContain(`TODO (exercise ${exercise.id})`);
-  });
-
-  it('passes every check on the reference kernel', async () => {
-    const results = await runChecks(exercise, sources);
-    expect(results.filter((r) => !r.passed)).toEqual([]);
-  });
-
-  it('fails every check on the starter, with a message', async () => {
-    const results = await runChecks(exercise, sources, { [exercise.file]: starterSource(exercise, reference) });
-    for (const result of results) {
-      expect(result.passed, result.name).toBe(false);
-      expect(result.message.length).toBeGreaterThan(20);
-    }
-  });
-});
+for (const exercise of [allocateBlock, lookupBlock, directorySlot]) describeExercise(exercise);
 
 describe('CottonFS exercise checks', () => {
   it('compute the pattern `fill` writes exactly as the kernel does', () => {

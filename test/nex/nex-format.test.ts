@@ -1,7 +1,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/nex/base64';
-import { parseNex, readNex, writeNex } from '../../src/nex/nex-format';
+import { readNex, writeNex } from '../../src/nex/nex-format';
 import { extractCommands } from '../../src/nex/osc133';
 import { coalesceOutput, type Session } from '../../src/nex/session';
 import { dec, enc, shellSession } from './sessions';

@@ -23,7 +23,6 @@
 import { TLB_MASK } from '../paging/mmu';
 import {
   F3_ADD_SUB,
-  F3_AND,
   F3_BEQ,
   F3_BGE,
   F3_BLT,
@@ -39,7 +38,6 @@ import {
   F3_MULHU,
   F3_OR,
   F3_REM,
-  F3_REMU,
   F3_SLL,
   F3_SLT,
   F3_SLTU,

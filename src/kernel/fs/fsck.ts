@@ -23,7 +23,7 @@
  * dropped, counts and sizes set to what was found, orphans freed (CottonFS
  * has no lost+found yet), bitmaps rebuilt.
  */
-import { setBit, testBit, bitmapPosition } from './bitmap';
+import { setBit, testBit } from './bitmap';
 import type { BlockDevice, Io } from './block-device';
 import type { Depth } from './block-map';
 import { readPointer, setTreeRoot, treeRoot, treeSpan, treeStart, writePointer } from './block-map';
