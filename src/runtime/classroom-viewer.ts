@@ -21,6 +21,7 @@ import { writeNex } from '../nex/nex-format';
 import { SessionRecorder } from '../nex/recorder';
 import { RelayConnection } from './classroom-connection';
 import { inOrder } from './player-keyframes';
+import { bufferText } from './terminal';
 
 type RoomStatus = 'connecting' | 'watching' | 'teacher-away' | 'replay' | 'expired' | 'no-room' | 'disconnected';
 
@@ -80,15 +81,7 @@ export class CottonRoomElement extends HTMLElement {
 
   /** The terminal's text (scrollback and screen), for the browser tests. */
   terminalText(): string {
-    const buffer = this.terminal.buffer.active;
-    const lines: string[] = [];
-    for (let y = 0; y < buffer.length; y++) {
-      const line = buffer.getLine(y);
-      const text = line?.translateToString(true) ?? '';
-      if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
-      else lines.push(text);
-    }
-    return lines.join('\n');
+    return bufferText(this.terminal);
   }
 
   get status(): string {

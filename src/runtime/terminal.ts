@@ -16,6 +16,20 @@ const RED = '\x1b[1;31m';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
+/** A terminal's text, scrollback and screen, one line per line the program wrote. */
+export function bufferText(terminal: Terminal): string {
+  const buffer = terminal.buffer.active;
+  const lines: string[] = [];
+  for (let y = 0; y < buffer.length; y++) {
+    const line = buffer.getLine(y);
+    const text = line?.translateToString(true) ?? '';
+    // A row that continues the previous one (the line was wider than the terminal) joins it.
+    if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+    else lines.push(text);
+  }
+  return lines.join('\n');
+}
+
 export interface Console {
   readonly terminal: Terminal;
   /** A message from the page (not the machine), on a line of its own. */
@@ -56,18 +70,7 @@ export function createConsole(container: HTMLElement, onInput: (data: string) =>
       const lines = text.split('\n').map((line) => `${colour}${line}${RESET}`);
       terminal.write(`\r\n${lines.join('\r\n')}\r\n`);
     },
-    text() {
-      const buffer = terminal.buffer.active;
-      const lines: string[] = [];
-      for (let y = 0; y < buffer.length; y++) {
-        const line = buffer.getLine(y);
-        const text = line?.translateToString(true) ?? '';
-        // A row that continues the previous one (the line was wider than the terminal) joins it.
-        if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
-        else lines.push(text);
-      }
-      return lines.join('\n');
-    },
+    text: () => bufferText(terminal),
     dispose() {
       observer.disconnect();
       input.dispose();
