@@ -56,10 +56,11 @@ describe('the kernel on a CottonFS disk', () => {
   it('mounts the disk as /, the programs on /bin and the devices on /dev', () => {
     const host = boot(diskImage());
     expect(plain(host.output)).toMatch(/fs: root: CottonFS "test" on hda, mount #2, clean/);
-    expect(run(host, 'mount').out).toMatch(/cottonfs "test" on \/\ncottonfs "programs" on \/bin\ndevfs on \/dev/);
+    expect(run(host, 'mount').out).toMatch(/cottonfs "test" on \/\nbootfs on \/bin\ndevfs on \/dev/);
     expect(run(host, 'cat /home/reader/welcome.txt').out).toContain('hello, reader');
     expect(run(host, 'ls /dev').out).toMatch(/crw-rw-rw- +1 +16777216 +hda/);
-    expect(run(host, 'ls /bin').out).toContain('hello');
+    expect(run(host, 'ls /bin').out).toMatch(/-r-xr-xr-x +1 +\d+ +hello/);
+    expect(run(host, 'write /bin/hello nothing')).toMatchObject({ status: 1, out: expect.stringContaining('read-only') });
   });
 
   it('boots on a RAM disk, and says why, when the disk holds no CottonFS', () => {

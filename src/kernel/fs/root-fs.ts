@@ -8,15 +8,15 @@
  *   /     the ATA disk, if it holds a CottonFS (its journal is replayed as it
  *         mounts); otherwise a RAM disk, so the machine still boots without a
  *         disk or with a blank one, and says why in the log;
- *   /bin  a RAM disk with the user programs, which the boot loader brought as
- *         Multiboot2 modules named by their paths ("/bin/hello"), so the
- *         programs always match the kernel, whatever the disk holds (as an
- *         initramfs does);
+ *   /bin  the user programs, which the boot loader brought as Multiboot2
+ *         modules named by their paths ("/bin/hello"), read where they lie
+ *         (./boot-fs.ts), so the programs always match the kernel, whatever
+ *         the disk holds (as an initramfs does);
  *   /dev  DevFS (./devfs.ts).
  *
  * Each CottonFS is mounted behind its lock (./locked-fs.ts), since tasks
  * now share it.
- * The RAM disks hold real CottonFS structures, the same code as on the ATA
+ * The RAM disk holds real CottonFS structures, the same code as on the ATA
  * disk, only kept in kernel memory. Everything here may wait for the disk, so
  * it runs in the first kernel thread, not in `bringUp`.
  */
@@ -34,14 +34,13 @@ import { BLOCK_SIZE, MemoryBlockDevice } from './block-device';
 import type { BlockDevice, Io } from './block-device';
 import { CottonFs, format } from './cottonfs';
 import type { Clock } from './cottonfs';
+import { BootFs } from './boot-fs';
 import { DevFs, standardDevices } from './devfs';
 import { LockedFs } from './locked-fs';
 import { FsError, Vfs } from './vfs';
 
 /** 8 MiB: the root when there is no disk — room for a reader's files in /tmp. */
 export const RAM_ROOT_BLOCKS = 2048;
-/** The smallest CottonFS with room for the programs: 2 MiB. */
-export const PROGRAM_DISK_BLOCKS = 512;
 const RAM_ROOT_DIRECTORIES = ['/tmp', '/home', '/etc'];
 
 /** What mounting needs of the booted kernel. */
@@ -62,7 +61,8 @@ export function* mountFileSystems(context: RootFsContext): Io<Vfs> {
   const root = (disk && (yield* mountDisk(context, disk))) ?? (yield* ramRoot(context));
   const vfs = new Vfs(new LockedFs(root));
   yield* vfs.mkdirs('/bin');
-  yield* vfs.mount('/bin', new LockedFs(yield* programDisk(context)));
+  yield* vfs.mount('/bin', new BootFs(context.cpu, context.modules, context.clock()));
+  context.log.log('fs', `/bin: ${context.modules.length} programs from boot modules (read-only)`);
   yield* vfs.mkdirs('/dev');
   yield* vfs.mount('/dev', new DevFs(standardDevices(context.console, context.random, context.ticks, disk)));
   return vfs;
@@ -95,31 +95,10 @@ function* mountDisk({ log, clock }: RootFsContext, device: BlockDevice): Io<Cott
 }
 
 function* ramRoot({ log, clock }: RootFsContext): Io<CottonFs> {
-  const fs = yield* formatRamDisk(RAM_ROOT_BLOCKS, 'ramdisk', clock);
+  const device = MemoryBlockDevice.ofSize(RAM_ROOT_BLOCKS);
+  yield* format(device, { clock, label: 'ramdisk' });
+  const fs = yield* CottonFs.mount(device, clock);
   for (const directory of RAM_ROOT_DIRECTORIES) yield* new Vfs(fs).mkdirs(directory);
   log.log('fs', `root: CottonFS on a ${formatSize(RAM_ROOT_BLOCKS * BLOCK_SIZE)} RAM disk (nothing written survives a reboot)`);
-  return fs;
-}
-
-function* formatRamDisk(blocks: number, label: string, clock: Clock): Io<CottonFs> {
-  const device = MemoryBlockDevice.ofSize(blocks);
-  yield* format(device, { clock, label });
-  return yield* CottonFs.mount(device, clock);
-}
-
-/** The module's path in /bin: "/bin/hello" → "hello" (a plain name stays as it is). */
-function programName(module: BootModule): string {
-  return module.name.slice(module.name.lastIndexOf('/') + 1);
-}
-
-/** A RAM disk holding every boot module, to be mounted on /bin. */
-function* programDisk({ cpu, log, modules, clock }: RootFsContext): Io<CottonFs> {
-  const fs = yield* formatRamDisk(PROGRAM_DISK_BLOCKS, 'programs', clock);
-  const vfs = new Vfs(fs);
-  for (const module of modules) {
-    yield* vfs.writeFile(`/${programName(module)}`, cpu.readBytes(module.start, module.end - module.start));
-  }
-  yield* fs.sync();
-  log.log('fs', `/bin: ${modules.length} programs from boot modules, on a RAM disk`);
   return fs;
 }

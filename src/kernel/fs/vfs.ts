@@ -20,7 +20,7 @@ export type FileType = 'file' | 'directory' | 'device';
 
 export type FsErrorCode =
   | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'ENOSPC' | 'EINVAL'
-  | 'ENAMETOOLONG' | 'EFBIG' | 'EIO' | 'EMLINK' | 'EBUSY' | 'EPERM';
+  | 'ENAMETOOLONG' | 'EFBIG' | 'EIO' | 'EMLINK' | 'EBUSY' | 'EPERM' | 'EROFS';
 
 export class FsError extends Error {
   constructor(

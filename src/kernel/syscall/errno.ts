@@ -32,6 +32,7 @@ export const ERRNO = {
   EFBIG: 27,
   ENOSPC: 28,
   ESPIPE: 29,
+  EROFS: 30,
   EMLINK: 31,
   EPIPE: 32,
   ERANGE: 34,
