@@ -21,6 +21,8 @@ import { TRAP_INTERRUPT, UserCpu, type UserCpuOptions } from './rv32/user-cpu';
 
 /** One ISA bus I/O cycle. */
 export const IO_CYCLE_NS = 1000;
+/** One word of a string I/O instruction: an ATA PIO mode 4 data cycle (ATA/ATAPI-6 §12.2.2.1, t0 = 120 ns). */
+export const STRING_IO_WORD_NS = 120;
 
 const HALT: HaltRequest = Object.freeze({ kind: 'hlt' });
 const CHECKPOINT: CheckpointRequest = Object.freeze({ kind: 'checkpoint' });
@@ -94,6 +96,14 @@ export class CpuCore implements MachineInterface {
   outl(port: number, value: number): void {
     this.clock.spend(IO_CYCLE_NS);
     this.io.out32(port, value);
+  }
+  insw(port: number, into: Uint16Array): void {
+    this.clock.spend(into.length * STRING_IO_WORD_NS);
+    for (let i = 0; i < into.length; i++) into[i] = this.io.in16(port);
+  }
+  outsw(port: number, from: Uint16Array): void {
+    this.clock.spend(from.length * STRING_IO_WORD_NS);
+    for (let i = 0; i < from.length; i++) this.io.out16(port, from[i]!);
   }
 
   read8(addr: number): number {

@@ -19,7 +19,9 @@
  *     instruction boundaries (see below).
  * Each port access costs the ISA bus time of one I/O cycle (1 µs of virtual
  * time), so polling loops that wait on hardware make progress; plain
- * TypeScript computation costs no virtual time.
+ * TypeScript computation costs no virtual time. The string forms (REP INSW,
+ * REP OUTSW), which move a block of words through one port as disk drivers
+ * do, cost a PIO data cycle per word instead (120 ns, ATA PIO mode 4).
  *
  * User mode (DESIGN §3). `enterUser(context)` is the kernel's IRET to ring 3:
  * the user CPU (RISC-V RV32IMA, src/emu/rv32) runs `context` — x0–x31 and pc —
@@ -106,6 +108,10 @@ export interface MachineInterface {
   outb(port: number, value: number): void;
   outw(port: number, value: number): void;
   outl(port: number, value: number): void;
+  /** REP INSW: read `into.length` 16-bit words from `port`, in order. */
+  insw(port: number, into: Uint16Array): void;
+  /** REP OUTSW: write the words of `from` to `port`, in order. */
+  outsw(port: number, from: Uint16Array): void;
 
   // ---- Physical memory (loads and stores with paging off / identity mapped) ----
   read8(addr: number): number;

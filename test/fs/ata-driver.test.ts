@@ -123,9 +123,11 @@ function recordingCpu(sectors: number): { cpu: MachineInterface; writes: [number
   let word = 0;
   const cpu = {
     inb: (port: number) => (port === 0x1f7 || port === 0x3f6 ? 0x58 : 0),
-    inw: () => identify[2 * word]! | (identify[2 * word++ + 1]! << 8),
+    insw: (_port: number, into: Uint16Array) => {
+      for (let i = 0; i < into.length; i++, word++) into[i] = identify[2 * word]! | (identify[2 * word + 1]! << 8);
+    },
     outb: (port: number, value: number) => void writes.push([port, value]),
-    outw: () => {},
+    outsw: () => {},
   } as unknown as MachineInterface;
   return { cpu, writes };
 }

@@ -136,6 +136,8 @@ export class AtaDisk {
   private active: AtaRequest | null = null;
   /** Uninterruptible: a transfer the file system started must end before its task can die. */
   private readonly completed = new WaitQueue(false);
+  /** One sector as the data register moves it: 256 words. */
+  private readonly sectorWords = new Uint16Array(WORDS_PER_SECTOR);
   /** Interrupts that came with no request waiting for one (kept for `stats`). */
   spuriousInterrupts = 0;
 
@@ -284,25 +286,26 @@ export class AtaDisk {
     this.writeSector(request);
   }
 
-  /** Move one sector from the data register into the request's buffer. */
+  /** Move one sector from the data register into the request's buffer (REP INSW). */
   private readSector(request: AtaRequest): void {
+    const words = this.sectorWords;
+    this.cpu.insw(this.base + ATA_REG_DATA, words);
     const buffer = request.buffer;
-    const data = this.base + ATA_REG_DATA;
     let at = request.sectorsMoved * ATA_SECTOR_SIZE;
     for (let i = 0; i < WORDS_PER_SECTOR; i++, at += 2) {
-      const word = this.cpu.inw(data);
-      buffer[at] = word & 0xff;
-      buffer[at + 1] = word >> 8;
+      buffer[at] = words[i]! & 0xff;
+      buffer[at + 1] = words[i]! >> 8;
     }
     request.sectorsMoved++;
   }
 
-  /** Move one sector from the request's buffer to the data register. */
+  /** Move one sector from the request's buffer to the data register (REP OUTSW). */
   private writeSector(request: AtaRequest): void {
+    const words = this.sectorWords;
     const buffer = request.buffer;
-    const data = this.base + ATA_REG_DATA;
     let at = request.sectorsMoved * ATA_SECTOR_SIZE;
-    for (let i = 0; i < WORDS_PER_SECTOR; i++, at += 2) this.cpu.outw(data, buffer[at]! | (buffer[at + 1]! << 8));
+    for (let i = 0; i < WORDS_PER_SECTOR; i++, at += 2) words[i] = buffer[at]! | (buffer[at + 1]! << 8);
+    this.cpu.outsw(this.base + ATA_REG_DATA, words);
     request.sectorsMoved++;
   }
 
@@ -350,7 +353,7 @@ function readIdentifyData(cpu: MachineInterface, base: number, control: number):
     if (!(status & ATA_SR_BSY) && status & ATA_SR_DRQ) break;
   }
   const words = new Uint16Array(WORDS_PER_SECTOR);
-  for (let i = 0; i < WORDS_PER_SECTOR; i++) words[i] = cpu.inw(base + ATA_REG_DATA);
+  cpu.insw(base + ATA_REG_DATA, words);
   return decodeIdentity(words);
 }
 
