@@ -12,6 +12,7 @@ import type { MachineInterface } from '../../emu/machine-interface';
 import type { BootModule } from '../boot/multiboot2';
 import type { Io } from './block-device';
 import { BLOCK_SIZE } from './block-device';
+import { FixedDirectory, FixedFile } from './fixed-tree';
 import { FsError } from './vfs';
 import type { DirEntry, FileSystem, FsStats, Inode, Stat } from './vfs';
 
@@ -23,16 +24,20 @@ export function moduleFileName(module: BootModule): string {
   return module.name.slice(module.name.lastIndexOf('/') + 1);
 }
 
-const readOnly = (): never => {
-  throw new FsError('EROFS', 'the boot modules are read-only');
-};
+const readOnly = (): FsError => new FsError('EROFS', 'the boot modules are read-only');
 
-class ModuleInode implements Inode {
+class ModuleInode extends FixedFile {
   constructor(
     readonly fs: BootFs,
     readonly number: number,
     private readonly module: BootModule,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected refusal(): FsError {
+    return readOnly();
+  }
 
   private get size(): number {
     return this.module.end - this.module.start;
@@ -49,23 +54,24 @@ class ModuleInode implements Inode {
     return count;
   }
 
-  write = readOnly;
-  truncate = readOnly;
-  create = readOnly;
-  mkdir = readOnly;
-  unlink = readOnly;
-  rmdir = readOnly;
-  link = readOnly;
-  rename = readOnly;
-  lookup = (): never => {
-    throw new FsError('ENOTDIR', 'a program is not a directory');
-  };
-  readdir = this.lookup;
+  write(): Io<number> {
+    throw readOnly();
+  }
+
+  truncate(): Io<void> {
+    throw readOnly();
+  }
 }
 
-class BootRoot implements Inode {
+class BootRoot extends FixedDirectory {
   readonly number = ROOT_NUMBER;
-  constructor(readonly fs: BootFs) {}
+  constructor(readonly fs: BootFs) {
+    super();
+  }
+
+  protected refusal(): FsError {
+    return readOnly();
+  }
 
   *stat(): Io<Stat> {
     return { inode: ROOT_NUMBER, type: 'directory', mode: FILE_MODE, links: 2, size: 0, blocks: 0, accessTime: this.fs.bootTime, modifyTime: this.fs.bootTime, changeTime: this.fs.bootTime };
@@ -84,18 +90,6 @@ class BootRoot implements Inode {
       ...[...this.fs.files].map(([name, file]) => ({ name, inode: file.number, type: 'file' as const })),
     ];
   }
-
-  read = (): never => {
-    throw new FsError('EISDIR', 'a directory');
-  };
-  write = readOnly;
-  truncate = readOnly;
-  create = readOnly;
-  mkdir = readOnly;
-  unlink = readOnly;
-  rmdir = readOnly;
-  link = readOnly;
-  rename = readOnly;
 }
 
 export class BootFs implements FileSystem {

@@ -18,6 +18,7 @@ import type { RandomPool } from '../lib/random';
 import { SyscallError } from '../syscall/errno';
 import type { BlockDevice, Io } from './block-device';
 import { BLOCK_SIZE } from './block-device';
+import { FixedDirectory, FixedFile } from './fixed-tree';
 import type { OpenFile } from './open-file';
 import { FsError } from './vfs';
 import type { DirEntry, FileSystem, FsStats, Inode, Stat } from './vfs';
@@ -76,19 +77,20 @@ function diskDevice(disk: BlockDevice): Device {
   };
 }
 
-const notADirectory = (): never => {
-  throw new FsError('ENOTDIR', 'a device is not a directory');
-};
-const notPermitted = (): never => {
-  throw new FsError('EPERM', '/dev holds only the kernel\'s devices');
-};
+const notPermitted = (): FsError => new FsError('EPERM', '/dev holds only the kernel\'s devices');
 
-class DeviceInode implements Inode {
+class DeviceInode extends FixedFile {
   constructor(
     readonly fs: DevFs,
     readonly number: number,
     readonly device: Device,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected refusal(): FsError {
+    return notPermitted();
+  }
 
   *stat(): Io<Stat> {
     return { inode: this.number, type: 'device', mode: 0o666, links: 1, size: this.device.size, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
@@ -103,19 +105,17 @@ class DeviceInode implements Inode {
     return this.device.open?.();
   }
   *truncate(): Io<void> {} // opening a device with O_TRUNC changes nothing, as on Unix
-  lookup = notADirectory;
-  create = notADirectory;
-  mkdir = notADirectory;
-  unlink = notADirectory;
-  rmdir = notADirectory;
-  link = notADirectory;
-  rename = notADirectory;
-  readdir = notADirectory;
 }
 
-class DevRoot implements Inode {
+class DevRoot extends FixedDirectory {
   readonly number = ROOT_NUMBER;
-  constructor(readonly fs: DevFs) {}
+  constructor(readonly fs: DevFs) {
+    super();
+  }
+
+  protected refusal(): FsError {
+    return notPermitted();
+  }
 
   *stat(): Io<Stat> {
     return { inode: ROOT_NUMBER, type: 'directory', mode: 0o755, links: 2, size: 0, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
@@ -132,17 +132,6 @@ class DevRoot implements Inode {
       ...this.fs.devices.map((d) => ({ name: d.device.name, inode: d.number, type: 'device' as const })),
     ];
   }
-  read = (): never => {
-    throw new FsError('EISDIR', '/dev is a directory');
-  };
-  write = this.read;
-  truncate = this.read;
-  create = notPermitted;
-  mkdir = notPermitted;
-  unlink = notPermitted;
-  rmdir = notPermitted;
-  link = notPermitted;
-  rename = notPermitted;
 }
 
 export class DevFs implements FileSystem {
