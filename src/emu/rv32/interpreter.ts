@@ -332,6 +332,12 @@ function executeInPage(
   codeBase: number,
   pageBase: number,
 ): number {
+  // Hot path: imported bindings read once into locals (a loader that wraps
+  // modules turns every read of an import into a getter call).
+  const tlbMask = TLB_MASK;
+  const trapNone = TRAP_NONE;
+  const opLb = OP_LB;
+  const opLh = OP_LH;
   const mmu = hart.mmu;
   const readTag = mmu.readTag;
   const writeTag = mmu.writeTag;
@@ -463,41 +469,41 @@ function executeInPage(
       case 39: {
         // OP_LBU
         const address = (x[r1]! + imm) | 0;
-        const slot = (address >>> 12) & TLB_MASK;
+        const slot = (address >>> 12) & tlbMask;
         let value: number;
         if (readTag[slot] === address >>> 12) value = bytes[slot]![offset[slot]! + (address & 0xfff)]!;
         else {
           value = hart.load8(address);
-          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+          if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
-        x[rd] = (d & 0xff) === OP_LB ? (value << 24) >> 24 : value;
+        x[rd] = (d & 0xff) === opLb ? (value << 24) >> 24 : value;
         break;
       }
       case 37: // OP_LH
       case 40: {
         // OP_LHU
         const address = (x[r1]! + imm) | 0;
-        const slot = (address >>> 12) & TLB_MASK;
+        const slot = (address >>> 12) & tlbMask;
         let value: number;
         if (readTag[slot] === address >>> 12 && (address & 1) === 0) {
           const byte = offset[slot]! + (address & 0xfff);
           value = bytes[slot]![byte]! | (bytes[slot]![byte + 1]! << 8);
         } else {
           value = hart.load16(address);
-          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+          if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
-        x[rd] = (d & 0xff) === OP_LH ? (value << 16) >> 16 : value;
+        x[rd] = (d & 0xff) === opLh ? (value << 16) >> 16 : value;
         break;
       }
       case 38: {
         // OP_LW
         const address = (x[r1]! + imm) | 0;
-        const slot = (address >>> 12) & TLB_MASK;
+        const slot = (address >>> 12) & tlbMask;
         let value: number;
         if (readTag[slot] === address >>> 12 && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
         else {
           value = hart.load32(address);
-          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+          if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
         x[rd] = value;
         break;
@@ -510,18 +516,18 @@ function executeInPage(
       case 42: {
         // OP_SB
         const address = (x[r1]! + imm) | 0;
-        const slot = (address >>> 12) & TLB_MASK;
+        const slot = (address >>> 12) & tlbMask;
         if (writeTag[slot] === address >>> 12) bytes[slot]![offset[slot]! + (address & 0xfff)] = x[r2]!;
         else {
           hart.store(address, x[r2]!, 1);
-          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+          if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
         break;
       }
       case 43: {
         // OP_SH
         const address = (x[r1]! + imm) | 0;
-        const slot = (address >>> 12) & TLB_MASK;
+        const slot = (address >>> 12) & tlbMask;
         if (writeTag[slot] === address >>> 12 && (address & 1) === 0) {
           const byte = offset[slot]! + (address & 0xfff);
           const value = x[r2]!;
@@ -529,18 +535,18 @@ function executeInPage(
           bytes[slot]![byte + 1] = value >> 8;
         } else {
           hart.store(address, x[r2]!, 2);
-          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+          if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
         break;
       }
       case 44: {
         // OP_SW
         const address = (x[r1]! + imm) | 0;
-        const slot = (address >>> 12) & TLB_MASK;
+        const slot = (address >>> 12) & tlbMask;
         if (writeTag[slot] === address >>> 12 && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = x[r2]!;
         else {
           hart.store(address, x[r2]!, 4);
-          if (hart.trap !== TRAP_NONE) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+          if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         }
         break;
       }
