@@ -107,4 +107,36 @@ describe('the classroom', () => {
     expect(student.errors).toEqual([]);
     expect(late.errors).toEqual([]);
   }, 120_000);
+
+  it('plays a recording to the room: the students\' player follows play, seek and pause', async () => {
+    const teacher = await newPage({ width: 1280, height: 1000 });
+    await teacher.page.goto(`${server.url}/boot/`);
+    await waitForTerminal(teacher.page, (text) => countPrompts(text) > 0);
+    await teacher.page.click('cotton-machine [data-action="share"]');
+    const linkField = teacher.page.locator('cotton-machine .cs-link');
+    await linkField.waitFor({ timeout: 15_000 });
+    const student = await newPage({ width: 390, height: 844 });
+    await student.page.goto(await linkField.inputValue());
+    await waitForRoom(student.page, (text) => countPrompts(text) > 0);
+
+    await teacher.page.locator('cotton-machine .cs-play button', { hasText: 'Play to the room' }).click();
+    const teacherPlayer = teacher.page.locator('cotton-player').first();
+    const src = await teacherPlayer.getAttribute('data-src');
+    const studentPlayer = student.page.locator(`cotton-room cotton-player[data-src="${src}"]`);
+    await studentPlayer.waitFor({ timeout: 15_000 });
+
+    const state = (player: typeof teacherPlayer) =>
+      player.evaluate((element) => (element as HTMLElement & { state(): { loaded: boolean; playing: boolean; position: number } }).state());
+    await expect.poll(() => state(teacherPlayer).then((s) => s.loaded), { timeout: 15_000 }).toBe(true);
+    await teacherPlayer.locator('[data-action="play"]').click();
+    await expect.poll(() => state(studentPlayer).then((s) => s.playing), { timeout: 10_000 }).toBe(true);
+
+    await teacherPlayer.evaluate((element) => (element as HTMLElement & { seek(at: number): void }).seek(3));
+    await teacherPlayer.locator('[data-action="play"]').click(); // pause
+    await expect.poll(() => state(studentPlayer).then((s) => s.playing), { timeout: 10_000 }).toBe(false);
+    const [teacherAt, studentAt] = [(await state(teacherPlayer)).position, (await state(studentPlayer)).position];
+    expect(Math.abs(teacherAt - studentAt)).toBeLessThan(1);
+    expect(teacher.errors).toEqual([]);
+    expect(student.errors).toEqual([]);
+  }, 120_000);
 });
