@@ -11,6 +11,7 @@
  * ('52:54:00:12:34:56'), so it can be a Map key, compared with `===` and
  * printed as it is. The wire formats convert it at the edge.
  */
+import { readUint32, readUint8, writeUint32, writeUint8 } from './bytes';
 
 export type Ipv4Address = number;
 export type MacAddress = string;
@@ -53,21 +54,12 @@ export function formatIpv4Address(address: Ipv4Address): string {
 
 /** Read a big-endian IPv4 address from the wire. */
 export function ipv4FromBytes(bytes: Uint8Array, offset: number): Ipv4Address {
-  return (
-    ((bytes[offset]! << 24) |
-      (bytes[offset + 1]! << 16) |
-      (bytes[offset + 2]! << 8) |
-      bytes[offset + 3]!) >>>
-    0
-  );
+  return readUint32(bytes, offset);
 }
 
 /** Write an IPv4 address big-endian at `offset`. */
 export function ipv4ToBytes(address: Ipv4Address, out: Uint8Array, offset: number): void {
-  out[offset] = address >>> 24;
-  out[offset + 1] = (address >>> 16) & 0xff;
-  out[offset + 2] = (address >>> 8) & 0xff;
-  out[offset + 3] = address & 0xff;
+  writeUint32(out, offset, address);
 }
 
 /** '52:54:00:12:34:56' or '52-54-00-12-34-56' in any case -> '52:54:00:12:34:56'; null if not a MAC. */
@@ -80,7 +72,7 @@ export function parseMacAddress(text: string): MacAddress | null {
 export function macToBytes(mac: MacAddress, out: Uint8Array, offset: number): void {
   if (!MAC_ADDRESS_TEXT.test(mac)) throw new RangeError(`not a MAC address: '${mac}'`);
   for (let i = 0; i < MAC_ADDRESS_LENGTH; i++) {
-    out[offset + i] = parseInt(mac.slice(i * 3, i * 3 + 2), 16);
+    writeUint8(out, offset + i, parseInt(mac.slice(i * 3, i * 3 + 2), 16));
   }
 }
 
@@ -88,7 +80,7 @@ export function macToBytes(mac: MacAddress, out: Uint8Array, offset: number): vo
 export function macFromBytes(bytes: Uint8Array, offset: number): MacAddress {
   const parts: string[] = [];
   for (let i = 0; i < MAC_ADDRESS_LENGTH; i++) {
-    parts.push(bytes[offset + i]!.toString(16).padStart(2, '0'));
+    parts.push(readUint8(bytes, offset + i).toString(16).padStart(2, '0'));
   }
   return parts.join(':');
 }
