@@ -5,8 +5,8 @@
 // 1. Build a path from the server's certificate (the leaf) up to a trusted root: each step
 //    looks for the certificate whose subject is the current one's issuer (and whose subject key
 //    identifier matches the authority key identifier, when both are present), first among the
-//    other certificates the server sent, then among the roots. Each certificate is used at most
-//    once and the path is at most MAX_PATH_LENGTH long, so the search always ends.
+//    other certificates the server sent, then among the roots. A CA already on the path is never
+//    taken again (no loops) and the path is at most MAX_PATH_LENGTH long, so the search ends.
 // 2. Check the path, in the order a student would reason about it: can we read every key and
 //    signature; is every signature right; are the issuers really CAs, allowed to issue that
 //    deep; may the leaf serve TLS; is everything within its dates; is it for this host.
@@ -111,23 +111,23 @@ function buildPath(
   roots: Certificate[],
 ): { path: Certificate[]; anchored: boolean } {
   const path = [leaf];
-  const unused = [...intermediates];
+  const candidates = [...intermediates, ...roots];
+  const isInPath = (certificate: Certificate) => path.some((c) => isSameSubjectAndKey(c, certificate));
   while (path.length <= MAX_PATH_LENGTH) {
     const current = path[path.length - 1]!;
-    if (roots.some((root) => isSameCertificate(root, current))) return { path, anchored: true };
-    const sent = unused.findIndex((candidate) => isIssuedBy(current, candidate));
-    const issuer = sent >= 0 ? unused.splice(sent, 1)[0] : roots.find((r) => isIssuedBy(current, r));
+    if (roots.some((root) => isSameSubjectAndKey(root, current))) return { path, anchored: true };
+    const issuer = candidates.find((c) => !isInPath(c) && isIssuedBy(current, c));
     if (issuer === undefined) return { path, anchored: false };
     path.push(issuer);
   }
   return { path, anchored: false };
 }
 
-/** The same subject with the same key counts: a root may be re-issued with new dates. */
-function isSameCertificate(root: Certificate, certificate: Certificate): boolean {
+/** The same subject with the same key counts as the same CA: a root may be re-issued. */
+function isSameSubjectAndKey(a: Certificate, b: Certificate): boolean {
   return (
-    namesMatch(root.subject, certificate.subject) &&
-    bytesEqual(root.subjectPublicKeyInfo.der, certificate.subjectPublicKeyInfo.der)
+    namesMatch(a.subject, b.subject) &&
+    bytesEqual(a.subjectPublicKeyInfo.der, b.subjectPublicKeyInfo.der)
   );
 }
 
