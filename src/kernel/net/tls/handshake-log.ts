@@ -31,13 +31,17 @@ export function describeHandshakeStep(step: HandshakeStep): string {
     case 'negotiated':
       return `negotiated ${step.version}, ${step.cipherSuite}, key exchange ${step.group}`;
     case 'certificates':
-      return `server certificate chain: ${step.chain.length} certificate(s), ` +
-        `${step.chain.map((der) => `${der.length} bytes`).join(', ')}`;
+      return (
+        `server certificate chain: ${step.chain.length} certificate(s), ` +
+        `${step.chain.map((der) => `${der.length} bytes`).join(', ')}`
+      );
     case 'chain-verdict':
       return step.ok ? 'certificate chain trusted' : `certificate chain refused: ${step.reason}`;
     case 'signature-verdict':
-      return `CertificateVerify (${signatureSchemeName(step.scheme)}) ` +
-        (step.ok ? 'verified' : 'does not verify');
+      return (
+        `CertificateVerify (${signatureSchemeName(step.scheme)}) ` +
+        (step.ok ? 'verified' : 'does not verify')
+      );
     case 'connected':
       return 'handshake complete: application data may flow';
     case 'alert-sent':

@@ -124,7 +124,10 @@ function parseExtensions(reader: TlsReader, what: string): Map<number, Uint8Arra
     const type = block.u16('extension_type');
     const data = block.vector16(`${extensionName(type)} extension_data`);
     if (extensions.has(type)) {
-      throw new TlsError('illegal_parameter', `${what} repeats the ${extensionName(type)} extension`);
+      throw new TlsError(
+        'illegal_parameter',
+        `${what} repeats the ${extensionName(type)} extension`,
+      );
     }
     extensions.set(type, data);
   }
@@ -164,9 +167,16 @@ export function encodeClientHello(hello: ClientHelloParameters): Uint8Array {
     // supported_versions: ProtocolVersion versions<2..254>; only TLS 1.3 (section 4.2.1).
     encodeExtension(EXTENSION_SUPPORTED_VERSIONS, vector8(u16(TLS_1_3))),
     encodeExtension(EXTENSION_SUPPORTED_GROUPS, vector16(encodeU16List(hello.supportedGroups))),
-    encodeExtension(EXTENSION_KEY_SHARE, vector16(concatBytes(...hello.keyShares.map(
-      (share) => concatBytes(u16(share.group), vector16(share.publicKey)),
-    )))),
+    encodeExtension(
+      EXTENSION_KEY_SHARE,
+      vector16(
+        concatBytes(
+          ...hello.keyShares.map((share) =>
+            concatBytes(u16(share.group), vector16(share.publicKey)),
+          ),
+        ),
+      ),
+    ),
     encodeExtension(
       EXTENSION_SIGNATURE_ALGORITHMS,
       vector16(encodeU16List(hello.signatureAlgorithms)),
@@ -175,7 +185,9 @@ export function encodeClientHello(hello: ClientHelloParameters): Uint8Array {
       EXTENSION_SIGNATURE_ALGORITHMS_CERT,
       vector16(encodeU16List(hello.signatureAlgorithmsCert)),
     ),
-    ...(hello.cookie === undefined ? [] : [encodeExtension(EXTENSION_COOKIE, vector16(hello.cookie))]),
+    ...(hello.cookie === undefined
+      ? []
+      : [encodeExtension(EXTENSION_COOKIE, vector16(hello.cookie))]),
   ];
   const body = concatBytes(
     u16(TLS_1_2),
@@ -345,7 +357,10 @@ export function encodeEmptyCertificate(requestContext: Uint8Array): Uint8Array {
 }
 
 /** struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify; */
-export function parseCertificateVerify(body: Uint8Array): { scheme: number; signature: Uint8Array } {
+export function parseCertificateVerify(body: Uint8Array): {
+  scheme: number;
+  signature: Uint8Array;
+} {
   const reader = new TlsReader(body, 'CertificateVerify');
   const scheme = reader.u16('algorithm');
   const signature = reader.vector16('signature');

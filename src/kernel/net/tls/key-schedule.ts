@@ -140,7 +140,10 @@ export function computeFinishedVerifyData(
 }
 
 /** application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) */
-export function computeNextTrafficSecret(hash: HashFunction, trafficSecret: Uint8Array): Uint8Array {
+export function computeNextTrafficSecret(
+  hash: HashFunction,
+  trafficSecret: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(
     hash,
     trafficSecret,

@@ -90,7 +90,7 @@ class RecordProtection {
     const nonce = this.iv.slice();
     let remaining = this.sequenceNumber;
     for (let i = nonce.length - 1; remaining > 0; i--) {
-      nonce[i] = nonce[i]! ^ remaining % 256;
+      nonce[i] = nonce[i]! ^ (remaining % 256);
       remaining = Math.floor(remaining / 256);
     }
     this.sequenceNumber++;
@@ -185,7 +185,10 @@ export class RecordLayer {
       return { ...this.readProtection.open(header, fragment), wasProtected: true };
     }
     if (fragment.length > MAX_PLAINTEXT_LENGTH) {
-      throw new TlsError('record_overflow', `a plaintext record of ${fragment.length} bytes exceeds 2^14`);
+      throw new TlsError(
+        'record_overflow',
+        `a plaintext record of ${fragment.length} bytes exceeds 2^14`,
+      );
     }
     return { contentType, content: fragment, wasProtected: false };
   }

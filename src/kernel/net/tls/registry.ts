@@ -124,5 +124,4 @@ export const extensionName = (type: number): string => nameOr(EXTENSION_NAMES, t
 export const groupName = (group: number): string => nameOr(GROUP_NAMES, group, 'group');
 export const signatureSchemeName = (scheme: number): string =>
   nameOr(SIGNATURE_SCHEME_NAMES, scheme, 'signature scheme');
-export const versionName = (version: number): string =>
-  nameOr(VERSION_NAMES, version, 'version');
+export const versionName = (version: number): string => nameOr(VERSION_NAMES, version, 'version');

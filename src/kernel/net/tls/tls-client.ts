@@ -261,7 +261,10 @@ export class TlsClient {
   /** Asks for fresh traffic keys both ways (KeyUpdate with update_requested, 4.6.3). */
   updateKeys(): void {
     if (this.currentState !== 'connected') {
-      throw new TlsError('internal_error', `updateKeys() on a connection that is ${this.currentState}`);
+      throw new TlsError(
+        'internal_error',
+        `updateKeys() on a connection that is ${this.currentState}`,
+      );
     }
     this.sendKeyUpdate(true);
   }
@@ -314,7 +317,11 @@ export class TlsClient {
       throw new TlsError('unexpected_message', 'an empty handshake record');
     }
     this.handshakeMessages.push(content);
-    for (let message = this.handshakeMessages.next(); message; message = this.handshakeMessages.next()) {
+    for (
+      let message = this.handshakeMessages.next();
+      message;
+      message = this.handshakeMessages.next()
+    ) {
       this.log({
         kind: 'received',
         at: this.options.now(),
@@ -503,7 +510,10 @@ export class TlsClient {
     const cookieData = hello.extensions.get(EXTENSION_COOKIE);
     const offeredGroup = this.keyShare!.group;
     const group = keyShareData === undefined ? offeredGroup : parseHelloRetryKeyShare(keyShareData);
-    if (keyShareData !== undefined && (!SUPPORTED_GROUPS.includes(group) || group === offeredGroup)) {
+    if (
+      keyShareData !== undefined &&
+      (!SUPPORTED_GROUPS.includes(group) || group === offeredGroup)
+    ) {
       throw new TlsError(
         'illegal_parameter',
         `HelloRetryRequest asks for ${groupName(group)}, which is not a new offered group`,
@@ -798,7 +808,10 @@ function requireOnlyExtensions(
   for (const type of extensions.keys()) {
     if (allowed.includes(type)) continue;
     if (offered.includes(type)) {
-      throw new TlsError('illegal_parameter', `${extensionName(type)} is not allowed in ${message}`);
+      throw new TlsError(
+        'illegal_parameter',
+        `${extensionName(type)} is not allowed in ${message}`,
+      );
     }
     throw new TlsError(
       'unsupported_extension',

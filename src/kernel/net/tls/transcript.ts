@@ -31,6 +31,8 @@ export class Transcript {
    */
   replaceWithMessageHash(hash: HashFunction): void {
     const digest = this.hash(hash);
-    this.messages = [concatBytes(Uint8Array.of(HANDSHAKE_MESSAGE_HASH), u24(digest.length), digest)];
+    this.messages = [
+      concatBytes(Uint8Array.of(HANDSHAKE_MESSAGE_HASH), u24(digest.length), digest),
+    ];
   }
 }
