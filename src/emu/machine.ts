@@ -30,9 +30,11 @@
  *
  * Physical memory above RAM holds the framebuffer (0xFD000000, what the
  * firmware's Multiboot2 framebuffer tag reports) and the NIC's registers.
- * The NIC plugs into the virtual network (src/emu/net): a switch with the
- * gateway 10.0.2.2, which every frame crosses and where taps and pcap capture
- * listen.
+ * The NIC plugs into the virtual network (src/emu/net, virtual-network.ts):
+ * a switch with the gateway and DHCP server 10.0.2.2, DNS 10.0.2.3 and the
+ * book's hosts behind the gateway, which every frame crosses and where taps
+ * and pcap capture listen; the NIC's cable is the link model, whose losses
+ * and delays `network.setLinkConditions` sets.
  *
  * Host-side inputs and outputs besides the serial line: `keyEvent` and
  * `mouseEvent` (PS/2), `takeFramebufferUpdate` (what changed on screen),
@@ -56,7 +58,7 @@ import { bootMultiboot2, type BootModule, type FramebufferInfo } from './firmwar
 import { IoBus } from './io-bus';
 import type { CpuRequest, KernelEntry } from './machine-interface';
 import { parseMac } from './net/ethernet';
-import { VirtualNetwork } from './net/virtual-network';
+import { VirtualNetwork, type VirtualNetworkConfig } from './net/virtual-network';
 import { PCI_CONFIG_ADDRESS, PCI_CONFIG_DATA, PciBus, type PciFunction } from './pci-bus';
 import { Pic8259Pair } from './pic8259';
 import { Pit8254 } from './pit8254';
@@ -103,6 +105,8 @@ export interface MachineConfig {
   readonly disk?: AtaDiskImage;
   /** The NIC's MAC address, "52:54:00:12:34:56" unless given. */
   readonly macAddress?: string;
+  /** The virtual network's seed, the guest link's conditions at power-on, the DHCP lease time. */
+  readonly network?: VirtualNetworkConfig;
 }
 
 /**
@@ -186,7 +190,7 @@ export class CottonPC {
     });
     this.io.attach(this.nic, NIC_IO_BASE, RTL_REGISTER_SPACE);
     this.memory.mapDevice(NIC_MMIO_BASE, RTL_REGISTER_SPACE, this.nic);
-    this.network = new VirtualNetwork(this.clock);
+    this.network = new VirtualNetwork(this.clock, config.network);
     this.nic.connect(this.network.connectNic(this.nic));
   }
 

@@ -1,37 +1,32 @@
 /**
- * The virtual network's gateway, 10.0.2.2, as in QEMU's user networking: the
- * router a guest's default route points to. For now it answers ARP for its
- * address and ICMP echo requests sent to it (RFC 1122 §3.2.2.6: the reply
- * carries the request's identifier, sequence number and data); routing
- * beyond it (NAT, the Node TCP bridge) comes with the networking issue.
+ * The virtual network's gateway, 10.0.2.2, as in QEMU's user networking:
+ * the router a guest's default route points to, and the DHCP server that
+ * tells the guest so (dhcp-server.ts, on UDP port 67 of 10.0.2.2 and of
+ * the broadcast address, where clients without an address send).
+ *
+ * Like slirp, the gateway does not forward to a real Internet: the hosts
+ * "behind" it (book-hosts.ts) are services bound to their addresses on the
+ * gateway itself (service-host.ts). The guest reaches example.com exactly
+ * as a routed host - an IPv4 datagram for 93.184.215.14 inside a frame for
+ * the gateway's MAC - and the answer comes back from the gateway's MAC
+ * with example.com's address as its source. A datagram for an address
+ * nobody serves is dropped, as an unreachable Internet would.
  */
-import type { DeviceState } from '../device-state';
-import { parseMac, type EthernetFrame } from './ethernet';
-import { buildIcmpEcho, ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, parseIcmpEcho } from './icmp';
-import { IP_PROTOCOL_ICMP, parseIpv4, type Ipv4Packet } from './ipv4';
-import { SimulatedHostBase } from './simulated-host';
+import { DHCP_SERVER_PORT } from './dhcp';
+import type { DhcpServer } from './dhcp-server';
+import { parseMac } from './ethernet';
+import { IPV4_LIMITED_BROADCAST, parseIpv4 } from './ipv4';
+import type { SeededRandom } from './seeded-random';
+import { ServiceHost } from './service-host';
 
 export const GATEWAY_IP = '10.0.2.2';
 /** QEMU's MAC for its virtual router. */
 export const GATEWAY_MAC = '52:55:0a:00:02:02';
 
-export class Gateway extends SimulatedHostBase {
-  echoRequestsAnswered = 0;
-
-  constructor(mac = parseMac(GATEWAY_MAC), ip = parseIpv4(GATEWAY_IP)) {
-    super('gateway', mac, [ip]);
-  }
-
-  override saveState(): DeviceState {
-    return { ...super.saveState(), echoRequestsAnswered: this.echoRequestsAnswered };
-  }
-
-  protected receiveIpv4(packet: Ipv4Packet, frame: EthernetFrame): void {
-    if (packet.protocol !== IP_PROTOCOL_ICMP) return;
-    const echo = parseIcmpEcho(packet.payload);
-    if (!echo || echo.type !== ICMP_ECHO_REQUEST) return;
-    this.echoRequestsAnswered++;
-    const reply = buildIcmpEcho({ ...echo, type: ICMP_ECHO_REPLY });
-    this.sendIpv4(frame.source, packet.destination, packet.source, IP_PROTOCOL_ICMP, reply);
+export class Gateway extends ServiceHost {
+  constructor(random: SeededRandom, dhcp: DhcpServer) {
+    super('gateway', parseMac(GATEWAY_MAC), [parseIpv4(GATEWAY_IP)], random);
+    this.addUdpService(parseIpv4(GATEWAY_IP), DHCP_SERVER_PORT, dhcp);
+    this.addUdpService(parseIpv4(IPV4_LIMITED_BROADCAST), DHCP_SERVER_PORT, dhcp);
   }
 }

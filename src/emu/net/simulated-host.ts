@@ -1,24 +1,26 @@
 /**
  * Simulated hosts: the machines on the virtual network that are not the
  * Cotton PC (DESIGN §2, "Virtual network"), in the style of QEMU's user-mode
- * networking. Today there is the gateway (10.0.2.2, gateway.ts); the DHCP
- * server, DNS (10.0.2.3) and the named HTTP/HTTPS hosts come with the
- * networking issue and plug in the same way:
+ * networking: the gateway 10.0.2.2 with its DHCP server and the named hosts
+ * behind it (gateway.ts), and the DNS server 10.0.2.3 (dns-server.ts). A
+ * host plugs in this way:
  *
  *   1. implement `SimulatedHost`: a name, a MAC, the IPv4 addresses it owns,
  *      and `receiveFrame`, which sees every frame the switch delivers to it
  *      (broadcasts, floods, and frames for its MAC);
  *   2. `attach(link, clock)` hands it its link and the virtual clock, for
  *      replies and timers (never wall time, never Math.random: the network
- *      must be as deterministic as the rest of the machine);
+ *      must be as deterministic as the rest of the machine; randomness comes
+ *      from the network's seeded generator, seeded-random.ts);
  *   3. `saveState()` returns what it remembers between frames (counters,
  *      connections), so machine snapshots cover the network too;
  *   4. add it in `VirtualNetwork` (virtual-network.ts) with `addHost`.
  *
  * A host answers by building frames with the wire-format modules beside it
- * (ethernet.ts, arp.ts, ipv4.ts, icmp.ts; udp.ts and tcp.ts to come) and
- * sending them on its link; `SimulatedHostBase` answers ARP for its addresses
- * so that each new host only handles its own protocols.
+ * (ethernet.ts, arp.ts, ipv4.ts, icmp.ts, udp.ts, tcp.ts) and sending them
+ * on its link; `SimulatedHostBase` answers ARP for its addresses so that
+ * each new host only handles its own protocols, and `ServiceHost`
+ * (service-host.ts) adds ping, UDP services and TCP listeners on top.
  */
 import type { VirtualClock } from '../clock';
 import type { DeviceState } from '../device-state';
@@ -42,12 +44,24 @@ export abstract class SimulatedHostBase implements SimulatedHost {
   protected link: EthernetLink | null = null;
   protected clock: VirtualClock | null = null;
   private nextIdentification = 1;
+  private readonly ownAddresses: Ipv4Address[];
 
   constructor(
     readonly name: string,
     readonly mac: MacAddress,
-    readonly addresses: readonly Ipv4Address[],
-  ) {}
+    addresses: readonly Ipv4Address[],
+  ) {
+    this.ownAddresses = [...addresses];
+  }
+
+  get addresses(): readonly Ipv4Address[] {
+    return this.ownAddresses;
+  }
+
+  /** Answer ARP and accept datagrams for one more address. */
+  addAddress(address: Ipv4Address): void {
+    if (!this.owns(address)) this.ownAddresses.push(address);
+  }
 
   attach(link: EthernetLink, clock: VirtualClock): void {
     this.link = link;
@@ -64,7 +78,7 @@ export abstract class SimulatedHostBase implements SimulatedHost {
     if (frame.etherType === ETHERTYPE_ARP) this.answerArp(frame);
     else if (frame.etherType === ETHERTYPE_IPV4) {
       const packet = parseIpv4Packet(frame.payload);
-      if (packet && this.owns(packet.destination)) this.receiveIpv4(packet, frame);
+      if (packet && this.accepts(packet)) this.receiveIpv4(packet, frame);
     }
   }
 
@@ -72,7 +86,12 @@ export abstract class SimulatedHostBase implements SimulatedHost {
   protected abstract receiveIpv4(packet: Ipv4Packet, frame: EthernetFrame): void;
 
   protected owns(address: Ipv4Address): boolean {
-    return this.addresses.some((own) => sameIpv4(own, address));
+    return this.ownAddresses.some((own) => sameIpv4(own, address));
+  }
+
+  /** Whether a datagram is for this host: sent to one of its addresses unless a subclass says more. */
+  protected accepts(packet: Ipv4Packet): boolean {
+    return this.owns(packet.destination);
   }
 
   /** Send an IPv4 datagram to `destinationMac` from `source` (one of this host's addresses). */
