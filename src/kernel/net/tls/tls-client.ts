@@ -646,7 +646,9 @@ export class TlsClient {
   /** [Certificate (empty, if one was requested)], Finished, under the handshake keys. */
   private sendClientFinishedFlight(secrets: Secrets): void {
     if (this.certificateRequestContext !== undefined) {
-      this.sendHandshake(encodeEmptyCertificate(this.certificateRequestContext));
+      const certificate = encodeEmptyCertificate(this.certificateRequestContext);
+      this.transcript.add(certificate);
+      this.sendHandshake(certificate);
     }
     const verifyData = computeFinishedVerifyData(
       secrets.suite.hash,
