@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sha256, toHex } from '../src/emu/sha256';
 import { MemoryBlockDevice, runToCompletion as run } from '../src/kernel/fs/block-device';
-import { CottonFs } from '../src/kernel/fs/cottonfs';
-import { fsck } from '../src/kernel/fs/fsck';
+import { CottonFs } from '../src/kernel/fs/cottonfs/cottonfs';
+import { fsck } from '../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../src/kernel/fs/vfs';
 import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../src/runtime/book-disk';
 import { freshBookDisk, repoBookDisk, repoUserPrograms } from '../src/runtime/node-host';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsCommand, parseSize, parseTime } from '../src/cli/fs-command';
-import { DATA_BITMAP_START } from '../src/kernel/fs/layout';
+import { DATA_BITMAP_START } from '../src/kernel/fs/cottonfs/layout';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORMAT_VERSION_SEED } from '../src/kernel/fs/superblock';
+import { FORMAT_VERSION_SEED } from '../src/kernel/fs/cottonfs/superblock';
 import { diskImageProblem, diskSizeProblem, MAX_UPLOAD_BYTES } from '../src/runtime/disk-image-check';
 import { repoBookDisk } from '../src/runtime/node-host';
 

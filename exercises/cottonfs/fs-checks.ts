@@ -5,7 +5,7 @@
  * CottonFS on an 8 MiB RAM disk, whose /tmp is writable.
  */
 import type { ExerciseMachine } from '../../src/runtime/exercise';
-import { crc32 } from '../../src/kernel/fs/journal-format';
+import { crc32 } from '../../src/kernel/fs/cottonfs/journal-format';
 import { runOrExplain } from '../paging/machine-text';
 
 export { bootOrExplain, randomBelow, runOrExplain } from '../paging/machine-text';

@@ -24,7 +24,7 @@
  */
 import type { BlockDevice, Io } from '../kernel/fs/block-device';
 import { MemoryBlockDevice, runToCompletion as run } from '../kernel/fs/block-device';
-import { CottonFs, format } from '../kernel/fs/cottonfs';
+import { CottonFs, format } from '../kernel/fs/cottonfs/cottonfs';
 import { Vfs } from '../kernel/fs/vfs';
 import type { MachineHost } from '../runtime/machine-host';
 import { bootFromRepo } from '../runtime/node-host';

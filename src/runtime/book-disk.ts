@@ -23,7 +23,7 @@ import type { BootModule } from '../emu/firmware';
 import { DEFAULT_START_TIME } from '../emu/machine';
 import { sha256, toHex } from '../emu/sha256';
 import { MemoryBlockDevice, runToCompletion as run } from '../kernel/fs/block-device';
-import { CottonFs, format, type Clock } from '../kernel/fs/cottonfs';
+import { CottonFs, format, type Clock } from '../kernel/fs/cottonfs/cottonfs';
 import { Vfs } from '../kernel/fs/vfs';
 
 export const BOOK_DISK_BYTES = 32 * 1024 * 1024;

@@ -8,7 +8,7 @@
  */
 import { ATA_SECTOR_SIZE } from '../emu/ata-pio';
 import { BLOCK_SIZE } from '../kernel/fs/block-device';
-import { decodeSuperblock, superblockProblem } from '../kernel/fs/superblock';
+import { decodeSuperblock, superblockProblem } from '../kernel/fs/cottonfs/superblock';
 
 /**
  * The largest disk a reader may upload. The machine holds its disk whole in

@@ -168,7 +168,7 @@ describe('the boot chapter', () => {
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/checks pass/);
     expect(await summary.textContent()).toMatch(/^All \d+ checks pass/);
     await page.click('cotton-exercise [data-action="start"]');
-    await page.waitForSelector('cotton-machine .cm-tab[data-file="src/kernel/boot/multiboot2.ts"][data-edited]');
+    await page.waitForSelector('cotton-machine .cm-tab[data-file="src/kernel/arch/multiboot2.ts"][data-edited]');
     await page.click('cotton-exercise [data-action="check"]');
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^0 of \d+ checks pass/);
     expect(await page.locator('cotton-exercise .cx-results li[data-passed="false"]').count()).toBeGreaterThan(0);

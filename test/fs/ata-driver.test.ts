@@ -6,7 +6,7 @@
  * a CottonFS; the host then checks the image byte for byte and with fsck.
  */
 import { describe, expect, it } from 'vitest';
-import { ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT, AtaDisk, decodeIdentity } from '../../src/kernel/drivers/ata';
+import { ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT, AtaDisk, decodeIdentity } from '../../src/kernel/drivers/ata-disk';
 import type { MachineInterface } from '../../src/emu/machine-interface';
 import { identifyData } from '../../src/emu/ata-pio';
 import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
@@ -18,14 +18,14 @@ const CHECK_MODULE = 'src/kernel/ata-check.ts';
 
 /** The check thread, as kernel source (it is transpiled and linked like every kernel module). */
 const CHECK_SOURCE = `
-import type { Kernel } from './boot/kernel';
-import { installIrqHandler } from './boot/interrupts';
-import { AtaDisk, ATA_PRIMARY_IRQ } from './drivers/ata';
+import type { Kernel } from './proc/kernel';
+import { installIrqHandler } from './arch/interrupts';
+import { AtaDisk, ATA_PRIMARY_IRQ } from './drivers/ata-disk';
 import { AtaBlockDevice } from './fs/ata-block-device';
-import { CottonFs, format } from './fs/cottonfs';
+import { CottonFs, format } from './fs/cottonfs/cottonfs';
 import { Vfs } from './fs/vfs';
-import { spawn } from './proc/scheduler';
-import { WaitQueue } from './proc/wait-queue';
+import { spawn } from './sched/scheduler';
+import { WaitQueue } from './sched/wait-queue';
 
 const pattern = (seed: number, length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
 const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

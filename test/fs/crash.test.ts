@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { CottonFs } from '../../src/kernel/fs/cottonfs';
+import { CottonFs } from '../../src/kernel/fs/cottonfs/cottonfs';
 import { FsError, Vfs } from '../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, PowerCut, PowerCutDevice, run } from './helpers';
 

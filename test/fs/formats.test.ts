@@ -1,17 +1,17 @@
 /** The on-disk structures: each encodes and decodes to itself, at the documented offsets. */
 import { describe, expect, it } from 'vitest';
-import { bitmapPosition, clearBit, findClearBit, setBit, testBit } from '../../src/kernel/fs/bitmap';
-import { MAX_FILE_BLOCKS, blockPath, readPointer, writePointer } from '../../src/kernel/fs/block-map';
-import { decodeDirectoryEntry, encodeDirectoryEntry, nameProblem, NAME_MAX } from '../../src/kernel/fs/directory-entry';
-import { decodeInode, emptyInode, encodeInode, INODE_TYPE_FILE } from '../../src/kernel/fs/inode-format';
+import { bitmapPosition, clearBit, findClearBit, setBit, testBit } from '../../src/kernel/fs/cottonfs/bitmap';
+import { MAX_FILE_BLOCKS, blockPath, readPointer, writePointer } from '../../src/kernel/fs/cottonfs/block-map';
+import { decodeDirectoryEntry, encodeDirectoryEntry, nameProblem, NAME_MAX } from '../../src/kernel/fs/cottonfs/directory-entry';
+import { decodeInode, emptyInode, encodeInode, INODE_TYPE_FILE } from '../../src/kernel/fs/cottonfs/inode-format';
 import {
   crc32, decodeJournalCommit, decodeJournalDescriptor, decodeJournalHeader, encodeJournalCommit, encodeJournalDescriptor,
   encodeJournalHeader, JOURNAL_COMMIT_MAGIC, JOURNAL_DESCRIPTOR_MAGIC, JOURNAL_HEADER_MAGIC,
-} from '../../src/kernel/fs/journal-format';
-import { BLOCK_SIZE, INODE_COUNT, inodeLocation } from '../../src/kernel/fs/layout';
-import { decodeSuperblock, encodeSuperblock, superblockProblem, SUPERBLOCK_MAGIC } from '../../src/kernel/fs/superblock';
+} from '../../src/kernel/fs/cottonfs/journal-format';
+import { BLOCK_SIZE, INODE_COUNT, inodeLocation } from '../../src/kernel/fs/cottonfs/layout';
+import { decodeSuperblock, encodeSuperblock, superblockProblem, SUPERBLOCK_MAGIC } from '../../src/kernel/fs/cottonfs/superblock';
 import { utf8Decode, utf8Encode } from '../../src/kernel/lib/utf8';
-import type { Superblock } from '../../src/kernel/fs/superblock';
+import type { Superblock } from '../../src/kernel/fs/cottonfs/superblock';
 
 const block = (): Uint8Array => new Uint8Array(BLOCK_SIZE);
 

@@ -1,9 +1,9 @@
 /** Shared helpers for the CottonFS tests: images in memory, a disk that loses power. */
 import type { BlockDevice, Io } from '../../src/kernel/fs/block-device';
 import { MemoryBlockDevice, runToCompletion } from '../../src/kernel/fs/block-device';
-import { CottonFs, format } from '../../src/kernel/fs/cottonfs';
-import { fsck } from '../../src/kernel/fs/fsck';
-import type { FsckReport } from '../../src/kernel/fs/fsck';
+import { CottonFs, format } from '../../src/kernel/fs/cottonfs/cottonfs';
+import { fsck } from '../../src/kernel/fs/cottonfs/fsck';
+import type { FsckReport } from '../../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../../src/kernel/fs/vfs';
 
 export const run = runToCompletion;

@@ -28,6 +28,6 @@ describeExercise(exercise, () => {
     const [first] = await runChecks(exercise, sources, { [exercise.file]: throwing });
     expect(first!.passed).toBe(false);
     expect(first!.message).toMatch(/KERNEL PANIC: Error: not yet/);
-    expect(first!.message).toMatch(/parseMemoryMap at src\/kernel\/boot\/multiboot2\.ts:\d+:\d+/);
+    expect(first!.message).toMatch(/parseMemoryMap at src\/kernel\/arch\/multiboot2\.ts:\d+:\d+/);
   });
 });

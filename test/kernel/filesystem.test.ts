@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryBlockDevice, runToCompletion } from '../../src/kernel/fs/block-device';
-import { CottonFs, format } from '../../src/kernel/fs/cottonfs';
-import { fsck } from '../../src/kernel/fs/fsck';
+import { CottonFs, format } from '../../src/kernel/fs/cottonfs/cottonfs';
+import { fsck } from '../../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../../src/kernel/fs/vfs';
 import type { MachineHost } from '../../src/runtime/machine-host';
 import { bootFromRepo } from '../../src/runtime/node-host';

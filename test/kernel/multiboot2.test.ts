@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBootInfo, parseMemoryMap } from '../../src/kernel/boot/multiboot2';
-import { summarizeMemory } from '../../src/kernel/mm/memory-map';
+import { parseBootInfo, parseMemoryMap } from '../../src/kernel/arch/multiboot2';
+import { summarizeMemory } from '../../src/kernel/arch/memory-map';
 import { MbiBuilder } from './fake-memory';
 
 const MiB = 1024 * 1024;

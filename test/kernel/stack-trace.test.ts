@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatFrame, kernelFrames, parseFrame } from '../../src/kernel/lib/stack-trace';
-import { panicReport } from '../../src/kernel/lib/panic';
+import { panicReport } from '../../src/kernel/arch/panic';
 
 describe('stack frames for the panic report', () => {
   it('parses V8 frames with and without a function name', () => {
-    expect(parseFrame('    at parseMemoryMap (src/kernel/boot/multiboot2.ts:88:12)')).toEqual({
-      fn: 'parseMemoryMap', file: 'src/kernel/boot/multiboot2.ts', line: 88, column: 12,
+    expect(parseFrame('    at parseMemoryMap (src/kernel/arch/multiboot2.ts:88:12)')).toEqual({
+      fn: 'parseMemoryMap', file: 'src/kernel/arch/multiboot2.ts', line: 88, column: 12,
     });
     expect(parseFrame('    at src/kernel/boot/entry.ts:40:3')).toEqual({
       fn: '<anonymous>', file: 'src/kernel/boot/entry.ts', line: 40, column: 3,
@@ -32,12 +32,12 @@ describe('stack frames for the panic report', () => {
       '    at echo (src/kernel/shell/commands.ts:50:11)',
       '    at Generator.next (<anonymous>)',
       '    at CottonPC.resumeKernel (file:///work/main/src/emu/machine.ts:160:60)',
-      'next@src/kernel/proc/scheduler.ts:96:30',
+      'next@src/kernel/sched/scheduler.ts:96:30',
       'run@http://localhost/src/emu/machine.ts:1:1',
     ].join('\n');
     expect(kernelFrames(stack).map(formatFrame)).toEqual([
       'echo at src/kernel/shell/commands.ts:50:11',
-      'next at src/kernel/proc/scheduler.ts:96:30',
+      'next at src/kernel/sched/scheduler.ts:96:30',
     ]);
   });
 

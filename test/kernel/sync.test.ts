@@ -9,9 +9,9 @@ import { bootFromRepo } from '../../src/runtime/node-host';
 import { checkKernel } from '../support/check-kernel';
 
 const SOURCE = `
-import type { Kernel } from './boot/kernel';
-import { spawn, sleepUntil, ticksNow } from './proc/scheduler';
-import { CondVar, Mutex, Semaphore } from './proc/sync';
+import type { Kernel } from './proc/kernel';
+import { spawn, sleepUntil, ticksNow } from './sched/scheduler';
+import { CondVar, Mutex, Semaphore } from './sched/sync';
 
 export function* syncCheckThread(kernel: Kernel): Generator<void, void, void> {
   const say = (text: string): void => kernel.console.write('sync-check: ' + text + '\\r\\n');

@@ -33,6 +33,7 @@ const pick = (all: Map<string, number>, prefix: string): Record<string, number> 
 
 const header = cDefines(read('src/userland/libc/syscall.h'));
 const table = tsConstants(read('src/kernel/syscall/syscall-table.ts'));
+const signals = tsConstants(read('src/kernel/proc/signals.ts'));
 
 describe('libc/syscall.h against the kernel\'s syscall table', () => {
   it('finds the calls in both files', () => {
@@ -51,7 +52,9 @@ describe('libc/syscall.h against the kernel\'s syscall table', () => {
 
   it('has the same open() flags and signals', () => {
     expect(pick(header, 'O_')).toEqual(pick(table, 'O_'));
-    expect(pick(header, 'SIG')).toEqual(pick(table, 'SIG'));
+    const headerSignals = pick(header, 'SIG');
+    expect(Object.keys(headerSignals).length).toBeGreaterThan(0);
+    for (const [name, number] of Object.entries(headerSignals)) expect(signals.get(name), name).toBe(number);
   });
 
   it('has the same structure sizes the table documents', () => {

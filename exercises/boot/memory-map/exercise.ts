@@ -104,7 +104,7 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'boot/memory-map',
   title: 'Read the memory map',
-  file: 'src/kernel/boot/multiboot2.ts',
+  file: 'src/kernel/arch/multiboot2.ts',
   region: 'memory-map',
   statement: `
 Before the kernel can hand out a single page of memory it has to know **where the RAM is**.
@@ -113,7 +113,7 @@ physical address ranges and what each one is (usable RAM, reserved for the firmw
 ACPI tables, …), and a Multiboot2 boot loader passes that list to the kernel as a
 **memory map tag** (type 6) in the boot information.
 
-Write \`parseMemoryMap(memory, tag)\` in \`src/kernel/boot/multiboot2.ts\`. It receives the
+Write \`parseMemoryMap(memory, tag)\` in \`src/kernel/arch/multiboot2.ts\`. It receives the
 physical address of the tag and returns one \`{ base, length, type }\` for every entry:
 
 | offset | field | |

@@ -1,6 +1,6 @@
 /**
  * The starter for exercise boot/memory-map: the text that takes the place of
- * the `exercise:memory-map` region in src/kernel/boot/multiboot2.ts.
+ * the `exercise:memory-map` region in src/kernel/arch/multiboot2.ts.
  */
 export const starter = `export function parseMemoryMap(memory: PhysicalMemory, tag: number): MemoryRegion[] {
   // TODO (exercise boot/memory-map): read the memory map tag that starts at \`tag\`.

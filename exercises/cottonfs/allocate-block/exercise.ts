@@ -101,7 +101,7 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'cottonfs/allocate-block',
   title: 'Allocate a block from the bitmap',
-  file: 'src/kernel/fs/cottonfs.ts',
+  file: 'src/kernel/fs/cottonfs/cottonfs.ts',
   region: 'allocate-block',
   statement: `
 Every block a file gets comes from one place: the **data bitmap**, blocks 32–63 of the
@@ -109,7 +109,7 @@ disk, one bit per block, set when the block is in use. mkfs sets the bits of the
 superblock, the bitmaps, the inode table and the journal, so only the data area is
 ever free.
 
-Write \`allocateBlock()\` in \`src/kernel/fs/cottonfs.ts\`: find a clear bit and hand its
+Write \`allocateBlock()\` in \`src/kernel/fs/cottonfs/cottonfs.ts\`: find a clear bit and hand its
 block out with \`this.takeBlock(block)\`, which sets the bit, counts the block in the
 superblock and gives it a zeroed buffer in the cache.
 

@@ -1,6 +1,6 @@
 /**
  * The starter for exercise cottonfs/allocate-block: the text that takes the
- * place of the `exercise:allocate-block` region in src/kernel/fs/cottonfs.ts.
+ * place of the `exercise:allocate-block` region in src/kernel/fs/cottonfs/cottonfs.ts.
  */
 export const starter = `  /** A free data block, marked used, zeroed and dirty in the cache. Next-fit from the last one. */
   private *allocateBlock(): Io<number> {

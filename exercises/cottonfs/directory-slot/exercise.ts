@@ -78,14 +78,14 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'cottonfs/directory-slot',
   title: 'Insert a directory entry',
-  file: 'src/kernel/fs/cottonfs.ts',
+  file: 'src/kernel/fs/cottonfs/cottonfs.ts',
   region: 'directory-slot',
   statement: `
 A CottonFS directory is a file whose blocks are arrays of 64-byte **entries**: an inode
 number (0 = a free slot), the inode's type, the name's length and the name. Creating,
 linking or renaming a file writes one entry; the question is *where*.
 
-Write \`freeSlot(number)\` in \`src/kernel/fs/cottonfs.ts\`: return the first free slot of
+Write \`freeSlot(number)\` in \`src/kernel/fs/cottonfs/cottonfs.ts\`: return the first free slot of
 directory \`number\` as \`{ block, slot }\` (the disk block and the entry's index in it),
 and when every slot is taken, grow the directory by one block and return its slot 0.
 

@@ -1,6 +1,6 @@
 /**
  * The starter for exercise cottonfs/directory-slot: the text that takes the
- * place of the `exercise:directory-slot` region in src/kernel/fs/cottonfs.ts.
+ * place of the `exercise:directory-slot` region in src/kernel/fs/cottonfs/cottonfs.ts.
  */
 export const starter = `  /** A free slot in directory \`number\`, growing it by a block if it is full. */
   private *freeSlot(number: number): Io<{ block: number; slot: number }> {

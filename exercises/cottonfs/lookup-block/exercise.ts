@@ -62,7 +62,7 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'cottonfs/lookup-block',
   title: 'Follow the indirect pointers',
-  file: 'src/kernel/fs/cottonfs.ts',
+  file: 'src/kernel/fs/cottonfs/cottonfs.ts',
   region: 'lookup-block',
   statement: `
 An inode has room for 12 block pointers: 48 KiB. Beyond that, CottonFS does what Unix
@@ -70,7 +70,7 @@ has done since the 1970s: the inode's **indirect** pointer names a block that is
 of 1024 more pointers (4 MiB more), the **double indirect** pointer a table of such tables
 (4 GiB), the **triple** one a table of those (4 TiB).
 
-Write \`lookupBlock(number, inode, index)\` in \`src/kernel/fs/cottonfs.ts\`: the disk block
+Write \`lookupBlock(number, inode, index)\` in \`src/kernel/fs/cottonfs/cottonfs.ts\`: the disk block
 that holds block \`index\` of the file, or 0 if that block is a hole. The direct blocks
 are done for you.
 

@@ -1,6 +1,6 @@
 /**
  * The starter for exercise cottonfs/lookup-block: the text that takes the
- * place of the `exercise:lookup-block` region in src/kernel/fs/cottonfs.ts.
+ * place of the `exercise:lookup-block` region in src/kernel/fs/cottonfs/cottonfs.ts.
  */
 export const starter = `  /** The disk block holding file block \`index\` of inode \`number\`, or 0 for a hole. */
   private *lookupBlock(number: number, inode: DiskInode, index: number): Io<number> {

@@ -55,7 +55,7 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'scheduler/aging',
   title: 'Age the waiting',
-  file: 'src/kernel/proc/scheduler.ts',
+  file: 'src/kernel/sched/scheduler.ts',
   region: 'aging',
   statement: `
 A strict priority scheduler **starves** its low priorities: as long as one priority-2 program
@@ -63,7 +63,7 @@ wants the CPU, a priority-4 program never runs. CottonOS fixes this with *aging*
 waited \`AGING_TICKS\` (100) in a ready queue moves up one level, and again 100 ticks later,
 until it runs; then it drops back to its own priority.
 
-Write \`ageReadyTasks()\` in \`src/kernel/proc/scheduler.ts\`; the timer calls it at every tick.
+Write \`ageReadyTasks()\` in \`src/kernel/sched/scheduler.ts\`; the timer calls it at every tick.
 The checks run \`spin\` programs at different priorities (\`nice\`) and read \`sched\`'s timeline.
 `.trim(),
   starter,

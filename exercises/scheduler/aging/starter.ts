@@ -1,6 +1,6 @@
 /**
  * The starter for exercise scheduler/aging: the text that takes the place of
- * the `exercise:aging` region in src/kernel/proc/scheduler.ts.
+ * the `exercise:aging` region in src/kernel/sched/scheduler.ts.
  */
 export const starter = `/** Move every task that has waited AGING_TICKS in its queue up one level. */
 function ageReadyTasks(): void {

@@ -70,14 +70,14 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'scheduler/pick-next',
   title: 'Pick the next task',
-  file: 'src/kernel/proc/scheduler.ts',
+  file: 'src/kernel/sched/scheduler.ts',
   region: 'pick-next',
   statement: `
 Every time a task stops running — its quantum is over, it blocks, it yields — the main loop
 asks \`pickNext\` who runs next. CottonOS keeps one **ready queue per priority**, five of them,
 \`queues[0]\` the highest.
 
-Write \`pickNext(queues)\` in \`src/kernel/proc/scheduler.ts\`: take the first task of the highest
+Write \`pickNext(queues)\` in \`src/kernel/sched/scheduler.ts\`: take the first task of the highest
 non-empty queue out of it and return it, or return \`null\` when nothing is ready (the CPU then
 halts until the next interrupt). Round robin comes from where tasks go back: at the end of their queue.
 

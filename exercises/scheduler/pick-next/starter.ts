@@ -1,6 +1,6 @@
 /**
  * The starter for exercise scheduler/pick-next: the text that takes the place
- * of the `exercise:pick-next` region in src/kernel/proc/scheduler.ts.
+ * of the `exercise:pick-next` region in src/kernel/sched/scheduler.ts.
  */
 export const starter = `/** The next task to run: the first of the highest non-empty ready queue, or null to idle. */
 export function pickNext(queues: Task[][]): Task | null {

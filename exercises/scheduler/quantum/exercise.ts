@@ -60,7 +60,7 @@ const checks: Check[] = [
 export const exercise: Exercise = {
   id: 'scheduler/quantum',
   title: 'Preempt at the end of the quantum',
-  file: 'src/kernel/proc/scheduler.ts',
+  file: 'src/kernel/sched/scheduler.ts',
   region: 'quantum',
   statement: `
 A user program does not have to give the CPU back: \`spin\` computes for ever without a system call.
@@ -69,7 +69,7 @@ runs, and \`timerTick\` charges that millisecond to the running task. When the t
 **quantum** (\`QUANTUM_TICKS\`, 10 ticks) it asks for a reschedule; the trap loop sees it after the
 interrupt and yields — the program is *preempted*.
 
-Fill in the part of \`timerTick()\` in \`src/kernel/proc/scheduler.ts\` that charges the tick: to the
+Fill in the part of \`timerTick()\` in \`src/kernel/sched/scheduler.ts\` that charges the tick: to the
 running task (its \`cpuTicks\`, its \`quantumLeft\`, and \`needReschedule\` when the quantum is over)
 or, when the CPU was idle, to \`idleTicks\`.
 

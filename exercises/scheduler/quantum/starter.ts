@@ -1,6 +1,6 @@
 /**
  * The starter for exercise scheduler/quantum: the text that takes the place of
- * the `exercise:quantum` region in timerTick(), src/kernel/proc/scheduler.ts.
+ * the `exercise:quantum` region in timerTick(), src/kernel/sched/scheduler.ts.
  */
 export const starter = `  // TODO (exercise scheduler/quantum): charge this tick, and preempt.
   //

@@ -13,26 +13,26 @@
 import type { BootRegisters, KernelEntry, MachineInterface } from '../../emu/machine-interface';
 import { CmosRtc } from '../drivers/cmos-rtc';
 import { SerialConsole } from '../drivers/console';
-import { Pic8259Pair } from '../drivers/pic8259';
+import { Pic8259Pair } from '../arch/pic8259';
 import { PIT_DIVISOR, PIT_INPUT_HZ, Pit8254, TIMER_IRQ } from '../drivers/pit8254';
 import { COM1_IRQ, COM1_PORT, CONSOLE_BAUD, Uart16550 } from '../drivers/uart16550';
 import { BOLD, CYAN, DIM, paint } from '../lib/ansi';
 import { formatIsoDateTime, utcSeconds } from '../lib/date';
 import { formatSize, hex } from '../lib/format';
 import { KernelLog } from '../lib/klog';
-import { panic } from '../lib/panic';
+import { panic } from '../arch/panic';
 import { RandomPool } from '../lib/random';
 import { KERNEL_DIRECT_MAP_BASE } from '../mm/address-space';
 import { FRAME_SIZE } from '../mm/frame-allocator';
 import { setUpMemory } from '../mm/kernel-memory';
-import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
-import { runMainLoop, spawn, timerTick } from '../proc/scheduler';
-import { installExceptionHandlers, installIrqHandler } from './interrupts';
-import type { KernelCore } from './kernel';
+import { memoryTypeName, summarizeMemory } from '../arch/memory-map';
+import { runMainLoop, spawn, timerTick } from '../sched/scheduler';
+import { installExceptionHandlers, installIrqHandler } from '../arch/interrupts';
+import type { KernelCore } from '../proc/kernel';
 import { kernelInit } from './kernel-init';
-import { MULTIBOOT2_BOOTLOADER_MAGIC, parseBootInfo } from './multiboot2';
-import type { BootInfo } from './multiboot2';
-import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from './version';
+import { MULTIBOOT2_BOOTLOADER_MAGIC, parseBootInfo } from '../arch/multiboot2';
+import type { BootInfo } from '../arch/multiboot2';
+import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../lib/version';
 
 export const kernelEntry: KernelEntry = function* (cpu, boot) {
   try {

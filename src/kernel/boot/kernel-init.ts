@@ -10,14 +10,15 @@
  * place: the kernel thread becomes the user process with pid 1, the parent
  * every orphan is given to.
  */
-import { ConsoleFile } from '../drivers/console';
+import { ConsoleFile } from '../fs/console-file';
 import { FileTable } from '../fs/open-file';
 import { mountFileSystems } from '../fs/root-fs';
 import { becomeUserProcess } from '../proc/process';
-import { currentTask, sleepUntil, spawn, ticksNow } from '../proc/scheduler';
-import type { ThreadBody } from '../proc/scheduler';
+import { currentTask, sleepUntil, spawn, ticksNow } from '../sched/scheduler';
+import type { ThreadBody } from '../sched/scheduler';
 import { shellThread } from '../shell/shell';
-import type { Kernel, KernelCore } from './kernel';
+import { dispatchSyscall } from '../syscall/dispatcher';
+import type { Kernel, KernelCore } from '../proc/kernel';
 
 export const INIT_PATH = '/bin/init';
 /** How often the flusher commits what the file systems hold in memory. */
@@ -25,7 +26,7 @@ export const FLUSH_INTERVAL_MS = 1000;
 
 export function* kernelInit(core: KernelCore): ThreadBody {
   const vfs = yield* mountFileSystems({ ...core, modules: core.bootInfo.modules, ticks: ticksNow });
-  const kernel: Kernel = { ...core, vfs };
+  const kernel: Kernel = { ...core, vfs, syscallEntry: dispatchSyscall };
   spawn('flush', flushThread(kernel));
   spawn('shell', shellThread(kernel));
   yield* runInit(kernel);

@@ -11,6 +11,7 @@
  * holds the century.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
+import type { DateTime } from '../lib/date';
 
 const CMOS_INDEX = 0x70;
 const CMOS_DATA = 0x71;
@@ -34,14 +35,6 @@ const HOURS_PM = 0x80;
 /** How many status reads to wait for an update to finish (one takes under 2 ms). */
 const UPDATE_WAIT_LIMIT = 10_000;
 
-export interface DateTime {
-  readonly year: number;
-  readonly month: number; // 1–12
-  readonly day: number; // 1–31
-  readonly hours: number; // 0–23
-  readonly minutes: number;
-  readonly seconds: number;
-}
 
 type RawTime = number[];
 

@@ -14,13 +14,9 @@
  * console's interrupt hook, which the shell points at its foreground program.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import { openInterruptWindow } from '../boot/interrupts';
-import type { Io } from '../fs/block-device';
-import type { OpenFile } from '../fs/open-file';
-import type { Stat } from '../fs/vfs';
+import { openInterruptWindow } from '../arch/interrupts';
 import { utf8Encode } from '../lib/utf8';
-import { SyscallError } from '../syscall/errno';
-import { WaitQueue } from '../proc/wait-queue';
+import { WaitQueue } from '../sched/wait-queue';
 import type { Uart16550 } from './uart16550';
 
 /** Bytes kept when nobody reads; later ones are dropped, like a full tty buffer. */
@@ -109,35 +105,4 @@ export class SerialConsole {
     while (this.input.length === 0) yield* this.inputArrived.wait();
     return this.input.shift()!;
   }
-}
-
-/** The console as an open file: descriptors 0, 1 and 2 of every program the shell starts. */
-export class ConsoleFile implements OpenFile {
-  references = 0;
-  private pending: Uint8Array = new Uint8Array(0);
-
-  constructor(private readonly console: SerialConsole) {}
-
-  *read(buffer: Uint8Array): Io<number> {
-    if (this.pending.length === 0) this.pending = yield* this.console.readLine(Math.max(1, buffer.length));
-    const count = Math.min(buffer.length, this.pending.length);
-    buffer.set(this.pending.subarray(0, count));
-    this.pending = this.pending.subarray(count);
-    return count;
-  }
-
-  *write(data: Uint8Array): Io<number> {
-    this.console.writeBytes(data);
-    return data.length;
-  }
-
-  *seek(): Io<number> {
-    throw new SyscallError('ESPIPE', 'cannot seek on the console');
-  }
-
-  *stat(): Io<Stat> {
-    return { inode: 0, type: 'device', mode: 0o620, links: 1, size: 0, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
-  }
-
-  release(): void {}
 }

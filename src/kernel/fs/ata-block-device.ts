@@ -10,8 +10,8 @@
  * the write barrier the journal relies on. Errors from the drive become EIO,
  * as the rest of the file system expects.
  */
-import { AtaError, ATA_SECTOR_SIZE } from '../drivers/ata';
-import type { AtaDisk } from '../drivers/ata';
+import { AtaError, ATA_SECTOR_SIZE } from '../drivers/ata-disk';
+import type { AtaDisk } from '../drivers/ata-disk';
 import type { BlockDevice, Io } from './block-device';
 import { BLOCK_SIZE } from './block-device';
 import { FsError } from './vfs';

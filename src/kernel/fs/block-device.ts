@@ -6,7 +6,7 @@
  * block is 4096 bytes (eight 512-byte ATA sectors).
  *
  * Why every operation is a generator. In this kernel a thread is a generator
- * and blocking is `yield* queue.wait()` (proc/wait-queue.ts). Reading a block
+ * and blocking is `yield* queue.wait()` (sched/wait-queue.ts). Reading a block
  * from the ATA disk means starting the transfer and sleeping until IRQ 14 says
  * the data is there, so a block read must be able to block, and so must every
  * file system operation that may read a block. Writing them all as generators

@@ -9,7 +9,7 @@
  * also what keeps the programs exactly those that came with the kernel.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import type { BootModule } from '../boot/multiboot2';
+import type { BootModule } from '../arch/multiboot2';
 import type { Io } from './block-device';
 import { BLOCK_SIZE } from './block-device';
 import { FixedDirectory, FixedFile } from './fixed-tree';

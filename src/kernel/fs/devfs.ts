@@ -13,9 +13,9 @@
  *   hda      the ATA disk, read-only while its file system is mounted
  */
 import type { SerialConsole } from '../drivers/console';
-import { ConsoleFile } from '../drivers/console';
+import { ConsoleFile } from './console-file';
 import type { RandomPool } from '../lib/random';
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 import type { BlockDevice, Io } from './block-device';
 import { BLOCK_SIZE } from './block-device';
 import { FixedDirectory, FixedFile } from './fixed-tree';

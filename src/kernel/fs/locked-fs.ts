@@ -13,7 +13,7 @@
  * The wrapper is the kernel's: the host tools run the same CottonFS code
  * without it, since nothing runs concurrently there.
  */
-import { Mutex } from '../proc/sync';
+import { Mutex } from '../sched/sync';
 import type { Io } from './block-device';
 import type { DirEntry, FileSystem, FileType, FsStats, Inode, Stat } from './vfs';
 

@@ -9,9 +9,9 @@
  * each other. An open file is closed when its last descriptor goes.
  *
  * What can be open: a file or directory of the VFS (InodeFile), the console
- * (ConsoleFile, in drivers/console.ts), and pipe ends (pipe.ts).
+ * (ConsoleFile, in console-file.ts), and pipe ends (pipe.ts).
  */
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 import type { Io } from './block-device';
 import type { Inode, Stat } from './vfs';
 

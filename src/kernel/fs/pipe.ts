@@ -6,8 +6,8 @@
  * writer has closed; a writer blocks while the pipe is full, and gets EPIPE if
  * no reader is left. Both ends are open files, so they survive fork and dup.
  */
-import { SyscallError } from '../syscall/errno';
-import { WaitQueue } from '../proc/wait-queue';
+import { SyscallError } from '../lib/errno';
+import { WaitQueue } from '../sched/wait-queue';
 import type { Io } from './block-device';
 import type { OpenFile } from './open-file';
 import type { Stat } from './vfs';

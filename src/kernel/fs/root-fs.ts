@@ -21,19 +21,19 @@
  * it runs in the first kernel thread, not in `bringUp`.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import { installIrqHandler } from '../boot/interrupts';
-import type { BootModule } from '../boot/multiboot2';
+import { installIrqHandler } from '../arch/interrupts';
+import type { BootModule } from '../arch/multiboot2';
 import type { SerialConsole } from '../drivers/console';
-import { AtaDisk, ATA_PRIMARY_IRQ } from '../drivers/ata';
-import type { Pic8259Pair } from '../drivers/pic8259';
+import { AtaDisk, ATA_PRIMARY_IRQ } from '../drivers/ata-disk';
+import type { Pic8259Pair } from '../arch/pic8259';
 import type { KernelLog } from '../lib/klog';
 import type { RandomPool } from '../lib/random';
 import { formatSize } from '../lib/format';
 import { AtaBlockDevice } from './ata-block-device';
 import { BLOCK_SIZE, MemoryBlockDevice } from './block-device';
 import type { BlockDevice, Io } from './block-device';
-import { CottonFs, format } from './cottonfs';
-import type { Clock } from './cottonfs';
+import { CottonFs, format } from './cottonfs/cottonfs';
+import type { Clock } from './cottonfs/cottonfs';
 import { BootFs } from './boot-fs';
 import { DevFs, standardDevices } from './devfs';
 import { LockedFs } from './locked-fs';

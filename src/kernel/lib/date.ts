@@ -5,8 +5,16 @@
  * weekday register is not updated by every BIOS), so the weekday is computed
  * with Sakamoto's method for the proleptic Gregorian calendar.
  */
-import type { DateTime } from '../drivers/cmos-rtc';
 import { pad } from './format';
+
+export interface DateTime {
+  readonly year: number;
+  readonly month: number; // 1–12
+  readonly day: number; // 1–31
+  readonly hours: number; // 0–23
+  readonly minutes: number;
+  readonly seconds: number;
+}
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -6,10 +6,10 @@
  * and each kernel module is evaluated with a sourceURL naming its file (see
  * src/runtime/kernel-loader.ts), so `error.stack` already holds lines like
  *
- *     V8 (Chrome, Node):   at parseMemoryMap (src/kernel/boot/multiboot2.ts:88:12)
+ *     V8 (Chrome, Node):   at parseMemoryMap (src/kernel/arch/multiboot2.ts:88:12)
  *                          at src/kernel/boot/entry.ts:40:3
  *     SpiderMonkey (Firefox), JavaScriptCore (Safari):
- *                          parseMemoryMap@src/kernel/boot/multiboot2.ts:88:12
+ *                          parseMemoryMap@src/kernel/arch/multiboot2.ts:88:12
  *
  * This module keeps the frames that are in kernel files and drops the rest
  * (the emulator, the engine's own Generator.next, …).
@@ -64,7 +64,7 @@ export function kernelFrames(stack: string): StackFrame[] {
   return stack.split('\n').flatMap((text) => parseFrame(text.trim()) ?? []);
 }
 
-/** "parseMemoryMap at src/kernel/boot/multiboot2.ts:88:12" */
+/** "parseMemoryMap at src/kernel/arch/multiboot2.ts:88:12" */
 export function formatFrame(frame: StackFrame): string {
   return `${frame.fn} at ${frame.file}:${frame.line}:${frame.column}`;
 }

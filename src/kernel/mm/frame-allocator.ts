@@ -19,7 +19,7 @@
  * words that are full, a "next fit" search. The bitmap is a Uint32Array: the
  * kernel's static data, as a C kernel would keep it in .bss.
  */
-import { MEMORY_AVAILABLE, type MemoryRegion } from './memory-map';
+import { MEMORY_AVAILABLE, type MemoryRegion } from '../arch/memory-map';
 
 /** The size of a page frame: 4 KiB (SDM Vol. 3A §4.5, 4-level paging). */
 export const FRAME_SIZE = 4096;

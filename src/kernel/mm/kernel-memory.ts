@@ -13,11 +13,11 @@
  * process's address space shares them.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import type { BootInfo } from '../boot/multiboot2';
+import type { BootInfo } from '../arch/multiboot2';
 import { AddressSpace } from './address-space';
 import { FrameAllocator, type PhysicalRange } from './frame-allocator';
 import { KernelHeap, kernelHeapReservation } from './kernel-heap';
-import { MEMORY_AVAILABLE } from './memory-map';
+import { MEMORY_AVAILABLE } from '../arch/memory-map';
 
 export interface KernelMemory {
   readonly frames: FrameAllocator;

@@ -37,7 +37,7 @@
  * contents survive a later mprotect.
  */
 import { utf8Decode } from '../lib/utf8';
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 import { AddressSpace } from './address-space';
 import { PAGE_SIZE, PTE_USER, PTE_WRITABLE, type Translation } from './page-table';
 

@@ -45,7 +45,7 @@ import {
   pageDown,
   pageUp,
 } from '../mm/process-memory';
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 
 // ---- ELF constants (gABI, RISC-V psABI) ----
 

@@ -17,29 +17,21 @@
  * init (pid 1), which waits for them, so zombies never pile up.
  */
 import type { UserContext, UserTrap } from '../../emu/machine-interface';
-import type { Kernel } from '../boot/kernel';
+import type { Kernel } from './kernel';
 import { FileTable } from '../fs/open-file';
 import { hex } from '../lib/format';
 import { ProcessMemory } from '../mm/process-memory';
-import { dispatchSyscall } from '../syscall/dispatcher';
-import { SyscallError } from '../syscall/errno';
-import { SIGKILL } from '../syscall/syscall-table';
+import { SyscallError } from '../lib/errno';
+import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalName } from './signals';
 import { loadProgram, type LoadedProgram } from './elf-loader';
-import { createTask, findTask, PRIORITY_NORMAL, removeTask, shouldYield, wake } from './scheduler';
-import type { Task, ThreadBody } from './scheduler';
-import { WaitQueue } from './wait-queue';
+import { createTask, findTask, PRIORITY_NORMAL, removeTask, shouldYield, wake } from '../sched/scheduler';
+import type { Task, ThreadBody } from '../sched/scheduler';
+import { WaitQueue } from '../sched/wait-queue';
 
 /** User processes that may exist at once (a fork bomb stops here, with EAGAIN). */
 export const MAX_PROCESSES = 64;
 /** The pid init gets: it is the first process the kernel starts. */
 export const INIT_PID = 1;
-
-// Signal numbers for faults, as Linux reports them.
-export const SIGILL = 4;
-export const SIGTRAP = 5;
-export const SIGBUS = 7;
-export const SIGSEGV = 11;
-const SIGNAL_NAMES: Record<number, string> = { 2: 'SIGINT', 4: 'SIGILL', 5: 'SIGTRAP', 7: 'SIGBUS', 9: 'SIGKILL', 11: 'SIGSEGV', 15: 'SIGTERM' };
 
 /** The RV32 integer registers the start-up ABI uses. */
 const REG_SP = 2;
@@ -71,10 +63,6 @@ export function processOf(task: Task): Process | undefined {
 
 export function allProcesses(): Process[] {
   return [...processes.values()];
-}
-
-export function signalName(signal: number): string {
-  return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
 }
 
 function childExitQueue(parentPid: number): WaitQueue {
@@ -202,7 +190,7 @@ function* handleTrap(kernel: Kernel, process: Process, trap: UserTrap): Generato
       return; // the IRQ's handler has run already; the loop decides about preemption
     case 'ecall':
       process.context.pc = (process.context.pc + 4) >>> 0;
-      yield* dispatchSyscall(kernel, process);
+      yield* kernel.syscallEntry(kernel, process);
       return;
     case 'page-fault': {
       const result = process.memory.resolveFault(trap.address, trap.errorCode);

@@ -6,7 +6,7 @@
  * shell runs those with `yield*`, so the shell thread blocks and the rest of
  * the kernel keeps running.
  */
-import type { Kernel } from '../boot/kernel';
+import type { Kernel } from '../proc/kernel';
 
 /** Exit statuses the shell reports in its OSC 133 "D" mark. */
 export const EXIT_SUCCESS = 0;

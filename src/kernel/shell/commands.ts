@@ -6,14 +6,14 @@
  * are additions. To add a command, add
  * an entry: `help` lists the table in this order.
  */
-import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../boot/version';
-import { powerOff, resetMachine } from '../drivers/power';
+import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../lib/version';
+import { powerOff, resetMachine } from '../arch/platform-power';
 import { PIT_DIVISOR, PIT_INPUT_HZ } from '../drivers/pit8254';
 import { BOLD, CLEAR_SCREEN, paint } from '../lib/ansi';
 import { formatIsoDateTime, formatUnixDate } from '../lib/date';
 import { formatDuration, formatSize, hex, KiB, pad } from '../lib/format';
-import { memoryTypeName, summarizeMemory } from '../mm/memory-map';
-import { sleepUntil, ticksNow } from '../proc/scheduler';
+import { memoryTypeName, summarizeMemory } from '../arch/memory-map';
+import { sleepUntil, ticksNow } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 import { INSPECT_COMMANDS } from './inspect-commands';

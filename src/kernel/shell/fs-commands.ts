@@ -9,15 +9,15 @@
  * `ls: /x: ENOENT: …` — the reader sees the error a program would get.
  */
 import type { Io } from '../fs/block-device';
-import { CottonFs } from '../fs/cottonfs';
-import { fsck } from '../fs/fsck';
+import { CottonFs } from '../fs/cottonfs/cottonfs';
+import { fsck } from '../fs/cottonfs/fsck';
 import { unlocked } from '../fs/locked-fs';
 import { FsError } from '../fs/vfs';
 import type { FileType, Stat } from '../fs/vfs';
 import { BLUE, BOLD, paint } from '../lib/ansi';
 import { dateTimeOfUtcSeconds, formatUnixDate } from '../lib/date';
 import { formatSize, pad } from '../lib/format';
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 import { normalizePath } from '../syscall/file-calls';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';

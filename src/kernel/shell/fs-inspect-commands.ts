@@ -12,24 +12,24 @@
  * Every one of them is used by the CottonFS chapter of the book to draw its
  * figures from the running machine.
  */
-import { bitmapPosition, testBit } from '../fs/bitmap';
+import { bitmapPosition, testBit } from '../fs/cottonfs/bitmap';
 import type { Io } from '../fs/block-device';
 import { LockedFs, unlocked } from '../fs/locked-fs';
-import { CottonFs } from '../fs/cottonfs';
-import { INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, type DiskInode } from '../fs/inode-format';
+import { CottonFs } from '../fs/cottonfs/cottonfs';
+import { INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, type DiskInode } from '../fs/cottonfs/inode-format';
 import {
   JOURNAL_COMMIT_MAGIC, JOURNAL_DESCRIPTOR_MAGIC, JOURNAL_HEADER_MAGIC, crc32, decodeJournalCommit,
   decodeJournalDescriptor, decodeJournalHeader,
-} from '../fs/journal-format';
+} from '../fs/cottonfs/journal-format';
 import {
   BITS_PER_BLOCK, BLOCK_SIZE, DATA_BITMAP_BLOCKS, DATA_BITMAP_START, INODE_BITMAP_BLOCKS, INODE_BITMAP_START,
   INODE_TABLE_BLOCKS, INODE_TABLE_START, POINTERS_PER_BLOCK, SUPERBLOCK_BLOCK,
-} from '../fs/layout';
-import { readPointer } from '../fs/block-map';
+} from '../fs/cottonfs/layout';
+import { readPointer } from '../fs/cottonfs/block-map';
 import { FsError } from '../fs/vfs';
 import type { FileSystem } from '../fs/vfs';
 import { BOLD, paint } from '../lib/ansi';
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 import { normalizePath } from '../syscall/file-calls';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';

@@ -34,8 +34,8 @@ import {
 import { PAGE_SIZE } from '../mm/page-table';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type MemoryArea } from '../mm/process-memory';
 import { processOf } from '../proc/process';
-import { findTask, IDLE_PID, observeTicks, sleepUntil, ticksNow } from '../proc/scheduler';
-import type { Task } from '../proc/scheduler';
+import { findTask, IDLE_PID, observeTicks, sleepUntil, ticksNow } from '../sched/scheduler';
+import type { Task } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 

@@ -10,16 +10,16 @@
  * line ending in `&` runs in the background; the shell reports finished
  * background programs before its next prompt.
  */
-import { ConsoleFile } from '../drivers/console';
+import { ConsoleFile } from '../fs/console-file';
 import { FileTable } from '../fs/open-file';
 import { FsError } from '../fs/vfs';
 import { pad } from '../lib/format';
-import { allProcesses, kill, processOf, signalName, spawnProgram, waitForChild } from '../proc/process';
-import { allTasks, currentTask, findTask, idleTime, IDLE_PID, PRIORITY_HIGHEST, PRIORITY_LOWEST, setPriority } from '../proc/scheduler';
-import type { Task } from '../proc/scheduler';
-import { ERRNO, SyscallError } from '../syscall/errno';
+import { allProcesses, kill, processOf, spawnProgram, waitForChild } from '../proc/process';
+import { SIGINT, SIGKILL, SIGTERM, signalName } from '../proc/signals';
+import { allTasks, currentTask, findTask, idleTime, IDLE_PID, PRIORITY_HIGHEST, PRIORITY_LOWEST, setPriority } from '../sched/scheduler';
+import type { Task } from '../sched/scheduler';
+import { ERRNO, SyscallError } from '../lib/errno';
 import { normalizePath, readProgram } from '../syscall/file-calls';
-import { SIGINT, SIGTERM } from '../syscall/syscall-table';
 import { EXIT_COMMAND_NOT_FOUND, EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 
@@ -145,7 +145,7 @@ function parseInteger(text: string | undefined): number | null {
   return text !== undefined && /^-?\d+$/.test(text) ? Number(text) : null;
 }
 
-const SIGNALS_BY_NAME: Record<string, number> = { INT: SIGINT, KILL: 9, TERM: SIGTERM, SIGINT, SIGKILL: 9, SIGTERM };
+const SIGNALS_BY_NAME: Record<string, number> = { INT: SIGINT, KILL: SIGKILL, TERM: SIGTERM, SIGINT, SIGKILL, SIGTERM };
 
 function killCommand(args: string[], sh: ShellContext): ExitStatus {
   const pid = parseInteger(args[0]);

@@ -12,9 +12,9 @@
  * jump between commands; the book's recorder uses them to cut a session into
  * commands with their exit statuses, straight from the byte stream.
  */
-import type { Kernel } from '../boot/kernel';
+import type { Kernel } from '../proc/kernel';
 import { BEL, BLUE, BOLD, CLEAR_SCREEN, GREEN, OSC, RESET } from '../lib/ansi';
-import type { ThreadBody } from '../proc/scheduler';
+import type { ThreadBody } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { CommandResult, ExitStatus, ShellCommand, ShellContext } from './command';
 import { CommandLineError, splitWords } from './command-line';

@@ -3,6 +3,7 @@
  *
  * Models: the syscall entry of a Unix kernel (xv6's syscall.c, Linux's
  * syscall table). The trap loop (proc/process.ts) calls `dispatchSyscall`
+ * through `kernel.syscallEntry`, which boot/kernel-init.ts points here,
  * after an `ecall`; it reads the number from a7 and the arguments from a0–a5,
  * runs the handler — which may block, so handlers may be generators — and
  * puts the result in a0. Errors travel as exceptions (SyscallError, or the
@@ -10,14 +11,14 @@
  * has to remember to convert one. Any other exception is a kernel bug and is
  * left to panic.
  */
-import type { Kernel } from '../boot/kernel';
+import type { Kernel } from '../proc/kernel';
 import { FsError } from '../fs/vfs';
 import type { Process } from '../proc/process';
-import { ERRNO, SyscallError } from './errno';
+import { ERRNO, SyscallError } from '../lib/errno';
 import { FILE_CALLS } from './file-calls';
 import { MEMORY_CALLS } from './memory-calls';
 import { PROCESS_CALLS } from './process-calls';
-import { SYSTEM_CALLS } from './system-calls';
+import { SYSTEM_CALLS } from './info-calls';
 
 const REG_A0 = 10;
 const REG_A7 = 17;

@@ -10,14 +10,14 @@
  * asked for is a legal answer for read and write, and it keeps a program from
  * making the kernel allocate gigabytes with one bad argument.
  */
-import type { Kernel } from '../boot/kernel';
+import type { Kernel } from '../proc/kernel';
 import type { Io } from '../fs/block-device';
 import { InodeFile } from '../fs/open-file';
 import { createPipe } from '../fs/pipe';
 import { FsError, pathComponents } from '../fs/vfs';
 import type { FileType, Stat } from '../fs/vfs';
 import type { Syscall, SyscallHandler } from './dispatcher';
-import { SyscallError } from './errno';
+import { SyscallError } from '../lib/errno';
 import {
   DIRENT_BYTES, DIRENT_NAME_BYTES, O_ACCMODE, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
   STAT_BYTES, SYS_CHDIR, SYS_CLOSE, SYS_DUP, SYS_DUP2, SYS_FSTAT, SYS_FTRUNCATE, SYS_GETCWD, SYS_LINK, SYS_MKDIR, SYS_OPEN,

@@ -7,10 +7,10 @@
  * where the work is done. See syscall-table.ts for the numbers and ABI.
  */
 import { exec, exitProcess, fork, kill, waitForChild } from '../proc/process';
-import { findTask, PRIORITY_HIGHEST, PRIORITY_LOWEST, setPriority, sleepUntil, ticksNow } from '../proc/scheduler';
-import type { Task } from '../proc/scheduler';
+import { findTask, PRIORITY_HIGHEST, PRIORITY_LOWEST, setPriority, sleepUntil, ticksNow } from '../sched/scheduler';
+import type { Task } from '../sched/scheduler';
 import type { Syscall, SyscallHandler } from './dispatcher';
-import { SyscallError } from './errno';
+import { SyscallError } from '../lib/errno';
 import { readProgram, resolvePath } from './file-calls';
 import {
   SYS_EXEC, SYS_EXIT, SYS_FORK, SYS_GETPID, SYS_GETPPID, SYS_GETPRIORITY, SYS_KILL, SYS_NICE, SYS_SLEEP, SYS_WAIT,

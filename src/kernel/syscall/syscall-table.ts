@@ -122,11 +122,6 @@ export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
 export const O_DIRECTORY = 0o200000;
 
-// Signals that kill() understands (their Linux numbers).
-export const SIGINT = 2;
-export const SIGKILL = 9;
-export const SIGTERM = 15;
-
 export const STAT_BYTES = 28;
 export const DIRENT_BYTES = 64;
 export const DIRENT_NAME_BYTES = 56;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProcessMemory, USER_STACK_TOP } from '../../../src/kernel/mm/process-memory';
 import { PTE_USER, PTE_WRITABLE } from '../../../src/kernel/mm/page-table';
 import { loadProgram, MAX_LOAD_SEGMENTS, parseElf } from '../../../src/kernel/proc/elf-loader';
-import { SyscallError } from '../../../src/kernel/syscall/errno';
+import { SyscallError } from '../../../src/kernel/lib/errno';
 import { SYS_EXIT, SYS_GETPID, SYS_WRITE } from '../../../src/kernel/syscall/syscall-table';
 import { mmMachine } from './machine';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FRAME_SIZE, FrameAllocator, LOW_MEMORY_END } from '../../../src/kernel/mm/frame-allocator';
-import { MEMORY_AVAILABLE, MEMORY_RESERVED, type MemoryRegion } from '../../../src/kernel/mm/memory-map';
+import { MEMORY_AVAILABLE, MEMORY_RESERVED, type MemoryRegion } from '../../../src/kernel/arch/memory-map';
 
 const MiB = 1024 * 1024;
 

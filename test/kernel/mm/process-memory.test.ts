@@ -15,7 +15,7 @@ import {
   USER_STACK_BOTTOM,
   USER_STACK_TOP,
 } from '../../../src/kernel/mm/process-memory';
-import { SyscallError } from '../../../src/kernel/syscall/errno';
+import { SyscallError } from '../../../src/kernel/lib/errno';
 import { mmMachine } from './machine';
 
 const RW = PROT_READ | PROT_WRITE;

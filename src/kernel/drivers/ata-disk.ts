@@ -35,7 +35,7 @@
  * name.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import { WaitQueue } from '../proc/wait-queue';
+import { WaitQueue } from '../sched/wait-queue';
 
 export const ATA_PRIMARY_IO = 0x1f0;
 export const ATA_PRIMARY_CONTROL = 0x3f6;

@@ -16,7 +16,7 @@
  * happens to the process that started it, or the file system it was writing
  * would be left half-changed (Linux's TASK_UNINTERRUPTIBLE, the "D" state).
  */
-import { SyscallError } from '../syscall/errno';
+import { SyscallError } from '../lib/errno';
 import { currentTask, wake } from './scheduler';
 import type { Task } from './scheduler';
 

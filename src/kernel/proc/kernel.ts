@@ -8,13 +8,14 @@
 import type { MachineInterface } from '../../emu/machine-interface';
 import type { CmosRtc } from '../drivers/cmos-rtc';
 import type { SerialConsole } from '../drivers/console';
-import type { Pic8259Pair } from '../drivers/pic8259';
+import type { Pic8259Pair } from '../arch/pic8259';
 import type { Pit8254 } from '../drivers/pit8254';
 import type { Vfs } from '../fs/vfs';
 import type { KernelLog } from '../lib/klog';
 import type { RandomPool } from '../lib/random';
 import type { KernelMemory } from '../mm/kernel-memory';
-import type { BootInfo } from './multiboot2';
+import type { BootInfo } from '../arch/multiboot2';
+import type { Process } from './process';
 
 /** The kernel as `bringUp` leaves it: devices, memory, and what boot told it. */
 export interface KernelCore {
@@ -32,7 +33,15 @@ export interface KernelCore {
   readonly clock: () => number;
 }
 
+/**
+ * The system call entry: what the trap loop calls after an `ecall`. It lives
+ * in the syscall layer, above the processes it serves, so the kernel hands it
+ * down here at boot, as a CPU's trap vector points up at the kernel's handler.
+ */
+export type SyscallEntry = (kernel: Kernel, process: Process) => Generator<void, void, void>;
+
 /** The kernel once its file systems are mounted (boot/kernel-init.ts): what threads and processes use. */
 export interface Kernel extends KernelCore {
   readonly vfs: Vfs;
+  readonly syscallEntry: SyscallEntry;
 }

@@ -27,8 +27,8 @@
  * handler ends here and becomes a kernel panic.
  */
 import type { CpuRequest, MachineInterface } from '../../emu/machine-interface';
-import { throwIfInterruptHandlerFailed } from '../boot/interrupts';
-import { panic } from '../lib/panic';
+import { throwIfInterruptHandlerFailed } from '../arch/interrupts';
+import { panic } from '../arch/panic';
 
 /** A task's code: a generator that yields whenever it stops running. */
 export type ThreadBody = Generator<void, void, void>;

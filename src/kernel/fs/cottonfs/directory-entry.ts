@@ -15,7 +15,7 @@
  * parent is the root).
  */
 import { BLOCK_SIZE } from './layout';
-import { utf8Decode, utf8Encode } from '../lib/utf8';
+import { utf8Decode, utf8Encode } from '../../lib/utf8';
 
 export const DIRENT_SIZE = 64;
 export const DIRENTS_PER_BLOCK = BLOCK_SIZE / DIRENT_SIZE;

@@ -12,9 +12,9 @@
  * files, so a reader sees which line of which file went wrong.
  */
 import type { HaltRequest, MachineInterface } from '../../emu/machine-interface';
-import { notifyPanic } from '../drivers/power';
-import { BRIGHT_RED, RESET } from './ansi';
-import { formatFrame, kernelFrames } from './stack-trace';
+import { notifyPanic } from './platform-power';
+import { BRIGHT_RED, RESET } from '../lib/ansi';
+import { formatFrame, kernelFrames } from '../lib/stack-trace';
 
 // Just enough of the 16550 to print (see drivers/uart16550.ts for the full driver).
 const COM1_THR = 0x3f8;

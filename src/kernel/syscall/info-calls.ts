@@ -1,9 +1,9 @@
 /**
  * System information calls: uname, time, uptime, getrandom, meminfo.
  */
-import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../boot/version';
+import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../lib/version';
 import { utcSeconds } from '../lib/date';
-import { ticksNow } from '../proc/scheduler';
+import { ticksNow } from '../sched/scheduler';
 import type { Syscall, SyscallHandler } from './dispatcher';
 import { MAX_IO_BYTES } from './file-calls';
 import { SYS_GETRANDOM, SYS_MEMINFO, SYS_TIME, SYS_UNAME, SYS_UPTIME, UTSNAME_FIELD_BYTES } from './syscall-table';

@@ -17,8 +17,8 @@
  * main loop turns it into a panic as soon as the handler has returned.
  */
 import type { InterruptFrame, MachineInterface } from '../../emu/machine-interface';
-import type { Pic8259Pair } from '../drivers/pic8259';
-import { MASTER_VECTOR_BASE, SLAVE_VECTOR_BASE } from '../drivers/pic8259';
+import type { Pic8259Pair } from './pic8259';
+import { MASTER_VECTOR_BASE, SLAVE_VECTOR_BASE } from './pic8259';
 
 /** Intel SDM Vol. 3A, Table 6-1. */
 export const EXCEPTION_NAMES: readonly string[] = [

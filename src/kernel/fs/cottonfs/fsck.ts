@@ -24,7 +24,7 @@
  * has no lost+found yet), bitmaps rebuilt.
  */
 import { setBit, testBit } from './bitmap';
-import type { BlockDevice, Io } from './block-device';
+import type { BlockDevice, Io } from '../block-device';
 import type { Depth } from './block-map';
 import { readPointer, setTreeRoot, treeRoot, treeSpan, treeStart, writePointer } from './block-map';
 import { DIRENTS_PER_BLOCK, NAME_MAX, clearDirectoryEntry, decodeDirectoryEntry, encodeDirectoryEntry, rawNameLength } from './directory-entry';

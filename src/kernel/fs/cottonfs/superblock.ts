@@ -15,7 +15,7 @@
  *   40 root inode (1)   44 journal start     48 journal blocks
  *   52 volume label, 32 bytes of UTF-8, NUL-padded
  */
-import { utf8Decode, utf8Encode } from '../lib/utf8';
+import { utf8Decode, utf8Encode } from '../../lib/utf8';
 import { BLOCK_SIZE, DATA_START, INODE_COUNT, MAX_BLOCKS, ROOT_INODE } from './layout';
 
 export const SUPERBLOCK_MAGIC = 0x43544653;

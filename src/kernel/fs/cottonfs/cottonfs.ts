@@ -23,7 +23,7 @@
  * `noatime`), so reading never writes.
  */
 import { clearBit, findClearBit, setBit, testBit, bitmapPosition } from './bitmap';
-import type { BlockDevice, Io } from './block-device';
+import type { BlockDevice, Io } from '../block-device';
 import { BlockCache, DEFAULT_CACHE_BLOCKS } from './block-cache';
 import type { Depth } from './block-map';
 import { MAX_FILE_SIZE, blockPath, readPointer, setTreeRoot, treeRoot, treeSpan, treeStart, writePointer } from './block-map';
@@ -38,8 +38,8 @@ import {
 } from './layout';
 import { FORMAT_VERSION, SUPERBLOCK_MAGIC, decodeSuperblock, encodeSuperblock, superblockProblem } from './superblock';
 import type { Superblock } from './superblock';
-import { FsError } from './vfs';
-import type { DirEntry, FileSystem, FileType, FsStats, Inode, Stat } from './vfs';
+import { FsError } from '../vfs';
+import type { DirEntry, FileSystem, FileType, FsStats, Inode, Stat } from '../vfs';
 
 /** The time now, in Unix seconds: the kernel passes its RTC, the host tools a fixed or real time. */
 export type Clock = () => number;

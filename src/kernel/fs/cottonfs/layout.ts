@@ -15,7 +15,7 @@
  * 32 × 4096 × 8 blocks = 4 GiB. The inode table caps the file count at 2047
  * (inode 0 means "no inode", as in ext2).
  */
-import { BLOCK_SIZE } from './block-device';
+import { BLOCK_SIZE } from '../block-device';
 
 export { BLOCK_SIZE };
 

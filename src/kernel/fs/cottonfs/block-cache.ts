@@ -13,8 +13,8 @@
  * insertion order, so re-inserting a block on use keeps the order). Dirty
  * blocks are never evicted: they stay until the commit has written them.
  */
-import type { BlockDevice, Io } from './block-device';
-import { BLOCK_SIZE } from './block-device';
+import type { BlockDevice, Io } from '../block-device';
+import { BLOCK_SIZE } from '../block-device';
 
 export const DEFAULT_CACHE_BLOCKS = 2048;
 

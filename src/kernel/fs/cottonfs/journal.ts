@@ -28,8 +28,8 @@
  *  It assumes what JBD assumes: a block write is atomic (the checksum catches a
  *  torn journal block, not a torn home block), and the disk honours flushes.
  */
-import type { BlockDevice, Io } from './block-device';
-import { BLOCK_SIZE } from './block-device';
+import type { BlockDevice, Io } from '../block-device';
+import { BLOCK_SIZE } from '../block-device';
 import type { BlockCache } from './block-cache';
 import {
   DESCRIPTOR_CAPACITY, JOURNAL_COMMIT_MAGIC, JOURNAL_DESCRIPTOR_MAGIC, JOURNAL_HEADER_MAGIC, crc32,

@@ -12,7 +12,7 @@
  * can be tested against a fake memory and it cannot change what it reads.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import type { MemoryRegion } from '../mm/memory-map';
+import type { MemoryRegion } from './memory-map';
 
 /** The value a Multiboot2 loader leaves in EAX (spec §3.2). */
 export const MULTIBOOT2_BOOTLOADER_MAGIC = 0x36d76289;
