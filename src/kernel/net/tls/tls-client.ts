@@ -352,7 +352,11 @@ export class TlsClient {
       return;
     }
     // Every other alert is fatal in TLS 1.3 (section 6.2), whatever its level byte says.
-    this.failure = new TlsError(name, `the server sent the fatal alert ${name}`, true);
+    const hint =
+      alert.description === ALERT_DESCRIPTIONS.protocol_version
+        ? ': the server does not speak TLS 1.3, the only version this client offers'
+        : '';
+    this.failure = new TlsError(name, `the server sent the fatal alert ${name}${hint}`, true);
     this.currentState = 'failed';
   }
 
