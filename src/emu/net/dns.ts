@@ -175,7 +175,9 @@ export function readDnsName(bytes: Uint8Array, offset: number): { name: string; 
     if (at + 1 + size > bytes.length) throw new DnsFormatError('message ends inside a label');
     length += size + 1;
     if (length > DNS_MAX_NAME) throw new DnsFormatError('name longer than 255 bytes');
-    labels.push(String.fromCharCode(...bytes.subarray(at + 1, at + 1 + size)));
+    const label = String.fromCharCode(...bytes.subarray(at + 1, at + 1 + size));
+    if (label.includes('.')) throw new DnsFormatError('a label holding a dot (its text form would be ambiguous)');
+    labels.push(label);
     at += 1 + size;
   }
   return { name: labels.join('.'), next: next ?? at + 1 };
