@@ -62,7 +62,7 @@ export function ipv4ToBytes(address: Ipv4Address, out: Uint8Array, offset: numbe
   writeUint32(out, offset, address);
 }
 
-/** '52:54:00:12:34:56' or '52-54-00-12-34-56' in any case -> '52:54:00:12:34:56'; null if not a MAC. */
+/** '52-54-00-AB-CD-EF' or '52:54:00:ab:cd:ef' -> '52:54:00:ab:cd:ef'; null if not a MAC. */
 export function parseMacAddress(text: string): MacAddress | null {
   const normal = text.toLowerCase().replaceAll('-', ':');
   return MAC_ADDRESS_TEXT.test(normal) ? normal : null;
@@ -80,7 +80,8 @@ export function macToBytes(mac: MacAddress, out: Uint8Array, offset: number): vo
 export function macFromBytes(bytes: Uint8Array, offset: number): MacAddress {
   const parts: string[] = [];
   for (let i = 0; i < MAC_ADDRESS_LENGTH; i++) {
-    parts.push(readUint8(bytes, offset + i).toString(16).padStart(2, '0'));
+    const byte = readUint8(bytes, offset + i);
+    parts.push(byte.toString(16).padStart(2, '0'));
   }
   return parts.join(':');
 }

@@ -49,9 +49,15 @@ export function parseArpPacket(bytes: Uint8Array): ArpPacket {
   if (bytes.length < ARP_PACKET_LENGTH) reject(`packet of ${bytes.length} bytes, need 28`);
   const hardwareType = readUint16(bytes, 0);
   const protocolType = readUint16(bytes, 2);
-  if (hardwareType !== ARP_HARDWARE_ETHERNET) reject(`hardware type ${hardwareType} is not Ethernet`);
-  if (protocolType !== ARP_PROTOCOL_IPV4) reject(`protocol type 0x${protocolType.toString(16)} is not IPv4`);
-  if (readUint8(bytes, 4) !== 6 || readUint8(bytes, 5) !== 4) reject('address lengths are not 6 and 4');
+  if (hardwareType !== ARP_HARDWARE_ETHERNET) {
+    reject(`hardware type ${hardwareType} is not Ethernet`);
+  }
+  if (protocolType !== ARP_PROTOCOL_IPV4) {
+    reject(`protocol type 0x${protocolType.toString(16)} is not IPv4`);
+  }
+  if (readUint8(bytes, 4) !== 6 || readUint8(bytes, 5) !== 4) {
+    reject('address lengths are not 6 and 4');
+  }
   const operation = readUint16(bytes, 6);
   if (operation !== ARP_OPERATION_REQUEST && operation !== ARP_OPERATION_REPLY) {
     reject(`unknown operation ${operation}`);

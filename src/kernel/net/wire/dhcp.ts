@@ -265,7 +265,9 @@ function encodeOptions(options: DhcpOptions): Uint8Array {
   if (options.rebindingTimeSeconds !== undefined) {
     add(DHCP_OPTION_REBINDING_TIME, uint32Bytes(options.rebindingTimeSeconds));
   }
-  if (options.subnetMask !== undefined) add(DHCP_OPTION_SUBNET_MASK, uint32Bytes(options.subnetMask));
+  if (options.subnetMask !== undefined) {
+    add(DHCP_OPTION_SUBNET_MASK, uint32Bytes(options.subnetMask));
+  }
   if (options.routers !== undefined) add(DHCP_OPTION_ROUTER, options.routers.flatMap(uint32Bytes));
   if (options.dnsServers !== undefined) {
     add(DHCP_OPTION_DNS_SERVERS, options.dnsServers.flatMap(uint32Bytes));

@@ -179,7 +179,9 @@ function readName(message: Uint8Array, start: number): { name: string; end: numb
       need(message, offset, 2, 'compression pointer');
       const target = readUint16(message, offset) & POINTER_OFFSET_MASK;
       if (target >= segmentStart) reject(`compression pointer to ${target} does not point back`);
-      if (++pointersFollowed > DNS_MAX_COMPRESSION_POINTERS) reject('too many compression pointers');
+      if (++pointersFollowed > DNS_MAX_COMPRESSION_POINTERS) {
+        reject('too many compression pointers');
+      }
       end ??= offset + 2;
       offset = segmentStart = target;
     } else if (labelKind !== 0) {
@@ -204,7 +206,8 @@ const BACKSLASH = 0x5c;
 function labelToText(label: Uint8Array): string {
   let text = '';
   for (const byte of label) {
-    const plain = byte >= PRINTABLE_FIRST && byte <= PRINTABLE_LAST && byte !== DOT && byte !== BACKSLASH;
+    const plain =
+      byte >= PRINTABLE_FIRST && byte <= PRINTABLE_LAST && byte !== DOT && byte !== BACKSLASH;
     text += plain ? String.fromCharCode(byte) : `\\${byte.toString().padStart(3, '0')}`;
   }
   return text;

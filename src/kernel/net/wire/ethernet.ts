@@ -39,11 +39,17 @@ export interface EthernetFrame {
 
 export function parseEthernetFrame(bytes: Uint8Array): EthernetFrame {
   if (bytes.length < ETHERNET_HEADER_LENGTH) {
-    throw new MalformedPacket('ethernet', `frame of ${bytes.length} bytes is shorter than a header`);
+    throw new MalformedPacket(
+      'ethernet',
+      `frame of ${bytes.length} bytes is shorter than a header`,
+    );
   }
   const etherType = readUint16(bytes, 12);
   if (etherType < ETHERTYPE_MIN) {
-    throw new MalformedPacket('ethernet', `802.3 length field ${etherType}, not an Ethernet II type`);
+    throw new MalformedPacket(
+      'ethernet',
+      `802.3 length field ${etherType}, not an Ethernet II type`,
+    );
   }
   return {
     destination: macFromBytes(bytes, 0),

@@ -67,7 +67,12 @@ export function parseIcmpMessage(bytes: Uint8Array): IcmpMessage {
     case ICMP_TYPE_ECHO_REQUEST:
     case ICMP_TYPE_ECHO_REPLY:
       if (code !== 0) reject(`echo with code ${code}`);
-      return { type, identifier: readUint16(bytes, 4), sequenceNumber: readUint16(bytes, 6), data: body };
+      return {
+        type,
+        identifier: readUint16(bytes, 4),
+        sequenceNumber: readUint16(bytes, 6),
+        data: body,
+      };
     case ICMP_TYPE_DESTINATION_UNREACHABLE:
     case ICMP_TYPE_TIME_EXCEEDED:
       return { type, code, originalDatagram: body };

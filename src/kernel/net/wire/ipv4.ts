@@ -98,10 +98,16 @@ export function isFragment(packet: Ipv4Packet): boolean {
 /** Build a packet with a 20-byte header (no options) and its checksum. */
 export function emitIpv4Packet(fields: Ipv4PacketFields): Uint8Array {
   const totalLength = IPV4_MIN_HEADER_LENGTH + fields.payload.length;
-  if (totalLength > IPV4_MAX_TOTAL_LENGTH) throw new RangeError(`IPv4 packet of ${totalLength} bytes`);
+  if (totalLength > IPV4_MAX_TOTAL_LENGTH) {
+    throw new RangeError(`IPv4 packet of ${totalLength} bytes`);
+  }
   const fragmentOffset = fields.fragmentOffset ?? 0;
   const offsetUnits = fragmentOffset / IPV4_FRAGMENT_OFFSET_UNIT;
-  if (!Number.isInteger(offsetUnits) || offsetUnits < 0 || offsetUnits > IPV4_FRAGMENT_OFFSET_MASK) {
+  if (
+    !Number.isInteger(offsetUnits) ||
+    offsetUnits < 0 ||
+    offsetUnits > IPV4_FRAGMENT_OFFSET_MASK
+  ) {
     throw new RangeError(`fragment offset ${fragmentOffset} is not a multiple of 8 below 65536`);
   }
   const bytes = new Uint8Array(totalLength);

@@ -23,8 +23,21 @@ describe('IPv4 addresses', () => {
   });
 
   it('refuses anything that is not four parts 0-255 without leading zeros', () => {
-    for (const text of ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '1.2.3.-4', '1.2.3.a', '01.2.3.4',
-      '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1e2.0.0.1', '0x1.2.3.4', '1.2.3.1000']) {
+    for (const text of [
+      '',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.0.0.1',
+      '1.2.3.-4',
+      '1.2.3.a',
+      '01.2.3.4',
+      '1..2.3',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '1e2.0.0.1',
+      '0x1.2.3.4',
+      '1.2.3.1000',
+    ]) {
       expect(parseIpv4Address(text), text).toBeNull();
     }
   });
@@ -66,7 +79,9 @@ describe('subnets', () => {
     expect(prefixToMask(32)).toBe(0xffffffff);
     expect(prefixToMask(1)).toBe(0x80000000);
     expect(prefixToMask(0)).toBe(0);
-    for (let prefix = 0; prefix <= 32; prefix++) expect(maskToPrefix(prefixToMask(prefix))).toBe(prefix);
+    for (let prefix = 0; prefix <= 32; prefix++) {
+      expect(maskToPrefix(prefixToMask(prefix))).toBe(prefix);
+    }
     expect(maskToPrefix(0xff00ff00)).toBeNull();
     expect(() => prefixToMask(33)).toThrow(RangeError);
   });
@@ -77,7 +92,11 @@ describe('subnets', () => {
     expect(isInSubnet(parseIpv4Address('10.0.3.15')!, net, 24)).toBe(false);
     expect(isInSubnet(parseIpv4Address('10.0.3.15')!, net, 16)).toBe(true);
     expect(isInSubnet(parseIpv4Address('200.1.1.1')!, net, 0)).toBe(true);
-    expect(isInSubnet(parseIpv4Address('192.168.0.1')!, parseIpv4Address('192.168.0.1')!, 32)).toBe(true);
-    expect(isInSubnet(parseIpv4Address('192.168.0.2')!, parseIpv4Address('192.168.0.1')!, 32)).toBe(false);
+    expect(isInSubnet(parseIpv4Address('192.168.0.1')!, parseIpv4Address('192.168.0.1')!, 32)).toBe(
+      true,
+    );
+    expect(isInSubnet(parseIpv4Address('192.168.0.2')!, parseIpv4Address('192.168.0.1')!, 32)).toBe(
+      false,
+    );
   });
 });

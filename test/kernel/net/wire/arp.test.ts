@@ -13,6 +13,7 @@ import { fuzzParser } from './fuzz';
 
 // A real ARP request as a QEMU guest sends it: "who has 10.0.2.2? tell 10.0.2.15",
 // broadcast, padded to 60 bytes.
+// biome-ignore format: laid out as the packet is
 const ARP_REQUEST_FRAME = Uint8Array.from([
   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x08, 0x06,
   0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
@@ -70,7 +71,10 @@ describe('ARP packets', () => {
   });
 
   it('survives 10,000 mutated packets with nothing but MalformedPacket', () => {
-    const result = fuzzParser(parseArpPacket, [emitArpPacket(reply), ARP_REQUEST_FRAME.subarray(14)]);
+    const result = fuzzParser(parseArpPacket, [
+      emitArpPacket(reply),
+      ARP_REQUEST_FRAME.subarray(14),
+    ]);
     expect(result.rejected).toBeGreaterThan(0);
     expect(result.accepted).toBeGreaterThan(0);
   });

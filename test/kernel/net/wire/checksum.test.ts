@@ -10,6 +10,7 @@ describe('internetChecksum', () => {
   });
 
   it('checks a real IPv4 header (checksum field b861)', () => {
+    // biome-ignore format: laid out as the packet is
     const header = bytes(
       0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
       0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
@@ -62,7 +63,12 @@ describe('pseudoHeaderSum', () => {
   it('makes a real UDP datagram check out (DNS query to 10.0.2.3)', () => {
     // UDP header (checksum 0 for now) + 5-byte payload, 13 bytes: an odd length.
     const udp = bytes(0xc0, 0x00, 0x00, 0x35, 0x00, 0x0d, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f);
-    const initial = pseudoHeaderSum(parseIpv4Address('10.0.2.15')!, parseIpv4Address('10.0.2.3')!, 17, 13);
+    const initial = pseudoHeaderSum(
+      parseIpv4Address('10.0.2.15')!,
+      parseIpv4Address('10.0.2.3')!,
+      17,
+      13,
+    );
     const checksum = internetChecksum(udp, 0, udp.length, initial);
     udp[6] = checksum >>> 8;
     udp[7] = checksum & 0xff;

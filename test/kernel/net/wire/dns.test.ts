@@ -33,13 +33,39 @@ const fullMessage: DnsMessage = {
   responseCode: DNS_RCODE_NAME_ERROR,
   questions: [{ name: 'cotton.example', type: DNS_TYPE_A, class: DNS_CLASS_IN }],
   answers: [
-    { name: 'cotton.example', type: DNS_TYPE_CNAME, class: DNS_CLASS_IN, ttlSeconds: 60, data: { kind: 'cname', name: 'os.cotton.example' } },
-    { name: 'os.cotton.example', type: DNS_TYPE_A, class: DNS_CLASS_IN, ttlSeconds: 0x7fffffff, data: { kind: 'a', address: parseIpv4Address('10.0.2.80')! } },
+    {
+      name: 'cotton.example',
+      type: DNS_TYPE_CNAME,
+      class: DNS_CLASS_IN,
+      ttlSeconds: 60,
+      data: { kind: 'cname', name: 'os.cotton.example' },
+    },
+    {
+      name: 'os.cotton.example',
+      type: DNS_TYPE_A,
+      class: DNS_CLASS_IN,
+      ttlSeconds: 0x7fffffff,
+      data: { kind: 'a', address: parseIpv4Address('10.0.2.80')! },
+    },
   ],
   authorities: [
-    { name: 'example', type: DNS_TYPE_MX, class: DNS_CLASS_IN, ttlSeconds: 5, data: { kind: 'raw', bytes: Uint8Array.from([0, 10, 2, 0x6d, 0x78, 0]) } },
+    {
+      name: 'example',
+      type: DNS_TYPE_MX,
+      class: DNS_CLASS_IN,
+      ttlSeconds: 5,
+      data: { kind: 'raw', bytes: Uint8Array.from([0, 10, 2, 0x6d, 0x78, 0]) },
+    },
   ],
-  additionals: [{ name: '', type: 41, class: 1232, ttlSeconds: 0, data: { kind: 'raw', bytes: new Uint8Array(0) } }],
+  additionals: [
+    {
+      name: '',
+      type: 41,
+      class: 1232,
+      ttlSeconds: 0,
+      data: { kind: 'raw', bytes: new Uint8Array(0) },
+    },
+  ],
 };
 
 describe('DNS messages', () => {
@@ -56,17 +82,32 @@ describe('DNS messages', () => {
       additionals: [],
     });
     expect(message.answers).toEqual([
-      { name: 'www.example.com', type: DNS_TYPE_CNAME, class: DNS_CLASS_IN, ttlSeconds: 3600, data: { kind: 'cname', name: 'example.com' } },
-      { name: 'example.com', type: DNS_TYPE_A, class: DNS_CLASS_IN, ttlSeconds: 3600, data: { kind: 'a', address: parseIpv4Address('93.184.216.34') } },
+      {
+        name: 'www.example.com',
+        type: DNS_TYPE_CNAME,
+        class: DNS_CLASS_IN,
+        ttlSeconds: 3600,
+        data: { kind: 'cname', name: 'example.com' },
+      },
+      {
+        name: 'example.com',
+        type: DNS_TYPE_A,
+        class: DNS_CLASS_IN,
+        ttlSeconds: 3600,
+        data: { kind: 'a', address: parseIpv4Address('93.184.216.34') },
+      },
     ]);
   });
 
   it('builds a standard query byte for byte', () => {
+    // biome-ignore format: laid out as the packet is
     expect([...buildDnsQuery(0x1234, 'example.com', DNS_TYPE_A)]).toEqual([
       0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
       7, ...ascii('example'), 3, ...ascii('com'), 0, 0x00, 0x01, 0x00, 0x01,
     ]);
-    expect(parseDnsMessage(buildDnsQuery(7, 'example.com.', DNS_TYPE_A)).questions[0]!.name).toBe('example.com');
+    expect(parseDnsMessage(buildDnsQuery(7, 'example.com.', DNS_TYPE_A)).questions[0]!.name).toBe(
+      'example.com',
+    );
   });
 
   it('round-trips every header flag, section and record kind', () => {
@@ -80,7 +121,22 @@ describe('DNS messages', () => {
   });
 
   it('escapes label bytes that are not printable, dots and backslashes', () => {
-    const bytes = Uint8Array.from([...header(1, 0), 4, 0x61, 0x2e, 0x20, 0x5c, 2, 0xc3, 0xa9, 0, 0, 1, 0, 1]);
+    const bytes = Uint8Array.from([
+      ...header(1, 0),
+      4,
+      0x61,
+      0x2e,
+      0x20,
+      0x5c,
+      2,
+      0xc3,
+      0xa9,
+      0,
+      0,
+      1,
+      0,
+      1,
+    ]);
     expect(parseDnsMessage(bytes).questions[0]!.name).toBe('a\\046\\032\\092.\\195\\169');
   });
 
@@ -96,14 +152,18 @@ describe('DNS messages', () => {
       expect(() => parseDnsMessage(question([0xc0, 14, 0]))).toThrow(/does not point back/);
     });
     it('a pointer cut off by the end of the message', () => {
-      expect(() => parseDnsMessage(Uint8Array.from([...header(1, 0), 0xc0]))).toThrow(/past the end/);
+      expect(() => parseDnsMessage(Uint8Array.from([...header(1, 0), 0xc0]))).toThrow(
+        /past the end/,
+      );
     });
     it('the reserved label types 01 and 10', () => {
       expect(() => parseDnsMessage(question([0x41, 0]))).toThrow(/reserved label type 0x40/);
       expect(() => parseDnsMessage(question([0x81, 0]))).toThrow(/reserved label type 0x80/);
     });
     it('a label running past the end', () => {
-      expect(() => parseDnsMessage(Uint8Array.from([...header(1, 0), 9, 0x61]))).toThrow(/past the end/);
+      expect(() => parseDnsMessage(Uint8Array.from([...header(1, 0), 9, 0x61]))).toThrow(
+        /past the end/,
+      );
     });
     it('a name over 255 bytes, even when built from pointers', () => {
       const label63 = [63, ...new Array(63).fill(0x61)];
@@ -121,7 +181,7 @@ describe('DNS messages', () => {
     });
     it('a name behind more than 127 pointers, and accepts 127', () => {
       const chainOf = (pointers: number) => {
-        // One raw record whose data is a root name then a chain of pointers, each to the one before.
+        // A raw record's data: a root name, then pointers each to the one before.
         const chain = [0];
         const dataStart = 12 + 11;
         for (let i = 0; i < pointers; i++) {
@@ -129,6 +189,7 @@ describe('DNS messages', () => {
           chain.push(0xc0 | (target >>> 8), target & 0xff);
         }
         const last = dataStart + 1 + 2 * (pointers - 1);
+        // biome-ignore format: laid out as the packet is
         return Uint8Array.from([
           ...header(0, 2),
           0, 0, 99, 0, 1, 0, 0, 0, 0, chain.length >>> 8, chain.length & 0xff, ...chain,
@@ -148,7 +209,9 @@ describe('DNS messages', () => {
     const cname = Uint8Array.from(RESPONSE_WITH_COMPRESSION);
     cname[33 + 11] = 3; // CNAME data longer than its name
     expect(() => parseDnsMessage(cname)).toThrow(MalformedPacket);
-    expect(() => parseDnsMessage(RESPONSE_WITH_COMPRESSION.subarray(0, 60))).toThrow(/record data runs past/);
+    expect(() => parseDnsMessage(RESPONSE_WITH_COMPRESSION.subarray(0, 60))).toThrow(
+      /record data runs past/,
+    );
     expect(() => parseDnsMessage(RESPONSE_WITH_COMPRESSION.subarray(0, 11))).toThrow(/header/);
     const moreAnswers = Uint8Array.from(RESPONSE_WITH_COMPRESSION);
     moreAnswers[7] = 3;

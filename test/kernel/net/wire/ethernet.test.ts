@@ -25,20 +25,27 @@ describe('Ethernet II frames', () => {
 
   it('lays out the header as destination, source, type', () => {
     const bytes = emitEthernetFrame({ ...frame, payload: new Uint8Array(46) });
+    // biome-ignore format: laid out as the packet is
     expect([...bytes.subarray(0, 14)]).toEqual([
       0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x08, 0x00,
     ]);
   });
 
   it('pads short frames with zeros to the 60-byte minimum', () => {
-    const bytes = emitEthernetFrame({ ...frame, etherType: ETHERTYPE_ARP, payload: new Uint8Array(28).fill(7) });
+    const bytes = emitEthernetFrame({
+      ...frame,
+      etherType: ETHERTYPE_ARP,
+      payload: new Uint8Array(28).fill(7),
+    });
     expect(bytes.length).toBe(ETHERNET_MIN_FRAME_LENGTH);
     expect([...bytes.subarray(14, 42)].every((b) => b === 7)).toBe(true);
     expect([...bytes.subarray(42)].every((b) => b === 0)).toBe(true);
   });
 
   it('refuses a payload over the 1500-byte MTU', () => {
-    expect(() => emitEthernetFrame({ ...frame, payload: new Uint8Array(1501) })).toThrow(RangeError);
+    expect(() => emitEthernetFrame({ ...frame, payload: new Uint8Array(1501) })).toThrow(
+      RangeError,
+    );
   });
 
   it('returns the payload as a view of the frame, not a copy', () => {

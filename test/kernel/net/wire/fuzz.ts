@@ -32,7 +32,9 @@ function mutateOnce(random: () => number, input: Uint8Array): Uint8Array {
       if (bytes.length > 0) bytes[pick(bytes.length)]! ^= 1 << pick(8);
       return bytes;
     case 1: // overwrite a byte with a boundary value
-      if (bytes.length > 0) bytes[pick(bytes.length)] = BOUNDARY_BYTES[pick(BOUNDARY_BYTES.length)]!;
+      if (bytes.length > 0) {
+        bytes[pick(bytes.length)] = BOUNDARY_BYTES[pick(BOUNDARY_BYTES.length)]!;
+      }
       return bytes;
     case 2: // overwrite a byte with anything
       if (bytes.length > 0) bytes[pick(bytes.length)] = pick(256);
@@ -63,7 +65,7 @@ function hex(bytes: Uint8Array): string {
 }
 
 export interface FuzzOptions {
-  /** Repair a mutated input half of the time (e.g. recompute its checksum) to reach deeper checks. */
+  /** Repair half of the mutated inputs (e.g. fix a checksum) so they reach the deeper checks. */
   repair?: (bytes: Uint8Array) => void;
   seed?: number;
   iterations?: number;

@@ -42,22 +42,35 @@ const undeliverable = emitIpv4Packet({
 
 describe('ICMP messages', () => {
   it('lays out an echo request as type, code, checksum, identifier, sequence, data', () => {
-    const bytes = emitIcmpMessage({ type: ICMP_TYPE_ECHO_REQUEST, identifier: 1, sequenceNumber: 2, data: Uint8Array.from([0xaa]) });
+    const bytes = emitIcmpMessage({
+      type: ICMP_TYPE_ECHO_REQUEST,
+      identifier: 1,
+      sequenceNumber: 2,
+      data: Uint8Array.from([0xaa]),
+    });
     // sum = 0x0800 + 0x0001 + 0x0002 + 0xaa00 = 0xb203, checksum = ~0xb203 = 0x4dfc
     expect([...bytes]).toEqual([8, 0, 0x4d, 0xfc, 0, 1, 0, 2, 0xaa]);
   });
 
   it('round-trips echo requests and replies', () => {
     expect(parseIcmpMessage(emitIcmpMessage(echoRequest))).toEqual(echoRequest);
-    const reply = { ...echoRequest, type: ICMP_TYPE_ECHO_REPLY };
+    const reply: IcmpMessage = { ...echoRequest, type: ICMP_TYPE_ECHO_REPLY };
     expect(parseIcmpMessage(emitIcmpMessage(reply))).toEqual(reply);
   });
 
   it('round-trips destination unreachable and time exceeded, quoting the original datagram', () => {
     const original = undeliverable.subarray(0, 28);
     for (const message of [
-      { type: ICMP_TYPE_DESTINATION_UNREACHABLE, code: ICMP_CODE_PORT_UNREACHABLE, originalDatagram: original },
-      { type: ICMP_TYPE_TIME_EXCEEDED, code: ICMP_CODE_TTL_EXCEEDED_IN_TRANSIT, originalDatagram: original },
+      {
+        type: ICMP_TYPE_DESTINATION_UNREACHABLE,
+        code: ICMP_CODE_PORT_UNREACHABLE,
+        originalDatagram: original,
+      },
+      {
+        type: ICMP_TYPE_TIME_EXCEEDED,
+        code: ICMP_CODE_TTL_EXCEEDED_IN_TRANSIT,
+        originalDatagram: original,
+      },
     ] as IcmpMessage[]) {
       const bytes = emitIcmpMessage(message);
       expect([...bytes.subarray(4, 8)]).toEqual([0, 0, 0, 0]); // "unused"
@@ -85,7 +98,11 @@ describe('ICMP messages', () => {
   it('survives 10,000 mutated messages with nothing but MalformedPacket', () => {
     const samples = [
       emitIcmpMessage(echoRequest),
-      emitIcmpMessage({ type: ICMP_TYPE_DESTINATION_UNREACHABLE, code: 3, originalDatagram: undeliverable }),
+      emitIcmpMessage({
+        type: ICMP_TYPE_DESTINATION_UNREACHABLE,
+        code: 3,
+        originalDatagram: undeliverable,
+      }),
     ];
     const result = fuzzParser(parseIcmpMessage, samples, { repair: fixChecksum });
     expect(result.rejected).toBeGreaterThan(0);

@@ -41,6 +41,7 @@ const packet: Ipv4Packet = {
 
 describe('IPv4 packets', () => {
   it('parses a known header (192.168.0.1 -> 192.168.0.199, UDP, checksum b861)', () => {
+    // biome-ignore format: laid out as the packet is
     const bytes = Uint8Array.from([
       0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
       0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7, 1, 2, 3, 4, 5, 6, 7, 8,
@@ -64,6 +65,7 @@ describe('IPv4 packets', () => {
       payload: new Uint8Array(0x73 - 20),
       dontFragment: true,
     });
+    // biome-ignore format: laid out as the packet is
     expect([...bytes.subarray(0, 20)]).toEqual([
       0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
       0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
@@ -78,9 +80,19 @@ describe('IPv4 packets', () => {
 
   it('defaults to TTL 64, no flags, identification 0', () => {
     const parsed = parseIpv4Packet(
-      emitIpv4Packet({ protocol: IPV4_PROTOCOL_ICMP, source, destination, payload: new Uint8Array(8) }),
+      emitIpv4Packet({
+        protocol: IPV4_PROTOCOL_ICMP,
+        source,
+        destination,
+        payload: new Uint8Array(8),
+      }),
     );
-    expect(parsed).toMatchObject({ ttl: 64, dontFragment: false, moreFragments: false, identification: 0 });
+    expect(parsed).toMatchObject({
+      ttl: 64,
+      dontFragment: false,
+      moreFragments: false,
+      identification: 0,
+    });
   });
 
   it('drops link-layer padding after the total length, and gives the payload as a view', () => {
@@ -115,13 +127,18 @@ describe('IPv4 packets', () => {
     expect(() => emitIpv4Packet({ ...packet, payload: new Uint8Array(65516) })).toThrow(RangeError);
   });
 
+  /** Overwrite `values` at `offset` and hand the bytes on. */
+  const patched = (bytes: Uint8Array, offset: number, values: number[]) => {
+    bytes.set(values, offset);
+    return bytes;
+  };
   const damaged: [string, (bytes: Uint8Array) => Uint8Array, RegExp][] = [
     ['a packet shorter than 20 bytes', (b) => b.subarray(0, 19), /packet of 19 bytes/],
-    ['version 6', (b) => ((b[0] = 0x65), b), /version 6/],
-    ['IHL 4', (b) => ((b[0] = 0x44), b), /header length 16/],
-    ['IHL past the buffer', (b) => ((b[0] = 0x4f), b.subarray(0, 40)), /past the end/],
-    ['total length below the header', (b) => ((b[2] = 0), (b[3] = 19), b), /total length 19/],
-    ['total length past the buffer', (b) => ((b[3] = b[3]! + 1), b), /past/],
+    ['version 6', (b) => patched(b, 0, [0x65]), /version 6/],
+    ['IHL 4', (b) => patched(b, 0, [0x44]), /header length 16/],
+    ['IHL past the buffer', (b) => patched(b, 0, [0x4f]).subarray(0, 40), /past the end/],
+    ['total length below the header', (b) => patched(b, 2, [0, 19]), /total length 19/],
+    ['total length past the buffer', (b) => patched(b, 2, [0, b.length + 1]), /past/],
   ];
   it.each(damaged)('refuses %s', (_name, damage, message) => {
     const bytes = damage(emitIpv4Packet(packet));
@@ -137,7 +154,10 @@ describe('IPv4 packets', () => {
   });
 
   it('survives 10,000 mutated packets with nothing but MalformedPacket', () => {
-    const samples = [emitIpv4Packet(packet), emitIpv4Packet({ ...packet, payload: new Uint8Array(0) })];
+    const samples = [
+      emitIpv4Packet(packet),
+      emitIpv4Packet({ ...packet, payload: new Uint8Array(0) }),
+    ];
     const result = fuzzParser(parseIpv4Packet, samples, { repair: fixHeaderChecksum });
     expect(result.rejected).toBeGreaterThan(0);
     expect(result.accepted).toBeGreaterThan(0);

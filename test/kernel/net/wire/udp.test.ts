@@ -6,7 +6,11 @@ import { fuzzParser } from './fuzz';
 
 const client = parseIpv4Address('10.0.2.15')!;
 const server = parseIpv4Address('10.0.2.3')!;
-const datagram = { sourcePort: 49152, destinationPort: 53, payload: new TextEncoder().encode('hello') };
+const datagram = {
+  sourcePort: 49152,
+  destinationPort: 53,
+  payload: new TextEncoder().encode('hello'),
+};
 
 describe('UDP datagrams', () => {
   it('round-trips ports and payload', () => {
@@ -17,7 +21,9 @@ describe('UDP datagrams', () => {
 
   it('checks the pseudo-header: the same bytes between other addresses fail', () => {
     const bytes = emitUdpDatagram(datagram, client, server);
-    expect(() => parseUdpDatagram(bytes, client, parseIpv4Address('10.0.2.2')!)).toThrow(/checksum/);
+    expect(() => parseUdpDatagram(bytes, client, parseIpv4Address('10.0.2.2')!)).toThrow(
+      /checksum/,
+    );
   });
 
   it('refuses a damaged payload', () => {
@@ -39,9 +45,15 @@ describe('UDP datagrams', () => {
     // sum 0xffff, whose checksum is 0.
     const zero = emitUdpDatagram({ ...datagram, payload: new Uint8Array(2) }, client, server);
     const c = (zero[6]! << 8) | zero[7]!;
-    const bytes = emitUdpDatagram({ ...datagram, payload: Uint8Array.from([c >>> 8, c & 0xff]) }, client, server);
+    const bytes = emitUdpDatagram(
+      { ...datagram, payload: Uint8Array.from([c >>> 8, c & 0xff]) },
+      client,
+      server,
+    );
     expect([bytes[6], bytes[7]]).toEqual([0xff, 0xff]);
-    expect(parseUdpDatagram(bytes, client, server).payload).toEqual(Uint8Array.from([c >>> 8, c & 0xff]));
+    expect(parseUdpDatagram(bytes, client, server).payload).toEqual(
+      Uint8Array.from([c >>> 8, c & 0xff]),
+    );
   });
 
   it('takes the payload length from the length field, as a view', () => {
@@ -66,7 +78,10 @@ describe('UDP datagrams', () => {
     const withoutChecksum = (bytes: Uint8Array) => bytes.length >= 8 && bytes.fill(0, 6, 8);
     const result = fuzzParser(
       (bytes) => parseUdpDatagram(bytes, client, server),
-      [emitUdpDatagram(datagram, client, server), emitUdpDatagram({ ...datagram, payload: new Uint8Array(0) }, client, server)],
+      [
+        emitUdpDatagram(datagram, client, server),
+        emitUdpDatagram({ ...datagram, payload: new Uint8Array(0) }, client, server),
+      ],
       { repair: withoutChecksum },
     );
     expect(result.rejected).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
  * the CNAME's owner points at the question (c0 0c), its data and the A
  * record's owner point at "example.com" inside the question (c0 10).
  */
+// biome-ignore format: laid out as the packet is
 export const RESPONSE_WITH_COMPRESSION = Uint8Array.from([
   0x12, 0x34, 0x81, 0x80, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
   // 12: question www.example.com A IN
