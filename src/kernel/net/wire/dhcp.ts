@@ -109,6 +109,7 @@ export function parseDhcpMessage(bytes: Uint8Array): DhcpMessage {
   if (operation !== BOOTP_OPERATION_REQUEST && operation !== BOOTP_OPERATION_REPLY) {
     reject(`operation ${operation}`);
   }
+  // htype takes its numbers from ARP's hardware types (RFC 1700): 1 is Ethernet.
   if (readUint8(bytes, 1) !== ARP_HARDWARE_ETHERNET || readUint8(bytes, 2) !== 6) {
     reject('hardware is not Ethernet');
   }
