@@ -257,7 +257,7 @@ export class WindowManager {
     if (!window.minimised) this.damage.add(window.clientRect);
   }
 
-  /** Windows in the order they were opened: the taskbar's order (z-order changes at every click). */
+  /** Windows in the order they were opened: the taskbar's order (z-order changes at each click). */
   private get openingOrder(): Window[] {
     return [...this.stack].sort((a, b) => a.id - b.id);
   }

@@ -173,7 +173,7 @@ export class Window implements Layer {
     this.paintClient();
   }
 
-  /** The title bar: background, buttons (grey when inactive), the title centred, after the buttons. */
+  /** The title bar: background, buttons (grey when inactive), the title centred after them. */
   paintTitleBar(): void {
     const s = this.surface;
     const bar = titleBarArea(this.frame.width);

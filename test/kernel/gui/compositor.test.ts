@@ -16,7 +16,11 @@ function solid(width: number, height: number, colour: number): Surface {
 
 /** A 1×1 cursor far away, so that it stays out of the way unless a test moves it. */
 function compositor(width = 40, height = 30): Compositor {
-  const c = new Compositor(width, height, BACKGROUND, { image: solid(1, 1, 0xffffff), hotX: 0, hotY: 0 });
+  const c = new Compositor(width, height, BACKGROUND, {
+    image: solid(1, 1, 0xffffff),
+    hotX: 0,
+    hotY: 0,
+  });
   c.moveCursor(width - 1, height - 1);
   return c;
 }
@@ -30,8 +34,12 @@ describe('compositor', () => {
     ];
     c.compose([c.screen], layers);
     const b = c.backBuffer;
-    expect([b.getPixel(2, 2), b.getPixel(7, 7), b.getPixel(12, 12), b.getPixel(20, 20)])
-      .toEqual([RED, GREEN, GREEN, BACKGROUND]);
+    expect([b.getPixel(2, 2), b.getPixel(7, 7), b.getPixel(12, 12), b.getPixel(20, 20)]).toEqual([
+      RED,
+      GREEN,
+      GREEN,
+      BACKGROUND,
+    ]);
   });
 
   it('repaints only the damaged rectangles: a pixel outside the damage is not touched', () => {
@@ -39,7 +47,7 @@ describe('compositor', () => {
     const window = solid(20, 20, RED);
     const layers = [{ surface: window, x: 0, y: 0 }];
     c.compose([c.screen], layers);
-    window.fillRect(window.bounds, GREEN); // the window changed everywhere, but only this is damaged:
+    window.fillRect(window.bounds, GREEN); // changed everywhere, but only this is damaged:
     const updated = c.compose([rect(2, 3, 4, 5)], layers);
     expect(updated).toEqual([rect(2, 3, 4, 5)]);
     const b = c.backBuffer;
@@ -56,16 +64,24 @@ describe('compositor', () => {
   });
 
   it('draws the cursor on top, its transparent pixels showing what is below', () => {
-    const c = new Compositor(20, 20, BACKGROUND, { image: surfaceFromArt(['#.', '# ']), hotX: 0, hotY: 0 });
+    const c = new Compositor(20, 20, BACKGROUND, {
+      image: surfaceFromArt(['#.', '# ']),
+      hotX: 0,
+      hotY: 0,
+    });
     const layers = [{ surface: solid(20, 20, RED), x: 0, y: 0 }];
     c.moveCursor(4, 6);
     c.compose([c.screen], layers);
     const b = c.backBuffer;
-    expect([b.getPixel(4, 6), b.getPixel(5, 6), b.getPixel(4, 7), b.getPixel(5, 7)])
-      .toEqual([0x000000, 0xffffff, 0x000000, RED]);
+    expect([b.getPixel(4, 6), b.getPixel(5, 6), b.getPixel(4, 7), b.getPixel(5, 7)]).toEqual([
+      0x000000,
+      0xffffff,
+      0x000000,
+      RED,
+    ]);
   });
 
-  it('damages where the cursor was and where it is when it moves, and nothing when it stays', () => {
+  it('damages where the cursor was and where it is when it moves, nothing if it stays', () => {
     const c = new Compositor(100, 100, BACKGROUND, arrowCursor());
     const { width, height } = c.cursorRect();
     expect(c.moveCursor(10, 20)).toEqual([rect(0, 0, width, height), rect(10, 20, width, height)]);

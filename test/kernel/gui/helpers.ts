@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Psf2Font } from '../../../src/kernel/gui/psf2-font';
 import { prng } from '../../support/prng';
 
-export const FONT_PATH = fileURLToPath(new URL('../../../disk/usr/share/fonts/cotton-8x16.psf', import.meta.url));
+export const FONT_PATH = fileURLToPath(
+  new URL('../../../disk/usr/share/fonts/cotton-8x16.psf', import.meta.url),
+);
 
 export function shippedFontBytes(): Uint8Array {
   return new Uint8Array(readFileSync(FONT_PATH));
@@ -37,7 +39,16 @@ export interface Psf2Spec {
 export function buildPsf2(spec: Psf2Spec): Uint8Array {
   const bytesPerGlyph = spec.height * Math.ceil(spec.width / 8);
   const header = new DataView(new ArrayBuffer(32));
-  const fields = [0x864ab572, 0, 32, spec.characters ? 1 : 0, spec.glyphs.length, bytesPerGlyph, spec.height, spec.width];
+  const fields = [
+    0x864ab572,
+    0,
+    32,
+    spec.characters ? 1 : 0,
+    spec.glyphs.length,
+    bytesPerGlyph,
+    spec.height,
+    spec.width,
+  ];
   fields.forEach((value, i) => header.setUint32(i * 4, value, true));
   const table: number[] = [];
   for (const chars of spec.characters ?? []) table.push(...new TextEncoder().encode(chars), 0xff);

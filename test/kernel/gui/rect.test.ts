@@ -13,7 +13,7 @@ import {
 import { random, testSeed } from './helpers';
 
 describe('rectangles', () => {
-  it('intersect two overlapping rectangles into the shared pixels, and disjoint ones into null', () => {
+  it('intersect into the shared pixels, or null when they share none', () => {
     expect(intersect(rect(0, 0, 10, 10), rect(5, 6, 10, 10))).toEqual(rect(5, 6, 5, 4));
     expect(intersect(rect(0, 0, 10, 10), rect(10, 0, 5, 5))).toBeNull(); // touching shares no pixel
   });
@@ -95,7 +95,10 @@ describe('damage list', () => {
           expect(overlapsOrAdjoins(merged[i]!, merged[j]!), context).toBe(false);
         }
       }
-      expect(merged.every((m) => area(m) > 0), context).toBe(true);
+      expect(
+        merged.every((m) => area(m) > 0),
+        context,
+      ).toBe(true);
     }
   });
 });

@@ -70,7 +70,9 @@ describe('surface', () => {
       const s = new Surface(20, 20);
       const [x0, y0, x1, y1] = [rng.int(20), rng.int(20), rng.int(20), rng.int(20)];
       s.drawLine(x0, y0, x1, y1, INK);
-      const lit = picture(s).flatMap((row, y) => [...row].flatMap((c, x) => (c === '#' ? [[x, y]] : [])));
+      const lit = picture(s).flatMap((row, y) =>
+        [...row].flatMap((c, x) => (c === '#' ? [[x, y]] : [])),
+      );
       const context = `seed ${seed}: (${x0}, ${y0}) to (${x1}, ${y1})`;
       expect(lit.length, context).toBe(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0)) + 1);
       expect(s.getPixel(x0, y0), context).toBe(INK);
@@ -83,7 +85,7 @@ describe('surface', () => {
     source.fillRect(source.bounds, INK);
     const target = new Surface(5, 5);
     target.setClip(rect(0, 0, 5, 4));
-    target.blit(source, rect(1, 1, 10, 10), 3, 2); // 3×3 readable, lands at (3, 2), clip stops row 4
+    target.blit(source, rect(1, 1, 10, 10), 3, 2); // 3×3 readable, at (3, 2), row 4 clipped
     expect(picture(target)).toEqual(['.....', '.....', '...##', '...##', '.....']);
     target.setClip(null);
     target.blit(source, source.bounds, -3, -3); // only the source's last pixel lands, at (0, 0)
@@ -109,12 +111,17 @@ describe('surface', () => {
 
   it('draws text glyph by glyph, set bits only, through the clip', () => {
     // A 3×2 font: 'a' is a diagonal, 'b' a full top row.
-    const font = Psf2Font.parse(buildPsf2({
-      width: 3,
-      height: 2,
-      glyphs: [[0x80, 0x40], [0xe0, 0x00]],
-      characters: ['a', 'b'],
-    }));
+    const font = Psf2Font.parse(
+      buildPsf2({
+        width: 3,
+        height: 2,
+        glyphs: [
+          [0x80, 0x40],
+          [0xe0, 0x00],
+        ],
+        characters: ['a', 'b'],
+      }),
+    );
     const s = new Surface(8, 2);
     s.pixels.fill(0x111111);
     s.setClip(rect(0, 0, 7, 2));
