@@ -14,13 +14,19 @@
  * - sending within the peer's window, in segments of the peer's MSS, with a
  *   retransmission timer (RFC 6298: SRTT/RTTVAR, Karn's rule, doubling on
  *   each timeout) that goes back to SND.UNA; fast retransmit of the first
- *   unacknowledged segment on the third duplicate ACK (RFC 5681 §3.2);
- *   a zero window is probed with one byte on the same timer (§3.8.6.1);
+ *   unacknowledged segment on the third duplicate ACK (RFC 5681 §3.2), and
+ *   of the next hole on each partial ACK until the data outstanding at
+ *   that moment is acknowledged (NewReno, RFC 6582 §3.2 step 3); a zero
+ *   window is probed with one byte on the same timer (§3.8.6.1);
  * - FIN in both orders (CLOSE-WAIT/LAST-ACK and FIN-WAIT/CLOSING/
  *   TIME-WAIT), RST received and sent.
  *
  * There is no congestion control: the virtual network never queues, and
  * the link model's losses are random rather than caused by a full queue.
+ * For the same reason the timer's backoff ends as soon as new data is
+ * acknowledged (RFC 6298 §5.7 keeps it until the next RTT sample, which
+ * Karn's rule delays while every segment in flight is a retransmission -
+ * minutes, on a link that keeps losing one frame in ten).
  * TIME-WAIT lasts TIME_WAIT_NS, far below the RFC's 2 × MSL, because the
  * virtual network cannot hold old segments for minutes.
  *
@@ -173,7 +179,11 @@ export class TcpEndpoint implements TcpSocket {
   private bufferSeq: number;
   private readonly buffer = new SendBuffer();
   private finQueued = false;
-  private rtoNs = TCP_INITIAL_RTO_NS;
+  /** The retransmission timeout from the RTT samples, and how many times it is doubled now. */
+  private baseRtoNs = TCP_INITIAL_RTO_NS;
+  private backoff = 0;
+  /** SND.MAX when fast recovery began (NewReno's "recover"); null outside recovery. */
+  private recoverAt: number | null = null;
   private smoothedRttNs: number | null = null;
   private rttVarianceNs = 0;
   /** The segment being timed for an RTT sample: the sequence number its ACK must reach, and when it left. */
@@ -302,6 +312,7 @@ export class TcpEndpoint implements TcpSocket {
   /** New data (or our SYN or FIN) acknowledged up to `ack`. */
   private acknowledge(ack: number): void {
     if (this.timing && !seqLessThan(ack, this.timing.ackAt)) this.sampleRtt(this.clock.now - this.timing.sentNs);
+    this.backoff = 0;
     const ackedData = Math.min(Math.max((ack - this.bufferSeq) | 0, 0), this.buffer.length);
     this.buffer.drop(ackedData);
     this.bufferSeq = seqAdd(this.bufferSeq, ackedData);
@@ -309,7 +320,10 @@ export class TcpEndpoint implements TcpSocket {
     if (seqLessThan(this.sndNxt, ack)) this.sndNxt = ack;
     this.duplicateAcks = 0;
     if (this.finAcknowledged()) this.ourFinAcknowledged();
-    if (this.state !== 'CLOSED') this.armRetransmissionTimer(true);
+    if (this.state === 'CLOSED') return;
+    if (this.recoverAt !== null && seqLessThan(ack, this.recoverAt)) this.retransmitFirstSegment();
+    else this.recoverAt = null;
+    this.armRetransmissionTimer(true);
   }
 
   private finAcknowledged(): boolean {
@@ -326,7 +340,10 @@ export class TcpEndpoint implements TcpSocket {
     const inFlight = this.sndNxt !== this.sndUna;
     if (!inFlight || segment.payload.length > 0 || segment.window !== this.sndWnd) return;
     this.duplicateAcks++;
-    if (this.duplicateAcks === TCP_DUPLICATE_ACK_THRESHOLD) this.retransmitFirstSegment();
+    if (this.duplicateAcks === TCP_DUPLICATE_ACK_THRESHOLD && this.recoverAt === null) {
+      this.recoverAt = this.sndMax;
+      this.retransmitFirstSegment();
+    }
   }
 
   /** RFC 9293 §3.10.7.4: take the window from the newest segment only. */
@@ -348,7 +365,7 @@ export class TcpEndpoint implements TcpSocket {
       this.rttVarianceNs = 0.75 * this.rttVarianceNs + 0.25 * Math.abs(this.smoothedRttNs - rttNs);
       this.smoothedRttNs = 0.875 * this.smoothedRttNs + 0.125 * rttNs;
     }
-    this.rtoNs = Math.min(Math.max(this.smoothedRttNs + 4 * this.rttVarianceNs, TCP_MIN_RTO_NS), TCP_MAX_RTO_NS);
+    this.baseRtoNs = Math.min(Math.max(this.smoothedRttNs + 4 * this.rttVarianceNs, TCP_MIN_RTO_NS), TCP_MAX_RTO_NS);
   }
 
   /** Before the peer's FIN: in the states after it, data would lie beyond the FIN and is ignored. */
@@ -461,7 +478,11 @@ export class TcpEndpoint implements TcpSocket {
     const unsent = (this.bufferSeq + this.buffer.length - this.sndNxt) | 0;
     const waiting = this.sndNxt !== this.sndUna || (unsent > 0 && this.sndWnd === 0);
     if (!waiting) this.setTimer(null);
-    else if (restart || this.timerDeadline === null) this.setTimer(this.clock.now + this.rtoNs);
+    else if (restart || this.timerDeadline === null) this.setTimer(this.clock.now + this.rtoNs());
+  }
+
+  private rtoNs(): number {
+    return Math.min(this.baseRtoNs * 2 ** this.backoff, TCP_MAX_RTO_NS);
   }
 
   private setTimer(deadline: number | null): void {
@@ -477,7 +498,8 @@ export class TcpEndpoint implements TcpSocket {
       this.emit(TCP_FLAG_RST | TCP_FLAG_ACK, this.sndMax);
       return this.closeWith('timed out');
     }
-    this.rtoNs = Math.min(this.rtoNs * 2, TCP_MAX_RTO_NS);
+    if (this.rtoNs() < TCP_MAX_RTO_NS) this.backoff++;
+    this.recoverAt = null;
     this.timing = null;
     this.duplicateAcks = 0;
     this.sndNxt = this.sndUna;
@@ -506,7 +528,8 @@ export class TcpEndpoint implements TcpSocket {
       rcvNxt: this.rcvNxt,
       buffered: this.buffer.length,
       finQueued: this.finQueued,
-      rtoNs: this.rtoNs,
+      rtoNs: this.rtoNs(),
+      recoverAt: this.recoverAt,
       retransmissions: this.retransmissions,
       timerDeadline: this.timerDeadline,
       app: this.app?.saveState() ?? null,

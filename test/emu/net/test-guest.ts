@@ -146,6 +146,7 @@ export class TestTcpClient {
   reset = false;
   peerFin = false;
   readonly received: Uint8Array[] = [];
+  bytesReceived = 0;
   private readonly iss = 0x10000000;
   private sndUna = this.iss;
   private sndNxt = this.iss;
@@ -229,6 +230,7 @@ export class TestTcpClient {
     const length = segment.payload.length + (segment.flags & FIN ? 1 : 0);
     if (segment.sequence === this.rcvNxt && length > 0) {
       if (segment.payload.length > 0) this.received.push(segment.payload);
+      this.bytesReceived += segment.payload.length;
       this.rcvNxt = (this.rcvNxt + length) >>> 0;
       if (segment.flags & FIN) this.peerFin = true;
       this.emit(ACK, this.sndNxt);
