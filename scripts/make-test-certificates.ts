@@ -9,13 +9,13 @@
 import { webcrypto } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as X509 from '@peculiar/x509';
 
 // @peculiar/x509 resolves its algorithms through tsyringe, which insists on a Reflect metadata
 // API. The `reflect-metadata` package is not a dependency, and nothing here uses decorators'
 // metadata, so a minimal in-memory stand-in is enough; it must exist before the library loads.
 installReflectMetadata();
 const x509 = await import('@peculiar/x509');
-type x509 = typeof x509;
 
 function installReflectMetadata(): void {
   const store = new WeakMap<object, Map<unknown, unknown>>();
@@ -51,7 +51,7 @@ const NOT_YET_VALID = { notBefore: '2040-01-01', notAfter: '2045-01-01' };
 type Validity = typeof VALID;
 
 interface Issued {
-  certificate: x509.X509Certificate;
+  certificate: X509.X509Certificate;
   keys: CryptoKeyPair;
 }
 
@@ -73,7 +73,7 @@ interface CertificateRequest {
   keyAlgorithm: KeyAlgorithm;
   issuer: Issued | 'self';
   validity: Validity;
-  extensions: x509.Extension[];
+  extensions: X509.Extension[];
   signatureHash?: string;
 }
 
@@ -99,11 +99,13 @@ async function issue(request: CertificateRequest): Promise<Issued> {
   return { certificate, keys };
 }
 
-function caExtensions(pathLength?: number): x509.Extension[] {
+function caExtensions(pathLength?: number): X509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(true, pathLength, true),
     new x509.KeyUsagesExtension(
-      x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+      x509.KeyUsageFlags.keyCertSign |
+        x509.KeyUsageFlags.cRLSign |
+        x509.KeyUsageFlags.digitalSignature,
       true,
     ),
   ];
@@ -113,7 +115,7 @@ function serverExtensions(
   names: string[],
   addresses: string[] = [],
   extendedKeyUsage = x509.ExtendedKeyUsage.serverAuth,
-): x509.Extension[] {
+): X509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
@@ -136,7 +138,7 @@ function leafRequest(host: string, issuer: Issued, overrides: Partial<Certificat
   };
 }
 
-function flipLastSignatureByte(certificate: x509.X509Certificate): Uint8Array {
+function flipLastSignatureByte(certificate: X509.X509Certificate): Uint8Array {
   const der = new Uint8Array(certificate.rawData).slice();
   der[der.length - 1] = der[der.length - 1]! ^ 0x01;
   return der;
@@ -159,8 +161,14 @@ async function writeAuthority(name: string, issued: Issued): Promise<void> {
   write(`${name}.key.pem`, await keyPem(issued.keys));
 }
 
-async function writeHost(host: string, chain: (x509.X509Certificate | Uint8Array)[], keys: CryptoKeyPair) {
-  const blocks = chain.map((c) => (c instanceof Uint8Array ? pem(c, 'CERTIFICATE') : c.toString('pem')));
+async function writeHost(
+  host: string,
+  chain: (X509.X509Certificate | Uint8Array)[],
+  keys: CryptoKeyPair,
+) {
+  const blocks = chain.map((c) =>
+    c instanceof Uint8Array ? pem(c, 'CERTIFICATE') : c.toString('pem'),
+  );
   write(`${host}.chain.pem`, blocks.join('\n'));
   write(`${host}.key.pem`, await keyPem(keys));
 }
@@ -208,8 +216,8 @@ async function main(): Promise<void> {
   await writeAuthority('rsa-intermediate-ca', rsaIntermediate);
   await writeAuthority('untrusted-root-ca', untrustedRoot);
 
-  const hosts: [string, Issued, (x509.X509Certificate | Uint8Array)[]][] = [];
-  const addHost = async (host: string, leaf: Issued, rest: (x509.X509Certificate | Uint8Array)[]) =>
+  const hosts: [string, Issued, (X509.X509Certificate | Uint8Array)[]][] = [];
+  const addHost = async (host: string, leaf: Issued, rest: (X509.X509Certificate | Uint8Array)[]) =>
     hosts.push([host, leaf, [leaf.certificate, ...rest]]);
 
   const example = await issue(
@@ -228,16 +236,25 @@ async function main(): Promise<void> {
     }),
   );
   await addHost('localhost', localhost, [intermediate.certificate]);
-  const rsaLeaf = await issue(leafRequest('rsa.cotton.test', rsaIntermediate, { keyAlgorithm: rsa(2048) }));
+  const rsaLeaf = await issue(
+    leafRequest('rsa.cotton.test', rsaIntermediate, { keyAlgorithm: rsa(2048) }),
+  );
   await addHost('rsa.cotton.test', rsaLeaf, [rsaIntermediate.certificate]);
   const p384 = await issue(
-    leafRequest('p384.cotton.test', intermediate, { keyAlgorithm: ECDSA_P384, signatureHash: 'SHA-384' }),
+    leafRequest('p384.cotton.test', intermediate, {
+      keyAlgorithm: ECDSA_P384,
+      signatureHash: 'SHA-384',
+    }),
   );
   await addHost('p384.cotton.test', p384, [intermediate.certificate]);
-  const ed25519 = await issue(leafRequest('ed25519.cotton.test', intermediate, { keyAlgorithm: ED25519 }));
+  const ed25519 = await issue(
+    leafRequest('ed25519.cotton.test', intermediate, { keyAlgorithm: ED25519 }),
+  );
   await addHost('ed25519.cotton.test', ed25519, [intermediate.certificate]);
 
-  const expired = await issue(leafRequest('expired.cotton.test', intermediate, { validity: EXPIRED }));
+  const expired = await issue(
+    leafRequest('expired.cotton.test', intermediate, { validity: EXPIRED }),
+  );
   await addHost('expired.cotton.test', expired, [intermediate.certificate]);
   const notYetValid = await issue(
     leafRequest('not-yet-valid.cotton.test', intermediate, { validity: NOT_YET_VALID }),
@@ -259,7 +276,9 @@ async function main(): Promise<void> {
   ]);
   const incomplete = await issue(leafRequest('incomplete-chain.cotton.test', intermediate));
   await addHost('incomplete-chain.cotton.test', incomplete, []);
-  const weakKey = await issue(leafRequest('weak-key.cotton.test', intermediate, { keyAlgorithm: rsa(1024) }));
+  const weakKey = await issue(
+    leafRequest('weak-key.cotton.test', intermediate, { keyAlgorithm: rsa(1024) }),
+  );
   await addHost('weak-key.cotton.test', weakKey, [intermediate.certificate]);
   const notACa = await issue(leafRequest('not-a-ca.cotton.test', example));
   await addHost('not-a-ca.cotton.test', notACa, [example.certificate, intermediate.certificate]);
@@ -270,7 +289,11 @@ async function main(): Promise<void> {
   ]);
   const badKeyUsage = await issue(
     leafRequest('bad-key-usage.cotton.test', intermediate, {
-      extensions: serverExtensions(['bad-key-usage.cotton.test'], [], x509.ExtendedKeyUsage.clientAuth),
+      extensions: serverExtensions(
+        ['bad-key-usage.cotton.test'],
+        [],
+        x509.ExtendedKeyUsage.clientAuth,
+      ),
     }),
   );
   await addHost('bad-key-usage.cotton.test', badKeyUsage, [intermediate.certificate]);

@@ -79,7 +79,8 @@ export function validateChain(chain: Uint8Array[], options: ValidationOptions): 
   const parsed = parseAll(chain);
   if ('failure' in parsed) return { ok: false, ...parsed, path: [] };
   const [leaf, ...intermediates] = parsed;
-  if (leaf === undefined) return { ok: false, failure: 'malformed', message: 'empty chain', path: [] };
+  if (leaf === undefined)
+    return { ok: false, failure: 'malformed', message: 'empty chain', path: [] };
 
   const { path, anchored } = buildPath(leaf, intermediates, options.roots);
   if (!anchored) return { ok: false, ...untrustedProblem(path), path };
@@ -112,7 +113,8 @@ function buildPath(
 ): { path: Certificate[]; anchored: boolean } {
   const path = [leaf];
   const candidates = [...intermediates, ...roots];
-  const isInPath = (certificate: Certificate) => path.some((c) => isSameSubjectAndKey(c, certificate));
+  const isInPath = (certificate: Certificate) =>
+    path.some((c) => isSameSubjectAndKey(c, certificate));
   while (path.length <= MAX_PATH_LENGTH) {
     const current = path[path.length - 1]!;
     if (roots.some((root) => isSameSubjectAndKey(root, current))) return { path, anchored: true };
@@ -240,7 +242,10 @@ function checkIssuersAreCas(path: Certificate[]): Problem | null {
     }
     const usage = issuer.extensions.keyUsage;
     if (usage !== null && !usage.includes('keyCertSign')) {
-      return { failure: 'bad-key-usage', message: `'${name}' may not sign certificates (keyUsage)` };
+      return {
+        failure: 'bad-key-usage',
+        message: `'${name}' may not sign certificates (keyUsage)`,
+      };
     }
   }
   return null;
@@ -289,7 +294,8 @@ function checkHostname(path: Certificate[], { serverName }: ValidationOptions): 
   const leaf = path[0]!;
   if (matchesHostname(leaf, serverName)) return null;
   const names = leaf.extensions.subjectAltName;
-  const listed = names === null ? [] : [...names.dnsNames, ...names.ipAddresses.map(formatIpAddress)];
+  const listed =
+    names === null ? [] : [...names.dnsNames, ...names.ipAddresses.map(formatIpAddress)];
   return {
     failure: 'hostname-mismatch',
     message: `the certificate is for ${listed.length === 0 ? 'no host names' : listed.join(', ')}, not '${serverName}'`,

@@ -183,7 +183,9 @@ export class DerReader {
 
   finish(): void {
     if (this.hasMore) {
-      throw new PkiError(`${this.what}: unexpected extra element ${tagName(this.content[this.offset]!)}`);
+      throw new PkiError(
+        `${this.what}: unexpected extra element ${tagName(this.content[this.offset]!)}`,
+      );
     }
   }
 }
@@ -304,13 +306,22 @@ export function decodeTime(element: DerElement, what: string): number {
   const text = decodeAscii(element.content, what);
   const utc = element.tag === TAG_UTC_TIME;
   if (!utc && element.tag !== TAG_GENERALIZED_TIME) {
-    throw new PkiError(`${what}: expected UTCTime or GeneralizedTime, found ${tagName(element.tag)}`);
+    throw new PkiError(
+      `${what}: expected UTCTime or GeneralizedTime, found ${tagName(element.tag)}`,
+    );
   }
-  const pattern = utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+  const pattern = utc
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
   const match = pattern.exec(text);
   if (match === null) throw new PkiError(`${what}: time '${text}' is not YYMMDDHHMMSSZ form`);
   const [yearDigits, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const year = utc ? (yearDigits >= 50 ? 1900 : 2000) + yearDigits : yearDigits;
   const dayIsValid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);

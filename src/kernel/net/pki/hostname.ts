@@ -13,14 +13,26 @@ import { bytesEqual } from './bytes.ts';
 import { parseIpAddress } from './ip-address.ts';
 import type { Certificate } from './x509.ts';
 
-const PUBLIC_SECOND_LEVEL_LABELS = new Set(['ac', 'co', 'com', 'edu', 'go', 'gov', 'ne', 'net', 'or', 'org']);
+const PUBLIC_SECOND_LEVEL_LABELS = new Set([
+  'ac',
+  'co',
+  'com',
+  'edu',
+  'go',
+  'gov',
+  'ne',
+  'net',
+  'or',
+  'org',
+]);
 
 export function matchesHostname(certificate: Certificate, serverName: string): boolean {
   const names = certificate.extensions.subjectAltName;
   const name = canonicalName(serverName);
   if (names === null || name === '' || name.includes('*')) return false;
   const address = parseIpAddress(name.replace(/^\[(.*)\]$/, '$1'));
-  if (address !== null) return names.ipAddresses.some((candidate) => bytesEqual(candidate, address));
+  if (address !== null)
+    return names.ipAddresses.some((candidate) => bytesEqual(candidate, address));
   return names.dnsNames.some((pattern) => matchesPattern(canonicalName(pattern), name));
 }
 
@@ -37,7 +49,8 @@ function matchesPattern(pattern: string, name: string): boolean {
 
 function wildcardMayCover(base: string): boolean {
   const labels = base.split('.');
-  if (labels.length < 2 || labels.some((label) => label === '' || label.includes('*'))) return false;
+  if (labels.length < 2 || labels.some((label) => label === '' || label.includes('*')))
+    return false;
   const [secondLevel, topLevel] = labels as [string, string];
   const isCountrySuffix = labels.length === 2 && topLevel.length === 2;
   return !(isCountrySuffix && PUBLIC_SECOND_LEVEL_LABELS.has(secondLevel));

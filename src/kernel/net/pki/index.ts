@@ -2,7 +2,12 @@
 // RFC 5280 and RFC 6125), as one import for the TLS code: parse, validate a chain, check the
 // handshake signature. Each piece lives in the file named for its format or rule.
 
-export { type ChainVerdict, type PkiFailure, type ValidationOptions, validateChain } from './chain.ts';
+export {
+  type ChainVerdict,
+  type PkiFailure,
+  type ValidationOptions,
+  validateChain,
+} from './chain.ts';
 export { matchesHostname } from './hostname.ts';
 export { parsePem } from './pem.ts';
 export { PkiError } from './pki-error.ts';
@@ -17,4 +22,9 @@ export {
 } from './signatures.ts';
 export type { BasicConstraints, Extensions, KeyUsage, SubjectAltName } from './x509-extensions.ts';
 export type { DistinguishedName, NameAttribute } from './x509-name.ts';
-export { type AlgorithmIdentifier, type Certificate, parseCertificate, type SubjectPublicKeyInfo } from './x509.ts';
+export {
+  type AlgorithmIdentifier,
+  type Certificate,
+  parseCertificate,
+  type SubjectPublicKeyInfo,
+} from './x509.ts';

@@ -21,7 +21,8 @@ export function parsePem(text: string): Uint8Array[] {
     } else if (boundary === null) {
       body.push(line);
     } else if (boundary[1] === 'END' && boundary[2] === openLabel) {
-      if (openLabel === CERTIFICATE_LABEL) certificates.push(decodeBase64(body.join(''), index + 1));
+      if (openLabel === CERTIFICATE_LABEL)
+        certificates.push(decodeBase64(body.join(''), index + 1));
       openLabel = null;
     } else {
       throw new PkiError(`PEM line ${index + 1}: '${line}' inside a ${openLabel} block`);
@@ -42,7 +43,8 @@ export function decodeBase64(text: string, line: number): Uint8Array {
   let written = 0;
   for (const character of digits) {
     const value = BASE64_ALPHABET.indexOf(character);
-    if (value < 0) throw new PkiError(`PEM block ending line ${line}: '${character}' is not base64`);
+    if (value < 0)
+      throw new PkiError(`PEM block ending line ${line}: '${character}' is not base64`);
     accumulator = ((accumulator << 6) | value) & 0xffff;
     bits += 6;
     if (bits >= 8) {

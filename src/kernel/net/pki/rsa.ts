@@ -63,7 +63,13 @@ function encodePkcs1v15(hash: HashFunction, message: Uint8Array, length: number)
   const digestInfo = [...hash.digestInfoPrefix, ...hash.digest(message)];
   const paddingLength = length - digestInfo.length - 3;
   if (paddingLength < 8) return null;
-  return Uint8Array.from([0x00, 0x01, ...new Array<number>(paddingLength).fill(0xff), 0x00, ...digestInfo]);
+  return Uint8Array.from([
+    0x00,
+    0x01,
+    ...new Array<number>(paddingLength).fill(0xff),
+    0x00,
+    ...digestInfo,
+  ]);
 }
 
 /** RSASSA-PSS-VERIFY (section 8.1.2) with MGF1 over the same hash. */

@@ -81,7 +81,8 @@ export type KeyStrength = 'supported' | 'weak' | 'unsupported';
 export function publicKeyStrength(key: SubjectPublicKeyInfo): KeyStrength {
   switch (key.algorithm.oid) {
     case OID_RSA_ENCRYPTION: {
-      if (key.rsa === null || !isReasonableRsaExponent(key.rsa.publicExponent)) return 'unsupported';
+      if (key.rsa === null || !isReasonableRsaExponent(key.rsa.publicExponent))
+        return 'unsupported';
       const bits = rsaModulusBits(key.rsa);
       if (bits > MAX_RSA_MODULUS_BITS) return 'unsupported';
       return bits < MIN_RSA_MODULUS_BITS ? 'weak' : 'supported';
@@ -146,7 +147,10 @@ function verifyWithKey(
         verifyRsaPss(key.rsa, method.hash, message, signature, method.hash.outputLength)
       );
     case 'ed25519':
-      return key.algorithm.oid === OID_ED25519 && nobleVerifies(() => ed25519.verify(signature, message, key.publicKey));
+      return (
+        key.algorithm.oid === OID_ED25519 &&
+        nobleVerifies(() => ed25519.verify(signature, message, key.publicKey))
+      );
   }
 }
 
@@ -156,16 +160,25 @@ function verifyEcdsa(
   message: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  const curve = key.algorithm.oid === OID_EC_PUBLIC_KEY && key.curveOid !== null ? ECDSA_CURVES[key.curveOid] : undefined;
+  const curve =
+    key.algorithm.oid === OID_EC_PUBLIC_KEY && key.curveOid !== null
+      ? ECDSA_CURVES[key.curveOid]
+      : undefined;
   if (curve === undefined) return false;
   const rs = ecdsaSignatureToFixedWidth(signature, curve.scalarLength);
   // OpenSSL and WebCrypto produce either half of the s range, so high s must be accepted.
   const options = { prehash: false, lowS: false };
-  return rs !== null && nobleVerifies(() => curve.curve.verify(rs, hash.digest(message), key.publicKey, options));
+  return (
+    rs !== null &&
+    nobleVerifies(() => curve.curve.verify(rs, hash.digest(message), key.publicKey, options))
+  );
 }
 
 /** Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 section 2.2.3) to r || s. */
-function ecdsaSignatureToFixedWidth(signature: Uint8Array, scalarLength: number): Uint8Array | null {
+function ecdsaSignatureToFixedWidth(
+  signature: Uint8Array,
+  scalarLength: number,
+): Uint8Array | null {
   try {
     const reader = new DerReader(parseDer(signature, 'ECDSA signature'), 'ECDSA signature');
     const r = decodeInteger(reader.next(TAG_INTEGER, 'r'), 'ECDSA signature r');

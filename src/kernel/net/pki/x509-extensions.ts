@@ -152,7 +152,8 @@ function decodeExtension(extension: RawExtension, into: Extensions, what: string
 }
 
 function expectTag(element: DerElement, tag: number, what: string): DerElement {
-  if (element.tag !== tag) throw new PkiError(`${what}: unexpected tag 0x${element.tag.toString(16)}`);
+  if (element.tag !== tag)
+    throw new PkiError(`${what}: unexpected tag 0x${element.tag.toString(16)}`);
   return element;
 }
 

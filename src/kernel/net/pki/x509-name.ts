@@ -88,7 +88,9 @@ export function namesMatch(a: DistinguishedName, b: DistinguishedName): boolean 
     const other = b.rdns[i]!;
     return (
       rdn.length === other.length &&
-      rdn.every((x, j) => x.oid === other[j]!.oid && foldValue(x.value) === foldValue(other[j]!.value))
+      rdn.every(
+        (x, j) => x.oid === other[j]!.oid && foldValue(x.value) === foldValue(other[j]!.value),
+      )
     );
   });
 }

@@ -108,7 +108,10 @@ export function parseCertificate(der: Uint8Array): Certificate {
   };
 }
 
-type TbsFields = Omit<Certificate, 'signatureAlgorithm' | 'tbsCertificate' | 'signatureValue' | 'der'>;
+type TbsFields = Omit<
+  Certificate,
+  'signatureAlgorithm' | 'tbsCertificate' | 'signatureValue' | 'der'
+>;
 
 function parseTbsCertificate(element: DerElement): {
   fields: TbsFields;
@@ -118,8 +121,14 @@ function parseTbsCertificate(element: DerElement): {
   const tbs = new DerReader(element, what);
   const versionElement = tbs.optional(VERSION_TAG, 'version');
   const version = versionElement === null ? 0 : parseVersion(versionElement);
-  const serialNumber = decodeIntegerHex(tbs.next(TAG_INTEGER, 'serialNumber'), `${what}.serialNumber`);
-  const signature = parseAlgorithmIdentifier(tbs.next(TAG_SEQUENCE, 'signature'), `${what}.signature`);
+  const serialNumber = decodeIntegerHex(
+    tbs.next(TAG_INTEGER, 'serialNumber'),
+    `${what}.serialNumber`,
+  );
+  const signature = parseAlgorithmIdentifier(
+    tbs.next(TAG_SEQUENCE, 'signature'),
+    `${what}.signature`,
+  );
   const issuer = parseName(tbs.next(TAG_SEQUENCE, 'issuer'), `${what}.issuer`);
   const validity = new DerReader(tbs.next(TAG_SEQUENCE, 'validity'), `${what}.validity`);
   const notBefore = decodeTime(validity.next(null, 'notBefore'), `${what}.validity.notBefore`);
@@ -162,7 +171,11 @@ function parseTbsCertificate(element: DerElement): {
 /** version [0] EXPLICIT INTEGER { v1(0), v2(1), v3(2) } */
 function parseVersion(element: DerElement): number {
   const reader = new DerReader(element, 'tbsCertificate.version');
-  const version = decodeSmallInteger(reader.next(TAG_INTEGER, 'value'), X509_V3, 'tbsCertificate.version');
+  const version = decodeSmallInteger(
+    reader.next(TAG_INTEGER, 'value'),
+    X509_V3,
+    'tbsCertificate.version',
+  );
   reader.finish();
   return version;
 }
@@ -187,8 +200,14 @@ function withoutEncoding({ oid, name, parameters }: ParsedAlgorithm): AlgorithmI
 /** SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } */
 function parseSubjectPublicKeyInfo(element: DerElement, what: string): SubjectPublicKeyInfo {
   const reader = new DerReader(element, what);
-  const algorithm = parseAlgorithmIdentifier(reader.next(TAG_SEQUENCE, 'algorithm'), `${what}.algorithm`);
-  const publicKey = decodeOctetAlignedBitString(reader.next(TAG_BIT_STRING, 'subjectPublicKey'), what);
+  const algorithm = parseAlgorithmIdentifier(
+    reader.next(TAG_SEQUENCE, 'algorithm'),
+    `${what}.algorithm`,
+  );
+  const publicKey = decodeOctetAlignedBitString(
+    reader.next(TAG_BIT_STRING, 'subjectPublicKey'),
+    what,
+  );
   reader.finish();
   const info = { algorithm: withoutEncoding(algorithm), publicKey, der: element.encoded };
   switch (algorithm.oid) {
@@ -223,7 +242,10 @@ function parseNamedCurve(algorithm: AlgorithmIdentifier, what: string): string {
 function parseRsaPublicKey(publicKey: Uint8Array, what: string): RsaPublicKey {
   const reader = new DerReader(parseDer(publicKey, what), what);
   const modulus = decodeInteger(reader.next(TAG_INTEGER, 'modulus'), `${what}.modulus`);
-  const publicExponent = decodeInteger(reader.next(TAG_INTEGER, 'publicExponent'), `${what}.publicExponent`);
+  const publicExponent = decodeInteger(
+    reader.next(TAG_INTEGER, 'publicExponent'),
+    `${what}.publicExponent`,
+  );
   reader.finish();
   if (modulus <= 0n || publicExponent <= 0n) throw new PkiError(`${what}: non-positive RSA key`);
   return { modulus, publicExponent };

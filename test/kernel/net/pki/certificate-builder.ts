@@ -58,7 +58,8 @@ export function oid(dotted: string): Uint8Array {
   const bytes: number[] = [];
   for (const arc of [first * 40 + second, ...rest]) {
     const groups = [arc & 0x7f];
-    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128)) groups.unshift(0x80 | (n & 0x7f));
+    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128))
+      groups.unshift(0x80 | (n & 0x7f));
     bytes.push(...groups);
   }
   return tlv(0x06, Uint8Array.from(bytes));
@@ -83,7 +84,11 @@ export function extension(extensionOid: string, critical: boolean, value: Uint8A
 }
 
 export const caExtension = (pathLength?: number) =>
-  extension('2.5.29.19', true, seq(bool(true), ...(pathLength === undefined ? [] : [integer(pathLength)])));
+  extension(
+    '2.5.29.19',
+    true,
+    seq(bool(true), ...(pathLength === undefined ? [] : [integer(pathLength)])),
+  );
 
 export function sanExtension(dnsNames: string[], ipAddresses: number[][] = []): Uint8Array {
   const names = [

@@ -75,7 +75,9 @@ describe('validateChain on the fixture hosts', () => {
 
   it('says when a certificate expired', () => {
     const verdict = verdictOf(fixtureChain('expired.cotton.test'), 'expired.cotton.test');
-    expect(verdict.ok ? '' : verdict.message).toContain('expired at 2021-01-01T00:00:00Z (notAfter)');
+    expect(verdict.ok ? '' : verdict.message).toContain(
+      'expired at 2021-01-01T00:00:00Z (notAfter)',
+    );
   });
 
   it('lists the certificate names on a mismatch', () => {
@@ -87,13 +89,15 @@ describe('validateChain on the fixture hosts', () => {
 
   it('accepts a certificate on the last second of its window and refuses it one second later', () => {
     const leaf = parseCertificate(fixtureChain('example.com')[0]!);
-    expect(failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notAfter))).toBe('ok');
-    expect(failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notAfter + 1))).toBe(
-      'expired',
+    expect(failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notAfter))).toBe(
+      'ok',
     );
-    expect(failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notBefore - 1))).toBe(
-      'not-yet-valid',
-    );
+    expect(
+      failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notAfter + 1)),
+    ).toBe('expired');
+    expect(
+      failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notBefore - 1)),
+    ).toBe('not-yet-valid');
   });
 
   it('finds issuers whatever order the server sent them in, and accepts a sent root', () => {
@@ -128,9 +132,9 @@ describe('validateChain on the fixture hosts', () => {
 
   it('checks the intermediate validity too', () => {
     const root = fixtureCertificate('root-ca');
-    expect(failureOf(verdictOf(fixtureChain('example.com'), 'example.com', root.notAfter + 1))).toBe(
-      'expired',
-    );
+    expect(
+      failureOf(verdictOf(fixtureChain('example.com'), 'example.com', root.notAfter + 1)),
+    ).toBe('expired');
   });
 });
 
@@ -146,18 +150,42 @@ describe('validateChain on built certificates', () => {
   const testRoots = [parseCertificate(root)];
   const leafKey = newP256Key();
 
-  function leafUnder(issuer: string, issuerKey: typeof rootKey, extensions = [sanExtension(['host.test'])]) {
-    return buildCertificate({ subject: 'host.test', issuer, subjectKey: leafKey, issuerKey, extensions });
+  function leafUnder(
+    issuer: string,
+    issuerKey: typeof rootKey,
+    extensions = [sanExtension(['host.test'])],
+  ) {
+    return buildCertificate({
+      subject: 'host.test',
+      issuer,
+      subjectKey: leafKey,
+      issuerKey,
+      extensions,
+    });
   }
 
   it('accepts a plain leaf straight under the root', () => {
-    expect(failureOf(verdictOf([leafUnder('Test Root', rootKey)], 'host.test', NOW, testRoots))).toBe('ok');
+    expect(
+      failureOf(verdictOf([leafUnder('Test Root', rootKey)], 'host.test', NOW, testRoots)),
+    ).toBe('ok');
   });
 
   it('ends path building on a loop of cross-issued CAs', () => {
     const [keyA, keyB] = [newP256Key(), newP256Key()];
-    const a = buildCertificate({ subject: 'CA A', issuer: 'CA B', subjectKey: keyA, issuerKey: keyB, extensions: [caExtension()] });
-    const b = buildCertificate({ subject: 'CA B', issuer: 'CA A', subjectKey: keyB, issuerKey: keyA, extensions: [caExtension()] });
+    const a = buildCertificate({
+      subject: 'CA A',
+      issuer: 'CA B',
+      subjectKey: keyA,
+      issuerKey: keyB,
+      extensions: [caExtension()],
+    });
+    const b = buildCertificate({
+      subject: 'CA B',
+      issuer: 'CA A',
+      subjectKey: keyB,
+      issuerKey: keyA,
+      extensions: [caExtension()],
+    });
     const verdict = verdictOf([leafUnder('CA A', keyA), a, b, a, b], 'host.test', NOW, testRoots);
     expect(failureOf(verdict)).toBe('unknown-issuer');
     expect(verdict.path.length).toBeLessThanOrEqual(3);
@@ -181,8 +209,14 @@ describe('validateChain on built certificates', () => {
 
   it('refuses an unknown critical extension but ignores an unknown non-critical one', () => {
     const unknown = (critical: boolean) => extension('1.3.6.1.4.1.99999.1', critical, seq());
-    const withCritical = leafUnder('Test Root', rootKey, [sanExtension(['host.test']), unknown(true)]);
-    const withPlain = leafUnder('Test Root', rootKey, [sanExtension(['host.test']), unknown(false)]);
+    const withCritical = leafUnder('Test Root', rootKey, [
+      sanExtension(['host.test']),
+      unknown(true),
+    ]);
+    const withPlain = leafUnder('Test Root', rootKey, [
+      sanExtension(['host.test']),
+      unknown(false),
+    ]);
     const verdict = verdictOf([withCritical], 'host.test', NOW, testRoots);
     expect(failureOf(verdict)).toBe('unsupported-algorithm');
     expect(verdict.ok ? '' : verdict.message).toContain('1.3.6.1.4.1.99999.1');
@@ -191,8 +225,16 @@ describe('validateChain on built certificates', () => {
 
   it('refuses a version 1 intermediate (no basicConstraints) as not a CA', () => {
     const caKey = newP256Key();
-    const v1 = buildCertificate({ subject: 'Old CA', issuer: 'Test Root', subjectKey: caKey, issuerKey: rootKey, version: null });
-    expect(failureOf(verdictOf([leafUnder('Old CA', caKey), v1], 'host.test', NOW, testRoots))).toBe('not-a-ca');
+    const v1 = buildCertificate({
+      subject: 'Old CA',
+      issuer: 'Test Root',
+      subjectKey: caKey,
+      issuerKey: rootKey,
+      version: null,
+    });
+    expect(
+      failureOf(verdictOf([leafUnder('Old CA', caKey), v1], 'host.test', NOW, testRoots)),
+    ).toBe('not-a-ca');
   });
 
   it('refuses an issuer whose keyUsage lacks keyCertSign', () => {
@@ -204,13 +246,16 @@ describe('validateChain on built certificates', () => {
       issuerKey: rootKey,
       extensions: [caExtension(), keyUsageExtension([0])],
     });
-    expect(failureOf(verdictOf([leafUnder('Signing CA', caKey), ca], 'host.test', NOW, testRoots))).toBe(
-      'bad-key-usage',
-    );
+    expect(
+      failureOf(verdictOf([leafUnder('Signing CA', caKey), ca], 'host.test', NOW, testRoots)),
+    ).toBe('bad-key-usage');
   });
 
   it('refuses a leaf whose keyUsage lacks digitalSignature', () => {
-    const leaf = leafUnder('Test Root', rootKey, [sanExtension(['host.test']), keyUsageExtension([2])]);
+    const leaf = leafUnder('Test Root', rootKey, [
+      sanExtension(['host.test']),
+      keyUsageExtension([2]),
+    ]);
     expect(failureOf(verdictOf([leaf], 'host.test', NOW, testRoots))).toBe('bad-key-usage');
   });
 

@@ -7,9 +7,16 @@ import { buildCertificate, newP256Key, sanExtension } from './certificate-builde
 const key = newP256Key();
 
 function certificateFor(dnsNames: string[], ipAddresses: number[][] = []) {
-  const extensions = dnsNames.length + ipAddresses.length === 0 ? [] : [sanExtension(dnsNames, ipAddresses)];
+  const extensions =
+    dnsNames.length + ipAddresses.length === 0 ? [] : [sanExtension(dnsNames, ipAddresses)];
   return parseCertificate(
-    buildCertificate({ subject: dnsNames[0] ?? 'no-san.test', issuer: 'CA', subjectKey: key, issuerKey: key, extensions }),
+    buildCertificate({
+      subject: dnsNames[0] ?? 'no-san.test',
+      issuer: 'CA',
+      subjectKey: key,
+      issuerKey: key,
+      extensions,
+    }),
   );
 }
 
@@ -78,7 +85,10 @@ describe('IP address text', () => {
     ['192.0.2.255', [192, 0, 2, 255]],
     ['::', new Array<number>(16).fill(0)],
     ['::1', LOOPBACK_V6],
-    ['2001:db8::8:800:200c:417a', [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 8, 8, 0, 0x20, 0x0c, 0x41, 0x7a]],
+    [
+      '2001:db8::8:800:200c:417a',
+      [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 8, 8, 0, 0x20, 0x0c, 0x41, 0x7a],
+    ],
     ['fe80::', [0xfe, 0x80, ...new Array<number>(14).fill(0)]],
     ['::ffff:192.0.2.1', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1]],
     ['1:2:3:4:5:6:7:8', [0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]],

@@ -40,8 +40,8 @@ describe('parsePem', () => {
 
   it('refuses a block without its END line or with a mismatched one', () => {
     expect(() => parsePem('-----BEGIN CERTIFICATE-----\nAQID\n')).toThrow(/without an END line/);
-    expect(() => parsePem('-----BEGIN CERTIFICATE-----\nAQID\n-----END PRIVATE KEY-----\n')).toThrow(
-      /inside a CERTIFICATE block/,
-    );
+    expect(() =>
+      parsePem('-----BEGIN CERTIFICATE-----\nAQID\n-----END PRIVATE KEY-----\n'),
+    ).toThrow(/inside a CERTIFICATE block/);
   });
 });

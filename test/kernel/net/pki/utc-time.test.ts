@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { daysInMonth, formatUnixSeconds, unixSeconds } from '../../../../src/kernel/net/pki/utc-time.ts';
+import {
+  daysInMonth,
+  formatUnixSeconds,
+  unixSeconds,
+} from '../../../../src/kernel/net/pki/utc-time.ts';
 
 /** mulberry32: a small seeded generator, so a failure can be replayed from its seed. */
 function mulberry32(seed: number): () => number {
@@ -26,12 +30,16 @@ describe('UTC calendar arithmetic', () => {
       const [hour, minute, second] = [pick(24), pick(60), pick(60)];
       const expected = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
       expect(unixSeconds(year, month, day, hour, minute, second), `seed ${seed}`).toBe(expected);
-      expect(formatUnixSeconds(expected), `seed ${seed}`).toBe(new Date(expected * 1000).toISOString().replace('.000', ''));
+      expect(formatUnixSeconds(expected), `seed ${seed}`).toBe(
+        new Date(expected * 1000).toISOString().replace('.000', ''),
+      );
     }
   });
 
   it('knows the leap years of the Gregorian calendar', () => {
-    expect([1900, 2000, 2024, 2025, 2100].map((y) => daysInMonth(y, 2))).toEqual([28, 29, 29, 28, 28]);
+    expect([1900, 2000, 2024, 2025, 2100].map((y) => daysInMonth(y, 2))).toEqual([
+      28, 29, 29, 28, 28,
+    ]);
     expect(formatUnixSeconds(0)).toBe('1970-01-01T00:00:00Z');
     expect(formatUnixSeconds(-1)).toBe('1969-12-31T23:59:59Z');
   });

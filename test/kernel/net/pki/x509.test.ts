@@ -27,7 +27,9 @@ import {
 function allFixtureCertificates(): [string, Uint8Array][] {
   const seen = new Set<string>();
   const found: [string, Uint8Array][] = [];
-  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.pem') && !f.endsWith('.key.pem'))) {
+  for (const file of readdirSync(FIXTURES).filter(
+    (f) => f.endsWith('.pem') && !f.endsWith('.key.pem'),
+  )) {
     for (const [i, der] of parsePem(readFileSync(join(FIXTURES, file), 'utf8')).entries()) {
       const hex = toHex(der);
       if (!seen.has(hex)) found.push([`${file}#${i}`, der]);
@@ -57,42 +59,54 @@ describe('parseCertificate against node:crypto X509Certificate', () => {
     expect(certificates.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(certificates)('%s: same subject, issuer, validity, SAN, serial, CA flag, key', (_, der) => {
-    const ours = parseCertificate(der);
-    const node = new X509Certificate(der);
-    expect(ours.subject.text).toBe(nodeNameAsRfc4514(node.subject));
-    expect(ours.issuer.text).toBe(nodeNameAsRfc4514(node.issuer));
-    expect(ours.notBefore).toBe(Date.parse(node.validFrom) / 1000);
-    expect(ours.notAfter).toBe(Date.parse(node.validTo) / 1000);
-    expect(sanAsNodePrints(ours)?.toUpperCase()).toBe(node.subjectAltName?.toUpperCase());
-    expect(ours.serialNumber).toBe(node.serialNumber);
-    expect(ours.extensions.basicConstraints?.cA ?? false).toBe(node.ca);
-    expect(ours.extensions.extKeyUsage ?? undefined).toEqual(node.keyUsage);
-    expect(ours.version).toBe(3);
+  it.each(certificates)(
+    '%s: same subject, issuer, validity, SAN, serial, CA flag, key',
+    (_, der) => {
+      const ours = parseCertificate(der);
+      const node = new X509Certificate(der);
+      expect(ours.subject.text).toBe(nodeNameAsRfc4514(node.subject));
+      expect(ours.issuer.text).toBe(nodeNameAsRfc4514(node.issuer));
+      expect(ours.notBefore).toBe(Date.parse(node.validFrom) / 1000);
+      expect(ours.notAfter).toBe(Date.parse(node.validTo) / 1000);
+      expect(sanAsNodePrints(ours)?.toUpperCase()).toBe(node.subjectAltName?.toUpperCase());
+      expect(ours.serialNumber).toBe(node.serialNumber);
+      expect(ours.extensions.basicConstraints?.cA ?? false).toBe(node.ca);
+      expect(ours.extensions.extKeyUsage ?? undefined).toEqual(node.keyUsage);
+      expect(ours.version).toBe(3);
 
-    const key = node.publicKey;
-    const algorithm = { ec: 'id-ecPublicKey', rsa: 'rsaEncryption', ed25519: 'Ed25519' }[
-      key.asymmetricKeyType as 'ec' | 'rsa' | 'ed25519'
-    ];
-    expect(ours.subjectPublicKeyInfo.algorithm.name).toBe(algorithm);
-    expect(ours.subjectPublicKeyInfo.der).toEqual(new Uint8Array(key.export({ type: 'spki', format: 'der' })));
-    if (ours.subjectPublicKeyInfo.rsa !== null) {
-      expect(rsaModulusBits(ours.subjectPublicKeyInfo.rsa)).toBe(key.asymmetricKeyDetails?.modulusLength);
-      expect(ours.subjectPublicKeyInfo.rsa.publicExponent).toBe(key.asymmetricKeyDetails?.publicExponent);
-    }
-  });
+      const key = node.publicKey;
+      const algorithm = { ec: 'id-ecPublicKey', rsa: 'rsaEncryption', ed25519: 'Ed25519' }[
+        key.asymmetricKeyType as 'ec' | 'rsa' | 'ed25519'
+      ];
+      expect(ours.subjectPublicKeyInfo.algorithm.name).toBe(algorithm);
+      expect(ours.subjectPublicKeyInfo.der).toEqual(
+        new Uint8Array(key.export({ type: 'spki', format: 'der' })),
+      );
+      if (ours.subjectPublicKeyInfo.rsa !== null) {
+        expect(rsaModulusBits(ours.subjectPublicKeyInfo.rsa)).toBe(
+          key.asymmetricKeyDetails?.modulusLength,
+        );
+        expect(ours.subjectPublicKeyInfo.rsa.publicExponent).toBe(
+          key.asymmetricKeyDetails?.publicExponent,
+        );
+      }
+    },
+  );
 
-  it.each(certificates)('%s: signature verdict agrees with node for every possible issuer', (_, der) => {
-    const ours = parseCertificate(der);
-    const node = new X509Certificate(der);
-    for (const [, issuerDer] of certificates) {
-      const issuerNode = new X509Certificate(issuerDer);
-      if (!node.checkIssued(issuerNode)) continue;
-      const issuer = parseCertificate(issuerDer);
-      const status = certificateSignatureStatus(ours, issuer.subjectPublicKeyInfo);
-      expect(status).toBe(node.verify(issuerNode.publicKey) ? 'valid' : 'invalid');
-    }
-  });
+  it.each(certificates)(
+    '%s: signature verdict agrees with node for every possible issuer',
+    (_, der) => {
+      const ours = parseCertificate(der);
+      const node = new X509Certificate(der);
+      for (const [, issuerDer] of certificates) {
+        const issuerNode = new X509Certificate(issuerDer);
+        if (!node.checkIssued(issuerNode)) continue;
+        const issuer = parseCertificate(issuerDer);
+        const status = certificateSignatureStatus(ours, issuer.subjectPublicKeyInfo);
+        expect(status).toBe(node.verify(issuerNode.publicKey) ? 'valid' : 'invalid');
+      }
+    },
+  );
 });
 
 describe('parseCertificate fields', () => {
@@ -102,9 +116,15 @@ describe('parseCertificate fields', () => {
     expect(leaf.extensions.subjectAltName?.dnsNames).toEqual(['example.com', 'www.example.com']);
     expect(leaf.extensions.basicConstraints).toEqual({ cA: false, pathLenConstraint: null });
     expect(leaf.extensions.keyUsage).toEqual(['digitalSignature']);
-    expect(leaf.extensions.authorityKeyIdentifier).toEqual(intermediate.extensions.subjectKeyIdentifier);
+    expect(leaf.extensions.authorityKeyIdentifier).toEqual(
+      intermediate.extensions.subjectKeyIdentifier,
+    );
     expect(leaf.extensions.unknownCritical).toEqual([]);
-    expect(leaf.signatureAlgorithm).toEqual({ oid: '1.2.840.10045.4.3.2', name: 'ecdsa-with-SHA256', parameters: null });
+    expect(leaf.signatureAlgorithm).toEqual({
+      oid: '1.2.840.10045.4.3.2',
+      name: 'ecdsa-with-SHA256',
+      parameters: null,
+    });
     expect(leaf.subjectPublicKeyInfo.curveOid).toBe('1.2.840.10045.3.1.7');
     expect(leaf.subject.rdns).toEqual([
       [{ oid: '2.5.4.10', shortName: 'O', value: 'CottonOS Book' }],
@@ -113,9 +133,18 @@ describe('parseCertificate fields', () => {
   });
 
   it('reads the constraints of the CAs', () => {
-    expect(fixtureCertificate('intermediate-ca').extensions.basicConstraints).toEqual({ cA: true, pathLenConstraint: 1 });
-    expect(fixtureCertificate('root-ca').extensions.keyUsage).toEqual(['digitalSignature', 'keyCertSign', 'cRLSign']);
-    expect(fixtureCertificate('rsa-intermediate-ca').subjectPublicKeyInfo.rsa?.publicExponent).toBe(65537n);
+    expect(fixtureCertificate('intermediate-ca').extensions.basicConstraints).toEqual({
+      cA: true,
+      pathLenConstraint: 1,
+    });
+    expect(fixtureCertificate('root-ca').extensions.keyUsage).toEqual([
+      'digitalSignature',
+      'keyCertSign',
+      'cRLSign',
+    ]);
+    expect(fixtureCertificate('rsa-intermediate-ca').subjectPublicKeyInfo.rsa?.publicExponent).toBe(
+      65537n,
+    );
   });
 
   it('keeps the exact signed bytes', () => {
@@ -127,7 +156,12 @@ describe('parseCertificate fields', () => {
 
   it('escapes special characters in printed names (RFC 4514)', () => {
     const key = newP256Key();
-    const der = buildCertificate({ subject: ' Smith, "Jo" #1 ', issuer: 'A+B', subjectKey: key, issuerKey: key });
+    const der = buildCertificate({
+      subject: ' Smith, "Jo" #1 ',
+      issuer: 'A+B',
+      subjectKey: key,
+      issuerKey: key,
+    });
     const certificate = parseCertificate(der);
     expect(certificate.subject.text).toBe('CN=\\ Smith\\, \\"Jo\\" #1\\ ');
     expect(certificate.issuer.text).toBe('CN=A\\+B');
@@ -163,7 +197,10 @@ describe('parseCertificate refusals', () => {
   });
 
   it('refuses an extension that appears twice', () => {
-    const der = buildCertificate({ ...base, extensions: [sanExtension(['a']), sanExtension(['b'])] });
+    const der = buildCertificate({
+      ...base,
+      extensions: [sanExtension(['a']), sanExtension(['b'])],
+    });
     expect(refusal(der)).toContain('2.5.29.17 twice');
   });
 
@@ -173,8 +210,14 @@ describe('parseCertificate refusals', () => {
   });
 
   it('refuses a basicConstraints with a negative path length', () => {
-    const constraints = extension('2.5.29.19', true, seq(tlv(0x01, Uint8Array.of(0xff)), integer(-1n)));
-    expect(refusal(buildCertificate({ ...base, extensions: [constraints] }))).toContain('pathLenConstraint');
+    const constraints = extension(
+      '2.5.29.19',
+      true,
+      seq(tlv(0x01, Uint8Array.of(0xff)), integer(-1n)),
+    );
+    expect(refusal(buildCertificate({ ...base, extensions: [constraints] }))).toContain(
+      'pathLenConstraint',
+    );
   });
 
   it('refuses an outer signature algorithm that differs from the signed one', () => {
@@ -196,6 +239,8 @@ describe('parseCertificate refusals', () => {
     const signatureAlgorithm = seq(tlv(0x06, Uint8Array.of(0x2a)));
     const signature = tlv(0x03, Uint8Array.of(0));
     const noSerial = seq(seq(explicit(0, integer(2)), seq()), signatureAlgorithm, signature);
-    expect(refusal(noSerial)).toContain('tbsCertificate.serialNumber: expected INTEGER, found SEQUENCE');
+    expect(refusal(noSerial)).toContain(
+      'tbsCertificate.serialNumber: expected INTEGER, found SEQUENCE',
+    );
   });
 });
