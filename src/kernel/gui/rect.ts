@@ -39,27 +39,8 @@ export function isEmpty(r: Rect): boolean {
   return r.width <= 0 || r.height <= 0;
 }
 
-export function area(r: Rect): number {
-  return isEmpty(r) ? 0 : r.width * r.height;
-}
-
 export function containsPoint(r: Rect, x: number, y: number): boolean {
   return x >= r.x && x < right(r) && y >= r.y && y < bottom(r);
-}
-
-/** Whether `inner` lies entirely inside `outer` (an empty rectangle lies inside anything). */
-export function containsRect(outer: Rect, inner: Rect): boolean {
-  if (isEmpty(inner)) return true;
-  return (
-    inner.x >= outer.x &&
-    inner.y >= outer.y &&
-    right(inner) <= right(outer) &&
-    bottom(inner) <= bottom(outer)
-  );
-}
-
-export function translate(r: Rect, dx: number, dy: number): Rect {
-  return rect(r.x + dx, r.y + dy, r.width, r.height);
 }
 
 /** The pixels both rectangles cover, or null when they share none. */
@@ -103,15 +84,6 @@ export class DamageList {
   private rects: Rect[] = [];
 
   constructor(readonly limit = DEFAULT_DAMAGE_LIMIT) {}
-
-  get isEmpty(): boolean {
-    return this.rects.length === 0;
-  }
-
-  /** The rectangles now in the list. */
-  get current(): readonly Rect[] {
-    return this.rects;
-  }
 
   add(damage: Rect): void {
     if (isEmpty(damage)) return;

@@ -21,10 +21,6 @@ import { bottom, intersect, rect, right, type Rect } from './rect';
 /** A pixel colour, 0x00RRGGBB. */
 export type Color = number;
 
-export function rgb(red: number, green: number, blue: number): Color {
-  return ((red & 0xff) << 16) | ((green & 0xff) << 8) | (blue & 0xff);
-}
-
 /**
  * A pixel value that no 0x00RRGGBB colour uses (its top byte is set): where a
  * source surface holds it, `blitTransparent` leaves the destination as it was.

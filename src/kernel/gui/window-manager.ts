@@ -232,7 +232,7 @@ export class WindowManager {
     if (previous === window) return;
     this.focusedWindow = window;
     for (const changed of [previous, window]) {
-      if (!changed) continue;
+      if (!changed || !this.stack.includes(changed)) continue; // null, or just closed
       changed.active = changed === window;
       changed.paintTitleBar();
       if (!changed.minimised) this.damage.add(changed.titleBarRect);

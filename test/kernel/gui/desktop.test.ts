@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { VbeFramebuffer } from '../../../src/kernel/drivers/vbe-framebuffer';
 import type { App } from '../../../src/kernel/gui/app';
 import { DESKTOP_BACKGROUND, Desktop } from '../../../src/kernel/gui/desktop';
-import { containsRect, rect, union } from '../../../src/kernel/gui/rect';
+import { rect, union } from '../../../src/kernel/gui/rect';
 import { LFB_ADDRESS, driverMachine } from '../drivers/machine';
-import { shippedFont } from './helpers';
+import { containsRect, shippedFont } from './helpers';
 
 const WIDTH = 640;
 const HEIGHT = 480;

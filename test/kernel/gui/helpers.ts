@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Psf2Font } from '../../../src/kernel/gui/psf2-font';
+import type { Rect } from '../../../src/kernel/gui/rect';
 import { prng } from '../../support/prng';
 
 export const FONT_PATH = fileURLToPath(
@@ -53,4 +54,14 @@ export function buildPsf2(spec: Psf2Spec): Uint8Array {
   const table: number[] = [];
   for (const chars of spec.characters ?? []) table.push(...new TextEncoder().encode(chars), 0xff);
   return Uint8Array.from([...new Uint8Array(header.buffer), ...spec.glyphs.flat(), ...table]);
+}
+
+/** Whether `inner` lies entirely inside `outer`. */
+export function containsRect(outer: Rect, inner: Rect): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  );
 }

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   DamageList,
-  area,
   containsPoint,
-  containsRect,
   intersect,
   overlapsOrAdjoins,
   rect,
   union,
   type Rect,
 } from '../../../src/kernel/gui/rect';
-import { random, testSeed } from './helpers';
+import { containsRect, random, testSeed } from './helpers';
 
 describe('rectangles', () => {
   it('intersect into the shared pixels, or null when they share none', () => {
@@ -47,7 +45,7 @@ describe('damage list', () => {
     damage.add(rect(100, 100, 5, 5)); // far away: kept apart
     damage.add(rect(0, 0, 0, 50)); // empty: ignored
     expect(damage.take()).toEqual([rect(0, 0, 20, 10), rect(100, 100, 5, 5)]);
-    expect(damage.isEmpty).toBe(true);
+    expect(damage.take()).toEqual([]);
   });
 
   it('merges transitively: a rectangle bridging two others joins all three', () => {
@@ -96,7 +94,7 @@ describe('damage list', () => {
         }
       }
       expect(
-        merged.every((m) => area(m) > 0),
+        merged.every((m) => m.width > 0 && m.height > 0),
         context,
       ).toBe(true);
     }

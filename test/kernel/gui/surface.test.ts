@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Psf2Font } from '../../../src/kernel/gui/psf2-font';
 import { rect } from '../../../src/kernel/gui/rect';
-import { Surface, TRANSPARENT, rgb, textWidth } from '../../../src/kernel/gui/surface';
+import { Surface, TRANSPARENT, textWidth } from '../../../src/kernel/gui/surface';
 import { buildPsf2, random, testSeed } from './helpers';
 
 const INK = 0x00ff00;
@@ -14,10 +14,6 @@ function picture(s: Surface, ink = INK): string[] {
 }
 
 describe('surface', () => {
-  it('packs colours as 0x00RRGGBB', () => {
-    expect(rgb(0x12, 0x34, 0x56)).toBe(0x123456);
-  });
-
   it('fills a rectangle, cut off at the clip', () => {
     const s = new Surface(6, 4);
     s.setClip(rect(0, 0, 4, 3));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyEvent } from '../../../src/kernel/drivers/ps2-keyboard';
 import { MOUSE_BUTTON_LEFT, MOUSE_BUTTON_RIGHT } from '../../../src/kernel/drivers/ps2-mouse';
 import type { App, AppMouseEvent } from '../../../src/kernel/gui/app';
-import { containsPoint, containsRect, rect, union, type Rect } from '../../../src/kernel/gui/rect';
+import { containsPoint, rect, union, type Rect } from '../../../src/kernel/gui/rect';
 import type { Surface } from '../../../src/kernel/gui/surface';
 import { TASKBAR_HEIGHT } from '../../../src/kernel/gui/taskbar';
 import {
@@ -14,7 +14,7 @@ import {
   type WindowButton,
 } from '../../../src/kernel/gui/window';
 import { WindowManager } from '../../../src/kernel/gui/window-manager';
-import { shippedFont } from './helpers';
+import { containsRect, shippedFont } from './helpers';
 
 const WIDTH = 800;
 const HEIGHT = 600;
@@ -25,7 +25,7 @@ class TestApp implements App {
   readonly mouse: AppMouseEvent[] = [];
   draws = 0;
   constructor(
-    readonly title: string,
+    public title: string,
     private readonly colour = 0x336699,
   ) {}
   draw(surface: Surface): void {
@@ -321,6 +321,19 @@ describe('window manager', () => {
     expect(clock.width).toBeLessThan(100);
     wm.setClock('12:34');
     expect(wm.takeDamage()).toEqual([]);
+  });
+
+  it('repaints a whole window and its taskbar entry when asked to (e.g. a new title)', () => {
+    const { wm, b, beta } = setup();
+    const draws = b.draws;
+    b.title = 'Beta *';
+    wm.redraw(beta);
+    expect(b.draws).toBe(draws + 1);
+    const damage = wm.takeDamage();
+    expect(covered(damage, beta.frame)).toBe(true);
+    expect(covered(damage, rect(4 + 64 + 8 + 144, HEIGHT - TASKBAR_HEIGHT + 4, 140, 20))).toBe(
+      true,
+    );
   });
 
   it('stacks the visible windows bottom first with the taskbar on top', () => {
