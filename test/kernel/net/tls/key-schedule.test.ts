@@ -80,9 +80,15 @@ describe('TLS 1.3 key schedule against RFC 8448 section 3 (simple 1-RTT handshak
     expect(toHex(clientHs)).toBe(t.clientHandshakeTrafficSecret);
     expect(toHex(serverHs)).toBe(t.serverHandshakeTrafficSecret);
     const server = computeTrafficKeys(sha256, serverHs, 16);
-    expect([toHex(server.key), toHex(server.iv)]).toEqual([t.serverHandshakeKey, t.serverHandshakeIv]);
+    expect([toHex(server.key), toHex(server.iv)]).toEqual([
+      t.serverHandshakeKey,
+      t.serverHandshakeIv,
+    ]);
     const client = computeTrafficKeys(sha256, clientHs, 16);
-    expect([toHex(client.key), toHex(client.iv)]).toEqual([t.clientHandshakeKey, t.clientHandshakeIv]);
+    expect([toHex(client.key), toHex(client.iv)]).toEqual([
+      t.clientHandshakeKey,
+      t.clientHandshakeIv,
+    ]);
   });
 
   it('computes both Finished verify_data values', () => {
@@ -141,7 +147,9 @@ describe('HKDF-Expand-Label', () => {
     const secret = new Uint8Array(48).fill(7);
     const next = computeNextTrafficSecret(sha384, secret);
     expect(next.length).toBe(48);
-    expect(toHex(next)).toBe(toHex(hkdfExpandLabel(sha384, secret, 'traffic upd', new Uint8Array(), 48)));
+    expect(toHex(next)).toBe(
+      toHex(hkdfExpandLabel(sha384, secret, 'traffic upd', new Uint8Array(), 48)),
+    );
     expect(toHex(next)).not.toBe(toHex(secret));
   });
 });
@@ -151,9 +159,7 @@ describe('Transcript', () => {
     const transcript = new Transcript();
     transcript.add(hex(RFC8448.clientHello));
     transcript.replaceWithMessageHash(sha256);
-    const expected = sha256(
-      new Uint8Array([254, 0, 0, 32, ...sha256(hex(RFC8448.clientHello))]),
-    );
+    const expected = sha256(new Uint8Array([254, 0, 0, 32, ...sha256(hex(RFC8448.clientHello))]));
     expect(toHex(transcript.hash(sha256))).toBe(toHex(expected));
   });
 });

@@ -110,7 +110,11 @@ describe('record layer framing and limits', () => {
     const data = new Uint8Array(MAX_PLAINTEXT_LENGTH * 2 + 5).map((_, i) => i & 0xff);
     reader.receive(writer.encode(23, data));
     const parts = [reader.nextRecord()!, reader.nextRecord()!, reader.nextRecord()!];
-    expect(parts.map((p) => p.content.length)).toEqual([MAX_PLAINTEXT_LENGTH, MAX_PLAINTEXT_LENGTH, 5]);
+    expect(parts.map((p) => p.content.length)).toEqual([
+      MAX_PLAINTEXT_LENGTH,
+      MAX_PLAINTEXT_LENGTH,
+      5,
+    ]);
     expect(reader.nextRecord()).toBeUndefined();
   });
 
@@ -157,7 +161,9 @@ describe('record layer framing and limits', () => {
   it('rejects a plaintext record over 2^14 bytes', () => {
     const layer = new RecordLayer();
     const length = MAX_PLAINTEXT_LENGTH + 1;
-    layer.receive(new Uint8Array([22, 3, 3, length >> 8, length & 0xff, ...new Uint8Array(length)]));
+    layer.receive(
+      new Uint8Array([22, 3, 3, length >> 8, length & 0xff, ...new Uint8Array(length)]),
+    );
     expectTlsError(() => layer.nextRecord(), 'record_overflow');
   });
 

@@ -133,39 +133,45 @@ const cases = SUITES.flatMap((suite, i) =>
 ).concat(KINDS.map((kind) => ['TLS_AES_128_GCM_SHA256', 'X25519', kind] as const));
 
 describe('TLS 1.3 client against OpenSSL (node:tls)', () => {
-  it.each(cases)('%s over %s with a %s key: handshake, data both ways', async (suite, curve, kind) => {
-    const running = await startServer(identities.get(kind)!, {
-      minVersion: 'TLSv1.3',
-      ciphers: suite, // node:tls takes TLS 1.3 suites in `ciphers` (there is no `ciphersuites`)
-      ecdhCurve: curve,
-    });
-    const clientKeyLog: string[] = [];
-    const driver = new Driver(running.port, makeClient(7, (line) => clientKeyLog.push(line)));
-    try {
-      await driver.until(() => driver.text.includes('hello from openssl'), 'the greeting');
-      const client = driver.client;
-      expect(client.state).toBe('connected');
-      const negotiated = client.handshakeLog.find((s) => s.kind === 'negotiated');
-      expect(negotiated).toMatchObject({
-        cipherSuite: suite,
-        group: curve === 'X25519' ? 'x25519' : 'secp256r1',
+  it.each(cases)(
+    '%s over %s with a %s key: handshake, data both ways',
+    async (suite, curve, kind) => {
+      const running = await startServer(identities.get(kind)!, {
+        minVersion: 'TLSv1.3',
+        ciphers: suite, // node:tls takes TLS 1.3 suites in `ciphers` (there is no `ciphersuites`)
+        ecdhCurve: curve,
       });
-      const retried = client.handshakeLog.some((s) => s.kind === 'hello-retry');
-      expect(retried).toBe(curve === 'P-256');
-      expect(running.sockets[0]!.getCipher().standardName).toBe(suite);
-      expect(running.sockets[0]!.getProtocol()).toBe('TLSv1.3');
+      const clientKeyLog: string[] = [];
+      const driver = new Driver(
+        running.port,
+        makeClient(7, (line) => clientKeyLog.push(line)),
+      );
+      try {
+        await driver.until(() => driver.text.includes('hello from openssl'), 'the greeting');
+        const client = driver.client;
+        expect(client.state).toBe('connected');
+        const negotiated = client.handshakeLog.find((s) => s.kind === 'negotiated');
+        expect(negotiated).toMatchObject({
+          cipherSuite: suite,
+          group: curve === 'X25519' ? 'x25519' : 'secp256r1',
+        });
+        const retried = client.handshakeLog.some((s) => s.kind === 'hello-retry');
+        expect(retried).toBe(curve === 'P-256');
+        expect(running.sockets[0]!.getCipher().standardName).toBe(suite);
+        expect(running.sockets[0]!.getProtocol()).toBe('TLSv1.3');
 
-      client.write(text('ping'));
-      driver.flush();
-      await driver.until(() => driver.text.includes('echo:ping'), 'the echo');
+        client.write(text('ping'));
+        driver.flush();
+        await driver.until(() => driver.text.includes('echo:ping'), 'the echo');
 
-      // The server's key log must hold every line the client logged, byte for byte.
-      expect(clientKeyLog).toHaveLength(4);
-      for (const line of clientKeyLog) expect(running.keyLog).toContain(line);
-    } finally {
-      driver.destroy();
-    }
-  });
+        // The server's key log must hold every line the client logged, byte for byte.
+        expect(clientKeyLog).toHaveLength(4);
+        for (const line of clientKeyLog) expect(running.keyLog).toContain(line);
+      } finally {
+        driver.destroy();
+      }
+    },
+  );
 
   it('rekeys both ways with KeyUpdate: OpenSSL answers update_requested with its own', async () => {
     const running = await startServer(identities.get('ecdsa-p256')!, { minVersion: 'TLSv1.3' });
@@ -176,7 +182,10 @@ describe('TLS 1.3 client against OpenSSL (node:tls)', () => {
       client.updateKeys();
       client.write(text('after update'));
       driver.flush();
-      await driver.until(() => driver.text.includes('echo:after update'), 'the echo after rekeying');
+      await driver.until(
+        () => driver.text.includes('echo:after update'),
+        'the echo after rekeying',
+      );
       const received = client.handshakeLog.filter((s) => s.kind === 'received');
       const messages = received.map((s) => s.kind === 'received' && s.message);
       expect(messages).toContain('KeyUpdate');
@@ -225,7 +234,9 @@ describe('TLS 1.3 client against OpenSSL (node:tls)', () => {
   it('an untrusted server certificate ends in bad_certificate, and OpenSSL hears the alert', async () => {
     const stranger = await makeIdentity('ecdsa-p256', HOST);
     const running = await startServer(stranger, { minVersion: 'TLSv1.3' });
-    const serverError = new Promise<Error>((resolve) => running.server.on('tlsClientError', resolve));
+    const serverError = new Promise<Error>((resolve) =>
+      running.server.on('tlsClientError', resolve),
+    );
     const driver = new Driver(running.port, makeClient(11));
     try {
       await driver.until(() => driver.client.state === 'failed', 'the failure');

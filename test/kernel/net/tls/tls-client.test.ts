@@ -13,7 +13,11 @@ import {
   type ScriptedServerOptions,
 } from './support/scripted-server.ts';
 import { seededRandom, toHex } from './support/seeded-random.ts';
-import { makeIdentity, type TestIdentity, trustingAuthenticator } from './support/test-identities.ts';
+import {
+  makeIdentity,
+  type TestIdentity,
+  trustingAuthenticator,
+} from './support/test-identities.ts';
 
 const HOST = 'test.cotton';
 const X25519 = 0x001d;
@@ -143,9 +147,9 @@ describe('full handshakes against the scripted server', () => {
     });
     expect(client.state).toBe('connected');
     expect(server.clientFinishedVerified).toBe(true);
-    expect(client.handshakeLog.some((s) => s.kind === 'hello-retry' && s.group === 'secp256r1')).toBe(
-      true,
-    );
+    expect(
+      client.handshakeLog.some((s) => s.kind === 'hello-retry' && s.group === 'secp256r1'),
+    ).toBe(true);
     const negotiated = client.handshakeLog.find((s) => s.kind === 'negotiated');
     expect(negotiated).toMatchObject({ group: 'secp256r1', cipherSuite: 'TLS_AES_128_GCM_SHA256' });
   });
@@ -194,7 +198,8 @@ describe('full handshakes against the scripted server', () => {
       'SERVER_TRAFFIC_SECRET_0',
     ]);
     const random = toHex(seededRandom(1).bytes(32));
-    for (const line of lines) expect(line).toMatch(new RegExp(`^[A-Z_0-9]+ ${random} [0-9a-f]{64}$`));
+    for (const line of lines)
+      expect(line).toMatch(new RegExp(`^[A-Z_0-9]+ ${random} [0-9a-f]{64}$`));
   });
 
   it('logs each step for the tls command', () => {
@@ -311,7 +316,9 @@ describe('servers that misbehave', () => {
     const { client, server } = handshake({ identity: stranger });
     expectFailure(client, 'bad_certificate', /not one this test trusts/);
     expect(server.alertsReceived).toEqual([42]);
-    expect(client.handshakeLog.find((s) => s.kind === 'chain-verdict')).toMatchObject({ ok: false });
+    expect(client.handshakeLog.find((s) => s.kind === 'chain-verdict')).toMatchObject({
+      ok: false,
+    });
   });
 
   it('a certificate for another host ends in bad_certificate', () => {

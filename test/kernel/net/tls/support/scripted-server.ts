@@ -6,7 +6,10 @@
 // checked on their own against RFC 8448 and against OpenSSL.
 
 import type { TestIdentity } from './test-identities.ts';
-import { findCipherSuite, type CipherSuite } from '../../../../../src/kernel/net/tls/cipher-suites.ts';
+import {
+  findCipherSuite,
+  type CipherSuite,
+} from '../../../../../src/kernel/net/tls/cipher-suites.ts';
 import {
   encodeHandshake,
   HandshakeReassembler,
@@ -236,18 +239,33 @@ export class ScriptedServer {
     if (this.options.certificateRequest) {
       const signatureAlgorithms = extension(13, vector16(concatBytes(u16(0x0403), u16(0x0804))));
       flight.push(
-        this.message(HS_CERTIFICATE_REQUEST, concatBytes(vector8(new Uint8Array(0)), vector16(signatureAlgorithms))),
+        this.message(
+          HS_CERTIFICATE_REQUEST,
+          concatBytes(vector8(new Uint8Array(0)), vector16(signatureAlgorithms)),
+        ),
       );
     }
-    const entry = concatBytes(vector24(this.options.identity.certificateDer), vector16(new Uint8Array(0)));
-    flight.push(this.message(HS_CERTIFICATE, concatBytes(vector8(new Uint8Array(0)), vector24(entry))));
+    const entry = concatBytes(
+      vector24(this.options.identity.certificateDer),
+      vector16(new Uint8Array(0)),
+    );
+    flight.push(
+      this.message(HS_CERTIFICATE, concatBytes(vector8(new Uint8Array(0)), vector24(entry))),
+    );
     const signed = this.options.identity.sign(
       serverCertificateVerifyContent(this.transcript.hash(hash)),
     );
     flight.push(
-      this.message(HS_CERTIFICATE_VERIFY, concatBytes(u16(signed.scheme), vector16(signed.signature))),
+      this.message(
+        HS_CERTIFICATE_VERIFY,
+        concatBytes(u16(signed.scheme), vector16(signed.signature)),
+      ),
     );
-    const verifyData = computeFinishedVerifyData(hash, serverHandshakeSecret, this.transcript.hash(hash));
+    const verifyData = computeFinishedVerifyData(
+      hash,
+      serverHandshakeSecret,
+      this.transcript.hash(hash),
+    );
     flight.push(this.message(HS_FINISHED, verifyData));
 
     const master = computeMasterSecret(hash, handshakeSecret);

@@ -137,11 +137,17 @@ function verifyScheme(
     verify(hash, content, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
   switch (scheme) {
     case 0x0403:
-      return type === 'ec' && curve === 'prime256v1' &&
-        verify('sha256', content, { key, dsaEncoding: 'der' }, signature);
+      return (
+        type === 'ec' &&
+        curve === 'prime256v1' &&
+        verify('sha256', content, { key, dsaEncoding: 'der' }, signature)
+      );
     case 0x0503:
-      return type === 'ec' && curve === 'secp384r1' &&
-        verify('sha384', content, { key, dsaEncoding: 'der' }, signature);
+      return (
+        type === 'ec' &&
+        curve === 'secp384r1' &&
+        verify('sha384', content, { key, dsaEncoding: 'der' }, signature)
+      );
     case 0x0804:
       return pss('sha256', 32);
     case 0x0805:
