@@ -16,7 +16,7 @@ export function bytesToBigint(bytes: Uint8Array): bigint {
   return value;
 }
 
-/** I2OSP: a non-negative integer to exactly `length` big-endian bytes, or null if it does not fit. */
+/** I2OSP: a non-negative integer to exactly `length` big-endian bytes; null if it does not fit. */
 export function bigintToBytes(value: bigint, length: number): Uint8Array | null {
   const bytes = new Uint8Array(length);
   let rest = value;

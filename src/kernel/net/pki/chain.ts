@@ -203,7 +203,9 @@ function checkSignatures(path: Certificate[]): Problem | null {
     if (status === 'invalid') {
       return {
         failure: 'bad-signature',
-        message: `the ${algorithm} signature of '${certificate.subject.text}' by '${issuer.subject.text}' is wrong`,
+        message:
+          `the ${algorithm} signature of '${certificate.subject.text}' ` +
+          `by '${issuer.subject.text}' is wrong`,
       };
     }
   }
@@ -214,9 +216,10 @@ function checkSignatures(path: Certificate[]): Problem | null {
 function checkCriticalExtensions(path: Certificate[]): Problem | null {
   const certificate = path.find((c) => c.extensions.unknownCritical.length > 0);
   if (certificate === undefined) return null;
+  const extensions = certificate.extensions.unknownCritical.join(', ');
   return {
     failure: 'unsupported-algorithm',
-    message: `'${certificate.subject.text}' has unknown critical extension ${certificate.extensions.unknownCritical.join(', ')}`,
+    message: `'${certificate.subject.text}' has unknown critical extension ${extensions}`,
   };
 }
 
@@ -237,7 +240,9 @@ function checkIssuersAreCas(path: Certificate[]): Problem | null {
     if (constraints.pathLenConstraint !== null && casBelow > constraints.pathLenConstraint) {
       return {
         failure: 'path-length',
-        message: `'${name}' allows ${constraints.pathLenConstraint} CA certificates below it, the path has ${casBelow}`,
+        message:
+          `'${name}' allows ${constraints.pathLenConstraint} CA certificates below it, ` +
+          `the path has ${casBelow}`,
       };
     }
     const usage = issuer.extensions.keyUsage;
@@ -251,7 +256,7 @@ function checkIssuersAreCas(path: Certificate[]): Problem | null {
   return null;
 }
 
-/** The leaf's key signs the TLS 1.3 handshake: digitalSignature, and serverAuth if EKU is present. */
+/** The leaf's key signs the TLS 1.3 handshake: digitalSignature, and serverAuth if EKU is there. */
 function checkLeafMayServeTls(path: Certificate[]): Problem | null {
   const leaf = path[0]!;
   const { keyUsage, extKeyUsage } = leaf.extensions;
@@ -272,18 +277,22 @@ function checkLeafMayServeTls(path: Certificate[]): Problem | null {
 }
 
 function checkValidityPeriods(path: Certificate[], { now }: ValidationOptions): Problem | null {
+  const today = `now is ${formatUnixSeconds(now)}`;
   for (const certificate of path) {
     const name = certificate.subject.text;
     if (now > certificate.notAfter) {
       return {
         failure: 'expired',
-        message: `'${name}' expired at ${formatUnixSeconds(certificate.notAfter)} (notAfter); now is ${formatUnixSeconds(now)}`,
+        message:
+          `'${name}' expired at ${formatUnixSeconds(certificate.notAfter)} (notAfter); ` + today,
       };
     }
     if (now < certificate.notBefore) {
       return {
         failure: 'not-yet-valid',
-        message: `'${name}' is valid only from ${formatUnixSeconds(certificate.notBefore)} (notBefore); now is ${formatUnixSeconds(now)}`,
+        message:
+          `'${name}' is valid only from ${formatUnixSeconds(certificate.notBefore)} (notBefore); ` +
+          today,
       };
     }
   }
@@ -296,8 +305,9 @@ function checkHostname(path: Certificate[], { serverName }: ValidationOptions): 
   const names = leaf.extensions.subjectAltName;
   const listed =
     names === null ? [] : [...names.dnsNames, ...names.ipAddresses.map(formatIpAddress)];
+  const description = listed.length === 0 ? 'no host names' : listed.join(', ');
   return {
     failure: 'hostname-mismatch',
-    message: `the certificate is for ${listed.length === 0 ? 'no host names' : listed.join(', ')}, not '${serverName}'`,
+    message: `the certificate is for ${description}, not '${serverName}'`,
   };
 }

@@ -96,7 +96,7 @@ export function publicKeyStrength(key: SubjectPublicKeyInfo): KeyStrength {
   }
 }
 
-/** Odd and at least 3 (RFC 8017 section 3.1); below 2^32, as real keys are (65537 almost always). */
+/** Odd, at least 3 (RFC 8017 section 3.1), and below 2^32 as real keys are (nearly all 65537). */
 function isReasonableRsaExponent(exponent: bigint): boolean {
   return exponent >= 3n && exponent % 2n === 1n && exponent < MAX_RSA_EXPONENT;
 }

@@ -85,16 +85,19 @@ export interface Extensions {
   all: RawExtension[];
 }
 
-export const NO_EXTENSIONS: Extensions = {
-  subjectAltName: null,
-  basicConstraints: null,
-  keyUsage: null,
-  extKeyUsage: null,
-  authorityKeyIdentifier: null,
-  subjectKeyIdentifier: null,
-  unknownCritical: [],
-  all: [],
-};
+/** What a certificate without extensions (or before its extensions are decoded) has. */
+export function emptyExtensions(): Extensions {
+  return {
+    subjectAltName: null,
+    basicConstraints: null,
+    keyUsage: null,
+    extKeyUsage: null,
+    authorityKeyIdentifier: null,
+    subjectKeyIdentifier: null,
+    unknownCritical: [],
+    all: [],
+  };
+}
 
 /** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension */
 export function parseExtensions(element: DerElement, what: string): Extensions {
@@ -102,7 +105,7 @@ export function parseExtensions(element: DerElement, what: string): Extensions {
     parseRawExtension(e, `${what}[${i}]`),
   );
   if (all.length === 0) throw new PkiError(`${what}: empty extensions`);
-  const extensions: Extensions = { ...NO_EXTENSIONS, unknownCritical: [], all };
+  const extensions: Extensions = { ...emptyExtensions(), all };
   const seen = new Set<string>();
   for (const extension of all) {
     if (seen.has(extension.oid)) throw new PkiError(`${what}: extension ${extension.oid} twice`);
@@ -136,9 +139,11 @@ function decodeExtension(extension: RawExtension, into: Extensions, what: string
       into.keyUsage = parseKeyUsage(value(), what);
       break;
     case OID_EXT_KEY_USAGE:
-      into.extKeyUsage = readChildren(value(), TAG_OBJECT_IDENTIFIER, what).map((e) =>
-        decodeObjectIdentifier(e, what),
-      );
+      into.extKeyUsage = readChildren(
+        expectTag(value(), TAG_SEQUENCE, what),
+        TAG_OBJECT_IDENTIFIER,
+        what,
+      ).map((e) => decodeObjectIdentifier(e, what));
       break;
     case OID_AUTHORITY_KEY_IDENTIFIER:
       into.authorityKeyIdentifier = parseAuthorityKeyIdentifier(value(), what);
@@ -173,7 +178,7 @@ function parseSubjectAltName(element: DerElement, what: string): SubjectAltName 
   return names;
 }
 
-/** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL } */
+/** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPT. } */
 function parseBasicConstraints(element: DerElement, what: string): BasicConstraints {
   const reader = new DerReader(expectTag(element, TAG_SEQUENCE, what), what);
   const cA = reader.optional(TAG_BOOLEAN, 'cA');

@@ -39,7 +39,6 @@ export interface DistinguishedName {
 }
 
 export function parseName(element: DerElement, what: string): DistinguishedName {
-  if (element.tag !== TAG_SEQUENCE) throw new PkiError(`${what}: expected SEQUENCE`);
   const rdns = readChildren(element, TAG_SET, what).map((set, i) =>
     parseRelativeDistinguishedName(set, `${what}[${i}]`),
   );

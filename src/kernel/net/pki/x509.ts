@@ -32,7 +32,7 @@ import {
 import { OID_EC_PUBLIC_KEY, OID_ED25519, OID_RSA_ENCRYPTION, oidName } from './oids.ts';
 import { PkiError } from './pki-error.ts';
 import type { RsaPublicKey } from './rsa.ts';
-import { type Extensions, NO_EXTENSIONS, parseExtensions } from './x509-extensions.ts';
+import { type Extensions, emptyExtensions, parseExtensions } from './x509-extensions.ts';
 import { type DistinguishedName, parseName } from './x509-name.ts';
 
 const VERSION_TAG = contextConstructedTag(0);
@@ -148,7 +148,7 @@ function parseTbsCertificate(element: DerElement): {
   }
   const extensions =
     extensionsElement === null
-      ? NO_EXTENSIONS
+      ? emptyExtensions()
       : parseExtensions(
           new DerReader(extensionsElement, `${what}.extensions`).next(TAG_SEQUENCE, 'list'),
           `${what}.extensions`,
@@ -197,7 +197,9 @@ function withoutEncoding({ oid, name, parameters }: ParsedAlgorithm): AlgorithmI
   return { oid, name, parameters };
 }
 
-/** SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } */
+/**
+ * SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+ */
 function parseSubjectPublicKeyInfo(element: DerElement, what: string): SubjectPublicKeyInfo {
   const reader = new DerReader(element, what);
   const algorithm = parseAlgorithmIdentifier(

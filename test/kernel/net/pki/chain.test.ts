@@ -87,7 +87,7 @@ describe('validateChain on the fixture hosts', () => {
     expect(local.ok ? '' : local.message).toContain('localhost, 127.0.0.1, 0:0:0:0:0:0:0:1');
   });
 
-  it('accepts a certificate on the last second of its window and refuses it one second later', () => {
+  it('accepts the last second of the validity window and refuses the next', () => {
     const leaf = parseCertificate(fixtureChain('example.com')[0]!);
     expect(failureOf(verdictOf(fixtureChain('example.com'), 'example.com', leaf.notAfter))).toBe(
       'ok',
