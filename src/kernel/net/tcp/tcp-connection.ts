@@ -318,7 +318,7 @@ export class TcpConnection {
   abort(): void {
     const synchronized = ['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'];
     if (synchronized.includes(this.state)) {
-      this.outbox.push(this.segment(this.sndNxt, TCP_FLAG_RST));
+      this.outbox.push(this.segment(this.sndMax, TCP_FLAG_RST)); // SND.MAX: see pureAck()
     }
     this.enterClosed();
   }
@@ -484,7 +484,7 @@ export class TcpConnection {
   private nextSegment(now: number): TcpSegment | null {
     if (this.connecting) {
       if (this.sndNxt === this.iss) return this.sendSyn(now);
-      return this.ackNow ? this.segment(this.sndNxt, TCP_FLAG_ACK) : null;
+      return this.ackNow ? this.pureAck() : null;
     }
     if (this.resendFirstUnacknowledged) {
       this.resendFirstUnacknowledged = false;
@@ -492,7 +492,18 @@ export class TcpConnection {
     }
     const length = this.lengthToSend();
     if (length !== null) return this.sendFrom(this.sndNxt, length, now);
-    return this.ackNow ? this.segment(this.sndNxt, TCP_FLAG_ACK) : null;
+    return this.ackNow ? this.pureAck() : null;
+  }
+
+  /**
+   * An ACK without data. Its sequence number is SND.MAX, not SND.NXT (as in
+   * BSD): after a timeout SND.NXT goes back, and the peer may already have
+   * everything up to SND.MAX - an ACK numbered below its RCV.NXT would fail
+   * its acceptability test and be dropped with its acknowledgment. Two ends
+   * that both went back would then trade unacceptable ACKs forever.
+   */
+  private pureAck(): TcpSegment {
+    return this.segment(this.sndMax, TCP_FLAG_ACK);
   }
 
   /** SYN (active open) or SYN,ACK (passive open), with our MSS (§3.7.1). */

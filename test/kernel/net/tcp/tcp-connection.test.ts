@@ -416,6 +416,21 @@ describe('TCP segment acceptability and resets (RFC 9293 §3.10.7.4, RFC 5961)',
     expect(readAll(env.server)).toBe('abcdef');
   });
 
+  it('keeps out-of-order data inside the window and delivers it once the gap fills', () => {
+    const env = establish();
+    forge(env, (t) => ({ sequence: (t.sequence + 3) >>> 0, payload: encode('def') }));
+    forge(env, (t) => ({ sequence: (t.sequence + 9) >>> 0, payload: encode('jkl') }));
+    forge(env, (t) => ({ sequence: (t.sequence + 6) >>> 0, payload: encode('ghi') }));
+    // Beyond the 65535-byte window: not kept, whatever a peer sends.
+    forge(env, (t) => ({ sequence: (t.sequence + 70_000) >>> 0, payload: encode('far') }));
+    expect(env.server.counters.outOfOrderKept).toBe(3);
+    expect(env.server.bytesToRead).toBe(0);
+    const acks = env.net.sent.filter((s) => s.source === SERVER).slice(-4);
+    expect(new Set(acks.map((s) => s.segment.acknowledgment)).size).toBe(1); // duplicate ACKs at once
+    forge(env, () => ({ payload: encode('abc') }));
+    expect(readAll(env.server)).toBe('abcdefghijkl');
+  });
+
   it('answers a reset in the window but not at RCV.NXT with a challenge ACK', () => {
     const env = establish();
     forge(env, (t) => ({ sequence: (t.sequence + 100) >>> 0, flags: TCP_FLAG_RST }));
