@@ -123,7 +123,14 @@ export class WindowManager {
 
   /** Open a window for `app` (cascaded if no frame is given), on top and focused. */
   open(app: App, frame?: Rect): Window {
-    const window = new Window(this.nextId++, app, frame ?? this.cascadeFrame(), this.font);
+    const { x, y, width, height } = frame ?? this.cascadeFrame();
+    const placed = rect(
+      x,
+      y,
+      Math.max(width, MIN_WINDOW_WIDTH),
+      Math.max(height, MIN_WINDOW_HEIGHT),
+    );
+    const window = new Window(this.nextId++, app, placed, this.font);
     this.stack.push(window);
     this.damage.add(window.frame);
     this.focus(window); // also adds its taskbar entry

@@ -105,6 +105,12 @@ describe('window manager', () => {
     expect(second.frame.x).toBeGreaterThan(first.frame.x);
   });
 
+  it('opens a window no smaller than the minimum size', () => {
+    const { wm } = setup();
+    const tiny = wm.open(new TestApp('Tiny'), rect(10, 10, 5, -3));
+    expect(tiny.frame).toEqual(rect(10, 10, MIN_WINDOW_WIDTH, MIN_WINDOW_HEIGHT));
+  });
+
   it('hit-tests in z-order: the topmost window under the pointer wins', () => {
     const { wm, alpha, beta } = setup();
     expect(wm.hitTest(300, 250)).toEqual({ kind: 'window', window: beta, part: 'client' });
