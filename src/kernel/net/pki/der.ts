@@ -46,6 +46,8 @@ const TAG_CLASS_CONTEXT_SPECIFIC = 0x80;
 const LENGTH_LONG_FORM_BIT = 0x80;
 const LENGTH_INDEFINITE = 0x80;
 const MAX_LENGTH_OCTETS = 4;
+const UTC_TIME_PATTERN = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+const GENERALIZED_TIME_PATTERN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
 
 /** [n] IMPLICIT of a primitive type, e.g. dNSName [2] IA5String is 0x82. */
 export function contextTag(tagNumber: number): number {
@@ -310,19 +312,14 @@ export function decodeTime(element: DerElement, what: string): number {
       `${what}: expected UTCTime or GeneralizedTime, found ${tagName(element.tag)}`,
     );
   }
-  const pattern = utc
-    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/
-    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+  const [pattern, form] = utc
+    ? [UTC_TIME_PATTERN, 'YYMMDDHHMMSSZ']
+    : [GENERALIZED_TIME_PATTERN, 'YYYYMMDDHHMMSSZ'];
   const match = pattern.exec(text);
-  if (match === null) throw new PkiError(`${what}: time '${text}' is not YYMMDDHHMMSSZ form`);
-  const [yearDigits, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  if (match === null) throw new PkiError(`${what}: time '${text}' is not in ${form} form`);
+  const [yearDigits = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
+    .slice(1)
+    .map(Number);
   const year = utc ? (yearDigits >= 50 ? 1900 : 2000) + yearDigits : yearDigits;
   const dayIsValid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
   if (!dayIsValid || hour > 23 || minute > 59 || second > 59) {
