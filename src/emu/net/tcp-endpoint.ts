@@ -17,7 +17,10 @@
  *   unacknowledged segment on the third duplicate ACK (RFC 5681 §3.2), and
  *   of the next hole on each partial ACK until the data outstanding at
  *   that moment is acknowledged (NewReno, RFC 6582 §3.2 step 3); a zero
- *   window is probed with one byte on the same timer (§3.8.6.1);
+ *   window is probed with one byte on the same timer (§3.8.6.1); a
+ *   segment shorter than the MSS leaves only when it ends the queued data
+ *   or fills half the largest window seen (sender-side silly window
+ *   avoidance, §3.8.6.2.1), so a retransmission is cut as the original was;
  * - FIN in both orders (CLOSE-WAIT/LAST-ACK and FIN-WAIT/CLOSING/
  *   TIME-WAIT), RST received and sent.
  *
@@ -172,6 +175,7 @@ export class TcpEndpoint implements TcpSocket {
   /** The highest sequence number sent so far (BSD's snd_max): SND.NXT goes back below it on a timeout. */
   private sndMax: number;
   private sndWnd: number;
+  private maxSndWnd: number;
   private sndWl1: number;
   private sndWl2: number;
   private rcvNxt: number;
@@ -182,8 +186,13 @@ export class TcpEndpoint implements TcpSocket {
   /** The retransmission timeout from the RTT samples, and how many times it is doubled now. */
   private baseRtoNs = TCP_INITIAL_RTO_NS;
   private backoff = 0;
-  /** SND.MAX when fast recovery began (NewReno's "recover"); null outside recovery. */
-  private recoverAt: number | null = null;
+  /**
+   * Recovery from a loss until SND.MAX at its start is acknowledged
+   * (NewReno's "recover"): after a fast retransmit, each partial ACK resends
+   * the next hole; after a timeout everything is being resent already, and
+   * duplicate ACKs must not start a fast retransmit (RFC 6582 §4.1).
+   */
+  private recovery: { readonly until: number; readonly after: 'fast retransmit' | 'timeout' } | null = null;
   private smoothedRttNs: number | null = null;
   private rttVarianceNs = 0;
   /** The segment being timed for an RTT sample: the sequence number its ACK must reach, and when it left. */
@@ -205,6 +214,7 @@ export class TcpEndpoint implements TcpSocket {
     this.sndNxt = this.iss;
     this.sndMax = this.iss;
     this.sndWnd = syn.window;
+    this.maxSndWnd = syn.window;
     this.sndWl1 = syn.sequence;
     this.sndWl2 = this.iss;
     this.rcvNxt = seqAdd(syn.sequence, 1);
@@ -321,8 +331,8 @@ export class TcpEndpoint implements TcpSocket {
     this.duplicateAcks = 0;
     if (this.finAcknowledged()) this.ourFinAcknowledged();
     if (this.state === 'CLOSED') return;
-    if (this.recoverAt !== null && seqLessThan(ack, this.recoverAt)) this.retransmitFirstSegment();
-    else this.recoverAt = null;
+    if (this.recovery && !seqLessThan(ack, this.recovery.until)) this.recovery = null;
+    if (this.recovery?.after === 'fast retransmit') this.retransmitFirstSegment();
     this.armRetransmissionTimer(true);
   }
 
@@ -340,8 +350,8 @@ export class TcpEndpoint implements TcpSocket {
     const inFlight = this.sndNxt !== this.sndUna;
     if (!inFlight || segment.payload.length > 0 || segment.window !== this.sndWnd) return;
     this.duplicateAcks++;
-    if (this.duplicateAcks === TCP_DUPLICATE_ACK_THRESHOLD && this.recoverAt === null) {
-      this.recoverAt = this.sndMax;
+    if (this.duplicateAcks === TCP_DUPLICATE_ACK_THRESHOLD && this.recovery === null) {
+      this.recovery = { until: this.sndMax, after: 'fast retransmit' };
       this.retransmitFirstSegment();
     }
   }
@@ -352,6 +362,7 @@ export class TcpEndpoint implements TcpSocket {
     const sameButNewerAck = this.sndWl1 === segment.sequence && !seqLessThan(segment.acknowledgment, this.sndWl2);
     if (!newer && !sameButNewerAck) return;
     this.sndWnd = segment.window;
+    this.maxSndWnd = Math.max(this.maxSndWnd, segment.window);
     this.sndWl1 = segment.sequence;
     this.sndWl2 = segment.acknowledgment;
   }
@@ -408,7 +419,7 @@ export class TcpEndpoint implements TcpSocket {
       if (offset < this.buffer.length) {
         const usable = ((this.sndUna + this.sndWnd - this.sndNxt) | 0) || (probe ? 1 : 0);
         const count = Math.min(this.peerMss, this.buffer.length - offset, usable);
-        if (count <= 0) break;
+        if (count <= 0 || !this.worthSending(offset, count, probe)) break;
         this.sendData(offset, count);
         probe = false;
       } else if (this.finQueued && offset === this.buffer.length) {
@@ -421,6 +432,11 @@ export class TcpEndpoint implements TcpSocket {
       }
     }
     this.armRetransmissionTimer(false);
+  }
+
+  /** Sender silly window avoidance: a full segment, the last of the data, half the peer's largest window, or a probe. */
+  private worthSending(offset: number, count: number, probe: boolean): boolean {
+    return count === this.peerMss || offset + count === this.buffer.length || count >= this.maxSndWnd / 2 || probe;
   }
 
   private sendData(offset: number, count: number): void {
@@ -499,7 +515,7 @@ export class TcpEndpoint implements TcpSocket {
       return this.closeWith('timed out');
     }
     if (this.rtoNs() < TCP_MAX_RTO_NS) this.backoff++;
-    this.recoverAt = null;
+    this.recovery = { until: this.sndMax, after: 'timeout' };
     this.timing = null;
     this.duplicateAcks = 0;
     this.sndNxt = this.sndUna;
@@ -529,7 +545,7 @@ export class TcpEndpoint implements TcpSocket {
       buffered: this.buffer.length,
       finQueued: this.finQueued,
       rtoNs: this.rtoNs(),
-      recoverAt: this.recoverAt,
+      recovery: this.recovery && [this.recovery.until, this.recovery.after],
       retransmissions: this.retransmissions,
       timerDeadline: this.timerDeadline,
       app: this.app?.saveState() ?? null,
