@@ -22,9 +22,6 @@
  * it in the Multiboot2 framebuffer tag (it is the adapter's PCI BAR 0).
  */
 import type { MachineInterface } from '../../emu/machine-interface';
-import type { FramebufferTarget } from '../gui/compositor';
-import { intersect, rect, type Rect } from '../gui/rect';
-import type { Surface } from '../gui/surface';
 
 export const VBE_DISPI_IOPORT_INDEX = 0x1ce;
 export const VBE_DISPI_IOPORT_DATA = 0x1cf;
@@ -45,11 +42,30 @@ export const VBE_DISPI_LFB_ENABLED = 0x40;
 export const VBE_BITS_PER_PIXEL = 32;
 const BYTES_PER_PIXEL = 4;
 
+/**
+ * Pixels in memory, row after row, 0x00RRGGBB each: what the driver copies
+ * from. (The GUI's surfaces have this shape; the driver, a layer below the
+ * GUI, names only what it needs of them.)
+ */
+export interface PixelRows {
+  readonly pixels: Uint32Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A rectangle of the screen, in pixels. */
+export interface ScreenArea {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export class VbeError extends Error {
   override readonly name = 'VbeError';
 }
 
-export class VbeFramebuffer implements FramebufferTarget {
+export class VbeFramebuffer {
   private modeWidth = 0;
   private modeHeight = 0;
 
@@ -102,24 +118,24 @@ export class VbeFramebuffer implements FramebufferTarget {
   }
 
   /**
-   * Copy `area` of `source` (a surface as large as the screen) to the same
-   * place in video memory. Rows are copied as byte views of the surface's
-   * pixels: on a little-endian CPU 0x00RRGGBB is stored B, G, R, 0.
+   * Copy `area` of `source` (a back buffer as large as the screen) to the
+   * same place in video memory, leaving out what lies outside either. Rows are
+   * copied as byte views of the pixels: on a little-endian CPU 0x00RRGGBB is
+   * stored B, G, R, 0.
    */
-  writeRect(source: Surface, area: Rect): void {
-    const onSource = intersect(area, source.bounds);
-    const visible = onSource && intersect(onSource, rect(0, 0, this.modeWidth, this.modeHeight));
-    if (!visible) return;
-    const wholeRows =
-      visible.x === 0 && visible.width === this.modeWidth && source.width === this.modeWidth;
-    if (wholeRows) return this.writePixels(source, 0, visible.y, this.modeWidth * visible.height);
-    for (let y = visible.y; y < visible.y + visible.height; y++) {
-      this.writePixels(source, visible.x, y, visible.width);
-    }
+  writeRect(source: PixelRows, area: ScreenArea): void {
+    const x0 = Math.max(area.x, 0);
+    const y0 = Math.max(area.y, 0);
+    const x1 = Math.min(area.x + area.width, source.width, this.modeWidth);
+    const y1 = Math.min(area.y + area.height, source.height, this.modeHeight);
+    if (x1 <= x0 || y1 <= y0) return;
+    const wholeRows = x0 === 0 && x1 === this.modeWidth && source.width === this.modeWidth;
+    if (wholeRows) return this.writePixels(source, 0, y0, this.modeWidth * (y1 - y0));
+    for (let y = y0; y < y1; y++) this.writePixels(source, x0, y, x1 - x0);
   }
 
   /** `count` pixels of `source` from (x, y) onwards, stored at the same position on screen. */
-  private writePixels(source: Surface, x: number, y: number, count: number): void {
+  private writePixels(source: PixelRows, x: number, y: number, count: number): void {
     const pixels = source.pixels;
     const firstByte = pixels.byteOffset + (y * source.width + x) * BYTES_PER_PIXEL;
     const bytes = new Uint8Array(pixels.buffer, firstByte, count * BYTES_PER_PIXEL);
