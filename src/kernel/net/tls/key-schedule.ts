@@ -74,7 +74,10 @@ export function hkdfExpandLabel(
   return expand(hash, secret, hkdfLabel, length);
 }
 
-/** Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length) */
+/**
+ * Derive-Secret(Secret, Label, Messages) =
+ *   HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length)
+ */
 export function deriveSecret(
   hash: HashFunction,
   secret: Uint8Array,
@@ -121,7 +124,8 @@ export function computeTrafficKeys(
 }
 
 /**
- * verify_data = HMAC(finished_key, Transcript-Hash(Handshake Context, Certificate*, CertificateVerify*))
+ * verify_data =
+ *   HMAC(finished_key, Transcript-Hash(Handshake Context, Certificate*, CertificateVerify*))
  * with finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length) (section 4.4.4).
  */
 export function computeFinishedVerifyData(
@@ -139,7 +143,10 @@ export function computeFinishedVerifyData(
   return hmac(hash, finishedKey, transcriptHash);
 }
 
-/** application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) */
+/**
+ * application_traffic_secret_N+1 =
+ *   HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length)
+ */
 export function computeNextTrafficSecret(
   hash: HashFunction,
   trafficSecret: Uint8Array,

@@ -156,8 +156,7 @@ describe('ClientHello and CertificateVerify content', () => {
 
   it('signs 64 spaces, the context string, a zero byte and the transcript hash', () => {
     const content = serverCertificateVerifyContent(Uint8Array.of(1, 2));
-    expect(toHex(content)).toBe(
-      `${'20'.repeat(64)}${toHex(new TextEncoder().encode('TLS 1.3, server CertificateVerify'))}000102`,
-    );
+    const context = toHex(new TextEncoder().encode('TLS 1.3, server CertificateVerify'));
+    expect(toHex(content)).toBe(`${'20'.repeat(64)}${context}000102`);
   });
 });

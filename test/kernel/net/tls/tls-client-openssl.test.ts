@@ -231,7 +231,7 @@ describe('TLS 1.3 client against OpenSSL (node:tls)', () => {
     }
   });
 
-  it('an untrusted server certificate ends in bad_certificate, and OpenSSL hears the alert', async () => {
+  it('an untrusted certificate ends in bad_certificate, and OpenSSL hears the alert', async () => {
     const stranger = await makeIdentity('ecdsa-p256', HOST);
     const running = await startServer(stranger, { minVersion: 'TLSv1.3' });
     const serverError = new Promise<Error>((resolve) =>
