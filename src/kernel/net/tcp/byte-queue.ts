@@ -38,7 +38,7 @@ export class ByteQueue {
     return count;
   }
 
-  /** A copy of `length` bytes starting `offset` bytes after the head (clipped to what is queued). */
+  /** A copy of `length` bytes from `offset` bytes after the head (clipped to what is queued). */
   peek(offset: number, length: number): Uint8Array {
     const count = Math.max(0, Math.min(length, this.length - offset));
     const out = new Uint8Array(count);

@@ -42,7 +42,7 @@ export function initialWindow(mss: number): number {
 export class CongestionControl {
   cwnd: number;
   ssthresh = INITIAL_SSTHRESH;
-  /** The highest sequence sent when fast recovery began (RFC 6582 "recover"); null outside recovery. */
+  /** The highest sequence sent when fast recovery began (RFC 6582 "recover"), else null. */
   recoveryPoint: number | null = null;
 
   constructor(readonly mss: number) {

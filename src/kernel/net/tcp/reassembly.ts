@@ -63,7 +63,9 @@ export class ReassemblyQueue {
       merged.set(block.data, sequenceDistance(block.sequence, expected) - mergedStart);
     }
     apart.push({ sequence: sequenceAdd(expected, mergedStart), data: merged });
-    apart.sort((a, b) => sequenceDistance(a.sequence, expected) - sequenceDistance(b.sequence, expected));
+    apart.sort(
+      (a, b) => sequenceDistance(a.sequence, expected) - sequenceDistance(b.sequence, expected),
+    );
     this.blocks = apart;
   }
 

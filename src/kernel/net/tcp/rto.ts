@@ -54,13 +54,15 @@ export class RetransmissionTimeout {
 
   /** A segment covering sequence space up to `endSequence` was sent at `now`. */
   segmentSent(endSequence: number, now: number, isRetransmission: boolean): void {
-    if (isRetransmission) this.timed = null; // Karn: this round trip can no longer be measured
+    if (isRetransmission)
+      this.timed = null; // Karn: this round trip can no longer be measured
     else if (this.timed === null) this.timed = { endSequence, sentAt: now };
   }
 
-  /** An acknowledgment up to `acknowledgment` arrived at `now`: a sample if it covers the timed segment. */
+  /** An acknowledgment arrived at `now`: a sample if it covers the timed segment. */
   acknowledged(acknowledgment: number, now: number): void {
-    if (this.timed === null || !sequenceGreaterOrEqual(acknowledgment, this.timed.endSequence)) return;
+    if (this.timed === null || !sequenceGreaterOrEqual(acknowledgment, this.timed.endSequence))
+      return;
     this.addSample(now - this.timed.sentAt);
     this.timed = null;
   }

@@ -376,7 +376,7 @@ export class TcpConnection {
       String(this.bytesUnacknowledged).padStart(6),
       endpoint(this.local).padEnd(21),
       endpoint(this.remote).padEnd(21),
-      `rto:${Math.round(this.rtt.rto)} cwnd:${this.congestion.cwnd} ssthresh:${this.congestion.ssthresh}`,
+      `rto:${Math.round(this.rtt.rto)} cwnd:${this.cwnd} ssthresh:${this.congestion.ssthresh}`,
       `retrans:${c.retransmits} timeouts:${c.timeouts} fastretrans:${c.fastRetransmits}`,
       `dupacks:${c.duplicateAcks} ooo:${c.outOfOrderKept} probes:${c.zeroWindowProbes}`,
       this.error ?? '',
@@ -450,7 +450,7 @@ export class TcpConnection {
     return Math.min(RTO_MAX_MS, this.rtt.rto * 2 ** this.persistBackoffs);
   }
 
-  /** Data or a FIN waits, nothing is in flight to bring an ACK back: only the persist timer can help. */
+  /** Data waits and nothing in flight will bring an ACK back: only the persist timer can help. */
   private startPersistTimerIfStalled(now: number): void {
     if (this.connecting || this.retransmitAt !== null || this.persistAt !== null) return;
     if (this.unsentBytes > 0) this.persistAt = now + this.persistInterval();
@@ -562,8 +562,12 @@ export class TcpConnection {
     this.persistAt = null;
   }
 
-  /** Build a segment from this end; every segment with ACK carries RCV.NXT and the offered window. */
-  private segment(sequence: number, flags: number, payload: Uint8Array = new Uint8Array(0)): TcpSegment {
+  /** A segment from this end; one with ACK carries RCV.NXT; all carry the offered window. */
+  private segment(
+    sequence: number,
+    flags: number,
+    payload: Uint8Array = new Uint8Array(0),
+  ): TcpSegment {
     const carriesAck = (flags & TCP_FLAG_ACK) !== 0;
     if (carriesAck) {
       this.ackNow = false;
@@ -695,7 +699,11 @@ export class TcpConnection {
     }
     if (!(segment.flags & TCP_FLAG_ACK)) return;
     if (!this.receiveAcknowledgment(segment, now)) return;
-    if (this.state === 'ESTABLISHED' || this.state === 'FIN-WAIT-1' || this.state === 'FIN-WAIT-2') {
+    if (
+      this.state === 'ESTABLISHED' ||
+      this.state === 'FIN-WAIT-1' ||
+      this.state === 'FIN-WAIT-2'
+    ) {
       this.receiveText(segment, now);
     }
     this.receiveFinIfReached(now);
@@ -743,7 +751,8 @@ export class TcpConnection {
     }
     switch (this.state) {
       case 'SYN-RECEIVED':
-        if (this.openedPassively) this.enterClosed(); // "return to LISTEN"
+        if (this.openedPassively)
+          this.enterClosed(); // "return to LISTEN"
         else this.fail('ECONNREFUSED');
         break;
       case 'ESTABLISHED':
@@ -781,7 +790,8 @@ export class TcpConnection {
   private newAcknowledgment(ack: number, now: number): void {
     const bufferedBefore = this.sendBuffer.length;
     this.sndUna = ack;
-    if (sequenceGreaterThan(ack, this.sndNxt)) this.sndNxt = ack; // acks of copies sent before a timeout
+    // After a timeout the peer may acknowledge copies sent before it, beyond SND.NXT.
+    if (sequenceGreaterThan(ack, this.sndNxt)) this.sndNxt = ack;
     this.sendBuffer.acknowledgeUpTo(ack);
     const bytes = bufferedBefore - this.sendBuffer.length;
     this.rtt.acknowledged(ack, now);
@@ -831,7 +841,8 @@ export class TcpConnection {
     const newer =
       first ||
       sequenceLessThan(this.sndWl1, segment.sequence) ||
-      (this.sndWl1 === segment.sequence && sequenceLessOrEqual(this.sndWl2, segment.acknowledgment));
+      (this.sndWl1 === segment.sequence &&
+        sequenceLessOrEqual(this.sndWl2, segment.acknowledgment));
     if (!newer) return;
     this.sndWnd = segment.window;
     this.sndWl1 = segment.sequence;
@@ -840,7 +851,7 @@ export class TcpConnection {
     if (this.sndWnd > 0) this.persistBackoffs = 0;
   }
 
-  /** The state changes an acknowledgment of our FIN brings. Returns false if the connection ended. */
+  /** The state changes an acknowledgment of our FIN brings; false if the connection ended. */
   private afterAcknowledgment(now: number): boolean {
     if (!this.finAcknowledged) return true;
     switch (this.state) {

@@ -61,7 +61,7 @@ export class TcpTable {
     this.nextEphemeralPort = EPHEMERAL_PORT_FIRST + (options.nextIsn() % EPHEMERAL_PORT_COUNT);
   }
 
-  /** Active open from `local` to `remote` on a fresh ephemeral port; the SYN leaves at the next poll(). */
+  /** Active open from `local` to `remote` on a new ephemeral port; the next poll() sends SYN. */
   connect(local: Ipv4Address, remote: TcpEndpoint): TcpConnection {
     if (!isValidPort(remote.port)) throw new TcpSocketError('EINVAL', `port ${remote.port}`);
     const endpoint = { address: local, port: this.ephemeralPort() };
@@ -70,7 +70,7 @@ export class TcpTable {
     return connection;
   }
 
-  /** Listen on `port` at `address` (0.0.0.0 for all), with at most `backlog` pending connections. */
+  /** Listen on `port` at `address` (0.0.0.0 for all), at most `backlog` connections pending. */
   listen(address: Ipv4Address, port: number, backlog: number): TcpListener {
     if (!isValidPort(port)) throw new TcpSocketError('EINVAL', `port ${port}`);
     if (this.portsInUse().has(port)) throw new TcpSocketError('EADDRINUSE', `port ${port}`);
@@ -94,7 +94,7 @@ export class TcpTable {
     }
   }
 
-  /** The IP layer received `segment` from `source` for `destination`: process it, return the answers. */
+  /** The IP layer received `segment` from `source` for `destination`; returns the answers. */
   input(
     source: Ipv4Address,
     destination: Ipv4Address,
@@ -168,7 +168,7 @@ export class TcpTable {
     return reset ? [{ source: local.address, destination: remote.address, segment: reset }] : [];
   }
 
-  /** Poll one connection, then move it along its listener's queues and out of the table if CLOSED. */
+  /** Poll one connection; move it along its listener's queues, and out of the table if CLOSED. */
   private pollConnection(connection: TcpConnection, now: number): OutgoingTcpSegment[] {
     const out = connection.poll(now).map((segment) => ({
       source: connection.local.address,
@@ -177,7 +177,8 @@ export class TcpTable {
     }));
     const listener = this.halfOpenOf.get(connection);
     if (listener && !listener.settle(connection)) this.halfOpenOf.delete(connection);
-    if (connection.closed) this.connections.delete(connectionKey(connection.local, connection.remote));
+    if (connection.closed)
+      this.connections.delete(connectionKey(connection.local, connection.remote));
     return out;
   }
 

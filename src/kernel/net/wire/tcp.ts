@@ -97,7 +97,8 @@ function parseOptions(bytes: Uint8Array, headerLength: number): TcpOptions {
     if (length < 2) reject(`option ${kind} at ${offset} has length ${length}`);
     if (offset + length > headerLength) reject(`option ${kind} at ${offset} runs past the header`);
     if (kind === TCP_OPTION_MAXIMUM_SEGMENT_SIZE) {
-      if (length !== TCP_OPTION_MAXIMUM_SEGMENT_SIZE_LENGTH) reject(`MSS option of length ${length}`);
+      if (length !== TCP_OPTION_MAXIMUM_SEGMENT_SIZE_LENGTH)
+        reject(`MSS option of length ${length}`);
       options.mss = readUint16(bytes, offset + 2);
     }
     offset += length;

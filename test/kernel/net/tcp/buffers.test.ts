@@ -5,7 +5,8 @@ import { SendBuffer } from '../../../../src/kernel/net/tcp/send-buffer';
 import { mulberry32 } from './network';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
-const range = (from: number, to: number) => Uint8Array.from({ length: to - from }, (_, i) => (from + i) & 0xff);
+const range = (from: number, to: number) =>
+  Uint8Array.from({ length: to - from }, (_, i) => (from + i) & 0xff);
 
 describe('ByteQueue', () => {
   it('is a FIFO that refuses what exceeds its capacity', () => {

@@ -104,7 +104,13 @@ export class SimulatedNetwork {
         if (this.random() < (this.link.reordering ?? 0)) {
           delay += 1 + Math.floor(this.random() * (this.link.reorderDelayMs ?? 20));
         }
-        this.inFlight.push({ deliverAt: this.now + delay, order: this.order++, source, destination, bytes });
+        this.inFlight.push({
+          deliverAt: this.now + delay,
+          order: this.order++,
+          source,
+          destination,
+          bytes,
+        });
       }
     }
   }
@@ -124,8 +130,10 @@ export class SimulatedNetwork {
       this.pump();
       if (done()) return;
       const next = this.nextEvent();
-      if (next === null) throw new Error(`network idle at ${this.now} ms before the condition held`);
-      if (next > limitMs) throw new Error(`condition not met by ${limitMs} ms (next event ${next})`);
+      if (next === null)
+        throw new Error(`network idle at ${this.now} ms before the condition held`);
+      if (next > limitMs)
+        throw new Error(`condition not met by ${limitMs} ms (next event ${next})`);
       this.now = Math.max(this.now, next);
       this.deliverDue();
     }

@@ -153,7 +153,8 @@ describe('TCP handshake', () => {
   it('sends the SYN-ACK again when the handshake ACK is lost', () => {
     let dropped = false;
     const drop = (sent: { segment: TcpSegment }) => {
-      const isHandshakeAck = sent.segment.flags === TCP_FLAG_ACK && sent.segment.payload.length === 0;
+      const isHandshakeAck =
+        sent.segment.flags === TCP_FLAG_ACK && sent.segment.payload.length === 0;
       if (!dropped && isHandshakeAck) return (dropped = true);
       return false;
     };
@@ -162,7 +163,9 @@ describe('TCP handshake', () => {
     expect(server.state).toBe('ESTABLISHED');
     expect(server.counters.retransmits).toBe(1);
     expect(serverTable.list().listeners[0]!.readyCount).toBe(0);
-    expect(net.sent.filter((s) => s.segment.flags === (TCP_FLAG_SYN | TCP_FLAG_ACK))).toHaveLength(2);
+    expect(net.sent.filter((s) => s.segment.flags === (TCP_FLAG_SYN | TCP_FLAG_ACK))).toHaveLength(
+      2,
+    );
   });
 });
 
@@ -201,7 +204,8 @@ describe('TCP data transfer', () => {
     net.pump();
     client.write(encode('b'));
     net.pump();
-    const fromClient = () => net.sent.filter((s) => s.source === CLIENT && s.segment.payload.length > 0);
+    const fromClient = () =>
+      net.sent.filter((s) => s.source === CLIENT && s.segment.payload.length > 0);
     expect(fromClient()).toHaveLength(1);
     net.runUntil(() => client.bytesUnacknowledged === 0);
     expect(fromClient().map((s) => decode(s.segment.payload))).toEqual(['a', 'b']);
@@ -214,7 +218,9 @@ describe('TCP data transfer', () => {
     net.pump();
     client.write(encode('b'));
     net.pump();
-    expect(net.sent.filter((s) => s.source === CLIENT && s.segment.payload.length > 0)).toHaveLength(2);
+    expect(
+      net.sent.filter((s) => s.source === CLIENT && s.segment.payload.length > 0),
+    ).toHaveLength(2);
   });
 
   it('never sends beyond the window the peer offers, and probes a zero window until it opens', () => {
@@ -228,7 +234,8 @@ describe('TCP data transfer', () => {
     expect(sentData.reduce((total, s) => total + s.segment.payload.length, 0)).toBe(4096);
     // Probes: empty segments one below SND.UNA, spaced by a backed-off interval.
     const probes = net.sent.filter(
-      (s) => s.source === CLIENT && s.segment.payload.length === 0 && s.time > sentData.at(-1)!.time,
+      (s) =>
+        s.source === CLIENT && s.segment.payload.length === 0 && s.time > sentData.at(-1)!.time,
     );
     const gaps = probes.slice(1).map((p, i) => p.time - probes[i]!.time);
     expect(gaps[1]).toBe(2 * gaps[0]!);
@@ -471,26 +478,40 @@ describe('TCP segment acceptability and resets (RFC 9293 §3.10.7.4, RFC 5961)',
     const [answer] = serverTable.input(CLIENT, SERVER, stray, 0);
     expect(answer!.source).toBe(SERVER);
     expect(answer!.destination).toBe(CLIENT);
-    expect(answer!.segment).toMatchObject({ sourcePort: 22, destinationPort: 50000, sequence: 777, flags: TCP_FLAG_RST });
+    expect(answer!.segment).toMatchObject({
+      sourcePort: 22,
+      destinationPort: 50000,
+      sequence: 777,
+      flags: TCP_FLAG_RST,
+    });
     const [finAnswer] = serverTable.input(CLIENT, SERVER, { ...stray, flags: TCP_FLAG_FIN }, 0);
-    expect(finAnswer!.segment).toMatchObject({ sequence: 0, acknowledgment: 1006, flags: TCP_FLAG_RST | TCP_FLAG_ACK });
+    expect(finAnswer!.segment).toMatchObject({
+      sequence: 0,
+      acknowledgment: 1006,
+      flags: TCP_FLAG_RST | TCP_FLAG_ACK,
+    });
     expect(serverTable.input(CLIENT, SERVER, { ...stray, flags: TCP_FLAG_RST }, 0)).toEqual([]);
   });
 
   it('a listener resets an ACK that belongs to no connection', () => {
     const { serverTable } = setup();
     serverTable.listen(SERVER, PORT, 4);
-    const [answer] = serverTable.input(CLIENT, SERVER, {
-      sourcePort: 50000,
-      destinationPort: PORT,
-      sequence: 1,
-      acknowledgment: 99,
-      flags: TCP_FLAG_ACK,
-      window: 1000,
-      urgentPointer: 0,
-      options: {},
-      payload: new Uint8Array(0),
-    }, 0);
+    const [answer] = serverTable.input(
+      CLIENT,
+      SERVER,
+      {
+        sourcePort: 50000,
+        destinationPort: PORT,
+        sequence: 1,
+        acknowledgment: 99,
+        flags: TCP_FLAG_ACK,
+        window: 1000,
+        urgentPointer: 0,
+        options: {},
+        payload: new Uint8Array(0),
+      },
+      0,
+    );
     expect(answer!.segment).toMatchObject({ sequence: 99, flags: TCP_FLAG_RST });
     expect(serverTable.list().connections).toHaveLength(0);
   });
@@ -504,4 +525,3 @@ describe('TCP describe()', () => {
     );
   });
 });
-

@@ -53,7 +53,11 @@ describe('TCP segment wire format', () => {
   });
 
   it('round-trips a SYN with an MSS option in a 24-byte header', () => {
-    const syn = segment({ flags: TCP_FLAG_SYN, options: { mss: 1460 }, payload: new Uint8Array(0) });
+    const syn = segment({
+      flags: TCP_FLAG_SYN,
+      options: { mss: 1460 },
+      payload: new Uint8Array(0),
+    });
     const bytes = emitTcpSegment(syn, CLIENT, SERVER);
     expect(bytes.length).toBe(24);
     expect(bytes[12]! >>> 4).toBe(6);
@@ -64,7 +68,8 @@ describe('TCP segment wire format', () => {
   it('lays out the header fields big-endian', () => {
     const bytes = emitTcpSegment(segment({ urgentPointer: 0x0102 }), CLIENT, SERVER);
     expect([...bytes.subarray(0, 16)]).toEqual([
-      0xc0, 0x00, 0x00, 0x50, 0xff, 0xff, 0xff, 0xf0, 0x12, 0x34, 0x56, 0x78, 0x50, 0x18, 0xff, 0xff,
+      0xc0, 0x00, 0x00, 0x50, 0xff, 0xff, 0xff, 0xf0, 0x12, 0x34, 0x56, 0x78, 0x50, 0x18, 0xff,
+      0xff,
     ]);
     expect([...bytes.subarray(18, 20)]).toEqual([0x01, 0x02]);
   });
@@ -101,7 +106,9 @@ describe('TCP segment wire format', () => {
   /** A segment whose 8-byte option area holds `options`, padded with EOL. */
   function withOptions(...options: number[]): Uint8Array {
     const bytes = new Uint8Array(28);
-    bytes.set(emitTcpSegment(segment({ payload: new Uint8Array(0) }), CLIENT, SERVER).subarray(0, 20));
+    bytes.set(
+      emitTcpSegment(segment({ payload: new Uint8Array(0) }), CLIENT, SERVER).subarray(0, 20),
+    );
     bytes[12] = 7 << 4;
     bytes.set(options, 20);
     fixChecksum(bytes);
@@ -110,9 +117,9 @@ describe('TCP segment wire format', () => {
 
   it('skips NOPs and unknown options by their length, and stops at EOL', () => {
     // NOP, NOP, SACK-permitted (kind 4, length 2), MSS 1000
-    expect(parseTcpSegment(withOptions(1, 1, 4, 2, 2, 4, 0x03, 0xe8), CLIENT, SERVER).options).toEqual(
-      { mss: 1000 },
-    );
+    expect(
+      parseTcpSegment(withOptions(1, 1, 4, 2, 2, 4, 0x03, 0xe8), CLIENT, SERVER).options,
+    ).toEqual({ mss: 1000 });
     // EOL first: the MSS after it is not read.
     expect(parseTcpSegment(withOptions(0, 2, 4, 0x03, 0xe8), CLIENT, SERVER).options).toEqual({});
   });
@@ -169,7 +176,8 @@ describe('TCP parser fuzz', () => {
         bytes = new Uint8Array(base.length + int(20));
         bytes.set(base);
       }
-      for (let flips = int(6); flips > 0 && bytes.length > 0; flips--) bytes[int(bytes.length)] = int(256);
+      for (let flips = int(6); flips > 0 && bytes.length > 0; flips--)
+        bytes[int(bytes.length)] = int(256);
       if (mutation === 2 && bytes.length >= 20) bytes[12] = int(256); // any data offset
       if (mutation === 3 && bytes.length >= 24) {
         // Make the header long and fill the option area with random kinds and lengths.
