@@ -12,7 +12,11 @@
  * has when Node delivers them, so runs with a forward are not replayable.
  */
 import { connect, type Socket } from 'node:net';
-import type { ForwardedConnection, ForwardedStream, TcpForwardTarget } from '../emu/net/tcp-forward';
+import type {
+  ForwardedConnection,
+  ForwardedStream,
+  TcpForwardTarget,
+} from '../emu/net/tcp-forward';
 import type { VirtualNetwork } from '../emu/net/virtual-network';
 
 export interface NetForwardSpec {
@@ -31,7 +35,8 @@ export class NetForwardSpecError extends Error {
 
 function parsePort(text: string, spec: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new NetForwardSpecError(`bad port "${text}" in --net-forward ${spec}`);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+    throw new NetForwardSpecError(`bad port "${text}" in --net-forward ${spec}`);
   return port;
 }
 
@@ -46,7 +51,8 @@ function parseIpv4Text(text: string, spec: string): string {
 /** "10.0.2.100:80=127.0.0.1:8080" → its parts; the host side may be a name ("localhost:8080"). */
 export function parseNetForward(spec: string): NetForwardSpec {
   const match = /^([^:=]+):([^:=]+)=([^=]+):([^:=]+)$/.exec(spec.trim());
-  if (!match) throw new NetForwardSpecError(`--net-forward wants VIRTUAL_IP:PORT=HOST:PORT, not "${spec}"`);
+  if (!match)
+    throw new NetForwardSpecError(`--net-forward wants VIRTUAL_IP:PORT=HOST:PORT, not "${spec}"`);
   const [, virtualAddress, virtualPort, hostAddress, hostPort] = match;
   return {
     virtualAddress: parseIpv4Text(virtualAddress!, spec),
@@ -83,6 +89,10 @@ export function socketForwardTarget(host: string, port: number): TcpForwardTarge
 /** Install each forward on the machine's network. */
 export function applyNetForwards(network: VirtualNetwork, specs: readonly NetForwardSpec[]): void {
   for (const spec of specs) {
-    network.forwardTcp(spec.virtualAddress, spec.virtualPort, socketForwardTarget(spec.hostAddress, spec.hostPort));
+    network.forwardTcp(
+      spec.virtualAddress,
+      spec.virtualPort,
+      socketForwardTarget(spec.hostAddress, spec.hostPort),
+    );
   }
 }

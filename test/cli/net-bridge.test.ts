@@ -37,13 +37,22 @@ async function runUntil(guest: TestGuest, done: () => boolean, limit = 2000): Pr
 describe('--net-forward specs', () => {
   it('parses VIRTUAL_IP:PORT=HOST:PORT', () => {
     expect(parseNetForward('10.0.2.100:80=127.0.0.1:8080')).toEqual({
-      virtualAddress: '10.0.2.100', virtualPort: 80, hostAddress: '127.0.0.1', hostPort: 8080,
+      virtualAddress: '10.0.2.100',
+      virtualPort: 80,
+      hostAddress: '127.0.0.1',
+      hostPort: 8080,
     });
     expect(parseNetForward('203.0.113.50:443=localhost:8443').hostAddress).toBe('localhost');
   });
 
   it('rejects malformed specs with the reason', () => {
-    for (const bad of ['10.0.2.100:80', '10.0.2.100:80=127.0.0.1', '10.0.2.300:80=127.0.0.1:80', '10.0.2.100:0=127.0.0.1:80', 'a:b=c:d']) {
+    for (const bad of [
+      '10.0.2.100:80',
+      '10.0.2.100:80=127.0.0.1',
+      '10.0.2.300:80=127.0.0.1:80',
+      '10.0.2.100:0=127.0.0.1:80',
+      'a:b=c:d',
+    ]) {
       expect(() => parseNetForward(bad), bad).toThrow(NetForwardSpecError);
     }
   });
@@ -64,7 +73,7 @@ describe('forwarding a virtual port to a real socket', () => {
     expect(client.reset).toBe(false);
   });
 
-  it('resets the guest\'s connection when nothing listens on the host side', async () => {
+  it("resets the guest's connection when nothing listens on the host side", async () => {
     const { port } = await startServer();
     servers.pop()!.close(); // the port is now closed
     const guest = new TestGuest();

@@ -23,7 +23,13 @@ export interface ArpPacket {
 export function parseArp(bytes: Uint8Array): ArpPacket | null {
   if (bytes.length < ARP_PACKET_LENGTH) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint16(0) !== ARP_HTYPE_ETHERNET || view.getUint16(2) !== ARP_PTYPE_IPV4 || bytes[4] !== 6 || bytes[5] !== 4) return null;
+  if (
+    view.getUint16(0) !== ARP_HTYPE_ETHERNET ||
+    view.getUint16(2) !== ARP_PTYPE_IPV4 ||
+    bytes[4] !== 6 ||
+    bytes[5] !== 4
+  )
+    return null;
   return {
     operation: view.getUint16(6),
     senderMac: bytes.slice(8, 14),

@@ -48,7 +48,10 @@ export function largePage(): Uint8Array {
 }
 
 /** The chunked page's text and the size of its chunks. */
-export const CHUNKED_PAGE = Array.from({ length: 20 }, (_, i) => `This is part ${i + 1} of a page sent in chunks.\n`).join('');
+export const CHUNKED_PAGE = Array.from(
+  { length: 20 },
+  (_, i) => `This is part ${i + 1} of a page sent in chunks.\n`,
+).join('');
 export const CHUNKED_PAGE_CHUNK_BYTES = 100;
 
 export const FILE_BYTES_1M = 1024 * 1024;
@@ -64,7 +67,10 @@ export const EXAMPLE_COM_SITE: WebSite = new Map([
   ['/', { contentType: HTML, body: text(EXAMPLE_PAGE) }],
   ['/index.html', { contentType: HTML, body: text(EXAMPLE_PAGE) }],
   ['/large', { contentType: TEXT, body: largePage }],
-  ['/chunked', { contentType: TEXT, body: text(CHUNKED_PAGE), chunkSize: CHUNKED_PAGE_CHUNK_BYTES }],
+  [
+    '/chunked',
+    { contentType: TEXT, body: text(CHUNKED_PAGE), chunkSize: CHUNKED_PAGE_CHUNK_BYTES },
+  ],
   ['/redirect', { redirectTo: '/' }],
 ]);
 

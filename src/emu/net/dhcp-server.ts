@@ -27,14 +27,43 @@
 import type { VirtualClock } from '../clock';
 import type { DeviceState } from '../device-state';
 import {
-  BOOTP_OP_REPLY, BOOTP_OP_REQUEST, buildDhcp, DHCP_CLIENT_PORT, DHCP_FLAG_BROADCAST,
-  DHCP_OPTION_CLIENT_ID, DHCP_OPTION_DNS_SERVER, DHCP_OPTION_LEASE_TIME, DHCP_OPTION_MESSAGE_TYPE,
-  DHCP_OPTION_REBINDING_TIME, DHCP_OPTION_RENEWAL_TIME, DHCP_OPTION_REQUESTED_ADDRESS, DHCP_OPTION_ROUTER,
-  DHCP_OPTION_SERVER_ID, DHCP_OPTION_SUBNET_MASK, DHCPACK, DHCPDECLINE, DHCPDISCOVER, DHCPINFORM,
-  DHCPNAK, DHCPOFFER, DHCPRELEASE, DHCPREQUEST, dhcpMessageType, parseDhcp, uint32Option, type DhcpMessage,
+  BOOTP_OP_REPLY,
+  BOOTP_OP_REQUEST,
+  buildDhcp,
+  DHCP_CLIENT_PORT,
+  DHCP_FLAG_BROADCAST,
+  DHCP_OPTION_CLIENT_ID,
+  DHCP_OPTION_DNS_SERVER,
+  DHCP_OPTION_LEASE_TIME,
+  DHCP_OPTION_MESSAGE_TYPE,
+  DHCP_OPTION_REBINDING_TIME,
+  DHCP_OPTION_RENEWAL_TIME,
+  DHCP_OPTION_REQUESTED_ADDRESS,
+  DHCP_OPTION_ROUTER,
+  DHCP_OPTION_SERVER_ID,
+  DHCP_OPTION_SUBNET_MASK,
+  DHCPACK,
+  DHCPDECLINE,
+  DHCPDISCOVER,
+  DHCPINFORM,
+  DHCPNAK,
+  DHCPOFFER,
+  DHCPRELEASE,
+  DHCPREQUEST,
+  dhcpMessageType,
+  parseDhcp,
+  uint32Option,
+  type DhcpMessage,
 } from './dhcp';
 import { BROADCAST_MAC, formatMac } from './ethernet';
-import { formatIpv4, ipv4ToNumber, IPV4_LIMITED_BROADCAST, numberToIpv4, parseIpv4, type Ipv4Address } from './ipv4';
+import {
+  formatIpv4,
+  ipv4ToNumber,
+  IPV4_LIMITED_BROADCAST,
+  numberToIpv4,
+  parseIpv4,
+  type Ipv4Address,
+} from './ipv4';
 import type { UdpReply, UdpRequest, UdpService } from './service-host';
 
 export const DHCP_DEFAULT_LEASE_SECONDS = 3600;
@@ -87,7 +116,13 @@ export class DhcpServer implements UdpService {
   /** The lease a client holds or was offered (for tests and the book's figures). */
   leaseOf(client: string): { address: string; bound: boolean; expiresNs: number } | null {
     const lease = this.leases.get(client);
-    return lease ? { address: formatIpv4(numberToIpv4(lease.address)), bound: lease.bound, expiresNs: lease.expiresNs } : null;
+    return lease
+      ? {
+          address: formatIpv4(numberToIpv4(lease.address)),
+          bound: lease.bound,
+          expiresNs: lease.expiresNs,
+        }
+      : null;
   }
 
   saveState(): DeviceState {
@@ -120,7 +155,12 @@ export class DhcpServer implements UdpService {
     const client = clientIdentity(message);
     const address = this.chooseAddress(client, message.options.get(DHCP_OPTION_REQUESTED_ADDRESS));
     if (address === null) return null;
-    this.leases.set(client, { client, address, bound: false, expiresNs: this.clock.now + OFFER_HOLD_SECONDS * NS_PER_SECOND });
+    this.leases.set(client, {
+      client,
+      address,
+      bound: false,
+      expiresNs: this.clock.now + OFFER_HOLD_SECONDS * NS_PER_SECOND,
+    });
     return this.reply(message, DHCPOFFER, address);
   }
 
@@ -135,11 +175,14 @@ export class DhcpServer implements UdpService {
       }
       const offered = this.leases.get(client);
       const asked = requested?.length === 4 ? ipv4ToNumber(requested) : null;
-      return offered && offered.address === asked ? this.bind(message, offered) : this.reply(message, DHCPNAK, null);
+      return offered && offered.address === asked
+        ? this.bind(message, offered)
+        : this.reply(message, DHCPNAK, null);
     }
     const wanted = requested?.length === 4 ? requested : message.ciaddr;
     const address = ipv4ToNumber(wanted);
-    if (!this.inPool(address) || !this.isFreeFor(client, address)) return this.reply(message, DHCPNAK, null);
+    if (!this.inPool(address) || !this.isFreeFor(client, address))
+      return this.reply(message, DHCPNAK, null);
     return this.bind(message, { client, address, bound: false, expiresNs: 0 });
   }
 
@@ -159,7 +202,8 @@ export class DhcpServer implements UdpService {
 
   private release(message: DhcpMessage): null {
     const client = clientIdentity(message);
-    if (this.leases.get(client)?.address === ipv4ToNumber(message.ciaddr)) this.leases.delete(client);
+    if (this.leases.get(client)?.address === ipv4ToNumber(message.ciaddr))
+      this.leases.delete(client);
     return null;
   }
 
@@ -172,7 +216,8 @@ export class DhcpServer implements UdpService {
     const previous = this.leases.get(client)?.address;
     const asked = requested?.length === 4 ? ipv4ToNumber(requested) : undefined;
     for (const candidate of [previous, asked]) {
-      if (candidate !== undefined && this.inPool(candidate) && this.isFreeFor(client, candidate)) return candidate;
+      if (candidate !== undefined && this.inPool(candidate) && this.isFreeFor(client, candidate))
+        return candidate;
     }
     for (let address = this.poolStart; address < this.poolStart + this.config.poolSize; address++) {
       if (this.isFreeFor(client, address)) return address;
@@ -188,7 +233,8 @@ export class DhcpServer implements UdpService {
   private isFreeFor(client: string, address: number): boolean {
     if (this.declined.has(address)) return false;
     for (const lease of this.leases.values()) {
-      if (lease.address === address && lease.client !== client && lease.expiresNs > this.clock.now) return false;
+      if (lease.address === address && lease.client !== client && lease.expiresNs > this.clock.now)
+        return false;
     }
     return true;
   }
@@ -207,9 +253,14 @@ export class DhcpServer implements UdpService {
     });
     const reply = { payload, source: this.serverAddress, destinationPort: DHCP_CLIENT_PORT };
     const clientHasAddress = ipv4ToNumber(message.ciaddr) !== 0;
-    if (type !== DHCPNAK && clientHasAddress) return { ...reply, destination: message.ciaddr, destinationMac: message.chaddr };
+    if (type !== DHCPNAK && clientHasAddress)
+      return { ...reply, destination: message.ciaddr, destinationMac: message.chaddr };
     if (type === DHCPNAK || message.flags & DHCP_FLAG_BROADCAST || !yiaddr) {
-      return { ...reply, destination: parseIpv4(IPV4_LIMITED_BROADCAST), destinationMac: BROADCAST_MAC };
+      return {
+        ...reply,
+        destination: parseIpv4(IPV4_LIMITED_BROADCAST),
+        destinationMac: BROADCAST_MAC,
+      };
     }
     return { ...reply, destination: yiaddr, destinationMac: message.chaddr };
   }
@@ -236,5 +287,7 @@ export class DhcpServer implements UdpService {
 /** Client identifier (option 61) if present, else the hardware address. */
 function clientIdentity(message: DhcpMessage): string {
   const id = message.options.get(DHCP_OPTION_CLIENT_ID);
-  return id ? `id:${Array.from(id, (byte) => byte.toString(16).padStart(2, '0')).join('')}` : formatMac(message.chaddr);
+  return id
+    ? `id:${Array.from(id, (byte) => byte.toString(16).padStart(2, '0')).join('')}`
+    : formatMac(message.chaddr);
 }

@@ -117,8 +117,13 @@ export interface DhcpMessageFields {
 
 /** A message padded to BOOTP's 300 bytes; each option value must be at most 255 bytes. */
 export function buildDhcp(message: DhcpMessageFields): Uint8Array {
-  const optionsLength = [...message.options.values()].reduce((sum, value) => sum + 2 + value.length, 0);
-  const bytes = new Uint8Array(Math.max(DHCP_FIXED_LENGTH + 4 + optionsLength + 1, BOOTP_MIN_LENGTH));
+  const optionsLength = [...message.options.values()].reduce(
+    (sum, value) => sum + 2 + value.length,
+    0,
+  );
+  const bytes = new Uint8Array(
+    Math.max(DHCP_FIXED_LENGTH + 4 + optionsLength + 1, BOOTP_MIN_LENGTH),
+  );
   const view = new DataView(bytes.buffer);
   bytes[0] = message.op;
   bytes[1] = BOOTP_HTYPE_ETHERNET;
@@ -132,7 +137,8 @@ export function buildDhcp(message: DhcpMessageFields): Uint8Array {
   view.setUint32(DHCP_FIXED_LENGTH, DHCP_MAGIC_COOKIE);
   let at = DHCP_FIXED_LENGTH + 4;
   for (const [code, value] of message.options) {
-    if (value.length > 255) throw new RangeError(`DHCP option ${code} is ${value.length} bytes long`);
+    if (value.length > 255)
+      throw new RangeError(`DHCP option ${code} is ${value.length} bytes long`);
     bytes[at] = code;
     bytes[at + 1] = value.length;
     bytes.set(value, at + 2);

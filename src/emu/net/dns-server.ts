@@ -16,11 +16,30 @@
 import type { DeviceState } from '../device-state';
 import { BOOK_ZONE_APEXES, type ZoneEntry } from './book-hosts';
 import {
-  buildDnsMessage, DNS_CLASS_IN, DNS_FLAG_AUTHORITATIVE, DNS_FLAG_RECURSION_AVAILABLE,
-  DNS_FLAG_RECURSION_DESIRED, DNS_FLAG_RESPONSE, DNS_OPCODE_QUERY, DNS_PORT, DNS_RCODE_FORMERR,
-  DNS_RCODE_NOERROR, DNS_RCODE_NOTIMP, DNS_RCODE_NXDOMAIN, DNS_RCODE_REFUSED, DNS_TYPE_A, DNS_TYPE_ANY,
-  DNS_TYPE_CNAME, dnsOpcode, DnsFormatError, encodeDnsName, parseDnsHeader, parseDnsMessage,
-  type DnsHeader, type DnsQuestion, type DnsRecord,
+  buildDnsMessage,
+  DNS_CLASS_IN,
+  DNS_FLAG_AUTHORITATIVE,
+  DNS_FLAG_RECURSION_AVAILABLE,
+  DNS_FLAG_RECURSION_DESIRED,
+  DNS_FLAG_RESPONSE,
+  DNS_OPCODE_QUERY,
+  DNS_PORT,
+  DNS_RCODE_FORMERR,
+  DNS_RCODE_NOERROR,
+  DNS_RCODE_NOTIMP,
+  DNS_RCODE_NXDOMAIN,
+  DNS_RCODE_REFUSED,
+  DNS_TYPE_A,
+  DNS_TYPE_ANY,
+  DNS_TYPE_CNAME,
+  dnsOpcode,
+  DnsFormatError,
+  encodeDnsName,
+  parseDnsHeader,
+  parseDnsMessage,
+  type DnsHeader,
+  type DnsQuestion,
+  type DnsRecord,
 } from './dns';
 import { parseMac } from './ethernet';
 import { parseIpv4 } from './ipv4';
@@ -64,12 +83,17 @@ export class DnsZone {
     for (let hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
       const records = this.records.filter((record) => record.name === name);
       if (records.length === 0) {
-        return { rcode: this.hasNamesBelow(name) ? DNS_RCODE_NOERROR : DNS_RCODE_NXDOMAIN, answers };
+        return {
+          rcode: this.hasNamesBelow(name) ? DNS_RCODE_NOERROR : DNS_RCODE_NXDOMAIN,
+          answers,
+        };
       }
       const alias = records.find((record) => record.type === DNS_TYPE_CNAME);
       const wantsAlias = question.type === DNS_TYPE_CNAME || question.type === DNS_TYPE_ANY;
       if (!alias || wantsAlias) {
-        const matching = records.filter((record) => question.type === DNS_TYPE_ANY || record.type === question.type);
+        const matching = records.filter(
+          (record) => question.type === DNS_TYPE_ANY || record.type === question.type,
+        );
         answers.push(...matching.map((record) => answerRecord(record, owner)));
         return { rcode: DNS_RCODE_NOERROR, answers };
       }
@@ -85,7 +109,13 @@ export class DnsZone {
 }
 
 function answerRecord(record: ZoneRecord, owner: string): DnsRecord {
-  return { name: owner, type: record.type, class: record.class, ttl: record.ttl, data: record.data };
+  return {
+    name: owner,
+    type: record.type,
+    class: record.class,
+    ttl: record.ttl,
+    data: record.data,
+  };
 }
 
 function isInZone(name: string): boolean {
@@ -116,30 +146,52 @@ export class DnsService implements UdpService {
     let question: DnsQuestion;
     try {
       const message = parseDnsMessage(bytes);
-      if (message.questions.length !== 1) throw new DnsFormatError('a query asks exactly one question');
+      if (message.questions.length !== 1)
+        throw new DnsFormatError('a query asks exactly one question');
       question = message.questions[0]!;
     } catch (error) {
       if (!(error instanceof DnsFormatError)) throw error;
       this.formatErrors++;
       return this.bare(header, DNS_RCODE_FORMERR);
     }
-    if (question.class !== DNS_CLASS_IN) return this.answer(header, question, { rcode: DNS_RCODE_REFUSED, answers: [] });
+    if (question.class !== DNS_CLASS_IN)
+      return this.answer(header, question, { rcode: DNS_RCODE_REFUSED, answers: [] });
     return this.answer(header, question, this.zone.resolve(question));
   }
 
   private flags(header: DnsHeader, rcode: number, authoritative: boolean): number {
     const copied = header.flags & (0x7800 | DNS_FLAG_RECURSION_DESIRED); // opcode and RD
-    return DNS_FLAG_RESPONSE | copied | DNS_FLAG_RECURSION_AVAILABLE | (authoritative ? DNS_FLAG_AUTHORITATIVE : 0) | rcode;
+    return (
+      DNS_FLAG_RESPONSE |
+      copied |
+      DNS_FLAG_RECURSION_AVAILABLE |
+      (authoritative ? DNS_FLAG_AUTHORITATIVE : 0) |
+      rcode
+    );
   }
 
   /** A header-only response: the query could not be read, or is of an unsupported kind. */
   private bare(header: DnsHeader, rcode: number): Uint8Array {
-    return buildDnsMessage({ id: header.id, flags: this.flags(header, rcode, false), questions: [], answers: [], authority: [], additional: [] });
+    return buildDnsMessage({
+      id: header.id,
+      flags: this.flags(header, rcode, false),
+      questions: [],
+      answers: [],
+      authority: [],
+      additional: [],
+    });
   }
 
   private answer(header: DnsHeader, question: DnsQuestion, resolution: Resolution): Uint8Array {
     const flags = this.flags(header, resolution.rcode, isInZone(question.name));
-    return buildDnsMessage({ id: header.id, flags, questions: [question], answers: resolution.answers, authority: [], additional: [] });
+    return buildDnsMessage({
+      id: header.id,
+      flags,
+      questions: [question],
+      answers: resolution.answers,
+      authority: [],
+      additional: [],
+    });
   }
 }
 

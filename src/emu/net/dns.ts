@@ -130,7 +130,8 @@ class DnsReader {
     const recordClass = this.u16();
     const ttl = ((this.u16() << 16) | this.u16()) >>> 0;
     const length = this.u16();
-    if (this.at + length > this.bytes.length) throw new DnsFormatError(`record data of ${name} runs past the end`);
+    if (this.at + length > this.bytes.length)
+      throw new DnsFormatError(`record data of ${name} runs past the end`);
     const data = this.bytes.slice(this.at, this.at + length);
     this.at += length;
     return { name, type, class: recordClass, ttl, data };
@@ -170,13 +171,15 @@ export function readDnsName(bytes: Uint8Array, offset: number): { name: string; 
       at = limit = target;
       continue;
     }
-    if (size & DNS_POINTER_MASK) throw new DnsFormatError(`unknown label type 0x${size.toString(16)}`);
+    if (size & DNS_POINTER_MASK)
+      throw new DnsFormatError(`unknown label type 0x${size.toString(16)}`);
     if (size === 0) break;
     if (at + 1 + size > bytes.length) throw new DnsFormatError('message ends inside a label');
     length += size + 1;
     if (length > DNS_MAX_NAME) throw new DnsFormatError('name longer than 255 bytes');
     const label = String.fromCharCode(...bytes.subarray(at + 1, at + 1 + size));
-    if (label.includes('.')) throw new DnsFormatError('a label holding a dot (its text form would be ambiguous)');
+    if (label.includes('.'))
+      throw new DnsFormatError('a label holding a dot (its text form would be ambiguous)');
     labels.push(label);
     at += 1 + size;
   }
@@ -188,7 +191,8 @@ export function encodeDnsName(name: string): Uint8Array {
   const labels = name === '' ? [] : name.split('.');
   const bytes: number[] = [];
   for (const label of labels) {
-    if (label.length === 0 || label.length > DNS_MAX_LABEL) throw new DnsFormatError(`bad label in "${name}"`);
+    if (label.length === 0 || label.length > DNS_MAX_LABEL)
+      throw new DnsFormatError(`bad label in "${name}"`);
     bytes.push(label.length, ...Array.from(label, (char) => char.charCodeAt(0) & 0xff));
   }
   bytes.push(0);
@@ -200,14 +204,24 @@ export function encodeDnsName(name: string): Uint8Array {
 export function buildDnsMessage(message: DnsMessage): Uint8Array {
   const parts: Uint8Array[] = [];
   const u16 = (value: number) => Uint8Array.of(value >> 8, value & 0xff);
-  parts.push(u16(message.id), u16(message.flags), u16(message.questions.length), u16(message.answers.length));
+  parts.push(
+    u16(message.id),
+    u16(message.flags),
+    u16(message.questions.length),
+    u16(message.answers.length),
+  );
   parts.push(u16(message.authority.length), u16(message.additional.length));
   for (const question of message.questions) {
     parts.push(encodeDnsName(question.name), u16(question.type), u16(question.class));
   }
   for (const record of [...message.answers, ...message.authority, ...message.additional]) {
     parts.push(encodeDnsName(record.name), u16(record.type), u16(record.class));
-    parts.push(u16(record.ttl >>> 16), u16(record.ttl & 0xffff), u16(record.data.length), record.data);
+    parts.push(
+      u16(record.ttl >>> 16),
+      u16(record.ttl & 0xffff),
+      u16(record.data.length),
+      record.data,
+    );
   }
   return concatBytes(parts);
 }

@@ -71,7 +71,12 @@ export class DiscardService {
   };
 
   statistics(): DiscardStatistics {
-    return { connections: this.connections, bytes: this.bytes, firstByteNs: this.firstByteNs, lastByteNs: this.lastByteNs };
+    return {
+      connections: this.connections,
+      bytes: this.bytes,
+      firstByteNs: this.firstByteNs,
+      lastByteNs: this.lastByteNs,
+    };
   }
 
   saveState(): DeviceState {

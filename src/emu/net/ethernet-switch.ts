@@ -60,7 +60,9 @@ export class EthernetSwitch {
 
   /** The learned MAC table (frames in flight are clock events); taps are the host's. */
   saveState(): DeviceState {
-    const learned = [...this.learned].map(([mac, port]) => [mac, port.name]).sort(([a], [b]) => (a! < b! ? -1 : 1));
+    const learned = [...this.learned]
+      .map(([mac, port]) => [mac, port.name])
+      .sort(([a], [b]) => (a! < b! ? -1 : 1));
     return { framesForwarded: this.framesForwarded, learned };
   }
 
@@ -80,7 +82,8 @@ export class EthernetSwitch {
     const known = isMulticast(destination) ? undefined : this.learned.get(formatMac(destination));
     const targets = known ? [known] : this.ports;
     for (const port of targets) {
-      if (port !== from) this.clock.schedule(this.clock.now + this.latencyNs, () => port.receiveFrame(frame));
+      if (port !== from)
+        this.clock.schedule(this.clock.now + this.latencyNs, () => port.receiveFrame(frame));
     }
   }
 }

@@ -26,7 +26,8 @@ export interface EthernetFrame {
 /** "52:54:00:12:34:56" → bytes. */
 export function parseMac(text: string): MacAddress {
   const parts = text.split(':').map((part) => parseInt(part, 16));
-  if (parts.length !== 6 || parts.some((n) => !(n >= 0 && n <= 255))) throw new Error(`not a MAC address: ${text}`);
+  if (parts.length !== 6 || parts.some((n) => !(n >= 0 && n <= 255)))
+    throw new Error(`not a MAC address: ${text}`);
   return Uint8Array.from(parts);
 }
 
@@ -54,8 +55,15 @@ export function parseEthernetFrame(frame: Uint8Array): EthernetFrame | null {
 }
 
 /** A frame with its header, padded with zeros to the minimum length. */
-export function buildEthernetFrame(destination: MacAddress, source: MacAddress, etherType: number, payload: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(Math.max(ETHERNET_HEADER_LENGTH + payload.length, ETHERNET_MIN_FRAME));
+export function buildEthernetFrame(
+  destination: MacAddress,
+  source: MacAddress,
+  etherType: number,
+  payload: Uint8Array,
+): Uint8Array {
+  const frame = new Uint8Array(
+    Math.max(ETHERNET_HEADER_LENGTH + payload.length, ETHERNET_MIN_FRAME),
+  );
   frame.set(destination, 0);
   frame.set(source, 6);
   frame[12] = etherType >> 8;

@@ -49,28 +49,42 @@ export function parseHttpRequest(bytes: Uint8Array): HttpRequestParse {
       ? { kind: 'invalid', status: 431, reason: 'request head too large' }
       : { kind: 'incomplete' };
   }
-  const [requestLine = '', ...fieldLines] = String.fromCharCode(...bytes.subarray(0, headEnd)).split(CRLF);
+  const [requestLine = '', ...fieldLines] = String.fromCharCode(
+    ...bytes.subarray(0, headEnd),
+  ).split(CRLF);
   const parts = requestLine.split(' ');
   const [method = '', target = '', version = ''] = parts;
   if (parts.length !== 3 || !/^[A-Z]+$/.test(method) || target === '') {
-    return { kind: 'invalid', status: 400, reason: `bad request line: ${requestLine.slice(0, 80)}` };
+    return {
+      kind: 'invalid',
+      status: 400,
+      reason: `bad request line: ${requestLine.slice(0, 80)}`,
+    };
   }
-  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return { kind: 'invalid', status: 505, reason: `version ${version}` };
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0')
+    return { kind: 'invalid', status: 505, reason: `version ${version}` };
   const headers = new Map<string, string>();
   for (const line of fieldLines) {
     const colon = line.indexOf(':');
-    if (colon <= 0 || /\s/.test(line[colon - 1]!)) return { kind: 'invalid', status: 400, reason: `bad header line: ${line.slice(0, 80)}` };
+    if (colon <= 0 || /\s/.test(line[colon - 1]!))
+      return { kind: 'invalid', status: 400, reason: `bad header line: ${line.slice(0, 80)}` };
     const name = line.slice(0, colon).toLowerCase();
     const value = line.slice(colon + 1).trim();
     headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
   }
-  if (headers.has('transfer-encoding')) return { kind: 'invalid', status: 501, reason: 'request bodies in transfer codings' };
+  if (headers.has('transfer-encoding'))
+    return { kind: 'invalid', status: 501, reason: 'request bodies in transfer codings' };
   const contentLength = headers.get('content-length') ?? '0';
-  if (!/^\d{1,9}$/.test(contentLength)) return { kind: 'invalid', status: 400, reason: `bad Content-Length: ${contentLength}` };
+  if (!/^\d{1,9}$/.test(contentLength))
+    return { kind: 'invalid', status: 400, reason: `bad Content-Length: ${contentLength}` };
   const bodyStart = headEnd + HEAD_END.length;
   const length = bodyStart + Number(contentLength);
   if (bytes.length < length) return { kind: 'incomplete' };
-  return { kind: 'request', request: { method, target, version, headers, body: bytes.slice(bodyStart, length) }, length };
+  return {
+    kind: 'request',
+    request: { method, target, version, headers, body: bytes.slice(bodyStart, length) },
+    length,
+  };
 }
 
 export interface HttpResponse {
@@ -90,10 +104,15 @@ export function buildHttpResponse(response: HttpResponse): Uint8Array {
   const fields: (readonly [string, string])[] = [...response.headers];
   if (response.chunkSize) fields.push(['Transfer-Encoding', 'chunked']);
   else fields.push(['Content-Length', String(response.body.length)]);
-  const head = [`HTTP/1.1 ${response.status} ${response.reason}`, ...fields.map(([name, value]) => `${name}: ${value}`)];
+  const head = [
+    `HTTP/1.1 ${response.status} ${response.reason}`,
+    ...fields.map(([name, value]) => `${name}: ${value}`),
+  ];
   const headBytes = asciiBytes(head.join(CRLF) + CRLF + CRLF);
   if (response.headOnly) return headBytes;
-  const body = response.chunkSize ? encodeChunked(response.body, response.chunkSize) : response.body;
+  const body = response.chunkSize
+    ? encodeChunked(response.body, response.chunkSize)
+    : response.body;
   return concatBytes([headBytes, body]);
 }
 

@@ -18,7 +18,12 @@
  */
 import type { DeviceState } from '../device-state';
 import { asciiBytes, concatBytes } from './bytes';
-import { buildHttpResponse, parseHttpRequest, type HttpRequest, type HttpResponse } from './http-message';
+import {
+  buildHttpResponse,
+  parseHttpRequest,
+  type HttpRequest,
+  type HttpResponse,
+} from './http-message';
 import type { TcpApplication, TcpService, TcpSocket } from './tcp-endpoint';
 
 export const HTTP_PORT = 80;
@@ -59,7 +64,9 @@ function targetPath(target: string): string {
 
 function wantsKeepAlive(request: HttpRequest): boolean {
   const connection = (request.headers.get('connection') ?? '').toLowerCase();
-  return request.version === 'HTTP/1.1' ? !connection.includes('close') : connection.includes('keep-alive');
+  return request.version === 'HTTP/1.1'
+    ? !connection.includes('close')
+    : connection.includes('keep-alive');
 }
 
 export class HttpServer {
@@ -79,34 +86,62 @@ export class HttpServer {
     }
     if (request.method !== 'GET' && !headOnly) {
       const response = errorResponse(405, `${request.method} is not served here`);
-      return { response: { ...response, headers: [...response.headers, ['Allow', 'GET, HEAD']] }, keepAlive };
+      return {
+        response: { ...response, headers: [...response.headers, ['Allow', 'GET, HEAD']] },
+        keepAlive,
+      };
     }
     const entry = this.site.get(path);
-    if (!entry) return { response: { ...errorResponse(404, `nothing at ${path}`), headOnly }, keepAlive };
-    if ('redirectTo' in entry) return { response: { ...redirectResponse(entry.redirectTo), headOnly }, keepAlive };
-    const headers: [string, string][] = [['Server', HTTP_SERVER_NAME], ['Content-Type', entry.contentType]];
+    if (!entry)
+      return { response: { ...errorResponse(404, `nothing at ${path}`), headOnly }, keepAlive };
+    if ('redirectTo' in entry)
+      return { response: { ...redirectResponse(entry.redirectTo), headOnly }, keepAlive };
+    const headers: [string, string][] = [
+      ['Server', HTTP_SERVER_NAME],
+      ['Content-Type', entry.contentType],
+    ];
     const chunkSize = request.version === 'HTTP/1.1' ? entry.chunkSize : undefined;
-    return { response: { status: 200, reason: REASONS[200]!, headers, body: entry.body(), chunkSize, headOnly }, keepAlive };
+    return {
+      response: {
+        status: 200,
+        reason: REASONS[200]!,
+        headers,
+        body: entry.body(),
+        chunkSize,
+        headOnly,
+      },
+      keepAlive,
+    };
   }
 }
 
 function redirectResponse(location: string): HttpResponse {
-  const body = asciiBytes(`<html><body>Moved to <a href="${location}">${location}</a>.</body></html>\n`);
+  const body = asciiBytes(
+    `<html><body>Moved to <a href="${location}">${location}</a>.</body></html>\n`,
+  );
   const headers: [string, string][] = [
-    ['Server', HTTP_SERVER_NAME], ['Location', location], ['Content-Type', 'text/html; charset=utf-8'],
+    ['Server', HTTP_SERVER_NAME],
+    ['Location', location],
+    ['Content-Type', 'text/html; charset=utf-8'],
   ];
   return { status: 301, reason: REASONS[301]!, headers, body };
 }
 
 /** A short plain-text error. */
 function errorResponse(status: number, detail: string): HttpResponse {
-  const headers: [string, string][] = [['Server', HTTP_SERVER_NAME], ['Content-Type', 'text/plain; charset=utf-8']];
+  const headers: [string, string][] = [
+    ['Server', HTTP_SERVER_NAME],
+    ['Content-Type', 'text/plain; charset=utf-8'],
+  ];
   const body = asciiBytes(`${status} ${REASONS[status]}: ${detail}\n`);
   return { status, reason: REASONS[status]!, headers, body };
 }
 
 function withConnection(response: HttpResponse, keepAlive: boolean): HttpResponse {
-  return { ...response, headers: [...response.headers, ['Connection', keepAlive ? 'keep-alive' : 'close']] };
+  return {
+    ...response,
+    headers: [...response.headers, ['Connection', keepAlive ? 'keep-alive' : 'close']],
+  };
 }
 
 /** One TCP connection's requests, read from its byte stream as they complete. */
@@ -142,7 +177,9 @@ class HttpConnection implements TcpApplication {
       const parsed = parseHttpRequest(this.pending);
       if (parsed.kind === 'incomplete') return;
       if (parsed.kind === 'invalid') {
-        this.socket.send(buildHttpResponse(withConnection(errorResponse(parsed.status, parsed.reason), false)));
+        this.socket.send(
+          buildHttpResponse(withConnection(errorResponse(parsed.status, parsed.reason), false)),
+        );
         return this.finish();
       }
       this.pending = this.pending.slice(parsed.length);

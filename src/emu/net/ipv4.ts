@@ -28,7 +28,8 @@ export interface Ipv4Packet {
 /** "10.0.2.2" → bytes. */
 export function parseIpv4(text: string): Ipv4Address {
   const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) throw new Error(`not an IPv4 address: ${text}`);
+  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255))
+    throw new Error(`not an IPv4 address: ${text}`);
   return Uint8Array.from(parts);
 }
 
@@ -80,7 +81,8 @@ export function parseIpv4Packet(bytes: Uint8Array): Ipv4Packet | null {
   if (bytes.length < IPV4_HEADER_LENGTH || bytes[0]! >> 4 !== 4) return null;
   const headerLength = (bytes[0]! & 0x0f) * 4;
   const totalLength = (bytes[2]! << 8) | bytes[3]!;
-  if (headerLength < IPV4_HEADER_LENGTH || totalLength < headerLength || totalLength > bytes.length) return null;
+  if (headerLength < IPV4_HEADER_LENGTH || totalLength < headerLength || totalLength > bytes.length)
+    return null;
   if (internetChecksum(bytes.subarray(0, headerLength)) !== 0) return null;
   return {
     identification: (bytes[4]! << 8) | bytes[5]!,

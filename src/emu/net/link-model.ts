@@ -38,7 +38,13 @@ export interface LinkConditions {
   readonly bandwidthKbps: number;
 }
 
-export const IDEAL_LINK: LinkConditions = { lossPercent: 0, duplicatePercent: 0, reorderPercent: 0, delayMs: 0, bandwidthKbps: 0 };
+export const IDEAL_LINK: LinkConditions = {
+  lossPercent: 0,
+  duplicatePercent: 0,
+  reorderPercent: 0,
+  delayMs: 0,
+  bandwidthKbps: 0,
+};
 
 /** How much longer than the others a reordered frame is held, at least. */
 export const REORDER_HOLD_NS = 1_000_000;
@@ -61,11 +67,13 @@ export class LinkConditionsError extends Error {
 function validate(conditions: LinkConditions): LinkConditions {
   for (const key of ['lossPercent', 'duplicatePercent', 'reorderPercent'] as const) {
     const value = conditions[key];
-    if (!(value >= 0 && value <= 100)) throw new LinkConditionsError(`${key} must be between 0 and 100, not ${value}`);
+    if (!(value >= 0 && value <= 100))
+      throw new LinkConditionsError(`${key} must be between 0 and 100, not ${value}`);
   }
   for (const key of ['delayMs', 'bandwidthKbps'] as const) {
     const value = conditions[key];
-    if (!(value >= 0 && Number.isFinite(value))) throw new LinkConditionsError(`${key} must be a number >= 0, not ${value}`);
+    if (!(value >= 0 && Number.isFinite(value)))
+      throw new LinkConditionsError(`${key} must be a number >= 0, not ${value}`);
   }
   return conditions;
 }
@@ -116,7 +124,9 @@ export class LinkModel {
     const delayNs = this.current.delayMs * 1_000_000;
     const holdNs = reorder ? Math.max(REORDER_HOLD_NS, delayNs) : 0;
     if (reorder) stats.reordered++;
-    this.clock.schedule(this.departure(direction, frame.length) + delayNs + holdNs, () => deliver(copy));
+    this.clock.schedule(this.departure(direction, frame.length) + delayNs + holdNs, () =>
+      deliver(copy),
+    );
     if (duplicate) {
       stats.duplicated++;
       this.clock.schedule(this.departure(direction, frame.length) + delayNs, () => deliver(copy));
@@ -134,7 +144,13 @@ export class LinkModel {
 
   private isIdeal(): boolean {
     const c = this.current;
-    return c.lossPercent === 0 && c.duplicatePercent === 0 && c.reorderPercent === 0 && c.delayMs === 0 && c.bandwidthKbps === 0;
+    return (
+      c.lossPercent === 0 &&
+      c.duplicatePercent === 0 &&
+      c.reorderPercent === 0 &&
+      c.delayMs === 0 &&
+      c.bandwidthKbps === 0
+    );
   }
 
   /** When a frame of `length` bytes has left the sender: now, or after the frames queued before it. */

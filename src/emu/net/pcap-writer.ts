@@ -21,7 +21,10 @@ export const PCAP_GLOBAL_HEADER_LENGTH = 24;
 export const PCAP_RECORD_HEADER_LENGTH = 16;
 const DEFAULT_SNAP_LENGTH = 65535;
 
-export function pcapGlobalHeader(snapLength = DEFAULT_SNAP_LENGTH, linkType = PCAP_LINKTYPE_ETHERNET): Uint8Array {
+export function pcapGlobalHeader(
+  snapLength = DEFAULT_SNAP_LENGTH,
+  linkType = PCAP_LINKTYPE_ETHERNET,
+): Uint8Array {
   const bytes = new Uint8Array(PCAP_GLOBAL_HEADER_LENGTH);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, PCAP_MAGIC_MICROSECONDS, true);
@@ -35,7 +38,12 @@ export function pcapGlobalHeader(snapLength = DEFAULT_SNAP_LENGTH, linkType = PC
 }
 
 /** One record: header and (up to snapLength bytes of) the frame. */
-export function pcapRecord(frame: Uint8Array, seconds: number, microseconds: number, snapLength = DEFAULT_SNAP_LENGTH): Uint8Array {
+export function pcapRecord(
+  frame: Uint8Array,
+  seconds: number,
+  microseconds: number,
+  snapLength = DEFAULT_SNAP_LENGTH,
+): Uint8Array {
   const captured = Math.min(frame.length, snapLength);
   const bytes = new Uint8Array(PCAP_RECORD_HEADER_LENGTH + captured);
   const view = new DataView(bytes.buffer);

@@ -18,16 +18,35 @@
 import type { DeviceState } from '../device-state';
 import type { EthernetFrame, MacAddress } from './ethernet';
 import {
-  buildIcmpDestinationUnreachable, buildIcmpEcho, ICMP_CODE_PORT_UNREACHABLE, ICMP_ECHO_REPLY,
-  ICMP_ECHO_REQUEST, parseIcmpEcho,
+  buildIcmpDestinationUnreachable,
+  buildIcmpEcho,
+  ICMP_CODE_PORT_UNREACHABLE,
+  ICMP_ECHO_REPLY,
+  ICMP_ECHO_REQUEST,
+  parseIcmpEcho,
 } from './icmp';
 import {
-  formatIpv4, IP_PROTOCOL_ICMP, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_LIMITED_BROADCAST, parseIpv4, sameIpv4,
-  type Ipv4Address, type Ipv4Packet,
+  formatIpv4,
+  IP_PROTOCOL_ICMP,
+  IP_PROTOCOL_TCP,
+  IP_PROTOCOL_UDP,
+  IPV4_LIMITED_BROADCAST,
+  parseIpv4,
+  sameIpv4,
+  type Ipv4Address,
+  type Ipv4Packet,
 } from './ipv4';
 import type { SeededRandom } from './seeded-random';
 import { SimulatedHostBase } from './simulated-host';
-import { buildTcp, parseTcp, TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_RST, TCP_FLAG_SYN, type TcpSegment } from './tcp';
+import {
+  buildTcp,
+  parseTcp,
+  TCP_FLAG_ACK,
+  TCP_FLAG_FIN,
+  TCP_FLAG_RST,
+  TCP_FLAG_SYN,
+  type TcpSegment,
+} from './tcp';
 import { TcpEndpoint, type TcpService } from './tcp-endpoint';
 import { buildUdp, parseUdp } from './udp';
 
@@ -70,7 +89,12 @@ export class ServiceHost extends SimulatedHostBase {
   portsUnreachable = 0;
   resetsSent = 0;
 
-  constructor(name: string, mac: MacAddress, addresses: readonly Ipv4Address[], private readonly random: SeededRandom) {
+  constructor(
+    name: string,
+    mac: MacAddress,
+    addresses: readonly Ipv4Address[],
+    private readonly random: SeededRandom,
+  ) {
     super(name, mac, addresses);
   }
 
@@ -102,7 +126,8 @@ export class ServiceHost extends SimulatedHostBase {
   /** Datagrams for its addresses, and UDP broadcasts when a service listens for them. */
   protected override accepts(packet: Ipv4Packet): boolean {
     if (super.accepts(packet)) return true;
-    if (packet.protocol !== IP_PROTOCOL_UDP || !sameIpv4(packet.destination, LIMITED_BROADCAST)) return false;
+    if (packet.protocol !== IP_PROTOCOL_UDP || !sameIpv4(packet.destination, LIMITED_BROADCAST))
+      return false;
     return [...this.udpServices.keys()].some((key) => key.startsWith(`${IPV4_LIMITED_BROADCAST}:`));
   }
 
@@ -125,12 +150,27 @@ export class ServiceHost extends SimulatedHostBase {
     if (!datagram) return;
     const service = this.udpServices.get(endpointKey(packet.destination, datagram.destinationPort));
     if (!service) return this.refuseUdp(packet, frame);
-    const reply = service.receive({ ...datagram, source: packet.source, sourceMac: frame.source, destination: packet.destination });
+    const reply = service.receive({
+      ...datagram,
+      source: packet.source,
+      sourceMac: frame.source,
+      destination: packet.destination,
+    });
     if (!reply) return;
     const source = reply.source ?? packet.destination;
     const destination = reply.destination ?? packet.source;
-    const answer = { sourcePort: datagram.destinationPort, destinationPort: reply.destinationPort ?? datagram.sourcePort, payload: reply.payload };
-    this.sendIpv4(reply.destinationMac ?? frame.source, source, destination, IP_PROTOCOL_UDP, buildUdp(answer, source, destination));
+    const answer = {
+      sourcePort: datagram.destinationPort,
+      destinationPort: reply.destinationPort ?? datagram.sourcePort,
+      payload: reply.payload,
+    };
+    this.sendIpv4(
+      reply.destinationMac ?? frame.source,
+      source,
+      destination,
+      IP_PROTOCOL_UDP,
+      buildUdp(answer, source, destination),
+    );
   }
 
   /** Port unreachable, unless the datagram was a broadcast (RFC 1122 §3.2.2: never answer those with ICMP errors). */
@@ -148,13 +188,26 @@ export class ServiceHost extends SimulatedHostBase {
     const existing = this.connections.get(key);
     const isSyn = (segment.flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) === TCP_FLAG_SYN;
     if (existing && !(isSyn && existing.state === 'TIME-WAIT')) return existing.receive(segment);
-    const listener = this.tcpListeners.get(endpointKey(packet.destination, segment.destinationPort));
+    const listener = this.tcpListeners.get(
+      endpointKey(packet.destination, segment.destinationPort),
+    );
     const transmit = (reply: TcpSegment) =>
-      this.sendIpv4(frame.source, packet.destination, packet.source, IP_PROTOCOL_TCP, buildTcp(reply, packet.destination, packet.source));
+      this.sendIpv4(
+        frame.source,
+        packet.destination,
+        packet.source,
+        IP_PROTOCOL_TCP,
+        buildTcp(reply, packet.destination, packet.source),
+      );
     if (!listener || !isSyn) return this.refuseTcp(segment, transmit);
     const connection: TcpEndpoint = new TcpEndpoint({
       clock: this.clock!,
-      id: { localAddress: packet.destination, localPort: segment.destinationPort, remoteAddress: packet.source, remotePort: segment.sourcePort },
+      id: {
+        localAddress: packet.destination,
+        localPort: segment.destinationPort,
+        remoteAddress: packet.source,
+        remotePort: segment.sourcePort,
+      },
       syn: segment,
       initialSequence: this.random.nextUint32(),
       service: listener,
@@ -170,9 +223,30 @@ export class ServiceHost extends SimulatedHostBase {
   private refuseTcp(segment: TcpSegment, transmit: (reply: TcpSegment) => void): void {
     if (segment.flags & TCP_FLAG_RST) return;
     this.resetsSent++;
-    const length = segment.payload.length + (segment.flags & TCP_FLAG_SYN ? 1 : 0) + (segment.flags & TCP_FLAG_FIN ? 1 : 0);
-    const base = { sourcePort: segment.destinationPort, destinationPort: segment.sourcePort, window: 0, maxSegmentSize: null, payload: new Uint8Array(0) };
-    if (segment.flags & TCP_FLAG_ACK) transmit({ ...base, sequence: segment.acknowledgment, acknowledgment: 0, flags: TCP_FLAG_RST });
-    else transmit({ ...base, sequence: 0, acknowledgment: (segment.sequence + length) >>> 0, flags: TCP_FLAG_RST | TCP_FLAG_ACK });
+    const length =
+      segment.payload.length +
+      (segment.flags & TCP_FLAG_SYN ? 1 : 0) +
+      (segment.flags & TCP_FLAG_FIN ? 1 : 0);
+    const base = {
+      sourcePort: segment.destinationPort,
+      destinationPort: segment.sourcePort,
+      window: 0,
+      maxSegmentSize: null,
+      payload: new Uint8Array(0),
+    };
+    if (segment.flags & TCP_FLAG_ACK)
+      transmit({
+        ...base,
+        sequence: segment.acknowledgment,
+        acknowledgment: 0,
+        flags: TCP_FLAG_RST,
+      });
+    else
+      transmit({
+        ...base,
+        sequence: 0,
+        acknowledgment: (segment.sequence + length) >>> 0,
+        flags: TCP_FLAG_RST | TCP_FLAG_ACK,
+      });
   }
 }

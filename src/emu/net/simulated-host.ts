@@ -25,9 +25,24 @@
 import type { VirtualClock } from '../clock';
 import type { DeviceState } from '../device-state';
 import { ARP_OP_REPLY, ARP_OP_REQUEST, buildArp, parseArp } from './arp';
-import { buildEthernetFrame, ETHERTYPE_ARP, ETHERTYPE_IPV4, parseEthernetFrame, sameMac, isMulticast, type EthernetFrame, type MacAddress } from './ethernet';
+import {
+  buildEthernetFrame,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  parseEthernetFrame,
+  sameMac,
+  isMulticast,
+  type EthernetFrame,
+  type MacAddress,
+} from './ethernet';
 import type { EthernetEndpoint, EthernetLink } from './ethernet-switch';
-import { buildIpv4Packet, parseIpv4Packet, sameIpv4, type Ipv4Address, type Ipv4Packet } from './ipv4';
+import {
+  buildIpv4Packet,
+  parseIpv4Packet,
+  sameIpv4,
+  type Ipv4Address,
+  type Ipv4Packet,
+} from './ipv4';
 
 export interface SimulatedHost extends EthernetEndpoint {
   readonly mac: MacAddress;
@@ -95,15 +110,33 @@ export abstract class SimulatedHostBase implements SimulatedHost {
   }
 
   /** Send an IPv4 datagram to `destinationMac` from `source` (one of this host's addresses). */
-  protected sendIpv4(destinationMac: MacAddress, source: Ipv4Address, destination: Ipv4Address, protocol: number, payload: Uint8Array): void {
-    const datagram = buildIpv4Packet({ source, destination, protocol, identification: this.nextIdentification++ & 0xffff, payload });
+  protected sendIpv4(
+    destinationMac: MacAddress,
+    source: Ipv4Address,
+    destination: Ipv4Address,
+    protocol: number,
+    payload: Uint8Array,
+  ): void {
+    const datagram = buildIpv4Packet({
+      source,
+      destination,
+      protocol,
+      identification: this.nextIdentification++ & 0xffff,
+      payload,
+    });
     this.link?.send(buildEthernetFrame(destinationMac, this.mac, ETHERTYPE_IPV4, datagram));
   }
 
   private answerArp(frame: EthernetFrame): void {
     const arp = parseArp(frame.payload);
     if (!arp || arp.operation !== ARP_OP_REQUEST || !this.owns(arp.targetIp)) return;
-    const reply = buildArp({ operation: ARP_OP_REPLY, senderMac: this.mac, senderIp: arp.targetIp, targetMac: arp.senderMac, targetIp: arp.senderIp });
+    const reply = buildArp({
+      operation: ARP_OP_REPLY,
+      senderMac: this.mac,
+      senderIp: arp.targetIp,
+      targetMac: arp.senderMac,
+      targetIp: arp.senderIp,
+    });
     this.link?.send(buildEthernetFrame(arp.senderMac, this.mac, ETHERTYPE_ARP, reply));
   }
 }

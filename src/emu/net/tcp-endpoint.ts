@@ -38,7 +38,14 @@
 import type { VirtualClock } from '../clock';
 import type { DeviceState } from '../device-state';
 import type { Ipv4Address } from './ipv4';
-import { TCP_FLAG_ACK, TCP_FLAG_FIN, TCP_FLAG_PSH, TCP_FLAG_RST, TCP_FLAG_SYN, type TcpSegment } from './tcp';
+import {
+  TCP_FLAG_ACK,
+  TCP_FLAG_FIN,
+  TCP_FLAG_PSH,
+  TCP_FLAG_RST,
+  TCP_FLAG_SYN,
+  type TcpSegment,
+} from './tcp';
 
 /** Our MSS: a 1500-byte Ethernet MTU less the IPv4 and TCP headers. */
 export const TCP_HOST_MSS = 1460;
@@ -56,8 +63,15 @@ export const TCP_DUPLICATE_ACK_THRESHOLD = 3;
 export const TIME_WAIT_NS = 2_000_000_000;
 
 export type TcpState =
-  | 'SYN-RECEIVED' | 'ESTABLISHED' | 'CLOSE-WAIT' | 'LAST-ACK'
-  | 'FIN-WAIT-1' | 'FIN-WAIT-2' | 'CLOSING' | 'TIME-WAIT' | 'CLOSED';
+  | 'SYN-RECEIVED'
+  | 'ESTABLISHED'
+  | 'CLOSE-WAIT'
+  | 'LAST-ACK'
+  | 'FIN-WAIT-1'
+  | 'FIN-WAIT-2'
+  | 'CLOSING'
+  | 'TIME-WAIT'
+  | 'CLOSED';
 
 export type TcpCloseReason = 'closed' | 'reset' | 'timed out' | 'aborted';
 
@@ -192,7 +206,10 @@ export class TcpEndpoint implements TcpSocket {
    * the next hole; after a timeout everything is being resent already, and
    * duplicate ACKs must not start a fast retransmit (RFC 6582 §4.1).
    */
-  private recovery: { readonly until: number; readonly after: 'fast retransmit' | 'timeout' } | null = null;
+  private recovery: {
+    readonly until: number;
+    readonly after: 'fast retransmit' | 'timeout';
+  } | null = null;
   private smoothedRttNs: number | null = null;
   private rttVarianceNs = 0;
   /** The segment being timed for an RTT sample: the sequence number its ACK must reach, and when it left. */
@@ -321,7 +338,8 @@ export class TcpEndpoint implements TcpSocket {
 
   /** New data (or our SYN or FIN) acknowledged up to `ack`. */
   private acknowledge(ack: number): void {
-    if (this.timing && !seqLessThan(ack, this.timing.ackAt)) this.sampleRtt(this.clock.now - this.timing.sentNs);
+    if (this.timing && !seqLessThan(ack, this.timing.ackAt))
+      this.sampleRtt(this.clock.now - this.timing.sentNs);
     this.backoff = 0;
     const ackedData = Math.min(Math.max((ack - this.bufferSeq) | 0, 0), this.buffer.length);
     this.buffer.drop(ackedData);
@@ -359,7 +377,8 @@ export class TcpEndpoint implements TcpSocket {
   /** RFC 9293 §3.10.7.4: take the window from the newest segment only. */
   private updateWindow(segment: TcpSegment): void {
     const newer = seqLessThan(this.sndWl1, segment.sequence);
-    const sameButNewerAck = this.sndWl1 === segment.sequence && !seqLessThan(segment.acknowledgment, this.sndWl2);
+    const sameButNewerAck =
+      this.sndWl1 === segment.sequence && !seqLessThan(segment.acknowledgment, this.sndWl2);
     if (!newer && !sameButNewerAck) return;
     this.sndWnd = segment.window;
     this.maxSndWnd = Math.max(this.maxSndWnd, segment.window);
@@ -376,12 +395,17 @@ export class TcpEndpoint implements TcpSocket {
       this.rttVarianceNs = 0.75 * this.rttVarianceNs + 0.25 * Math.abs(this.smoothedRttNs - rttNs);
       this.smoothedRttNs = 0.875 * this.smoothedRttNs + 0.125 * rttNs;
     }
-    this.baseRtoNs = Math.min(Math.max(this.smoothedRttNs + 4 * this.rttVarianceNs, TCP_MIN_RTO_NS), TCP_MAX_RTO_NS);
+    this.baseRtoNs = Math.min(
+      Math.max(this.smoothedRttNs + 4 * this.rttVarianceNs, TCP_MIN_RTO_NS),
+      TCP_MAX_RTO_NS,
+    );
   }
 
   /** Before the peer's FIN: in the states after it, data would lie beyond the FIN and is ignored. */
   private peerStillSending(): boolean {
-    return this.state === 'ESTABLISHED' || this.state === 'FIN-WAIT-1' || this.state === 'FIN-WAIT-2';
+    return (
+      this.state === 'ESTABLISHED' || this.state === 'FIN-WAIT-1' || this.state === 'FIN-WAIT-2'
+    );
   }
 
   private receiveData(bytes: Uint8Array): void {
@@ -413,11 +437,12 @@ export class TcpEndpoint implements TcpSocket {
       this.emit(TCP_FLAG_SYN | TCP_FLAG_ACK, this.iss, TCP_HOST_MSS);
       this.advance(1);
     }
-    if (this.state === 'SYN-RECEIVED' || this.state === 'CLOSED') return this.armRetransmissionTimer(false);
+    if (this.state === 'SYN-RECEIVED' || this.state === 'CLOSED')
+      return this.armRetransmissionTimer(false);
     for (;;) {
       const offset = (this.sndNxt - this.bufferSeq) | 0;
       if (offset < this.buffer.length) {
-        const usable = ((this.sndUna + this.sndWnd - this.sndNxt) | 0) || (probe ? 1 : 0);
+        const usable = (this.sndUna + this.sndWnd - this.sndNxt) | 0 || (probe ? 1 : 0);
         const count = Math.min(this.peerMss, this.buffer.length - offset, usable);
         if (count <= 0 || !this.worthSending(offset, count, probe)) break;
         this.sendData(offset, count);
@@ -436,13 +461,23 @@ export class TcpEndpoint implements TcpSocket {
 
   /** Sender silly window avoidance: a full segment, the last of the data, half the peer's largest window, or a probe. */
   private worthSending(offset: number, count: number, probe: boolean): boolean {
-    return count === this.peerMss || offset + count === this.buffer.length || count >= this.maxSndWnd / 2 || probe;
+    return (
+      count === this.peerMss ||
+      offset + count === this.buffer.length ||
+      count >= this.maxSndWnd / 2 ||
+      probe
+    );
   }
 
   private sendData(offset: number, count: number): void {
     const last = offset + count === this.buffer.length;
     const resend = seqLessThan(this.sndNxt, this.sndMax);
-    this.emit(TCP_FLAG_ACK | (last ? TCP_FLAG_PSH : 0), this.sndNxt, null, this.buffer.read(offset, count));
+    this.emit(
+      TCP_FLAG_ACK | (last ? TCP_FLAG_PSH : 0),
+      this.sndNxt,
+      null,
+      this.buffer.read(offset, count),
+    );
     this.advance(count);
     if (resend) {
       this.segmentsRetransmitted++;
@@ -472,7 +507,12 @@ export class TcpEndpoint implements TcpSocket {
     this.emit(TCP_FLAG_ACK, this.sndNxt);
   }
 
-  private emit(flags: number, sequence: number, maxSegmentSize: number | null = null, payload: Uint8Array = new Uint8Array(0)): void {
+  private emit(
+    flags: number,
+    sequence: number,
+    maxSegmentSize: number | null = null,
+    payload: Uint8Array = new Uint8Array(0),
+  ): void {
     this.segmentSent = true;
     this.options.transmit({
       sourcePort: this.id.localPort,

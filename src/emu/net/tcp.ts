@@ -35,7 +35,11 @@ export interface TcpSegment {
 }
 
 /** A TCP segment with a sound header, options and checksum, or null. */
-export function parseTcp(bytes: Uint8Array, source: Ipv4Address, destination: Ipv4Address): TcpSegment | null {
+export function parseTcp(
+  bytes: Uint8Array,
+  source: Ipv4Address,
+  destination: Ipv4Address,
+): TcpSegment | null {
   if (bytes.length < TCP_HEADER_LENGTH) return null;
   const headerLength = (bytes[12]! >> 4) * 4;
   if (headerLength < TCP_HEADER_LENGTH || headerLength > bytes.length) return null;
@@ -77,7 +81,11 @@ function parseMssOption(options: Uint8Array): number | null | undefined {
   return mss;
 }
 
-export function buildTcp(segment: TcpSegment, source: Ipv4Address, destination: Ipv4Address): Uint8Array {
+export function buildTcp(
+  segment: TcpSegment,
+  source: Ipv4Address,
+  destination: Ipv4Address,
+): Uint8Array {
   const optionsLength = segment.maxSegmentSize === null ? 0 : TCP_OPTION_MSS_LENGTH;
   const headerLength = TCP_HEADER_LENGTH + optionsLength;
   const bytes = new Uint8Array(headerLength + segment.payload.length);
@@ -98,4 +106,3 @@ export function buildTcp(segment: TcpSegment, source: Ipv4Address, destination: 
   view.setUint16(16, pseudoHeaderChecksum(source, destination, IP_PROTOCOL_TCP, bytes));
   return bytes;
 }
-

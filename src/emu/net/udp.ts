@@ -16,13 +16,21 @@ export interface UdpDatagram {
 }
 
 /** A UDP datagram whose length and checksum are right, or null. */
-export function parseUdp(bytes: Uint8Array, source: Ipv4Address, destination: Ipv4Address): UdpDatagram | null {
+export function parseUdp(
+  bytes: Uint8Array,
+  source: Ipv4Address,
+  destination: Ipv4Address,
+): UdpDatagram | null {
   if (bytes.length < UDP_HEADER_LENGTH) return null;
   const length = (bytes[4]! << 8) | bytes[5]!;
   if (length < UDP_HEADER_LENGTH || length > bytes.length) return null;
   const datagram = bytes.subarray(0, length);
   const checksumSent = (bytes[6]! << 8) | bytes[7]!;
-  if (checksumSent !== 0 && pseudoHeaderChecksum(source, destination, IP_PROTOCOL_UDP, datagram) !== 0) return null;
+  if (
+    checksumSent !== 0 &&
+    pseudoHeaderChecksum(source, destination, IP_PROTOCOL_UDP, datagram) !== 0
+  )
+    return null;
   return {
     sourcePort: (bytes[0]! << 8) | bytes[1]!,
     destinationPort: (bytes[2]! << 8) | bytes[3]!,
@@ -30,7 +38,11 @@ export function parseUdp(bytes: Uint8Array, source: Ipv4Address, destination: Ip
   };
 }
 
-export function buildUdp(datagram: UdpDatagram, source: Ipv4Address, destination: Ipv4Address): Uint8Array {
+export function buildUdp(
+  datagram: UdpDatagram,
+  source: Ipv4Address,
+  destination: Ipv4Address,
+): Uint8Array {
   const bytes = new Uint8Array(UDP_HEADER_LENGTH + datagram.payload.length);
   const view = new DataView(bytes.buffer);
   view.setUint16(0, datagram.sourcePort);

@@ -21,12 +21,28 @@
  */
 import type { VirtualClock } from '../clock';
 import type { DeviceState } from '../device-state';
-import { BOOK_ZONE, ECHO_HOST_ADDRESS, EXAMPLE_COM_ADDRESS, FILES_HOST_ADDRESS } from './book-hosts';
+import {
+  BOOK_ZONE,
+  ECHO_HOST_ADDRESS,
+  EXAMPLE_COM_ADDRESS,
+  FILES_HOST_ADDRESS,
+} from './book-hosts';
 import { EXAMPLE_COM_SITE, FILES_SITE } from './book-sites';
 import { DhcpServer, DHCP_DEFAULT_LEASE_SECONDS } from './dhcp-server';
 import { DnsServer, DnsZone, DNS_SERVER_IP } from './dns-server';
-import { DiscardService, DISCARD_PORT, ECHO_PORT, tcpEchoService, UdpEchoService } from './echo-services';
-import { EthernetSwitch, type EthernetEndpoint, type EthernetLink, type FrameTap } from './ethernet-switch';
+import {
+  DiscardService,
+  DISCARD_PORT,
+  ECHO_PORT,
+  tcpEchoService,
+  UdpEchoService,
+} from './echo-services';
+import {
+  EthernetSwitch,
+  type EthernetEndpoint,
+  type EthernetLink,
+  type FrameTap,
+} from './ethernet-switch';
 import { Gateway, GATEWAY_IP } from './gateway';
 import { HttpServer, HTTP_PORT } from './http-server';
 import { parseIpv4 } from './ipv4';
@@ -92,7 +108,8 @@ export class VirtualNetwork {
 
   /** The named hosts behind the gateway: every A record's address, and the services of book-hosts.ts. */
   private serveBookHosts(): void {
-    for (const entry of BOOK_ZONE) if (entry.type === 'A') this.gateway.addAddress(parseIpv4(entry.value));
+    for (const entry of BOOK_ZONE)
+      if (entry.type === 'A') this.gateway.addAddress(parseIpv4(entry.value));
     const exampleCom = new HttpServer(EXAMPLE_COM_SITE);
     const files = new HttpServer(FILES_SITE);
     this.webServers.push(exampleCom, files);
@@ -139,9 +156,12 @@ export class VirtualNetwork {
   connectNic(nic: EthernetEndpoint): EthernetLink {
     const port = this.switch.connect({
       name: nic.name,
-      receiveFrame: (frame) => this.link.carry('to guest', frame, (carried) => nic.receiveFrame(carried)),
+      receiveFrame: (frame) =>
+        this.link.carry('to guest', frame, (carried) => nic.receiveFrame(carried)),
     });
-    return { send: (frame) => this.link.carry('from guest', frame, (carried) => port.send(carried)) };
+    return {
+      send: (frame) => this.link.carry('from guest', frame, (carried) => port.send(carried)),
+    };
   }
 
   /** Watch every frame on the network; returns the function that removes the tap. */

@@ -19,14 +19,60 @@ function session(): { pcap: Uint8Array; state: Uint8Array } {
   guest.network.capture((bytes) => chunks.push(bytes), 1767258000);
   const broadcast = { source: parseIpv4('0.0.0.0'), mac: parseMac('ff:ff:ff:ff:ff:ff') };
   const dhcp = (type: number, extra: [number, Uint8Array][]) =>
-    buildDhcp({ op: 1, xid: 7, chaddr: GUEST_MAC, options: new Map([[53, Uint8Array.of(type)], ...extra]) });
+    buildDhcp({
+      op: 1,
+      xid: 7,
+      chaddr: GUEST_MAC,
+      options: new Map([[53, Uint8Array.of(type)], ...extra]),
+    });
   guest.sendUdp(parseIpv4('255.255.255.255'), 68, 67, dhcp(1, []), broadcast);
   guest.runFor(20);
-  guest.sendUdp(parseIpv4('255.255.255.255'), 68, 67, dhcp(3, [[50, parseIpv4('10.0.2.15')], [54, parseIpv4('10.0.2.2')]]), broadcast);
+  guest.sendUdp(
+    parseIpv4('255.255.255.255'),
+    68,
+    67,
+    dhcp(3, [
+      [50, parseIpv4('10.0.2.15')],
+      [54, parseIpv4('10.0.2.2')],
+    ]),
+    broadcast,
+  );
   guest.runFor(20);
-  const query = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 119, 119, 119, 7, ...new TextEncoder().encode('example'), 3, 99, 111, 109, 0, 0, 1, 0, 1]);
+  const query = Uint8Array.from([
+    0,
+    1,
+    1,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    3,
+    119,
+    119,
+    119,
+    7,
+    ...new TextEncoder().encode('example'),
+    3,
+    99,
+    111,
+    109,
+    0,
+    0,
+    1,
+    0,
+    1,
+  ]);
   guest.sendUdp(parseIpv4('10.0.2.3'), 40001, 53, query);
-  guest.sendIpv4(parseIpv4('93.184.215.14'), 1, buildIcmpEcho({ type: 8, identifier: 1, sequence: 1, data: new Uint8Array(32) }));
+  guest.sendIpv4(
+    parseIpv4('93.184.215.14'),
+    1,
+    buildIcmpEcho({ type: 8, identifier: 1, sequence: 1, data: new Uint8Array(32) }),
+  );
   guest.sendUdp(parseIpv4('203.0.113.7'), 40002, 7, new TextEncoder().encode('echo me'));
   guest.runFor(20);
   guest.network.setLinkConditions({ lossPercent: 5, reorderPercent: 5 });
@@ -54,11 +100,19 @@ describe('a captured session', () => {
     const env = { ...process.env, HOME: tmpdir() };
     const checks = ['ip', 'udp', 'tcp'].flatMap((p) => ['-o', `${p}.check_checksum:TRUE`]);
     const run = (filter: string, fields: string[]) =>
-      execFileSync(TSHARK, ['-r', path, ...checks, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', env });
-    const bad = run('_ws.malformed || _ws.expert.severity == "error" || ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || tcp.checksum.status == "Bad" || icmp.checksum.status == "Bad"', ['frame.number', '_ws.col.Info']);
+      execFileSync(
+        TSHARK,
+        ['-r', path, ...checks, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])],
+        { encoding: 'utf8', env },
+      );
+    const bad = run(
+      '_ws.malformed || _ws.expert.severity == "error" || ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || tcp.checksum.status == "Bad" || icmp.checksum.status == "Bad"',
+      ['frame.number', '_ws.col.Info'],
+    );
     expect(bad.trim()).toBe('');
     const protocols = new Set(run('frame', ['_ws.col.Protocol']).trim().split('\n'));
-    for (const protocol of ['DHCP', 'DNS', 'ICMP', 'TCP', 'HTTP', 'ECHO']) expect(protocols, [...protocols].join(',')).toContain(protocol);
+    for (const protocol of ['DHCP', 'DNS', 'ICMP', 'TCP', 'HTTP', 'ECHO'])
+      expect(protocols, [...protocols].join(',')).toContain(protocol);
     const dns = run('dns.flags.response == 1', ['dns.a', 'dns.cname']).trim();
     expect(dns).toBe('93.184.215.14\texample.com');
     const http = run('http.response', ['http.response.code', 'http.content_length']).trim();

@@ -8,8 +8,29 @@ const DNS = parseIpv4('10.0.2.3');
 
 /** A query written out by hand: header (RD set), one question. */
 function query(name: string, type: number, id = 0xabcd, klass = 1): Uint8Array {
-  const labels = name.split('.').flatMap((label) => [label.length, ...Array.from(label, (c) => c.charCodeAt(0))]);
-  return Uint8Array.from([id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...labels, 0, type >> 8, type & 0xff, 0, klass]);
+  const labels = name
+    .split('.')
+    .flatMap((label) => [label.length, ...Array.from(label, (c) => c.charCodeAt(0))]);
+  return Uint8Array.from([
+    id >> 8,
+    id & 0xff,
+    0x01,
+    0x00,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ...labels,
+    0,
+    type >> 8,
+    type & 0xff,
+    0,
+    klass,
+  ]);
 }
 
 function ask(guest: TestGuest, payload: Uint8Array): Uint8Array | null {
@@ -49,10 +70,13 @@ describe('DNS server at 10.0.2.3', () => {
     expect(formatIpv4(message.answers[0]!.data)).toBe('93.184.215.14');
   });
 
-  it('follows www.example.com\'s CNAME to the A record, both in the answer', () => {
+  it("follows www.example.com's CNAME to the A record, both in the answer", () => {
     const guest = new TestGuest();
     const message = resolve(guest, 'www.example.com', 1);
-    expect(message.answers.map((r) => [r.name, r.type])).toEqual([['www.example.com', 5], ['example.com', 1]]);
+    expect(message.answers.map((r) => [r.name, r.type])).toEqual([
+      ['www.example.com', 5],
+      ['example.com', 1],
+    ]);
     expect(readDnsName(message.answers[0]!.data, 0).name).toBe('example.com');
     expect(formatIpv4(message.answers[1]!.data)).toBe('93.184.215.14');
   });
@@ -62,7 +86,7 @@ describe('DNS server at 10.0.2.3', () => {
     expect(message.answers.map((r) => r.type)).toEqual([5]);
   });
 
-  it('resolves every A name of the zone to its address, case-insensitively, keeping the asker\'s case', () => {
+  it("resolves every A name of the zone to its address, case-insensitively, keeping the asker's case", () => {
     const guest = new TestGuest();
     for (const entry of BOOK_ZONE.filter((e) => e.type === 'A')) {
       const asked = entry.name.toUpperCase();
@@ -74,7 +98,10 @@ describe('DNS server at 10.0.2.3', () => {
 
   it('gives NOERROR with no answer for a type the name lacks (AAAA) and for cotton.test itself', () => {
     const guest = new TestGuest();
-    for (const [name, type] of [['example.com', 28], ['cotton.test', 1]] as const) {
+    for (const [name, type] of [
+      ['example.com', 28],
+      ['cotton.test', 1],
+    ] as const) {
       const message = resolve(guest, name, type);
       expect(rcode(message)).toBe(0);
       expect(message.answers).toHaveLength(0);
@@ -112,10 +139,18 @@ describe('DNS server at 10.0.2.3', () => {
     twoQuestions[5] = 2;
     const truncatedName = query('example.com', 1, 0x2222).slice(0, 18);
     const loop = Uint8Array.from([0x33, 0x33, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1]);
-    const badLabelType = Uint8Array.from([0x44, 0x44, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x41, 0, 0, 1, 0, 1]);
+    const badLabelType = Uint8Array.from([
+      0x44, 0x44, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x41, 0, 0, 1, 0, 1,
+    ]);
     const dotInLabel = query('a.b', 1, 0x5555);
     dotInLabel.set([3, 0x61, 0x2e, 0x62, 0, 0, 1, 0, 1], 12);
-    const cases = [[twoQuestions, 0x1111], [truncatedName, 0x2222], [loop, 0x3333], [badLabelType, 0x4444], [dotInLabel, 0x5555]] as const;
+    const cases = [
+      [twoQuestions, 0x1111],
+      [truncatedName, 0x2222],
+      [loop, 0x3333],
+      [badLabelType, 0x4444],
+      [dotInLabel, 0x5555],
+    ] as const;
     for (const [bytes, id] of cases) {
       const response = parseDnsMessage(ask(guest, bytes)!);
       expect(response.id).toBe(id);
@@ -145,10 +180,12 @@ describe('DNS server at 10.0.2.3', () => {
     const guest = new TestGuest();
     for (let i = 0; i < 300; i++) {
       const bytes = query('www.example.com', 1, i);
-      for (let flips = next() % 6; flips >= 0; flips--) bytes[next() % bytes.length] = next() & 0xff;
+      for (let flips = next() % 6; flips >= 0; flips--)
+        bytes[next() % bytes.length] = next() & 0xff;
       bytes[2]! &= 0x7f; // stay a query, so an answer is due
       const response = ask(guest, bytes.slice(0, 12 + (next() % bytes.length)));
-      if (response) expect(() => parseDnsMessage(response), `seed ${seed}, round ${i}`).not.toThrow();
+      if (response)
+        expect(() => parseDnsMessage(response), `seed ${seed}, round ${i}`).not.toThrow();
     }
   });
 });

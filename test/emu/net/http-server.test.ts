@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNKED_PAGE, EXAMPLE_PAGE, largePage, LARGE_PAGE_BYTES, patternFile } from '../../../src/emu/net/book-sites';
+import {
+  CHUNKED_PAGE,
+  EXAMPLE_PAGE,
+  largePage,
+  LARGE_PAGE_BYTES,
+  patternFile,
+} from '../../../src/emu/net/book-sites';
 import { concat, expectSameBytes, TestGuest, type TestTcpClient } from './test-guest';
 
 interface ParsedResponse {
@@ -17,7 +23,12 @@ function parseResponse(bytes: Uint8Array, headOnly = false): ParsedResponse {
   expect(headEnd).toBeGreaterThan(0);
   const [statusLine, ...lines] = text.slice(0, headEnd).split('\r\n');
   const status = Number(statusLine!.split(' ')[1]);
-  const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = new Map(
+    lines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
   let at = headEnd + 4;
   if (headOnly) return { status, headers, body: new Uint8Array(0), rest: bytes.subarray(at) };
   if (headers.get('transfer-encoding') === 'chunked') {
@@ -26,17 +37,29 @@ function parseResponse(bytes: Uint8Array, headOnly = false): ParsedResponse {
       const lineEnd = text.indexOf('\r\n', at);
       const size = parseInt(text.slice(at, lineEnd), 16);
       at = lineEnd + 2;
-      if (size === 0) return { status, headers, body: concat(chunks), rest: bytes.subarray(at + 2) };
+      if (size === 0)
+        return { status, headers, body: concat(chunks), rest: bytes.subarray(at + 2) };
       chunks.push(bytes.subarray(at, at + size));
       expect(text.slice(at + size, at + size + 2)).toBe('\r\n');
       at += size + 2;
     }
   }
   const length = Number(headers.get('content-length') ?? bytes.length - at);
-  return { status, headers, body: bytes.subarray(at, at + length), rest: bytes.subarray(at + length) };
+  return {
+    status,
+    headers,
+    body: bytes.subarray(at, at + length),
+    rest: bytes.subarray(at + length),
+  };
 }
 
-function get(path: string, extra = 'Connection: close\r\n', host = 'example.com', method = 'GET', version = 'HTTP/1.1'): string {
+function get(
+  path: string,
+  extra = 'Connection: close\r\n',
+  host = 'example.com',
+  method = 'GET',
+  version = 'HTTP/1.1',
+): string {
   return `${method} ${path} ${version}\r\nHost: ${host}\r\nUser-Agent: test\r\n${extra}\r\n`;
 }
 
@@ -51,7 +74,7 @@ function fetch(guest: TestGuest, request: string, address = '93.184.215.14'): Te
 }
 
 describe('HTTP server behind the gateway', () => {
-  it('serves example.com\'s page with Content-Length and closes on Connection: close', () => {
+  it("serves example.com's page with Content-Length and closes on Connection: close", () => {
     const guest = new TestGuest();
     const client = fetch(guest, get('/'));
     const response = parseResponse(client.data);
@@ -97,7 +120,9 @@ describe('HTTP server behind the gateway', () => {
 
   it('sends the chunked page with Content-Length to an HTTP/1.0 client', () => {
     const guest = new TestGuest();
-    const response = parseResponse(fetch(guest, get('/chunked', '', 'example.com', 'GET', 'HTTP/1.0')).data);
+    const response = parseResponse(
+      fetch(guest, get('/chunked', '', 'example.com', 'GET', 'HTTP/1.0')).data,
+    );
     expect(response.headers.has('transfer-encoding')).toBe(false);
     expect(response.headers.get('connection')).toBe('close');
     expect(new TextDecoder().decode(response.body)).toBe(CHUNKED_PAGE);
@@ -113,7 +138,9 @@ describe('HTTP server behind the gateway', () => {
   it('answers 404, 405 with Allow, and 400 for a request without Host', () => {
     const guest = new TestGuest();
     expect(parseResponse(fetch(guest, get('/missing')).data).status).toBe(404);
-    const post = parseResponse(fetch(guest, get('/', 'Connection: close\r\n', 'example.com', 'POST')).data);
+    const post = parseResponse(
+      fetch(guest, get('/', 'Connection: close\r\n', 'example.com', 'POST')).data,
+    );
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     const noHost = parseResponse(fetch(guest, 'GET / HTTP/1.1\r\n\r\n').data);
@@ -124,7 +151,10 @@ describe('HTTP server behind the gateway', () => {
 
   it('serves files.cotton.test, with its 1 MiB file', () => {
     const guest = new TestGuest();
-    const response = parseResponse(fetch(guest, get('/1m.bin', 'Connection: close\r\n', 'files.cotton.test'), '203.0.113.8').data);
+    const response = parseResponse(
+      fetch(guest, get('/1m.bin', 'Connection: close\r\n', 'files.cotton.test'), '203.0.113.8')
+        .data,
+    );
     expect(response.status).toBe(200);
     expectSameBytes(response.body, patternFile());
   });
@@ -140,7 +170,10 @@ describe('HTTP server behind the gateway', () => {
   });
 
   it('delivers it over a link that also duplicates, reorders and delays', () => {
-    const guest = new TestGuest({ seed: 3, link: { lossPercent: 5, duplicatePercent: 5, reorderPercent: 10, delayMs: 20 } });
+    const guest = new TestGuest({
+      seed: 3,
+      link: { lossPercent: 5, duplicatePercent: 5, reorderPercent: 10, delayMs: 20 },
+    });
     const response = parseResponse(fetch(guest, get('/large')).data);
     expectSameBytes(response.body, largePage());
   });

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/emu/clock';
-import { LinkConditionsError, LinkModel, REORDER_HOLD_NS, type LinkConditions } from '../../../src/emu/net/link-model';
+import {
+  LinkConditionsError,
+  LinkModel,
+  REORDER_HOLD_NS,
+  type LinkConditions,
+} from '../../../src/emu/net/link-model';
 import { SeededRandom } from '../../../src/emu/net/seeded-random';
 import { TestGuest } from './test-guest';
 
 const SEED = Number(process.env.LINK_SEED ?? 42);
 
 /** Frames numbered 0..count-1, one every `spacingNs`, through a link; returns the numbers in arrival order. */
-function runLink(conditions: Partial<LinkConditions>, count: number, seed = SEED, spacingNs = 10_000) {
+function runLink(
+  conditions: Partial<LinkConditions>,
+  count: number,
+  seed = SEED,
+  spacingNs = 10_000,
+) {
   const clock = new VirtualClock();
   const link = new LinkModel(clock, new SeededRandom(seed), conditions);
   const arrivals: { n: number; at: number }[] = [];
@@ -15,7 +25,9 @@ function runLink(conditions: Partial<LinkConditions>, count: number, seed = SEED
     clock.advanceTo(n * spacingNs);
     const frame = new Uint8Array(100);
     new DataView(frame.buffer).setUint32(0, n);
-    link.carry('from guest', frame, (f) => arrivals.push({ n: new DataView(f.buffer).getUint32(0), at: clock.now }));
+    link.carry('from guest', frame, (f) =>
+      arrivals.push({ n: new DataView(f.buffer).getUint32(0), at: clock.now }),
+    );
     frame.fill(0xee); // the sender reuses its buffer: the link must have copied the frame
   }
   clock.advanceTo(count * spacingNs + 10_000_000_000);
@@ -26,13 +38,19 @@ function runLink(conditions: Partial<LinkConditions>, count: number, seed = SEED
 function expectNearPercent(observed: number, trials: number, percent: number) {
   const mean = (trials * percent) / 100;
   const sd = Math.sqrt(trials * (percent / 100) * (1 - percent / 100));
-  expect(Math.abs(observed - mean), `seed ${SEED}: ${observed} of ${trials} for ${percent}%`).toBeLessThan(4 * sd);
+  expect(
+    Math.abs(observed - mean),
+    `seed ${SEED}: ${observed} of ${trials} for ${percent}%`,
+  ).toBeLessThan(4 * sd);
 }
 
 describe('link model', () => {
   it('loses, duplicates and reorders about the set percentages', () => {
     const count = 20_000;
-    const { arrivals, stats } = runLink({ lossPercent: 10, duplicatePercent: 5, reorderPercent: 20 }, count);
+    const { arrivals, stats } = runLink(
+      { lossPercent: 10, duplicatePercent: 5, reorderPercent: 20 },
+      count,
+    );
     expect(stats.offered).toBe(count);
     expectNearPercent(stats.dropped, count, 10);
     expectNearPercent(stats.duplicated, count - stats.dropped, 5);

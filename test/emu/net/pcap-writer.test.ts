@@ -33,10 +33,41 @@ function captureExchange(): Uint8Array {
   const link = network.connectNic({ name: 'guest', receiveFrame: () => {} });
   const guest = parseIpv4('10.0.2.15');
   const gateway = parseIpv4('10.0.2.2');
-  link.send(buildEthernetFrame(BROADCAST_MAC, guestMac, 0x0806, buildArp({ operation: 1, senderMac: guestMac, senderIp: guest, targetMac: new Uint8Array(6), targetIp: gateway })));
+  link.send(
+    buildEthernetFrame(
+      BROADCAST_MAC,
+      guestMac,
+      0x0806,
+      buildArp({
+        operation: 1,
+        senderMac: guestMac,
+        senderIp: guest,
+        targetMac: new Uint8Array(6),
+        targetIp: gateway,
+      }),
+    ),
+  );
   clock.advanceTo(1_500_000);
-  const echo = buildIcmpEcho({ type: 8, identifier: 1, sequence: 1, data: new TextEncoder().encode('hello') });
-  link.send(buildEthernetFrame(network.gateway.mac, guestMac, 0x0800, buildIpv4Packet({ source: guest, destination: gateway, protocol: 1, identification: 1, payload: echo })));
+  const echo = buildIcmpEcho({
+    type: 8,
+    identifier: 1,
+    sequence: 1,
+    data: new TextEncoder().encode('hello'),
+  });
+  link.send(
+    buildEthernetFrame(
+      network.gateway.mac,
+      guestMac,
+      0x0800,
+      buildIpv4Packet({
+        source: guest,
+        destination: gateway,
+        protocol: 1,
+        identification: 1,
+        payload: echo,
+      }),
+    ),
+  );
   clock.advanceTo(3_000_000);
   return concat(chunks);
 }
@@ -81,7 +112,11 @@ describe('pcap writer', () => {
     }
     const path = join(mkdtempSync(join(tmpdir(), 'cotton-pcap-')), 'exchange.pcap');
     writeFileSync(path, captureExchange());
-    const text = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'], { encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } });
+    const text = execFileSync(
+      'tshark',
+      ['-r', path, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'],
+      { encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } },
+    );
     const lines = text.trim().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^ARP\tWho has 10\.0\.2\.2\? Tell 10\.0\.2\.15/);

@@ -11,7 +11,11 @@ describe('services behind the gateway', () => {
     const guest = new TestGuest();
     const targets = ['93.184.215.14', '203.0.113.21', '10.0.2.3', '10.0.2.2', '8.8.8.8'];
     targets.forEach((target, i) => {
-      guest.sendIpv4(parseIpv4(target), 1, buildIcmpEcho({ type: 8, identifier: 1, sequence: i, data: new Uint8Array(8) }));
+      guest.sendIpv4(
+        parseIpv4(target),
+        1,
+        buildIcmpEcho({ type: 8, identifier: 1, sequence: i, data: new Uint8Array(8) }),
+      );
     });
     guest.runFor(5);
     expect(guest.echoReplies().sort()).toEqual([0, 1, 2, 3]);
@@ -70,7 +74,15 @@ describe('services behind the gateway', () => {
   it('answers a segment for no connection with RST at its acknowledgment number, and never a RST', () => {
     const guest = new TestGuest();
     const destination = parseIpv4('93.184.215.14');
-    const segment = { sourcePort: 5000, destinationPort: 80, sequence: 1, acknowledgment: 777, window: 100, maxSegmentSize: null, payload: new Uint8Array(0) };
+    const segment = {
+      sourcePort: 5000,
+      destinationPort: 80,
+      sequence: 1,
+      acknowledgment: 777,
+      window: 100,
+      maxSegmentSize: null,
+      payload: new Uint8Array(0),
+    };
     guest.sendIpv4(destination, 6, buildTcp({ ...segment, flags: 0x10 }, guest.ip, destination));
     guest.sendIpv4(destination, 6, buildTcp({ ...segment, flags: 0x04 }, guest.ip, destination));
     guest.runFor(5);
@@ -85,14 +97,23 @@ describe('services behind the gateway', () => {
     expect(guest.icmp).toHaveLength(1);
     const message = guest.icmp[0]!.bytes;
     expect([message[0], message[1]]).toEqual([3, 3]);
-    expect((message[8]! >> 4)).toBe(4); // the quoted IPv4 header
+    expect(message[8]! >> 4).toBe(4); // the quoted IPv4 header
     expect((message[8 + 22]! << 8) | message[8 + 23]!).toBe(4444); // the quoted UDP destination port
   });
 
   it('resends the SYN-ACK until the handshake completes, then gives up with a reset', () => {
     const guest = new TestGuest();
     const destination = parseIpv4('93.184.215.14');
-    const syn = { sourcePort: 5001, destinationPort: 80, sequence: 100, acknowledgment: 0, flags: 0x02, window: 1000, maxSegmentSize: 1460, payload: new Uint8Array(0) };
+    const syn = {
+      sourcePort: 5001,
+      destinationPort: 80,
+      sequence: 100,
+      acknowledgment: 0,
+      flags: 0x02,
+      window: 1000,
+      maxSegmentSize: 1460,
+      payload: new Uint8Array(0),
+    };
     guest.sendIpv4(destination, 6, buildTcp(syn, guest.ip, destination));
     guest.runFor(600_000);
     const synAcks = guest.strayTcp.filter((s) => s.flags === 0x12);

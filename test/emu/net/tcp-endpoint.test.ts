@@ -5,7 +5,14 @@ import type { TcpSegment } from '../../../src/emu/net/tcp';
 import { TCP_INITIAL_RTO_NS, TcpEndpoint, type TcpSocket } from '../../../src/emu/net/tcp-endpoint';
 
 const PEER_ISS = 5000;
-const base = { sourcePort: 40000, destinationPort: 7, acknowledgment: 0, window: 1000, maxSegmentSize: 1460, payload: new Uint8Array(0) };
+const base = {
+  sourcePort: 40000,
+  destinationPort: 7,
+  acknowledgment: 0,
+  window: 1000,
+  maxSegmentSize: 1460,
+  payload: new Uint8Array(0),
+};
 
 /** An endpoint opened by a SYN, its service recording what it is given, and the segments it sends. */
 function open(window: number) {
@@ -15,18 +22,37 @@ function open(window: number) {
   let socket: TcpSocket | null = null;
   const endpoint = new TcpEndpoint({
     clock,
-    id: { localAddress: parseIpv4('203.0.113.7'), localPort: 7, remoteAddress: parseIpv4('10.0.2.15'), remotePort: 40000 },
+    id: {
+      localAddress: parseIpv4('203.0.113.7'),
+      localPort: 7,
+      remoteAddress: parseIpv4('10.0.2.15'),
+      remotePort: 40000,
+    },
     syn: { ...base, sequence: PEER_ISS, flags: 0x02, window },
     initialSequence: 1000,
     service: (s) => {
       socket = s;
-      return { data: (bytes) => delivered.push([...bytes]), end() {}, close() {}, saveState: () => ({}) };
+      return {
+        data: (bytes) => delivered.push([...bytes]),
+        end() {},
+        close() {},
+        saveState: () => ({}),
+      };
     },
     transmit: (segment) => sent.push(segment),
     forget() {},
   });
   expect(sent[0]).toMatchObject({ flags: 0x12, sequence: 1000, acknowledgment: PEER_ISS + 1 });
-  const ack = (fields: Partial<TcpSegment>) => endpoint.receive({ ...base, sequence: PEER_ISS + 1, acknowledgment: 1001, flags: 0x10, window, maxSegmentSize: null, ...fields });
+  const ack = (fields: Partial<TcpSegment>) =>
+    endpoint.receive({
+      ...base,
+      sequence: PEER_ISS + 1,
+      acknowledgment: 1001,
+      flags: 0x10,
+      window,
+      maxSegmentSize: null,
+      ...fields,
+    });
   ack({});
   expect(endpoint.state).toBe('ESTABLISHED');
   return { clock, sent, delivered, endpoint, ack, socket: socket! };

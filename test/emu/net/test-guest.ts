@@ -6,10 +6,21 @@
  */
 import { expect } from 'vitest';
 import { VirtualClock } from '../../../src/emu/clock';
-import { buildEthernetFrame, parseEthernetFrame, parseMac, sameMac } from '../../../src/emu/net/ethernet';
+import {
+  buildEthernetFrame,
+  parseEthernetFrame,
+  parseMac,
+  sameMac,
+} from '../../../src/emu/net/ethernet';
 import type { EthernetLink } from '../../../src/emu/net/ethernet-switch';
 import { parseIcmpEcho } from '../../../src/emu/net/icmp';
-import { buildIpv4Packet, formatIpv4, parseIpv4, parseIpv4Packet, type Ipv4Address } from '../../../src/emu/net/ipv4';
+import {
+  buildIpv4Packet,
+  formatIpv4,
+  parseIpv4,
+  parseIpv4Packet,
+  type Ipv4Address,
+} from '../../../src/emu/net/ipv4';
 import { buildTcp, parseTcp, type TcpSegment } from '../../../src/emu/net/tcp';
 import { buildUdp, parseUdp } from '../../../src/emu/net/udp';
 import { VirtualNetwork, type VirtualNetworkConfig } from '../../../src/emu/net/virtual-network';
@@ -70,7 +81,10 @@ export class TestGuest {
 
   constructor(config: VirtualNetworkConfig = {}) {
     this.network = new VirtualNetwork(this.clock, config);
-    this.link = this.network.connectNic({ name: 'guest', receiveFrame: (frame) => this.receive(frame) });
+    this.link = this.network.connectNic({
+      name: 'guest',
+      receiveFrame: (frame) => this.receive(frame),
+    });
   }
 
   /** The MAC a datagram for `destination` goes to: the DNS server's, or the gateway's. */
@@ -78,15 +92,39 @@ export class TestGuest {
     return formatIpv4(destination) === '10.0.2.3' ? DNS_MAC : GATEWAY_MAC;
   }
 
-  sendIpv4(destination: Ipv4Address, protocol: number, payload: Uint8Array, options: { source?: Ipv4Address; mac?: Uint8Array } = {}): void {
+  sendIpv4(
+    destination: Ipv4Address,
+    protocol: number,
+    payload: Uint8Array,
+    options: { source?: Ipv4Address; mac?: Uint8Array } = {},
+  ): void {
     const source = options.source ?? this.ip;
-    const packet = buildIpv4Packet({ source, destination, protocol, identification: this.nextIdentification++, payload });
-    this.link.send(buildEthernetFrame(options.mac ?? this.macFor(destination), GUEST_MAC, 0x0800, packet));
+    const packet = buildIpv4Packet({
+      source,
+      destination,
+      protocol,
+      identification: this.nextIdentification++,
+      payload,
+    });
+    this.link.send(
+      buildEthernetFrame(options.mac ?? this.macFor(destination), GUEST_MAC, 0x0800, packet),
+    );
   }
 
-  sendUdp(destination: Ipv4Address, sourcePort: number, destinationPort: number, payload: Uint8Array, options: { source?: Ipv4Address; mac?: Uint8Array } = {}): void {
+  sendUdp(
+    destination: Ipv4Address,
+    sourcePort: number,
+    destinationPort: number,
+    payload: Uint8Array,
+    options: { source?: Ipv4Address; mac?: Uint8Array } = {},
+  ): void {
     const source = options.source ?? this.ip;
-    this.sendIpv4(destination, 17, buildUdp({ sourcePort, destinationPort, payload }, source, destination), options);
+    this.sendIpv4(
+      destination,
+      17,
+      buildUdp({ sourcePort, destinationPort, payload }, source, destination),
+      options,
+    );
   }
 
   /** Advance virtual time by `ms`, in 10 ms steps, letting clients retransmit. */
@@ -105,7 +143,11 @@ export class TestGuest {
     return done();
   }
 
-  connect(destination: string, port: number, localPort = 40000 + this.clients.length): TestTcpClient {
+  connect(
+    destination: string,
+    port: number,
+    localPort = 40000 + this.clients.length,
+  ): TestTcpClient {
     const client = new TestTcpClient(this, parseIpv4(destination), port, localPort);
     this.clients.push(client);
     client.open();
@@ -123,11 +165,21 @@ export class TestGuest {
     } else if (packet.protocol === 17) {
       const datagram = parseUdp(packet.payload, packet.source, packet.destination);
       if (!datagram) throw new Error('the network sent a UDP datagram with a bad checksum');
-      this.udp.push({ ...datagram, destinationMac: frame.destination, source: packet.source, destination: packet.destination, payload: datagram.payload.slice() });
+      this.udp.push({
+        ...datagram,
+        destinationMac: frame.destination,
+        source: packet.source,
+        destination: packet.destination,
+        payload: datagram.payload.slice(),
+      });
     } else if (packet.protocol === 6) {
       const segment = parseTcp(packet.payload, packet.source, packet.destination);
       if (!segment) throw new Error('the network sent a TCP segment with a bad checksum');
-      const client = this.clients.find((c) => c.localPort === segment.destinationPort && formatIpv4(c.remote) === formatIpv4(packet.source));
+      const client = this.clients.find(
+        (c) =>
+          c.localPort === segment.destinationPort &&
+          formatIpv4(c.remote) === formatIpv4(packet.source),
+      );
       if (client) client.receive({ ...segment, payload: segment.payload.slice() });
       else this.strayTcp.push(segment);
     }
@@ -196,7 +248,11 @@ export class TestTcpClient {
   }
 
   tick(): void {
-    if (this.state === 'CLOSED' || this.guest.clock.now - this.lastProgressNs < RETRANSMIT_MS * 1_000_000) return;
+    if (
+      this.state === 'CLOSED' ||
+      this.guest.clock.now - this.lastProgressNs < RETRANSMIT_MS * 1_000_000
+    )
+      return;
     if (this.sndUna === this.sndMax) return;
     this.lastProgressNs = this.guest.clock.now;
     if (this.state === 'SYN-SENT') return this.open();
@@ -212,7 +268,8 @@ export class TestTcpClient {
       return;
     }
     if (this.state === 'SYN-SENT') {
-      if ((segment.flags & (SYN | ACK)) !== (SYN | ACK) || segment.acknowledgment !== this.iss + 1) return;
+      if ((segment.flags & (SYN | ACK)) !== (SYN | ACK) || segment.acknowledgment !== this.iss + 1)
+        return;
       this.state = 'ESTABLISHED';
       this.rcvNxt = (segment.sequence + 1) >>> 0;
       this.sndUna = this.iss + 1;
@@ -221,7 +278,11 @@ export class TestTcpClient {
       this.emit(ACK, this.sndNxt);
       return this.pump();
     }
-    if (segment.flags & ACK && segment.acknowledgment > this.sndUna && segment.acknowledgment <= this.sndMax) {
+    if (
+      segment.flags & ACK &&
+      segment.acknowledgment > this.sndUna &&
+      segment.acknowledgment <= this.sndMax
+    ) {
       this.sndUna = segment.acknowledgment;
       if (this.sndNxt < this.sndUna) this.sndNxt = this.sndUna;
       this.lastProgressNs = this.guest.clock.now;
@@ -243,9 +304,16 @@ export class TestTcpClient {
   private pump(): void {
     if (this.state !== 'ESTABLISHED') return;
     const dataEnd = this.iss + 1 + this.outgoing.length;
-    while (this.sndNxt < dataEnd && this.sndNxt < this.sndUna + Math.min(this.peerWindow, CLIENT_WINDOW)) {
+    while (
+      this.sndNxt < dataEnd &&
+      this.sndNxt < this.sndUna + Math.min(this.peerWindow, CLIENT_WINDOW)
+    ) {
       const from = this.sndNxt - this.iss - 1;
-      const count = Math.min(MSS, dataEnd - this.sndNxt, this.sndUna + this.peerWindow - this.sndNxt);
+      const count = Math.min(
+        MSS,
+        dataEnd - this.sndNxt,
+        this.sndUna + this.peerWindow - this.sndNxt,
+      );
       this.emit(ACK, this.sndNxt, this.outgoing.subarray(from, from + count));
       this.sndNxt += count;
     }
@@ -256,7 +324,12 @@ export class TestTcpClient {
     if (this.sndNxt > this.sndMax) this.sndMax = this.sndNxt;
   }
 
-  private emit(flags: number, sequence: number, payload = new Uint8Array(0), mss: number | null = null): void {
+  private emit(
+    flags: number,
+    sequence: number,
+    payload = new Uint8Array(0),
+    mss: number | null = null,
+  ): void {
     this.segmentsSent++;
     const segment = {
       sourcePort: this.localPort,
