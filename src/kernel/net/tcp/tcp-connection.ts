@@ -49,8 +49,8 @@
  *   sends one keystroke per round trip instead of one tiny segment per key.
  *   The sender's silly window avoidance (§3.8.6.2.1) is also kept: a segment
  *   goes out if it is full, if it carries all that is queued (Nagle allowing),
- *   or if it fills half the largest window the peer has offered; the persist
- *   timer forces out whatever is held when nothing is in flight.
+ *   or, with nothing in flight, if it fills half the largest window the peer
+ *   has offered; the persist timer forces out whatever is still held.
  * - Delayed acknowledgments (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2): data in
  *   order is acknowledged after at most 40 ms (Linux's minimum delay), or at
  *   once when two full segments are unacknowledged. Out-of-order data, data

@@ -14,7 +14,7 @@
  * refused too; SYN cookies (RFC 4987 §3.6) would serve them, at the price of
  * encoding the connection's state in the ISN - a refinement left out.
  */
-import { IPV4_UNSPECIFIED, type Ipv4Address } from '../wire/addresses';
+import { formatIpv4Address, IPV4_UNSPECIFIED, type Ipv4Address } from '../wire/addresses';
 import type { TcpConnection } from './tcp-connection';
 
 export const TCP_MAX_BACKLOG = 128;
@@ -75,6 +75,18 @@ export class TcpListener {
   /** The oldest established connection not yet accepted, or null. */
   accept(): TcpConnection | null {
     return this.acceptQueue.shift() ?? null;
+  }
+
+  /** An `ss`-like line: as in `ss`, Recv-Q is the accept queue and Send-Q the backlog. */
+  describe(): string {
+    return [
+      this.state.padEnd(12),
+      String(this.acceptQueue.length).padStart(6),
+      String(this.backlog).padStart(6),
+      `${formatIpv4Address(this.address)}:${this.port}`.padEnd(21),
+      '*:*'.padEnd(21),
+      `synq:${this.synQueue.size} dropped:${this.droppedSyns}`,
+    ].join(' ');
   }
 
   /** Every connection it holds, half-open or waiting for accept() - to abort when it closes. */

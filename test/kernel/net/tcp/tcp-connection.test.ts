@@ -226,8 +226,7 @@ describe('TCP data transfer', () => {
   it('never sends beyond the window the peer offers, and probes a zero window until it opens', () => {
     const { net, client, server } = establish({}, { receiveBufferSize: 4096 });
     const data = new Uint8Array(20_000).map((_, i) => i * 7);
-    let written = client.write(data);
-    expect(written).toBe(20_000);
+    expect(client.write(data)).toBe(20_000);
     net.runUntil(() => client.counters.zeroWindowProbes >= 3);
     expect(server.bytesToRead).toBe(4096);
     const sentData = net.sent.filter((s) => s.source === CLIENT && s.segment.payload.length > 0);
@@ -250,7 +249,6 @@ describe('TCP data transfer', () => {
     );
     expect(received).toEqual([...data]);
     expect(client.counters.timeouts).toBe(0);
-    void written;
   });
 
   it('retransmits on timeout with a doubling RTO, then gives up with ETIMEDOUT', () => {
