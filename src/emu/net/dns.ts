@@ -22,7 +22,6 @@ export const DNS_CLASS_IN = 1;
 
 export const DNS_FLAG_RESPONSE = 0x8000;
 export const DNS_FLAG_AUTHORITATIVE = 0x0400;
-export const DNS_FLAG_TRUNCATED = 0x0200;
 export const DNS_FLAG_RECURSION_DESIRED = 0x0100;
 export const DNS_FLAG_RECURSION_AVAILABLE = 0x0080;
 export const DNS_OPCODE_QUERY = 0;

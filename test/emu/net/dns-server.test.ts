@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BOOK_ZONE } from '../../../src/emu/net/book-hosts';
-import { parseDnsMessage, readDnsName, type DnsMessage } from '../../../src/emu/net/dns';
+import {
+  DNS_TYPE_AAAA,
+  parseDnsMessage,
+  readDnsName,
+  type DnsMessage,
+} from '../../../src/emu/net/dns';
 import { formatIpv4, parseIpv4 } from '../../../src/emu/net/ipv4';
 import { TestGuest } from './test-guest';
 
@@ -99,7 +104,7 @@ describe('DNS server at 10.0.2.3', () => {
   it('gives NOERROR with no answer for a type the name lacks (AAAA) and for cotton.test itself', () => {
     const guest = new TestGuest();
     for (const [name, type] of [
-      ['example.com', 28],
+      ['example.com', DNS_TYPE_AAAA],
       ['cotton.test', 1],
     ] as const) {
       const message = resolve(guest, name, type);
