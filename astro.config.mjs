@@ -1,11 +1,11 @@
 // The book: a static Astro + Starlight site whose chapters live in chapters/
 // (see src/content.config.ts). The kernel reaches the pages and the machine
-// worker through the virtual modules of src/runtime/vite-plugin-kernel.ts. Web
+// worker through the virtual modules of src/runtime/node/vite-plugin-kernel.ts. Web
 // workers (the machine's, Monaco's) are bundled as ES modules, as module workers.
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
-import { cottonKernel } from './src/runtime/vite-plugin-kernel.ts';
+import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 
 /** A planned chapter: listed in order, pointing at the front page's plan until it is written. */
 function comingChapter(label) {

@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'exercises/**/*.test.ts'],
+          include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**'],
           // Tests that boot machines or run the CLI in a subprocess take seconds on a loaded 2-core CI machine.
           testTimeout: 30_000,

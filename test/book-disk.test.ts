@@ -4,8 +4,8 @@ import { MemoryBlockDevice, runToCompletion as run } from '../src/kernel/fs/bloc
 import { CottonFs } from '../src/kernel/fs/cottonfs/cottonfs';
 import { fsck } from '../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../src/kernel/fs/vfs';
-import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../src/runtime/book-disk';
-import { freshBookDisk, repoBookDisk, repoUserPrograms } from '../src/runtime/node-host';
+import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../src/runtime/host/book-disk';
+import { freshBookDisk, repoBookDisk, repoUserPrograms } from '../src/runtime/node/node-host';
 import { DEFAULT_START_TIME } from '../src/emu/machine';
 
 function mount(bytes: Uint8Array): Vfs {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBootArguments } from '../src/cli/boot-command';
 import { sha256, toHex } from '../src/emu/sha256';
-import { bootFromRepo, freshBookDisk, repoBookDisk } from '../src/runtime/node-host';
+import { bootFromRepo, freshBookDisk, repoBookDisk } from '../src/runtime/node/node-host';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBootArguments } from '../src/cli/boot-command';
 import { CottonPC } from '../src/emu/machine';
-import { openDiskImage } from '../src/runtime/node-host';
+import { openDiskImage } from '../src/runtime/node/node-host';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

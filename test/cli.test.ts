@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBootArguments } from '../src/cli/boot-command';
-import { unescapeTyped } from '../src/cli/escapes';
+import { unescapeTyped } from '../src/nex/escapes';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

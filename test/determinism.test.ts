@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootFromRepo } from '../src/runtime/node-host';
+import { bootFromRepo } from '../src/runtime/node/node-host';
 
 /** Boot, run a scripted session, and return every byte the console printed. */
 function session(): { output: string; virtualNs: number } {

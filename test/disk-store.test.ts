@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { assembleImage, DISK_CHUNK_BYTES, FLUSH_DELAY_MS, MemoryChunkStorage, PersistentDisk, storeWholeImage } from '../src/runtime/disk-store';
+import { assembleImage, DISK_CHUNK_BYTES, FLUSH_DELAY_MS, MemoryChunkStorage, PersistentDisk, storeWholeImage } from '../src/runtime/worker/disk-store';
 
 const CHUNK = DISK_CHUNK_BYTES;
 const SECTOR = 512;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ethernetFcs as crc32 } from '../src/emu/net/ethernet';
-import { decodeSnapshot, encodeSnapshot, SnapshotFormatError, type SnapshotContents } from '../src/runtime/snapshot-format';
+import { decodeSnapshot, encodeSnapshot, SnapshotFormatError, type SnapshotContents } from '../src/runtime/host/snapshot-format';
 
 const digest = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
 

@@ -4,11 +4,11 @@
  * checks work on the root file system of a machine without a disk, a real
  * CottonFS on an 8 MiB RAM disk, whose /tmp is writable.
  */
-import type { ExerciseMachine } from '../../src/runtime/exercise';
+import type { ExerciseMachine } from '../../src/runtime/host/exercise';
 import { crc32 } from '../../src/kernel/fs/cottonfs/journal-format';
-import { runOrExplain } from '../paging/machine-text';
+import { runOrExplain } from '../machine-text';
 
-export { bootOrExplain, randomBelow, runOrExplain } from '../paging/machine-text';
+export { bootOrExplain, randomBelow, runOrExplain } from '../machine-text';
 
 export const BLOCK = 4096;
 export const KiB = 1024;

@@ -3,9 +3,9 @@
  * {"name","value","unit"} on stdout. Measured here, never asserted in tests.
  */
 import ts from 'typescript';
-import { transpileModule } from '../runtime/transpile';
-import { MachineHost } from '../runtime/machine-host';
-import { repoKernelSources, repoUserPrograms } from '../runtime/node-host';
+import { transpileModule } from '../runtime/host/transpile';
+import { MachineHost } from '../runtime/host/machine-host';
+import { repoKernelSources, repoUserPrograms } from '../runtime/node/node-host';
 import { cpuBenchmarks } from './cpu-benchmarks';
 
 interface Result {

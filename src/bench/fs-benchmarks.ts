@@ -26,8 +26,8 @@ import type { BlockDevice, Io } from '../kernel/fs/block-device';
 import { MemoryBlockDevice, runToCompletion as run } from '../kernel/fs/block-device';
 import { CottonFs, format } from '../kernel/fs/cottonfs/cottonfs';
 import { Vfs } from '../kernel/fs/vfs';
-import type { MachineHost } from '../runtime/machine-host';
-import { bootFromRepo } from '../runtime/node-host';
+import type { MachineHost } from '../runtime/host/machine-host';
+import { bootFromRepo } from '../runtime/node/node-host';
 
 interface Result {
   readonly name: string;

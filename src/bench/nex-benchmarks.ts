@@ -74,9 +74,9 @@ export async function nexSeekBenchmark(seeks = 200): Promise<Result[]> {
   const [{ Terminal }, { SerializeAddon }, { buildTimeline }, { buildKeyframes }, { PlayerEngine }] = await Promise.all([
     import('@xterm/headless'),
     import('@xterm/addon-serialize'),
-    import('../runtime/player-timeline'),
-    import('../runtime/player-keyframes'),
-    import('../runtime/player-engine'),
+    import('../runtime/player/player-timeline'),
+    import('../runtime/player/player-keyframes'),
+    import('../runtime/player/player-engine'),
   ]);
   const timeline = buildTimeline(hourLongSession(), 2);
   const terminal = (): InstanceType<typeof Terminal> => new Terminal({ cols: timeline.cols, rows: timeline.rows, scrollback: 1000, allowProposedApi: true });

@@ -5,8 +5,8 @@
  * machine's clock (100 MHz user instructions, 1 µs port I/O, kernel code
  * free), which is what a program inside the machine would measure.
  */
-import type { MachineHost } from '../runtime/machine-host';
-import { bootFromRepo } from '../runtime/node-host';
+import type { MachineHost } from '../runtime/host/machine-host';
+import { bootFromRepo } from '../runtime/node/node-host';
 
 interface Result {
   readonly name: string;

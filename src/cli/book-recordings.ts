@@ -14,10 +14,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, relative } from 'node:path';
 import { writeNex } from '../nex/nex-format';
 import { parseScript } from '../nex/script';
-import { recordScript } from '../nex/script-runner';
-import type { KernelSources } from '../runtime/kernel-loader';
-import { MachineHost } from '../runtime/machine-host';
-import { repoKernelSources, repoUserPrograms } from '../runtime/node-host';
+import { recordScript } from '../runtime/node/script-runner';
+import type { KernelSources } from '../runtime/host/kernel-loader';
+import { MachineHost } from '../runtime/host/machine-host';
+import { repoKernelSources, repoUserPrograms } from '../runtime/node/node-host';
 
 export const SCRIPTS_DIR = 'recordings';
 export const OUTPUT_DIR = join('public', 'recordings');

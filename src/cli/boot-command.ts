@@ -14,18 +14,18 @@
  * of a kernel file in its place, as the book's editor does. --disk attaches a
  * disk image file as the ATA disk; every completed write command is written
  * back to the file at once. Without --disk the machine gets a fresh copy of
- * the book's disk (src/runtime/book-disk.ts) in memory, as a reader's first
+ * the book's disk (src/runtime/host/book-disk.ts) in memory, as a reader's first
  * visit does, and its writes are gone when the command ends; --no-disk boots
  * a machine without a disk. --save-snapshot writes a snapshot of the machine
  * after the last --type (headless only); --snapshot starts from one instead of
  * booting, replaying its console, with the kernel edits, RAM size and command
- * line it was taken with (src/runtime/snapshot.ts). A snapshot with a disk
+ * line it was taken with (src/runtime/host/snapshot.ts). A snapshot with a disk
  * needs the image as it was before that session wrote to it.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { BootWorkerMessage, BootWorkerOptions } from './boot-worker';
-import { unescapeTyped } from './escapes';
+import { unescapeTyped } from '../nex/escapes';
 import { runInteractive } from './interactive';
 
 export interface BootArguments {

@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { MachineStoppedError, type MachineHost } from '../runtime/machine-host';
-import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node-host';
+import { MachineStoppedError, type MachineHost } from '../runtime/host/machine-host';
+import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node/node-host';
 
 export interface BootWorkerOptions {
   readonly ramMiB: number;

@@ -16,7 +16,7 @@
  * Images are deterministic: every time stamp is the machine's default start
  * time unless --time says otherwise, and --from copies a directory in name
  * order, so the same inputs give a byte-identical image. Without --from, mkfs
- * writes the book's default disk (src/runtime/book-disk.ts: bin, etc, home,
+ * writes the book's default disk (src/runtime/host/book-disk.ts: bin, etc, home,
  * usr/share/doc) at the size asked for.
  *
  * fsck exits as e2fsck does: 0 clean, 1 problems repaired, 4 problems left,
@@ -32,8 +32,8 @@ import { fsck, fsckExitCode } from '../kernel/fs/cottonfs/fsck';
 import { MAX_BLOCKS } from '../kernel/fs/cottonfs/layout';
 import { Vfs, pathComponents } from '../kernel/fs/vfs';
 import type { Stat } from '../kernel/fs/vfs';
-import { buildCottonFsImage, writeBookFiles } from '../runtime/book-disk';
-import { repoUserPrograms } from '../runtime/node-host';
+import { buildCottonFsImage, writeBookFiles } from '../runtime/host/book-disk';
+import { repoUserPrograms } from '../runtime/node/node-host';
 
 export const FS_USAGE = `usage: cotton mkfs IMAGE --size SIZE [--from DIR] [--label TEXT] [--time T]
        cotton fsck IMAGE [--repair]

@@ -7,8 +7,8 @@
  */
 import type { MachineState } from '../emu/machine';
 import type { BootArguments } from './boot-command';
-import { RealtimeDriver } from '../runtime/realtime';
-import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node-host';
+import { RealtimeDriver } from '../runtime/host/realtime';
+import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node/node-host';
 
 const CTRL_A = 0x01;
 

@@ -20,11 +20,11 @@ import type { ReadResult } from '../nex/errors';
 import { commandSummaries, toCsv, toJson } from '../nex/exports';
 import { writeManifest } from '../nex/nex-manifest';
 import { parseNex, writeNex } from '../nex/nex-format';
-import { playbackFrames } from '../nex/player-core';
+import { playbackFrames } from '../runtime/player/player-core';
 import { parseScript } from '../nex/script';
-import { recordScript } from '../nex/script-runner';
+import { recordScript } from '../runtime/node/script-runner';
 import { outputBytes, type Session } from '../nex/session';
-import { bootFromRepo } from '../runtime/node-host';
+import { bootFromRepo } from '../runtime/node/node-host';
 
 export const NEX_USAGE = `usage: cotton nex record --script FILE -o OUT.nex
        cotton nex play FILE [--speed X] [--idle-limit S] [--show-commands]

@@ -129,8 +129,8 @@ export class Uart16550 {
   }
 
   private writeData(byte: number): void {
-    if (this.mcr & MCR_LOOPBACK) this.rxFifo.length < RX_FIFO_SIZE && this.rxFifo.push(byte);
-    else this.transmit(byte);
+    if (!(this.mcr & MCR_LOOPBACK)) this.transmit(byte);
+    else if (this.rxFifo.length < RX_FIFO_SIZE) this.rxFifo.push(byte);
     this.txEmptyPending = (this.ier & IER_TX_EMPTY) !== 0;
   }
 

@@ -26,7 +26,7 @@
  * Durations are `250ms` or `1.5s`. The recording starts at power-on, so a
  * script usually begins with `prompt` (the boot log, up to the first prompt).
  */
-import { unescapeTyped } from '../cli/escapes';
+import { unescapeTyped } from './escapes';
 import { parseRfc3339 } from './instant';
 
 export type ScriptStep =

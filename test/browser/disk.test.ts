@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runToCompletion as run } from '../../src/kernel/fs/block-device';
-import { BOOK_DISK_BYTES, buildCottonFsImage, writeBookFiles } from '../../src/runtime/book-disk';
-import { diskImageProblem } from '../../src/runtime/disk-image-check';
-import { repoUserPrograms } from '../../src/runtime/node-host';
+import { BOOK_DISK_BYTES, buildCottonFsImage, writeBookFiles } from '../../src/runtime/host/book-disk';
+import { diskImageProblem } from '../../src/runtime/host/disk-image-check';
+import { repoUserPrograms } from '../../src/runtime/node/node-host';
 import { collectPageErrors, countPrompts, launchChromium, terminalText, typeInTerminal, waitForStatus, waitForTerminal } from './book';
 
 let browser: Browser;

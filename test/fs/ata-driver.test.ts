@@ -10,7 +10,7 @@ import { ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT, AtaDisk, decodeIdentity
 import type { MachineInterface } from '../../src/emu/machine-interface';
 import { identifyData } from '../../src/emu/ata-pio';
 import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { bootFromRepo } from '../../src/runtime/node-host';
+import { bootFromRepo } from '../../src/runtime/node/node-host';
 import { checkKernel } from '../support/check-kernel';
 import { check, mount, run } from './helpers';
 

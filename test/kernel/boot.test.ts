@@ -1,7 +1,7 @@
 /** The kernel booted on the real Cotton PC, in Node: bring-up, shell, panics. */
 import { describe, expect, it } from 'vitest';
-import { bootFromRepo, repoKernelSources } from '../../src/runtime/node-host';
-import type { MachineHost } from '../../src/runtime/machine-host';
+import { bootFromRepo, repoKernelSources } from '../../src/runtime/node/node-host';
+import type { MachineHost } from '../../src/runtime/host/machine-host';
 
 const plain = (text: string) => text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const OSC = (body: string) => `\x1b]133;${body}\x07`;

@@ -4,9 +4,9 @@
  * passes every check on the reference kernel.
  */
 import { describe, expect, it } from 'vitest';
-import type { Exercise } from '../../src/runtime/exercise';
-import { runChecks, starterSource } from '../../src/runtime/exercise';
-import { repoKernelSources, repoUserPrograms } from '../../src/runtime/node-host';
+import type { Exercise } from '../../src/runtime/host/exercise';
+import { runChecks, starterSource } from '../../src/runtime/host/exercise';
+import { repoKernelSources, repoUserPrograms } from '../../src/runtime/node/node-host';
 
 const sources = repoKernelSources();
 const programs = repoUserPrograms();

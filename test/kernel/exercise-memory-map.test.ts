@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { exercise } from '../../exercises/boot/memory-map/exercise';
-import { runChecks, starterSource } from '../../src/runtime/exercise';
-import { repoKernelSources } from '../../src/runtime/node-host';
+import { runChecks, starterSource } from '../../src/runtime/host/exercise';
+import { repoKernelSources } from '../../src/runtime/node/node-host';
 import { describeExercise } from './exercise-checks';
 
 describeExercise(exercise, () => {

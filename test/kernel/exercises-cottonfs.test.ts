@@ -9,8 +9,8 @@ import { exercise as directorySlot } from '../../exercises/cottonfs/directory-sl
 import { fillByte as checkFillByte } from '../../exercises/cottonfs/fs-checks';
 import { exercise as lookupBlock } from '../../exercises/cottonfs/lookup-block/exercise';
 import { fillByte } from '../../src/kernel/shell/fs-inspect-commands';
-import { runChecks } from '../../src/runtime/exercise';
-import { repoKernelSources } from '../../src/runtime/node-host';
+import { runChecks } from '../../src/runtime/host/exercise';
+import { repoKernelSources } from '../../src/runtime/node/node-host';
 import { describeExercise, withRegion } from './exercise-checks';
 
 const sources = repoKernelSources();

@@ -10,8 +10,8 @@ import { MemoryBlockDevice, runToCompletion } from '../../src/kernel/fs/block-de
 import { CottonFs, format } from '../../src/kernel/fs/cottonfs/cottonfs';
 import { fsck } from '../../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../../src/kernel/fs/vfs';
-import type { MachineHost } from '../../src/runtime/machine-host';
-import { bootFromRepo } from '../../src/runtime/node-host';
+import type { MachineHost } from '../../src/runtime/host/machine-host';
+import { bootFromRepo } from '../../src/runtime/node/node-host';
 
 const CLOCK = () => 1_767_258_000;
 

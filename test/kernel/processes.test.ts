@@ -5,8 +5,8 @@
  * limits, and no leaked frames.
  */
 import { describe, expect, it } from 'vitest';
-import type { MachineHost } from '../../src/runtime/machine-host';
-import { bootFromRepo } from '../../src/runtime/node-host';
+import type { MachineHost } from '../../src/runtime/host/machine-host';
+import { bootFromRepo } from '../../src/runtime/node/node-host';
 
 function plain(text: string): string {
   return text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n/g, '\n');

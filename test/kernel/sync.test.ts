@@ -5,7 +5,7 @@
  * primitive would let two of them in at once.
  */
 import { describe, expect, it } from 'vitest';
-import { bootFromRepo } from '../../src/runtime/node-host';
+import { bootFromRepo } from '../../src/runtime/node/node-host';
 import { checkKernel } from '../support/check-kernel';
 
 const SOURCE = `

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { commandSummaries } from '../../src/nex/exports';
 import { readNex, writeNex } from '../../src/nex/nex-format';
 import { parseScript, ScriptError } from '../../src/nex/script';
-import { recordScript, splitKeys } from '../../src/nex/script-runner';
-import { bootFromRepo } from '../../src/runtime/node-host';
+import { recordScript, splitKeys } from '../../src/runtime/node/script-runner';
+import { bootFromRepo } from '../../src/runtime/node/node-host';
 
 const SCRIPT = `# a short session
 title Exit codes

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readNex } from '../../src/nex/nex-format';
 import { parseScript, ScriptError } from '../../src/nex/script';
-import { recordScript } from '../../src/nex/script-runner';
+import { recordScript } from '../../src/runtime/node/script-runner';
 import type { Session } from '../../src/nex/session';
-import { bootFromRepo } from '../../src/runtime/node-host';
+import { bootFromRepo } from '../../src/runtime/node/node-host';
 
 function screenText(session: Session): string {
   const decoder = new TextDecoder();

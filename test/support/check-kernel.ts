@@ -5,7 +5,7 @@
  * its name, which the test reads back from the console.
  */
 import { expect } from 'vitest';
-import { repoKernelSources } from '../../src/runtime/node-host';
+import { repoKernelSources } from '../../src/runtime/node/node-host';
 
 const ENTRY = 'src/kernel/boot/kernel-init.ts';
 

@@ -6,7 +6,7 @@
  * firmware builds for the RAM size it was given. They boot with two RAM sizes,
  * so numbers copied from one boot cannot pass.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
 import { starter } from './starter';
 
 const KiB = 1024;

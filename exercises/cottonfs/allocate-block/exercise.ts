@@ -8,7 +8,7 @@
  * bitmap must grow by exactly the blocks the files need, and blocks freed
  * near the start of the disk must be found again once the end is reached.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
 import { BLOCK, bootOrExplain, dataBlocks, expectClean, expectContents, filledContents, randomBelow, runOk, runOrExplain } from '../fs-checks';
 import { starter } from './starter';
 

@@ -7,7 +7,7 @@
  * used again before the directory grows, and `fsck` must find every entry
  * and link count in order.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
 import { BLOCK, bootOrExplain, expectClean, inodeSize, randomBelow, randomNames, runOk, runOrExplain } from '../fs-checks';
 import { starter } from './starter';
 

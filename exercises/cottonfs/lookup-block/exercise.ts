@@ -8,7 +8,7 @@
  * kernel reads back with the CRC of what was written. Sizes and offsets are
  * random, so no fixed answer passes.
  */
-import type { Check, Exercise } from '../../../src/runtime/exercise';
+import type { Check, Exercise } from '../../../src/runtime/host/exercise';
 import { BLOCK, KiB, bootOrExplain, expectClean, expectContents, filledContents, randomBelow, runOk } from '../fs-checks';
 import { starter } from './starter';
 

@@ -7,8 +7,8 @@
  * frame handed out twice corrupts a page table or a program's data; a frame
  * never counted shows up as a leak.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
-import { bootOrExplain, memFrames, runOrExplain } from '../machine-text';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
+import { bootOrExplain, memFrames, runOrExplain } from '../../machine-text';
 import { starter } from './starter';
 
 async function usedFrames(machine: ExerciseMachine): Promise<number> {

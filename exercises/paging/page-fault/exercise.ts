@@ -7,8 +7,8 @@
  * kind of bad access (`crash MODE`), expecting the kernel to kill the program
  * with the reason Linux would give.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
-import { bootOrExplain, jobPid, randomBelow, runOrExplain } from '../machine-text';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
+import { bootOrExplain, jobPid, randomBelow, runOrExplain } from '../../machine-text';
 import { starter } from './starter';
 
 async function expectKilled(machine: ExerciseMachine, mode: string, reason: string): Promise<void> {

@@ -7,8 +7,8 @@
  * line comes from translate(), at addresses picked at random in a program's
  * code and stack and in the kernel's 2 MiB direct map.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
-import { bootOrExplain, randomBelow, runOrExplain } from '../machine-text';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
+import { bootOrExplain, randomBelow, runOrExplain } from '../../machine-text';
 import { starter } from './starter';
 
 const KERNEL_DIRECT_MAP_BASE = 0xffff_8000_0000_0000;

@@ -6,8 +6,8 @@
  * the low ones must get some CPU, but less than the high ones, and climbing
  * takes AGING_TICKS per level.
  */
-import type { Check, Exercise } from '../../../src/runtime/exercise';
-import { bootOrExplain, runOrExplain } from '../../paging/machine-text';
+import type { Check, Exercise } from '../../../src/runtime/host/exercise';
+import { bootOrExplain, runOrExplain } from '../../machine-text';
 import { schedule, startSpins, timeline } from '../pick-next/exercise';
 import { starter } from './starter';
 

@@ -5,8 +5,8 @@
  * programs (`spin`) in the background, and read `sched`'s per-tick timeline:
  * who got the CPU, how much of it, in how many slices.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
-import { bootOrExplain, jobPid, randomBelow, runOrExplain, schedRows } from '../../paging/machine-text';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
+import { bootOrExplain, jobPid, randomBelow, runOrExplain, schedRows } from '../../machine-text';
 import { starter } from './starter';
 
 /** Start `count` spins in the background; their pids. */

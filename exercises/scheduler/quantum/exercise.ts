@@ -5,8 +5,8 @@
  * The checks run two CPU-bound programs (which never yield) and read `sched`
  * and `ps`: without preemption the first one keeps the CPU until it exits.
  */
-import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/exercise';
-import { bootOrExplain, runOrExplain } from '../../paging/machine-text';
+import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
+import { bootOrExplain, runOrExplain } from '../../machine-text';
 import { schedule, startSpins, timeline } from '../pick-next/exercise';
 import { starter } from './starter';
 

@@ -4,7 +4,7 @@
  * On a real machine a panic prints return addresses and a symbol table turns
  * them into function names. Here the JavaScript engine does the unwinding,
  * and each kernel module is evaluated with a sourceURL naming its file (see
- * src/runtime/kernel-loader.ts), so `error.stack` already holds lines like
+ * src/runtime/host/kernel-loader.ts), so `error.stack` already holds lines like
  *
  *     V8 (Chrome, Node):   at parseMemoryMap (src/kernel/arch/multiboot2.ts:88:12)
  *                          at src/kernel/boot/entry.ts:40:3

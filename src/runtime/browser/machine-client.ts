@@ -1,0 +1,247 @@
+/**
+ * The page's side of a machine worker: starts the worker, talks to it through
+ * comlink, and watches it with a Watchdog.
+ *
+ * Every machine gets a fresh worker (a Reboot too): a worker stuck in a
+ * reader's loop can only be terminated, never reused, and a fresh worker also
+ * means fresh module state. A session stays silent towards the page until
+ * `start()`, so the page can keep the old machine while the new one is linked
+ * and drop the new one if the reader's code does not compile.
+ *
+ * The machines of a page share the reader's disk (disk-store.ts), which each
+ * worker stores itself. Before a new machine loads the disk, every live
+ * machine of the page stores its pending writes, so a reboot starts from the
+ * disk as the old machine last wrote it; the same happens when the page is
+ * hidden or unloaded (`pagehide`), so a reload finds what was written.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { MachineState, MachineStats } from '../../emu/machine';
+import type { CheckResult } from '../host/exercise';
+import type { RecordingOptions } from '../worker/machine-recording';
+import type { BootResult, DiskStatus, MachineOptions, MachineReport, MachineWorkerApi } from '../worker/machine-worker';
+import { isLive } from '../host/realtime';
+import { Watchdog } from './watchdog';
+
+/** Silence from a running machine's worker for this long means the kernel never returns control. */
+export const WATCHDOG_MS = 2000;
+/** Checks run in fast mode and report only between checks, so one check may take longer. */
+export const CHECK_WATCHDOG_MS = 8000;
+
+export class WatchdogError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the kernel did not return control for ${timeoutMs / 1000} s`);
+    this.name = 'WatchdogError';
+  }
+}
+
+export interface SessionEvents {
+  report(report: MachineReport): void;
+  /** The worker went silent and was terminated. */
+  watchdog(): void;
+}
+
+/** How long a reboot waits for the old machine to store its disk (a hung worker never answers). */
+const DISK_FLUSH_WAIT_MS = 2000;
+
+/** The page's machines that hold the reader's disk. */
+const liveSessions = new Set<MachineSession>();
+/** The book-disk version the workers last reported (the page's Reset and Upload name the stored disk by it). */
+let diskVersion: string | null = null;
+
+export function knownDiskVersion(): string | null {
+  return diskVersion;
+}
+
+/** Have every live machine of the page (but `except`) store its disk's pending writes. */
+export async function flushLiveDisks(except?: MachineSession): Promise<void> {
+  const waits = [...liveSessions].filter((session) => session !== except).map((session) => session.flushDisk());
+  await Promise.all(waits);
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => void flushLiveDisks());
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) void flushLiveDisks();
+  });
+}
+
+interface WorkerHandle {
+  readonly worker: Worker;
+  readonly api: Remote<MachineWorkerApi>;
+  /** Rejects if the worker's script fails to load or throws outside any call. */
+  readonly failed: Promise<never>;
+}
+
+function startWorker(): WorkerHandle {
+  const worker = new Worker(new URL('../worker/machine-worker.ts', import.meta.url), { type: 'module', name: 'cotton-machine' });
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => reject(new Error(`the machine worker failed: ${event.message || 'could not load'}`)));
+  });
+  failed.catch(() => {});
+  return { worker, api: wrap<MachineWorkerApi>(worker), failed };
+}
+
+export class MachineSession {
+  private readonly handle: WorkerHandle;
+  private readonly api: Remote<MachineWorkerApi>;
+  private readonly watchdog: Watchdog;
+  private disposed = false;
+  private paused = false;
+  private state: MachineState = 'off';
+  /** Rejects when the worker fails or the watchdog stops it: no pending call will ever answer then. */
+  private readonly lost: Promise<never>;
+  private loseWorker!: (error: Error) => void;
+
+  constructor(private readonly events: SessionEvents) {
+    this.handle = startWorker();
+    this.api = this.handle.api;
+    this.watchdog = new Watchdog(WATCHDOG_MS, () => this.bark());
+    this.lost = new Promise<never>((_, reject) => {
+      this.loseWorker = reject;
+      this.handle.failed.catch(reject);
+    });
+    this.lost.catch(() => {});
+  }
+
+  /** Transpile and link the kernel with these edits; nothing runs yet. */
+  async boot(options: MachineOptions): Promise<BootResult> {
+    await Promise.race([this.api.ready(), this.lost]);
+    this.watchdog.feed();
+    const sink = proxy((report: MachineReport) => this.onReport(report));
+    await flushLiveDisks(this);
+    const result = await Promise.race([this.api.boot(options, sink), this.lost]);
+    if (!result.ok) this.watchdog.disarm();
+    else {
+      diskVersion = result.disk.version;
+      const { source, bytes, openMs, persistent, problem } = result.disk;
+      console.debug(`cotton disk: ${source} (${bytes} bytes) in ${openMs} ms${persistent ? '' : ', not persistent'}${problem ? `: ${problem}` : ''}`);
+      if (!this.disposed) liveSessions.add(this);
+    }
+    return result;
+  }
+
+  start(): void {
+    this.watchdog.feed();
+    void this.api.start();
+  }
+
+  /** Store the disk's pending writes; resolves with null, or a message (never waits on a hung worker for long). */
+  flushDisk(): Promise<string | null> {
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('the machine did not answer'), DISK_FLUSH_WAIT_MS));
+    return Promise.race([this.api.flushDisk(), this.lost, timeout]).catch((error: Error) => error.message);
+  }
+
+  /** The disk's bytes now (Download); null without a disk. */
+  diskImage(): Promise<Uint8Array | null> {
+    return Promise.race([this.api.diskImage(), this.lost]);
+  }
+
+  /** Store what is pending and stop storing (Reset and Upload replace the stored disk next); null or why it failed. */
+  suspendDisk(): Promise<string | null> {
+    return Promise.race([this.api.suspendDisk(), this.lost]);
+  }
+
+  /** Store the disk again (the stored disk was not replaced). */
+  resumeDisk(): void {
+    void this.api.resumeDisk();
+  }
+
+  /** Where the disk came from and what was stored so far. */
+  diskStatus(): Promise<DiskStatus | null> {
+    return Promise.race([this.api.diskStatus(), this.lost]);
+  }
+
+  /** The machine's counters (virtual time, timer ticks, interrupts, console bytes). */
+  stats(): Promise<MachineStats | null> {
+    return this.api.stats();
+  }
+
+  input(text: string): void {
+    void this.api.input(text);
+  }
+
+  /** A key pressed or released on the screen, for the PS/2 keyboard. */
+  keyEvent(code: string, pressed: boolean): void {
+    void this.api.keyEvent(code, pressed);
+  }
+
+  /** Pointer movement (screen pixels) and buttons (1 left, 2 right, 4 middle) for the PS/2 mouse. */
+  mouseEvent(dx: number, dy: number, buttons: number): void {
+    void this.api.mouseEvent(dx, dy, buttons);
+  }
+
+  /** Record what the machine prints and the reader types, from now on (the Record button). */
+  startRecording(options: RecordingOptions): void {
+    void this.api.startRecording(options);
+  }
+
+  /** The recording so far as .nex bytes (null if none); `stop` ends it. */
+  saveRecording(stop: boolean): Promise<Uint8Array | null> {
+    return Promise.race([this.api.saveRecording(stop), this.lost]);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.watchdog.disarm();
+    void this.api.pause();
+  }
+
+  resume(): void {
+    if (!this.paused || this.disposed) return;
+    this.paused = false;
+    if (isLive(this.state)) this.watchdog.feed();
+    void this.api.resume();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    liveSessions.delete(this);
+    this.watchdog.disarm();
+    this.handle.worker.terminate();
+  }
+
+  private onReport(report: MachineReport): void {
+    if (this.disposed) return;
+    this.state = report.state;
+    if (isLive(report.state) && !this.paused) this.watchdog.feed();
+    else this.watchdog.disarm();
+    this.events.report(report);
+  }
+
+  private bark(): void {
+    this.dispose();
+    this.loseWorker(new WatchdogError(WATCHDOG_MS));
+    this.events.watchdog();
+  }
+}
+
+/**
+ * Run an exercise's checks in a fresh worker, under a watchdog; `progress`
+ * receives each result as it comes. Rejects with WatchdogError if a check hangs.
+ */
+export function runChecksInWorker(
+  exerciseId: string,
+  overrides: Readonly<Record<string, string>>,
+  progress: (result: CheckResult) => void,
+): Promise<CheckResult[]> {
+  const { worker, api, failed } = startWorker();
+  return new Promise<CheckResult[]>((resolve, reject) => {
+    failed.catch(reject);
+    const watchdog = new Watchdog(CHECK_WATCHDOG_MS, () => {
+      worker.terminate();
+      reject(new WatchdogError(CHECK_WATCHDOG_MS));
+    });
+    watchdog.feed();
+    const onResult = (result: CheckResult): void => {
+      watchdog.feed();
+      progress(result);
+    };
+    api
+      .runChecks(exerciseId, overrides, proxy(onResult))
+      .then(resolve, reject)
+      .finally(() => {
+        watchdog.disarm();
+        worker.terminate();
+      });
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Exercises: the reader changes one region of one kernel file, and checks boot
+ * the real machine on their code and test what it does.
+ *
+ * An exercise names a file and a `// #region exercise:NAME` … `// #endregion
+ * exercise:NAME` in it; its starter replaces the region's body. The same checks
+ * run in the page (in a worker, on the reader's edits) and in CI, where they
+ * must fail on the starter and pass on the reference kernel.
+ */
+import type { BootModule } from '../../emu/firmware';
+import type { KernelSources } from './kernel-loader';
+import { MachineHost } from './machine-host';
+
+/** The machine a check drives: a fresh boot of the code under test. */
+export interface ExerciseMachine {
+  /** Boot (again) and return the console output up to the first prompt. */
+  boot(options?: { ramMiB?: number; cmdline?: string }): Promise<string>;
+  /** Run one shell command and return its output. */
+  run(command: string): Promise<string>;
+}
+
+export interface Check {
+  readonly name: string;
+  /** Throws an Error whose message tells the reader what is wrong. */
+  run(machine: ExerciseMachine): Promise<void>;
+}
+
+export interface Exercise {
+  readonly id: string;
+  readonly title: string;
+  /** The kernel file the reader edits. */
+  readonly file: string;
+  /** The region name in that file. */
+  readonly region: string;
+  /** Markdown. */
+  readonly statement: string;
+  /** The body that replaces the region in the starter. */
+  readonly starter: string;
+  readonly checks: readonly Check[];
+}
+
+export interface CheckResult {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly message: string;
+}
+
+function regionPattern(region: string): RegExp {
+  const name = region.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(// #region exercise:${name}\\n)([\\s\\S]*?)(\\n[ \\t]*// #endregion exercise:${name})`);
+}
+
+/** The reference file with the exercise region replaced by the starter. */
+export function starterSource(exercise: Exercise, reference: string): string {
+  const pattern = regionPattern(exercise.region);
+  if (!pattern.test(reference)) throw new Error(`${exercise.file} has no region exercise:${exercise.region}`);
+  return reference.replace(pattern, (_, open: string, _body: string, close: string) => `${open}${exercise.starter.replace(/\n$/, '')}${close}`);
+}
+
+function machineFor(sources: KernelSources, overrides: Readonly<Record<string, string>>, programs: readonly BootModule[]): ExerciseMachine {
+  let host: MachineHost | null = null;
+  return {
+    async boot(options = {}) {
+      host = new MachineHost({ sources, overrides, programs, ramMiB: options.ramMiB, commandLine: options.cmdline });
+      return host.runUntilPrompt();
+    },
+    async run(command) {
+      if (!host) throw new Error('boot the machine before running a command');
+      return host.command(command);
+    },
+  };
+}
+
+/** Run every check of an exercise on the given kernel (the reader's edits as overrides) and user programs. */
+export async function runChecks(
+  exercise: Exercise,
+  sources: KernelSources,
+  overrides: Readonly<Record<string, string>> = {},
+  programs: readonly BootModule[] = [],
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of exercise.checks) {
+    try {
+      await check.run(machineFor(sources, overrides, programs));
+      results.push({ name: check.name, passed: true, message: 'passed' });
+    } catch (error) {
+      results.push({ name: check.name, passed: false, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}

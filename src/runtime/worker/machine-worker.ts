@@ -1,0 +1,299 @@
+/**
+ * The machine worker: one Cotton PC per worker, driven in real time, behind a
+ * comlink API (DESIGN §1).
+ *
+ * Booting is split in two so the page can swap machines cleanly: `boot()`
+ * transpiles and links the kernel with the reader's edits and reports a
+ * transpile or link error as a message with file:line (the page then keeps the
+ * machine it had), `start()` lets the new machine run. While it runs, the
+ * worker reports after each slice that produced output or changed state, and
+ * at least every HEARTBEAT_MS: the page's watchdog takes a silent worker for a
+ * kernel stuck in a loop, since a loop in kernel code never returns control here.
+ * A machine booted with `screen` also sends, with each report, the framebuffer's
+ * changed rectangles since the last one (their pixels transferred, not copied),
+ * and takes the page's keyboard and mouse events for its PS/2 devices.
+ * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
+ * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
+ *
+ * Every machine gets the reader's disk as its ATA disk: loaded from IndexedDB
+ * when `boot()` starts, or the book's disk built afresh (book-disk.ts) when
+ * none is stored. The worker persists the disk itself (disk-store.ts): what
+ * the ATA device reports writing is stored in batches, and at once when the
+ * page pauses the machine or asks (`flushDisk`, before a reboot and when the
+ * page is hidden), so the disk's bytes never travel through the page except
+ * for Download (`diskImage`). Reset and Upload `suspendDisk()` first, so this
+ * machine stops storing while the page replaces the stored disk.
+ */
+import { expose, transfer } from 'comlink';
+import { sources, modules, programs } from 'virtual:cotton-kernel';
+import type { FramebufferUpdate } from '../../emu/bochs-vbe';
+import type { MachineState, MachineStats } from '../../emu/machine';
+import { runChecks, type CheckResult } from '../host/exercise';
+import { findExercise } from './exercises';
+import { sha256 } from '../../emu/sha256';
+import { describeKernelError } from '../host/kernel-error';
+import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
+import { LiveRecording, type RecordingOptions } from './machine-recording';
+import { RealtimeDriver } from '../host/realtime';
+import { bookDiskVersion, buildBookDisk } from '../host/book-disk';
+import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
+import { IndexedDbChunkStorage } from './indexeddb-storage';
+
+export const HEARTBEAT_MS = 250;
+
+export interface MachineOptions {
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly ramMiB?: number;
+  readonly cmdline?: string;
+  /** Report the screen's changes (a <Machine screen> page). */
+  readonly screen?: boolean;
+}
+
+/** What the page learns after a slice. */
+export interface MachineReport {
+  /** Console bytes since the last report. */
+  readonly output: Uint8Array | null;
+  readonly state: MachineState;
+  /** The shell has shown its first prompt. */
+  readonly prompted: boolean;
+  /** Why the machine crashed: the error and its stack in kernel files. */
+  readonly crash: string | null;
+  /** What changed on screen since the last report; null without changes or without a screen. */
+  readonly screen: FramebufferUpdate | null;
+}
+
+/** The machine's disk, as the worker opened it. */
+export interface DiskReport {
+  /** Names the book's disk the reader's disk started from (book-disk.ts). */
+  readonly version: string;
+  /** Loaded from storage, or the book's disk built now. */
+  readonly source: 'stored' | 'built';
+  /** Whether writes reach IndexedDB (false where it is unavailable: the disk then lasts as long as the page). */
+  readonly persistent: boolean;
+  /** Why the stored disk was not used, if it was not. */
+  readonly problem: string | null;
+  readonly bytes: number;
+  /** Milliseconds to load (or build) the disk. */
+  readonly openMs: number;
+}
+
+export interface DiskStatus extends DiskReport {
+  readonly stats: FlushStats;
+  readonly pendingChunks: number;
+}
+
+export type BootResult = { readonly ok: true; readonly disk: DiskReport } | { readonly ok: false; readonly message: string };
+
+type ReportSink = (report: MachineReport) => void;
+
+primeTranspileCache(sources, modules);
+
+let host: MachineHost | null = null;
+let driver: RealtimeDriver | null = null;
+let pending: Uint8Array[] = [];
+let prompted = false;
+let lastState: MachineState | null = null;
+let lastReportAt = 0;
+let recording: LiveRecording | null = null;
+let screenShown = false;
+let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array } | null = null;
+
+/** The reader's disk for this worker's machine: stored, or the book's disk (once per worker; a worker is one machine). */
+async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
+  if (disk) return disk;
+  const started = performance.now();
+  const version = bookDiskVersion(programs);
+  const persistent = IndexedDbChunkStorage.available();
+  const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
+  const opened = await PersistentDisk.open(storage, version, () => buildBookDisk(programs));
+  if (opened.problem === null) void storage.clearOthers(version).catch(() => {});
+  const report: DiskReport = {
+    version,
+    source: opened.source,
+    persistent: persistent && opened.problem === null,
+    problem: opened.problem,
+    bytes: opened.disk.bytes.length,
+    openMs: Math.round(performance.now() - started),
+  };
+  // The disk as it was at power-on, for a snapshot's disk digest (hashed only if one is taken).
+  disk = { persistent: opened.disk, report, pristine: opened.disk.bytes.slice() };
+  return disk;
+}
+
+function diskError(error: unknown): string {
+  return `the disk could not be saved: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function takeOutput(): Uint8Array | null {
+  if (pending.length === 0) return null;
+  const bytes = new Uint8Array(pending.reduce((n, chunk) => n + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of pending) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  pending = [];
+  return bytes;
+}
+
+function takeScreen(): FramebufferUpdate | null {
+  if (!screenShown) return null;
+  const update = host!.machine.takeFramebufferUpdate();
+  return update.patches.length > 0 ? update : null;
+}
+
+/** The buffers a report hands over to the page rather than copies. */
+function transferables(output: Uint8Array | null, screen: FramebufferUpdate | null): ArrayBuffer[] {
+  const buffers = screen ? screen.patches.map((patch) => patch.rgba.buffer as ArrayBuffer) : [];
+  return output ? [output.buffer as ArrayBuffer, ...buffers] : buffers;
+}
+
+function report(sink: ReportSink, state: MachineState): void {
+  const now = performance.now();
+  const screen = takeScreen();
+  if (pending.length === 0 && !screen && state === lastState && now - lastReportAt < HEARTBEAT_MS) return;
+  prompted ||= host!.output.includes(OSC133_PROMPT_END);
+  const output = takeOutput();
+  const crash = state === 'crashed' ? describeKernelError(host!.machine.crash) : null;
+  const message: MachineReport = { output, state, prompted, crash, screen };
+  lastState = state;
+  lastReportAt = now;
+  const buffers = transferables(output, screen);
+  sink(buffers.length > 0 ? transfer(message, buffers) : message);
+}
+
+const api = {
+  /** Resolves once the worker has loaded (the page arms its watchdog after this). */
+  ready(): true {
+    return true;
+  },
+
+  async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
+    const { persistent, report: diskReport, pristine } = await openReaderDisk();
+    try {
+      host = new MachineHost({
+        sources,
+        programs,
+        disk: persistent.image,
+        diskDigest: () => sha256(pristine),
+        overrides: options.overrides,
+        ramMiB: options.ramMiB,
+        commandLine: options.cmdline,
+        onOutput: (bytes) => {
+          pending.push(bytes);
+          recording?.output(bytes);
+        },
+      });
+    } catch (error) {
+      return { ok: false, message: describeKernelError(error) };
+    }
+    screenShown = options.screen ?? false;
+    driver = new RealtimeDriver(host, { onSlice: (state) => report(sink, state) });
+    return { ok: true, disk: diskReport };
+  },
+
+  start(): void {
+    driver?.start();
+  },
+
+  input(text: string): void {
+    recording?.input(text);
+    host?.type(text);
+    driver?.wake();
+  },
+
+  /** A key on the page's screen, for the PS/2 keyboard (`code` as in KeyboardEvent.code). */
+  keyEvent(code: string, pressed: boolean): void {
+    host?.keyEvent(code, pressed);
+    driver?.wake();
+  },
+
+  /** Pointer movement and buttons on the page's screen, for the PS/2 mouse. */
+  mouseEvent(dx: number, dy: number, buttons: number): void {
+    host?.mouseEvent(dx, dy, buttons);
+    driver?.wake();
+  },
+
+  /** Stop the machine while the page is hidden; its disk is stored at once (the page may be going away). */
+  pause(): void {
+    driver?.pause();
+    void disk?.persistent.flush().catch(() => {});
+  },
+
+  resume(): void {
+    driver?.resume();
+  },
+
+  startRecording(options: RecordingOptions): void {
+    if (host) recording = new LiveRecording(host, options);
+  },
+
+  /** The recording so far as a .nex file; `stop` ends it. Null if nothing is being recorded. */
+  saveRecording(stop: boolean): Uint8Array | null {
+    const bytes = recording?.save() ?? null;
+    if (stop) recording = null;
+    return bytes ? transfer(bytes, [bytes.buffer]) : null;
+  },
+
+  /** Store the disk's pending writes now; resolves with null, or why they could not be stored. */
+  async flushDisk(): Promise<string | null> {
+    try {
+      await disk?.persistent.flush();
+      return null;
+    } catch (error) {
+      return diskError(error);
+    }
+  },
+
+  /** The disk's bytes as they are now (Download), after storing what is pending; null without a disk. */
+  async diskImage(): Promise<Uint8Array | null> {
+    if (!disk) return null;
+    await disk.persistent.flush().catch(() => {});
+    const bytes = disk.persistent.bytes.slice();
+    return transfer(bytes, [bytes.buffer]);
+  },
+
+  /** Store what is pending, then stop storing: the page is about to replace the stored disk. */
+  async suspendDisk(): Promise<string | null> {
+    try {
+      await disk?.persistent.suspend();
+      return null;
+    } catch (error) {
+      return diskError(error);
+    }
+  },
+
+  /** Store again: the stored disk was not replaced after all. */
+  resumeDisk(): void {
+    disk?.persistent.resume();
+  },
+
+  diskStatus(): DiskStatus | null {
+    if (!disk) return null;
+    return { ...disk.report, stats: { ...disk.persistent.stats }, pendingChunks: disk.persistent.pendingChunks };
+  },
+
+  stats(): MachineStats | null {
+    return host?.machine.stats() ?? null;
+  },
+
+  /** Run an exercise's checks on the kernel with these edits; `progress` is called after each check. */
+  async runChecks(
+    exerciseId: string,
+    overrides: Readonly<Record<string, string>>,
+    progress: (result: CheckResult) => void,
+  ): Promise<CheckResult[]> {
+    const exercise = findExercise(exerciseId);
+    const results: CheckResult[] = [];
+    for (const check of exercise.checks) {
+      const [result] = await runChecks({ ...exercise, checks: [check] }, sources, overrides, programs);
+      results.push(result!);
+      progress(result!);
+    }
+    return results;
+  },
+};
+
+export type MachineWorkerApi = typeof api;
+
+expose(api);

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { OSC133_PROMPT_END, type MachineHost } from '../../../src/runtime/host/machine-host';
+import { bootFromRepo } from '../../../src/runtime/node/node-host';
+import { RealtimeDriver } from '../../../src/runtime/host/realtime';
+
+/** A machine on the repository's kernel, driven in real time, with the work time of each slice recorded. */
+function realTimeMachine() {
+  const host = bootFromRepo();
+  const sliceWorkMs: number[] = [];
+  const waiters: Array<{ done: (host: MachineHost) => boolean; resolve: () => void }> = [];
+  let sliceStart: number | null = null;
+  const runUntil = host.runUntil.bind(host);
+  host.runUntil = (untilNs) => {
+    sliceStart ??= performance.now();
+    return runUntil(untilNs);
+  };
+  const driver = new RealtimeDriver(host, {
+    onSlice: () => {
+      if (sliceStart !== null) sliceWorkMs.push(performance.now() - sliceStart);
+      sliceStart = null;
+      for (const waiter of waiters.filter((w) => w.done(host))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+  });
+  driver.start();
+  return {
+    sliceWorkMs,
+    until: (done: (host: MachineHost) => boolean) => new Promise<void>((resolve) => waiters.push({ done, resolve })),
+    type(text: string) {
+      host.type(text);
+      driver.wake();
+    },
+    stop: () => driver.stop(),
+  };
+}
+
+const prompts = (host: MachineHost): number => host.output.split(OSC133_PROMPT_END).length - 1;
+
+describe('the real-time driver', () => {
+  it('paces idle waits to the wall clock: `sleep 1` takes a second', async () => {
+    const machine = realTimeMachine();
+    await machine.until((host) => prompts(host) === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // idle a moment: the boot's lag is caught up
+    const typedAt = performance.now();
+    machine.type('sleep 1\r');
+    await machine.until((host) => prompts(host) === 2);
+    const elapsed = performance.now() - typedAt;
+    machine.stop();
+    expect(elapsed).toBeGreaterThan(900);
+    expect(elapsed).toBeLessThan(1500);
+  });
+
+  it('answers typing within a few milliseconds, not at the next idle poll', async () => {
+    const machine = realTimeMachine();
+    await machine.until((host) => prompts(host) === 1);
+    const typedAt = performance.now();
+    machine.type('echo hi\r');
+    await machine.until((host) => prompts(host) === 2);
+    machine.stop();
+    expect(performance.now() - typedAt).toBeLessThan(100);
+  });
+
+  it('keeps slices short, so the thread stays responsive', async () => {
+    const machine = realTimeMachine();
+    await machine.until((host) => prompts(host) === 1);
+    machine.type('sleep 0.5\r');
+    await machine.until((host) => prompts(host) === 2);
+    machine.stop();
+    const sorted = [...machine.sliceWorkMs].sort((a, b) => a - b);
+    expect(sorted[Math.floor(sorted.length * 0.9)]!).toBeLessThan(20);
+  });
+});
