@@ -8,7 +8,7 @@
  * generator frames) cannot be serialised at all; what it has put in RAM,
  * device registers and the IDT is here, which is why replaying the same inputs
  * and comparing these digests tells whether a restored machine is the
- * original (src/runtime/snapshot.ts).
+ * original (src/runtime/host/snapshot.ts).
  *
  * Digests are per part so that a mismatch can say where the machines differ.
  */
