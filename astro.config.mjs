@@ -16,7 +16,8 @@ export default defineConfig({
   integrations: [
     starlight({
       title: 'CottonOS',
-      description: 'An interactive book: build an operating system, in TypeScript, on a PC that runs in your browser.',
+      description:
+        'An interactive book: build an operating system, in TypeScript, on a PC that runs in your browser.',
       sidebar: [
         { label: 'The book', link: '/' },
         { label: 'Boot', link: '/boot/' },

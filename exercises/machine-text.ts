@@ -22,7 +22,9 @@ export async function bootOrExplain(machine: ExerciseMachine, ramMiB?: number): 
     return plainText(await machine.boot(ramMiB === undefined ? {} : { ramMiB }));
   } catch (error) {
     const output = plainText((error as { output?: string }).output ?? '');
-    throw new Error(`The kernel did not reach the shell prompt${ramMiB ? ` with ${ramMiB} MiB of RAM` : ''} (${(error as Error).message}).${panicDetail(output)}`);
+    throw new Error(
+      `The kernel did not reach the shell prompt${ramMiB ? ` with ${ramMiB} MiB of RAM` : ''} (${(error as Error).message}).${panicDetail(output)}`,
+    );
   }
 }
 
@@ -32,7 +34,9 @@ export async function runOrExplain(machine: ExerciseMachine, command: string): P
     return plainText(await machine.run(command));
   } catch (error) {
     const output = plainText((error as { output?: string }).output ?? '');
-    throw new Error(`\`${command}\` never finished (${(error as Error).message}).${panicDetail(output)}`);
+    throw new Error(
+      `\`${command}\` never finished (${(error as Error).message}).${panicDetail(output)}`,
+    );
   }
 }
 
@@ -54,7 +58,11 @@ export interface SchedRow {
 export function schedRows(output: string): Map<number, SchedRow> {
   const rows = new Map<number, SchedRow>();
   for (const match of output.matchAll(/^ +(\d+) +(\d+) +\d+% +(\d+) +[\d.]+ ms$/gm)) {
-    rows.set(Number(match[1]), { pid: Number(match[1]), ticks: Number(match[2]), slices: Number(match[3]) });
+    rows.set(Number(match[1]), {
+      pid: Number(match[1]),
+      ticks: Number(match[2]),
+      slices: Number(match[3]),
+    });
   }
   if (rows.size === 0) throw new Error(`\`sched\` printed no timeline:\n${output.trim()}`);
   return rows;
@@ -63,7 +71,8 @@ export function schedRows(output: string): Map<number, SchedRow> {
 /** The pid the shell printed for a background job (`[7]`). */
 export function jobPid(output: string): number {
   const match = /^\[(\d+)\]$/m.exec(output);
-  if (!match) throw new Error(`The shell did not start the program in the background:\n${output.trim()}`);
+  if (!match)
+    throw new Error(`The shell did not start the program in the background:\n${output.trim()}`);
   return Number(match[1]);
 }
 

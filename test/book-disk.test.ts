@@ -9,7 +9,9 @@ import { freshBookDisk, repoBookDisk, repoUserPrograms } from '../src/runtime/no
 import { DEFAULT_START_TIME } from '../src/emu/machine';
 
 function mount(bytes: Uint8Array): Vfs {
-  return new Vfs(run(CottonFs.mount(new MemoryBlockDevice(bytes.slice()), () => DEFAULT_START_TIME)));
+  return new Vfs(
+    run(CottonFs.mount(new MemoryBlockDevice(bytes.slice()), () => DEFAULT_START_TIME)),
+  );
 }
 
 describe("the book's disk", () => {
@@ -32,9 +34,14 @@ describe("the book's disk", () => {
 
   it('holds every program in /bin, and the default files', () => {
     const vfs = mount(repoBookDisk());
-    for (const program of programs) expect(Buffer.from(run(vfs.readFile(program.name))).equals(program.bytes), program.name).toBe(true);
+    for (const program of programs)
+      expect(Buffer.from(run(vfs.readFile(program.name))).equals(program.bytes), program.name).toBe(
+        true,
+      );
     expect(new TextDecoder().decode(run(vfs.readFile('/etc/hostname')))).toBe('cotton\n');
-    expect(new TextDecoder().decode(run(vfs.readFile('/home/reader/welcome.txt')))).toContain('Hello, reader.');
+    expect(new TextDecoder().decode(run(vfs.readFile('/home/reader/welcome.txt')))).toContain(
+      'Hello, reader.',
+    );
     expect(run(vfs.stat('/usr/share/doc/cottonfs/layout.txt')).modifyTime).toBe(DEFAULT_START_TIME);
   });
 

@@ -9,8 +9,12 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 function cottonBoot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', ...args],
+      { cwd: ROOT, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -22,11 +26,18 @@ describe("cotton boot without --disk: the book's disk, fresh each time", () => {
   it('parses --no-disk, and refuses it with --disk', () => {
     expect(parseBootArguments([]).noDisk).toBe(false);
     expect(parseBootArguments(['--no-disk']).noDisk).toBe(true);
-    expect(() => parseBootArguments(['--no-disk', '--disk', 'a.img'])).toThrow(/exclude each other/);
+    expect(() => parseBootArguments(['--no-disk', '--disk', 'a.img'])).toThrow(
+      /exclude each other/,
+    );
   });
 
   it("boots on a copy of the book's disk, whose writes last only as long as the command", async () => {
-    const first = await cottonBoot('--type', 'write /home/reader/note hello\r', '--type', 'cat /home/reader/note\r');
+    const first = await cottonBoot(
+      '--type',
+      'write /home/reader/note hello\r',
+      '--type',
+      'cat /home/reader/note\r',
+    );
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const out = plain(first.stdout);
@@ -53,6 +64,8 @@ describe("cotton boot without --disk: the book's disk, fresh each time", () => {
     host.command('sync');
     expect(toHex(sha256(fresh.disk!.bytes))).not.toBe(pristine);
     expect(toHex(sha256(repoBookDisk()))).toBe(pristine);
-    expect(toHex(host.snapshot().length > 0 ? fresh.diskDigest!() : new Uint8Array())).toBe(pristine);
+    expect(toHex(host.snapshot().length > 0 ? fresh.diskDigest!() : new Uint8Array())).toBe(
+      pristine,
+    );
   });
 });

@@ -33,7 +33,8 @@ function writeSectors(pc: CottonPC, lba: number, data: Uint8Array): void {
   };
   for (let sector = 0; sector < count; sector++) {
     expect(waitNotBusy() & 0x08).toBe(0x08);
-    for (let i = 0; i < 256; i++) pc.io.out16(0x1f0, data[sector * 512 + 2 * i]! | (data[sector * 512 + 2 * i + 1]! << 8));
+    for (let i = 0; i < 256; i++)
+      pc.io.out16(0x1f0, data[sector * 512 + 2 * i]! | (data[sector * 512 + 2 * i + 1]! << 8));
   }
   expect(waitNotBusy() & 0x09).toBe(0);
 }
@@ -45,7 +46,11 @@ describe('cotton boot --disk', () => {
 
   it('writes each completed write command back to the image file', () => {
     const path = tempImage(32);
-    const pc = new CottonPC({ kernel: { entry: function* () {}, image: new Uint8Array(0) }, ramBytes: 4 << 20, disk: openDiskImage(path) });
+    const pc = new CottonPC({
+      kernel: { entry: function* () {}, image: new Uint8Array(0) },
+      ramBytes: 4 << 20,
+      disk: openDiskImage(path),
+    });
     const data = Uint8Array.from({ length: 1024 }, (_, i) => i & 0xff);
     writeSectors(pc, 3, data);
     const file = readFileSync(path);
@@ -57,11 +62,17 @@ describe('cotton boot --disk', () => {
 
   it('boots the machine with the disk attached', async () => {
     const path = tempImage(2048);
-    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('node', [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', '--disk', path], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          'node',
+          [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', '--disk', path],
+          { cwd: ROOT, timeout: 60_000 },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CottonOS');

@@ -13,39 +13,72 @@ function tempDir(): string {
 }
 
 /** Run a file system command in this process, capturing what it prints. */
-function cotton(command: string, ...args: string[]): { code: number; out: string; bytes: Buffer; err: string } {
+function cotton(
+  command: string,
+  ...args: string[]
+): { code: number; out: string; bytes: Buffer; err: string } {
   const out: Buffer[] = [];
   let err = '';
-  const code = fsCommand(command, args, { out: (data) => void out.push(Buffer.from(data)), err: (text) => void (err += text) });
+  const code = fsCommand(command, args, {
+    out: (data) => void out.push(Buffer.from(data)),
+    err: (text) => void (err += text),
+  });
   const bytes = Buffer.concat(out);
   return { code, out: bytes.toString('utf8'), bytes, err };
 }
 
 function cottonProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', [join(ROOT, 'bin/cotton.mjs'), ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      [join(ROOT, 'bin/cotton.mjs'), ...args],
+      { cwd: ROOT, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 describe('cotton mkfs', () => {
-  it('writes the book\'s default disk, which fsck finds clean and ls and cat read', () => {
+  it("writes the book's default disk, which fsck finds clean and ls and cat read", () => {
     const image = join(tempDir(), 'disk.img');
-    expect(cotton('mkfs', image, '--size', '8M').out).toMatch(/^.*disk\.img: CottonFS, 2048 blocks of 4096 bytes/);
+    expect(cotton('mkfs', image, '--size', '8M').out).toMatch(
+      /^.*disk\.img: CottonFS, 2048 blocks of 4096 bytes/,
+    );
     expect(readFileSync(image).length).toBe(8 << 20);
-    const programs = readdirSync(join(ROOT, 'src/userland/bin')).filter((f) => f.endsWith('.elf')).map((f) => f.slice(0, -4)).sort();
-    expect(cotton('fsck', image)).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`clean, ${programs.length + 4} files, 9 directories`)) });
+    const programs = readdirSync(join(ROOT, 'src/userland/bin'))
+      .filter((f) => f.endsWith('.elf'))
+      .map((f) => f.slice(0, -4))
+      .sort();
+    expect(cotton('fsck', image)).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(new RegExp(`clean, ${programs.length + 4} files, 9 directories`)),
+    });
     expect(cotton('ls', image).out).toBe(
-      ['drwxr-xr-x   2       4096  bin/', 'drwxr-xr-x   2       4096  etc/', 'drwxr-xr-x   3       4096  home/', 'drwxr-xr-x   3       4096  usr/', ''].join('\n'),
+      [
+        'drwxr-xr-x   2       4096  bin/',
+        'drwxr-xr-x   2       4096  etc/',
+        'drwxr-xr-x   3       4096  home/',
+        'drwxr-xr-x   3       4096  usr/',
+        '',
+      ].join('\n'),
     );
     const bin = cotton('ls', image, '/bin').out.trim().split('\n');
     expect(bin.map((line) => line.split(/\s+/).pop())).toEqual(programs);
     const helloSize = readFileSync(join(ROOT, 'src/userland/bin/hello.elf')).length;
-    expect(bin[programs.indexOf('hello')]).toBe(`-rw-r--r--   1 ${String(helloSize).padStart(10)}  hello`);
-    expect(cotton('cat', image, '/bin/hello').bytes.equals(readFileSync(join(ROOT, 'src/userland/bin/hello.elf')))).toBe(true);
+    expect(bin[programs.indexOf('hello')]).toBe(
+      `-rw-r--r--   1 ${String(helloSize).padStart(10)}  hello`,
+    );
+    expect(
+      cotton('cat', image, '/bin/hello').bytes.equals(
+        readFileSync(join(ROOT, 'src/userland/bin/hello.elf')),
+      ),
+    ).toBe(true);
     expect(cotton('cat', image, '/etc/hostname').out).toBe('cotton\n');
-    expect(cotton('ls', image, '/home/reader/welcome.txt').out).toMatch(/^-rw-r--r-- {3}1 +\d+ {2}welcome\.txt\n$/);
+    expect(cotton('ls', image, '/home/reader/welcome.txt').out).toMatch(
+      /^-rw-r--r-- {3}1 +\d+ {2}welcome\.txt\n$/,
+    );
     expect(cotton('cat', image, '/usr/share/doc/cottonfs/layout.txt').out).toContain('0x43544653');
   });
 
@@ -68,9 +101,15 @@ describe('cotton mkfs', () => {
     const image = join(dir, 'disk.img');
     cotton('mkfs', image, '--size', '4M', '--from', from, '--label', 'tree');
     expect(cotton('fsck', image).code).toBe(0);
-    expect(cotton('ls', image, '/').out.split('\n').map((l) => l.split(/\s+/).pop())).toEqual(['docs/', 'readme', '']);
+    expect(
+      cotton('ls', image, '/')
+        .out.split('\n')
+        .map((l) => l.split(/\s+/).pop()),
+    ).toEqual(['docs/', 'readme', '']);
     expect(cotton('cat', image, '/readme').out).toBe('top\n');
-    expect(cotton('cat', image, '/docs/deep/big.bin').bytes.equals(Buffer.alloc(300_000, 7))).toBe(true);
+    expect(cotton('cat', image, '/docs/deep/big.bin').bytes.equals(Buffer.alloc(300_000, 7))).toBe(
+      true,
+    );
   });
 
   it('parses sizes and times, and refuses what it cannot make', () => {
@@ -92,7 +131,9 @@ describe('cotton put, ls, cat', () => {
     const image = join(dir, 'disk.img');
     cotton('mkfs', image, '--size', '4M');
     writeFileSync(join(dir, 'notes.txt'), 'remember the journal\n');
-    expect(cotton('put', image, join(dir, 'notes.txt'), '/home/reader').out).toContain('/home/reader/notes.txt, 21 bytes');
+    expect(cotton('put', image, join(dir, 'notes.txt'), '/home/reader').out).toContain(
+      '/home/reader/notes.txt, 21 bytes',
+    );
     expect(cotton('put', image, join(dir, 'notes.txt'), '/etc/renamed').code).toBe(0);
     expect(cotton('cat', image, '/home/reader/notes.txt').out).toBe('remember the journal\n');
     expect(cotton('cat', image, '/etc/renamed').out).toBe('remember the journal\n');
@@ -106,7 +147,9 @@ describe('cotton put, ls, cat', () => {
     expect(() => cotton('cat', image, '/nope')).toThrow(/ENOENT/);
     expect(() => cotton('cat', image, '/etc')).toThrow(/EISDIR/);
     writeFileSync(join(dir, 'zero.img'), Buffer.alloc(1 << 20));
-    expect(() => cotton('ls', join(dir, 'zero.img'))).toThrow(/not a mountable CottonFS: bad magic 0x00000000/);
+    expect(() => cotton('ls', join(dir, 'zero.img'))).toThrow(
+      /not a mountable CottonFS: bad magic 0x00000000/,
+    );
   });
 });
 
@@ -122,14 +165,20 @@ describe('cotton fsck', () => {
     expect(found.out).toContain('block bitmap is wrong: block 800 is marked used but free;');
     expect(found.out).toMatch(/PROBLEMS LEFT \(run with --repair\)/);
     expect(readFileSync(image).equals(bytes)).toBe(true); // without --repair nothing is written
-    expect(cotton('fsck', image, '--repair')).toMatchObject({ code: 1, out: expect.stringContaining('REPAIRED') });
+    expect(cotton('fsck', image, '--repair')).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('REPAIRED'),
+    });
     expect(cotton('fsck', image).code).toBe(0);
   });
 
   it('exits 8 for an image that is not a CottonFS', () => {
     const path = join(tempDir(), 'zero.img');
     writeFileSync(path, Buffer.alloc(1 << 20));
-    expect(cotton('fsck', path)).toMatchObject({ code: 8, err: expect.stringContaining('bad magic') });
+    expect(cotton('fsck', path)).toMatchObject({
+      code: 8,
+      err: expect.stringContaining('bad magic'),
+    });
   });
 
   it('runs from the cotton command (a 64 MiB image)', async () => {

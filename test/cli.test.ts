@@ -8,18 +8,44 @@ import { unescapeTyped } from '../src/nex/escapes';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-function cotton(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+function cotton(
+  args: string[],
+  cwd = ROOT,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', [join(ROOT, 'bin/cotton.mjs'), ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      [join(ROOT, 'bin/cotton.mjs'), ...args],
+      { cwd, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 describe('cotton boot arguments', () => {
   it('parses flags and unescapes typed text', () => {
-    const args = parseBootArguments(['--fast', '--type', 'echo a\\n', '--max-ms', '500', '--ram', '64', '--cmdline', 'x=1']);
-    expect(args).toEqual({ fast: true, inputs: ['echo a\n'], maxMs: 500, ramMiB: 64, commandLine: 'x=1', overrides: {}, noDisk: false });
+    const args = parseBootArguments([
+      '--fast',
+      '--type',
+      'echo a\\n',
+      '--max-ms',
+      '500',
+      '--ram',
+      '64',
+      '--cmdline',
+      'x=1',
+    ]);
+    expect(args).toEqual({
+      fast: true,
+      inputs: ['echo a\n'],
+      maxMs: 500,
+      ramMiB: 64,
+      commandLine: 'x=1',
+      overrides: {},
+      noDisk: false,
+    });
     expect(unescapeTyped('\\e[A\\x41\\t\\\\')).toBe('\x1b[AA\t\\');
   });
 
@@ -32,7 +58,14 @@ describe('cotton boot arguments', () => {
 
 describe('cotton boot (headless)', () => {
   it('boots, types each input at a prompt, and exits 0 at the idle prompt', async () => {
-    const { code, stdout } = await cotton(['boot', '--fast', '--type', 'echo hello\\n', '--type', 'uptime\\n']);
+    const { code, stdout } = await cotton([
+      'boot',
+      '--fast',
+      '--type',
+      'echo hello\\n',
+      '--type',
+      'uptime\\n',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toContain('CottonOS');
     expect(stdout).toMatch(/echo hello\r\n\x1b\]133;C\x07hello\r\n/);
@@ -48,7 +81,14 @@ describe('cotton boot (headless)', () => {
 
   it('exits non-zero with the panic report when an edited kernel file throws', async () => {
     const edited = withEditedEcho('throw new Error("echo is broken");');
-    const { code, stdout, stderr } = await cotton(['boot', '--fast', '--override', `src/kernel/shell/commands.ts=${edited}`, '--type', 'echo hi\\n']);
+    const { code, stdout, stderr } = await cotton([
+      'boot',
+      '--fast',
+      '--override',
+      `src/kernel/shell/commands.ts=${edited}`,
+      '--type',
+      'echo hi\\n',
+    ]);
     expect(code).toBe(1);
     expect(stdout).toContain('KERNEL PANIC');
     expect(stdout).toMatch(/src\/kernel\/shell\/commands\.ts:\d+/);
@@ -57,7 +97,16 @@ describe('cotton boot (headless)', () => {
 
   it('stops a kernel that never gives the CPU back after --max-ms', async () => {
     const edited = withEditedEcho('for (;;) {}');
-    const { code, stderr } = await cotton(['boot', '--fast', '--max-ms', '3000', '--override', `src/kernel/shell/commands.ts=${edited}`, '--type', 'echo hi\\n']);
+    const { code, stderr } = await cotton([
+      'boot',
+      '--fast',
+      '--max-ms',
+      '3000',
+      '--override',
+      `src/kernel/shell/commands.ts=${edited}`,
+      '--type',
+      'echo hi\\n',
+    ]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/timed out after 3000 ms/);
   });

@@ -5,7 +5,8 @@ import { bootFromRepo } from '../src/runtime/node/node-host';
 function session(): { output: string; virtualNs: number } {
   const host = bootFromRepo();
   host.runUntilPrompt();
-  for (const line of ['echo hello', 'sleep 25ms', 'uptime', 'date', 'mem', 'nope']) host.command(line);
+  for (const line of ['echo hello', 'sleep 25ms', 'uptime', 'date', 'mem', 'nope'])
+    host.command(line);
   host.type('ech\x1b[Do x\r');
   host.runUntilPrompt();
   return { output: host.output, virtualNs: host.machine.clock.now };

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { assembleImage, DISK_CHUNK_BYTES, FLUSH_DELAY_MS, MemoryChunkStorage, PersistentDisk, storeWholeImage } from '../src/runtime/worker/disk-store';
+import {
+  assembleImage,
+  DISK_CHUNK_BYTES,
+  FLUSH_DELAY_MS,
+  MemoryChunkStorage,
+  PersistentDisk,
+  storeWholeImage,
+} from '../src/runtime/worker/disk-store';
 
 const CHUNK = DISK_CHUNK_BYTES;
 const SECTOR = 512;
@@ -28,7 +35,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('the reader\'s disk store', () => {
+describe("the reader's disk store", () => {
   it('stores a built disk whole on its first flush, without its all-zero chunks', async () => {
     const storage = new MemoryChunkStorage();
     const { disk, source } = await PersistentDisk.open(storage, 'v1', () => sampleImage(), options);
@@ -37,7 +44,12 @@ describe('the reader\'s disk store', () => {
     const stored = storage.disks.get('v1')!;
     expect([...stored.chunks.keys()].sort()).toEqual([0, 2]);
     expect(stored.meta).toMatchObject({ bytes: 8 * CHUNK, chunkBytes: CHUNK });
-    expect(disk.stats).toMatchObject({ flushes: 1, wholeWrites: 1, chunksWritten: 2, bytesWritten: 2 * CHUNK });
+    expect(disk.stats).toMatchObject({
+      flushes: 1,
+      wholeWrites: 1,
+      chunksWritten: 2,
+      bytesWritten: 2 * CHUNK,
+    });
     expect(same(assembleImage((await storage.load('v1'))!), disk.bytes)).toBe(true);
   });
 
@@ -123,8 +135,16 @@ describe('the reader\'s disk store', () => {
 
   it('starts from the built disk when the stored one cannot be put together', async () => {
     const storage = new MemoryChunkStorage();
-    storage.disks.set('v1', { meta: { bytes: CHUNK, chunkBytes: CHUNK, stamp: 's' }, chunks: new Map([[3, new Uint8Array(CHUNK)]]) });
-    const { source, problem, disk } = await PersistentDisk.open(storage, 'v1', () => sampleImage(2), options);
+    storage.disks.set('v1', {
+      meta: { bytes: CHUNK, chunkBytes: CHUNK, stamp: 's' },
+      chunks: new Map([[3, new Uint8Array(CHUNK)]]),
+    });
+    const { source, problem, disk } = await PersistentDisk.open(
+      storage,
+      'v1',
+      () => sampleImage(2),
+      options,
+    );
     expect(source).toBe('built');
     expect(problem).toMatch(/chunk 3 lies outside the disk/);
     expect(disk.bytes.length).toBe(2 * CHUNK);
@@ -134,7 +154,10 @@ describe('the reader\'s disk store', () => {
     const storage = new MemoryChunkStorage();
     await storeWholeImage(storage, 'old', sampleImage(2));
     await storeWholeImage(storage, 'new', sampleImage(3));
-    expect((await PersistentDisk.open(storage, 'new', () => new Uint8Array(0), options)).disk.bytes.length).toBe(3 * CHUNK);
+    expect(
+      (await PersistentDisk.open(storage, 'new', () => new Uint8Array(0), options)).disk.bytes
+        .length,
+    ).toBe(3 * CHUNK);
     await storage.clearOthers('new');
     expect([...storage.disks.keys()]).toEqual(['new']);
   });

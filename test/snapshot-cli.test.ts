@@ -9,9 +9,14 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 function cotton(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', [join(ROOT, 'bin/cotton.mjs'), ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      [join(ROOT, 'bin/cotton.mjs'), ...args],
+      { cwd: ROOT, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -24,11 +29,25 @@ describe('cotton boot --save-snapshot / --snapshot', () => {
 
   it('continues a saved session exactly as if it had never stopped', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cotton-snap-')), 'session.snap');
-    const first = await cotton(['boot', '--fast', '--type', 'echo one\\n', '--save-snapshot', file]);
+    const first = await cotton([
+      'boot',
+      '--fast',
+      '--type',
+      'echo one\\n',
+      '--save-snapshot',
+      file,
+    ]);
     expect(first.code).toBe(0);
     expect(readFileSync(file).subarray(0, 6).toString()).toBe('CTSNAP');
     const resumed = await cotton(['boot', '--fast', '--snapshot', file, '--type', 'echo two\\n']);
-    const straight = await cotton(['boot', '--fast', '--type', 'echo one\\n', '--type', 'echo two\\n']);
+    const straight = await cotton([
+      'boot',
+      '--fast',
+      '--type',
+      'echo one\\n',
+      '--type',
+      'echo two\\n',
+    ]);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toBe(straight.stdout);
     expect(resumed.stdout).toMatch(/one\r\n[\s\S]*two\r\n/);

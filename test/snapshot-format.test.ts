@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ethernetFcs as crc32 } from '../src/emu/net/ethernet';
-import { decodeSnapshot, encodeSnapshot, SnapshotFormatError, type SnapshotContents } from '../src/runtime/host/snapshot-format';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  SnapshotFormatError,
+  type SnapshotContents,
+} from '../src/runtime/host/snapshot-format';
 
 const digest = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
 
@@ -15,7 +20,11 @@ const CONTENTS: SnapshotContents = {
   startTime: 1767258000,
   disk: { length: 32768, digest: digest(3) },
   inputs: [
-    { boot: 0, atNs: 3_648_000, input: { kind: 'serial', bytes: new TextEncoder().encode('echo hi\r') } },
+    {
+      boot: 0,
+      atNs: 3_648_000,
+      input: { kind: 'serial', bytes: new TextEncoder().encode('echo hi\r') },
+    },
     { boot: 0, atNs: 5_000_000.5, input: { kind: 'key', code: 'ArrowUp', pressed: true } },
     { boot: 1, atNs: 0, input: { kind: 'mouse', dx: -300, dy: 12, buttons: 5 } },
   ],
@@ -31,7 +40,10 @@ const CONTENTS: SnapshotContents = {
 function reframed(blob: Uint8Array, edit: (bytes: Uint8Array) => void): Uint8Array {
   const bytes = blob.slice();
   edit(bytes);
-  new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)));
+  new DataView(bytes.buffer).setUint32(
+    bytes.length - 4,
+    crc32(bytes.subarray(0, bytes.length - 4)),
+  );
   return bytes;
 }
 
@@ -61,12 +73,16 @@ describe('snapshot format', () => {
   it('refuses other versions', () => {
     const bytes = blob.slice();
     bytes[9] = 2;
-    expect(refusal(bytes)).toMatch(/format version 2 is not supported \(this build reads version 1\)/);
+    expect(refusal(bytes)).toMatch(
+      /format version 2 is not supported \(this build reads version 1\)/,
+    );
   });
 
   it('refuses a truncated or extended blob, saying so', () => {
     expect(refusal(blob.subarray(0, 12))).toMatch(/truncated: only 12 bytes/);
-    expect(refusal(blob.subarray(0, blob.length - 10))).toMatch(new RegExp(`truncated: ${blob.length - 10} of its ${blob.length} bytes`));
+    expect(refusal(blob.subarray(0, blob.length - 10))).toMatch(
+      new RegExp(`truncated: ${blob.length - 10} of its ${blob.length} bytes`),
+    );
     expect(refusal(Uint8Array.from([...blob, 0]))).toMatch(/1 unexpected bytes after its end/);
   });
 
@@ -81,14 +97,25 @@ describe('snapshot format', () => {
   it('refuses contents that do not parse, even with a good checksum', () => {
     const hugeCount = reframed(blob, (bytes) => (bytes[14] = 0x7f));
     expect(refusal(hugeCount)).toMatch(/malformed: 127 kernel modules cannot fit/);
-    const oneKey = encodeSnapshot({ ...CONTENTS, inputs: [{ boot: 0, atNs: 1, input: { kind: 'serial', bytes: Uint8Array.of(0x5a) } }] });
-    const kindAt = oneKey.findIndex((_, i) => oneKey[i] === 0 && oneKey[i + 1] === 1 && oneKey[i + 2] === 0x5a);
-    expect(refusal(reframed(oneKey, (bytes) => (bytes[kindAt] = 9)))).toMatch(/malformed: an input of unknown kind/);
+    const oneKey = encodeSnapshot({
+      ...CONTENTS,
+      inputs: [{ boot: 0, atNs: 1, input: { kind: 'serial', bytes: Uint8Array.of(0x5a) } }],
+    });
+    const kindAt = oneKey.findIndex(
+      (_, i) => oneKey[i] === 0 && oneKey[i + 1] === 1 && oneKey[i + 2] === 0x5a,
+    );
+    expect(refusal(reframed(oneKey, (bytes) => (bytes[kindAt] = 9)))).toMatch(
+      /malformed: an input of unknown kind/,
+    );
   });
 
   it('refuses inputs out of order or after the snapshot', () => {
     const [a, b] = CONTENTS.inputs;
-    expect(refusal(encodeSnapshot({ ...CONTENTS, inputs: [b!, a!] }))).toMatch(/input 1 of 2 is out of order/);
-    expect(refusal(encodeSnapshot({ ...CONTENTS, moment: { boot: 1, atNs: -1 } }))).toMatch(/input 3 of 3 is out of order/);
+    expect(refusal(encodeSnapshot({ ...CONTENTS, inputs: [b!, a!] }))).toMatch(
+      /input 1 of 2 is out of order/,
+    );
+    expect(refusal(encodeSnapshot({ ...CONTENTS, moment: { boot: 1, atNs: -1 } }))).toMatch(
+      /input 3 of 3 is out of order/,
+    );
   });
 });

@@ -36,7 +36,11 @@ const STEPS: Step[] = [
 ];
 
 /** Run the whole session, snapshotting after each step; return the output, final digest and the snapshots. */
-function uninterrupted(): { output: string; digest: string; snapshots: { blob: Uint8Array; digest: string }[] } {
+function uninterrupted(): {
+  output: string;
+  digest: string;
+  snapshots: { blob: Uint8Array; digest: string }[];
+} {
   const host = bootFromRepo();
   const snapshots = STEPS.map((step) => {
     step(host);
@@ -51,7 +55,9 @@ describe('snapshot/restore determinism', () => {
   it('takes the same session to the same bytes every time', () => {
     expect(reference.output).toContain('typed in halves');
     expect(reference.output).toContain('reboot: resetting the machine');
-    expect(reference.snapshots.map((s) => s.digest)).toEqual(uninterrupted().snapshots.map((s) => s.digest));
+    expect(reference.snapshots.map((s) => s.digest)).toEqual(
+      uninterrupted().snapshots.map((s) => s.digest),
+    );
   });
 
   it.each(STEPS.map((_, n) => n).filter((n) => n % 2 === 0 || n === 3))(
@@ -71,12 +77,17 @@ describe('snapshot/restore determinism', () => {
 
   it('snapshots a restored machine again, to the same blob', () => {
     const { blob } = reference.snapshots[4]!;
-    expect(MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() }).snapshot()).toEqual(blob);
+    expect(
+      MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() }).snapshot(),
+    ).toEqual(blob);
   });
 
   it('replays the console output through onOutput', () => {
     const chunks: Uint8Array[] = [];
-    MachineHost.restore(reference.snapshots[2]!.blob, repoKernelSources(), { programs: repoUserPrograms(), onOutput: (bytes) => chunks.push(bytes) });
+    MachineHost.restore(reference.snapshots[2]!.blob, repoKernelSources(), {
+      programs: repoUserPrograms(),
+      onOutput: (bytes) => chunks.push(bytes),
+    });
     const text = new TextDecoder().decode(Buffer.concat(chunks));
     expect(text).toContain('hello');
   });
@@ -89,12 +100,17 @@ describe('snapshot/restore determinism', () => {
 describe('snapshots carry the kernel they ran', () => {
   it('brings a reader’s edited file along', () => {
     const file = 'src/kernel/shell/commands.ts';
-    const edited = repoKernelSources()[file]!.replace(/(function echo\(.*\{\n)/, '$1  sh.println("edited echo");\n');
+    const edited = repoKernelSources()[file]!.replace(
+      /(function echo\(.*\{\n)/,
+      '$1  sh.println("edited echo");\n',
+    );
     expect(edited).not.toBe(repoKernelSources()[file]);
     const host = bootFromRepo({ overrides: { [file]: edited } });
     host.runUntilPrompt();
     expect(host.command('echo x')).toContain('edited echo');
-    const restored = MachineHost.restore(host.snapshot(), repoKernelSources(), { programs: repoUserPrograms() });
+    const restored = MachineHost.restore(host.snapshot(), repoKernelSources(), {
+      programs: repoUserPrograms(),
+    });
     expect(restored.command('echo y')).toContain('edited echo');
   });
 
@@ -103,23 +119,35 @@ describe('snapshots carry the kernel they ran', () => {
     sources['src/kernel/shell/commands.ts'] += '\n// changed\n';
     const blob = reference.snapshots[1]!.blob;
     expect(() => MachineHost.restore(blob, sources)).toThrow(SnapshotMismatchError);
-    expect(() => MachineHost.restore(blob, sources)).toThrow(/different kernel sources \(changed: src\/kernel\/shell\/commands\.ts\)/);
+    expect(() => MachineHost.restore(blob, sources)).toThrow(
+      /different kernel sources \(changed: src\/kernel\/shell\/commands\.ts\)/,
+    );
     const { ['src/kernel/shell/commands.ts']: _, ...without } = repoKernelSources();
-    expect(() => MachineHost.restore(blob, without)).toThrow(/missing here: src\/kernel\/shell\/commands\.ts/);
+    expect(() => MachineHost.restore(blob, without)).toThrow(
+      /missing here: src\/kernel\/shell\/commands\.ts/,
+    );
   });
 
   it('reports a machine that does not come out the same as nondeterminism, naming the parts', () => {
     const contents = decodeSnapshot(reference.snapshots[1]!.blob);
-    const state = contents.state.map((entry) => (entry.name === 'ram' ? { ...entry, digest: new Uint8Array(32) } : entry));
-    expect(() => MachineHost.restore(encodeSnapshot({ ...contents, state }), repoKernelSources(), { programs: repoUserPrograms() })).toThrow(
-      /differs from the snapshot's in: ram \(nondeterminism detected/,
+    const state = contents.state.map((entry) =>
+      entry.name === 'ram' ? { ...entry, digest: new Uint8Array(32) } : entry,
     );
+    expect(() =>
+      MachineHost.restore(encodeSnapshot({ ...contents, state }), repoKernelSources(), {
+        programs: repoUserPrograms(),
+      }),
+    ).toThrow(/differs from the snapshot's in: ram \(nondeterminism detected/);
   });
 
   it('reports a reset that does not happen when recorded as a divergence', () => {
     const contents = decodeSnapshot(reference.snapshots[1]!.blob);
     const moved = { ...contents, resets: [5_000_000], moment: { boot: 1, atNs: 0 } };
-    expect(() => MachineHost.restore(encodeSnapshot(moved), repoKernelSources(), { programs: repoUserPrograms() })).toThrow(
+    expect(() =>
+      MachineHost.restore(encodeSnapshot(moved), repoKernelSources(), {
+        programs: repoUserPrograms(),
+      }),
+    ).toThrow(
       /diverged from the original run[\s\S]*reset 1 was due in boot 0 at 5000000 ns, but the machine is (idle|running) in boot 0/,
     );
   });
@@ -132,13 +160,24 @@ describe('snapshots with a disk', () => {
     const host = bootFromRepo({ disk: { bytes: image() } });
     host.runUntilPrompt();
     const blob = host.snapshot();
-    expect(MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms(), disk: { bytes: image() } }).stateDigest()).toBe(host.stateDigest());
-    expect(() => MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() })).toThrow(/taken with a disk attached/);
+    expect(
+      MachineHost.restore(blob, repoKernelSources(), {
+        programs: repoUserPrograms(),
+        disk: { bytes: image() },
+      }).stateDigest(),
+    ).toBe(host.stateDigest());
+    expect(() =>
+      MachineHost.restore(blob, repoKernelSources(), { programs: repoUserPrograms() }),
+    ).toThrow(/taken with a disk attached/);
     const other = image();
     other[100] = 1;
-    expect(() => MachineHost.restore(blob, repoKernelSources(), { disk: { bytes: other } })).toThrow(/disk image differs/);
-    expect(() => MachineHost.restore(reference.snapshots[0]!.blob, repoKernelSources(), { disk: { bytes: image() } })).toThrow(
-      /taken without a disk/,
-    );
+    expect(() =>
+      MachineHost.restore(blob, repoKernelSources(), { disk: { bytes: other } }),
+    ).toThrow(/disk image differs/);
+    expect(() =>
+      MachineHost.restore(reference.snapshots[0]!.blob, repoKernelSources(), {
+        disk: { bytes: image() },
+      }),
+    ).toThrow(/taken without a disk/);
   });
 });

@@ -19,10 +19,13 @@ export function fillByte(position: number): number {
 }
 
 /** A file's expected contents after `fill`s of [size, offset] pieces on an empty file: zeros in the holes. */
-export function filledContents(pieces: ReadonlyArray<readonly [size: number, offset: number]>): Uint8Array {
+export function filledContents(
+  pieces: ReadonlyArray<readonly [size: number, offset: number]>,
+): Uint8Array {
   const length = Math.max(...pieces.map(([size, offset]) => size + offset));
   const data = new Uint8Array(length);
-  for (const [size, offset] of pieces) for (let p = offset; p < offset + size; p++) data[p] = fillByte(p);
+  for (const [size, offset] of pieces)
+    for (let p = offset; p < offset + size; p++) data[p] = fillByte(p);
   return data;
 }
 
@@ -34,12 +37,16 @@ export function crcHex(data: Uint8Array): string {
 export async function runOk(machine: ExerciseMachine, command: string): Promise<string> {
   const output = await runOrExplain(machine, command);
   const name = command.split(' ')[0];
-  if (new RegExp(`^${name}: `, 'm').test(output)) throw new Error(`\`${command}\` failed:\n${output.trim()}`);
+  if (new RegExp(`^${name}: `, 'm').test(output))
+    throw new Error(`\`${command}\` failed:\n${output.trim()}`);
   return output;
 }
 
 /** The CRC-32 and size `crc32` prints for `path`. */
-export async function fileCrc(machine: ExerciseMachine, path: string): Promise<{ crc: string; size: number }> {
+export async function fileCrc(
+  machine: ExerciseMachine,
+  path: string,
+): Promise<{ crc: string; size: number }> {
   const output = await runOk(machine, `crc32 ${path}`);
   const match = /^([0-9a-f]{8}) +(\d+) /m.exec(output);
   if (!match) throw new Error(`\`crc32 ${path}\` printed no checksum:\n${output.trim()}`);
@@ -47,22 +54,35 @@ export async function fileCrc(machine: ExerciseMachine, path: string): Promise<{
 }
 
 /** Compare a file with what it should hold; the message says where the first wrong 4 KiB block is, if it can. */
-export async function expectContents(machine: ExerciseMachine, path: string, expected: Uint8Array, hint: string): Promise<void> {
+export async function expectContents(
+  machine: ExerciseMachine,
+  path: string,
+  expected: Uint8Array,
+  hint: string,
+): Promise<void> {
   const { crc, size } = await fileCrc(machine, path);
-  if (size !== expected.length) throw new Error(`${path} should be ${expected.length} bytes but \`crc32\` read ${size}. ${hint}`);
+  if (size !== expected.length)
+    throw new Error(
+      `${path} should be ${expected.length} bytes but \`crc32\` read ${size}. ${hint}`,
+    );
   if (crc !== crcHex(expected)) {
-    throw new Error(`${path} does not read back what was written (CRC-32 ${crc}, expected ${crcHex(expected)}). ${hint}`);
+    throw new Error(
+      `${path} does not read back what was written (CRC-32 ${crc}, expected ${crcHex(expected)}). ${hint}`,
+    );
   }
 }
 
 /** `fsck` must find the root file system clean. */
 export async function expectClean(machine: ExerciseMachine, hint: string): Promise<void> {
   const output = await runOrExplain(machine, 'fsck');
-  if (!/fsck: clean/.test(output)) throw new Error(`\`fsck\` finds the file system damaged:\n${output.trim()}\n\n${hint}`);
+  if (!/fsck: clean/.test(output))
+    throw new Error(`\`fsck\` finds the file system damaged:\n${output.trim()}\n\n${hint}`);
 }
 
 /** The last line of `blocks`: data blocks used and free in the bitmap, and the superblock's free count. */
-export async function dataBlocks(machine: ExerciseMachine): Promise<{ used: number; free: number; superblockFree: number }> {
+export async function dataBlocks(
+  machine: ExerciseMachine,
+): Promise<{ used: number; free: number; superblockFree: number }> {
   const output = await runOrExplain(machine, 'blocks');
   const match = /data blocks: (\d+) used, (\d+) free; superblock says (\d+) free/.exec(output);
   if (!match) throw new Error(`\`blocks\` printed no summary:\n${output.trim()}`);

@@ -36,7 +36,9 @@ const round = (n: number): number => Math.round(n * 1000) / 1000;
 function bootFast(runs: number): Result {
   const sources = repoKernelSources();
   new MachineHost({ sources, programs: repoUserPrograms() }).runUntilPrompt();
-  const times = Array.from({ length: runs }, () => timeMs(() => new MachineHost({ sources, programs: repoUserPrograms() }).runUntilPrompt()));
+  const times = Array.from({ length: runs }, () =>
+    timeMs(() => new MachineHost({ sources, programs: repoUserPrograms() }).runUntilPrompt()),
+  );
   return { name: 'boot.fast_ms', value: round(median(times)), unit: 'ms' };
 }
 
@@ -45,7 +47,13 @@ function rebootAfterEdit(runs: number): Result {
   const sources = repoKernelSources();
   const file = 'src/kernel/boot/entry.ts';
   const times = Array.from({ length: runs }, (_, i) =>
-    timeMs(() => new MachineHost({ sources, programs: repoUserPrograms(), overrides: { [file]: `${sources[file]}\n// edit ${i}\n` } }).runUntilPrompt()),
+    timeMs(() =>
+      new MachineHost({
+        sources,
+        programs: repoUserPrograms(),
+        overrides: { [file]: `${sources[file]}\n// edit ${i}\n` },
+      }).runUntilPrompt(),
+    ),
   );
   return { name: 'reboot.edit_ms', value: round(median(times)), unit: 'ms' };
 }
@@ -55,11 +63,24 @@ function transpilers(runs: number): Result[] {
   const files = Object.entries(repoKernelSources());
   const candidates: [string, (file: string, source: string) => string][] = [
     ['sucrase', transpileModule],
-    ['typescript', (file, source) => ts.transpileModule(source, { fileName: file, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } }).outputText],
+    [
+      'typescript',
+      (file, source) =>
+        ts.transpileModule(source, {
+          fileName: file,
+          compilerOptions: {
+            module: ts.ModuleKind.CommonJS,
+            target: ts.ScriptTarget.ES2022,
+            verbatimModuleSyntax: false,
+          },
+        }).outputText,
+    ],
   ];
   return candidates.map(([name, transpile]) => {
     transpile(files[0]![0], files[0]![1]);
-    const times = Array.from({ length: runs }, () => timeMs(() => files.forEach(([file, source]) => transpile(file, source))));
+    const times = Array.from({ length: runs }, () =>
+      timeMs(() => files.forEach(([file, source]) => transpile(file, source))),
+    );
     return { name: `transpile.kernel_${name}_ms`, value: round(median(times)), unit: 'ms' };
   });
 }

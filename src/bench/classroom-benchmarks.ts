@@ -28,7 +28,10 @@ interface Result {
 
 const VIEWERS = 200;
 
-function open(server: ClassroomServer, onMessage: (message: Record<string, unknown>) => void): Promise<WebSocket> {
+function open(
+  server: ClassroomServer,
+  onMessage: (message: Record<string, unknown>) => void,
+): Promise<WebSocket> {
   const ws = new WebSocket(server.url.replace('http', 'ws') + RELAY_PATH);
   ws.on('message', (data) => onMessage(JSON.parse(data.toString()) as Record<string, unknown>));
   return new Promise((resolve, reject) => {
@@ -76,12 +79,18 @@ async function fanout(room: Room, count: number): Promise<number> {
     };
   });
   const start = performance.now();
-  for (let seq = 0; seq < count; seq++) room.teacher.send(JSON.stringify({ type: 'output', seq, data: line(seq) }));
+  for (let seq = 0; seq < count; seq++)
+    room.teacher.send(JSON.stringify({ type: 'output', seq, data: line(seq) }));
   await done;
   return (count * VIEWERS) / ((performance.now() - start) / 1000);
 }
 
-async function latencies(room: Room, count: number, perSecond: number, firstSeq: number): Promise<number[]> {
+async function latencies(
+  room: Room,
+  count: number,
+  perSecond: number,
+  firstSeq: number,
+): Promise<number[]> {
   const sentAt = new Map<number, number>();
   const times: number[] = [];
   const done = new Promise<void>((resolve) => {
@@ -103,8 +112,18 @@ async function latencies(room: Room, count: number, perSecond: number, firstSeq:
 export async function classroomBenchmarks(): Promise<Result[]> {
   const dist = mkdtempSync(join(tmpdir(), 'classroom-bench-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>bench</title>');
-  const unlimited = { messagesPerSecond: 1e9, messageBurst: 1e9, bytesPerSecond: 1e12, byteBurst: 1e12 };
-  const server = await startClassroom({ dist, port: 0, host: '127.0.0.1', limits: { teacherRate: unlimited, maxBacklogBytes: 64 * 1024 * 1024 } });
+  const unlimited = {
+    messagesPerSecond: 1e9,
+    messageBurst: 1e9,
+    bytesPerSecond: 1e12,
+    byteBurst: 1e12,
+  };
+  const server = await startClassroom({
+    dist,
+    port: 0,
+    host: '127.0.0.1',
+    limits: { teacherRate: unlimited, maxBacklogBytes: 64 * 1024 * 1024 },
+  });
   try {
     const room = await openRoom(server);
     await fanout(room, 200); // warm-up

@@ -32,7 +32,8 @@ function emulate(elf: Uint8Array, jit: boolean, rounds: number): Timed {
   const start = performance.now();
   const run = runUserProgram(elf, { jit, argv: ['bench', String(rounds)] });
   const ms = performance.now() - start;
-  if (run.exitCode !== 0) throw new Error(`bench.elf failed: ${JSON.stringify(run.fault)} ${run.output}`);
+  if (run.exitCode !== 0)
+    throw new Error(`bench.elf failed: ${JSON.stringify(run.fault)} ${run.output}`);
   return { run, ms };
 }
 
@@ -44,7 +45,9 @@ function native(rounds: number): { ms: number; output: string } | { note: string
     const sources = [join(USERLAND, 'bench.c')]; // -DNATIVE: the host's own libc instead of src/userland/libc
     let built = false;
     for (const compiler of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean) as string[]) {
-      const result = spawnSync(compiler, ['-O2', '-DNATIVE', '-o', binary, ...sources], { stdio: 'ignore' });
+      const result = spawnSync(compiler, ['-O2', '-DNATIVE', '-o', binary, ...sources], {
+        stdio: 'ignore',
+      });
       if (result.status === 0) {
         built = true;
         break;
@@ -71,20 +74,35 @@ export function cpuBenchmarks(): CpuBenchmarkResult[] {
   // Warm-ups: V8 compiles the interpreter (and, below, the dispatcher) before timing.
   runUserProgram(readFileSync(join(USERLAND, 'bin', 'primes.elf')), { jit: false });
   const interpreted = emulate(elf, false, 1);
-  results.push({ name: 'cpu.mips.interp', value: round(interpreted.run.instructions / interpreted.ms / 1000), unit: 'MIPS' });
+  results.push({
+    name: 'cpu.mips.interp',
+    value: round(interpreted.run.instructions / interpreted.ms / 1000),
+    unit: 'MIPS',
+  });
 
   const rounds = 8;
   emulate(elf, true, 1);
   const translated = emulate(elf, true, rounds);
-  results.push({ name: 'cpu.mips.jit', value: round(translated.run.instructions / translated.ms / 1000), unit: 'MIPS' });
+  results.push({
+    name: 'cpu.mips.jit',
+    value: round(translated.run.instructions / translated.ms / 1000),
+    unit: 'MIPS',
+  });
 
   const host = native(rounds);
   if ('note' in host) {
     results.push({ name: 'cpu.native_ratio', value: Number.NaN, unit: 'ratio', note: host.note });
   } else {
-    if (host.output !== translated.run.output) throw new Error(`native and emulated results differ: ${host.output} vs ${translated.run.output}`);
+    if (host.output !== translated.run.output)
+      throw new Error(
+        `native and emulated results differ: ${host.output} vs ${translated.run.output}`,
+      );
     // Native time over emulated time: 1 would be native speed, 0.125 is "8× slower".
-    results.push({ name: 'cpu.native_ratio', value: round(host.ms / translated.ms), unit: 'ratio' });
+    results.push({
+      name: 'cpu.native_ratio',
+      value: round(host.ms / translated.ms),
+      unit: 'ratio',
+    });
   }
   return results;
 }

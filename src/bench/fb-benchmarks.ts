@@ -24,21 +24,29 @@ const DURATION_MS = 1000;
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 function fillFps(): Result {
-  const pc = new CottonPC({ kernel: { entry: function* () {}, image: new Uint8Array(0) }, ramBytes: 4 << 20 });
+  const pc = new CottonPC({
+    kernel: { entry: function* () {}, image: new Uint8Array(0) },
+    ramBytes: 4 << 20,
+  });
   const { addr, pitch, width, height } = DEFAULT_FRAMEBUFFER;
   const row = new Uint32Array(width);
   const rowBytes = new Uint8Array(row.buffer);
   pc.takeFramebufferUpdate(); // the power-on screen
   const drawFrame = (frame: number): void => {
-    row.fill(0xff000000 | (frame * 0x010203) & 0xffffff);
+    row.fill(0xff000000 | ((frame * 0x010203) & 0xffffff));
     for (let y = 0; y < height; y++) pc.memory.writeBytes(addr + y * pitch, rowBytes);
-    if (pc.takeFramebufferUpdate().patches.length === 0) throw new Error('fb.fill_fps: the frame reached no patch');
+    if (pc.takeFramebufferUpdate().patches.length === 0)
+      throw new Error('fb.fill_fps: the frame reached no patch');
   };
   drawFrame(0);
   const start = performance.now();
   let frames = 0;
   while (performance.now() - start < DURATION_MS) drawFrame(++frames);
-  return { name: 'fb.fill_fps', value: round((frames * 1000) / (performance.now() - start)), unit: 'frames/s' };
+  return {
+    name: 'fb.fill_fps',
+    value: round((frames * 1000) / (performance.now() - start)),
+    unit: 'frames/s',
+  };
 }
 
 export function fbBenchmarks(): Result[] {

@@ -78,10 +78,15 @@ function sequentialWriteAndRead(runs: number): Result[] {
     writes.push(FILE_BYTES / MB / seconds(() => writeBigFile(new Vfs(fs), fs)));
     const again = new Vfs(run(CottonFs.mount(device, clock)));
     const buffer = new Uint8Array(CHUNK_BYTES);
-    reads.push(FILE_BYTES / MB / seconds(() => {
-      const file = run(again.resolve('/big'));
-      for (let offset = 0; offset < FILE_BYTES; offset += CHUNK_BYTES) run(file.read(offset, buffer));
-    }));
+    reads.push(
+      FILE_BYTES /
+        MB /
+        seconds(() => {
+          const file = run(again.resolve('/big'));
+          for (let offset = 0; offset < FILE_BYTES; offset += CHUNK_BYTES)
+            run(file.read(offset, buffer));
+        }),
+    );
   }
   return [
     { name: 'fs.host.seq_write_mb_s', value: round(median(writes)), unit: 'MB/s' },
@@ -95,11 +100,14 @@ function createSmallFiles(runs: number): Result {
   const rates = Array.from({ length: runs }, () => {
     const fs = run(CottonFs.mount(formatted(), clock));
     const vfs = new Vfs(fs);
-    return FILES / seconds(() => {
-      for (let d = 0; d < 10; d++) run(vfs.mkdir(`/d${d}`));
-      for (let i = 0; i < FILES; i++) run(vfs.writeFile(`/d${i % 10}/f${i}`, payload));
-      run(fs.sync());
-    });
+    return (
+      FILES /
+      seconds(() => {
+        for (let d = 0; d < 10; d++) run(vfs.mkdir(`/d${d}`));
+        for (let i = 0; i < FILES; i++) run(vfs.writeFile(`/d${i % 10}/f${i}`, payload));
+        run(fs.sync());
+      })
+    );
   });
   return { name: 'fs.host.create_files_per_s', value: round(median(rates)), unit: 'files/s' };
 }
@@ -193,7 +201,9 @@ function onTheMachine(runs: number): Result[] {
     const { host } = bootOn(disk);
     const write = timedCommand(host, 'fill /big 16M', /\$ /) + timedCommand(host, 'sync', /\$ /);
     writes.push(MACHINE_FILE_MB / write);
-    creates.push(MACHINE_FILES / timedCommand(host, `mkfiles /m ${MACHINE_FILES}`, /mkfiles: 1000 files/));
+    creates.push(
+      MACHINE_FILES / timedCommand(host, `mkfiles /m ${MACHINE_FILES}`, /mkfiles: 1000 files/),
+    );
     const cold = bootOn(disk).host;
     reads.push(MACHINE_FILE_MB / timedCommand(cold, 'crc32 /big', /16777216/));
   }
@@ -206,7 +216,12 @@ function onTheMachine(runs: number): Result[] {
 
 /** Virtual ms between the boot log's `ata: hda` line and its `fs: root` line. */
 function mountVirtualMs(output: string): number {
-  const stamp = (pattern: RegExp): number => Number(new RegExp(`\\[ *([\\d.]+)\\][^\\n]*${pattern.source}`).exec(output.replace(/\x1b\[[0-9;]*m/g, ''))![1]);
+  const stamp = (pattern: RegExp): number =>
+    Number(
+      new RegExp(`\\[ *([\\d.]+)\\][^\\n]*${pattern.source}`).exec(
+        output.replace(/\x1b\[[0-9;]*m/g, ''),
+      )![1],
+    );
   return (stamp(/ata: hda/) - stamp(/fs: root/)) * -1000;
 }
 
@@ -218,16 +233,27 @@ function mountOnTheMachine(runs: number): Result[] {
   for (let i = 0; i < runs; i++) {
     const baseline = bootOn(clean.slice()).seconds;
     const { host, seconds: took } = bootOn(crashed.slice());
-    if (!/journal replayed/.test(host.output)) throw new Error('the crashed disk was mounted without a replay');
+    if (!/journal replayed/.test(host.output))
+      throw new Error('the crashed disk was mounted without a replay');
     walls.push(1000 * Math.max(0, took - baseline));
     virtuals.push(mountVirtualMs(host.output));
   }
   return [
-    { name: 'fs.mount_ms', value: round(median(walls)), unit: 'ms (wall, boot minus a clean boot)' },
+    {
+      name: 'fs.mount_ms',
+      value: round(median(walls)),
+      unit: 'ms (wall, boot minus a clean boot)',
+    },
     { name: 'fs.mount_virtual_ms', value: round(median(virtuals)), unit: 'ms (virtual)' },
   ];
 }
 
 export function fsBenchmarks(): Result[] {
-  return [...onTheMachine(3), ...mountOnTheMachine(5), ...sequentialWriteAndRead(5), createSmallFiles(5), ...mountAfterCrash(9)];
+  return [
+    ...onTheMachine(3),
+    ...mountOnTheMachine(5),
+    ...sequentialWriteAndRead(5),
+    createSmallFiles(5),
+    ...mountAfterCrash(9),
+  ];
 }

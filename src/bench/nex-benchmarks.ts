@@ -27,29 +27,56 @@ function lcg(seed: number): () => number {
 function bigSession(commands: number, bytesPerCommand: number): Session {
   const random = lcg(1);
   const encoder = new TextEncoder();
-  const words = ['kernel', 'page', 'frame', 'irq', '0x1000', 'ok', 'thread', 'ready', '\x1b[32mdone\x1b[0m', 'scheduler'];
+  const words = [
+    'kernel',
+    'page',
+    'frame',
+    'irq',
+    '0x1000',
+    'ok',
+    'thread',
+    'ready',
+    '\x1b[32mdone\x1b[0m',
+    'scheduler',
+  ];
   const events: SessionEvent[] = [];
   let t = 0;
-  const out = (text: string) => events.push({ kind: 'output', t: (t += Math.round(random() * 2000) / 1e6), data: encoder.encode(text) });
+  const out = (text: string) =>
+    events.push({
+      kind: 'output',
+      t: (t += Math.round(random() * 2000) / 1e6),
+      data: encoder.encode(text),
+    });
   for (let c = 0; c < commands; c++) {
     out(`\x1b]133;A\x07cotton:/$ \x1b]133;B\x07run ${c}\r\n\x1b]133;C\x07`);
     for (let written = 0; written < bytesPerCommand; ) {
       const size = 1024 + Math.floor(random() * 3072);
       let chunk = '';
-      while (chunk.length < size) chunk += `${words[Math.floor(random() * words.length)]} ${chunk.length % 80 < 8 ? '\r\n' : ''}`;
+      while (chunk.length < size)
+        chunk += `${words[Math.floor(random() * words.length)]} ${chunk.length % 80 < 8 ? '\r\n' : ''}`;
       out(chunk);
       written += chunk.length;
     }
     out(`\x1b]133;D;${c % 3}\x07`);
   }
-  return { info: { version: '1.0', createdAt: '2026-01-01T09:00:00Z', recorderVersion: 'bench', durationSeconds: null }, events, commands: extractCommands(events) };
+  return {
+    info: {
+      version: '1.0',
+      createdAt: '2026-01-01T09:00:00Z',
+      recorderVersion: 'bench',
+      durationSeconds: null,
+    },
+    events,
+    commands: extractCommands(events),
+  };
 }
 
 /** Load the generated file `runs` times after a warm-up; the median speed. */
 export function nexBenchmarks(runs = 5): Result[] {
   const file = writeNex(bigSession(400, 40_000));
   const textBytes = unzipSync(file)['session.json']!.length;
-  if (parseNex(file).value.commands.length !== 400) throw new Error('the benchmark recording did not load back whole');
+  if (parseNex(file).value.commands.length !== 400)
+    throw new Error('the benchmark recording did not load back whole');
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -58,7 +85,13 @@ export function nexBenchmarks(runs = 5): Result[] {
   }
   times.sort((a, b) => a - b);
   const median = times[times.length >> 1]!;
-  return [{ name: 'nex.load_mb_s', value: Math.round((textBytes / 1e6 / (median / 1000)) * 10) / 10, unit: 'MB/s' }];
+  return [
+    {
+      name: 'nex.load_mb_s',
+      value: Math.round((textBytes / 1e6 / (median / 1000)) * 10) / 10,
+      unit: 'MB/s',
+    },
+  ];
 }
 
 /**
@@ -71,7 +104,13 @@ export function nexBenchmarks(runs = 5): Result[] {
  * wrote. The median, in milliseconds.
  */
 export async function nexSeekBenchmark(seeks = 200): Promise<Result[]> {
-  const [{ Terminal }, { SerializeAddon }, { buildTimeline }, { buildKeyframes }, { PlayerEngine }] = await Promise.all([
+  const [
+    { Terminal },
+    { SerializeAddon },
+    { buildTimeline },
+    { buildKeyframes },
+    { PlayerEngine },
+  ] = await Promise.all([
     import('@xterm/headless'),
     import('@xterm/addon-serialize'),
     import('../runtime/player/player-timeline'),
@@ -79,7 +118,13 @@ export async function nexSeekBenchmark(seeks = 200): Promise<Result[]> {
     import('../runtime/player/player-engine'),
   ]);
   const timeline = buildTimeline(hourLongSession(), 2);
-  const terminal = (): InstanceType<typeof Terminal> => new Terminal({ cols: timeline.cols, rows: timeline.rows, scrollback: 1000, allowProposedApi: true });
+  const terminal = (): InstanceType<typeof Terminal> =>
+    new Terminal({
+      cols: timeline.cols,
+      rows: timeline.rows,
+      scrollback: 1000,
+      allowProposedApi: true,
+    });
   const builder = terminal();
   const addon = new SerializeAddon();
   builder.loadAddon(addon as never);
@@ -117,11 +162,21 @@ function hourLongSession(): Session {
     const lines = random() < 0.1 ? 200 : 3 + Math.floor(random() * 8);
     for (let line = 0; line < lines; line += 4) {
       let text = '';
-      for (let k = 0; k < 4; k++) text += `\x1b[32mfile-${command}-${line + k}\x1b[0m  ${'x'.repeat(Math.floor(random() * 50))}\r\n`;
+      for (let k = 0; k < 4; k++)
+        text += `\x1b[32mfile-${command}-${line + k}\x1b[0m  ${'x'.repeat(Math.floor(random() * 50))}\r\n`;
       out(text);
     }
     out(`\x1b]133;D;0\x07`);
     command++;
   }
-  return { info: { version: '1.0', createdAt: '2026-01-01T09:00:00Z', recorderVersion: 'bench', durationSeconds: t }, events, commands: extractCommands(events) };
+  return {
+    info: {
+      version: '1.0',
+      createdAt: '2026-01-01T09:00:00Z',
+      recorderVersion: 'bench',
+      durationSeconds: t,
+    },
+    events,
+    commands: extractCommands(events),
+  };
 }

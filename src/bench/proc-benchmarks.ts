@@ -17,12 +17,17 @@ interface Result {
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** Run `line` to its prompt; wall and virtual nanoseconds it took. */
-function timed(host: MachineHost, line: string, expect: string): { wallNs: number; virtualNs: number } {
+function timed(
+  host: MachineHost,
+  line: string,
+  expect: string,
+): { wallNs: number; virtualNs: number } {
   const virtualStart = host.machine.clock.now;
   const wallStart = performance.now();
   const out = host.command(line, 600_000);
   const wallNs = (performance.now() - wallStart) * 1e6;
-  if (!out.includes(expect)) throw new Error(`benchmark command '${line}' did not print '${expect}':\n${out}`);
+  if (!out.includes(expect))
+    throw new Error(`benchmark command '${line}' did not print '${expect}':\n${out}`);
   return { wallNs, virtualNs: host.machine.clock.now - virtualStart };
 }
 
@@ -38,8 +43,16 @@ function forkExit(cycles: number): Result[] {
   timed(host, 'forkexit 100', 'ok'); // warm up the JIT
   const { wallNs, virtualNs } = timed(host, `forkexit ${cycles}`, `forkexit: ${cycles} ok`);
   return [
-    { name: 'proc.fork_exit_per_s', value: round(cycles / (wallNs / 1e9)), unit: 'cycles/s (wall)' },
-    { name: 'proc.fork_exit_per_s_virtual', value: round(cycles / (virtualNs / 1e9)), unit: 'cycles/s (virtual)' },
+    {
+      name: 'proc.fork_exit_per_s',
+      value: round(cycles / (wallNs / 1e9)),
+      unit: 'cycles/s (wall)',
+    },
+    {
+      name: 'proc.fork_exit_per_s_virtual',
+      value: round(cycles / (virtualNs / 1e9)),
+      unit: 'cycles/s (virtual)',
+    },
   ];
 }
 
@@ -54,7 +67,11 @@ function contextSwitch(yields: number): Result[] {
   const virtualNs = host.machine.clock.now - started.virtual;
   return [
     { name: 'proc.ctx_switch_ns', value: round(wallNs / switches), unit: 'ns (wall)' },
-    { name: 'proc.ctx_switch_ns_virtual', value: round(virtualNs / switches), unit: 'ns (virtual)' },
+    {
+      name: 'proc.ctx_switch_ns_virtual',
+      value: round(virtualNs / switches),
+      unit: 'ns (virtual)',
+    },
   ];
 }
 

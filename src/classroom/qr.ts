@@ -43,14 +43,41 @@ const LEVEL_M_BLOCKS: readonly { ec: number; groups: readonly (readonly [number,
   { ec: 24, groups: [[2, 43]] },
   { ec: 16, groups: [[4, 27]] },
   { ec: 18, groups: [[4, 31]] },
-  { ec: 22, groups: [[2, 38], [2, 39]] },
-  { ec: 22, groups: [[3, 36], [2, 37]] },
-  { ec: 26, groups: [[4, 43], [1, 44]] },
+  {
+    ec: 22,
+    groups: [
+      [2, 38],
+      [2, 39],
+    ],
+  },
+  {
+    ec: 22,
+    groups: [
+      [3, 36],
+      [2, 37],
+    ],
+  },
+  {
+    ec: 26,
+    groups: [
+      [4, 43],
+      [1, 44],
+    ],
+  },
 ];
 
 /** Centres of the alignment patterns per version (Annex E); version 1 has none. */
 const ALIGNMENT_CENTRES: readonly (readonly number[])[] = [
-  [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50],
+  [],
+  [6, 18],
+  [6, 22],
+  [6, 26],
+  [6, 30],
+  [6, 34],
+  [6, 22, 38],
+  [6, 24, 42],
+  [6, 26, 46],
+  [6, 28, 50],
 ];
 
 // ---- GF(256) and Reed–Solomon ------------------------------------------------
@@ -130,7 +157,8 @@ export function encodeData(bytes: Uint8Array, version: number): number[] {
   writer.put(0, Math.min(4, capacityBits - writer.bits.length)); // terminator
   writer.put(0, (8 - (writer.bits.length % 8)) % 8);
   const codewords: number[] = [];
-  for (let i = 0; i < writer.bits.length; i += 8) codewords.push(writer.bits.slice(i, i + 8).reduce((byte, bit) => (byte << 1) | bit, 0));
+  for (let i = 0; i < writer.bits.length; i += 8)
+    codewords.push(writer.bits.slice(i, i + 8).reduce((byte, bit) => (byte << 1) | bit, 0));
   for (let i = 0; codewords.length < capacityBits / 8; i++) codewords.push(PAD_BYTES[i % 2]!);
   return codewords;
 }
@@ -151,7 +179,8 @@ export function interleave(data: readonly number[], version: number): number[] {
   const ecBlocks = blocks.map((block) => reedSolomon(block, ec));
   const out: number[] = [];
   const longest = Math.max(...blocks.map((block) => block.length));
-  for (let i = 0; i < longest; i++) for (const block of blocks) if (i < block.length) out.push(block[i]!);
+  for (let i = 0; i < longest; i++)
+    for (const block of blocks) if (i < block.length) out.push(block[i]!);
   for (let i = 0; i < ec; i++) for (const block of ecBlocks) out.push(block[i]!);
   return out;
 }
@@ -162,7 +191,8 @@ export function interleave(data: readonly number[], version: number): number[] {
 function bch(data: number, generator: number): number {
   const degree = 31 - Math.clz32(generator);
   let value = data << degree;
-  for (let bit = 31 - Math.clz32(value); bit >= degree; bit--) if (value & (1 << bit)) value ^= generator << (bit - degree);
+  for (let bit = 31 - Math.clz32(value); bit >= degree; bit--)
+    if (value & (1 << bit)) value ^= generator << (bit - degree);
   return (data << degree) | value;
 }
 
@@ -198,7 +228,9 @@ export class QrCode {
   constructor(readonly version: number) {
     this.size = sizeOf(version);
     this.dark = Array.from({ length: this.size }, () => new Array<boolean>(this.size).fill(false));
-    this.reserved = Array.from({ length: this.size }, () => new Array<boolean>(this.size).fill(false));
+    this.reserved = Array.from({ length: this.size }, () =>
+      new Array<boolean>(this.size).fill(false),
+    );
   }
 
   isFunction(row: number, col: number): boolean {
@@ -212,7 +244,12 @@ export class QrCode {
 
   drawFunctionPatterns(): void {
     const n = this.size;
-    for (const [row, col] of [[3, 3], [3, n - 4], [n - 4, 3]] as const) this.drawFinder(row, col);
+    for (const [row, col] of [
+      [3, 3],
+      [3, n - 4],
+      [n - 4, 3],
+    ] as const)
+      this.drawFinder(row, col);
     for (let i = 8; i < n - 8; i++) {
       this.setFunction(6, i, i % 2 === 0);
       this.setFunction(i, 6, i % 2 === 0);
@@ -220,7 +257,10 @@ export class QrCode {
     const centres = ALIGNMENT_CENTRES[this.version - 1]!;
     for (const row of centres) {
       for (const col of centres) {
-        const onFinder = (row === 6 && col === 6) || (row === 6 && col === centres.at(-1)) || (row === centres.at(-1) && col === 6);
+        const onFinder =
+          (row === 6 && col === 6) ||
+          (row === 6 && col === centres.at(-1)) ||
+          (row === centres.at(-1) && col === 6);
         if (!onFinder) this.drawAlignment(row, col);
       }
     }
@@ -243,7 +283,8 @@ export class QrCode {
 
   private drawAlignment(row: number, col: number): void {
     for (let dr = -2; dr <= 2; dr++) {
-      for (let dc = -2; dc <= 2; dc++) this.setFunction(row + dr, col + dc, Math.max(Math.abs(dr), Math.abs(dc)) !== 1);
+      for (let dc = -2; dc <= 2; dc++)
+        this.setFunction(row + dr, col + dc, Math.max(Math.abs(dr), Math.abs(dc)) !== 1);
     }
   }
 
@@ -286,7 +327,8 @@ export class QrCode {
         const row = upward ? n - 1 - step : step;
         for (const col of [right, right - 1]) {
           if (this.isFunction(row, col)) continue;
-          if (index < total) this.dark[row]![col] = ((codewords[index >>> 3]! >>> (7 - (index & 7))) & 1) === 1;
+          if (index < total)
+            this.dark[row]![col] = ((codewords[index >>> 3]! >>> (7 - (index & 7))) & 1) === 1;
           index++;
         }
       }
@@ -297,14 +339,17 @@ export class QrCode {
   applyMask(mask: number): void {
     const test = MASKS[mask]!;
     for (let row = 0; row < this.size; row++) {
-      for (let col = 0; col < this.size; col++) if (!this.isFunction(row, col) && test(row, col)) this.dark[row]![col] = !this.dark[row]![col];
+      for (let col = 0; col < this.size; col++)
+        if (!this.isFunction(row, col) && test(row, col))
+          this.dark[row]![col] = !this.dark[row]![col];
     }
   }
 
   /** The four penalty rules of §7.8.3 (N1 = 3, N2 = 3, N3 = 40, N4 = 10). */
   penalty(): number {
     const n = this.size;
-    const at = (row: number, col: number, transpose: boolean): boolean => (transpose ? this.dark[col]![row]! : this.dark[row]![col]!);
+    const at = (row: number, col: number, transpose: boolean): boolean =>
+      transpose ? this.dark[col]![row]! : this.dark[row]![col]!;
     let score = 0;
     for (const transpose of [false, true]) {
       for (let row = 0; row < n; row++) {
@@ -318,10 +363,16 @@ export class QrCode {
         }
         // 1:1:3:1:1 finder-like patterns with four light modules on one side.
         for (let col = 0; col + 7 <= n; col++) {
-          const finder = [true, false, true, true, true, false, true].every((dark, k) => at(row, col + k, transpose) === dark);
+          const finder = [true, false, true, true, true, false, true].every(
+            (dark, k) => at(row, col + k, transpose) === dark,
+          );
           if (!finder) continue;
-          const lightBefore = [1, 2, 3, 4].every((k) => col - k < 0 || !at(row, col - k, transpose));
-          const lightAfter = [0, 1, 2, 3].every((k) => col + 7 + k >= n || !at(row, col + 7 + k, transpose));
+          const lightBefore = [1, 2, 3, 4].every(
+            (k) => col - k < 0 || !at(row, col - k, transpose),
+          );
+          const lightAfter = [0, 1, 2, 3].every(
+            (k) => col + 7 + k >= n || !at(row, col + 7 + k, transpose),
+          );
           if (lightBefore) score += 40;
           if (lightAfter) score += 40;
         }
@@ -333,7 +384,12 @@ export class QrCode {
         if (this.dark[row]![col]) dark++;
         if (row + 1 < n && col + 1 < n) {
           const d = this.dark[row]![col];
-          if (this.dark[row]![col + 1] === d && this.dark[row + 1]![col] === d && this.dark[row + 1]![col + 1] === d) score += 3;
+          if (
+            this.dark[row]![col + 1] === d &&
+            this.dark[row + 1]![col] === d &&
+            this.dark[row + 1]![col + 1] === d
+          )
+            score += 3;
         }
       }
     }
@@ -344,8 +400,11 @@ export class QrCode {
 
 /** The smallest version (up to 10) that holds `byteLength` bytes at level M. */
 export function chooseVersion(byteLength: number): number {
-  for (let version = 1; version <= MAX_VERSION; version++) if (byteCapacity(version) >= byteLength) return version;
-  throw new RangeError(`a QR code here holds at most ${byteCapacity(MAX_VERSION)} bytes; this text has ${byteLength}`);
+  for (let version = 1; version <= MAX_VERSION; version++)
+    if (byteCapacity(version) >= byteLength) return version;
+  throw new RangeError(
+    `a QR code here holds at most ${byteCapacity(MAX_VERSION)} bytes; this text has ${byteLength}`,
+  );
 }
 
 /** Encode `text` (UTF-8, byte mode, level M) with the best mask; `forceMask` picks one (for tests). */
@@ -381,7 +440,8 @@ export function toSvg(qr: QrCode, quiet = 4): string {
   const size = qr.size + 2 * quiet;
   let path = '';
   for (let row = 0; row < qr.size; row++) {
-    for (let col = 0; col < qr.size; col++) if (qr.dark[row]![col]) path += `M${col + quiet},${row + quiet}h1v1h-1z`;
+    for (let col = 0; col < qr.size; col++)
+      if (qr.dark[row]![col]) path += `M${col + quiet},${row + quiet}h1v1h-1z`;
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
 }

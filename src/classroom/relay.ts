@@ -84,8 +84,18 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxRooms: 50,
   maxViewersPerRoom: 500,
   idleMs: 30 * 60_000,
-  teacherRate: { messagesPerSecond: 200, messageBurst: 400, bytesPerSecond: 2 * MiB, byteBurst: 4 * MiB },
-  viewerRate: { messagesPerSecond: 30, messageBurst: 60, bytesPerSecond: 64 * KiB, byteBurst: 128 * KiB },
+  teacherRate: {
+    messagesPerSecond: 200,
+    messageBurst: 400,
+    bytesPerSecond: 2 * MiB,
+    byteBurst: 4 * MiB,
+  },
+  viewerRate: {
+    messagesPerSecond: 30,
+    messageBurst: 60,
+    bytesPerSecond: 64 * KiB,
+    byteBurst: 128 * KiB,
+  },
   maxBufferedBytes: 4 * MiB,
   resumeBufferedBytes: 256 * KiB,
   maxLagMs: 30_000,
@@ -177,7 +187,13 @@ export class Relay {
   }
 
   connect(peer: Peer): Connection {
-    const client = new Client(`c${this.nextClient++}`, peer, this.limits.viewerRate, this.limits.errorsPerSecond, this.clock());
+    const client = new Client(
+      `c${this.nextClient++}`,
+      peer,
+      this.limits.viewerRate,
+      this.limits.errorsPerSecond,
+      this.clock(),
+    );
     this.clients.add(client);
     return {
       id: client.id,
@@ -203,7 +219,10 @@ export class Relay {
       for (const viewer of room.viewers.values()) {
         if (!viewer.lagging) continue;
         if (room.brokenAt === null && now - viewer.laggingSince > this.limits.maxLagMs) {
-          viewer.peer.close(CLOSE_TOO_SLOW, 'too slow: the connection could not keep up with the room');
+          viewer.peer.close(
+            CLOSE_TOO_SLOW,
+            'too slow: the connection could not keep up with the room',
+          );
           this.leave(viewer);
         } else this.tryResync(room, viewer);
       }
@@ -215,26 +234,42 @@ export class Relay {
     if (!client.messages.take(now) || !client.bytes.take(now, byteLength)) {
       return this.refuse(client, 'rate-limited', 'too many messages: this one was dropped');
     }
-    if (text === null) return this.refuse(client, 'malformed', 'messages must be text frames (JSON)');
+    if (text === null)
+      return this.refuse(client, 'malformed', 'messages must be text frames (JSON)');
     const parsed = parseClientMessage(text, byteLength, this.limits.maxMessageBytes);
     if (!parsed.ok) return this.refuse(client, parsed.code, parsed.reason, parsed.about);
     const message = parsed.message;
     if (client.role === 'teacher' && client.room) client.room.lastActivity = now;
     if (message.type === 'ping') return this.send(client, { type: 'pong', t: message.t });
     if (message.type === 'create') return this.create(client, message.name ?? '');
-    if (message.type === 'join') return this.join(client, message.room, message.secret, message.name ?? '');
+    if (message.type === 'join')
+      return this.join(client, message.room, message.secret, message.name ?? '');
     const room = client.room;
-    if (!room) return this.refuse(client, 'not-joined', 'create or join a room first', message.type);
+    if (!room)
+      return this.refuse(client, 'not-joined', 'create or join a room first', message.type);
     if (TEACHER_TYPES.has(message.type)) {
-      if (client.role !== 'teacher') return this.refuse(client, 'not-allowed', `only the teacher may send ${message.type}`, message.type);
+      if (client.role !== 'teacher')
+        return this.refuse(
+          client,
+          'not-allowed',
+          `only the teacher may send ${message.type}`,
+          message.type,
+        );
       return this.fromTeacher(room, message);
     }
     if (message.type === 'input') return this.input(room, client, message.data);
   }
 
   private create(client: Client, name: string): void {
-    if (client.room) return this.refuse(client, 'not-allowed', 'this connection is already in a room', 'create');
-    if (this.rooms.size >= this.limits.maxRooms) return this.refuse(client, 'room-limit', `the server has its maximum of ${this.limits.maxRooms} rooms; try again later`, 'create');
+    if (client.room)
+      return this.refuse(client, 'not-allowed', 'this connection is already in a room', 'create');
+    if (this.rooms.size >= this.limits.maxRooms)
+      return this.refuse(
+        client,
+        'room-limit',
+        `the server has its maximum of ${this.limits.maxRooms} rooms; try again later`,
+        'create',
+      );
     let id: string;
     do id = randomRoomId();
     while (this.rooms.has(id));
@@ -246,28 +281,56 @@ export class Relay {
   }
 
   private join(client: Client, roomId: string, secret: string | undefined, name: string): void {
-    if (client.room) return this.refuse(client, 'not-allowed', 'this connection is already in a room', 'join');
+    if (client.room)
+      return this.refuse(client, 'not-allowed', 'this connection is already in a room', 'join');
     const room = this.rooms.get(roomId);
-    if (!room) return this.refuse(client, 'no-room', `there is no room ${roomId} (it may have expired)`, 'join');
+    if (!room)
+      return this.refuse(
+        client,
+        'no-room',
+        `there is no room ${roomId} (it may have expired)`,
+        'join',
+      );
     if (secret !== undefined) {
-      if (!timingSafeEqual(Buffer.from(secret), Buffer.from(room.secret))) return this.refuse(client, 'bad-secret', 'that is not this room\'s secret', 'join');
+      if (!timingSafeEqual(Buffer.from(secret), Buffer.from(room.secret)))
+        return this.refuse(client, 'bad-secret', "that is not this room's secret", 'join');
       if (room.teacher) {
         room.teacher.peer.close(CLOSE_REPLACED, 'another page took over as the teacher');
         this.leave(room.teacher);
       }
       this.becomeTeacher(room, client, name);
       room.lastActivity = this.clock();
-      this.send(client, { type: 'joined', room: room.id, role: 'teacher', you: client.id, teacher: true, holder: room.holder });
+      this.send(client, {
+        type: 'joined',
+        room: room.id,
+        role: 'teacher',
+        you: client.id,
+        teacher: true,
+        holder: room.holder,
+      });
       this.send(client, { type: 'viewers', list: viewerList(room) });
       this.toViewers(room, { type: 'teacher', present: true });
       return;
     }
-    if (room.viewers.size >= this.limits.maxViewersPerRoom) return this.refuse(client, 'room-full', `the room has its maximum of ${this.limits.maxViewersPerRoom} viewers`, 'join');
+    if (room.viewers.size >= this.limits.maxViewersPerRoom)
+      return this.refuse(
+        client,
+        'room-full',
+        `the room has its maximum of ${this.limits.maxViewersPerRoom} viewers`,
+        'join',
+      );
     client.room = room;
     client.role = 'viewer';
     client.name = name;
     room.viewers.set(client.id, client);
-    this.send(client, { type: 'joined', room: room.id, role: 'viewer', you: client.id, teacher: room.teacher !== null, holder: room.holder });
+    this.send(client, {
+      type: 'joined',
+      room: room.id,
+      role: 'viewer',
+      you: client.id,
+      teacher: room.teacher !== null,
+      holder: room.holder,
+    });
     client.lagging = true; // a late joiner is resynced like a viewer that fell behind
     client.laggingSince = this.clock();
     this.tryResync(room, client);
@@ -293,7 +356,8 @@ export class Relay {
         this.appendBacklog(room, message.seq, text);
         return this.fanOut(room, text);
       }
-      case 'keyframe': return this.keyframe(room, message);
+      case 'keyframe':
+        return this.keyframe(room, message);
       case 'screen':
         room.screen = JSON.stringify(message);
         return this.fanOut(room, room.screen);
@@ -302,7 +366,12 @@ export class Relay {
         return this.fanOut(room, room.play);
       case 'keyboard': {
         if (message.to !== null && !room.viewers.has(message.to)) {
-          return this.refuse(room.teacher!, 'malformed', `there is no viewer ${message.to} in this room`, 'keyboard');
+          return this.refuse(
+            room.teacher!,
+            'malformed',
+            `there is no viewer ${message.to} in this room`,
+            'keyboard',
+          );
         }
         room.holder = message.to;
         this.send(room.teacher!, { type: 'keyboard', holder: room.holder });
@@ -314,7 +383,8 @@ export class Relay {
   private keyframe(room: Room, message: Extract<ClientMessage, { type: 'keyframe' }>): void {
     room.keyframe = JSON.stringify({ ...message, live: false });
     let drop = 0;
-    while (drop < room.backlog.length && room.backlog[drop]!.seq <= message.after) room.backlogBytes -= room.backlog[drop++]!.text.length;
+    while (drop < room.backlog.length && room.backlog[drop]!.seq <= message.after)
+      room.backlogBytes -= room.backlog[drop++]!.text.length;
     room.backlog.splice(0, drop);
     if (room.brokenAt !== null && message.after >= room.brokenAt) room.brokenAt = null;
     if (message.live) {
@@ -338,9 +408,17 @@ export class Relay {
   }
 
   private input(room: Room, client: Client, data: string): void {
-    if (client.role === 'teacher') return this.refuse(client, 'not-allowed', 'the teacher types into the machine directly', 'input');
-    if (room.holder !== client.id) return this.refuse(client, 'not-allowed', 'you do not have the keyboard', 'input');
-    if (!room.teacher) return this.refuse(client, 'not-allowed', 'the teacher is not connected', 'input');
+    if (client.role === 'teacher')
+      return this.refuse(
+        client,
+        'not-allowed',
+        'the teacher types into the machine directly',
+        'input',
+      );
+    if (room.holder !== client.id)
+      return this.refuse(client, 'not-allowed', 'you do not have the keyboard', 'input');
+    if (!room.teacher)
+      return this.refuse(client, 'not-allowed', 'the teacher is not connected', 'input');
     this.send(room.teacher, { type: 'input', from: client.id, data });
   }
 
@@ -363,7 +441,8 @@ export class Relay {
 
   /** Bring a viewer that joined late or fell behind up to date: keyframe, backlog, screen, replay. */
   private tryResync(room: Room, viewer: Client): void {
-    if (room.brokenAt !== null || viewer.peer.bufferedAmount > this.limits.resumeBufferedBytes) return;
+    if (room.brokenAt !== null || viewer.peer.bufferedAmount > this.limits.resumeBufferedBytes)
+      return;
     viewer.lagging = false;
     if (room.keyframe) viewer.peer.send(room.keyframe);
     for (const entry of room.backlog) viewer.peer.send(entry.text);

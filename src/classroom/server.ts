@@ -24,7 +24,6 @@ import { INFO_PATH, RELAY_PATH, type ClassroomInfo } from './protocol';
 import { Relay, type RelayLimits } from './relay';
 import { contentType, resolveFile } from './static-files';
 
-
 export const DEFAULT_PORT = 8080;
 const SWEEP_MS = 1000;
 /** ws closes a connection whose frame is larger than this outright; smaller oversized ones get an error message. */
@@ -49,14 +48,17 @@ export function lanUrls(port: number): string[] {
   const urls: string[] = [];
   for (const addresses of Object.values(networkInterfaces())) {
     for (const address of addresses ?? []) {
-      if (address.family === 'IPv4' && !address.internal) urls.push(`http://${address.address}:${port}`);
+      if (address.family === 'IPv4' && !address.internal)
+        urls.push(`http://${address.address}:${port}`);
     }
   }
   return urls;
 }
 
 export function distMissingMessage(dist: string): string | null {
-  return existsSync(join(dist, 'index.html')) ? null : `the built book is missing (${join(dist, 'index.html')}): run \`npm run build\` first`;
+  return existsSync(join(dist, 'index.html'))
+    ? null
+    : `the built book is missing (${join(dist, 'index.html')}): run \`npm run build\` first`;
 }
 
 export async function startClassroom(options: ClassroomOptions): Promise<ClassroomServer> {
@@ -72,7 +74,9 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
     if (url.split('?')[0] === INFO_PATH) {
       // Addresses on the network only when the server listens there (not when bound to loopback).
       const info: ClassroomInfo = { classroom: 1, lanUrls: listensEverywhere ? lanUrls(port) : [] };
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(info));
+      response
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(info));
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -82,7 +86,9 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
     const file = resolveFile(root, url);
     if (!file) {
       const notFound = resolveFile(root, '/404.html');
-      response.writeHead(404, { 'content-type': notFound ? contentType('index.html') : 'text/plain' });
+      response.writeHead(404, {
+        'content-type': notFound ? contentType('index.html') : 'text/plain',
+      });
       if (notFound && request.method === 'GET') createReadStream(notFound).pipe(response);
       else response.end('not found');
       return;
@@ -93,7 +99,10 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
   };
 
   const server: Server = createServer(serveFile);
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: relay.limits.maxMessageBytes * HARD_PAYLOAD_FACTOR });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: relay.limits.maxMessageBytes * HARD_PAYLOAD_FACTOR,
+  });
   server.on('upgrade', (request, socket, head) => {
     if ((request.url ?? '').split('?')[0] !== RELAY_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
@@ -158,12 +167,14 @@ export async function classroomCommand(args: readonly string[]): Promise<number>
     else throw new Error(`classroom: unknown argument '${flag}'`);
     i++;
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error('--port must be a port number');
   const server = await startClassroom({ dist, port, host });
   const port_ = Number(new URL(server.url).port);
   process.stdout.write(`CottonOS classroom: the book and the relay on port ${port_}\n`);
   process.stdout.write(`  open ${server.url}/ (this machine)\n`);
-  for (const url of lanUrls(port_)) process.stdout.write(`  or   ${url}/ (the local network: students' phones)\n`);
+  for (const url of lanUrls(port_))
+    process.stdout.write(`  or   ${url}/ (the local network: students' phones)\n`);
   process.stdout.write('Open a chapter and press Share on its machine. Ctrl-C stops the server.\n');
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

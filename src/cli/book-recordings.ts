@@ -34,22 +34,38 @@ export interface BookRecording {
 /** Every recording script, in a stable order. */
 export function listBookRecordings(root: string): BookRecording[] {
   const scripts = join(root, SCRIPTS_DIR);
-  const chapters = readdirSync(scripts, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const chapters = readdirSync(scripts, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   return chapters.flatMap((chapter) =>
     readdirSync(join(scripts, chapter))
       .filter((file) => file.endsWith('.script'))
       .sort()
       .map((file) => {
         const id = `${chapter}-${file.slice(0, -'.script'.length)}`;
-        return { id, script: join(SCRIPTS_DIR, chapter, file), output: join(OUTPUT_DIR, `${id}.nex`) };
+        return {
+          id,
+          script: join(SCRIPTS_DIR, chapter, file),
+          output: join(OUTPUT_DIR, `${id}.nex`),
+        };
       }),
   );
 }
 
 /** Run one recording's script on a kernel (the repository's by default); the .nex bytes. */
-export function renderBookRecording(root: string, recording: BookRecording, sources: KernelSources = repoKernelSources()): Uint8Array {
+export function renderBookRecording(
+  root: string,
+  recording: BookRecording,
+  sources: KernelSources = repoKernelSources(),
+): Uint8Array {
   const script = parseScript(readFileSync(join(root, recording.script), 'utf8'));
-  return writeNex(recordScript(script, (options) => new MachineHost({ sources, programs: repoUserPrograms(), ...options })));
+  return writeNex(
+    recordScript(
+      script,
+      (options) => new MachineHost({ sources, programs: repoUserPrograms(), ...options }),
+    ),
+  );
 }
 
 function sameBytes(path: string, bytes: Uint8Array): boolean {
@@ -63,7 +79,10 @@ export interface BuildReport {
 }
 
 /** Regenerate every recording; with `check`, write nothing and only report what differs. */
-export function buildBookRecordings(root: string, { check = false, sources = repoKernelSources() } = {}): BuildReport {
+export function buildBookRecordings(
+  root: string,
+  { check = false, sources = repoKernelSources() } = {},
+): BuildReport {
   const report: BuildReport = { changed: [], unchanged: [] };
   for (const recording of listBookRecordings(root)) {
     const bytes = renderBookRecording(root, recording, sources);

@@ -51,12 +51,21 @@ const USAGE =
 /** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
 function parseOverride(spec: string): [string, string] {
   const [file, local] = spec.split('=', 2);
-  if (!file?.startsWith('src/kernel/') || !local) throw new Error(`--override needs src/kernel/FILE.ts=LOCAL_FILE, not '${spec}'`);
+  if (!file?.startsWith('src/kernel/') || !local)
+    throw new Error(`--override needs src/kernel/FILE.ts=LOCAL_FILE, not '${spec}'`);
   return [file, readFileSync(local, 'utf8')];
 }
 
 export function parseBootArguments(args: readonly string[]): BootArguments {
-  const parsed: BootArguments = { fast: false, inputs: [], maxMs: 10_000, ramMiB: 128, commandLine: '', overrides: {}, noDisk: false };
+  const parsed: BootArguments = {
+    fast: false,
+    inputs: [],
+    maxMs: 10_000,
+    ramMiB: 128,
+    commandLine: '',
+    overrides: {},
+    noDisk: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = (): string => {
@@ -66,7 +75,8 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     };
     const number = (): number => {
       const n = Number(value());
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
+      if (!Number.isFinite(n) || n <= 0)
+        throw new Error(`${flag} needs a positive number\n${USAGE}`);
       return n;
     };
     if (flag === '--fast') parsed.fast = true;
@@ -81,10 +91,10 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     else if (flag === '--override') {
       const [file, source] = parseOverride(value());
       parsed.overrides[file] = source;
-    }
-    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
-  if (parsed.noDisk && parsed.disk !== undefined) throw new Error(`--disk and --no-disk exclude each other\n${USAGE}`);
+  if (parsed.noDisk && parsed.disk !== undefined)
+    throw new Error(`--disk and --no-disk exclude each other\n${USAGE}`);
   return parsed;
 }
 
@@ -97,7 +107,17 @@ function startWorker(options: BootWorkerOptions): Worker {
 
 function runHeadless(args: BootArguments): Promise<number> {
   const { ramMiB, commandLine, inputs, overrides, disk, noDisk, snapshot, saveSnapshot } = args;
-  const worker = startWorker({ ramMiB, commandLine, inputs, overrides, disk, noDisk, snapshot, saveSnapshot, maxVirtualMs: 600_000 });
+  const worker = startWorker({
+    ramMiB,
+    commandLine,
+    inputs,
+    overrides,
+    disk,
+    noDisk,
+    snapshot,
+    saveSnapshot,
+    maxVirtualMs: 600_000,
+  });
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {
       clearTimeout(timer);
@@ -106,12 +126,20 @@ function runHeadless(args: BootArguments): Promise<number> {
       resolve(code);
     };
     const timer = setTimeout(
-      () => finish(1, `timed out after ${args.maxMs} ms: the machine did not reach an idle prompt (an infinite loop in the kernel?)`),
+      () =>
+        finish(
+          1,
+          `timed out after ${args.maxMs} ms: the machine did not reach an idle prompt (an infinite loop in the kernel?)`,
+        ),
       args.maxMs,
     );
     worker.on('message', (message: BootWorkerMessage) => {
       if (message.type === 'output') process.stdout.write(message.bytes);
-      else finish(message.ok ? 0 : 1, message.ok && !message.message ? '' : `${message.message} (machine ${message.state})`);
+      else
+        finish(
+          message.ok ? 0 : 1,
+          message.ok && !message.message ? '' : `${message.message} (machine ${message.state})`,
+        );
     });
     worker.on('error', (error) => finish(1, error.stack ?? error.message));
   });
@@ -119,6 +147,7 @@ function runHeadless(args: BootArguments): Promise<number> {
 
 export async function bootCommand(argv: readonly string[]): Promise<number> {
   const args = parseBootArguments(argv);
-  const interactive = !args.fast && args.inputs.length === 0 && !args.saveSnapshot && process.stdin.isTTY;
+  const interactive =
+    !args.fast && args.inputs.length === 0 && !args.saveSnapshot && process.stdin.isTTY;
   return interactive ? runInteractive(args) : runHeadless(args);
 }

@@ -26,7 +26,12 @@ export interface BootWorkerOptions {
 
 export type BootWorkerMessage =
   | { readonly type: 'output'; readonly bytes: Uint8Array }
-  | { readonly type: 'done'; readonly state: string; readonly message: string; readonly ok: boolean };
+  | {
+      readonly type: 'done';
+      readonly state: string;
+      readonly message: string;
+      readonly ok: boolean;
+    };
 
 const post = (message: BootWorkerMessage): void => parentPort!.postMessage(message);
 
@@ -34,7 +39,8 @@ const post = (message: BootWorkerMessage): void => parentPort!.postMessage(messa
 function startMachine(options: BootWorkerOptions): MachineHost {
   const disk = chooseDisk(options.disk, options.noDisk ?? false, options.snapshot);
   const onOutput = (bytes: Uint8Array): void => post({ type: 'output', bytes });
-  if (options.snapshot !== undefined) return restoreFromFile(options.snapshot, { ...disk, onOutput });
+  if (options.snapshot !== undefined)
+    return restoreFromFile(options.snapshot, { ...disk, onOutput });
   const { ramMiB, commandLine, overrides } = options;
   const host = bootFromRepo({ ...disk, ramMiB, commandLine, overrides, onOutput });
   host.runUntilPrompt(options.maxVirtualMs);
@@ -56,7 +62,12 @@ function run(options: BootWorkerOptions): void {
   } catch (error) {
     const stopped = error instanceof MachineStoppedError;
     const ok = stopped && error.state === 'poweroff';
-    post({ type: 'done', state: stopped ? error.state : (host?.state ?? 'off'), ok, message: (error as Error).message });
+    post({
+      type: 'done',
+      state: stopped ? error.state : (host?.state ?? 'off'),
+      ok,
+      message: (error as Error).message,
+    });
   }
 }
 

@@ -55,7 +55,11 @@ const processOutput: FsCommandOutput = {
 const run = runToCompletion;
 
 /** Run one of the file system commands; returns the exit code. */
-export function fsCommand(command: string, argv: readonly string[], output: FsCommandOutput = processOutput): number {
+export function fsCommand(
+  command: string,
+  argv: readonly string[],
+  output: FsCommandOutput = processOutput,
+): number {
   const { positional, flags } = parseArguments(argv);
   switch (command) {
     case 'mkfs':
@@ -63,9 +67,13 @@ export function fsCommand(command: string, argv: readonly string[], output: FsCo
     case 'fsck':
       return fsckCommand(positional, flags, output);
     case 'ls':
-      return withMountedImage(positional, 1, 2, output, (vfs, [path = '/']) => list(vfs, path, output));
+      return withMountedImage(positional, 1, 2, output, (vfs, [path = '/']) =>
+        list(vfs, path, output),
+      );
     case 'cat':
-      return withMountedImage(positional, 2, 2, output, (vfs, [path]) => output.out(run(vfs.readFile(path!))));
+      return withMountedImage(positional, 2, 2, output, (vfs, [path]) =>
+        output.out(run(vfs.readFile(path!))),
+      );
     case 'put':
       return put(positional, parseTime(flags.get('--time')), output);
     default:
@@ -78,7 +86,10 @@ export function fsCommand(command: string, argv: readonly string[], output: FsCo
 const VALUE_FLAGS = new Set(['--size', '--from', '--label', '--time']);
 const SWITCHES = new Set(['--repair']);
 
-function parseArguments(argv: readonly string[]): { positional: string[]; flags: Map<string, string> } {
+function parseArguments(argv: readonly string[]): {
+  positional: string[];
+  flags: Map<string, string>;
+} {
   const positional: string[] = [];
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -95,7 +106,8 @@ function parseArguments(argv: readonly string[]): { positional: string[]; flags:
 }
 
 function expectPositional(positional: string[], min: number, max: number): void {
-  if (positional.length < min || positional.length > max) throw new Error(`wrong number of arguments\n${FS_USAGE}`);
+  if (positional.length < min || positional.length > max)
+    throw new Error(`wrong number of arguments\n${FS_USAGE}`);
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
@@ -106,7 +118,8 @@ export function parseSize(text: string): number {
   if (!match) throw new Error(`--size ${text}: expected a size such as 64M, 512K or 1G`);
   const bytes = Number(match[1]) * SIZE_UNITS[match[2]!.toUpperCase()]!;
   const blocks = Math.floor(bytes / BLOCK_SIZE);
-  if (blocks > MAX_BLOCKS) throw new Error(`--size ${text}: CottonFS disks hold at most ${MAX_BLOCKS} blocks (4 GiB)`);
+  if (blocks > MAX_BLOCKS)
+    throw new Error(`--size ${text}: CottonFS disks hold at most ${MAX_BLOCKS} blocks (4 GiB)`);
   return blocks * BLOCK_SIZE;
 }
 
@@ -115,7 +128,8 @@ export function parseTime(text: string | undefined): number {
   if (text === undefined) return DEFAULT_START_TIME;
   if (/^\d+$/.test(text)) return Number(text);
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`--time ${text}: expected Unix seconds or a date such as 2026-01-01T09:00:00Z`);
+  if (Number.isNaN(ms))
+    throw new Error(`--time ${text}: expected Unix seconds or a date such as 2026-01-01T09:00:00Z`);
   return Math.floor(ms / 1000);
 }
 
@@ -130,12 +144,17 @@ function mkfs(positional: string[], flags: Map<string, string>, output: FsComman
   const from = flags.get('--from');
   const { image: bytes, fs } = buildCottonFsImage(
     parseSize(sizeText),
-    (vfs) => (from !== undefined ? copyHostDirectory(vfs, from, '/') : writeBookFiles(vfs, repoUserPrograms())),
+    (vfs) =>
+      from !== undefined
+        ? copyHostDirectory(vfs, from, '/')
+        : writeBookFiles(vfs, repoUserPrograms()),
     { time, label: flags.get('--label') },
   );
   writeFileSync(image, bytes);
   const { freeBlocks, totalBlocks, freeInodes, totalInodes } = fs.superblock;
-  output.out(`${image}: CottonFS, ${totalBlocks} blocks of ${BLOCK_SIZE} bytes (${totalBlocks - freeBlocks} used), ${totalInodes - 1 - freeInodes} of ${totalInodes - 1} inodes used\n`);
+  output.out(
+    `${image}: CottonFS, ${totalBlocks} blocks of ${BLOCK_SIZE} bytes (${totalBlocks - freeBlocks} used), ${totalInodes - 1 - freeInodes} of ${totalInodes - 1} inodes used\n`,
+  );
   return 0;
 }
 
@@ -156,7 +175,11 @@ function copyHostDirectory(vfs: Vfs, hostDirectory: string, target: string): voi
 
 // ---- fsck ----
 
-function fsckCommand(positional: string[], flags: Map<string, string>, output: FsCommandOutput): number {
+function fsckCommand(
+  positional: string[],
+  flags: Map<string, string>,
+  output: FsCommandOutput,
+): number {
   expectPositional(positional, 1, 1);
   const image = positional[0]!;
   const repair = flags.has('--repair');
@@ -169,8 +192,15 @@ function fsckCommand(positional: string[], flags: Map<string, string>, output: F
   }
   for (const note of report.notes) output.out(`${image}: ${note}\n`);
   for (const problem of report.problems) output.out(`${image}: ${problem}\n`);
-  const state = report.problems.length === 0 ? 'clean' : report.repaired ? 'REPAIRED' : 'PROBLEMS LEFT (run with --repair)';
-  output.out(`${image}: ${state}, ${report.files} files, ${report.directories} directories, ${report.usedBlocks} blocks used\n`);
+  const state =
+    report.problems.length === 0
+      ? 'clean'
+      : report.repaired
+        ? 'REPAIRED'
+        : 'PROBLEMS LEFT (run with --repair)';
+  output.out(
+    `${image}: ${state}, ${report.files} files, ${report.directories} directories, ${report.usedBlocks} blocks used\n`,
+  );
   if (repair && !equalBytes(before, device.bytes)) writeFileSync(image, device.bytes);
   return fsckExitCode(report);
 }
@@ -183,7 +213,13 @@ function readImage(image: string): Uint8Array {
 }
 
 /** Mount the image in memory (mounting writes: the mount count, a replayed journal) and run `action`; the file is not changed. */
-function withMountedImage(positional: string[], min: number, max: number, output: FsCommandOutput, action: (vfs: Vfs, rest: string[]) => void): number {
+function withMountedImage(
+  positional: string[],
+  min: number,
+  max: number,
+  output: FsCommandOutput,
+  action: (vfs: Vfs, rest: string[]) => void,
+): number {
   expectPositional(positional, min, max);
   const [image, ...rest] = positional as [string, ...string[]];
   const fs = run(CottonFs.mount(new MemoryBlockDevice(readImage(image)), () => DEFAULT_START_TIME));
@@ -200,7 +236,8 @@ function list(vfs: Vfs, path: string, output: FsCommandOutput): void {
   const entries = run(vfs.readdir(path)).filter((e) => e.name !== '.' && e.name !== '..');
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const directory = path.endsWith('/') ? path : `${path}/`;
-  for (const entry of entries) output.out(listingLine(run(vfs.stat(`${directory}${entry.name}`)), entry.name));
+  for (const entry of entries)
+    output.out(listingLine(run(vfs.stat(`${directory}${entry.name}`)), entry.name));
 }
 
 /** One line of `ls -l`: type and permissions, links, size in bytes, name (directories with a slash). */
@@ -227,7 +264,9 @@ function put(positional: string[], time: number, output: FsCommandOutput): numbe
   const device = new MemoryBlockDevice(readImage(image));
   const fs = run(CottonFs.mount(device, () => time));
   const vfs = new Vfs(fs);
-  const target = isDirectory(vfs, path) ? `${path.endsWith('/') ? path : `${path}/`}${basename(hostFile)}` : path;
+  const target = isDirectory(vfs, path)
+    ? `${path.endsWith('/') ? path : `${path}/`}${basename(hostFile)}`
+    : path;
   run(vfs.writeFile(target, data));
   run(fs.sync());
   writeFileSync(image, device.bytes);

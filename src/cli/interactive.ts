@@ -24,7 +24,13 @@ export function runInteractive(args: BootArguments): Promise<number> {
   const onOutput = (bytes: Uint8Array): boolean => process.stdout.write(bytes);
   const host =
     args.snapshot === undefined
-      ? bootFromRepo({ ramMiB: args.ramMiB, commandLine: args.commandLine, overrides: args.overrides, ...disk, onOutput })
+      ? bootFromRepo({
+          ramMiB: args.ramMiB,
+          commandLine: args.commandLine,
+          overrides: args.overrides,
+          ...disk,
+          onOutput,
+        })
       : restoreFromFile(args.snapshot, { ...disk, onOutput });
   process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
   return new Promise((resolve) => {
@@ -38,7 +44,11 @@ export function runInteractive(args: BootArguments): Promise<number> {
     const driver = new RealtimeDriver(host, {
       onSlice: (state) => {
         const words = FINAL_WORDS[state];
-        if (words) finish(state === 'poweroff' ? 0 : 1, state === 'crashed' ? `${words}: ${host.machine.crash?.message}` : words);
+        if (words)
+          finish(
+            state === 'poweroff' ? 0 : 1,
+            state === 'crashed' ? `${words}: ${host.machine.crash?.message}` : words,
+          );
       },
     });
     let escape = false;

@@ -77,7 +77,8 @@ function positiveNumber(parsed: Parsed, flag: string): number | undefined {
   const value = parsed.flags.get(flag);
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, not '${value}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${flag} needs a positive number, not '${value}'`);
   return n;
 }
 
@@ -87,7 +88,10 @@ const isCast = (path: string): boolean => path.endsWith('.cast');
 function load(path: string, { strict }: { strict: boolean }, io: NexIo): Session {
   const bytes = readFileSync(path);
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
-  const result: ReadResult<Session> = isZip || (!isCast(path) && bytes[0] !== 0x7b) ? parseNex(bytes) : parseAsciicast(bytes.toString('utf8'));
+  const result: ReadResult<Session> =
+    isZip || (!isCast(path) && bytes[0] !== 0x7b)
+      ? parseNex(bytes)
+      : parseAsciicast(bytes.toString('utf8'));
   if (result.error) {
     if (strict) throw result.error;
     io.stderr(`cotton nex: ${path}: ${result.error.message} (using what came before it)\n`);
@@ -103,18 +107,25 @@ function writeOut(text: string | Uint8Array, out: string | true | undefined, io:
 function record(parsed: Parsed, io: NexIo): number {
   const script = parsed.flags.get('--script');
   const out = parsed.flags.get('-o');
-  if (typeof script !== 'string' || typeof out !== 'string') throw new Error(`record needs --script FILE and -o OUT.nex\n${NEX_USAGE}`);
+  if (typeof script !== 'string' || typeof out !== 'string')
+    throw new Error(`record needs --script FILE and -o OUT.nex\n${NEX_USAGE}`);
   const session = recordScript(parseScript(readFileSync(script, 'utf8')), bootFromRepo);
   writeFileSync(out, writeNex(session));
   const failed = session.commands.filter((c) => c.exitCode !== 0).length;
-  io.stderr(`recorded ${session.commands.length} commands (${failed} not exiting 0), ${session.info.durationSeconds} s, to ${out}\n`);
+  io.stderr(
+    `recorded ${session.commands.length} commands (${failed} not exiting 0), ${session.info.durationSeconds} s, to ${out}\n`,
+  );
   return 0;
 }
 
 async function play(parsed: Parsed, io: NexIo): Promise<number> {
   const [file] = needFiles(parsed, 1, 'one FILE to play');
   const session = load(file!, { strict: false }, io);
-  const options = { speed: positiveNumber(parsed, '--speed'), idleLimit: positiveNumber(parsed, '--idle-limit'), showCommands: parsed.flags.has('--show-commands') };
+  const options = {
+    speed: positiveNumber(parsed, '--speed'),
+    idleLimit: positiveNumber(parsed, '--idle-limit'),
+    showCommands: parsed.flags.has('--show-commands'),
+  };
   const start = performance.now();
   for (const frame of playbackFrames(session, options)) {
     const wait = start + frame.at * 1000 - performance.now();
@@ -130,12 +141,17 @@ function inspect(parsed: Parsed, io: NexIo): number {
   const lines = [`manifest:\n${writeManifest(session.info)}`, ''];
   const { events } = session;
   const count = (kind: string) => events.filter((e) => e.kind === kind).length;
-  lines.push(`events: ${count('output')} output (${outputBytes(events).length} bytes), ${count('input')} input, ${count('resize')} resize, ${count('marker')} marker`);
+  lines.push(
+    `events: ${count('output')} output (${outputBytes(events).length} bytes), ${count('input')} input, ${count('resize')} resize, ${count('marker')} marker`,
+  );
   lines.push(`commands: ${session.commands.length}`);
   for (const s of commandSummaries(session)) {
-    lines.push(`  ${s.start_t.toFixed(3).padStart(9)}s  ${s.duration_human.padStart(8)}  rc=${String(s.rc ?? '?').padEnd(3)}  ${s.cmd}`);
+    lines.push(
+      `  ${s.start_t.toFixed(3).padStart(9)}s  ${s.duration_human.padStart(8)}  rc=${String(s.rc ?? '?').padEnd(3)}  ${s.cmd}`,
+    );
   }
-  for (const e of events) if (e.kind === 'marker') lines.push(`marker ${e.t.toFixed(3)}s  ${e.label}`);
+  for (const e of events)
+    if (e.kind === 'marker') lines.push(`marker ${e.t.toFixed(3)}s  ${e.label}`);
   writeOut(`${lines.join('\n')}\n`, undefined, io);
   return 0;
 }
@@ -143,14 +159,19 @@ function inspect(parsed: Parsed, io: NexIo): number {
 function exportCommands(parsed: Parsed, format: 'csv' | 'json', io: NexIo): number {
   const [file] = needFiles(parsed, 1, `one FILE to export as ${format.toUpperCase()}`);
   const summaries = commandSummaries(load(file!, { strict: false }, io));
-  writeOut(format === 'csv' ? toCsv(summaries) : `${toJson(summaries)}\n`, parsed.flags.get('-o'), io);
+  writeOut(
+    format === 'csv' ? toCsv(summaries) : `${toJson(summaries)}\n`,
+    parsed.flags.get('-o'),
+    io,
+  );
   return 0;
 }
 
 function convert(parsed: Parsed, io: NexIo): number {
   const [input, output] = needFiles(parsed, 2, 'IN and OUT files');
   const to = parsed.flags.get('--to');
-  if (to !== undefined && to !== 'v2' && to !== 'v3') throw new Error(`--to takes v2 or v3, not '${String(to)}'`);
+  if (to !== undefined && to !== 'v2' && to !== 'v3')
+    throw new Error(`--to takes v2 or v3, not '${String(to)}'`);
   const session = load(input!, { strict: true }, io);
   if (output!.endsWith('.nex')) {
     if (to !== undefined) throw new Error('--to is for .cast outputs');
@@ -167,7 +188,9 @@ function buildRecordings(parsed: Parsed, io: NexIo): number {
   const check = parsed.flags.has('--check');
   const { changed, unchanged } = buildBookRecordings(process.cwd(), { check });
   for (const path of changed) io.stderr(`${check ? 'differs' : 'wrote'}: ${path}\n`);
-  io.stderr(`${unchanged.length} recordings up to date, ${changed.length} ${check ? 'stale (run cotton nex build-recordings)' : 'rewritten'}\n`);
+  io.stderr(
+    `${unchanged.length} recordings up to date, ${changed.length} ${check ? 'stale (run cotton nex build-recordings)' : 'rewritten'}\n`,
+  );
   return check && changed.length > 0 ? 1 : 0;
 }
 
@@ -175,14 +198,23 @@ export async function nexCommand(argv: readonly string[], io: NexIo = PROCESS_IO
   const [sub, ...rest] = argv;
   const parsed = parseArgs(rest);
   switch (sub) {
-    case 'record': return record(parsed, io);
-    case 'play': return play(parsed, io);
-    case 'inspect': return inspect(parsed, io);
-    case 'csv': return exportCommands(parsed, 'csv', io);
-    case 'json': return exportCommands(parsed, 'json', io);
-    case 'convert': return convert(parsed, io);
-    case 'build-recordings': return buildRecordings(parsed, io);
-    default: throw new Error(`${sub === undefined ? 'a nex command is needed' : `unknown nex command '${sub}'`}\n${NEX_USAGE}`);
+    case 'record':
+      return record(parsed, io);
+    case 'play':
+      return play(parsed, io);
+    case 'inspect':
+      return inspect(parsed, io);
+    case 'csv':
+      return exportCommands(parsed, 'csv', io);
+    case 'json':
+      return exportCommands(parsed, 'json', io);
+    case 'convert':
+      return convert(parsed, io);
+    case 'build-recordings':
+      return buildRecordings(parsed, io);
+    default:
+      throw new Error(
+        `${sub === undefined ? 'a nex command is needed' : `unknown nex command '${sub}'`}\n${NEX_USAGE}`,
+      );
   }
 }
-

@@ -72,7 +72,13 @@ export interface AtaDiskImage {
   readonly onWrite?: (lba: number, count: number) => void;
 }
 
-type Transfer = { kind: 'in' | 'out'; lba: number; remaining: number; firstLba: number; total: number };
+type Transfer = {
+  kind: 'in' | 'out';
+  lba: number;
+  remaining: number;
+  firstLba: number;
+  total: number;
+};
 
 /** A model number reported by IDENTIFY (words 27–46). */
 const MODEL = 'Cotton PC ATA disk';
@@ -87,7 +93,8 @@ export function identifyData(sectors: number): Uint8Array {
   const words = new Uint16Array(256);
   const putString = (first: number, count: number, text: string): void => {
     const padded = text.padEnd(2 * count, ' ');
-    for (let i = 0; i < count; i++) words[first + i] = (padded.charCodeAt(2 * i) << 8) | padded.charCodeAt(2 * i + 1);
+    for (let i = 0; i < count; i++)
+      words[first + i] = (padded.charCodeAt(2 * i) << 8) | padded.charCodeAt(2 * i + 1);
   };
   const lba28 = Math.min(sectors, 0x0fff_ffff);
   words[0] = 0x0040; // fixed (non-removable) device
@@ -145,7 +152,13 @@ export class AtaPioDisk implements PortDevice {
   saveState(): DeviceState {
     const { status, error, features, device, control, intrq, bufferPos } = this;
     return {
-      status, error, features, device, control, intrq, bufferPos,
+      status,
+      error,
+      features,
+      device,
+      control,
+      intrq,
+      bufferPos,
       fifo: this.fifo.map((pair) => [...pair]),
       buffer: this.buffer.slice(),
       transfer: this.transfer && { ...this.transfer },
@@ -174,7 +187,8 @@ export class AtaPioDisk implements PortDevice {
   }
 
   in32(port: number): number {
-    if (port === ATA_PRIMARY_BASE + REG_DATA) return (this.in16(port) | (this.in16(port) << 16)) >>> 0;
+    if (port === ATA_PRIMARY_BASE + REG_DATA)
+      return (this.in16(port) | (this.in16(port) << 16)) >>> 0;
     return this.in8(port);
   }
 
@@ -289,17 +303,25 @@ export class AtaPioDisk implements PortDevice {
     const cur = (reg: number): number => this.fifo[reg]![0];
     const prev = (reg: number): number => this.fifo[reg]![1];
     if (!ext) {
-      const lba = ((this.device & 0x0f) << 24) | (cur(REG_LBA_HIGH) << 16) | (cur(REG_LBA_MID) << 8) | cur(REG_LBA_LOW);
+      const lba =
+        ((this.device & 0x0f) << 24) |
+        (cur(REG_LBA_HIGH) << 16) |
+        (cur(REG_LBA_MID) << 8) |
+        cur(REG_LBA_LOW);
       return { lba: lba >>> 0, count: cur(REG_SECTOR_COUNT) || 256 };
     }
     const low = ((cur(REG_LBA_HIGH) << 16) | (cur(REG_LBA_MID) << 8) | cur(REG_LBA_LOW)) >>> 0;
     const high = (prev(REG_LBA_HIGH) << 16) | (prev(REG_LBA_MID) << 8) | prev(REG_LBA_LOW);
-    return { lba: high * 0x100_0000 + low, count: ((prev(REG_SECTOR_COUNT) << 8) | cur(REG_SECTOR_COUNT)) || 65536 };
+    return {
+      lba: high * 0x100_0000 + low,
+      count: (prev(REG_SECTOR_COUNT) << 8) | cur(REG_SECTOR_COUNT) || 65536,
+    };
   }
 
   private startTransfer(kind: 'in' | 'out', ext: boolean): void {
     const { lba, count } = this.addressing(ext);
-    if (!(this.device & ATA_DEV_LBA) || lba + count > this.sectors) return this.fail(ATA_ER_IDNF | (this.device & ATA_DEV_LBA ? 0 : ATA_ER_ABRT));
+    if (!(this.device & ATA_DEV_LBA) || lba + count > this.sectors)
+      return this.fail(ATA_ER_IDNF | (this.device & ATA_DEV_LBA ? 0 : ATA_ER_ABRT));
     this.transfer = { kind, lba, remaining: count, firstLba: lba, total: count };
     if (kind === 'in') {
       this.status = ATA_SR_BSY;
@@ -356,7 +378,10 @@ export class AtaPioDisk implements PortDevice {
 
   private readData(width: 1 | 2): number {
     if (!(this.status & ATA_SR_DRQ) || this.transfer?.kind === 'out') return 0;
-    const value = width === 1 ? this.buffer[this.bufferPos]! : this.buffer[this.bufferPos]! | (this.buffer[this.bufferPos + 1]! << 8);
+    const value =
+      width === 1
+        ? this.buffer[this.bufferPos]!
+        : this.buffer[this.bufferPos]! | (this.buffer[this.bufferPos + 1]! << 8);
     this.bufferPos += width;
     if (this.bufferPos >= ATA_SECTOR_SIZE) this.sectorDrained();
     return value;

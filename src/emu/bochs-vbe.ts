@@ -194,7 +194,8 @@ export class BochsVbe implements PortDevice, MmioDevice {
         this.bank = value;
         return;
       case VBE_DISPI_INDEX_VIRT_WIDTH:
-        if (value >= this.xres && value * this.bytesPerPixel * this.yres <= this.vramBytes) this.virtWidth = value;
+        if (value >= this.xres && value * this.bytesPerPixel * this.yres <= this.vramBytes)
+          this.virtWidth = value;
         return this.resetDirtyTracking();
       case VBE_DISPI_INDEX_X_OFFSET:
         this.xOffset = value;
@@ -207,7 +208,13 @@ export class BochsVbe implements PortDevice, MmioDevice {
 
   private writeEnable(value: number): void {
     const wasEnabled = this.enabled;
-    this.enable = value & (VBE_DISPI_ENABLED | VBE_DISPI_GETCAPS | VBE_DISPI_8BIT_DAC | VBE_DISPI_LFB_ENABLED | VBE_DISPI_NOCLEARMEM);
+    this.enable =
+      value &
+      (VBE_DISPI_ENABLED |
+        VBE_DISPI_GETCAPS |
+        VBE_DISPI_8BIT_DAC |
+        VBE_DISPI_LFB_ENABLED |
+        VBE_DISPI_NOCLEARMEM);
     if (this.enabled && !wasEnabled) this.applyMode(!(value & VBE_DISPI_NOCLEARMEM));
     else this.markAllDirty();
   }
@@ -256,12 +263,16 @@ export class BochsVbe implements PortDevice, MmioDevice {
     const firstRow = (offset / pitch) | 0;
     const lastRow = ((offset + length - 1) / pitch) | 0;
     if (firstRow === lastRow) {
-      for (let at = offset; at < offset + length; at += TILE_WIDTH * this.bytesPerPixel) this.touch(at);
+      for (let at = offset; at < offset + length; at += TILE_WIDTH * this.bytesPerPixel)
+        this.touch(at);
       this.touch(offset + length - 1);
       return;
     }
     const firstTileRow = (firstRow / TILE_HEIGHT) | 0;
-    const lastTileRow = Math.min((lastRow / TILE_HEIGHT) | 0, this.dirtyTiles.length / this.tilesPerRow - 1);
+    const lastTileRow = Math.min(
+      (lastRow / TILE_HEIGHT) | 0,
+      this.dirtyTiles.length / this.tilesPerRow - 1,
+    );
     this.dirtyTiles.fill(1, firstTileRow * this.tilesPerRow, (lastTileRow + 1) * this.tilesPerRow);
     this.anyDirty = true;
   }
@@ -327,7 +338,8 @@ export class BochsVbe implements PortDevice, MmioDevice {
       for (let col = 0; col < this.tilesPerRow; col++) {
         if (!this.dirtyTiles[row * this.tilesPerRow + col]) continue;
         const start = col;
-        while (col + 1 < this.tilesPerRow && this.dirtyTiles[row * this.tilesPerRow + col + 1]) col++;
+        while (col + 1 < this.tilesPerRow && this.dirtyTiles[row * this.tilesPerRow + col + 1])
+          col++;
         const x = start * TILE_WIDTH;
         const width = (col + 1 - start) * TILE_WIDTH;
         const above = open.findIndex((r) => r.x === x && r.width === width);
@@ -364,9 +376,11 @@ export class BochsVbe implements PortDevice, MmioDevice {
     }
     const bytesPerPixel = this.bytesPerPixel;
     for (let row = 0; row < rect.height; row++) {
-      let src = (this.yOffset + rect.y + row) * this.pitch + (this.xOffset + rect.x) * bytesPerPixel;
+      let src =
+        (this.yOffset + rect.y + row) * this.pitch + (this.xOffset + rect.x) * bytesPerPixel;
       let dst = row * rect.width * 4;
-      for (let col = 0; col < rect.width; col++, src += bytesPerPixel, dst += 4) this.pixelToRgba(vram, src, out, dst);
+      for (let col = 0; col < rect.width; col++, src += bytesPerPixel, dst += 4)
+        this.pixelToRgba(vram, src, out, dst);
     }
     return out;
   }

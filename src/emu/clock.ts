@@ -63,7 +63,11 @@ export class VirtualClock {
 
   /** The time and the pending events' times and order (their callbacks belong to the devices). */
   saveState(): DeviceState {
-    return { now: this.now, nextSeq: this.nextSeq, events: this.queue.map((event) => [event.at, event.seq]) };
+    return {
+      now: this.now,
+      nextSeq: this.nextSeq,
+      events: this.queue.map((event) => [event.at, event.seq]),
+    };
   }
 
   /** Move forward to `at` (never backward), firing each event due by then at its own time. */

@@ -46,22 +46,29 @@ export function calendarFromUnix(unixSeconds: number): CalendarTime {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36524) -
+      Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
   const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
   return {
     year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0),
     month,
     day: dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1,
-    weekday: ((days % 7) + 11) % 7 + 1, // 1970-01-01 was a Thursday (5)
+    weekday: (((days % 7) + 11) % 7) + 1, // 1970-01-01 was a Thursday (5)
     hours: Math.floor(secondsOfDay / 3600),
     minutes: Math.floor((secondsOfDay % 3600) / 60),
     seconds: secondsOfDay % 60,
   };
 }
 
-const toBcd = (value: number): number => ((Math.floor(value / 10) % 10) << 4) | value % 10;
+const toBcd = (value: number): number => ((Math.floor(value / 10) % 10) << 4) | (value % 10);
 
 export class CmosRtc {
   readonly name = 'MC146818 RTC';
@@ -92,7 +99,12 @@ export class CmosRtc {
   }
 
   saveState(): DeviceState {
-    return { startUnixSeconds: this.startUnixSeconds, index: this.index, statusB: this.statusB, nvram: this.nvram.slice() };
+    return {
+      startUnixSeconds: this.startUnixSeconds,
+      index: this.index,
+      statusB: this.statusB,
+      nvram: this.nvram.slice(),
+    };
   }
 
   in8(port: number): number {
@@ -102,7 +114,8 @@ export class CmosRtc {
   out8(port: number, value: number): void {
     if (port === 0x70) this.index = value & INDEX_MASK;
     else if (this.index === REG_STATUS_B) this.statusB = value;
-    else if (this.index > REG_STATUS_D && this.index !== REG_CENTURY) this.nvram[this.index] = value;
+    else if (this.index > REG_STATUS_D && this.index !== REG_CENTURY)
+      this.nvram[this.index] = value;
   }
 
   private readRegister(index: number): number {
@@ -120,7 +133,10 @@ export class CmosRtc {
     if (index in fields) return index === 0x04 ? fields[index]! : this.encode(fields[index]!);
     switch (index) {
       case REG_STATUS_A:
-        return STATUS_A_DIVIDER_32768HZ | (this.clock.now % 1e9 >= 1e9 - UPDATE_WINDOW_NS ? STATUS_A_UPDATE_IN_PROGRESS : 0);
+        return (
+          STATUS_A_DIVIDER_32768HZ |
+          (this.clock.now % 1e9 >= 1e9 - UPDATE_WINDOW_NS ? STATUS_A_UPDATE_IN_PROGRESS : 0)
+        );
       case REG_STATUS_B:
         return this.statusB;
       case REG_STATUS_C:

@@ -13,7 +13,15 @@
 import type { VirtualClock } from './clock';
 import type { DeviceState } from './device-state';
 import type { IoBus } from './io-bus';
-import type { CheckpointRequest, HaltRequest, InterruptFrame, InterruptHandler, MachineInterface, UserContext, UserTrap } from './machine-interface';
+import type {
+  CheckpointRequest,
+  HaltRequest,
+  InterruptFrame,
+  InterruptHandler,
+  MachineInterface,
+  UserContext,
+  UserTrap,
+} from './machine-interface';
 import type { Pic8259Pair } from './pic8259';
 import { Mmu } from './paging/mmu';
 import type { PhysicalMemory } from './physical-memory';
@@ -69,7 +77,13 @@ export class CpuCore implements MachineInterface {
       interruptCounts: new Uint8Array(this.interruptCounts.buffer.slice(0)),
       cr2: this.mmu.cr2,
       cr3: this.mmu.cr3,
-      user: { retired: this.user.retired, trap: hart.trap, trapValue: hart.trapValue, errorCode: hart.errorCode, reservation: hart.reservation },
+      user: {
+        retired: this.user.retired,
+        trap: hart.trap,
+        trapValue: hart.trapValue,
+        errorCode: hart.errorCode,
+        reservation: hart.reservation,
+      },
     };
   }
 
@@ -161,7 +175,8 @@ export class CpuCore implements MachineInterface {
   }
 
   setInterruptGate(vector: number, handler: InterruptHandler | null): void {
-    if (!Number.isInteger(vector) || vector < 0 || vector > 255) throw new RangeError(`no IDT vector ${vector}`);
+    if (!Number.isInteger(vector) || vector < 0 || vector > 255)
+      throw new RangeError(`no IDT vector ${vector}`);
     this.gates[vector] = handler;
   }
   sti(): void {
@@ -205,7 +220,8 @@ export class CpuCore implements MachineInterface {
   /** Enter a gate as an interrupt gate does: IF cleared on entry, restored by IRET. */
   private dispatch(frame: InterruptFrame): void {
     const gate = this.gates[frame.vector];
-    if (!gate) throw new TripleFault(`interrupt vector 0x${frame.vector.toString(16)} has no IDT gate`);
+    if (!gate)
+      throw new TripleFault(`interrupt vector 0x${frame.vector.toString(16)} has no IDT gate`);
     this.interruptCounts[frame.vector]!++;
     const flag = this.interruptFlag;
     this.interruptFlag = false;

@@ -14,7 +14,14 @@
 import { ByteWriter } from './byte-writer';
 import { sha256 } from './sha256';
 
-export type StateValue = number | boolean | string | null | Uint8Array | readonly StateValue[] | DeviceState;
+export type StateValue =
+  | number
+  | boolean
+  | string
+  | null
+  | Uint8Array
+  | readonly StateValue[]
+  | DeviceState;
 export interface DeviceState {
   readonly [field: string]: StateValue;
 }
@@ -91,7 +98,11 @@ export function digestState(value: StateValue): Uint8Array {
 
 function isZero(piece: Uint8Array): boolean {
   const aligned = (piece.byteOffset & 3) === 0;
-  const words = new Int32Array(piece.buffer, aligned ? piece.byteOffset : 0, aligned ? piece.byteLength >> 2 : 0);
+  const words = new Int32Array(
+    piece.buffer,
+    aligned ? piece.byteOffset : 0,
+    aligned ? piece.byteLength >> 2 : 0,
+  );
   for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
   for (let i = words.length << 2; i < piece.length; i++) if (piece[i] !== 0) return false;
   return true;

@@ -11,7 +11,12 @@
  * boot stub share, have no counterpart in this machine.
  */
 import type { BootRegisters } from './machine-interface';
-import { BootInformationWriter, MULTIBOOT2_BOOTLOADER_MAGIC, parseHeader, type ImageLayout } from './multiboot2';
+import {
+  BootInformationWriter,
+  MULTIBOOT2_BOOTLOADER_MAGIC,
+  parseHeader,
+  type ImageLayout,
+} from './multiboot2';
 import type { PhysicalMemory } from './physical-memory';
 
 export const FIRMWARE_NAME = 'Cotton PC firmware (Multiboot2)';
@@ -45,11 +50,17 @@ const pageAlign = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 /** Copy the image's loadable part to where its header says, and clear the BSS. */
 function loadImage(memory: PhysicalMemory, image: Uint8Array, layout: ImageLayout): number {
   const fileStart = layout.headerOffset - (layout.headerAddr - layout.loadAddr);
-  if (fileStart < 0) throw new Error('Multiboot2 header: load address lies before the start of the file');
-  const loadEnd = layout.loadEndAddr === 0 ? layout.loadAddr + (image.length - fileStart) : layout.loadEndAddr;
+  if (fileStart < 0)
+    throw new Error('Multiboot2 header: load address lies before the start of the file');
+  const loadEnd =
+    layout.loadEndAddr === 0 ? layout.loadAddr + (image.length - fileStart) : layout.loadEndAddr;
   const bssEnd = Math.max(loadEnd, layout.bssEndAddr);
-  if (bssEnd > memory.size) throw new Error(`kernel image (ends at 0x${bssEnd.toString(16)}) does not fit in RAM`);
-  memory.writeBytes(layout.loadAddr, image.subarray(fileStart, fileStart + (loadEnd - layout.loadAddr)));
+  if (bssEnd > memory.size)
+    throw new Error(`kernel image (ends at 0x${bssEnd.toString(16)}) does not fit in RAM`);
+  memory.writeBytes(
+    layout.loadAddr,
+    image.subarray(fileStart, fileStart + (loadEnd - layout.loadAddr)),
+  );
   memory.writeBytes(loadEnd, new Uint8Array(bssEnd - loadEnd));
   return bssEnd;
 }

@@ -24,7 +24,10 @@ export class IoBus {
   attach(device: PortDevice, base: number, count = 1): void {
     for (let port = base; port < base + count; port++) {
       const owner = this.devices[port];
-      if (owner) throw new Error(`port 0x${port.toString(16)} is claimed by ${owner.name} and ${device.name}`);
+      if (owner)
+        throw new Error(
+          `port 0x${port.toString(16)} is claimed by ${owner.name} and ${device.name}`,
+        );
       this.devices[port] = device;
     }
   }

@@ -174,4 +174,7 @@ export interface BootRegisters {
  * loop as a generator: everything the kernel does runs inside it, and each
  * value it yields is a HLT or a checkpoint.
  */
-export type KernelEntry = (cpu: MachineInterface, boot: BootRegisters) => Generator<CpuRequest, void, void>;
+export type KernelEntry = (
+  cpu: MachineInterface,
+  boot: BootRegisters,
+) => Generator<CpuRequest, void, void>;

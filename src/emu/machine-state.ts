@@ -18,7 +18,21 @@ import { incrementalSha256 } from './sha256';
 
 /** The parts, in a fixed order. */
 export const MACHINE_STATE_PARTS = [
-  'machine', 'clock', 'cpu', 'ram', 'pic', 'pit', 'uart', 'rtc', 'power', 'ps2', 'ata', 'vbe', 'pci', 'nic', 'network',
+  'machine',
+  'clock',
+  'cpu',
+  'ram',
+  'pic',
+  'pit',
+  'uart',
+  'rtc',
+  'power',
+  'ps2',
+  'ata',
+  'vbe',
+  'pci',
+  'nic',
+  'network',
 ] as const;
 export type MachineStatePart = (typeof MACHINE_STATE_PARTS)[number];
 
@@ -32,7 +46,11 @@ export interface PartDigest {
 /** Every part's state as plain data. */
 export function machineState(pc: CottonPC): MachineStateRecord {
   return {
-    machine: { state: pc.state, crash: pc.crash?.message ?? null, serialBytesOut: pc.stats().serialBytesOut },
+    machine: {
+      state: pc.state,
+      crash: pc.crash?.message ?? null,
+      serialBytesOut: pc.stats().serialBytesOut,
+    },
     clock: pc.clock.saveState(),
     cpu: pc.cpu.saveState(),
     ram: pc.memory.saveState(),

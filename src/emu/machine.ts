@@ -71,7 +71,13 @@ import { Uart16550 } from './uart16550';
 export const DEFAULT_RAM_BYTES = 128 * 1024 * 1024;
 /** The RTC's date at power-on unless configured: 2026-01-01 09:00:00 UTC. */
 export const DEFAULT_START_TIME = 1767258000;
-export const DEFAULT_FRAMEBUFFER: FramebufferInfo = { addr: 0xfd000000, pitch: 4096, width: 1024, height: 768, bpp: 32 };
+export const DEFAULT_FRAMEBUFFER: FramebufferInfo = {
+  addr: 0xfd000000,
+  pitch: 4096,
+  width: 1024,
+  height: 768,
+  bpp: 32,
+};
 
 /** QEMU's default MAC for a guest NIC. */
 export const DEFAULT_MAC_ADDRESS = '52:54:00:12:34:56';
@@ -116,7 +122,15 @@ export interface MachineConfig {
  * - poweroff / reset: the kernel asked the chipset to power off or reset;
  * - crashed: the kernel's code escaped its own error handling (a triple fault).
  */
-export type MachineState = 'off' | 'running' | 'idle' | 'stopped' | 'panicked' | 'poweroff' | 'reset' | 'crashed';
+export type MachineState =
+  | 'off'
+  | 'running'
+  | 'idle'
+  | 'stopped'
+  | 'panicked'
+  | 'poweroff'
+  | 'reset'
+  | 'crashed';
 
 export interface MachineStats {
   readonly virtualNs: number;
@@ -152,7 +166,11 @@ export class CottonPC {
   constructor(private readonly config: MachineConfig) {
     this.memory = new PhysicalMemory(config.ramBytes ?? DEFAULT_RAM_BYTES);
     this.pit = new Pit8254(this.clock, () => this.pic.pulseIrq(IRQ_PIT));
-    this.uart = new Uart16550(COM1, (high) => this.pic.setIrq(IRQ_COM1, high), (byte) => this.serialOut.push(byte));
+    this.uart = new Uart16550(
+      COM1,
+      (high) => this.pic.setIrq(IRQ_COM1, high),
+      (byte) => this.serialOut.push(byte),
+    );
     this.rtc = new CmosRtc(this.clock, config.startTime ?? DEFAULT_START_TIME, this.memory.size);
     this.cpu = new CpuCore(this.clock, this.io, this.memory, this.pic);
     this.io.attach(this.pic, 0x20, 2);
@@ -171,7 +189,9 @@ export class CottonPC {
     this.io.attach(this.ps2, PS2_DATA);
     this.io.attach(this.ps2, PS2_STATUS_COMMAND);
     if (config.disk) {
-      this.disk = new AtaPioDisk(this.clock, config.disk, (high) => this.pic.setIrq(IRQ_ATA_PRIMARY, high));
+      this.disk = new AtaPioDisk(this.clock, config.disk, (high) =>
+        this.pic.setIrq(IRQ_ATA_PRIMARY, high),
+      );
       this.io.attach(this.disk, ATA_PRIMARY_BASE, 8);
       this.io.attach(this.disk, ATA_PRIMARY_CONTROL);
     }
@@ -197,15 +217,44 @@ export class CottonPC {
   /** Bus 0 as the firmware enumerated it; returns the NIC's function. */
   private addPciFunctions(): PciFunction {
     const QEMU_SUBSYSTEM = { subsystemVendorId: 0x1af4, subsystemId: 0x1100 };
-    this.pci.add(PCI_SLOT_HOST_BRIDGE, 0, { name: 'i440FX host bridge', vendorId: 0x8086, deviceId: 0x1237, classCode: 0x060000, revision: 2 });
-    this.pci.add(PCI_SLOT_PIIX3, 0, { name: 'PIIX3 ISA bridge', vendorId: 0x8086, deviceId: 0x7000, classCode: 0x060100, multifunction: true });
-    this.pci.add(PCI_SLOT_PIIX3, 1, { name: 'PIIX3 IDE', vendorId: 0x8086, deviceId: 0x7010, classCode: 0x010180 });
+    this.pci.add(PCI_SLOT_HOST_BRIDGE, 0, {
+      name: 'i440FX host bridge',
+      vendorId: 0x8086,
+      deviceId: 0x1237,
+      classCode: 0x060000,
+      revision: 2,
+    });
+    this.pci.add(PCI_SLOT_PIIX3, 0, {
+      name: 'PIIX3 ISA bridge',
+      vendorId: 0x8086,
+      deviceId: 0x7000,
+      classCode: 0x060100,
+      multifunction: true,
+    });
+    this.pci.add(PCI_SLOT_PIIX3, 1, {
+      name: 'PIIX3 IDE',
+      vendorId: 0x8086,
+      deviceId: 0x7010,
+      classCode: 0x010180,
+    });
     this.pci.add(PCI_SLOT_VGA, 0, {
-      name: 'Bochs VBE display', vendorId: 0x1234, deviceId: 0x1111, classCode: 0x030000, revision: 2, ...QEMU_SUBSYSTEM,
-      bars: [{ kind: 'memory', address: DEFAULT_FRAMEBUFFER.addr, size: VRAM_BYTES, prefetchable: true }],
+      name: 'Bochs VBE display',
+      vendorId: 0x1234,
+      deviceId: 0x1111,
+      classCode: 0x030000,
+      revision: 2,
+      ...QEMU_SUBSYSTEM,
+      bars: [
+        { kind: 'memory', address: DEFAULT_FRAMEBUFFER.addr, size: VRAM_BYTES, prefetchable: true },
+      ],
     });
     return this.pci.add(PCI_SLOT_NIC, 0, {
-      name: 'RTL8139', vendorId: RTL_VENDOR_ID, deviceId: RTL_DEVICE_ID, classCode: 0x020000, revision: 0x20, ...QEMU_SUBSYSTEM,
+      name: 'RTL8139',
+      vendorId: RTL_VENDOR_ID,
+      deviceId: RTL_DEVICE_ID,
+      classCode: 0x020000,
+      revision: 0x20,
+      ...QEMU_SUBSYSTEM,
       bars: [
         { kind: 'io', address: NIC_IO_BASE, size: RTL_REGISTER_SPACE },
         { kind: 'memory', address: NIC_MMIO_BASE, size: RTL_REGISTER_SPACE },

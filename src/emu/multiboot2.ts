@@ -49,9 +49,21 @@ export function buildHeader(layout: Omit<ImageLayout, 'headerOffset'>): Uint8Arr
   view.setUint32(0, MULTIBOOT2_HEADER_MAGIC, true);
   view.setUint32(4, ARCHITECTURE_I386, true);
   view.setUint32(8, length, true);
-  view.setUint32(12, (0x1_0000_0000 - ((MULTIBOOT2_HEADER_MAGIC + ARCHITECTURE_I386 + length) % 0x1_0000_0000)) % 0x1_0000_0000, true);
+  view.setUint32(
+    12,
+    (0x1_0000_0000 - ((MULTIBOOT2_HEADER_MAGIC + ARCHITECTURE_I386 + length) % 0x1_0000_0000)) %
+      0x1_0000_0000,
+    true,
+  );
   const words = [
-    [HEADER_TAG_ADDRESS, 24, layout.headerAddr, layout.loadAddr, layout.loadEndAddr, layout.bssEndAddr],
+    [
+      HEADER_TAG_ADDRESS,
+      24,
+      layout.headerAddr,
+      layout.loadAddr,
+      layout.loadEndAddr,
+      layout.bssEndAddr,
+    ],
     [HEADER_TAG_ENTRY_ADDRESS, 12, layout.entryAddr, 0],
     [HEADER_TAG_END, 8],
   ];
@@ -78,13 +90,18 @@ export function parseHeader(image: Uint8Array): ImageLayout {
     if ((MULTIBOOT2_HEADER_MAGIC + architecture + length + checksum) % 0x1_0000_0000 !== 0) {
       throw new Error(`Multiboot2 header at offset ${offset} has a bad checksum`);
     }
-    if (architecture !== ARCHITECTURE_I386) throw new Error(`Multiboot2 header asks for architecture ${architecture}`);
+    if (architecture !== ARCHITECTURE_I386)
+      throw new Error(`Multiboot2 header asks for architecture ${architecture}`);
     return { headerOffset: offset, ...parseHeaderTags(view, offset, length) };
   }
   throw new Error('no Multiboot2 header in the first 32 KiB of the kernel image');
 }
 
-function parseHeaderTags(view: DataView, start: number, length: number): Omit<ImageLayout, 'headerOffset'> {
+function parseHeaderTags(
+  view: DataView,
+  start: number,
+  length: number,
+): Omit<ImageLayout, 'headerOffset'> {
   let address: number[] | null = null;
   let entry: number | null = null;
   for (let offset = start + 16; offset < start + length; ) {
@@ -92,12 +109,19 @@ function parseHeaderTags(view: DataView, start: number, length: number): Omit<Im
     const size = view.getUint32(offset + 4, true);
     if (type === HEADER_TAG_END) break;
     if (size < 8) throw new Error(`Multiboot2 header tag ${type} has size ${size}`);
-    if (type === HEADER_TAG_ADDRESS) address = [0, 4, 8, 12].map((i) => view.getUint32(offset + 8 + i, true));
+    if (type === HEADER_TAG_ADDRESS)
+      address = [0, 4, 8, 12].map((i) => view.getUint32(offset + 8 + i, true));
     if (type === HEADER_TAG_ENTRY_ADDRESS) entry = view.getUint32(offset + 8, true);
     offset += align8(size);
   }
-  if (!address || entry === null) throw new Error('Multiboot2 header lacks the address or entry-address tag');
-  const [headerAddr, loadAddr, loadEndAddr, bssEndAddr] = address as [number, number, number, number];
+  if (!address || entry === null)
+    throw new Error('Multiboot2 header lacks the address or entry-address tag');
+  const [headerAddr, loadAddr, loadEndAddr, bssEndAddr] = address as [
+    number,
+    number,
+    number,
+    number,
+  ];
   return { headerAddr, loadAddr, loadEndAddr, bssEndAddr, entryAddr: entry };
 }
 
@@ -115,7 +139,10 @@ export class BootInformationWriter {
     this.tags.push(bytes);
   }
 
-  private static fields(layout: [number, 'u8' | 'u16' | 'u32' | 'u64'][], tail: Uint8Array = new Uint8Array(0)): Uint8Array {
+  private static fields(
+    layout: [number, 'u8' | 'u16' | 'u32' | 'u64'][],
+    tail: Uint8Array = new Uint8Array(0),
+  ): Uint8Array {
     const widths = { u8: 1, u16: 2, u32: 4, u64: 8 };
     const size = layout.reduce((n, [, width]) => n + widths[width], 0);
     const bytes = new Uint8Array(size + tail.length);
@@ -150,22 +177,54 @@ export class BootInformationWriter {
   }
 
   module(start: number, end: number, name: string): this {
-    this.tag(TAG_MODULE, BootInformationWriter.fields([[start, 'u32'], [end, 'u32']], BootInformationWriter.cString(name)));
+    this.tag(
+      TAG_MODULE,
+      BootInformationWriter.fields(
+        [
+          [start, 'u32'],
+          [end, 'u32'],
+        ],
+        BootInformationWriter.cString(name),
+      ),
+    );
     return this;
   }
 
   basicMemoryInfo(lowerKiB: number, upperKiB: number): this {
-    this.tag(TAG_BASIC_MEMINFO, BootInformationWriter.fields([[lowerKiB, 'u32'], [upperKiB, 'u32']]));
+    this.tag(
+      TAG_BASIC_MEMINFO,
+      BootInformationWriter.fields([
+        [lowerKiB, 'u32'],
+        [upperKiB, 'u32'],
+      ]),
+    );
     return this;
   }
 
   memoryMap(regions: readonly { base: number; length: number; type: number }[]): this {
-    const entries = regions.flatMap((r) => [[r.base, 'u64'], [r.length, 'u64'], [r.type, 'u32'], [0, 'u32']] as [number, 'u64' | 'u32'][]);
-    this.tag(TAG_MMAP, BootInformationWriter.fields([[MMAP_ENTRY_SIZE, 'u32'], [0, 'u32'], ...entries]));
+    const entries = regions.flatMap(
+      (r) =>
+        [
+          [r.base, 'u64'],
+          [r.length, 'u64'],
+          [r.type, 'u32'],
+          [0, 'u32'],
+        ] as [number, 'u64' | 'u32'][],
+    );
+    this.tag(
+      TAG_MMAP,
+      BootInformationWriter.fields([[MMAP_ENTRY_SIZE, 'u32'], [0, 'u32'], ...entries]),
+    );
     return this;
   }
 
-  framebuffer(fb: { addr: number; pitch: number; width: number; height: number; bpp: number }): this {
+  framebuffer(fb: {
+    addr: number;
+    pitch: number;
+    width: number;
+    height: number;
+    bpp: number;
+  }): this {
     const rgbFields: [number, 'u8'][] = [16, 8, 8, 8, 0, 8].map((v) => [v, 'u8']);
     this.tag(
       TAG_FRAMEBUFFER,

@@ -92,7 +92,9 @@ export class PciFunction {
     c.setUint8(PCI_CLASS_CODE, spec.classCode & 0xff);
     c.setUint16(PCI_CLASS_CODE + 1, spec.classCode >> 8, true);
     c.setUint8(PCI_HEADER_TYPE, spec.multifunction ? PCI_HEADER_MULTIFUNCTION : 0);
-    this.bars.forEach((bar, i) => c.setUint32(PCI_BAR0 + 4 * i, bar ? barValue(bar, bar.address) : 0, true));
+    this.bars.forEach((bar, i) =>
+      c.setUint32(PCI_BAR0 + 4 * i, bar ? barValue(bar, bar.address) : 0, true),
+    );
     c.setUint16(PCI_SUBSYSTEM_VENDOR_ID, spec.subsystemVendorId ?? 0, true);
     c.setUint16(PCI_SUBSYSTEM_ID, spec.subsystemId ?? 0, true);
     c.setUint8(PCI_INTERRUPT_LINE, spec.interruptLine ?? 0xff);
@@ -118,7 +120,8 @@ export class PciFunction {
     const mask = (width === 4 ? 0xffffffff : ((1 << (8 * width)) - 1) << shift) >>> 0;
     const merged = ((this.readDword(dword) & ~mask) | ((value << shift) & mask)) >>> 0;
     if (dword === PCI_COMMAND) {
-      const command = (merged & PCI_COMMAND_WRITABLE) | (this.command & ~PCI_COMMAND_WRITABLE & 0xffff);
+      const command =
+        (merged & PCI_COMMAND_WRITABLE) | (this.command & ~PCI_COMMAND_WRITABLE & 0xffff);
       this.config.setUint16(PCI_COMMAND, command, true); // status bits (high half) are not modelled as writable
     } else if (dword === PCI_CACHE_LINE_SIZE) {
       this.config.setUint16(PCI_CACHE_LINE_SIZE, merged & 0xffff, true);
@@ -139,8 +142,15 @@ function barValue(bar: PciBar, written: number): number {
 }
 
 /** CONFIG_ADDRESS fields (§3.2.2.3.2). */
-export function pciConfigAddress(bus: number, device: number, fn: number, register: number): number {
-  return (CONFIG_ADDRESS_ENABLE | (bus << 16) | (device << 11) | (fn << 8) | (register & 0xfc)) >>> 0;
+export function pciConfigAddress(
+  bus: number,
+  device: number,
+  fn: number,
+  register: number,
+): number {
+  return (
+    (CONFIG_ADDRESS_ENABLE | (bus << 16) | (device << 11) | (fn << 8) | (register & 0xfc)) >>> 0
+  );
 }
 
 /** Bus 0 with the configuration mechanism's two ports. */
@@ -159,7 +169,10 @@ export class PciBus implements PortDevice {
   /** CONFIG_ADDRESS and every function's 256-byte header, by slot and function. */
   saveState(): DeviceState {
     const functions = [...this.functions].sort(([a], [b]) => a - b);
-    return { address: this.address, functions: functions.map(([slot, fn]) => [slot, new Uint8Array(fn.config.buffer.slice(0))]) };
+    return {
+      address: this.address,
+      functions: functions.map(([slot, fn]) => [slot, new Uint8Array(fn.config.buffer.slice(0))]),
+    };
   }
 
   /** The function CONFIG_ADDRESS selects, or undefined (nothing there, or the enable bit clear). */

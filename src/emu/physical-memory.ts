@@ -85,7 +85,8 @@ export class PhysicalMemory {
 
   /** Let `device` decode physical addresses [base, base + size), which must lie above RAM. */
   mapDevice(base: number, size: number, device: MmioDevice): void {
-    if (base < this.size) throw new Error(`${device.name}: MMIO window 0x${base.toString(16)} overlaps RAM`);
+    if (base < this.size)
+      throw new Error(`${device.name}: MMIO window 0x${base.toString(16)} overlaps RAM`);
     const clash = this.windows.find((w) => base < w.base + w.size && w.base < base + size);
     if (clash) throw new Error(`MMIO window of ${device.name} overlaps ${clash.device.name}`);
     this.windows.push({ base, size, device });
@@ -102,8 +103,16 @@ export class PhysicalMemory {
     return [
       { base: 0, length: EBDA_START, type: MEMORY_AVAILABLE },
       { base: EBDA_START, length: VIDEO_AND_ROM_START - EBDA_START, type: MEMORY_RESERVED },
-      { base: SYSTEM_ROM_START, length: EXTENDED_MEMORY_START - SYSTEM_ROM_START, type: MEMORY_RESERVED },
-      { base: EXTENDED_MEMORY_START, length: this.size - EXTENDED_MEMORY_START, type: MEMORY_AVAILABLE },
+      {
+        base: SYSTEM_ROM_START,
+        length: EXTENDED_MEMORY_START - SYSTEM_ROM_START,
+        type: MEMORY_RESERVED,
+      },
+      {
+        base: EXTENDED_MEMORY_START,
+        length: this.size - EXTENDED_MEMORY_START,
+        type: MEMORY_AVAILABLE,
+      },
     ];
   }
 
@@ -142,12 +151,18 @@ export class PhysicalMemory {
   }
 
   isWatched(addr: number): boolean {
-    return this.watched !== null && this.inRam(addr, 1) && this.watched[addr >>> WATCH_PAGE_SHIFT] === 1;
+    return (
+      this.watched !== null && this.inRam(addr, 1) && this.watched[addr >>> WATCH_PAGE_SHIFT] === 1
+    );
   }
 
   /** A 1-, 2- or 4-byte store's check, kept cheap for the kernel's many small writes. */
   private touchesWatched(addr: number, width: number): boolean {
-    return (this.watched![addr >>> WATCH_PAGE_SHIFT]! | this.watched![(addr + width - 1) >>> WATCH_PAGE_SHIFT]!) !== 0;
+    return (
+      (this.watched![addr >>> WATCH_PAGE_SHIFT]! |
+        this.watched![(addr + width - 1) >>> WATCH_PAGE_SHIFT]!) !==
+      0
+    );
   }
 
   private noteWrite(addr: number, length: number): void {

@@ -60,7 +60,8 @@ export class Pic8259Chip {
   }
 
   saveState(): DeviceState {
-    const { irr, isr, imr, vectorBase, lines, initStep, icw4Needed, single, autoEoi, readIsr } = this;
+    const { irr, isr, imr, vectorBase, lines, initStep, icw4Needed, single, autoEoi, readIsr } =
+      this;
     return { irr, isr, imr, vectorBase, lines, initStep, icw4Needed, single, autoEoi, readIsr };
   }
 

@@ -38,7 +38,9 @@ class PitChannel {
   /** The live count, from the time elapsed since the reload was written. */
   count(): number {
     if (this.startNs < 0) return 0;
-    const elapsed = Math.floor(((this.clock.now - this.startNs) * PIT_FREQUENCY_HZ) / NS_PER_SECOND);
+    const elapsed = Math.floor(
+      ((this.clock.now - this.startNs) * PIT_FREQUENCY_HZ) / NS_PER_SECOND,
+    );
     if (this.mode === 0) return Math.max(0, this.reload - elapsed) & 0xffff;
     return (this.reload - (elapsed % this.reload)) & 0xffff;
   }
@@ -104,7 +106,11 @@ export class Pit8254 {
   }
 
   saveState(): DeviceState {
-    return { channels: this.channels.map((channel) => channel.saveState()), ticks: this.ticks, generation: this.generation };
+    return {
+      channels: this.channels.map((channel) => channel.saveState()),
+      ticks: this.ticks,
+      generation: this.generation,
+    };
   }
 
   in8(port: number): number {

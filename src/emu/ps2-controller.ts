@@ -62,7 +62,8 @@ const OUTPUT_PORT_RESET_HIGH = 0x01; // the CPU reset line is active low
 const OUTPUT_PORT_A20 = 0x02;
 
 /** What the BIOS leaves: keyboard interrupt on, mouse port off, system flag, translation on. */
-const CONFIG_AT_BOOT = PS2_CONFIG_KEYBOARD_IRQ | PS2_CONFIG_SYSTEM | PS2_CONFIG_MOUSE_DISABLED | PS2_CONFIG_TRANSLATION;
+const CONFIG_AT_BOOT =
+  PS2_CONFIG_KEYBOARD_IRQ | PS2_CONFIG_SYSTEM | PS2_CONFIG_MOUSE_DISABLED | PS2_CONFIG_TRANSLATION;
 
 type Source = 'controller' | 'keyboard' | 'mouse';
 
@@ -101,9 +102,23 @@ export class Ps2Controller implements PortDevice {
   }
 
   saveState(): DeviceState {
-    const { config, outputPort, outputFull, outputByte, outputFromMouse, lastWriteWasCommand, pendingCommand } = this;
+    const {
+      config,
+      outputPort,
+      outputFull,
+      outputByte,
+      outputFromMouse,
+      lastWriteWasCommand,
+      pendingCommand,
+    } = this;
     return {
-      config, outputPort, outputFull, outputByte, outputFromMouse, lastWriteWasCommand, pendingCommand,
+      config,
+      outputPort,
+      outputFull,
+      outputByte,
+      outputFromMouse,
+      lastWriteWasCommand,
+      pendingCommand,
       replies: this.replies.map(({ byte, aux }) => [byte, aux]),
       keyboard: this.keyboard.saveState(),
       mouse: this.mouse.saveState(),
@@ -224,8 +239,10 @@ export class Ps2Controller implements PortDevice {
     if (!this.outputFull) {
       const reply = this.replies.shift();
       if (reply) this.load(reply.byte, reply.aux);
-      else if (this.portEnabled('keyboard') && this.keyboard.output.length > 0) this.load(this.keyboard.output.shift()!, false);
-      else if (this.portEnabled('mouse') && this.mouse.output.length > 0) this.load(this.mouse.output.shift()!, true);
+      else if (this.portEnabled('keyboard') && this.keyboard.output.length > 0)
+        this.load(this.keyboard.output.shift()!, false);
+      else if (this.portEnabled('mouse') && this.mouse.output.length > 0)
+        this.load(this.mouse.output.shift()!, true);
     }
     this.updateIrqs();
   }
@@ -237,7 +254,11 @@ export class Ps2Controller implements PortDevice {
   }
 
   private updateIrqs(): void {
-    this.setKeyboardIrq(this.outputFull && !this.outputFromMouse && (this.config & PS2_CONFIG_KEYBOARD_IRQ) !== 0);
-    this.setMouseIrq(this.outputFull && this.outputFromMouse && (this.config & PS2_CONFIG_MOUSE_IRQ) !== 0);
+    this.setKeyboardIrq(
+      this.outputFull && !this.outputFromMouse && (this.config & PS2_CONFIG_KEYBOARD_IRQ) !== 0,
+    );
+    this.setMouseIrq(
+      this.outputFull && this.outputFromMouse && (this.config & PS2_CONFIG_MOUSE_IRQ) !== 0,
+    );
   }
 }

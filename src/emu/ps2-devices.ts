@@ -74,7 +74,12 @@ export class Ps2Keyboard implements Ps2Device {
   }
 
   saveState(): DeviceState {
-    return { output: [...this.output], scanning: this.scanning, leds: this.leds, awaitingArgument: this.awaitingArgument };
+    return {
+      output: [...this.output],
+      scanning: this.scanning,
+      leds: this.leds,
+      awaitingArgument: this.awaitingArgument,
+    };
   }
 
   write(byte: number): void {
@@ -124,7 +129,8 @@ export class Ps2Keyboard implements Ps2Device {
 
 /** The three bytes of a PS/2 mouse movement packet; Y grows upwards, as the mouse reports it. */
 export function mousePacket(dx: number, dy: number, buttons: number): [number, number, number] {
-  const flags = (buttons & 0x07) | MOUSE_ALWAYS_ONE | (dx < 0 ? MOUSE_X_SIGN : 0) | (dy < 0 ? MOUSE_Y_SIGN : 0);
+  const flags =
+    (buttons & 0x07) | MOUSE_ALWAYS_ONE | (dx < 0 ? MOUSE_X_SIGN : 0) | (dy < 0 ? MOUSE_Y_SIGN : 0);
   return [flags, dx & 0xff, dy & 0xff];
 }
 
@@ -161,8 +167,25 @@ export class Ps2Mouse implements Ps2Device {
   }
 
   saveState(): DeviceState {
-    const { reporting, sampleRate, resolution, scaling2to1, remoteMode, buttons, awaitingArgument } = this;
-    return { output: [...this.output], reporting, sampleRate, resolution, scaling2to1, remoteMode, buttons, awaitingArgument };
+    const {
+      reporting,
+      sampleRate,
+      resolution,
+      scaling2to1,
+      remoteMode,
+      buttons,
+      awaitingArgument,
+    } = this;
+    return {
+      output: [...this.output],
+      reporting,
+      sampleRate,
+      resolution,
+      scaling2to1,
+      remoteMode,
+      buttons,
+      awaitingArgument,
+    };
   }
 
   write(byte: number): void {
@@ -204,8 +227,16 @@ export class Ps2Mouse implements Ps2Device {
   }
 
   private statusByte(): number {
-    const buttonBits = ((this.buttons & MOUSE_LEFT) << 2) | (this.buttons & MOUSE_MIDDLE ? 0x02 : 0) | ((this.buttons & MOUSE_RIGHT) >> 1);
-    return (this.remoteMode ? 0x40 : 0) | (this.reporting ? 0x20 : 0) | (this.scaling2to1 ? 0x10 : 0) | buttonBits;
+    const buttonBits =
+      ((this.buttons & MOUSE_LEFT) << 2) |
+      (this.buttons & MOUSE_MIDDLE ? 0x02 : 0) |
+      ((this.buttons & MOUSE_RIGHT) >> 1);
+    return (
+      (this.remoteMode ? 0x40 : 0) |
+      (this.reporting ? 0x20 : 0) |
+      (this.scaling2to1 ? 0x10 : 0) |
+      buttonBits
+    );
   }
 
   private argument(byte: number): void {

@@ -32,7 +32,13 @@ import type { VirtualClock } from './clock';
 import type { DeviceState } from './device-state';
 import { Eeprom93c46 } from './eeprom-93c46';
 import type { PortDevice } from './io-bus';
-import { ethernetFcs, ETHERNET_MIN_FRAME, isMulticast, sameMac, type MacAddress } from './net/ethernet';
+import {
+  ethernetFcs,
+  ETHERNET_MIN_FRAME,
+  isMulticast,
+  sameMac,
+  type MacAddress,
+} from './net/ethernet';
 import type { EthernetEndpoint, EthernetLink } from './net/ethernet-switch';
 import type { MmioDevice, PhysicalMemory } from './physical-memory';
 
@@ -163,7 +169,15 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
   /** The register file as last written or refreshed, the chip's own state behind it, and the EEPROM. */
   saveState(): DeviceState {
     const { isr, cbr, irqHigh, framesSent, framesReceived } = this;
-    return { regs: new Uint8Array(this.regs.buffer.slice(0)), isr, cbr, irqHigh, framesSent, framesReceived, eeprom: this.eeprom.saveState() };
+    return {
+      regs: new Uint8Array(this.regs.buffer.slice(0)),
+      isr,
+      cbr,
+      irqHigh,
+      framesSent,
+      framesReceived,
+      eeprom: this.eeprom.saveState(),
+    };
   }
 
   /** Plug the cable into the switch. */
@@ -249,7 +263,8 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
     else if (offset === RTL_9346CR) this.writeEepromControl(this.regs.getUint8(RTL_9346CR));
     else if (offset === RTL_IMR || offset === RTL_IMR + 1) this.updateIrq();
     // TSDn's second byte holds OWN: writing it hands the descriptor to the chip.
-    else if (offset > RTL_TSD0 && offset < RTL_TSD0 + 4 * DESCRIPTORS && (offset & 3) === 1) this.writeTransmitStatus((offset - RTL_TSD0) >> 2);
+    else if (offset > RTL_TSD0 && offset < RTL_TSD0 + 4 * DESCRIPTORS && (offset & 3) === 1)
+      this.writeTransmitStatus((offset - RTL_TSD0) >> 2);
   }
 
   private writeCommand(value: number): void {
@@ -308,7 +323,8 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
   }
 
   private loadFromEeprom(): void {
-    for (let i = 0; i < 3; i++) this.regs.setUint16(RTL_IDR0 + 2 * i, this.eeprom.words[EEPROM_MAC_WORD + i]!, true);
+    for (let i = 0; i < 3; i++)
+      this.regs.setUint16(RTL_IDR0 + 2 * i, this.eeprom.words[EEPROM_MAC_WORD + i]!, true);
   }
 
   private writeEepromControl(value: number): void {
@@ -328,7 +344,11 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
   private writeTransmitStatus(descriptor: number): void {
     const tsd = this.regs.getUint32(RTL_TSD0 + 4 * descriptor, true);
     if (tsd & RTL_TSD_OWN) return;
-    this.regs.setUint32(RTL_TSD0 + 4 * descriptor, tsd & ~(RTL_TSD_TOK | RTL_TSD_TUN | RTL_TSD_TABT), true);
+    this.regs.setUint32(
+      RTL_TSD0 + 4 * descriptor,
+      tsd & ~(RTL_TSD_TOK | RTL_TSD_TUN | RTL_TSD_TABT),
+      true,
+    );
     this.options.clock.schedule(this.options.clock.now + RTL_TX_DELAY_NS, this.transmitDue);
   }
 
@@ -370,7 +390,10 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
   // ---- receive ----
 
   private readOffset(): number {
-    return ((this.regs.getUint16(RTL_CAPR, true) + RTL_CAPR_OFFSET) & 0xffff) % ringLength(this.regs.getUint32(RTL_RCR, true));
+    return (
+      ((this.regs.getUint16(RTL_CAPR, true) + RTL_CAPR_OFFSET) & 0xffff) %
+      ringLength(this.regs.getUint32(RTL_RCR, true))
+    );
   }
 
   /** A frame from the switch. */

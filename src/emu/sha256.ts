@@ -17,9 +17,9 @@ interface NodeCrypto {
   createHash(algorithm: 'sha256'): NodeHash;
 }
 
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | NodeCrypto
-  | undefined;
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
 
 /** An incremental SHA-256: `update()` as often as needed, then `digest()`. */
 export function incrementalSha256(): { update(data: Uint8Array): unknown; digest(): Uint8Array } {

@@ -65,7 +65,17 @@ export class Uart16550 {
   /** The registers, the receive FIFO and the typed bytes still waiting for room in it. */
   saveState(): DeviceState {
     const { ier, lcr, mcr, scratch, divisor, fifoEnabled, txEmptyPending } = this;
-    return { rxFifo: [...this.rxFifo], hostQueue: [...this.hostQueue], ier, lcr, mcr, scratch, divisor, fifoEnabled, txEmptyPending };
+    return {
+      rxFifo: [...this.rxFifo],
+      hostQueue: [...this.hostQueue],
+      ier,
+      lcr,
+      mcr,
+      scratch,
+      divisor,
+      fifoEnabled,
+      txEmptyPending,
+    };
   }
 
   /** The baud rate the driver programmed. */
@@ -87,7 +97,9 @@ export class Uart16550 {
       case REG_MCR:
         return this.mcr;
       case REG_LSR:
-        return (this.rxFifo.length > 0 ? LSR_DATA_READY : 0) | LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY;
+        return (
+          (this.rxFifo.length > 0 ? LSR_DATA_READY : 0) | LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY
+        );
       case REG_MSR:
         return this.mcr & MCR_LOOPBACK ? (this.mcr & 0x0f) << 4 : MSR_CTS_DSR_DCD;
       default:
@@ -160,7 +172,8 @@ export class Uart16550 {
   }
 
   private refillFifo(): void {
-    while (this.rxFifo.length < RX_FIFO_SIZE && this.hostQueue.length > 0) this.rxFifo.push(this.hostQueue.shift()!);
+    while (this.rxFifo.length < RX_FIFO_SIZE && this.hostQueue.length > 0)
+      this.rxFifo.push(this.hostQueue.shift()!);
     this.updateIrq();
   }
 

@@ -20,7 +20,14 @@ import { jsonTypeName, NexFormatError, orThrow, type ReadResult } from './errors
 import { formatManifestTime, parseRfc3339 } from './instant';
 import { formatMicros } from './json-numbers';
 import { extractCommands } from './osc133';
-import { DEFAULT_COLS, DEFAULT_ROWS, emptyInfo, type Session, type SessionEvent, type SessionInfo } from './session';
+import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
+  emptyInfo,
+  type Session,
+  type SessionEvent,
+  type SessionInfo,
+} from './session';
 
 export type AsciicastVersion = 2 | 3;
 const ENTRY = 'asciicast';
@@ -43,7 +50,10 @@ function headerFor(info: SessionInfo, version: AsciicastVersion): Record<string,
 }
 
 /** Each event as [code, data], text decoded per stream so split characters stay whole. */
-function* castEvents(events: readonly SessionEvent[], version: AsciicastVersion): Generator<[number, string, string]> {
+function* castEvents(
+  events: readonly SessionEvent[],
+  version: AsciicastVersion,
+): Generator<[number, string, string]> {
   const output = new TextDecoder();
   const input = new TextDecoder();
   for (const event of events) {
@@ -58,9 +68,15 @@ function* castEvents(events: readonly SessionEvent[], version: AsciicastVersion)
         if (text) yield [event.t, 'i', text];
         break;
       }
-      case 'resize': yield [event.t, 'r', `${event.cols}x${event.rows}`]; break;
-      case 'marker': yield [event.t, 'm', event.label]; break;
-      case 'exit': if (version === 3) yield [event.t, 'x', String(event.status)]; break;
+      case 'resize':
+        yield [event.t, 'r', `${event.cols}x${event.rows}`];
+        break;
+      case 'marker':
+        yield [event.t, 'm', event.label];
+        break;
+      case 'exit':
+        if (version === 3) yield [event.t, 'x', String(event.status)];
+        break;
     }
   }
   const restOut = output.decode();
@@ -91,24 +107,33 @@ export interface AsciicastReadOptions {
 
 function positiveInteger(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(`header "${name}" must be a positive integer, found ${JSON.stringify(value) ?? jsonTypeName(value)}`);
+    throw new Error(
+      `header "${name}" must be a positive integer, found ${JSON.stringify(value) ?? jsonTypeName(value)}`,
+    );
   }
   return value;
 }
 
 function parseHeader(value: unknown): { version: AsciicastVersion; info: SessionInfo } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`the header must be a JSON object, found ${jsonTypeName(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`the header must be a JSON object, found ${jsonTypeName(value)}`);
   const h = value as Record<string, unknown>;
-  if (h.version !== 2 && h.version !== 3) throw new Error(`unsupported asciicast version ${JSON.stringify(h.version)} (expected 2 or 3)`);
+  if (h.version !== 2 && h.version !== 3)
+    throw new Error(`unsupported asciicast version ${JSON.stringify(h.version)} (expected 2 or 3)`);
   const term = (h.version === 3 ? h.term : undefined) as Record<string, unknown> | undefined;
-  if (h.version === 3 && (typeof term !== 'object' || term === null || Array.isArray(term))) throw new Error('a v3 header needs "term": {"cols", "rows"}');
+  if (h.version === 3 && (typeof term !== 'object' || term === null || Array.isArray(term)))
+    throw new Error('a v3 header needs "term": {"cols", "rows"}');
   const cols = positiveInteger(term ? term.cols : h.width, term ? 'term.cols' : 'width');
   const rows = positiveInteger(term ? term.rows : h.height, term ? 'term.rows' : 'height');
   const termType = term ? term.type : (h.env as Record<string, unknown> | undefined)?.TERM;
   const timestamp = h.timestamp;
-  if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp))) throw new Error(`header "timestamp" must be a number, found ${jsonTypeName(timestamp)}`);
+  if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp)))
+    throw new Error(`header "timestamp" must be a number, found ${jsonTypeName(timestamp)}`);
   const info = emptyInfo({
-    createdAt: typeof timestamp === 'number' ? formatManifestTime({ seconds: Math.floor(timestamp), nanos: 0 }) : null,
+    createdAt:
+      typeof timestamp === 'number'
+        ? formatManifestTime({ seconds: Math.floor(timestamp), nanos: 0 })
+        : null,
     recorderVersion: `asciicast v${h.version}`,
     cols,
     rows,
@@ -121,27 +146,38 @@ function parseHeader(value: unknown): { version: AsciicastVersion; info: Session
 /** Parse one event line into a session event (null for codes this reader does not know, as the spec asks). */
 function parseEvent(value: unknown, t: number, encoder: TextEncoder): SessionEvent | null {
   const [, code, data] = value as [number, unknown, unknown];
-  if (typeof code !== 'string') throw new Error(`the event code must be a string, found ${jsonTypeName(code)}`);
-  if (typeof data !== 'string') throw new Error(`the event data must be a string, found ${jsonTypeName(data)}`);
+  if (typeof code !== 'string')
+    throw new Error(`the event code must be a string, found ${jsonTypeName(code)}`);
+  if (typeof data !== 'string')
+    throw new Error(`the event data must be a string, found ${jsonTypeName(data)}`);
   switch (code) {
-    case 'o': return { kind: 'output', t, data: encoder.encode(data) };
-    case 'i': return { kind: 'input', t, data: encoder.encode(data) };
-    case 'm': return { kind: 'marker', t, label: data };
+    case 'o':
+      return { kind: 'output', t, data: encoder.encode(data) };
+    case 'i':
+      return { kind: 'input', t, data: encoder.encode(data) };
+    case 'm':
+      return { kind: 'marker', t, label: data };
     case 'r': {
       const m = /^(\d+)x(\d+)$/.exec(data);
-      if (!m || +m[1]! < 1 || +m[2]! < 1) throw new Error(`a resize event needs "COLSxROWS", found ${JSON.stringify(data)}`);
+      if (!m || +m[1]! < 1 || +m[2]! < 1)
+        throw new Error(`a resize event needs "COLSxROWS", found ${JSON.stringify(data)}`);
       return { kind: 'resize', t, cols: +m[1]!, rows: +m[2]! };
     }
     case 'x': {
-      if (!/^-?\d+$/.test(data)) throw new Error(`an exit event needs an integer status, found ${JSON.stringify(data)}`);
+      if (!/^-?\d+$/.test(data))
+        throw new Error(`an exit event needs an integer status, found ${JSON.stringify(data)}`);
       return { kind: 'exit', t, status: Number(data) };
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 
 /** Read an asciicast v2 or v3 file. Never throws for bad content: returns what was valid before the damage, and the damage. */
-export function parseAsciicast(text: string, options: AsciicastReadOptions = {}): ReadResult<Session> {
+export function parseAsciicast(
+  text: string,
+  options: AsciicastReadOptions = {},
+): ReadResult<Session> {
   const events: SessionEvent[] = [];
   const encoder = new TextEncoder();
   let header: { version: AsciicastVersion; info: SessionInfo } | null = null;
@@ -162,11 +198,20 @@ export function parseAsciicast(text: string, options: AsciicastReadOptions = {})
         header = parseHeader(value);
         continue;
       }
-      if (!Array.isArray(value) || value.length < 3) throw new Error(`an event must be an array [time, code, data], found ${jsonTypeName(value)}`);
+      if (!Array.isArray(value) || value.length < 3)
+        throw new Error(
+          `an event must be an array [time, code, data], found ${jsonTypeName(value)}`,
+        );
       const time = value[0];
-      if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) throw new Error(`the event time must be a non-negative number, found ${JSON.stringify(time)}`);
+      if (typeof time !== 'number' || !Number.isFinite(time) || time < 0)
+        throw new Error(
+          `the event time must be a non-negative number, found ${JSON.stringify(time)}`,
+        );
       const next = header.version === 2 ? Math.round(time * 1e6) : micros + Math.round(time * 1e6);
-      if (next < micros) throw new Error(`time ${time} s is before the previous event's ${micros / 1e6} s (events must be in time order)`);
+      if (next < micros)
+        throw new Error(
+          `time ${time} s is before the previous event's ${micros / 1e6} s (events must be in time order)`,
+        );
       micros = next;
       const event = parseEvent(value, micros / 1e6, encoder);
       if (event) events.push(event);
@@ -174,9 +219,13 @@ export function parseAsciicast(text: string, options: AsciicastReadOptions = {})
       error = new NexFormatError((cause as Error).message, { entry: ENTRY, line: i + 1 });
     }
   }
-  if (!header && !error) error = new NexFormatError('empty file: no asciicast header', { entry: ENTRY });
+  if (!header && !error)
+    error = new NexFormatError('empty file: no asciicast header', { entry: ENTRY });
   const info = header?.info ?? emptyInfo();
-  return { value: { info, events, commands: extractCommands(events, { defaultCwd: options.defaultCwd }) }, error };
+  return {
+    value: { info, events, commands: extractCommands(events, { defaultCwd: options.defaultCwd }) },
+    error,
+  };
 }
 
 export function readAsciicast(text: string, options: AsciicastReadOptions = {}): Session {

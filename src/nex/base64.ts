@@ -52,7 +52,8 @@ export function decodeBase64(text: string): Uint8Array {
   let length = text.length;
   if (length > 0 && text.charCodeAt(length - 1) === 61) length--;
   if (length > 0 && text.charCodeAt(length - 1) === 61 && text.length - length < 2) length--;
-  if (length % 4 === 1) throw new Base64Error(`base64 text of ${text.length} characters is truncated`);
+  if (length % 4 === 1)
+    throw new Base64Error(`base64 text of ${text.length} characters is truncated`);
   const out = new Uint8Array(Math.floor((length * 3) / 4));
   const whole = length - (length % 4);
   let o = 0;

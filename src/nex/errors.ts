@@ -20,7 +20,9 @@ export class NexFormatError extends Error {
   readonly line: number | undefined;
 
   constructor(problem: string, where: FormatLocation = {}) {
-    const place = [where.entry, where.line === undefined ? undefined : `line ${where.line}`].filter(Boolean).join(' ');
+    const place = [where.entry, where.line === undefined ? undefined : `line ${where.line}`]
+      .filter(Boolean)
+      .join(' ');
     super(place ? `${place}: ${problem}` : problem);
     this.name = 'NexFormatError';
     this.entry = where.entry;

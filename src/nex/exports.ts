@@ -30,7 +30,18 @@ export interface CommandSummary {
   readonly output_snippet: string;
 }
 
-export const SUMMARY_COLUMNS = ['start_iso', 'start_t', 'end_t', 'duration_s', 'duration_human', 'cwd', 'cmd', 'rc', 'output_bytes', 'output_snippet'] as const;
+export const SUMMARY_COLUMNS = [
+  'start_iso',
+  'start_t',
+  'end_t',
+  'duration_s',
+  'duration_human',
+  'cwd',
+  'cmd',
+  'rc',
+  'output_bytes',
+  'output_snippet',
+] as const;
 const SNIPPET_BYTES = 200;
 
 export function humanDuration(seconds: number): string {
@@ -78,14 +89,18 @@ function tallyOutput(session: Session): { tallies: Map<CommandRecord, Tally>; la
 export function commandSummaries(session: Session): CommandSummary[] {
   const { tallies, lastOutput } = tallyOutput(session);
   const created = session.info.createdAt === null ? null : parseRfc3339(session.info.createdAt);
-  const ordered = [...session.commands].sort((a, b) => a.outputStart - b.outputStart || a.start - b.start);
+  const ordered = [...session.commands].sort(
+    (a, b) => a.outputStart - b.outputStart || a.start - b.start,
+  );
   return ordered.map((command) => {
     const start = command.start;
     const end = command.end ?? (lastOutput > start ? lastOutput : start + 0.001);
     const duration = end >= start ? end - start : 0;
     const tally = tallies.get(command) ?? { bytes: 0, snippet: '' };
     return {
-      start_iso: formatIsoOffset(created ? addSeconds(created, start) : instantFromUnixSeconds(start)),
+      start_iso: formatIsoOffset(
+        created ? addSeconds(created, start) : instantFromUnixSeconds(start),
+      ),
       start_t: start,
       end_t: end,
       duration_s: duration,
@@ -132,7 +147,10 @@ export function toJson(summaries: readonly CommandSummary[]): string {
   const objects = summaries.map((s) => {
     const fields = SUMMARY_COLUMNS.map((key) => {
       const value = s[key];
-      const text = typeof value === 'number' && FLOAT_FIELDS.has(key) ? formatFloat(value) : JSON.stringify(value);
+      const text =
+        typeof value === 'number' && FLOAT_FIELDS.has(key)
+          ? formatFloat(value)
+          : JSON.stringify(value);
       return `    ${JSON.stringify(key)}: ${text}`;
     });
     return `  {\n${fields.join(',\n')}\n  }`;

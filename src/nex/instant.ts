@@ -14,7 +14,8 @@ export interface Instant {
   readonly nanos: number;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Parse an RFC 3339 timestamp; null if it is not one. */
 export function parseRfc3339(text: string): Instant | null {
@@ -22,9 +23,20 @@ export function parseRfc3339(text: string): Instant | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s, fraction = '', zone = 'Z'] = m;
   const ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!);
-  if (!Number.isFinite(ms) || +mo! < 1 || +mo! > 12 || +d! < 1 || +d! > 31 || +h! > 23 || +mi! > 59 || +s! > 60) return null;
+  if (
+    !Number.isFinite(ms) ||
+    +mo! < 1 ||
+    +mo! > 12 ||
+    +d! < 1 ||
+    +d! > 31 ||
+    +h! > 23 ||
+    +mi! > 59 ||
+    +s! > 60
+  )
+    return null;
   let offset = 0;
-  if (zone !== 'Z' && zone !== 'z') offset = (zone[0] === '-' ? -1 : 1) * (+zone.slice(1, 3) * 3600 + +zone.slice(4, 6) * 60);
+  if (zone !== 'Z' && zone !== 'z')
+    offset = (zone[0] === '-' ? -1 : 1) * (+zone.slice(1, 3) * 3600 + +zone.slice(4, 6) * 60);
   return { seconds: ms / 1000 - offset, nanos: fraction ? +fraction.padEnd(9, '0') : 0 };
 }
 
@@ -64,7 +76,9 @@ function fractionAutoSi(nanos: number): string {
 }
 
 function dateAndTime(instant: Instant): string {
-  return new Date(instant.seconds * 1000).toISOString().slice(0, 19) + fractionAutoSi(instant.nanos);
+  return (
+    new Date(instant.seconds * 1000).toISOString().slice(0, 19) + fractionAutoSi(instant.nanos)
+  );
 }
 
 /** `2026-01-01T09:00:00Z`: how the original's manifest writes `created_at` (serde of a UTC DateTime). */

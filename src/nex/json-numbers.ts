@@ -16,6 +16,8 @@ export function formatMicros(seconds: number): string {
   const sign = micros < 0 ? '-' : '';
   const abs = Math.abs(micros);
   const whole = Math.floor(abs / 1e6);
-  const fraction = String(abs % 1e6).padStart(6, '0').replace(/0+$/, '');
+  const fraction = String(abs % 1e6)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
 }

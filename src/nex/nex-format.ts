@@ -13,7 +13,14 @@
  */
 import { Unzip, UnzipInflate, unzipSync, zipSync } from 'fflate';
 import { NexFormatError, orThrow, type ReadResult } from './errors';
-import { addSeconds, instantFromUnixSeconds, parseRfc3339, secondsBetween, toUnixSeconds, type Instant } from './instant';
+import {
+  addSeconds,
+  instantFromUnixSeconds,
+  parseRfc3339,
+  secondsBetween,
+  toUnixSeconds,
+  type Instant,
+} from './instant';
 import { MANIFEST_ENTRY, parseManifest, recordingStart, writeManifest } from './nex-manifest';
 import { parseSessionJson, SESSION_ENTRY, sessionLines } from './nex-session-json';
 import { extractCommands } from './osc133';
@@ -43,18 +50,30 @@ function zipTime(createdAt: string | null): Date {
   const utc = new Date(instant.seconds * 1000);
   const year = utc.getUTCFullYear();
   if (year < 1980 || year > 2107) return fallback;
-  const local = new Date(year, utc.getUTCMonth(), utc.getUTCDate(), utc.getUTCHours(), utc.getUTCMinutes(), utc.getUTCSeconds());
+  const local = new Date(
+    year,
+    utc.getUTCMonth(),
+    utc.getUTCDate(),
+    utc.getUTCHours(),
+    utc.getUTCMinutes(),
+    utc.getUTCSeconds(),
+  );
   return local.getHours() === utc.getUTCHours() ? local : fallback; // not a DST gap in this zone
 }
 
 export function writeNex(session: Session, options: NexWriteOptions = {}): Uint8Array {
-  const info = { ...session.info, durationSeconds: session.info.durationSeconds ?? toMicros(lastEventTime(session.events)) };
+  const info = {
+    ...session.info,
+    durationSeconds: session.info.durationSeconds ?? toMicros(lastEventTime(session.events)),
+  };
   const start = info.createdAt === null ? null : parseRfc3339(info.createdAt);
   const epoch = start !== null && options.commandTimes !== 'relative';
   const commandTime = (t: number): number => (epoch ? toUnixSeconds(addSeconds(start, t)) : t);
   const encoder = new TextEncoder();
   const manifest = encoder.encode(writeManifest(info));
-  const body = encoder.encode([...sessionLines(session.events, session.commands, { commandTime })].join(''));
+  const body = encoder.encode(
+    [...sessionLines(session.events, session.commands, { commandTime })].join(''),
+  );
   const mtime = zipTime(info.createdAt);
   return zipSync({
     [MANIFEST_ENTRY]: [manifest, { mtime, level: 6 }],
@@ -86,8 +105,15 @@ function salvageEntries(bytes: Uint8Array, reason: string): Entries {
   } catch {
     // expected: the stream ends inside an entry
   }
-  const files = Object.fromEntries(Object.entries(chunks).map(([name, parts]) => [name, concat(parts)]));
-  return { files, error: new NexFormatError(`the ZIP archive is damaged or truncated (${reason}); read what came before the damage`) };
+  const files = Object.fromEntries(
+    Object.entries(chunks).map(([name, parts]) => [name, concat(parts)]),
+  );
+  return {
+    files,
+    error: new NexFormatError(
+      `the ZIP archive is damaged or truncated (${reason}); read what came before the damage`,
+    ),
+  };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -101,8 +127,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 function readEntries(bytes: Uint8Array): Entries {
-  const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
-  if (!isZip) return { files: {}, error: new NexFormatError('not a .nex file: it is not a ZIP archive') };
+  const isZip =
+    bytes.length >= 4 &&
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x4b &&
+    (bytes[2] === 3 || bytes[2] === 5);
+  if (!isZip)
+    return { files: {}, error: new NexFormatError('not a .nex file: it is not a ZIP archive') };
   try {
     return { files: unzipSync(bytes), error: null };
   } catch (error) {
@@ -112,7 +143,8 @@ function readEntries(bytes: Uint8Array): Entries {
 
 /** Command event `t` → seconds since the start: Unix times (the original's) are taken relative to the start. */
 function commandTimeReader(start: Instant | null): (t: number) => number {
-  return (t) => (t > 1e9 && start ? Math.max(0, toMicros(secondsBetween(start, instantFromUnixSeconds(t)))) : t);
+  return (t) =>
+    t > 1e9 && start ? Math.max(0, toMicros(secondsBetween(start, instantFromUnixSeconds(t)))) : t;
 }
 
 /** Read a .nex file. Never throws for bad content: returns what was valid before the damage, and the damage. */
@@ -143,7 +175,9 @@ export function parseNex(bytes: Uint8Array, options: NexReadOptions = {}): ReadR
     maxLineLength: options.maxLineLength,
   });
   error ??= sessionError;
-  const commands = content.hasCommandEvents ? content.commands : extractCommands(content.events, { defaultCwd: options.defaultCwd });
+  const commands = content.hasCommandEvents
+    ? content.commands
+    : extractCommands(content.events, { defaultCwd: options.defaultCwd });
   return { value: { info, events: content.events, commands }, error };
 }
 

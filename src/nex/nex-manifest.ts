@@ -20,7 +20,16 @@ import { FORMAT_VERSION, type SessionInfo } from './session';
 
 export const MANIFEST_ENTRY = 'manifest.json';
 export const BOOK_GENERATOR = 'cottonos-book';
-const KNOWN = new Set(['version', 'created_at', 'recorder_version', 'duration_seconds', 'generator', 'title', 'chapter', 'terminal']);
+const KNOWN = new Set([
+  'version',
+  'created_at',
+  'recorder_version',
+  'duration_seconds',
+  'generator',
+  'title',
+  'chapter',
+  'terminal',
+]);
 
 export function writeManifest(info: SessionInfo): string {
   const fields: string[] = [
@@ -33,7 +42,9 @@ export function writeManifest(info: SessionInfo): string {
   if (info.title !== undefined) fields.push(`"title":${JSON.stringify(info.title)}`);
   if (info.chapter !== undefined) fields.push(`"chapter":${JSON.stringify(info.chapter)}`);
   if (info.cols !== undefined || info.rows !== undefined || info.termType !== undefined) {
-    fields.push(`"terminal":${JSON.stringify({ cols: info.cols, rows: info.rows, type: info.termType })}`);
+    fields.push(
+      `"terminal":${JSON.stringify({ cols: info.cols, rows: info.rows, type: info.termType })}`,
+    );
   }
   for (const [key, value] of Object.entries(info.extra ?? {})) {
     if (!KNOWN.has(key)) fields.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
@@ -55,7 +66,8 @@ function optionalString(json: Record<string, unknown>, key: string): string | un
 function optionalSize(terminal: Record<string, unknown>, key: string): number | undefined {
   const value = terminal[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(`"terminal.${key}" must be a positive integer, found ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    fail(`"terminal.${key}" must be a positive integer, found ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -67,17 +79,26 @@ export function parseManifest(text: string): SessionInfo {
   } catch (error) {
     fail(`not JSON (${(error as Error).message})`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(`expected a JSON object, found ${jsonTypeName(json)}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    fail(`expected a JSON object, found ${jsonTypeName(json)}`);
   const m = json as Record<string, unknown>;
   const version = optionalString(m, 'version') ?? FORMAT_VERSION;
   const createdAt = optionalString(m, 'created_at') ?? null;
-  if (createdAt !== null && !parseRfc3339(createdAt)) fail(`"created_at" is not an RFC 3339 timestamp: ${JSON.stringify(createdAt)}`);
+  if (createdAt !== null && !parseRfc3339(createdAt))
+    fail(`"created_at" is not an RFC 3339 timestamp: ${JSON.stringify(createdAt)}`);
   const duration = m.duration_seconds;
-  if (duration !== undefined && duration !== null && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) {
-    fail(`"duration_seconds" must be a non-negative number or null, found ${JSON.stringify(duration)}`);
+  if (
+    duration !== undefined &&
+    duration !== null &&
+    (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)
+  ) {
+    fail(
+      `"duration_seconds" must be a non-negative number or null, found ${JSON.stringify(duration)}`,
+    );
   }
   const terminal = m.terminal ?? {};
-  if (typeof terminal !== 'object' || terminal === null || Array.isArray(terminal)) fail(`"terminal" must be an object, found ${jsonTypeName(terminal)}`);
+  if (typeof terminal !== 'object' || terminal === null || Array.isArray(terminal))
+    fail(`"terminal" must be an object, found ${jsonTypeName(terminal)}`);
   const t = terminal as Record<string, unknown>;
   const extra = Object.fromEntries(Object.entries(m).filter(([key]) => !KNOWN.has(key)));
   const info: SessionInfo = {

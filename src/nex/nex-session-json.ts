@@ -40,21 +40,31 @@ function outputLine(t: number, data: Uint8Array): string {
 
 function eventLine(event: SessionEvent): string {
   switch (event.kind) {
-    case 'output': return outputLine(event.t, event.data);
-    case 'input': return `{"type":"input","t":${formatFloat(event.t)},"data_b64":"${encodeBase64(event.data)}"}`;
-    case 'resize': return `{"type":"resize","t":${formatFloat(event.t)},"cols":${event.cols},"rows":${event.rows}}`;
-    case 'marker': return `{"type":"marker","t":${formatFloat(event.t)},"label":${JSON.stringify(event.label)}}`;
-    case 'exit': return `{"type":"exit","t":${formatFloat(event.t)},"status":${event.status}}`;
+    case 'output':
+      return outputLine(event.t, event.data);
+    case 'input':
+      return `{"type":"input","t":${formatFloat(event.t)},"data_b64":"${encodeBase64(event.data)}"}`;
+    case 'resize':
+      return `{"type":"resize","t":${formatFloat(event.t)},"cols":${event.cols},"rows":${event.rows}}`;
+    case 'marker':
+      return `{"type":"marker","t":${formatFloat(event.t)},"label":${JSON.stringify(event.label)}}`;
+    case 'exit':
+      return `{"type":"exit","t":${formatFloat(event.t)},"status":${event.status}}`;
   }
 }
 
 /** The lines of session.json, each ending in a newline. */
-export function* sessionLines(events: readonly SessionEvent[], commands: readonly CommandRecord[], options: SessionWriteOptions = {}): Generator<string> {
+export function* sessionLines(
+  events: readonly SessionEvent[],
+  commands: readonly CommandRecord[],
+  options: SessionWriteOptions = {},
+): Generator<string> {
   const time = options.commandTime ?? ((t: number) => t);
   const encoder = new TextEncoder();
   for (const item of timeline(events, commands)) {
     if (item.kind === 'event') {
-      if (item.event.kind !== 'output' || item.event.data.length > 0) yield `${eventLine(item.event)}\n`;
+      if (item.event.kind !== 'output' || item.event.data.length > 0)
+        yield `${eventLine(item.event)}\n`;
     } else if (item.kind === 'command-start') {
       const { command } = item;
       yield `{"cmd_b64":"${encodeBase64(encoder.encode(command.line))}","cwd":${JSON.stringify(command.cwd)},"phase":"start","t":${formatFloat(time(command.start))},"type":"command"}\n`;
@@ -104,22 +114,40 @@ class SessionReader {
     } catch (error) {
       throw new Error(`not JSON (${(error as Error).message})`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`expected a JSON object, found ${jsonTypeName(value)}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error(`expected a JSON object, found ${jsonTypeName(value)}`);
     const json = value as Json;
     if (json.type === 'command') return this.command(json);
     if (json.type === undefined && 'data' in json) return this.output(json);
-    if (typeof json.type !== 'string') throw new Error(`an event needs "t" and "data" (output) or a "type" string, found ${describeKeys(json)}`);
+    if (typeof json.type !== 'string')
+      throw new Error(
+        `an event needs "t" and "data" (output) or a "type" string, found ${describeKeys(json)}`,
+      );
     switch (json.type) {
-      case 'input': return this.push({ kind: 'input', t: this.time(json), data: bytesField(json, 'data_b64') });
-      case 'resize': return this.push({ kind: 'resize', t: this.time(json), cols: sizeField(json, 'cols'), rows: sizeField(json, 'rows') });
-      case 'marker': return this.push({ kind: 'marker', t: this.time(json), label: stringField(json, 'label') });
-      case 'exit': return this.push({ kind: 'exit', t: this.time(json), status: integerField(json, 'status') });
+      case 'input':
+        return this.push({ kind: 'input', t: this.time(json), data: bytesField(json, 'data_b64') });
+      case 'resize':
+        return this.push({
+          kind: 'resize',
+          t: this.time(json),
+          cols: sizeField(json, 'cols'),
+          rows: sizeField(json, 'rows'),
+        });
+      case 'marker':
+        return this.push({ kind: 'marker', t: this.time(json), label: stringField(json, 'label') });
+      case 'exit':
+        return this.push({
+          kind: 'exit',
+          t: this.time(json),
+          status: integerField(json, 'status'),
+        });
       default: // a later extension: skip, as the original skips ours
     }
   }
 
   finish(): void {
-    for (const command of this.open) this.commands.push({ ...command, end: null, exitCode: null, outputEnd: null });
+    for (const command of this.open)
+      this.commands.push({ ...command, end: null, exitCode: null, outputEnd: null });
     this.open = [];
     this.commands.sort((a, b) => a.outputStart - b.outputStart || a.start - b.start);
   }
@@ -137,7 +165,10 @@ class SessionReader {
   /** An event's `t`: a non-negative number, not before the previous event's. */
   private time(json: Json): number {
     const t = numberField(json, 't');
-    if (t < this.lastT) throw new Error(`time ${t} s is before the previous event's ${this.lastT} s (events must be in time order)`);
+    if (t < this.lastT)
+      throw new Error(
+        `time ${t} s is before the previous event's ${this.lastT} s (events must be in time order)`,
+      );
     this.lastT = t;
     return t;
   }
@@ -145,15 +176,26 @@ class SessionReader {
   private command(json: Json): void {
     this.hasCommandEvents = true;
     const phase = json.phase;
-    if (typeof phase !== 'string') throw new Error(`a command event needs "phase": "start" or "end", found ${jsonTypeName(phase)}`);
+    if (typeof phase !== 'string')
+      throw new Error(
+        `a command event needs "phase": "start" or "end", found ${jsonTypeName(phase)}`,
+      );
     const t = this.commandTime(numberField(json, 't'));
     if (phase === 'start') {
       const cwd = json.cwd === undefined || json.cwd === null ? '' : stringField(json, 'cwd');
-      const line = json.cmd_b64 === undefined || json.cmd_b64 === null ? '' : this.decoder.decode(bytesField(json, 'cmd_b64'));
+      const line =
+        json.cmd_b64 === undefined || json.cmd_b64 === null
+          ? ''
+          : this.decoder.decode(bytesField(json, 'cmd_b64'));
       this.open.push({ start: t, cwd, line, outputStart: this.offset });
     } else if (phase === 'end') {
       const rc = json.rc === undefined || json.rc === null ? null : integerField(json, 'rc');
-      const command = this.open.pop() ?? { start: Math.max(0, t - 0.001), cwd: '', line: '', outputStart: this.offset }; // a stray end, as the original reads it
+      const command = this.open.pop() ?? {
+        start: Math.max(0, t - 0.001),
+        cwd: '',
+        line: '',
+        outputStart: this.offset,
+      }; // a stray end, as the original reads it
       this.commands.push({ ...command, end: t, exitCode: rc, outputEnd: this.offset });
     }
   }
@@ -166,26 +208,32 @@ function describeKeys(json: Json): string {
 
 function numberField(json: Json, key: string): number {
   const value = json[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`"${key}" must be a number, found ${jsonTypeName(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`"${key}" must be a number, found ${jsonTypeName(value)}`);
   if (value < 0) throw new Error(`"${key}" must not be negative, found ${value}`);
   return value;
 }
 
 function integerField(json: Json, key: string): number {
   const value = json[key];
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`"${key}" must be an integer, found ${typeof value === 'number' ? value : jsonTypeName(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new Error(
+      `"${key}" must be an integer, found ${typeof value === 'number' ? value : jsonTypeName(value)}`,
+    );
   return value;
 }
 
 function sizeField(json: Json, key: string): number {
   const value = integerField(json, key);
-  if (value < 1 || value > 10000) throw new Error(`"${key}" must be between 1 and 10000, found ${value}`);
+  if (value < 1 || value > 10000)
+    throw new Error(`"${key}" must be between 1 and 10000, found ${value}`);
   return value;
 }
 
 function stringField(json: Json, key: string): string {
   const value = json[key];
-  if (typeof value !== 'string') throw new Error(`"${key}" must be a string, found ${jsonTypeName(value)}`);
+  if (typeof value !== 'string')
+    throw new Error(`"${key}" must be a string, found ${jsonTypeName(value)}`);
   return value;
 }
 
@@ -194,7 +242,8 @@ function bytesField(json: Json, key: string): Uint8Array {
   try {
     return decodeBase64(text);
   } catch (error) {
-    if (error instanceof Base64Error) throw new Error(`"${key}" is not valid base64: ${error.message}`);
+    if (error instanceof Base64Error)
+      throw new Error(`"${key}" is not valid base64: ${error.message}`);
     throw error;
   }
 }
@@ -203,7 +252,10 @@ function bytesField(json: Json, key: string): Uint8Array {
  * Read session.json's text. Never throws for bad content: returns what was
  * valid up to the first bad line, and an error naming that line.
  */
-export function parseSessionJson(text: string, options: SessionReadOptions = {}): { content: SessionContent; error: NexFormatError | null } {
+export function parseSessionJson(
+  text: string,
+  options: SessionReadOptions = {},
+): { content: SessionContent; error: NexFormatError | null } {
   const reader = new SessionReader(options.commandTime ?? ((t) => t));
   const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
   let error: NexFormatError | null = null;
@@ -214,7 +266,10 @@ export function parseSessionJson(text: string, options: SessionReadOptions = {})
     lineNumber++;
     const length = end - start;
     if (length > maxLine) {
-      error = new NexFormatError(`line is ${length} characters long, over the limit of ${maxLine}`, { entry: SESSION_ENTRY, line: lineNumber });
+      error = new NexFormatError(
+        `line is ${length} characters long, over the limit of ${maxLine}`,
+        { entry: SESSION_ENTRY, line: lineNumber },
+      );
       break;
     }
     const line = text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end);
@@ -223,10 +278,20 @@ export function parseSessionJson(text: string, options: SessionReadOptions = {})
     try {
       reader.line(line);
     } catch (cause) {
-      error = new NexFormatError((cause as Error).message, { entry: SESSION_ENTRY, line: lineNumber });
+      error = new NexFormatError((cause as Error).message, {
+        entry: SESSION_ENTRY,
+        line: lineNumber,
+      });
       break;
     }
   }
   reader.finish();
-  return { content: { events: reader.events, commands: reader.commands, hasCommandEvents: reader.hasCommandEvents }, error };
+  return {
+    content: {
+      events: reader.events,
+      commands: reader.commands,
+      hasCommandEvents: reader.hasCommandEvents,
+    },
+    error,
+  };
 }

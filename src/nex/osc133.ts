@@ -30,7 +30,12 @@ type Token =
   | { readonly kind: 'text'; readonly byte: number }
   | { readonly kind: 'control'; readonly byte: number }
   | { readonly kind: 'csi'; readonly params: string; readonly final: string }
-  | { readonly kind: 'osc'; readonly payload: string; readonly start: number; readonly end: number };
+  | {
+      readonly kind: 'osc';
+      readonly payload: string;
+      readonly start: number;
+      readonly end: number;
+    };
 
 /** An ECMA-48 tokenizer that keeps its state across chunks (a sequence may be cut anywhere). */
 class Tokenizer {
@@ -71,7 +76,8 @@ class Tokenizer {
           break;
         case 'osc-escape': // ESC \ is ST; anything else aborts the OSC
           this.state = 'ground';
-          if (byte === 0x5c) yield { kind: 'osc', payload: this.buffer, start: this.oscStart, end: at + 1 };
+          if (byte === 0x5c)
+            yield { kind: 'osc', payload: this.buffer, start: this.oscStart, end: at + 1 };
           break;
       }
     }
@@ -93,7 +99,8 @@ export class EchoLine {
       const n = Math.max(1, parseInt(token.params, 10) || 1);
       if (token.final === 'D') this.cursor = Math.max(0, this.cursor - n);
       else if (token.final === 'C') this.cursor += n;
-      else if (token.final === 'K' && (token.params === '' || token.params === '0')) this.cells.length = Math.min(this.cells.length, this.cursor);
+      else if (token.final === 'K' && (token.params === '' || token.params === '0'))
+        this.cells.length = Math.min(this.cells.length, this.cursor);
     }
   }
 
@@ -128,14 +135,22 @@ function cwdFromOsc7(uri: string): string | null {
 }
 
 /** Cut the output into commands by their OSC 133 marks. */
-export function extractCommands(events: readonly SessionEvent[], options: ExtractOptions = {}): CommandRecord[] {
+export function extractCommands(
+  events: readonly SessionEvent[],
+  options: ExtractOptions = {},
+): CommandRecord[] {
   const commands: CommandRecord[] = [];
   const open: OpenCommand[] = [];
   const tokenizer = new Tokenizer();
   let cwd = options.defaultCwd ?? '';
   let echo: EchoLine | null = null;
   let offset = 0;
-  const finish = (command: OpenCommand, t: number, exitCode: number | null, outputEnd: number): void => {
+  const finish = (
+    command: OpenCommand,
+    t: number,
+    exitCode: number | null,
+    outputEnd: number,
+  ): void => {
     commands.push({ ...command, end: t, exitCode, outputEnd });
   };
   for (const event of events) {
@@ -164,6 +179,7 @@ export function extractCommands(events: readonly SessionEvent[], options: Extrac
     }
     offset += event.data.length;
   }
-  for (const command of open) commands.push({ ...command, end: null, exitCode: null, outputEnd: null });
+  for (const command of open)
+    commands.push({ ...command, end: null, exitCode: null, outputEnd: null });
   return commands.sort((a, b) => a.outputStart - b.outputStart || a.start - b.start);
 }

@@ -13,7 +13,14 @@
 import { formatManifestTime } from './instant';
 import { BOOK_GENERATOR } from './nex-manifest';
 import { extractCommands } from './osc133';
-import { DEFAULT_COLS, DEFAULT_ROWS, FORMAT_VERSION, type Session, type SessionEvent, type SessionInfo } from './session';
+import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
+  FORMAT_VERSION,
+  type Session,
+  type SessionEvent,
+  type SessionInfo,
+} from './session';
 
 export const RECORDER_VERSION = 'cottonos-book-nex 0.1';
 

@@ -33,7 +33,12 @@ export type ScriptStep =
   | { readonly kind: 'prompt'; readonly timeoutMs: number; readonly line: number }
   | { readonly kind: 'typing'; readonly delayMs: number; readonly line: number }
   | { readonly kind: 'type'; readonly text: string; readonly line: number }
-  | { readonly kind: 'run'; readonly text: string; readonly timeoutMs: number; readonly line: number }
+  | {
+      readonly kind: 'run';
+      readonly text: string;
+      readonly timeoutMs: number;
+      readonly line: number;
+    }
   | { readonly kind: 'wait'; readonly ms: number; readonly line: number }
   | { readonly kind: 'marker'; readonly label: string; readonly line: number }
   | { readonly kind: 'resize'; readonly cols: number; readonly rows: number; readonly line: number }
@@ -79,20 +84,27 @@ function duration(text: string): number {
 
 function diskSize(text: string): number {
   const m = /^(\d+)M$/.exec(text);
-  if (!m || +m[1]! < 2 || +m[1]! > MAX_SCRIPT_DISK_MIB) throw new Error(`expected a disk size from 2M to ${MAX_SCRIPT_DISK_MIB}M, found ${JSON.stringify(text)}`);
+  if (!m || +m[1]! < 2 || +m[1]! > MAX_SCRIPT_DISK_MIB)
+    throw new Error(
+      `expected a disk size from 2M to ${MAX_SCRIPT_DISK_MIB}M, found ${JSON.stringify(text)}`,
+    );
   return +m[1]!;
 }
 
 function powerCut(text: string): number {
   if (text === '') return 0;
   const m = /^after (\d+) writes?$/.exec(text);
-  if (!m || +m[1]! < 1) throw new Error(`expected 'power-cut' or 'power-cut after N writes', found ${JSON.stringify(text)}`);
+  if (!m || +m[1]! < 1)
+    throw new Error(
+      `expected 'power-cut' or 'power-cut after N writes', found ${JSON.stringify(text)}`,
+    );
   return +m[1]!;
 }
 
 function size(text: string): { cols: number; rows: number } {
   const m = /^(\d+)x(\d+)$/.exec(text);
-  if (!m || +m[1]! < 1 || +m[2]! < 1) throw new Error(`expected a size like 80x24, found ${JSON.stringify(text)}`);
+  if (!m || +m[1]! < 1 || +m[2]! < 1)
+    throw new Error(`expected a size like 80x24, found ${JSON.stringify(text)}`);
   return { cols: +m[1]!, rows: +m[2]! };
 }
 
@@ -101,32 +113,64 @@ function argument(rest: string, keepHash: boolean): string {
   return keepHash ? rest : rest.replace(/\s+#.*$/, '').trim();
 }
 
-function parseLine(keyword: string, rest: string, line: number, settings: ScriptSettings): ScriptStep | null {
+function parseLine(
+  keyword: string,
+  rest: string,
+  line: number,
+  settings: ScriptSettings,
+): ScriptStep | null {
   const arg = argument(rest, keyword === 'type');
   const need = (): string => {
     if (arg === '') throw new Error(`'${keyword}' needs an argument`);
     return arg;
   };
   switch (keyword) {
-    case 'title': settings.title = need(); return null;
-    case 'chapter': settings.chapter = need(); return null;
-    case 'size': Object.assign(settings, size(need())); return null;
+    case 'title':
+      settings.title = need();
+      return null;
+    case 'chapter':
+      settings.chapter = need();
+      return null;
+    case 'size':
+      Object.assign(settings, size(need()));
+      return null;
     case 'rtc': {
       const instant = parseRfc3339(need());
-      if (!instant) throw new Error(`expected an RFC 3339 time like 2026-01-01T09:00:00Z, found ${JSON.stringify(arg)}`);
+      if (!instant)
+        throw new Error(
+          `expected an RFC 3339 time like 2026-01-01T09:00:00Z, found ${JSON.stringify(arg)}`,
+        );
       settings.startTime = instant.seconds;
       return null;
     }
-    case 'prompt': return { kind: 'prompt', timeoutMs: arg ? duration(arg) : DEFAULT_PROMPT_TIMEOUT_MS, line };
-    case 'typing': return { kind: 'typing', delayMs: duration(need()), line };
-    case 'type': return { kind: 'type', text: unescapeTyped(need()), line };
-    case 'run': return { kind: 'run', text: unescapeTyped(need()), timeoutMs: DEFAULT_PROMPT_TIMEOUT_MS, line };
-    case 'wait': return { kind: 'wait', ms: duration(need()), line };
-    case 'marker': return { kind: 'marker', label: need(), line };
-    case 'resize': return { kind: 'resize', ...size(need()), line };
-    case 'disk': settings.diskMiB = diskSize(need()); return null;
-    case 'power-cut': return { kind: 'power-cut', afterWrites: powerCut(arg), line };
-    default: throw new Error(`unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)`);
+    case 'prompt':
+      return { kind: 'prompt', timeoutMs: arg ? duration(arg) : DEFAULT_PROMPT_TIMEOUT_MS, line };
+    case 'typing':
+      return { kind: 'typing', delayMs: duration(need()), line };
+    case 'type':
+      return { kind: 'type', text: unescapeTyped(need()), line };
+    case 'run':
+      return {
+        kind: 'run',
+        text: unescapeTyped(need()),
+        timeoutMs: DEFAULT_PROMPT_TIMEOUT_MS,
+        line,
+      };
+    case 'wait':
+      return { kind: 'wait', ms: duration(need()), line };
+    case 'marker':
+      return { kind: 'marker', label: need(), line };
+    case 'resize':
+      return { kind: 'resize', ...size(need()), line };
+    case 'disk':
+      settings.diskMiB = diskSize(need());
+      return null;
+    case 'power-cut':
+      return { kind: 'power-cut', afterWrites: powerCut(arg), line };
+    default:
+      throw new Error(
+        `unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)`,
+      );
   }
 }
 

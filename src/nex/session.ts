@@ -89,7 +89,13 @@ export const DEFAULT_COLS = 80;
 export const DEFAULT_ROWS = 24;
 
 export function emptyInfo(overrides: Partial<SessionInfo> = {}): SessionInfo {
-  return { version: FORMAT_VERSION, createdAt: null, recorderVersion: '', durationSeconds: null, ...overrides };
+  return {
+    version: FORMAT_VERSION,
+    createdAt: null,
+    recorderVersion: '',
+    durationSeconds: null,
+    ...overrides,
+  };
 }
 
 /** Round to whole microseconds: the resolution every format here stores exactly. */

@@ -29,18 +29,35 @@ interface Boundary {
 function boundaries(commands: readonly CommandRecord[]): Boundary[] {
   const sorted = commands
     .map((command, index) => ({ command, index }))
-    .sort((a, b) => a.command.outputStart - b.command.outputStart || a.command.start - b.command.start || a.index - b.index)
+    .sort(
+      (a, b) =>
+        a.command.outputStart - b.command.outputStart ||
+        a.command.start - b.command.start ||
+        a.index - b.index,
+    )
     .map((x) => x.command);
   const list: Boundary[] = [];
   const open: CommandRecord[] = [];
   const close = (command: CommandRecord): void => {
-    list.push({ offset: command.outputEnd!, t: command.end!, item: { kind: 'command-end', command } });
+    list.push({
+      offset: command.outputEnd!,
+      t: command.end!,
+      item: { kind: 'command-end', command },
+    });
   };
   for (const command of sorted) {
-    for (let top = open[open.length - 1]; top && top.outputEnd !== null && top.outputEnd <= command.outputStart; top = open[open.length - 1]) {
+    for (
+      let top = open[open.length - 1];
+      top && top.outputEnd !== null && top.outputEnd <= command.outputStart;
+      top = open[open.length - 1]
+    ) {
       close(open.pop()!);
     }
-    list.push({ offset: command.outputStart, t: command.start, item: { kind: 'command-start', command } });
+    list.push({
+      offset: command.outputStart,
+      t: command.start,
+      item: { kind: 'command-start', command },
+    });
     open.push(command);
   }
   while (open.length > 0) {
@@ -50,13 +67,17 @@ function boundaries(commands: readonly CommandRecord[]): Boundary[] {
   return list;
 }
 
-export function* timeline(events: readonly SessionEvent[], commands: readonly CommandRecord[]): Generator<TimelineItem> {
+export function* timeline(
+  events: readonly SessionEvent[],
+  commands: readonly CommandRecord[],
+): Generator<TimelineItem> {
   const marks = boundaries(commands);
   let next = 0;
   let offset = 0;
   for (const event of events) {
     if (event.kind !== 'output') {
-      while (next < marks.length && marks[next]!.offset <= offset && marks[next]!.t <= event.t) yield marks[next++]!.item;
+      while (next < marks.length && marks[next]!.offset <= offset && marks[next]!.t <= event.t)
+        yield marks[next++]!.item;
       yield { kind: 'event', event };
       continue;
     }
@@ -68,7 +89,11 @@ export function* timeline(events: readonly SessionEvent[], commands: readonly Co
       cut = at;
       yield marks[next++]!.item;
     }
-    if (end > cut || event.data.length === 0) yield { kind: 'event', event: cut === offset ? event : slice(event, cut - offset, end - offset) };
+    if (end > cut || event.data.length === 0)
+      yield {
+        kind: 'event',
+        event: cut === offset ? event : slice(event, cut - offset, end - offset),
+      };
     offset = end;
   }
   while (next < marks.length) yield marks[next++]!.item;

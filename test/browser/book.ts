@@ -23,7 +23,10 @@ const CHROMIUM_ARGS = [
 export const PROMPT_TIMEOUT_MS = 30_000;
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
 }
 
 /** Page errors and console errors, so a failing test can say what the page said. */
@@ -47,7 +50,11 @@ export function terminalText(page: Page): Promise<string> {
 }
 
 /** Wait until the terminal's text satisfies `test`; returns that text. */
-export async function waitForTerminal(page: Page, test: (text: string) => boolean, timeoutMs = PROMPT_TIMEOUT_MS): Promise<string> {
+export async function waitForTerminal(
+  page: Page,
+  test: (text: string) => boolean,
+  timeoutMs = PROMPT_TIMEOUT_MS,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
@@ -67,7 +74,9 @@ export function countPrompts(text: string): number {
 export const PROMPT = /^cotton:\S* ?\$ /;
 
 export async function statusOf(page: Page): Promise<string> {
-  return (await page.locator('cotton-machine .cm-status').first().getAttribute('data-status')) ?? '';
+  return (
+    (await page.locator('cotton-machine .cm-status').first().getAttribute('data-status')) ?? ''
+  );
 }
 
 /** Type on the machine's terminal, as a reader does. */
@@ -77,9 +86,14 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
 }
 
 /** Wait until the machine's status line says `status`. */
-export async function waitForStatus(page: Page, status: string, timeoutMs = PROMPT_TIMEOUT_MS): Promise<void> {
+export async function waitForStatus(
+  page: Page,
+  status: string,
+  timeoutMs = PROMPT_TIMEOUT_MS,
+): Promise<void> {
   await page.waitForFunction(
-    (wanted) => document.querySelector('cotton-machine .cm-status')?.getAttribute('data-status') === wanted,
+    (wanted) =>
+      document.querySelector('cotton-machine .cm-status')?.getAttribute('data-status') === wanted,
     status,
     { timeout: timeoutMs },
   );

@@ -60,19 +60,25 @@ const findWidgetFocused = (): boolean => document.activeElement?.closest('.find-
  * the find widget, typing replaces the selection.
  */
 async function editFile(file: string, find: string, replacement: string): Promise<void> {
-  if ((await page.getAttribute('cotton-machine [data-action="edit"]', 'aria-pressed')) !== 'true') await press(page, 'edit');
+  if ((await page.getAttribute('cotton-machine [data-action="edit"]', 'aria-pressed')) !== 'true')
+    await press(page, 'edit');
   await page.click(`cotton-machine .cm-tab[data-file="${file}"]`);
   await page.click('cotton-machine .monaco-editor .view-lines');
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('Control+F');
   await page.waitForFunction(findWidgetFocused);
   await page.keyboard.type(find);
-  await page.waitForFunction(() => /^1 of/.test(document.querySelector('.find-widget .matchesCount')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /^1 of/.test(document.querySelector('.find-widget .matchesCount')?.textContent ?? ''),
+  );
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.activeElement?.closest('.find-widget'));
   await page.keyboard.type(replacement);
   await page.waitForFunction(
-    (text) => (document.querySelector('cotton-machine .view-lines') as HTMLElement).innerText.replace(/\u00a0/g, ' ').includes(text),
+    (text) =>
+      (document.querySelector('cotton-machine .view-lines') as HTMLElement).innerText
+        .replace(/\u00a0/g, ' ')
+        .includes(text),
     replacement,
   );
   await page.waitForSelector(`cotton-machine .cm-tab[data-file="${file}"][data-edited]`);
@@ -115,7 +121,7 @@ describe('the boot chapter', () => {
     expect(scripts.some((url) => /editor/.test(url))).toBe(true);
   });
 
-  it('boots the reader\'s edit of a kernel file after Reboot', async () => {
+  it("boots the reader's edit of a kernel file after Reboot", async () => {
     await openBootChapter();
     await editFile(ENTRY, 'on the Cotton PC', 'on the Reader PC');
     await press(page, 'reboot');
@@ -131,7 +137,9 @@ describe('the boot chapter', () => {
     await page.reload();
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
     expect(await terminalText(page)).toContain('on the Saved PC');
-    expect(await page.locator(`cotton-machine .cm-tab[data-file="${ENTRY}"][data-edited]`).count()).toBe(1);
+    expect(
+      await page.locator(`cotton-machine .cm-tab[data-file="${ENTRY}"][data-edited]`).count(),
+    ).toBe(1);
     await press(page, 'reset');
     expect(await terminalText(page)).toContain('on the Cotton PC');
     expect(await page.locator('cotton-machine .cm-tab[data-edited]').count()).toBe(0);
@@ -145,7 +153,9 @@ describe('the boot chapter', () => {
     const started = Date.now();
     await waitForStatus(page, 'watchdog', 10_000);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(await terminalText(page)).toContain('Watchdog: the kernel did not return control for 2 s');
+    expect(await terminalText(page)).toContain(
+      'Watchdog: the kernel did not return control for 2 s',
+    );
     // The page still answers: Reset restores the files and boots a working machine.
     await press(page, 'reset');
     await runCommand('echo back', /^back$/m);
@@ -168,10 +178,16 @@ describe('the boot chapter', () => {
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/checks pass/);
     expect(await summary.textContent()).toMatch(/^All \d+ checks pass/);
     await page.click('cotton-exercise [data-action="start"]');
-    await page.waitForSelector('cotton-machine .cm-tab[data-file="src/kernel/arch/multiboot2.ts"][data-edited]');
+    await page.waitForSelector(
+      'cotton-machine .cm-tab[data-file="src/kernel/arch/multiboot2.ts"][data-edited]',
+    );
     await page.click('cotton-exercise [data-action="check"]');
-    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^0 of \d+ checks pass/);
-    expect(await page.locator('cotton-exercise .cx-results li[data-passed="false"]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => summary.textContent(), { timeout: 30_000 })
+      .toMatch(/^0 of \d+ checks pass/);
+    expect(
+      await page.locator('cotton-exercise .cx-results li[data-passed="false"]').count(),
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -181,7 +197,8 @@ describe('the front page', () => {
     page = await context.newPage();
     await page.goto(`${inject('bookUrl')}/`);
     const text = await page.locator('main').innerText();
-    for (const chapter of ['Boot', 'Paging', 'CottonFS', 'Scheduler', 'Networking & TLS', 'GUI']) expect(text).toContain(chapter);
+    for (const chapter of ['Boot', 'Paging', 'CottonFS', 'Scheduler', 'Networking & TLS', 'GUI'])
+      expect(text).toContain(chapter);
     expect(text.match(/\(coming\)/g)?.length).toBe(2);
     await waitForTerminal(page, (terminal) => countPrompts(terminal) > 0);
   });

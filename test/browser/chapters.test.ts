@@ -7,7 +7,13 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectPageErrors, countPrompts, launchChromium, typeInTerminal, waitForTerminal } from './book';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  typeInTerminal,
+  waitForTerminal,
+} from './book';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -50,7 +56,9 @@ async function checkEveryExercise(): Promise<number> {
     const exercise = exercises.nth(i);
     await exercise.locator('[data-action="check"]').click();
     const summary = exercise.locator('.cx-summary');
-    await expect.poll(() => summary.textContent(), { timeout: 120_000, interval: 250 }).toMatch(/checks pass/);
+    await expect
+      .poll(() => summary.textContent(), { timeout: 120_000, interval: 250 })
+      .toMatch(/checks pass/);
     expect(await summary.textContent(), `exercise ${i + 1}`).toMatch(/^All \d+ checks pass/);
   }
   return count;
@@ -73,7 +81,7 @@ describe('the kernel-core chapters', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
-  it('CottonFS: the root is the reader\'s disk, blocks maps it, and the exercises pass on the reference', async () => {
+  it("CottonFS: the root is the reader's disk, blocks maps it, and the exercises pass on the reference", async () => {
     const errors = await openChapter('cottonfs');
     await run('mount', /cottonfs "cottonos" on \//);
     await run('blocks', /#/);

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClassroom, type ClassroomServer } from '../../src/classroom/server';
-import { collectPageErrors, countPrompts, launchChromium, typeInTerminal, waitForTerminal } from './book';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  typeInTerminal,
+  waitForTerminal,
+} from './book';
 
 const DIST = process.env.CLASSROOM_DIST ?? join(import.meta.dirname, '..', '..', 'dist');
 
@@ -29,7 +35,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function newPage(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+async function newPage(viewport: {
+  width: number;
+  height: number;
+}): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport });
   contexts.push(context);
   const page = await context.newPage();
@@ -43,7 +52,11 @@ function roomText(page: Page): Promise<string> {
   });
 }
 
-async function waitForRoom(page: Page, test: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+async function waitForRoom(
+  page: Page,
+  test: (text: string) => boolean,
+  timeoutMs = 15_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
@@ -56,11 +69,15 @@ async function waitForRoom(page: Page, test: (text: string) => boolean, timeoutM
 
 /** The last `count` non-empty lines, right-trimmed: what both screens end with. */
 function tail(text: string, count: number): string[] {
-  return text.split('\n').map((line) => line.trimEnd()).filter((line) => line !== '').slice(-count);
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '')
+    .slice(-count);
 }
 
 describe('the classroom', () => {
-  it('shares the teacher\'s machine: a student sees the same terminal, live, and a late joiner sees the current screen at once', async () => {
+  it("shares the teacher's machine: a student sees the same terminal, live, and a late joiner sees the current screen at once", async () => {
     const teacher = await newPage({ width: 1280, height: 1000 });
     await teacher.page.goto(`${server.url}/boot/`);
     await waitForTerminal(teacher.page, (text) => countPrompts(text) > 0);
@@ -76,17 +93,29 @@ describe('the classroom', () => {
     await student.page.goto(link);
     const joinedAt = Date.now();
     await waitForRoom(student.page, (text) => countPrompts(text) > 0 && text.includes('CottonOS'));
-    console.log(`the student saw the teacher's screen ${Date.now() - joinedAt} ms after opening the link`);
+    console.log(
+      `the student saw the teacher's screen ${Date.now() - joinedAt} ms after opening the link`,
+    );
     await teacher.page.locator('cotton-machine .cs-count', { hasText: '1 watching' }).waitFor();
 
     // Live: what the teacher types and the machine prints reaches the student.
     await typeInTerminal(teacher.page, 'echo classroom-hello\n');
-    const teacherText = await waitForTerminal(teacher.page, (text) => /^classroom-hello$/m.test(text) && countPrompts(text) >= 2);
+    const teacherText = await waitForTerminal(
+      teacher.page,
+      (text) => /^classroom-hello$/m.test(text) && countPrompts(text) >= 2,
+    );
     const typedAt = Date.now();
-    const studentText = await waitForRoom(student.page, (text) => /^classroom-hello$/m.test(text) && countPrompts(text) >= 2);
-    console.log(`the echo reached the student ${Date.now() - typedAt} ms after the teacher's terminal showed it`);
+    const studentText = await waitForRoom(
+      student.page,
+      (text) => /^classroom-hello$/m.test(text) && countPrompts(text) >= 2,
+    );
+    console.log(
+      `the echo reached the student ${Date.now() - typedAt} ms after the teacher's terminal showed it`,
+    );
     expect(tail(studentText, 6)).toEqual(tail(teacherText, 6));
-    expect(await student.page.locator('cotton-room .cr-status').getAttribute('data-status')).toBe('watching');
+    expect(await student.page.locator('cotton-room .cr-status').getAttribute('data-status')).toBe(
+      'watching',
+    );
 
     // A late joiner sees the current screen, including the echo, at once.
     const late = await newPage({ width: 800, height: 900 });
@@ -108,7 +137,7 @@ describe('the classroom', () => {
     expect(late.errors).toEqual([]);
   }, 120_000);
 
-  it('plays a recording to the room: the students\' player follows play, seek and pause', async () => {
+  it("plays a recording to the room: the students' player follows play, seek and pause", async () => {
     const teacher = await newPage({ width: 1280, height: 1000 });
     await teacher.page.goto(`${server.url}/boot/`);
     await waitForTerminal(teacher.page, (text) => countPrompts(text) > 0);
@@ -119,22 +148,41 @@ describe('the classroom', () => {
     await student.page.goto(await linkField.inputValue());
     await waitForRoom(student.page, (text) => countPrompts(text) > 0);
 
-    await teacher.page.locator('cotton-machine .cs-play button', { hasText: 'Play to the room' }).click();
+    await teacher.page
+      .locator('cotton-machine .cs-play button', { hasText: 'Play to the room' })
+      .click();
     const teacherPlayer = teacher.page.locator('cotton-player').first();
     const src = await teacherPlayer.getAttribute('data-src');
     const studentPlayer = student.page.locator(`cotton-room cotton-player[data-src="${src}"]`);
     await studentPlayer.waitFor({ timeout: 15_000 });
 
     const state = (player: typeof teacherPlayer) =>
-      player.evaluate((element) => (element as HTMLElement & { state(): { loaded: boolean; playing: boolean; position: number } }).state());
-    await expect.poll(() => state(teacherPlayer).then((s) => s.loaded), { timeout: 15_000 }).toBe(true);
+      player.evaluate((element) =>
+        (
+          element as HTMLElement & {
+            state(): { loaded: boolean; playing: boolean; position: number };
+          }
+        ).state(),
+      );
+    await expect
+      .poll(() => state(teacherPlayer).then((s) => s.loaded), { timeout: 15_000 })
+      .toBe(true);
     await teacherPlayer.locator('[data-action="play"]').click();
-    await expect.poll(() => state(studentPlayer).then((s) => s.playing), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => state(studentPlayer).then((s) => s.playing), { timeout: 10_000 })
+      .toBe(true);
 
-    await teacherPlayer.evaluate((element) => (element as HTMLElement & { seek(at: number): void }).seek(3));
+    await teacherPlayer.evaluate((element) =>
+      (element as HTMLElement & { seek(at: number): void }).seek(3),
+    );
     await teacherPlayer.locator('[data-action="play"]').click(); // pause
-    await expect.poll(() => state(studentPlayer).then((s) => s.playing), { timeout: 10_000 }).toBe(false);
-    const [teacherAt, studentAt] = [(await state(teacherPlayer)).position, (await state(studentPlayer)).position];
+    await expect
+      .poll(() => state(studentPlayer).then((s) => s.playing), { timeout: 10_000 })
+      .toBe(false);
+    const [teacherAt, studentAt] = [
+      (await state(teacherPlayer)).position,
+      (await state(studentPlayer)).position,
+    ];
     expect(Math.abs(teacherAt - studentAt)).toBeLessThan(1);
     expect(teacher.errors).toEqual([]);
     expect(student.errors).toEqual([]);

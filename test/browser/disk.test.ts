@@ -13,10 +13,22 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runToCompletion as run } from '../../src/kernel/fs/block-device';
-import { BOOK_DISK_BYTES, buildCottonFsImage, writeBookFiles } from '../../src/runtime/host/book-disk';
+import {
+  BOOK_DISK_BYTES,
+  buildCottonFsImage,
+  writeBookFiles,
+} from '../../src/runtime/host/book-disk';
 import { diskImageProblem } from '../../src/runtime/host/disk-image-check';
 import { repoUserPrograms } from '../../src/runtime/node/node-host';
-import { collectPageErrors, countPrompts, launchChromium, terminalText, typeInTerminal, waitForStatus, waitForTerminal } from './book';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  terminalText,
+  typeInTerminal,
+  waitForStatus,
+  waitForTerminal,
+} from './book';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -26,7 +38,10 @@ const diskLog: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+  });
   page = await context.newPage();
   errors = collectPageErrors(page);
   page.on('dialog', (dialog) => void dialog.accept());
@@ -52,7 +67,9 @@ async function command(line: string): Promise<string> {
 }
 
 /** What the page's IndexedDB holds of the reader's disk: versions and chunk count, and whether any chunk contains `text`. */
-function storedDisk(text: string): Promise<{ versions: string[]; chunks: number; contains: boolean } | null> {
+function storedDisk(
+  text: string,
+): Promise<{ versions: string[]; chunks: number; contains: boolean } | null> {
   return page.evaluate(async (wanted) => {
     if (!(await indexedDB.databases()).some((db) => db.name === 'cottonos-disk')) return null;
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -60,7 +77,12 @@ function storedDisk(text: string): Promise<{ versions: string[]; chunks: number;
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-    const get = <T>(req: IDBRequest<T>): Promise<T> => new Promise((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error))));
+    const get = <T>(req: IDBRequest<T>): Promise<T> =>
+      new Promise(
+        (resolve, reject) => (
+          (req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error))
+        ),
+      );
     const tx = db.transaction(['meta', 'chunks']);
     const versions = (await get(tx.objectStore('meta').getAllKeys())) as string[];
     const chunks = (await get(tx.objectStore('chunks').getAll())) as ArrayBuffer[];
@@ -68,7 +90,11 @@ function storedDisk(text: string): Promise<{ versions: string[]; chunks: number;
     const needle = new TextEncoder().encode(wanted);
     const contains = chunks.some((chunk) => {
       const bytes = new Uint8Array(chunk);
-      outer: for (let i = bytes.indexOf(needle[0]!); i >= 0 && i <= bytes.length - needle.length; i = bytes.indexOf(needle[0]!, i + 1)) {
+      outer: for (
+        let i = bytes.indexOf(needle[0]!);
+        i >= 0 && i <= bytes.length - needle.length;
+        i = bytes.indexOf(needle[0]!, i + 1)
+      ) {
         for (let j = 1; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
         return true;
       }
@@ -88,7 +114,8 @@ async function waitForStoredText(text: string, present = true): Promise<void> {
 }
 
 async function diskAction(action: 'disk-reset' | 'disk-download' | 'disk-upload'): Promise<void> {
-  if ((await page.getAttribute('cotton-machine details.cm-disk', 'open')) === null) await page.click('cotton-machine .cm-disk summary');
+  if ((await page.getAttribute('cotton-machine details.cm-disk', 'open')) === null)
+    await page.click('cotton-machine .cm-disk summary');
   await page.click(`cotton-machine [data-action="${action}"]`);
 }
 
@@ -121,7 +148,9 @@ describe("the reader's disk", () => {
 
     await page.reload();
     await waitForPrompt();
-    expect(await command('cat /home/reader/x')).toMatch(/cat \/home\/reader\/x\r?\nhello-from-the-page/);
+    expect(await command('cat /home/reader/x')).toMatch(
+      /cat \/home\/reader\/x\r?\nhello-from-the-page/,
+    );
     expect(diskLog.at(-1)).toMatch(/^cotton disk: stored \(33554432 bytes\)/);
     expect(errors).toEqual([]);
   });
@@ -129,13 +158,25 @@ describe("the reader's disk", () => {
   it('refuses an upload that is no CottonFS disk, with the reason, and keeps the disk', async () => {
     const chooser = page.waitForEvent('filechooser');
     await diskAction('disk-upload');
-    await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.alloc(1000, 0x41) });
+    await (await chooser).setFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.alloc(1000, 0x41),
+    });
     await waitForTerminal(page, (text) => text.includes('notes.txt was not used as the disk'));
-    expect(await terminalText(page)).toMatch(/1000 bytes, not a whole number of 512-byte sectors\. Your disk is unchanged\./);
+    expect(await terminalText(page)).toMatch(
+      /1000 bytes, not a whole number of 512-byte sectors\. Your disk is unchanged\./,
+    );
     const zeros = page.waitForEvent('filechooser');
     await diskAction('disk-upload');
-    await (await zeros).setFiles({ name: 'zeros.img', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1 << 20) });
-    await waitForTerminal(page, (text) => /zeros\.img was not used as the disk: not a CottonFS disk: bad magic/.test(text));
+    await (await zeros).setFiles({
+      name: 'zeros.img',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(1 << 20),
+    });
+    await waitForTerminal(page, (text) =>
+      /zeros\.img was not used as the disk: not a CottonFS disk: bad magic/.test(text),
+    );
     expect(await command('cat /home/reader/x')).toMatch(/\nhello-from-the-page/);
   });
 
@@ -155,7 +196,9 @@ describe("the reader's disk", () => {
   it('boots on an uploaded disk, and stores it', async () => {
     const chooser = page.waitForEvent('filechooser');
     await diskAction('disk-upload');
-    await (await chooser).setFiles(diskWith('mine.img', '/home/reader/uploaded.txt', 'from the host\n'));
+    await (await chooser).setFiles(
+      diskWith('mine.img', '/home/reader/uploaded.txt', 'from the host\n'),
+    );
     await waitForTerminal(page, (text) => text.includes('The disk is now mine.img (32.0 MiB).'));
     await waitForPrompt();
     expect(await command('cat /home/reader/uploaded.txt')).toMatch(/\nfrom the host/);
@@ -163,7 +206,7 @@ describe("the reader's disk", () => {
     await waitForStoredText('hello-from-the-page', false);
   });
 
-  it('Reset disk brings back the book\'s disk', async () => {
+  it("Reset disk brings back the book's disk", async () => {
     await diskAction('disk-reset');
     await waitForTerminal(page, (text) => text.includes("The disk was reset to the book's disk."));
     await waitForPrompt();

@@ -14,7 +14,15 @@ import { serveStatic, type StaticServer } from './static-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
-const SOURCES = ['src', 'chapters', 'exercises', 'public', 'astro.config.mjs', 'package.json', 'package-lock.json'];
+const SOURCES = [
+  'src',
+  'chapters',
+  'exercises',
+  'public',
+  'astro.config.mjs',
+  'package.json',
+  'package-lock.json',
+];
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,7 +38,10 @@ function newestMtime(path: string): number {
     return 0;
   }
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+  return readdirSync(path).reduce(
+    (newest, name) => Math.max(newest, newestMtime(join(path, name))),
+    stat.mtimeMs,
+  );
 }
 
 function distIsFresh(): boolean {

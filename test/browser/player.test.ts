@@ -8,7 +8,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readNex } from '../../src/nex/nex-format';
-import { collectPageErrors, countPrompts, launchChromium, typeInTerminal, waitForTerminal } from './book';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  typeInTerminal,
+  waitForTerminal,
+} from './book';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -28,7 +34,10 @@ afterEach(async () => {
 });
 
 async function open(path: string): Promise<void> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+  });
   page = await context.newPage();
   errors = collectPageErrors(page);
   await page.goto(`${inject('bookUrl')}${path}`);
@@ -44,7 +53,11 @@ interface PlayerState {
   damage: string | null;
 }
 
-type PlayerElement = HTMLElement & { state(): PlayerState; screenText(): string; seek(at: number): void };
+type PlayerElement = HTMLElement & {
+  state(): PlayerState;
+  screenText(): string;
+  seek(at: number): void;
+};
 
 const PLAYER = (id: string): string => `cotton-player[data-src="/recordings/${id}.nex"]`;
 
@@ -73,7 +86,7 @@ async function waitForPlayer(selector: string, test: string): Promise<void> {
 }
 
 describe('the player', () => {
-  it('loads the boot chapter\'s recording, plays, seeks, and jumps to a command from the list', async () => {
+  it("loads the boot chapter's recording, plays, seeks, and jumps to a command from the list", async () => {
     await open('/boot/');
     const player = PLAYER('boot-memory-map');
     await page.locator(player).scrollIntoViewIfNeeded();
@@ -81,7 +94,10 @@ describe('the player', () => {
     const loaded = await playerState(player);
     expect(loaded.duration).toBeGreaterThan(5);
     expect(loaded.keyframes).toBeGreaterThan(1);
-    expect(await page.locator(`${player} .cp-command`).allTextContents()).toEqual([expect.stringMatching(/^mem.*0$/), expect.stringMatching(/^info.*0$/)]);
+    expect(await page.locator(`${player} .cp-command`).allTextContents()).toEqual([
+      expect.stringMatching(/^mem.*0$/),
+      expect.stringMatching(/^info.*0$/),
+    ]);
 
     await page.click(`${player} [data-action="play"]`);
     await waitForPlayer(player, 'state.playing && state.position > 0.3');
@@ -91,7 +107,10 @@ describe('the player', () => {
 
     const seekStarted = Date.now();
     await page.locator(player).evaluate((el) => (el as PlayerElement).seek(1e9));
-    await page.waitForFunction((sel) => (document.querySelector(sel) as PlayerElement).screenText().includes('usable'), player);
+    await page.waitForFunction(
+      (sel) => (document.querySelector(sel) as PlayerElement).screenText().includes('usable'),
+      player,
+    );
     const seekMs = Date.now() - seekStarted;
     const end = await screen(player);
     expect(end).toMatch(/mem[\s\S]*info/);
@@ -99,14 +118,21 @@ describe('the player', () => {
 
     await page.click(`${player} .cp-command:nth-child(1) button`);
     const atMem = await playerState(player);
-    const memCommand = await page.locator(`${player} .cp-command:nth-child(1) button`).getAttribute('data-at');
+    const memCommand = await page
+      .locator(`${player} .cp-command:nth-child(1) button`)
+      .getAttribute('data-at');
     expect(atMem.position).toBeCloseTo(Number(memCommand), 6);
-    await page.waitForFunction((sel) => !/info/.test((document.querySelector(sel) as PlayerElement).screenText()), player);
-    expect(await page.getAttribute(`${player} .cp-command:nth-child(1)`, 'aria-current')).toBe('step');
+    await page.waitForFunction(
+      (sel) => !/info/.test((document.querySelector(sel) as PlayerElement).screenText()),
+      player,
+    );
+    expect(await page.getAttribute(`${player} .cp-command:nth-child(1)`, 'aria-current')).toBe(
+      'step',
+    );
     expect(errors).toEqual([]);
   });
 
-  it('answers asciinema\'s keys: space, digits, arrows, speed and frame step', async () => {
+  it("answers asciinema's keys: space, digits, arrows, speed and frame step", async () => {
     await open('/boot/');
     const player = PLAYER('boot-timer');
     await waitForPlayer(player, 'state.loaded');
@@ -136,7 +162,11 @@ describe('the player', () => {
 
   it('plays a truncated file up to the damage and says what is wrong', async () => {
     await open('/boot/');
-    const bytes = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/recordings/boot-line-editing.nex')).arrayBuffer())));
+    const bytes = await page.evaluate(async () =>
+      Array.from(
+        new Uint8Array(await (await fetch('/recordings/boot-line-editing.nex')).arrayBuffer()),
+      ),
+    );
     const damaged = await page.evaluate(async (all) => {
       const cut = new Uint8Array(all.slice(0, Math.floor(all.length * 0.6)));
       const url = URL.createObjectURL(new Blob([cut]));
@@ -153,7 +183,9 @@ describe('the player', () => {
     const state = await playerState('#damaged');
     expect(state.damage).toMatch(/damaged or truncated/);
     expect(state.duration).toBeGreaterThan(0);
-    expect(await page.locator('#damaged .cp-error').textContent()).toMatch(/This recording is damaged: .*plays up to the damage/);
+    expect(await page.locator('#damaged .cp-error').textContent()).toMatch(
+      /This recording is damaged: .*plays up to the damage/,
+    );
   });
 });
 
@@ -162,7 +194,9 @@ describe('recording the live machine', () => {
     await open('/boot/');
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
     await page.click('cotton-machine [data-action="record"]');
-    expect(await page.getAttribute('cotton-machine [data-action="record"]', 'aria-pressed')).toBe('true');
+    expect(await page.getAttribute('cotton-machine [data-action="record"]', 'aria-pressed')).toBe(
+      'true',
+    );
     await typeInTerminal(page, 'echo recorded\r');
     await waitForTerminal(page, (text) => countPrompts(text) > 1);
     const download = page.waitForEvent('download');
@@ -176,7 +210,11 @@ describe('recording the live machine', () => {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     const session = readNex(Buffer.concat(chunks));
     expect(session.commands.map((c) => [c.line, c.exitCode])).toEqual([['echo recorded', 0]]);
-    const typed = new TextDecoder().decode(Buffer.concat(session.events.flatMap((e) => (e.kind === 'input' ? [Buffer.from(e.data)] : []))));
+    const typed = new TextDecoder().decode(
+      Buffer.concat(
+        session.events.flatMap((e) => (e.kind === 'input' ? [Buffer.from(e.data)] : [])),
+      ),
+    );
     expect(typed).toBe('echo recorded\r');
     expect(session.info.chapter).toBe('boot');
     expect(session.info.createdAt).toMatch(/^2026-01-01T09:00:/);

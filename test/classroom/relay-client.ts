@@ -18,7 +18,10 @@ export function fakeDist(): string {
   return dist;
 }
 
-export function startTestServer(limits: Partial<RelayLimits> = {}, clock?: () => number): Promise<ClassroomServer> {
+export function startTestServer(
+  limits: Partial<RelayLimits> = {},
+  clock?: () => number,
+): Promise<ClassroomServer> {
   return startClassroom({ dist: fakeDist(), port: 0, host: '127.0.0.1', limits, clock });
 }
 
@@ -61,11 +64,18 @@ export class TestClient {
   }
 
   /** Wait until `test` holds for this client (re-checked at each message), or fail after `timeoutMs`. */
-  async until(test: (client: TestClient) => boolean, timeoutMs = 10_000, what = 'a condition'): Promise<void> {
+  async until(
+    test: (client: TestClient) => boolean,
+    timeoutMs = 10_000,
+    what = 'a condition',
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!test(this)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-3)).slice(0, 500)}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-3)).slice(0, 500)}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -94,14 +104,20 @@ export class TestClient {
 }
 
 /** A teacher with a new room, and its id and secret. */
-export async function openRoom(server: ClassroomServer): Promise<{ teacher: TestClient; room: string; secret: string }> {
+export async function openRoom(
+  server: ClassroomServer,
+): Promise<{ teacher: TestClient; room: string; secret: string }> {
   const teacher = await TestClient.open(server);
   teacher.send({ type: 'create', name: 'teacher' });
   const created = await teacher.next('created');
   return { teacher, room: created.room as string, secret: created.secret as string };
 }
 
-export async function joinRoom(server: ClassroomServer, room: string, name = 'student'): Promise<TestClient> {
+export async function joinRoom(
+  server: ClassroomServer,
+  room: string,
+  name = 'student',
+): Promise<TestClient> {
   const viewer = await TestClient.open(server);
   viewer.send({ type: 'join', room, name });
   await viewer.next('joined');

@@ -17,7 +17,10 @@ const FAST: Partial<RelayLimits> = {
 let server: ClassroomServer | null = null;
 const clients: TestClient[] = [];
 
-async function start(limits: Partial<RelayLimits> = FAST, clock?: () => number): Promise<ClassroomServer> {
+async function start(
+  limits: Partial<RelayLimits> = FAST,
+  clock?: () => number,
+): Promise<ClassroomServer> {
   server = await startTestServer(limits, clock);
   return server;
 }
@@ -38,11 +41,22 @@ describe('the classroom relay', () => {
     const s = await start();
     const { teacher, room } = await openRoom(s);
     track(teacher);
-    const viewers = await Promise.all(Array.from({ length: 200 }, (_, i) => joinRoom(s, room, `v${i}`).then(track)));
-    await teacher.until((t) => (t.of('viewers').at(-1)?.list as unknown[] | undefined)?.length === 200, 10_000, '200 viewers');
+    const viewers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => joinRoom(s, room, `v${i}`).then(track)),
+    );
+    await teacher.until(
+      (t) => (t.of('viewers').at(-1)?.list as unknown[] | undefined)?.length === 200,
+      10_000,
+      '200 viewers',
+    );
     const COUNT = 300;
-    for (let seq = 0; seq < COUNT; seq++) teacher.send({ type: 'output', seq, data: b64(`line ${seq}\r\n`) });
-    await Promise.all(viewers.map((v) => v.until((c) => c.of('output').length === COUNT, 20_000, `${COUNT} outputs`)));
+    for (let seq = 0; seq < COUNT; seq++)
+      teacher.send({ type: 'output', seq, data: b64(`line ${seq}\r\n`) });
+    await Promise.all(
+      viewers.map((v) =>
+        v.until((c) => c.of('output').length === COUNT, 20_000, `${COUNT} outputs`),
+      ),
+    );
     for (const viewer of viewers) {
       const outputs = viewer.of('output');
       expect(outputs.map((m) => m.seq)).toEqual(Array.from({ length: COUNT }, (_, i) => i));
@@ -60,14 +74,38 @@ describe('the classroom relay', () => {
     teacher.send({ type: 'resize', seq: 10, cols: 100, rows: 30 });
     teacher.send({ type: 'output', seq: 11, data: b64('11') });
     teacher.send({ type: 'screen', image: 'data:image/png;base64,AAAA' });
-    teacher.send({ type: 'play', src: '/recordings/boot-timer.nex', at: 3.5, playing: true, speed: 2 });
+    teacher.send({
+      type: 'play',
+      src: '/recordings/boot-timer.nex',
+      at: 3.5,
+      playing: true,
+      speed: 2,
+    });
     teacher.send({ type: 'ping', t: 1 });
     await teacher.next('pong'); // the relay has handled everything before it
     const late = track(await joinRoom(s, room));
     await late.until((c) => c.of('play').length === 1);
-    const kinds = late.messages.map((m) => (m.type === 'output' || m.type === 'resize' ? `${m.type}:${m.seq}` : m.type));
-    expect(kinds).toEqual(['joined', 'keyframe', 'output:6', 'output:7', 'output:8', 'output:9', 'resize:10', 'output:11', 'screen', 'play']);
-    expect(late.of('keyframe')[0]).toMatchObject({ state: 'STATE-0..5', cols: 80, rows: 24, live: false });
+    const kinds = late.messages.map((m) =>
+      m.type === 'output' || m.type === 'resize' ? `${m.type}:${m.seq}` : m.type,
+    );
+    expect(kinds).toEqual([
+      'joined',
+      'keyframe',
+      'output:6',
+      'output:7',
+      'output:8',
+      'output:9',
+      'resize:10',
+      'output:11',
+      'screen',
+      'play',
+    ]);
+    expect(late.of('keyframe')[0]).toMatchObject({
+      state: 'STATE-0..5',
+      cols: 80,
+      rows: 24,
+      live: false,
+    });
     expect(late.of('joined')[0]).toMatchObject({ role: 'viewer', teacher: true, holder: null });
   });
 
@@ -75,7 +113,14 @@ describe('the classroom relay', () => {
     const s = await start();
     const { teacher, room } = await openRoom(s);
     const viewer = track(await joinRoom(s, room));
-    track(teacher).send({ type: 'keyframe', after: -1, cols: 80, rows: 24, state: 'fresh', live: true });
+    track(teacher).send({
+      type: 'keyframe',
+      after: -1,
+      cols: 80,
+      rows: 24,
+      state: 'fresh',
+      live: true,
+    });
     expect(await viewer.next('keyframe')).toMatchObject({ state: 'fresh', live: true });
   });
 
@@ -95,7 +140,9 @@ describe('the classroom relay', () => {
     ];
     for (const attempt of attempts) intruder.send(attempt);
     await intruder.until((c) => c.of('error').length === attempts.length);
-    expect(intruder.of('error').map((e) => e.code)).toEqual(Array(attempts.length).fill('not-allowed'));
+    expect(intruder.of('error').map((e) => e.code)).toEqual(
+      Array(attempts.length).fill('not-allowed'),
+    );
     expect(intruder.of('error')[0]!.message).toMatch(/keyboard/);
     teacher.send({ type: 'ping', t: 2 });
     await teacher.next('pong');
@@ -123,7 +170,7 @@ describe('the classroom relay', () => {
     expect(unb64((await viewer.next('output')).data)).toBe('from the new page');
   });
 
-  it('hands the keyboard to one viewer: its keys reach the teacher, nobody else\'s do', async () => {
+  it("hands the keyboard to one viewer: its keys reach the teacher, nobody else's do", async () => {
     const s = await start();
     const { teacher, room } = await openRoom(s);
     track(teacher);
@@ -159,14 +206,20 @@ describe('the classroom relay', () => {
       [{ type: 'teleport' }, 'unknown-type'],
       [{ type: 'output', seq: -1, data: 'AA==' }, 'malformed'],
       [{ type: 'output', seq: 1, data: 'not base64!' }, 'malformed'],
-      [{ type: 'play', src: 'https://elsewhere.example/x.nex', at: 0, playing: true, speed: 1 }, 'malformed'],
+      [
+        { type: 'play', src: 'https://elsewhere.example/x.nex', at: 0, playing: true, speed: 1 },
+        'malformed',
+      ],
       [{ type: 'play', src: '/x.nex', at: 0, playing: true, speed: 100 }, 'malformed'],
       [{ type: 'screen', image: 'javascript:alert(1)' }, 'malformed'],
     ];
     for (const [message] of bad) teacher.send(message);
     teacher.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     await teacher.until((c) => c.of('error').length === bad.length + 1, 5000, 'the error replies');
-    expect(teacher.of('error').map((e) => e.code)).toEqual([...bad.map(([, code]) => code), 'malformed']);
+    expect(teacher.of('error').map((e) => e.code)).toEqual([
+      ...bad.map(([, code]) => code),
+      'malformed',
+    ]);
     expect(teacher.of('error')[0]!.message).toMatch(/at most 1024 bytes/);
     teacher.send({ type: 'output', seq: 5, data: b64('still here') });
     expect(unb64((await viewer.next('output')).data)).toBe('still here');
@@ -174,9 +227,19 @@ describe('the classroom relay', () => {
     expect(teacher.closeCode).toBeNull();
   });
 
-  it('limits each client\'s message rate with a token bucket', async () => {
+  it("limits each client's message rate with a token bucket", async () => {
     let now = 1_000_000;
-    const s = await start({ viewerRate: { messagesPerSecond: 10, messageBurst: 20, bytesPerSecond: 1e6, byteBurst: 1e6 } }, () => now);
+    const s = await start(
+      {
+        viewerRate: {
+          messagesPerSecond: 10,
+          messageBurst: 20,
+          bytesPerSecond: 1e6,
+          byteBurst: 1e6,
+        },
+      },
+      () => now,
+    );
     const client = track(await TestClient.open(s));
     for (let i = 0; i < 50; i++) client.send({ type: 'ping', t: i });
     await client.until((c) => c.of('pong').length === 20, 5000);
@@ -184,7 +247,10 @@ describe('the classroom relay', () => {
     now += 1000; // one second: 10 more tokens
     for (let i = 0; i < 10; i++) client.send({ type: 'ping', t: 100 + i });
     await client.until((c) => c.of('pong').length === 30, 5000, '30 pongs');
-    expect(client.of('pong').map((m) => m.t)).toEqual([...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 100 + i)]);
+    expect(client.of('pong').map((m) => m.t)).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => i),
+      ...Array.from({ length: 10 }, (_, i) => 100 + i),
+    ]);
     expect(client.of('error').every((e) => e.code === 'rate-limited')).toBe(true);
     // The error replies themselves are limited (5 per second, burst 10), so a flood is not answered message by message.
     expect(client.of('error').length).toBeLessThanOrEqual(10);
@@ -225,7 +291,13 @@ describe('the classroom relay', () => {
   });
 
   it('does not let a slow viewer hold up the others; it is resynced from the keyframe once it reads again', async () => {
-    const s = await start({ ...FAST, maxBufferedBytes: 1024 * 1024, resumeBufferedBytes: 64 * 1024, maxBacklogBytes: 64 * 1024 * 1024, maxLagMs: 600_000 });
+    const s = await start({
+      ...FAST,
+      maxBufferedBytes: 1024 * 1024,
+      resumeBufferedBytes: 64 * 1024,
+      maxBacklogBytes: 64 * 1024 * 1024,
+      maxLagMs: 600_000,
+    });
     const { teacher, room } = await openRoom(s);
     track(teacher);
     const fast = await Promise.all(Array.from({ length: 5 }, () => joinRoom(s, room).then(track)));
@@ -238,28 +310,48 @@ describe('the classroom relay', () => {
     // fast viewers never fall behind, the slow one's socket fills up until the relay skips it.
     for (let seq = 0; seq < COUNT; seq++) {
       teacher.send({ type: 'output', seq, data: b64(`${seq}:${chunk}`) });
-      if (seq % 100 === 99) await Promise.all(fast.map((v) => v.until((c) => c.of('output').length > seq, 30_000)));
+      if (seq % 100 === 99)
+        await Promise.all(fast.map((v) => v.until((c) => c.of('output').length > seq, 30_000)));
     }
-    await Promise.all(fast.map((v) => v.until((c) => c.of('output').length === COUNT, 30_000, 'every output at a fast viewer')));
+    await Promise.all(
+      fast.map((v) =>
+        v.until((c) => c.of('output').length === COUNT, 30_000, 'every output at a fast viewer'),
+      ),
+    );
     const fastMs = Date.now() - started;
     expect(s.relay.stats().lagging).toBe(1);
-    for (const viewer of fast) expect(viewer.of('output').map((m) => m.seq)).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+    for (const viewer of fast)
+      expect(viewer.of('output').map((m) => m.seq)).toEqual(
+        Array.from({ length: COUNT }, (_, i) => i),
+      );
 
-    teacher.send({ type: 'keyframe', after: COUNT - 1, cols: 80, rows: 24, state: 'everything so far' });
+    teacher.send({
+      type: 'keyframe',
+      after: COUNT - 1,
+      cols: 80,
+      rows: 24,
+      state: 'everything so far',
+    });
     teacher.send({ type: 'output', seq: COUNT, data: b64('after the keyframe') });
     teacher.send({ type: 'ping', t: 0 });
     await teacher.next('pong');
     slow.ws.resume();
     // The relay resyncs it at the next sweep or message once its socket has drained.
-    await slow.until((c) => {
-      s.relay.sweep();
-      return c.of('keyframe').length === 1 && c.of('output').at(-1)?.seq === COUNT;
-    }, 30_000, 'the slow viewer to be resynced');
+    await slow.until(
+      (c) => {
+        s.relay.sweep();
+        return c.of('keyframe').length === 1 && c.of('output').at(-1)?.seq === COUNT;
+      },
+      30_000,
+      'the slow viewer to be resynced',
+    );
     const outputs = slow.of('output').map((m) => m.seq as number);
     expect(outputs.length).toBeLessThan(COUNT); // it skipped what it could not take
     const keyframeAt = slow.messages.findIndex((m) => m.type === 'keyframe');
     expect(slow.messages.slice(keyframeAt).map((m) => m.type)).toEqual(['keyframe', 'output']);
     expect(s.relay.stats().lagging).toBe(0);
-    console.log(`slow viewer: the 5 others took ${fastMs} ms for ${COUNT} messages of 8 KB; it received ${outputs.length} before it was skipped`);
+    console.log(
+      `slow viewer: the 5 others took ${fastMs} ms for ${COUNT} messages of 8 KB; it received ${outputs.length} before it was skipped`,
+    );
   }, 90_000);
 });

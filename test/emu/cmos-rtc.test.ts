@@ -9,15 +9,31 @@ const read = (rtc: CmosRtc, register: number): number => {
 
 describe('CMOS RTC', () => {
   it('converts Unix time to calendar dates, including leap days', () => {
-    expect(calendarFromUnix(0)).toMatchObject({ year: 1970, month: 1, day: 1, weekday: 5, hours: 0 });
+    expect(calendarFromUnix(0)).toMatchObject({
+      year: 1970,
+      month: 1,
+      day: 1,
+      weekday: 5,
+      hours: 0,
+    });
     expect(calendarFromUnix(951782400)).toMatchObject({ year: 2000, month: 2, day: 29 });
-    expect(calendarFromUnix(1767258000 + 59)).toMatchObject({ year: 2026, month: 1, day: 1, hours: 9, minutes: 0, seconds: 59, weekday: 5 });
+    expect(calendarFromUnix(1767258000 + 59)).toMatchObject({
+      year: 2026,
+      month: 1,
+      day: 1,
+      hours: 9,
+      minutes: 0,
+      seconds: 59,
+      weekday: 5,
+    });
   });
 
   it('reports the configured date in BCD, advanced by virtual time only', () => {
     const clock = new VirtualClock();
     const rtc = new CmosRtc(clock, 1767258000, 128 << 20); // 2026-01-01 09:00:00
-    expect([read(rtc, 0x32), read(rtc, 0x09), read(rtc, 0x08), read(rtc, 0x07)]).toEqual([0x20, 0x26, 0x01, 0x01]);
+    expect([read(rtc, 0x32), read(rtc, 0x09), read(rtc, 0x08), read(rtc, 0x07)]).toEqual([
+      0x20, 0x26, 0x01, 0x01,
+    ]);
     clock.advanceTo(61.5e9);
     expect([read(rtc, 0x04), read(rtc, 0x02), read(rtc, 0x00)]).toEqual([0x09, 0x01, 0x01]);
   });

@@ -101,7 +101,10 @@ describe('MMU: every permission combination (§4.6, CR0.WP = 1, EFER.NXE = 1)', 
       for (const rw of [0, RW]) {
         for (const nx of [false, true]) {
           for (const [name, access] of ACCESSES) {
-            const allowed = (!user || us !== 0) && (access !== ACCESS_WRITE || rw !== 0) && (access !== ACCESS_FETCH || !nx);
+            const allowed =
+              (!user || us !== 0) &&
+              (access !== ACCESS_WRITE || rw !== 0) &&
+              (access !== ACCESS_FETCH || !nx);
             const label = `${user ? 'user' : 'supervisor'} ${name} of a page with U/S=${us ? 1 : 0} R/W=${rw ? 1 : 0} XD=${nx ? 1 : 0}: ${allowed ? 'allowed' : 'faults'}`;
             it(label, () => {
               const { tables, mmu } = setup();
@@ -114,7 +117,10 @@ describe('MMU: every permission combination (§4.6, CR0.WP = 1, EFER.NXE = 1)', 
               expect(result).toBe(-1);
               expect(mmu.cr2).toBe(0x5abc);
               const expected =
-                PF_PRESENT | (access === ACCESS_WRITE ? PF_WRITE : 0) | (user ? PF_USER : 0) | (access === ACCESS_FETCH ? PF_INSTRUCTION : 0);
+                PF_PRESENT |
+                (access === ACCESS_WRITE ? PF_WRITE : 0) |
+                (user ? PF_USER : 0) |
+                (access === ACCESS_FETCH ? PF_INSTRUCTION : 0);
               expect(mmu.faultErrorCode).toBe(expected);
             });
           }
@@ -160,7 +166,8 @@ describe('MMU: accessed and dirty flags (§4.8)', () => {
     expect(memory.read32(leaf) & (PTE_ACCESSED | PTE_DIRTY)).toBe(0);
     mmu.translate(0x0040_0000, ACCESS_READ, true);
     expect(memory.read32(leaf) & (PTE_ACCESSED | PTE_DIRTY)).toBe(PTE_ACCESSED);
-    for (const at of upper) expect(memory.read32(at) & (PTE_ACCESSED | PTE_DIRTY)).toBe(PTE_ACCESSED);
+    for (const at of upper)
+      expect(memory.read32(at) & (PTE_ACCESSED | PTE_DIRTY)).toBe(PTE_ACCESSED);
     mmu.translate(0x0040_0010, ACCESS_WRITE, true);
     expect(memory.read32(leaf) & PTE_DIRTY).toBe(PTE_DIRTY);
     for (const at of upper) expect(memory.read32(at) & PTE_DIRTY).toBe(0);

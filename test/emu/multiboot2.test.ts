@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { bootMultiboot2 } from '../../src/emu/firmware';
-import { BootInformationWriter, buildHeader, MULTIBOOT2_BOOTLOADER_MAGIC, parseHeader, TAG_END, TAG_MMAP } from '../../src/emu/multiboot2';
+import {
+  BootInformationWriter,
+  buildHeader,
+  MULTIBOOT2_BOOTLOADER_MAGIC,
+  parseHeader,
+  TAG_END,
+  TAG_MMAP,
+} from '../../src/emu/multiboot2';
 import { PhysicalMemory } from '../../src/emu/physical-memory';
 
-const layout = { headerAddr: 0x100000, loadAddr: 0x100000, loadEndAddr: 0x100100, bssEndAddr: 0x102000, entryAddr: 0x100040 };
+const layout = {
+  headerAddr: 0x100000,
+  loadAddr: 0x100000,
+  loadEndAddr: 0x100100,
+  bssEndAddr: 0x102000,
+  entryAddr: 0x100040,
+};
 
 function image(): Uint8Array {
   const bytes = new Uint8Array(0x100).fill(0xcc);
@@ -32,7 +45,10 @@ describe('Multiboot2 header', () => {
 
 describe('Multiboot2 boot information', () => {
   it('lays out 8-byte-aligned tags ending with the end tag', () => {
-    const info = new BootInformationWriter().commandLine('a').memoryMap([{ base: 0, length: 0x9fc00, type: 1 }]).build();
+    const info = new BootInformationWriter()
+      .commandLine('a')
+      .memoryMap([{ base: 0, length: 0x9fc00, type: 1 }])
+      .build();
     const view = new DataView(info.buffer);
     expect(view.getUint32(0, true)).toBe(info.length);
     let offset = 8;
@@ -64,6 +80,13 @@ describe('Multiboot2 boot information', () => {
     const memory = new PhysicalMemory(2 << 20);
     const huge = new Uint8Array(0x100);
     huge.set(buildHeader({ ...layout, bssEndAddr: 0x300000 }));
-    expect(() => bootMultiboot2(memory, { image: huge, commandLine: '', modules: [], framebuffer: { addr: 0, pitch: 0, width: 0, height: 0, bpp: 0 } })).toThrow(/does not fit/);
+    expect(() =>
+      bootMultiboot2(memory, {
+        image: huge,
+        commandLine: '',
+        modules: [],
+        framebuffer: { addr: 0, pitch: 0, width: 0, height: 0, bpp: 0 },
+      }),
+    ).toThrow(/does not fit/);
   });
 });

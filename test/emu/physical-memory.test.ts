@@ -13,7 +13,9 @@ describe('physical memory', () => {
   it('is little-endian and handles accesses that straddle chunk boundaries', () => {
     const memory = new PhysicalMemory(4 << 20);
     memory.write32(0xfffe, 0x44332211);
-    expect([0xfffe, 0xffff, 0x10000, 0x10001].map((a) => memory.read8(a))).toEqual([0x11, 0x22, 0x33, 0x44]);
+    expect([0xfffe, 0xffff, 0x10000, 0x10001].map((a) => memory.read8(a))).toEqual([
+      0x11, 0x22, 0x33, 0x44,
+    ]);
     expect(memory.read32(0xfffe)).toBe(0x44332211);
     expect(memory.read16(0xffff)).toBe(0x3322);
     memory.write64(0x1fffc, 2 ** 40 + 5);
@@ -37,7 +39,9 @@ describe('physical memory', () => {
 
   it('maps conventional and extended memory as available around the BIOS holes', () => {
     const map = new PhysicalMemory(64 << 20).memoryMap();
-    const available = map.filter((r) => r.type === MEMORY_AVAILABLE).reduce((n, r) => n + r.length, 0);
+    const available = map
+      .filter((r) => r.type === MEMORY_AVAILABLE)
+      .reduce((n, r) => n + r.length, 0);
     expect(available).toBe(0x9fc00 + (64 << 20) - 0x100000);
   });
 });
@@ -73,7 +77,15 @@ describe('physical memory: device windows', () => {
   it('still floats outside the window and refuses windows over RAM or over each other', () => {
     const { memory } = withDevice();
     expect(memory.read32(0xfebf0100)).toBe(0xffffffff);
-    const device = { name: 'x', read8: () => 0, read16: () => 0, read32: () => 0, write8() {}, write16() {}, write32() {} };
+    const device = {
+      name: 'x',
+      read8: () => 0,
+      read16: () => 0,
+      read32: () => 0,
+      write8() {},
+      write16() {},
+      write32() {},
+    };
     expect(() => memory.mapDevice(0x1000, 0x100, device)).toThrow(/overlaps RAM/);
     expect(() => memory.mapDevice(0xfebf0080, 0x100, device)).toThrow(/overlaps/);
   });

@@ -4,9 +4,13 @@ import { incrementalSha256, sha256, toHex } from '../../src/emu/sha256';
 import { prng } from '../support/prng';
 
 describe('SHA-256', () => {
-  it('gives FIPS 180-2\'s digests', () => {
-    expect(toHex(sha256('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(toHex(sha256(''))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  it("gives FIPS 180-2's digests", () => {
+    expect(toHex(sha256('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    expect(toHex(sha256(''))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
   });
 
   it('agrees with the pure-JavaScript implementation the browser uses, whole and in pieces', () => {

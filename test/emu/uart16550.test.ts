@@ -6,7 +6,11 @@ const COM1 = 0x3f8;
 function setup() {
   const sent: number[] = [];
   const irq = { high: false };
-  const uart = new Uart16550(COM1, (high) => (irq.high = high), (byte) => sent.push(byte));
+  const uart = new Uart16550(
+    COM1,
+    (high) => (irq.high = high),
+    (byte) => sent.push(byte),
+  );
   return { uart, sent, irq };
 }
 

@@ -6,7 +6,12 @@
  * a CottonFS; the host then checks the image byte for byte and with fsck.
  */
 import { describe, expect, it } from 'vitest';
-import { ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT, AtaDisk, decodeIdentity } from '../../src/kernel/drivers/ata-disk';
+import {
+  ATA_CMD_READ_SECTORS,
+  ATA_CMD_READ_SECTORS_EXT,
+  AtaDisk,
+  decodeIdentity,
+} from '../../src/kernel/drivers/ata-disk';
 import type { MachineInterface } from '../../src/emu/machine-interface';
 import { identifyData } from '../../src/emu/ata-pio';
 import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
@@ -78,8 +83,8 @@ export function* ataCheckThread(kernel: Kernel): Generator<void, void, void> {
 }
 `;
 
-
-const pattern = (seed: number, length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
+const pattern = (seed: number, length: number): Uint8Array =>
+  Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
 
 describe('ATA driver on the Cotton PC', () => {
   it('identifies the disk, moves sectors by IRQ 14 for several threads, and carries a CottonFS', () => {
@@ -88,8 +93,14 @@ describe('ATA driver on the Cotton PC', () => {
     bytes[1] = 0xde;
     bytes[512] = 0x77;
     const written: number[] = [];
-    const host = bootFromRepo({ overrides: checkKernel(CHECK_MODULE, 'ataCheckThread', CHECK_SOURCE), disk: { bytes, onWrite: (lba, count) => written.push(lba, count) } });
-    host.runUntilIdleAnd(() => host.output.includes('ata-check: done') || host.output.includes('panic'), 120_000);
+    const host = bootFromRepo({
+      overrides: checkKernel(CHECK_MODULE, 'ataCheckThread', CHECK_SOURCE),
+      disk: { bytes, onWrite: (lba, count) => written.push(lba, count) },
+    });
+    host.runUntilIdleAnd(
+      () => host.output.includes('ata-check: done') || host.output.includes('panic'),
+      120_000,
+    );
     const lines = host.output.split('\r\n').filter((line) => line.startsWith('ata-check: '));
     expect(lines).toEqual([
       `ata-check: identify "Cotton PC ATA disk" ${(8 << 20) / 512} sectors lba48=true`,
@@ -103,7 +114,9 @@ describe('ATA driver on the Cotton PC', () => {
       'ata-check: done',
     ]);
     for (let t = 0; t < 3; t++) {
-      expect(bytes.subarray((16000 + 10 * t) * 512, (16005 + 10 * t) * 512)).toEqual(pattern(t, 5 * 512));
+      expect(bytes.subarray((16000 + 10 * t) * 512, (16005 + 10 * t) * 512)).toEqual(
+        pattern(t, 5 * 512),
+      );
     }
     expect(written.slice(0, 6)).toEqual([16000, 5, 16010, 5, 16020, 5]);
 
@@ -124,7 +137,8 @@ function recordingCpu(sectors: number): { cpu: MachineInterface; writes: [number
   const cpu = {
     inb: (port: number) => (port === 0x1f7 || port === 0x3f6 ? 0x58 : 0),
     insw: (_port: number, into: Uint16Array) => {
-      for (let i = 0; i < into.length; i++, word++) into[i] = identify[2 * word]! | (identify[2 * word + 1]! << 8);
+      for (let i = 0; i < into.length; i++, word++)
+        into[i] = identify[2 * word]! | (identify[2 * word + 1]! << 8);
     },
     outb: (port: number, value: number) => void writes.push([port, value]),
     outsw: () => {},
@@ -135,7 +149,12 @@ function recordingCpu(sectors: number): { cpu: MachineInterface; writes: [number
 describe('ATA addressing', () => {
   it('decodes IDENTIFY: model, sector count, LBA48 support', () => {
     const words = new Uint16Array(identifyData(0x1_2345_6789).buffer);
-    expect(decodeIdentity(words)).toEqual({ model: 'Cotton PC ATA disk', serial: 'CT0000000001', sectors: 0x1_2345_6789, lba48: true });
+    expect(decodeIdentity(words)).toEqual({
+      model: 'Cotton PC ATA disk',
+      serial: 'CT0000000001',
+      sectors: 0x1_2345_6789,
+      lba48: true,
+    });
   });
 
   it('uses READ SECTORS below 2^28 sectors and READ SECTORS EXT (high bytes first) above', () => {
@@ -149,16 +168,37 @@ describe('ATA addressing', () => {
       return writes.filter(([port]) => port !== 0x3f6);
     };
     expect(commandFor(0x0abc_def0)).toEqual([
-      [0x1f6, 0xe0 | 0x0a], [0x1f2, 8], [0x1f3, 0xf0], [0x1f4, 0xde], [0x1f5, 0xbc], [0x1f7, ATA_CMD_READ_SECTORS],
+      [0x1f6, 0xe0 | 0x0a],
+      [0x1f2, 8],
+      [0x1f3, 0xf0],
+      [0x1f4, 0xde],
+      [0x1f5, 0xbc],
+      [0x1f7, ATA_CMD_READ_SECTORS],
     ]);
     // Sector 2^28 - 4 + 8 reaches past 28 bits: the whole command goes EXT.
     expect(commandFor(0x0fff_fffc)).toEqual([
-      [0x1f6, 0xe0], [0x1f2, 0], [0x1f3, 0x0f], [0x1f4, 0], [0x1f5, 0],
-      [0x1f2, 8], [0x1f3, 0xfc], [0x1f4, 0xff], [0x1f5, 0xff], [0x1f7, ATA_CMD_READ_SECTORS_EXT],
+      [0x1f6, 0xe0],
+      [0x1f2, 0],
+      [0x1f3, 0x0f],
+      [0x1f4, 0],
+      [0x1f5, 0],
+      [0x1f2, 8],
+      [0x1f3, 0xfc],
+      [0x1f4, 0xff],
+      [0x1f5, 0xff],
+      [0x1f7, ATA_CMD_READ_SECTORS_EXT],
     ]);
     expect(commandFor(0x1_2345_6789)).toEqual([
-      [0x1f6, 0xe0], [0x1f2, 0], [0x1f3, 0x23], [0x1f4, 0x01], [0x1f5, 0],
-      [0x1f2, 8], [0x1f3, 0x89], [0x1f4, 0x67], [0x1f5, 0x45], [0x1f7, ATA_CMD_READ_SECTORS_EXT],
+      [0x1f6, 0xe0],
+      [0x1f2, 0],
+      [0x1f3, 0x23],
+      [0x1f4, 0x01],
+      [0x1f5, 0],
+      [0x1f2, 8],
+      [0x1f3, 0x89],
+      [0x1f4, 0x67],
+      [0x1f5, 0x45],
+      [0x1f7, ATA_CMD_READ_SECTORS_EXT],
     ]);
   });
 });

@@ -7,11 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
 import { CottonFs } from '../../src/kernel/fs/cottonfs/cottonfs';
-import { DIRENT_SIZE, DIRENTS_PER_BLOCK, decodeDirectoryEntry } from '../../src/kernel/fs/cottonfs/directory-entry';
+import {
+  DIRENT_SIZE,
+  DIRENTS_PER_BLOCK,
+  decodeDirectoryEntry,
+} from '../../src/kernel/fs/cottonfs/directory-entry';
 import { decodeInode, encodeInode } from '../../src/kernel/fs/cottonfs/inode-format';
 import type { DiskInode } from '../../src/kernel/fs/cottonfs/inode-format';
 import { fsckExitCode } from '../../src/kernel/fs/cottonfs/fsck';
-import { BLOCK_SIZE, DATA_BITMAP_START, INODE_BITMAP_START, ROOT_INODE, inodeLocation } from '../../src/kernel/fs/cottonfs/layout';
+import {
+  BLOCK_SIZE,
+  DATA_BITMAP_START,
+  INODE_BITMAP_START,
+  ROOT_INODE,
+  inodeLocation,
+} from '../../src/kernel/fs/cottonfs/layout';
 import { FsError, Vfs } from '../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, prng, run, text } from './helpers';
 
@@ -33,13 +43,18 @@ function populated(): MemoryBlockDevice {
   return device;
 }
 
-const copy = (device: MemoryBlockDevice): MemoryBlockDevice => new MemoryBlockDevice(device.bytes.slice());
+const copy = (device: MemoryBlockDevice): MemoryBlockDevice =>
+  new MemoryBlockDevice(device.bytes.slice());
 
 function inodeOf(device: MemoryBlockDevice, path: string): number {
   return run(mount(copy(device)).vfs.resolve(path)).number;
 }
 
-function editInode(device: MemoryBlockDevice, number: number, change: (inode: DiskInode) => void): void {
+function editInode(
+  device: MemoryBlockDevice,
+  number: number,
+  change: (inode: DiskInode) => void,
+): void {
   const { block, offset } = inodeLocation(number);
   const table = device.bytes.subarray(block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE);
   const inode = decodeInode(table, offset);
@@ -57,7 +72,8 @@ function entryOffset(device: MemoryBlockDevice, directory: number, name: string)
   const block = readInode(device, directory).direct[0]!;
   const data = device.bytes.subarray(block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE);
   for (let slot = 0; slot < DIRENTS_PER_BLOCK; slot++) {
-    if (decodeDirectoryEntry(data, slot)?.name === name) return block * BLOCK_SIZE + slot * DIRENT_SIZE;
+    if (decodeDirectoryEntry(data, slot)?.name === name)
+      return block * BLOCK_SIZE + slot * DIRENT_SIZE;
   }
   throw new Error(`no entry ${name}`);
 }
@@ -113,17 +129,21 @@ describe('a damaged superblock', () => {
   it('bad magic: mount refuses, fsck cannot check (exit 8)', () => {
     const device = populated();
     device.bytes[0] ^= 0xff;
-    expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toMatch(/not a mountable CottonFS: bad magic 0x435446ac/);
+    expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toMatch(
+      /not a mountable CottonFS: bad magic 0x435446ac/,
+    );
     const report = check(device, true);
     expect(report.fatal).toMatch(/bad magic/);
     expect(fsckExitCode(report)).toBe(8);
   });
 
-  it('wrong version: the seed\'s version 1 and an unknown version 3 are refused', () => {
+  it("wrong version: the seed's version 1 and an unknown version 3 are refused", () => {
     for (const version of [1, 3]) {
       const device = populated();
       setU32(device.bytes, 4, version);
-      expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toContain(`format version ${version} is not supported (this CottonFS reads version 2)`);
+      expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toContain(
+        `format version ${version} is not supported (this CottonFS reads version 2)`,
+      );
       expect(check(device).fatal).toContain(`format version ${version}`);
     }
   });
@@ -145,8 +165,12 @@ describe('a damaged superblock', () => {
   it('a damaged journal header: mount refuses and asks for fsck, which resets the journal', () => {
     const device = populated();
     device.bytes[128 * BLOCK_SIZE] ^= 0x55;
-    expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toMatch(/journal header at block 128 has bad magic.*run fsck --repair/);
-    expect(repairs(device)).toEqual([expect.stringMatching(/journal header .* journal reset to empty/)]);
+    expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toMatch(
+      /journal header at block 128 has bad magic.*run fsck --repair/,
+    );
+    expect(repairs(device)).toEqual([
+      expect.stringMatching(/journal header .* journal reset to empty/),
+    ]);
     walk(mount(device).vfs);
   });
 });
@@ -155,14 +179,18 @@ describe('a truncated image', () => {
   it('mount and fsck say the disk is smaller than the superblock claims', () => {
     const device = populated();
     const half = new MemoryBlockDevice(device.bytes.slice(0, 512 * BLOCK_SIZE + 100));
-    expect(fsErrorOf(() => run(CottonFs.mount(half, clock)))?.message).toMatch(/says 1024 blocks but the disk has only 512/);
+    expect(fsErrorOf(() => run(CottonFs.mount(half, clock)))?.message).toMatch(
+      /says 1024 blocks but the disk has only 512/,
+    );
     expect(fsckExitCode(check(half))).toBe(8);
   });
 
   it('an image shorter than a block is an empty disk', () => {
     for (const length of [0, 100, BLOCK_SIZE - 1]) {
       const tiny = new MemoryBlockDevice(populated().bytes.slice(0, length));
-      expect(fsErrorOf(() => run(CottonFs.mount(tiny, clock)))?.message).toMatch(/the disk is empty/);
+      expect(fsErrorOf(() => run(CottonFs.mount(tiny, clock)))?.message).toMatch(
+        /the disk is empty/,
+      );
       expect(check(tiny).fatal).toMatch(/the disk is empty/);
     }
   });
@@ -185,7 +213,9 @@ describe('bitmaps that lie', () => {
     const hello = inodeOf(device, '/bin/hello');
     device.bytes[INODE_BITMAP_START * BLOCK_SIZE + (hello >> 3)] &= ~(1 << (hello & 7));
     device.bytes[INODE_BITMAP_START * BLOCK_SIZE + 200] = 0x80; // inode 1607
-    expect(repairs(device)).toEqual([`inode bitmap is wrong: inode ${hello} is marked free but in use; inode 1607 is marked used but free: rebuilt`]);
+    expect(repairs(device)).toEqual([
+      `inode bitmap is wrong: inode ${hello} is marked free but in use; inode 1607 is marked used but free: rebuilt`,
+    ]);
   });
 
   it('superblock free counts that lie', () => {
@@ -213,7 +243,9 @@ describe('loops in directories', () => {
     device.bytes.set(text('up'), slot + 6);
     walk(mount(copy(device)).vfs);
     const { vfs } = mount(copy(device));
-    expect(fsErrorOf(() => run(vfs.rename('/home/reader', '/home/reader/notes/up/moved')))?.code).toBe('EINVAL');
+    expect(
+      fsErrorOf(() => run(vfs.rename('/home/reader', '/home/reader/notes/up/moved')))?.code,
+    ).toBe('EINVAL');
     expect(repairs(device)).toEqual([
       `/home/reader/notes/ (directory ${notes}, block 0 slot 3): entry 'up' names directory ${reader}, which is already reached elsewhere (a loop or a hard link to a directory): entry removed`,
     ]);
@@ -227,9 +259,13 @@ describe('loops in directories', () => {
     const { vfs } = mount(copy(device));
     run(vfs.mkdir('/elsewhere'));
     // Moving /elsewhere below notes walks up notes' ".." chain, which now never reaches the root.
-    expect(fsErrorOf(() => run(vfs.rename('/elsewhere', '/home/reader/notes/x')))?.message).toMatch(/loops; run fsck/);
+    expect(fsErrorOf(() => run(vfs.rename('/elsewhere', '/home/reader/notes/x')))?.message).toMatch(
+      /loops; run fsck/,
+    );
     const problems = repairs(device);
-    expect(problems).toContain(`/home/reader/notes/ (directory ${notes}, block 0 slot 1): '..' names inode ${notes}, not its parent ${reader}: entry corrected`);
+    expect(problems).toContain(
+      `/home/reader/notes/ (directory ${notes}, block 0 slot 1): '..' names inode ${notes}, not its parent ${reader}: entry corrected`,
+    );
   });
 });
 
@@ -242,15 +278,21 @@ describe('pointers out of range', () => {
       inode.direct[1] = INODE_BITMAP_START;
     });
     expect(fsErrorOf(() => run(mount(copy(device)).vfs.readFile('/bin/hello')))?.message).toMatch(
-      new RegExp(`EIO: inode ${hello}: block pointer 999999 is outside the data area \\(256–1023\\); run fsck`),
+      new RegExp(
+        `EIO: inode ${hello}: block pointer 999999 is outside the data area \\(256–1023\\); run fsck`,
+      ),
     );
     const problems = repairs(device);
     expect(problems.slice(0, 2)).toEqual([
       `inode ${hello}: file block 0 points to block 999999, outside the data area (256–1023): pointer cleared`,
       `inode ${hello}: file block 1 points to block 1, outside the data area (256–1023): pointer cleared`,
     ]);
-    expect(problems[2]).toMatch(new RegExp(`^inode ${hello}: block count 3, but 1 blocks are allocated: set$`));
-    expect(run(mount(device).vfs.readFile('/bin/hello')).subarray(8192)).toEqual(new Uint8Array(808).fill(9));
+    expect(problems[2]).toMatch(
+      new RegExp(`^inode ${hello}: block count 3, but 1 blocks are allocated: set$`),
+    );
+    expect(run(mount(device).vfs.readFile('/bin/hello')).subarray(8192)).toEqual(
+      new Uint8Array(808).fill(9),
+    );
   });
 
   it('an indirect block with a bad pointer, shared with another file', () => {
@@ -281,11 +323,19 @@ describe('pointers out of range', () => {
     setU32(device.bytes, entryOffset(device, bin, 'tool3'), 5000);
     setU32(device.bytes, entryOffset(device, bin, 'tool4'), 2000);
     const { vfs } = mount(copy(device));
-    expect(fsErrorOf(() => run(vfs.readFile('/bin/tool3')))?.message).toMatch(/inode number 5000 is outside 1–2047; run fsck/);
-    expect(fsErrorOf(() => run(vfs.readFile('/bin/tool4')))?.message).toMatch(/inode 2000 is named by a directory but free; run fsck/);
+    expect(fsErrorOf(() => run(vfs.readFile('/bin/tool3')))?.message).toMatch(
+      /inode number 5000 is outside 1–2047; run fsck/,
+    );
+    expect(fsErrorOf(() => run(vfs.readFile('/bin/tool4')))?.message).toMatch(
+      /inode 2000 is named by a directory but free; run fsck/,
+    );
     const problems = repairs(device);
-    expect(problems).toContain(`/bin/ (directory ${bin}, block 0 slot 6): entry 'tool3' names inode 5000, beyond the last (2047): entry removed`);
-    expect(problems).toContain(`/bin/ (directory ${bin}, block 0 slot 7): entry 'tool4' names inode 2000, which is free: entry removed`);
+    expect(problems).toContain(
+      `/bin/ (directory ${bin}, block 0 slot 6): entry 'tool3' names inode 5000, beyond the last (2047): entry removed`,
+    );
+    expect(problems).toContain(
+      `/bin/ (directory ${bin}, block 0 slot 7): entry 'tool4' names inode 2000, which is free: entry removed`,
+    );
   });
 });
 
@@ -325,7 +375,10 @@ describe('random damage', () => {
       }
       const repaired = check(device, true);
       expect(repaired.fatal, context).toBeNull();
-      expect(check(device).problems, `${context}: after repairing ${JSON.stringify(repaired.problems)}`).toEqual([]);
+      expect(
+        check(device).problems,
+        `${context}: after repairing ${JSON.stringify(repaired.problems)}`,
+      ).toEqual([]);
       walk(mount(device).vfs);
     }
   });

@@ -5,7 +5,10 @@ import { CottonFs } from '../../src/kernel/fs/cottonfs/cottonfs';
 import { FsError, Vfs } from '../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, run, string, text } from './helpers';
 
-const names = (vfs: Vfs, path: string): string[] => run(vfs.readdir(path)).map((e) => e.name).sort();
+const names = (vfs: Vfs, path: string): string[] =>
+  run(vfs.readdir(path))
+    .map((e) => e.name)
+    .sort();
 const code = (action: () => unknown): string => {
   try {
     action();
@@ -23,7 +26,12 @@ describe('CottonFS', () => {
     const { vfs, fs } = mount(device);
     expect(names(vfs, '/')).toEqual(['.', '..']);
     expect(fs.superblock.mountCount).toBe(1);
-    expect(run(fs.stats())).toMatchObject({ blockSize: 4096, totalBlocks: 2048, totalInodes: 2048, freeInodes: 2046 });
+    expect(run(fs.stats())).toMatchObject({
+      blockSize: 4096,
+      totalBlocks: 2048,
+      totalInodes: 2048,
+      freeInodes: 2046,
+    });
   });
 
   it('creates directories and files, and they survive a remount', () => {
@@ -33,7 +41,9 @@ describe('CottonFS', () => {
     run(vfs.writeFile('/home/reader/welcome.txt', text('Welcome to CottonOS\n')));
     run(fs.sync());
     const again = mount(device);
-    expect(string(run(again.vfs.readFile('/home/reader/welcome.txt')))).toBe('Welcome to CottonOS\n');
+    expect(string(run(again.vfs.readFile('/home/reader/welcome.txt')))).toBe(
+      'Welcome to CottonOS\n',
+    );
     expect(names(again.vfs, '/home')).toEqual(['.', '..', 'reader']);
     expect(run(again.vfs.stat('/home')).links).toBe(3);
     expect(again.fs.superblock.mountCount).toBe(2);
@@ -86,7 +96,9 @@ describe('CottonFS', () => {
     run(vfs.writeFile('/z/g', text('two')));
     run(vfs.rename('/x/y', '/z/y'));
     expect(run(vfs.resolve('/z/y/..')).number).toBe(run(vfs.resolve('/z')).number);
-    expect(run(fs.lookup(run(vfs.resolve('/z/y')).number, '..'))).toBe(run(vfs.resolve('/z')).number);
+    expect(run(fs.lookup(run(vfs.resolve('/z/y')).number, '..'))).toBe(
+      run(vfs.resolve('/z')).number,
+    );
     run(vfs.rename('/z/y/f', '/z/g'));
     expect(string(run(vfs.readFile('/z/g')))).toBe('one');
     expect(names(vfs, '/z/y')).toEqual(['.', '..']);
@@ -165,6 +177,8 @@ describe('CottonFS', () => {
   });
 
   it('refuses a disk that is not CottonFS', () => {
-    expect(() => run(CottonFs.mount(MemoryBlockDevice.ofSize(300), clock))).toThrow(/not a mountable CottonFS: bad magic 0x00000000/);
+    expect(() => run(CottonFs.mount(MemoryBlockDevice.ofSize(300), clock))).toThrow(
+      /not a mountable CottonFS: bad magic 0x00000000/,
+    );
   });
 });

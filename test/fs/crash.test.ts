@@ -28,9 +28,27 @@ function content(seed: number, length: number): Uint8Array {
 
 /** The workload: phases of new files, each ended by a sync; plus churn on a scratch file that is never checked. */
 const PHASES: { dirs: string[]; files: [string, number][] }[] = [
-  { dirs: ['/p1'], files: [['/p1/a', 5000], ['/p1/b', 70_000]] },
-  { dirs: ['/p2', '/p2/deep'], files: [['/p2/deep/c', 300_000], ['/p2/d', 10]] },
-  { dirs: ['/p3'], files: [['/p3/e', 20_000], ['/p3/f', 4096]] },
+  {
+    dirs: ['/p1'],
+    files: [
+      ['/p1/a', 5000],
+      ['/p1/b', 70_000],
+    ],
+  },
+  {
+    dirs: ['/p2', '/p2/deep'],
+    files: [
+      ['/p2/deep/c', 300_000],
+      ['/p2/d', 10],
+    ],
+  },
+  {
+    dirs: ['/p3'],
+    files: [
+      ['/p3/e', 20_000],
+      ['/p3/f', 4096],
+    ],
+  },
 ];
 
 function runWorkload(vfs: Vfs, fs: CottonFs, synced: Set<string>): void {
@@ -69,9 +87,15 @@ describe('power cut during a workload', () => {
     const totalWrites = counter.writes;
     expect(totalWrites).toBeGreaterThan(300);
 
-    const lengths = new Map(PHASES.flatMap((phase, i) => phase.files.map(([path, length]) => [path, { i, length }] as const)));
+    const lengths = new Map(
+      PHASES.flatMap((phase, i) =>
+        phase.files.map(([path, length]) => [path, { i, length }] as const),
+      ),
+    );
     const stride = Math.ceil(totalWrites / 60);
-    const cuts = Array.from({ length: 60 }, (_, i) => Math.min(totalWrites, i * stride + (i % stride)));
+    const cuts = Array.from({ length: 60 }, (_, i) =>
+      Math.min(totalWrites, i * stride + (i % stride)),
+    );
     for (const cut of [...cuts, totalWrites]) {
       const disk = new MemoryBlockDevice(formatted.slice());
       const synced = new Set<string>();
@@ -88,11 +112,18 @@ describe('power cut during a workload', () => {
       for (const [path, { i, length }] of lengths) {
         const expected = content(i + 3, length);
         if (synced.has(path)) {
-          expect(Buffer.from(run(vfs.readFile(path))).equals(expected), `cut ${cut}: synced ${path}`).toBe(true);
+          expect(
+            Buffer.from(run(vfs.readFile(path))).equals(expected),
+            `cut ${cut}: synced ${path}`,
+          ).toBe(true);
           continue;
         }
         const data = readIfPresent(vfs, path);
-        if (data) expect(Buffer.from(data).equals(expected.subarray(0, data.length)), `cut ${cut}: unsynced ${path} is a prefix`).toBe(true);
+        if (data)
+          expect(
+            Buffer.from(data).equals(expected.subarray(0, data.length)),
+            `cut ${cut}: unsynced ${path} is a prefix`,
+          ).toBe(true);
       }
       expect(check(disk).problems, `after remounting, cut ${cut}`).toEqual([]);
     }

@@ -1,24 +1,69 @@
 /** The on-disk structures: each encodes and decodes to itself, at the documented offsets. */
 import { describe, expect, it } from 'vitest';
-import { bitmapPosition, clearBit, findClearBit, setBit, testBit } from '../../src/kernel/fs/cottonfs/bitmap';
-import { MAX_FILE_BLOCKS, blockPath, readPointer, writePointer } from '../../src/kernel/fs/cottonfs/block-map';
-import { decodeDirectoryEntry, encodeDirectoryEntry, nameProblem, NAME_MAX } from '../../src/kernel/fs/cottonfs/directory-entry';
-import { decodeInode, emptyInode, encodeInode, INODE_TYPE_FILE } from '../../src/kernel/fs/cottonfs/inode-format';
 import {
-  crc32, decodeJournalCommit, decodeJournalDescriptor, decodeJournalHeader, encodeJournalCommit, encodeJournalDescriptor,
-  encodeJournalHeader, JOURNAL_COMMIT_MAGIC, JOURNAL_DESCRIPTOR_MAGIC, JOURNAL_HEADER_MAGIC,
+  bitmapPosition,
+  clearBit,
+  findClearBit,
+  setBit,
+  testBit,
+} from '../../src/kernel/fs/cottonfs/bitmap';
+import {
+  MAX_FILE_BLOCKS,
+  blockPath,
+  readPointer,
+  writePointer,
+} from '../../src/kernel/fs/cottonfs/block-map';
+import {
+  decodeDirectoryEntry,
+  encodeDirectoryEntry,
+  nameProblem,
+  NAME_MAX,
+} from '../../src/kernel/fs/cottonfs/directory-entry';
+import {
+  decodeInode,
+  emptyInode,
+  encodeInode,
+  INODE_TYPE_FILE,
+} from '../../src/kernel/fs/cottonfs/inode-format';
+import {
+  crc32,
+  decodeJournalCommit,
+  decodeJournalDescriptor,
+  decodeJournalHeader,
+  encodeJournalCommit,
+  encodeJournalDescriptor,
+  encodeJournalHeader,
+  JOURNAL_COMMIT_MAGIC,
+  JOURNAL_DESCRIPTOR_MAGIC,
+  JOURNAL_HEADER_MAGIC,
 } from '../../src/kernel/fs/cottonfs/journal-format';
 import { BLOCK_SIZE, INODE_COUNT, inodeLocation } from '../../src/kernel/fs/cottonfs/layout';
-import { decodeSuperblock, encodeSuperblock, superblockProblem, SUPERBLOCK_MAGIC } from '../../src/kernel/fs/cottonfs/superblock';
+import {
+  decodeSuperblock,
+  encodeSuperblock,
+  superblockProblem,
+  SUPERBLOCK_MAGIC,
+} from '../../src/kernel/fs/cottonfs/superblock';
 import { utf8Decode, utf8Encode } from '../../src/kernel/lib/utf8';
 import type { Superblock } from '../../src/kernel/fs/cottonfs/superblock';
 
 const block = (): Uint8Array => new Uint8Array(BLOCK_SIZE);
 
 const superblock: Superblock = {
-  magic: SUPERBLOCK_MAGIC, version: 2, blockSize: 4096, totalBlocks: 16384, freeBlocks: 15000, totalInodes: INODE_COUNT,
-  freeInodes: 2000, mountCount: 3, lastMountTime: 1_700_000_000, lastWriteTime: 1_700_000_100, rootInode: 1,
-  journalStart: 128, journalBlocks: 512, label: 'cotton ☁',
+  magic: SUPERBLOCK_MAGIC,
+  version: 2,
+  blockSize: 4096,
+  totalBlocks: 16384,
+  freeBlocks: 15000,
+  totalInodes: INODE_COUNT,
+  freeInodes: 2000,
+  mountCount: 3,
+  lastMountTime: 1_700_000_000,
+  lastWriteTime: 1_700_000_100,
+  rootInode: 1,
+  journalStart: 128,
+  journalBlocks: 512,
+  label: 'cotton ☁',
 };
 
 describe('superblock', () => {
@@ -31,7 +76,9 @@ describe('superblock', () => {
   });
 
   it('says precisely what is wrong', () => {
-    expect(superblockProblem({ ...superblock, magic: 0xdeadbeef }, 16384)).toMatch(/bad magic 0xdeadbeef/);
+    expect(superblockProblem({ ...superblock, magic: 0xdeadbeef }, 16384)).toMatch(
+      /bad magic 0xdeadbeef/,
+    );
     expect(superblockProblem({ ...superblock, version: 1 }, 16384)).toMatch(/format version 1/);
     expect(superblockProblem(superblock, 1000)).toMatch(/disk has only 1000/);
     expect(superblockProblem({ ...superblock, journalBlocks: 999_999 }, 16384)).toMatch(/journal/);
@@ -40,7 +87,20 @@ describe('superblock', () => {
 
 describe('inode', () => {
   it('round-trips in 128 bytes, sizes above 4 GiB included, without touching its neighbours', () => {
-    const inode = { ...emptyInode(), type: INODE_TYPE_FILE, mode: 0o644, links: 2, size: 5 * 2 ** 32 + 17, blocks: 9, accessTime: 1, modifyTime: 2, changeTime: 3, indirect: 200, doubleIndirect: 300, tripleIndirect: 400 };
+    const inode = {
+      ...emptyInode(),
+      type: INODE_TYPE_FILE,
+      mode: 0o644,
+      links: 2,
+      size: 5 * 2 ** 32 + 17,
+      blocks: 9,
+      accessTime: 1,
+      modifyTime: 2,
+      changeTime: 3,
+      indirect: 200,
+      doubleIndirect: 300,
+      tripleIndirect: 400,
+    };
     inode.direct = inode.direct.map((_, i) => 1000 + i);
     const b = block().fill(0xaa);
     encodeInode(inode, b, 128);
@@ -96,10 +156,25 @@ describe('journal blocks', () => {
     const b = block();
     encodeJournalHeader({ magic: JOURNAL_HEADER_MAGIC, sequence: 7 }, b);
     expect(decodeJournalHeader(b)).toEqual({ magic: JOURNAL_HEADER_MAGIC, sequence: 7 });
-    encodeJournalDescriptor({ magic: JOURNAL_DESCRIPTOR_MAGIC, sequence: 8, homeBlocks: [0, 64, 900] }, b);
-    expect(decodeJournalDescriptor(b)).toEqual({ magic: JOURNAL_DESCRIPTOR_MAGIC, sequence: 8, homeBlocks: [0, 64, 900] });
-    encodeJournalCommit({ magic: JOURNAL_COMMIT_MAGIC, sequence: 8, count: 3, checksum: 0xcafebabe }, b);
-    expect(decodeJournalCommit(b)).toEqual({ magic: JOURNAL_COMMIT_MAGIC, sequence: 8, count: 3, checksum: 0xcafebabe });
+    encodeJournalDescriptor(
+      { magic: JOURNAL_DESCRIPTOR_MAGIC, sequence: 8, homeBlocks: [0, 64, 900] },
+      b,
+    );
+    expect(decodeJournalDescriptor(b)).toEqual({
+      magic: JOURNAL_DESCRIPTOR_MAGIC,
+      sequence: 8,
+      homeBlocks: [0, 64, 900],
+    });
+    encodeJournalCommit(
+      { magic: JOURNAL_COMMIT_MAGIC, sequence: 8, count: 3, checksum: 0xcafebabe },
+      b,
+    );
+    expect(decodeJournalCommit(b)).toEqual({
+      magic: JOURNAL_COMMIT_MAGIC,
+      sequence: 8,
+      count: 3,
+      checksum: 0xcafebabe,
+    });
   });
 
   it('CRC-32 matches the standard check value', () => {

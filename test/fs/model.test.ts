@@ -13,7 +13,9 @@ const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) 
 
 function modelChildren(model: Model, dir: string): string[] {
   const prefix = dir === '/' ? '/' : `${dir}/`;
-  return [...model.keys()].filter((p) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length));
+  return [...model.keys()]
+    .filter((p) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+    .map((p) => p.slice(prefix.length));
 }
 
 function runModelTest(seed: number, steps: number): void {
@@ -46,9 +48,24 @@ function runModelTest(seed: number, steps: number): void {
     const existing = model.get(path);
     const parentIsDir = model.get(parentOf(path)) === 'dir';
     const label = `step ${step}`;
-    switch (pick(['write', 'write', 'append', 'mkdir', 'unlink', 'rmdir', 'rename', 'truncate', 'link', 'remount'] as const)) {
+    switch (
+      pick([
+        'write',
+        'write',
+        'append',
+        'mkdir',
+        'unlink',
+        'rmdir',
+        'rename',
+        'truncate',
+        'link',
+        'remount',
+      ] as const)
+    ) {
       case 'write': {
-        const data = Uint8Array.from({ length: Math.floor(random() * 20_000) }, () => Math.floor(random() * 256));
+        const data = Uint8Array.from({ length: Math.floor(random() * 20_000) }, () =>
+          Math.floor(random() * 256),
+        );
         const expected = existing === 'dir' ? 'EISDIR' : null;
         attempt(`${label} write ${path}`, expected, () => run(vfs.writeFile(path, data)));
         if (!expected) model.set(path, data);
@@ -78,7 +95,14 @@ function runModelTest(seed: number, steps: number): void {
         break;
       }
       case 'rmdir': {
-        const expected = existing === undefined ? 'ENOENT' : existing !== 'dir' ? 'ENOTDIR' : modelChildren(model, path).length > 0 ? 'ENOTEMPTY' : null;
+        const expected =
+          existing === undefined
+            ? 'ENOENT'
+            : existing !== 'dir'
+              ? 'ENOTDIR'
+              : modelChildren(model, path).length > 0
+                ? 'ENOTEMPTY'
+                : null;
         attempt(`${label} rmdir ${path}`, expected, () => run(vfs.rmdir(path)));
         if (!expected) model.delete(path);
         break;
@@ -88,11 +112,17 @@ function runModelTest(seed: number, steps: number): void {
         const target = model.get(to);
         if (!existing || path === to) break;
         const intoItself = existing === 'dir' && (to === path || to.startsWith(`${path}/`));
-        const expected = intoItself ? 'EINVAL'
-          : target === undefined ? null
-          : existing === 'dir' && target !== 'dir' ? 'ENOTDIR'
-          : existing !== 'dir' && target === 'dir' ? 'EISDIR'
-          : target === 'dir' && modelChildren(model, to).length > 0 ? 'ENOTEMPTY' : null;
+        const expected = intoItself
+          ? 'EINVAL'
+          : target === undefined
+            ? null
+            : existing === 'dir' && target !== 'dir'
+              ? 'ENOTDIR'
+              : existing !== 'dir' && target === 'dir'
+                ? 'EISDIR'
+                : target === 'dir' && modelChildren(model, to).length > 0
+                  ? 'ENOTEMPTY'
+                  : null;
         attempt(`${label} rename ${path} ${to}`, expected, () => run(vfs.rename(path, to)));
         if (expected) break;
         const moved = [...model].filter(([p]) => p === path || p.startsWith(`${path}/`));
@@ -127,8 +157,16 @@ function runModelTest(seed: number, steps: number): void {
   }
   // The whole tree agrees with the model, and fsck is happy.
   for (const [path, value] of model) {
-    if (value === 'dir') expect(run(vfs.readdir(path)).map((e) => e.name).filter((n) => n !== '.' && n !== '..').sort(), `seed ${seed} ${path}`).toEqual(modelChildren(model, path).sort());
-    else expect(Buffer.from(run(vfs.readFile(path))).equals(value), `seed ${seed} ${path}`).toBe(true);
+    if (value === 'dir')
+      expect(
+        run(vfs.readdir(path))
+          .map((e) => e.name)
+          .filter((n) => n !== '.' && n !== '..')
+          .sort(),
+        `seed ${seed} ${path}`,
+      ).toEqual(modelChildren(model, path).sort());
+    else
+      expect(Buffer.from(run(vfs.readFile(path))).equals(value), `seed ${seed} ${path}`).toBe(true);
   }
   run(fs.sync());
   expect(check(device).problems, `seed ${seed}`).toEqual([]);

@@ -6,7 +6,10 @@ import type { MachineHost } from '../../src/runtime/host/machine-host';
 const plain = (text: string) => text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const OSC = (body: string) => `\x1b]133;${body}\x07`;
 
-function booted(options: Parameters<typeof bootFromRepo>[0] = {}): { host: MachineHost; log: string } {
+function booted(options: Parameters<typeof bootFromRepo>[0] = {}): {
+  host: MachineHost;
+  log: string;
+} {
   const host = bootFromRepo(options);
   return { host, log: host.runUntilPrompt() };
 }
@@ -50,7 +53,9 @@ describe('boot', () => {
     expect(stamps.length).toBeGreaterThan(15);
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
     expect(stamps.at(-1)).toBeGreaterThan(0);
-    expect(log.endsWith(`${OSC('A')}\x1b[1m\x1b[32mcotton\x1b[0m:\x1b[1m\x1b[34m/\x1b[0m$ ${OSC('B')}`)).toBe(true);
+    expect(
+      log.endsWith(`${OSC('A')}\x1b[1m\x1b[32mcotton\x1b[0m:\x1b[1m\x1b[34m/\x1b[0m$ ${OSC('B')}`),
+    ).toBe(true);
   });
 
   it('sizes memory from the map the firmware passes', () => {
@@ -72,7 +77,18 @@ describe('shell', () => {
   it('lists every command in help', () => {
     const { host } = booted();
     const out = plain(host.command('help'));
-    for (const name of ['help', 'echo', 'clear', 'uptime', 'mem', 'info', 'reboot', 'halt', 'date', 'sleep']) {
+    for (const name of [
+      'help',
+      'echo',
+      'clear',
+      'uptime',
+      'mem',
+      'info',
+      'reboot',
+      'halt',
+      'date',
+      'sleep',
+    ]) {
       expect(out).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
   });
@@ -151,7 +167,10 @@ describe('shell', () => {
 describe('panic', () => {
   it('turns an exception in a command into a panic report with kernel frames', () => {
     const overrides = withEdit('src/kernel/shell/commands.ts', (s) =>
-      s.replace('  sh.println(args.join(\' \'));', "  const words: string[] | undefined = args.length > 0 ? undefined : args;\n  sh.println(words!.join(' '));"),
+      s.replace(
+        "  sh.println(args.join(' '));",
+        "  const words: string[] | undefined = args.length > 0 ? undefined : args;\n  sh.println(words!.join(' '));",
+      ),
     );
     const { host } = booted({ overrides });
     host.type('echo boom\r');
@@ -159,7 +178,9 @@ describe('panic', () => {
     expect(host.state).toBe('panicked');
     const report = plain(host.output.slice(host.output.indexOf('KERNEL PANIC') - 20));
     expect(host.output).toContain('\x1b[1;31mKERNEL PANIC\x1b[0m');
-    expect(report).toContain("KERNEL PANIC: TypeError: Cannot read properties of undefined (reading 'join')");
+    expect(report).toContain(
+      "KERNEL PANIC: TypeError: Cannot read properties of undefined (reading 'join')",
+    );
     expect(report).toMatch(/^ {2}echo at src\/kernel\/shell\/commands\.ts:5\d:\d+\r$/m);
     expect(report).toMatch(/^ {2}runCommand at src\/kernel\/shell\/shell\.ts:\d+:\d+\r$/m);
     expect(report).toContain('cpu halted.');
@@ -167,23 +188,30 @@ describe('panic', () => {
 
   it('panics with the exception name for a CPU exception', () => {
     const overrides = withEdit('src/kernel/shell/commands.ts', (s) =>
-      s.replace("  sh.println(args.join(' '));", "  sh.kernel.cpu.int(13);"),
+      s.replace("  sh.println(args.join(' '));", '  sh.kernel.cpu.int(13);'),
     );
     const { host } = booted({ overrides });
     host.type('echo x\r');
     runUntilStopped(host);
     expect(host.state).toBe('panicked');
-    expect(plain(host.output)).toContain('KERNEL PANIC: CpuException: #GP General Protection (vector 13, error code 0x0)');
+    expect(plain(host.output)).toContain(
+      'KERNEL PANIC: CpuException: #GP General Protection (vector 13, error code 0x0)',
+    );
   });
 
   it('panics when an interrupt handler throws', () => {
     const overrides = withEdit('src/kernel/drivers/pit8254.ts', (s) =>
-      s.replace('    this.ticks++;', "    this.ticks++;\n    if (this.ticks === 100) throw new Error('tick 100');"),
+      s.replace(
+        '    this.ticks++;',
+        "    this.ticks++;\n    if (this.ticks === 100) throw new Error('tick 100');",
+      ),
     );
     const host = bootFromRepo({ overrides });
     runUntilStopped(host);
     expect(host.state).toBe('panicked');
-    expect(plain(host.output)).toMatch(/KERNEL PANIC: Error: tick 100\r\n[^]*tick at src\/kernel\/drivers\/pit8254\.ts:\d+/);
+    expect(plain(host.output)).toMatch(
+      /KERNEL PANIC: Error: tick 100\r\n[^]*tick at src\/kernel\/drivers\/pit8254\.ts:\d+/,
+    );
   });
 
   it('panics with a clear message when not started by a Multiboot2 loader', async () => {
@@ -192,14 +220,17 @@ describe('panic', () => {
     const ports = new Map<number, number>();
     const cpu = {
       inb: (port: number) => (port === 0x3fd ? 0x60 : 0),
-      outb: (port: number, value: number) => (port === 0x3f8 ? written.push(value) : ports.set(port, value)),
+      outb: (port: number, value: number) =>
+        port === 0x3f8 ? written.push(value) : ports.set(port, value),
       cli: () => {},
       hlt: () => ({ kind: 'hlt' as const }),
     };
     const main = kernelEntry(cpu as never, { eax: 0x2badb002, ebx: 0 });
     expect(main.next().value).toEqual({ kind: 'hlt' });
     const text = String.fromCharCode(...written);
-    expect(text).toContain('not started by a Multiboot2 boot loader (EAX = 0x2badb002, expected 0x36d76289)');
+    expect(text).toContain(
+      'not started by a Multiboot2 boot loader (EAX = 0x2badb002, expected 0x36d76289)',
+    );
     expect(ports.get(0x505)).toBe(1);
   });
 });

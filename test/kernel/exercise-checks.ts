@@ -32,7 +32,12 @@ export function describeExercise(exercise: Exercise, extra?: () => void): void {
     });
 
     it('fails every check on the starter, with a message', async () => {
-      const results = await runChecks(exercise, sources, { [exercise.file]: starterSource(exercise, reference) }, programs);
+      const results = await runChecks(
+        exercise,
+        sources,
+        { [exercise.file]: starterSource(exercise, reference) },
+        programs,
+      );
       for (const result of results) {
         expect(result.passed, `${result.name}: ${result.message}`).toBe(false);
         expect(result.message.length).toBeGreaterThan(20);
@@ -42,4 +47,3 @@ export function describeExercise(exercise: Exercise, extra?: () => void): void {
     extra?.();
   });
 }
-

@@ -24,7 +24,13 @@ describeExercise(exercise, () => {
   });
 
   it('reports a panic in the reader code instead of timing out', async () => {
-    const throwing = starterSource({ ...exercise, starter: `export function parseMemoryMap(memory: PhysicalMemory, tag: number): MemoryRegion[] {\n  throw new Error('not yet');\n}` }, reference);
+    const throwing = starterSource(
+      {
+        ...exercise,
+        starter: `export function parseMemoryMap(memory: PhysicalMemory, tag: number): MemoryRegion[] {\n  throw new Error('not yet');\n}`,
+      },
+      reference,
+    );
     const [first] = await runChecks(exercise, sources, { [exercise.file]: throwing });
     expect(first!.passed).toBe(false);
     expect(first!.message).toMatch(/KERNEL PANIC: Error: not yet/);

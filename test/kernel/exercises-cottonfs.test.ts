@@ -19,25 +19,31 @@ for (const exercise of [allocateBlock, lookupBlock, directorySlot]) describeExer
 
 describe('CottonFS exercise checks', () => {
   it('compute the pattern `fill` writes exactly as the kernel does', () => {
-    for (const position of [0, 1, 4095, 4096, 123_457, 5 << 20]) expect(checkFillByte(position)).toBe(fillByte(position));
+    for (const position of [0, 1, 4095, 4096, 123_457, 5 << 20])
+      expect(checkFillByte(position)).toBe(fillByte(position));
   });
 
   it('catch an allocator whose search never wraps around to the start of the disk', async () => {
-    const noWrap = withRegion(allocateBlock, `  private *allocateBlock(): Io<number> {
+    const noWrap = withRegion(
+      allocateBlock,
+      `  private *allocateBlock(): Io<number> {
     const { totalBlocks } = this.superblock;
     for (let next = this.nextBlockHint; next < totalBlocks; next++) {
       const { blockIndex, bit } = bitmapPosition(next);
       if (!testBit(yield* this.cache.read(DATA_BITMAP_START + blockIndex), bit)) return yield* this.takeBlock(next);
     }
     throw new FsError('ENOSPC', 'no free blocks');
-  }`);
+  }`,
+    );
     const results = await runChecks(allocateBlock, sources, { [allocateBlock.file]: noWrap });
     expect(results.map((r) => r.passed)).toEqual([true, true, false]);
     expect(results[2]!.message).toMatch(/ENOSPC/);
   });
 
   it('catch a directory that grows instead of reusing a freed slot', async () => {
-    const alwaysGrow = withRegion(directorySlot, `  private *freeSlot(number: number): Io<{ block: number; slot: number }> {
+    const alwaysGrow = withRegion(
+      directorySlot,
+      `  private *freeSlot(number: number): Io<{ block: number; slot: number }> {
     const directory = yield* this.readDirectory(number);
     const blocks = Math.floor(directory.size / BLOCK_SIZE);
     const last = yield* this.lookupBlock(number, directory, blocks - 1);
@@ -49,7 +55,8 @@ describe('CottonFS exercise checks', () => {
     directory.size = (blocks + 1) * BLOCK_SIZE;
     yield* this.writeInode(number, directory);
     return { block, slot: 0 };
-  }`);
+  }`,
+    );
     const results = await runChecks(directorySlot, sources, { [directorySlot.file]: alwaysGrow });
     expect(results.map((r) => r.passed)).toEqual([true, true, false]);
   });

@@ -54,11 +54,15 @@ export class MbiBuilder {
     return this;
   }
   framebuffer(addr: number, pitch: number, width: number, height: number, bpp: number): this {
-    this.tags.push(MbiBuilder.tag(8, [...u64(addr), ...u32(pitch), ...u32(width), ...u32(height), bpp, 1, 0, 0]));
+    this.tags.push(
+      MbiBuilder.tag(8, [...u64(addr), ...u32(pitch), ...u32(width), ...u32(height), bpp, 1, 0, 0]),
+    );
     return this;
   }
   module(start: number, end: number, name: string): this {
-    this.tags.push(MbiBuilder.tag(3, [...u32(start), ...u32(end), ...[...name].map((c) => c.charCodeAt(0)), 0]));
+    this.tags.push(
+      MbiBuilder.tag(3, [...u32(start), ...u32(end), ...[...name].map((c) => c.charCodeAt(0)), 0]),
+    );
     return this;
   }
   loadBase(addr: number): this {

@@ -26,7 +26,9 @@ function diskImage(): Uint8Array {
   const fs = runToCompletion(CottonFs.mount(device, CLOCK));
   const vfs = new Vfs(fs);
   runToCompletion(vfs.mkdirs('/home/reader'));
-  runToCompletion(vfs.writeFile('/home/reader/welcome.txt', new TextEncoder().encode('hello, reader\n')));
+  runToCompletion(
+    vfs.writeFile('/home/reader/welcome.txt', new TextEncoder().encode('hello, reader\n')),
+  );
   runToCompletion(fs.sync());
   return device.bytes;
 }
@@ -56,11 +58,16 @@ describe('the kernel on a CottonFS disk', () => {
   it('mounts the disk as /, the programs on /bin and the devices on /dev', () => {
     const host = boot(diskImage());
     expect(plain(host.output)).toMatch(/fs: root: CottonFS "test" on hda, mount #2, clean/);
-    expect(run(host, 'mount').out).toMatch(/cottonfs "test" on \/\nbootfs on \/bin\ndevfs on \/dev/);
+    expect(run(host, 'mount').out).toMatch(
+      /cottonfs "test" on \/\nbootfs on \/bin\ndevfs on \/dev/,
+    );
     expect(run(host, 'cat /home/reader/welcome.txt').out).toContain('hello, reader');
     expect(run(host, 'ls /dev').out).toMatch(/crw-rw-rw- +1 +16777216 +hda/);
     expect(run(host, 'ls /bin').out).toMatch(/-r-xr-xr-x +1 +\d+ +hello/);
-    expect(run(host, 'write /bin/hello nothing')).toMatchObject({ status: 1, out: expect.stringContaining('read-only') });
+    expect(run(host, 'write /bin/hello nothing')).toMatchObject({
+      status: 1,
+      out: expect.stringContaining('read-only'),
+    });
   });
 
   it('boots on a RAM disk, and says why, when the disk holds no CottonFS', () => {
@@ -82,9 +89,18 @@ describe('the kernel on a CottonFS disk', () => {
     expect(run(host, 'wc sub/notes.txt').out).toMatch(/1 +3 +14 sub\/notes.txt/); // the user program, in the shell's directory
     expect(run(host, 'cat /home/reader/again.txt').out).toContain('one two three');
     expect(run(host, 'rm again.txt').status).toBe(0);
-    expect(run(host, 'cat again.txt')).toMatchObject({ status: 1, out: expect.stringContaining('ENOENT') });
-    expect(run(host, 'rmdir sub')).toMatchObject({ status: 1, out: expect.stringContaining('ENOTEMPTY') });
-    expect(run(host, 'cd /nowhere')).toMatchObject({ status: 1, out: expect.stringContaining('ENOENT') });
+    expect(run(host, 'cat again.txt')).toMatchObject({
+      status: 1,
+      out: expect.stringContaining('ENOENT'),
+    });
+    expect(run(host, 'rmdir sub')).toMatchObject({
+      status: 1,
+      out: expect.stringContaining('ENOTEMPTY'),
+    });
+    expect(run(host, 'cd /nowhere')).toMatchObject({
+      status: 1,
+      out: expect.stringContaining('ENOENT'),
+    });
     expect(run(host, 'fsck').out).toMatch(/fsck: clean, \d+ files, \d+ directories/);
     expect(run(host, 'df').out).toMatch(/cottonfs +16 MiB/);
   });
@@ -124,12 +140,21 @@ describe('the kernel on a CottonFS disk', () => {
     const host = boot(bytes);
     run(host, 'writer /home/reader/a.txt 400 &');
     run(host, 'writer /home/reader/b.txt 400 &');
-    host.runUntilIdleAnd(() => (plain(host.output).match(/lines ok|is wrong|extra bytes|writer: open|writer: write/g) ?? []).length >= 2, 60_000);
+    host.runUntilIdleAnd(
+      () =>
+        (
+          plain(host.output).match(/lines ok|is wrong|extra bytes|writer: open|writer: write/g) ??
+          []
+        ).length >= 2,
+      60_000,
+    );
     expect(plain(host.output)).toContain('writer: /home/reader/a.txt: 400 lines ok');
     expect(plain(host.output)).toContain('writer: /home/reader/b.txt: 400 lines ok');
     run(host, 'sync');
     expect(check(bytes).problems).toEqual([]);
-    expect(readFile(bytes, '/home/reader/b.txt').split('\n')[399]).toBe('line 399 of /home/reader/b.txt');
+    expect(readFile(bytes, '/home/reader/b.txt').split('\n')[399]).toBe(
+      'line 399 of /home/reader/b.txt',
+    );
   });
 
   it('serves the devices: null, zero, random and the console', () => {

@@ -44,7 +44,9 @@ function layerOf(path: string): string | null {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:from|import)\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
+  const specs = [...text.matchAll(/(?:from|import)\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1]!,
+  );
   return specs.map((spec) => resolve(dirname(file), spec));
 }
 
@@ -67,8 +69,12 @@ export function upwardImports(): string[] {
 
 describe('kernel layers', () => {
   it('every kernel folder is a known layer', () => {
-    const folders = readdirSync(KERNEL).filter((name) => statSync(join(KERNEL, name)).isDirectory());
-    expect(folders.filter((name) => !(KERNEL_LAYERS as readonly string[]).includes(name))).toEqual([]);
+    const folders = readdirSync(KERNEL).filter((name) =>
+      statSync(join(KERNEL, name)).isDirectory(),
+    );
+    expect(folders.filter((name) => !(KERNEL_LAYERS as readonly string[]).includes(name))).toEqual(
+      [],
+    );
   });
 
   it('no folder imports from a folder above it', () => {

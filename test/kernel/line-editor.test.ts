@@ -13,7 +13,9 @@ function type(editor: LineEditor, text: string): EditorEvent[] {
 }
 /** Type `text` and return the line submitted last. */
 function enter(editor: LineEditor, text: string): string | undefined {
-  const line = type(editor, text).filter((e) => e.kind === 'line').pop();
+  const line = type(editor, text)
+    .filter((e) => e.kind === 'line')
+    .pop();
   return line?.kind === 'line' ? line.line : undefined;
 }
 function echoed(events: EditorEvent[]): string {
@@ -31,7 +33,11 @@ describe('the shell line editor', () => {
   it('accepts CR, LF and CR LF as one Enter each', () => {
     const editor = new LineEditor();
     const lines = type(editor, 'a\rb\nc\r\n').filter((e) => e.kind === 'line');
-    expect(lines).toEqual([{ kind: 'line', line: 'a' }, { kind: 'line', line: 'b' }, { kind: 'line', line: 'c' }]);
+    expect(lines).toEqual([
+      { kind: 'line', line: 'a' },
+      { kind: 'line', line: 'b' },
+      { kind: 'line', line: 'c' },
+    ]);
   });
 
   it('deletes with DEL and BS, not past the start', () => {

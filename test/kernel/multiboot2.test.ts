@@ -27,7 +27,14 @@ describe('Multiboot2 information parsing', () => {
     expect(info.bootLoaderName).toBe('GRUB 2.12');
     expect(info.basicMemory).toEqual({ lowerKiB: 639, upperKiB: 130048 });
     expect(info.memoryMap).toEqual(PC_MAP);
-    expect(info.framebuffer).toEqual({ address: 0xfd000000, pitch: 4096, width: 1024, height: 768, bitsPerPixel: 32, type: 1 });
+    expect(info.framebuffer).toEqual({
+      address: 0xfd000000,
+      pitch: 4096,
+      width: 1024,
+      height: 768,
+      bitsPerPixel: 32,
+      type: 1,
+    });
     expect(info.modules).toEqual([{ start: 0x200000, end: 0x201000, name: 'initrd' }]);
     expect(info.loadBase).toBe(0x100000);
   });

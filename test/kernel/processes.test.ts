@@ -45,14 +45,21 @@ describe('user processes', () => {
     expect(out).toContain('argv[1] = one');
     expect(out).toContain('argv[2] = two');
     expect(status).toBe(0);
-    expect(run(host, 'nosuchprogram')).toMatchObject({ status: 127, out: expect.stringContaining('nosuchprogram: command not found') });
+    expect(run(host, 'nosuchprogram')).toMatchObject({
+      status: 127,
+      out: expect.stringContaining('nosuchprogram: command not found'),
+    });
   });
 
   it('are preempted: two CPU-bound spins both make progress before either finishes', () => {
     const host = booted();
     run(host, 'spin 20 A &');
     run(host, 'spin 20 B &');
-    host.runUntilIdleAnd(() => plain(host.output).includes('spin A: done') && plain(host.output).includes('spin B: done'), 10_000);
+    host.runUntilIdleAnd(
+      () =>
+        plain(host.output).includes('spin A: done') && plain(host.output).includes('spin B: done'),
+      10_000,
+    );
     const out = plain(host.output);
     const firstDone = Math.min(out.indexOf('spin A: done'), out.indexOf('spin B: done'));
     expect(out.indexOf('spin A: round 3')).toBeLessThan(firstDone);
@@ -71,11 +78,16 @@ describe('user processes', () => {
       ['stack', 'stack overflow beyond 8 MiB'],
     ]) {
       const { out, status } = run(host, `crash ${mode}`);
-      expect(out, mode).toMatch(new RegExp(`fault: pid \\d+ \\(crash\\): SIGSEGV: ${reason}.*; killed`));
+      expect(out, mode).toMatch(
+        new RegExp(`fault: pid \\d+ \\(crash\\): SIGSEGV: ${reason}.*; killed`),
+      );
       expect(out, mode).toContain('Segmentation fault');
       expect(status, mode).toBe(128 + 11);
     }
-    expect(run(host, 'crash illegal')).toMatchObject({ status: 128 + 4, out: expect.stringContaining('Illegal instruction') });
+    expect(run(host, 'crash illegal')).toMatchObject({
+      status: 128 + 4,
+      out: expect.stringContaining('Illegal instruction'),
+    });
     expect(run(host, 'hello').status).toBe(0);
   });
 
@@ -107,7 +119,9 @@ describe('user processes', () => {
     const { out, status } = run(host, 'forkbomb');
     expect(out).toMatch(/forkbomb: \d+ children, then fork failed: EAGAIN/);
     expect(status).toBe(0);
-    const rows = run(host, 'ps').out.split('\n').filter((line) => /^ +\d+ +\d+ /.test(line));
+    const rows = run(host, 'ps')
+      .out.split('\n')
+      .filter((line) => /^ +\d+ +\d+ /.test(line));
     expect(rows).toHaveLength(4); // idle, init, flush, shell: every child was reaped
   });
 
@@ -123,7 +137,10 @@ describe('user processes', () => {
     const pid = /\[(\d+)\]/.exec(started)![1]!;
     expect(run(host, `kill ${pid}`).status).toBe(0);
     expect(run(host, 'echo next').out).toContain(`[${pid}] done, exit status ${128 + 15}`);
-    expect(run(host, 'kill 999')).toMatchObject({ status: 1, out: expect.stringContaining('ESRCH') });
+    expect(run(host, 'kill 999')).toMatchObject({
+      status: 1,
+      out: expect.stringContaining('ESRCH'),
+    });
   });
 
   it('follow their priority: nice changes what ps shows and who runs first', () => {

@@ -10,7 +10,13 @@ import { utf8Encode } from '../../src/kernel/lib/utf8';
 describe('command line words', () => {
   it('splits on blanks and honours quotes and backslashes', () => {
     expect(splitWords('  echo  a   b ')).toEqual(['echo', 'a', 'b']);
-    expect(splitWords(`echo "a  b" 'c "d"' e\\ f ""`)).toEqual(['echo', 'a  b', 'c "d"', 'e f', '']);
+    expect(splitWords(`echo "a  b" 'c "d"' e\\ f ""`)).toEqual([
+      'echo',
+      'a  b',
+      'c "d"',
+      'e f',
+      '',
+    ]);
     expect(() => splitWords('echo "oops')).toThrow(/unmatched "/);
   });
 });
@@ -43,9 +49,9 @@ describe('time keeping', () => {
     expect(bcdToBinary(0x59)).toBe(59);
     expect(dayOfWeek(2026, 1, 1)).toBe(4); // a Thursday
     expect(dayOfWeek(2000, 2, 29)).toBe(2); // a Tuesday
-    expect(formatUnixDate({ year: 2026, month: 6, day: 11, hours: 10, minutes: 39, seconds: 22 })).toBe(
-      'Thu Jun 11 10:39:22 UTC 2026',
-    );
+    expect(
+      formatUnixDate({ year: 2026, month: 6, day: 11, hours: 10, minutes: 39, seconds: 22 }),
+    ).toBe('Thu Jun 11 10:39:22 UTC 2026');
   });
 });
 
@@ -55,6 +61,8 @@ describe('formatting', () => {
     expect(formatSize(0x9fc00)).toBe('639 KiB');
     expect(formatSize(0x9fc00 + 127 * 1024 * 1024)).toBe('127.6 MiB');
     expect(formatSeconds(1_234)).toBe('0.001234');
-    expect(Array.from(utf8Encode('aé€😀'))).toEqual([0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]);
+    expect(Array.from(utf8Encode('aé€😀'))).toEqual([
+      0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80,
+    ]);
   });
 });

@@ -96,8 +96,13 @@ export function* syncCheckThread(kernel: Kernel): Generator<void, void, void> {
 
 describe('synchronisation primitives', () => {
   it('keep mutual exclusion, bound a buffer, wake condition waiters, and sleep for the ticks asked', () => {
-    const host = bootFromRepo({ overrides: checkKernel('src/kernel/sync-check.ts', 'syncCheckThread', SOURCE) });
-    host.runUntilIdleAnd(() => host.output.includes('sync-check: done') || host.output.includes('PANIC'), 10_000);
+    const host = bootFromRepo({
+      overrides: checkKernel('src/kernel/sync-check.ts', 'syncCheckThread', SOURCE),
+    });
+    host.runUntilIdleAnd(
+      () => host.output.includes('sync-check: done') || host.output.includes('PANIC'),
+      10_000,
+    );
     const lines = host.output.split('\r\n').filter((line) => line.startsWith('sync-check: '));
     expect(lines).toEqual([
       'sync-check: mutex: at most 1 inside, holder none',

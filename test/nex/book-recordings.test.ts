@@ -13,18 +13,30 @@ import { readNex } from '../../src/nex/nex-format';
 const ROOT = join(import.meta.dirname, '..', '..');
 const recordings = listBookRecordings(ROOT);
 
-describe('the book\'s recordings', () => {
-  it.each(recordings.map((r) => [r.id, r] as const))('%s is what its script gives on this kernel', (_, recording) => {
-    const fresh = renderBookRecording(ROOT, recording);
-    const committed = new Uint8Array(readFileSync(join(ROOT, recording.output)));
-    expect(Buffer.from(committed).equals(Buffer.from(fresh)), `${recording.output} is stale: run npm run recordings`).toBe(true);
-    expect(readNex(committed).commands.length).toBeGreaterThan(0);
-  });
+describe("the book's recordings", () => {
+  it.each(recordings.map((r) => [r.id, r] as const))(
+    '%s is what its script gives on this kernel',
+    (_, recording) => {
+      const fresh = renderBookRecording(ROOT, recording);
+      const committed = new Uint8Array(readFileSync(join(ROOT, recording.output)));
+      expect(
+        Buffer.from(committed).equals(Buffer.from(fresh)),
+        `${recording.output} is stale: run npm run recordings`,
+      ).toBe(true);
+      expect(readNex(committed).commands.length).toBeGreaterThan(0);
+    },
+  );
 
   it('has a script for every committed recording, and a recording for every chapter', () => {
-    const files = readdirSync(join(ROOT, OUTPUT_DIR)).filter((f) => f.endsWith('.nex')).sort();
+    const files = readdirSync(join(ROOT, OUTPUT_DIR))
+      .filter((f) => f.endsWith('.nex'))
+      .sort();
     expect(files).toEqual(recordings.map((r) => `${r.id}.nex`).sort());
     const chapters = readdirSync(join(ROOT, 'chapters')).map((f) => f.replace(/\.mdx?$/, ''));
-    for (const chapter of chapters) expect(recordings.some((r) => r.id.startsWith(`${chapter}-`)), chapter).toBe(true);
+    for (const chapter of chapters)
+      expect(
+        recordings.some((r) => r.id.startsWith(`${chapter}-`)),
+        chapter,
+      ).toBe(true);
   });
 });

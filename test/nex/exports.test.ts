@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { commandSummaries, humanDuration, SUMMARY_COLUMNS, toCsv, toJson } from '../../src/nex/exports';
+import {
+  commandSummaries,
+  humanDuration,
+  SUMMARY_COLUMNS,
+  toCsv,
+  toJson,
+} from '../../src/nex/exports';
 import { extractCommands } from '../../src/nex/osc133';
 import type { Session } from '../../src/nex/session';
 import { command, output, shellSession } from './sessions';
 
 describe('CSV and JSON exports', () => {
   const session = shellSession();
-  const summaries = commandSummaries({ ...session, commands: extractCommands(session.events, { defaultCwd: '/' }) });
+  const summaries = commandSummaries({
+    ...session,
+    commands: extractCommands(session.events, { defaultCwd: '/' }),
+  });
 
   it('summarise each command as the original does', () => {
     expect(summaries).toEqual([
@@ -39,10 +48,18 @@ describe('CSV and JSON exports', () => {
 
   it('CSV: the original columns in order, six decimals, quoting', () => {
     const csv = toCsv(summaries).split('\n');
-    expect(csv[0]).toBe('start_iso,start_t,end_t,duration_s,duration_human,cwd,cmd,rc,output_bytes,output_snippet');
-    expect(csv[1]).toBe('2026-01-01T09:00:00.600+00:00,0.600000,0.750000,0.150000,150ms,/,echo hi,0,4,"hi\r\\n"');
-    const tricky = toCsv([{ ...summaries[0]!, cmd: 'echo "a, b"', rc: null, output_snippet: 'plain' }]).split('\n')[1];
-    expect(tricky).toBe('2026-01-01T09:00:00.600+00:00,0.600000,0.750000,0.150000,150ms,/,"echo ""a, b""",,4,plain');
+    expect(csv[0]).toBe(
+      'start_iso,start_t,end_t,duration_s,duration_human,cwd,cmd,rc,output_bytes,output_snippet',
+    );
+    expect(csv[1]).toBe(
+      '2026-01-01T09:00:00.600+00:00,0.600000,0.750000,0.150000,150ms,/,echo hi,0,4,"hi\r\\n"',
+    );
+    const tricky = toCsv([
+      { ...summaries[0]!, cmd: 'echo "a, b"', rc: null, output_snippet: 'plain' },
+    ]).split('\n')[1];
+    expect(tricky).toBe(
+      '2026-01-01T09:00:00.600+00:00,0.600000,0.750000,0.150000,150ms,/,"echo ""a, b""",,4,plain',
+    );
   });
 
   it('JSON: a pretty array of objects with the same fields', () => {
@@ -55,14 +72,24 @@ describe('CSV and JSON exports', () => {
   });
 
   it('human durations', () => {
-    expect([1.2344, 1, 0.012, 0.00085, 0.0009996, 0].map(humanDuration)).toEqual(['1.234s', '1.000s', '12ms', '850µs', '1000µs', '0µs']);
+    expect([1.2344, 1, 0.012, 0.00085, 0.0009996, 0].map(humanDuration)).toEqual([
+      '1.234s',
+      '1.000s',
+      '12ms',
+      '850µs',
+      '1000µs',
+      '0µs',
+    ]);
   });
 
   it('commands without an end end at the last output (or 1 ms after their start)', () => {
     const s: Session = {
       ...shellSession(),
       events: [output(0, 'aaaa'), output(3, 'bb')],
-      commands: [command({ start: 1, outputStart: 2, line: 'sleep' }), command({ start: 5, outputStart: 6, line: 'late' })],
+      commands: [
+        command({ start: 1, outputStart: 2, line: 'sleep' }),
+        command({ start: 5, outputStart: 6, line: 'late' }),
+      ],
     };
     const [first, second] = commandSummaries(s);
     expect(first).toMatchObject({ end_t: 3, duration_human: '2.000s', rc: null, output_bytes: 4 });
@@ -78,13 +105,15 @@ describe('CSV and JSON exports', () => {
         command({ start: 1, outputStart: 7, end: 1.5, outputEnd: 13, exitCode: 3, line: 'inner' }),
       ],
     };
-    expect(commandSummaries(s).map((c) => [c.cmd, c.output_bytes, c.output_snippet, c.rc])).toEqual([
-      ['outer', 13, 'outer1-outer2', 0],
-      ['inner', 6, 'inner-', 3],
-    ]);
+    expect(commandSummaries(s).map((c) => [c.cmd, c.output_bytes, c.output_snippet, c.rc])).toEqual(
+      [
+        ['outer', 13, 'outer1-outer2', 0],
+        ['inner', 6, 'inner-', 3],
+      ],
+    );
   });
 
-  it('snippets stop at 200 bytes; output before any command is nobody\'s', () => {
+  it("snippets stop at 200 bytes; output before any command is nobody's", () => {
     const s: Session = {
       ...shellSession(),
       events: [output(0, 'x'.repeat(50)), output(1, 'y\n'.repeat(300))],

@@ -11,7 +11,11 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 async function nex(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: (d: string | Uint8Array) => (stdout += typeof d === 'string' ? d : new TextDecoder().decode(d)), stderr: (t: string) => (stderr += t) };
+  const io = {
+    stdout: (d: string | Uint8Array) =>
+      (stdout += typeof d === 'string' ? d : new TextDecoder().decode(d)),
+    stderr: (t: string) => (stderr += t),
+  };
   try {
     return { code: await nexCommand(args, io), stdout, stderr };
   } catch (error) {
@@ -33,11 +37,16 @@ describe('cotton nex', () => {
     expect(inspect.stdout).toContain('"created_at":"2026-01-01T09:00:00Z"');
     expect(inspect.stdout).toMatch(/rc=127\s+nope/);
     const csv = await nex(['csv', a]);
-    expect(csv.stdout.split('\n')[0]).toBe('start_iso,start_t,end_t,duration_s,duration_human,cwd,cmd,rc,output_bytes,output_snippet');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'start_iso,start_t,end_t,duration_s,duration_human,cwd,cmd,rc,output_bytes,output_snippet',
+    );
     expect(csv.stdout).toContain(',/,nope,127,');
     const json = join(dir, 'a.json');
     await nex(['json', a, '-o', json]);
-    expect(JSON.parse(readFileSync(json, 'utf8')).map((c: { cmd: string }) => c.cmd)).toEqual(['echo hi', 'nope']);
+    expect(JSON.parse(readFileSync(json, 'utf8')).map((c: { cmd: string }) => c.cmd)).toEqual([
+      'echo hi',
+      'nope',
+    ]);
     const play = await nex(['play', a, '--speed', '100', '--idle-limit', '0.01']);
     expect(play.stdout).toContain('nope: command not found');
 
@@ -53,10 +62,19 @@ describe('cotton nex', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nex-cli-'));
     const bad = join(dir, 'bad.nex');
     writeFileSync(bad, 'not a zip');
-    expect(await nex(['convert', bad, join(dir, 'x.cast')])).toMatchObject({ code: 1, stderr: 'not a .nex file: it is not a ZIP archive' });
-    expect((await nex(['inspect', bad])).stderr).toMatch(/bad\.nex: not a \.nex file: it is not a ZIP archive \(using what came before it\)/);
-    expect((await nex(['frobnicate'])).stderr).toMatch(/unknown nex command 'frobnicate'\nusage: cotton nex record/);
-    expect((await nex(['play', bad, '--speed', '0'])).stderr).toMatch(/--speed needs a positive number/);
+    expect(await nex(['convert', bad, join(dir, 'x.cast')])).toMatchObject({
+      code: 1,
+      stderr: 'not a .nex file: it is not a ZIP archive',
+    });
+    expect((await nex(['inspect', bad])).stderr).toMatch(
+      /bad\.nex: not a \.nex file: it is not a ZIP archive \(using what came before it\)/,
+    );
+    expect((await nex(['frobnicate'])).stderr).toMatch(
+      /unknown nex command 'frobnicate'\nusage: cotton nex record/,
+    );
+    expect((await nex(['play', bad, '--speed', '0'])).stderr).toMatch(
+      /--speed needs a positive number/,
+    );
     expect((await nex(['convert', bad])).stderr).toMatch(/expected IN and OUT files/);
   });
 
@@ -65,10 +83,17 @@ describe('cotton nex', () => {
     const bad = join(dir, 'bad.nex');
     writeFileSync(bad, 'not a zip');
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile('node', [join(ROOT, 'bin/cotton.mjs'), 'nex', 'convert', bad, join(dir, 'x.cast')], { cwd: ROOT, timeout: 30_000 }, (error, _stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+      execFile(
+        'node',
+        [join(ROOT, 'bin/cotton.mjs'), 'nex', 'convert', bad, join(dir, 'x.cast')],
+        { cwd: ROOT, timeout: 30_000 },
+        (error, _stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
       );
     });
-    expect(result).toEqual({ code: 1, stderr: 'cotton: not a .nex file: it is not a ZIP archive\n' });
+    expect(result).toEqual({
+      code: 1,
+      stderr: 'cotton: not a .nex file: it is not a ZIP archive\n',
+    });
   }, 30_000);
 });

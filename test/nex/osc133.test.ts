@@ -11,7 +11,8 @@ describe('OSC 133 command extraction', () => {
       ['nope', 127, 1.5, 1.5, '/'],
     ]);
     const all = session.events.flatMap((e) => (e.kind === 'output' ? [...e.data] : []));
-    const text = (c: (typeof commands)[number]) => new TextDecoder().decode(Uint8Array.from(all.slice(c.outputStart, c.outputEnd!)));
+    const text = (c: (typeof commands)[number]) =>
+      new TextDecoder().decode(Uint8Array.from(all.slice(c.outputStart, c.outputEnd!)));
     expect(text(commands[0]!)).toBe('hi\r\n');
     expect(text(commands[1]!)).toBe('nope: command not found\r\n');
   });
@@ -31,7 +32,9 @@ describe('OSC 133 command extraction', () => {
     const echo = 'ech\b \bho hi\x1b[D\x1b[DXhi\x1b[D\x1b[D\x1b[6Duptime\x1b[K';
     const commands = extractCommands([output(0, `${PROMPT}${echo}\r\n${C}${D(0)}`)]);
     expect(commands[0]!.line).toBe('uptime');
-    const edited = extractCommands([output(0, `${PROMPT}echo hi\x1b[D\x1b[DXhi\x1b[D\x1b[D\r\n${C}${D(0)}`)]);
+    const edited = extractCommands([
+      output(0, `${PROMPT}echo hi\x1b[D\x1b[DXhi\x1b[D\x1b[D\r\n${C}${D(0)}`),
+    ]);
     expect(edited[0]!.line).toBe('echo Xhi');
   });
 

@@ -25,20 +25,28 @@ function screenText(session: Session): string {
 
 describe('script settings and steps for disks and power cuts', () => {
   it('parses disk sizes and both forms of power-cut', () => {
-    const script = parseScript('disk 8M\nprompt\npower-cut\npower-cut after 12 writes # mid-sync\npower-cut after 1 write\n');
+    const script = parseScript(
+      'disk 8M\nprompt\npower-cut\npower-cut after 12 writes # mid-sync\npower-cut after 1 write\n',
+    );
     expect(script.settings.diskMiB).toBe(8);
-    expect(script.steps.slice(1).map((s) => s.kind === 'power-cut' && s.afterWrites)).toEqual([0, 12, 1]);
+    expect(script.steps.slice(1).map((s) => s.kind === 'power-cut' && s.afterWrites)).toEqual([
+      0, 12, 1,
+    ]);
   });
 
   it('refuses bad disk sizes and power-cut arguments, naming the line', () => {
     expect(() => parseScript('disk 8G\n')).toThrow(ScriptError);
     expect(() => parseScript('disk 1M\n')).toThrow(/from 2M/);
-    expect(() => parseScript('prompt\npower-cut soon\n')).toThrow(/script line 2: .*power-cut after N writes/);
+    expect(() => parseScript('prompt\npower-cut soon\n')).toThrow(
+      /script line 2: .*power-cut after N writes/,
+    );
     expect(() => parseScript('power-cut after 0 writes\n')).toThrow(ScriptError);
   });
 
   it('needs a disk to count writes', () => {
-    expect(() => recordScript(parseScript('prompt\npower-cut after 3 writes\n'), bootFromRepo)).toThrow(/script line 2: power-cut: .*needs a disk/);
+    expect(() =>
+      recordScript(parseScript('prompt\npower-cut after 3 writes\n'), bootFromRepo),
+    ).toThrow(/script line 2: power-cut: .*needs a disk/);
   });
 });
 
@@ -83,8 +91,12 @@ run fsck
 
 describe("the CottonFS chapter's recording of a power cut", () => {
   it('shows what the chapter says it shows: a clean mount, then a journal replay, then a clean fsck', () => {
-    const text = screenText(readNex(new Uint8Array(readFileSync('public/recordings/cottonfs-journal.nex'))));
-    expect(text).toMatch(/mount #3, clean[\s\S]*mount #4, journal replayed \(\d+ blocks\)[\s\S]*fsck: clean/);
+    const text = screenText(
+      readNex(new Uint8Array(readFileSync('public/recordings/cottonfs-journal.nex'))),
+    );
+    expect(text).toMatch(
+      /mount #3, clean[\s\S]*mount #4, journal replayed \(\d+ blocks\)[\s\S]*fsck: clean/,
+    );
     expect(text).toMatch(/running +3 blocks changed in the cache/);
   });
 });

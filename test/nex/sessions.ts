@@ -10,8 +10,16 @@ export const C = '\x1b]133;C\x07';
 export const D = (status: number): string => `\x1b]133;D;${status}\x07`;
 export const PROMPT = `${A}$ ${B}`;
 
-export const output = (t: number, text: string): SessionEvent => ({ kind: 'output', t, data: enc(text) });
-export const input = (t: number, text: string): SessionEvent => ({ kind: 'input', t, data: enc(text) });
+export const output = (t: number, text: string): SessionEvent => ({
+  kind: 'output',
+  t,
+  data: enc(text),
+});
+export const input = (t: number, text: string): SessionEvent => ({
+  kind: 'input',
+  t,
+  data: enc(text),
+});
 
 /** Two commands: `echo hi` (0) and `nope` (127), typed and echoed, with a marker and a resize. */
 export function shellSession(): Session {
@@ -28,12 +36,23 @@ export function shellSession(): Session {
     { kind: 'exit', t: 2, status: 0 },
   ];
   return {
-    info: { version: '1.0', createdAt: '2026-01-01T09:00:00Z', recorderVersion: 'test', durationSeconds: 2, cols: 80, rows: 24, title: 'Two commands', chapter: '02-shell' },
+    info: {
+      version: '1.0',
+      createdAt: '2026-01-01T09:00:00Z',
+      recorderVersion: 'test',
+      durationSeconds: 2,
+      cols: 80,
+      rows: 24,
+      title: 'Two commands',
+      chapter: '02-shell',
+    },
     events,
     commands: [],
   };
 }
 
-export function command(partial: Partial<CommandRecord> & Pick<CommandRecord, 'start' | 'outputStart'>): CommandRecord {
+export function command(
+  partial: Partial<CommandRecord> & Pick<CommandRecord, 'start' | 'outputStart'>,
+): CommandRecord {
   return { end: null, exitCode: null, cwd: '/', line: '', outputEnd: null, ...partial };
 }

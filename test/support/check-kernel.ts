@@ -10,13 +10,20 @@ import { repoKernelSources } from '../../src/runtime/node/node-host';
 const ENTRY = 'src/kernel/boot/kernel-init.ts';
 
 /** Overrides that boot `threadFunction(kernel)` from `module` (a path under src/kernel/) instead of the shell. */
-export function checkKernel(module: string, threadFunction: string, source: string): Record<string, string> {
+export function checkKernel(
+  module: string,
+  threadFunction: string,
+  source: string,
+): Record<string, string> {
   const entry = repoKernelSources()[ENTRY]!;
   const spawnShell = "spawn('shell', shellThread(kernel));";
   expect(entry).toContain(spawnShell);
   const importPath = `../${module.replace(/^src\/kernel\//, '').replace(/\.ts$/, '')}`;
   const edited = entry
     .replace(spawnShell, `spawn('${threadFunction}', ${threadFunction}(kernel));`)
-    .replace("import { shellThread } from '../shell/shell';", `import { ${threadFunction} } from '${importPath}';`);
+    .replace(
+      "import { shellThread } from '../shell/shell';",
+      `import { ${threadFunction} } from '${importPath}';`,
+    );
   return { [ENTRY]: edited, [module]: source };
 }

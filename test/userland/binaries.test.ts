@@ -20,18 +20,28 @@ const USER_FIRST = 0x0001_0000; // below: unmapped, so that null pointers fault
 const USER_END = 0x8000_0000; // the kernel's half starts here
 const PAGE = 4096;
 
-const committed = readdirSync(BIN).filter((name) => name.endsWith('.elf')).sort();
-const built = /^PROGRAMS="([^"]*)"/m.exec(readFileSync(join(USERLAND, 'build.sh'), 'utf8'))![1]!.split(/\s+/).map((p) => `${p}.elf`).sort();
+const committed = readdirSync(BIN)
+  .filter((name) => name.endsWith('.elf'))
+  .sort();
+const built = /^PROGRAMS="([^"]*)"/m
+  .exec(readFileSync(join(USERLAND, 'build.sh'), 'utf8'))![1]!
+  .split(/\s+/)
+  .map((p) => `${p}.elf`)
+  .sort();
 
-const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+const onPath = (tool: string): boolean =>
+  spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const committedCompiler = readFileSync(join(BIN, 'TOOLCHAIN'), 'utf8').trim();
-const localCompiler = onPath('clang') ? spawnSync('clang', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim() : '';
+const localCompiler = onPath('clang')
+  ? spawnSync('clang', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim()
+  : '';
 // Another clang version makes other (equally good) bytes, so only the same compiler is compared.
-const skipReason = !onPath('clang') || !onPath('ld.lld')
-  ? 'clang and ld.lld are not on PATH; apt-get install clang lld'
-  : localCompiler !== committedCompiler
-    ? `the committed binaries were built by "${committedCompiler}", this is "${localCompiler}"`
-    : '';
+const skipReason =
+  !onPath('clang') || !onPath('ld.lld')
+    ? 'clang and ld.lld are not on PATH; apt-get install clang lld'
+    : localCompiler !== committedCompiler
+      ? `the committed binaries were built by "${committedCompiler}", this is "${localCompiler}"`
+      : '';
 
 describe('src/userland/bin', () => {
   it('holds one ELF file for each program build.sh builds', () => {
@@ -60,13 +70,23 @@ describe('a fresh build of src/userland', () => {
     () => {
       const out = mkdtempSync(join(tmpdir(), 'cotton-userland-'));
       try {
-        const build = spawnSync('sh', [join(USERLAND, 'build.sh'), out], { encoding: 'utf8', env: { ...process.env, CC: 'clang' } });
+        const build = spawnSync('sh', [join(USERLAND, 'build.sh'), out], {
+          encoding: 'utf8',
+          env: { ...process.env, CC: 'clang' },
+        });
         expect(build.stderr).toBe('');
         expect(build.status).toBe(0);
-        const fresh = readdirSync(out).filter((name) => name.endsWith('.elf')).sort();
+        const fresh = readdirSync(out)
+          .filter((name) => name.endsWith('.elf'))
+          .sort();
         expect(fresh).toEqual(committed);
-        const differing = fresh.filter((name) => !readFileSync(join(out, name)).equals(readFileSync(join(BIN, name))));
-        expect(differing, 'rebuild with `npm run build:userland` and commit src/userland/bin').toEqual([]);
+        const differing = fresh.filter(
+          (name) => !readFileSync(join(out, name)).equals(readFileSync(join(BIN, name))),
+        );
+        expect(
+          differing,
+          'rebuild with `npm run build:userland` and commit src/userland/bin',
+        ).toEqual([]);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }

@@ -7,13 +7,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const read = (path: string): string =>
+  readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /** `#define NAME value` lines of the C header, values in C's decimal, octal (leading 0) or hex. */
 function cDefines(source: string): Map<string, number> {
   const defines = new Map<string, number>();
-  for (const [, name, value] of source.matchAll(/^#define\s+([A-Z_][A-Z0-9_]*)\s+(0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$/gm)) {
-    const number = value!.startsWith('0x') ? parseInt(value!, 16) : value!.startsWith('0') ? parseInt(value!, 8) : parseInt(value!, 10);
+  for (const [, name, value] of source.matchAll(
+    /^#define\s+([A-Z_][A-Z0-9_]*)\s+(0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$/gm,
+  )) {
+    const number = value!.startsWith('0x')
+      ? parseInt(value!, 16)
+      : value!.startsWith('0')
+        ? parseInt(value!, 8)
+        : parseInt(value!, 10);
     defines.set(name!, number);
   }
   return defines;
@@ -22,20 +29,24 @@ function cDefines(source: string): Map<string, number> {
 /** `export const NAME = value;` lines of the TypeScript table, values in decimal, 0o octal or 0x hex. */
 function tsConstants(source: string): Map<string, number> {
   const constants = new Map<string, number>();
-  for (const [, name, value] of source.matchAll(/^export const ([A-Z_][A-Z0-9_]*) = (0[xo][0-9a-fA-F]+|[0-9]+);$/gm)) {
+  for (const [, name, value] of source.matchAll(
+    /^export const ([A-Z_][A-Z0-9_]*) = (0[xo][0-9a-fA-F]+|[0-9]+);$/gm,
+  )) {
     constants.set(name!, Number(value));
   }
   return constants;
 }
 
 const pick = (all: Map<string, number>, prefix: string): Record<string, number> =>
-  Object.fromEntries([...all].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => a.localeCompare(b)));
+  Object.fromEntries(
+    [...all].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => a.localeCompare(b)),
+  );
 
 const header = cDefines(read('src/userland/libc/syscall.h'));
 const table = tsConstants(read('src/kernel/syscall/syscall-table.ts'));
 const signals = tsConstants(read('src/kernel/proc/signals.ts'));
 
-describe('libc/syscall.h against the kernel\'s syscall table', () => {
+describe("libc/syscall.h against the kernel's syscall table", () => {
   it('finds the calls in both files', () => {
     expect(Object.keys(pick(table, 'SYS_')).length).toBeGreaterThan(40);
     expect(Object.keys(pick(header, 'SYS_')).length).toBeGreaterThan(40);
@@ -54,7 +65,8 @@ describe('libc/syscall.h against the kernel\'s syscall table', () => {
     expect(pick(header, 'O_')).toEqual(pick(table, 'O_'));
     const headerSignals = pick(header, 'SIG');
     expect(Object.keys(headerSignals).length).toBeGreaterThan(0);
-    for (const [name, number] of Object.entries(headerSignals)) expect(signals.get(name), name).toBe(number);
+    for (const [name, number] of Object.entries(headerSignals))
+      expect(signals.get(name), name).toBe(number);
   });
 
   it('has the same structure sizes the table documents', () => {

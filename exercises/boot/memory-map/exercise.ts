@@ -44,7 +44,9 @@ async function boot(machine: ExerciseMachine, ramMiB: number): Promise<string> {
     const output = plainText((error as { output?: string }).output ?? '');
     const panicAt = output.indexOf('KERNEL PANIC');
     const detail = panicAt >= 0 ? `\n\n${output.slice(panicAt).trim()}` : '';
-    throw new Error(`With ${ramMiB} MiB of RAM the kernel did not reach the shell prompt (${(error as Error).message}).${detail}`);
+    throw new Error(
+      `With ${ramMiB} MiB of RAM the kernel did not reach the shell prompt (${(error as Error).message}).${detail}`,
+    );
   }
 }
 
@@ -64,11 +66,15 @@ async function checkMem(machine: ExerciseMachine, ramMiB: number): Promise<void>
     throw new Error(
       `With ${ramMiB} MiB of RAM, \`mem\` reports ${usable ?? 'no'} KiB usable; expected ${expected} KiB ` +
         `(639 KiB below 1 MiB plus ${ramMiB - 1} MiB above it). ` +
-        (usable === 0 ? 'Does parseMemoryMap return an entry for each range?' : 'Check the base, length and type offsets of each entry.'),
+        (usable === 0
+          ? 'Does parseMemoryMap return an entry for each range?'
+          : 'Check the base, length and type offsets of each entry.'),
     );
   }
   if (reserved !== EXPECTED_RESERVED_KIB) {
-    throw new Error(`With ${ramMiB} MiB of RAM, \`mem\` reports ${reserved ?? 'no'} KiB reserved; expected ${EXPECTED_RESERVED_KIB} KiB (the EBDA and the BIOS ROM).`);
+    throw new Error(
+      `With ${ramMiB} MiB of RAM, \`mem\` reports ${reserved ?? 'no'} KiB reserved; expected ${EXPECTED_RESERVED_KIB} KiB (the EBDA and the BIOS ROM).`,
+    );
   }
 }
 
@@ -78,12 +84,16 @@ const checks: Check[] = [
     async run(machine) {
       const log = await boot(machine, 128);
       if (!/mem: +\[0x/.test(log)) {
-        throw new Error('The boot log lists no memory ranges at all: parseMemoryMap returned an empty list.');
+        throw new Error(
+          'The boot log lists no memory ranges at all: parseMemoryMap returned an empty list.',
+        );
       }
       for (const range of expectedMap(128)) {
         const line = `[${hex16(range.base)}-${hex16(range.last)}] ${range.type}`;
         if (!log.includes(line)) {
-          throw new Error(`The boot log should list the range\n    ${line}\nbut it does not. Compare the mem: lines of the boot log with the map the firmware passes.`);
+          throw new Error(
+            `The boot log should list the range\n    ${line}\nbut it does not. Compare the mem: lines of the boot log with the map the firmware passes.`,
+          );
         }
       }
     },

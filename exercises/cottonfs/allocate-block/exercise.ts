@@ -9,7 +9,17 @@
  * near the start of the disk must be found again once the end is reached.
  */
 import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
-import { BLOCK, bootOrExplain, dataBlocks, expectClean, expectContents, filledContents, randomBelow, runOk, runOrExplain } from '../fs-checks';
+import {
+  BLOCK,
+  bootOrExplain,
+  dataBlocks,
+  expectClean,
+  expectContents,
+  filledContents,
+  randomBelow,
+  runOk,
+  runOrExplain,
+} from '../fs-checks';
 import { starter } from './starter';
 
 /** Blocks a file of `data` data blocks takes: those, an indirect table past 12, and double indirect tables past 12 + 1024. */
@@ -31,7 +41,12 @@ function dataFitting(free: number): number {
 
 async function fillAndCheck(machine: ExerciseMachine, path: string, size: number): Promise<void> {
   await runOk(machine, `fill ${path} ${size}`);
-  await expectContents(machine, path, filledContents([[size, 0]]), 'Two files that share a block overwrite each other: is the block you return marked used (takeBlock) and was its bit clear?');
+  await expectContents(
+    machine,
+    path,
+    filledContents([[size, 0]]),
+    'Two files that share a block overwrite each other: is the block you return marked used (takeBlock) and was its bit clear?',
+  );
 }
 
 const checks: Check[] = [
@@ -46,8 +61,17 @@ const checks: Check[] = [
         ['/tmp/a/b/three', 1 + randomBelow(8 * BLOCK)],
       ] as const;
       for (const [path, size] of files) await fillAndCheck(machine, path, size);
-      for (const [path, size] of files) await expectContents(machine, path, filledContents([[size, 0]]), 'A later file overwrote an earlier one: the same block was handed out twice.');
-      await expectClean(machine, 'fsck compares the data bitmap with the blocks the inodes point at: a block must be marked used exactly when a file owns it.');
+      for (const [path, size] of files)
+        await expectContents(
+          machine,
+          path,
+          filledContents([[size, 0]]),
+          'A later file overwrote an earlier one: the same block was handed out twice.',
+        );
+      await expectClean(
+        machine,
+        'fsck compares the data bitmap with the blocks the inodes point at: a block must be marked used exactly when a file owns it.',
+      );
     },
   },
   {
@@ -60,14 +84,21 @@ const checks: Check[] = [
       const after = await dataBlocks(machine);
       const expected = blocksFor(size);
       if (after.used - before.used !== expected) {
-        throw new Error(`A file of ${size} bytes needs ${expected} blocks (its data and one indirect table), but the data bitmap went from ${before.used} to ${after.used} used blocks.`);
+        throw new Error(
+          `A file of ${size} bytes needs ${expected} blocks (its data and one indirect table), but the data bitmap went from ${before.used} to ${after.used} used blocks.`,
+        );
       }
       if (after.free !== after.superblockFree) {
-        throw new Error(`The bitmap has ${after.free} free data blocks but the superblock says ${after.superblockFree}: hand blocks out with takeBlock, which counts them.`);
+        throw new Error(
+          `The bitmap has ${after.free} free data blocks but the superblock says ${after.superblockFree}: hand blocks out with takeBlock, which counts them.`,
+        );
       }
       await runOk(machine, 'rm /tmp/counted');
       const freed = await dataBlocks(machine);
-      if (freed.used !== before.used) throw new Error(`After rm the bitmap should be back to ${before.used} used blocks, but it has ${freed.used}.`);
+      if (freed.used !== before.used)
+        throw new Error(
+          `After rm the bitmap should be back to ${before.used} used blocks, but it has ${freed.used}.`,
+        );
     },
   },
   {
@@ -81,19 +112,36 @@ const checks: Check[] = [
       const { free } = await dataBlocks(machine);
       const end = dataFitting(free); // every block up to the end of the disk…
       await fillAndCheck(machine, '/tmp/end', end * BLOCK);
-      if (free > fileBlocks(end)) await runOk(machine, `fill /tmp/pad ${(free - fileBlocks(end)) * BLOCK}`); // …with a small file for the rest
+      if (free > fileBlocks(end))
+        await runOk(machine, `fill /tmp/pad ${(free - fileBlocks(end)) * BLOCK}`); // …with a small file for the rest
       const full = await dataBlocks(machine);
-      if (full.free !== 0) throw new Error(`The disk should be full now (${start.free} free blocks at boot), but \`blocks\` counts ${full.free} free.`);
+      if (full.free !== 0)
+        throw new Error(
+          `The disk should be full now (${start.free} free blocks at boot), but \`blocks\` counts ${full.free} free.`,
+        );
       await runOk(machine, 'rm /tmp/middle');
       await fillAndCheck(machine, '/tmp/again', middle * BLOCK); // exactly the blocks /tmp/middle gave back
       await runOk(machine, 'rm /tmp/first');
       // Now every block from the last one handed out to the end of the disk is in use; the two free ones are behind it.
-      const output = await runOrExplain(machine, `fill /tmp/last ${BLOCK + 1 + randomBelow(BLOCK - 1)}`);
+      const output = await runOrExplain(
+        machine,
+        `fill /tmp/last ${BLOCK + 1 + randomBelow(BLOCK - 1)}`,
+      );
       if (/ENOSPC/.test(output)) {
-        throw new Error(`Two blocks are free near the start of the data area, but writing a two-block file fails:\n${output.trim()}\n\nEvery block from nextBlockHint to the end of the disk is in use: when the search reaches the end it must go on from firstDataBlock.`);
+        throw new Error(
+          `Two blocks are free near the start of the data area, but writing a two-block file fails:\n${output.trim()}\n\nEvery block from nextBlockHint to the end of the disk is in use: when the search reaches the end it must go on from firstDataBlock.`,
+        );
       }
-      await expectContents(machine, '/tmp/end', filledContents([[end * BLOCK, 0]]), 'A block of a file in use was handed out again.');
-      await expectClean(machine, 'After files were freed and the space reused, the bitmap must still match the files.');
+      await expectContents(
+        machine,
+        '/tmp/end',
+        filledContents([[end * BLOCK, 0]]),
+        'A block of a file in use was handed out again.',
+      );
+      await expectClean(
+        machine,
+        'After files were freed and the space reused, the bitmap must still match the files.',
+      );
     },
   },
 ];

@@ -8,24 +8,55 @@
  * and link count in order.
  */
 import type { Check, Exercise, ExerciseMachine } from '../../../src/runtime/host/exercise';
-import { BLOCK, bootOrExplain, expectClean, inodeSize, randomBelow, randomNames, runOk, runOrExplain } from '../fs-checks';
+import {
+  BLOCK,
+  bootOrExplain,
+  expectClean,
+  inodeSize,
+  randomBelow,
+  randomNames,
+  runOk,
+  runOrExplain,
+} from '../fs-checks';
 import { starter } from './starter';
 
 const ENTRIES_PER_BLOCK = 64;
 
 /** Create files, ten names to a `touch`. */
-async function touchAll(machine: ExerciseMachine, directory: string, names: readonly string[]): Promise<void> {
+async function touchAll(
+  machine: ExerciseMachine,
+  directory: string,
+  names: readonly string[],
+): Promise<void> {
   for (let i = 0; i < names.length; i += 10) {
-    await runOk(machine, `touch ${names.slice(i, i + 10).map((name) => `${directory}/${name}`).join(' ')}`);
+    await runOk(
+      machine,
+      `touch ${names
+        .slice(i, i + 10)
+        .map((name) => `${directory}/${name}`)
+        .join(' ')}`,
+    );
   }
 }
 
-async function expectListed(machine: ExerciseMachine, directory: string, names: readonly string[], hint: string): Promise<void> {
+async function expectListed(
+  machine: ExerciseMachine,
+  directory: string,
+  names: readonly string[],
+  hint: string,
+): Promise<void> {
   const output = await runOrExplain(machine, `ls ${directory}`);
-  const listed = new Set(output.split('\n').map((line) => /\s(\S+)$/.exec(line.trim())?.[1]).filter(Boolean));
+  const listed = new Set(
+    output
+      .split('\n')
+      .map((line) => /\s(\S+)$/.exec(line.trim())?.[1])
+      .filter(Boolean),
+  );
   const missing = names.filter((name) => !listed.has(name));
   if (missing.length > 0) {
-    throw new Error(`\`ls ${directory}\` is missing ${missing.length} of the ${names.length} files created, e.g. ${missing.slice(0, 3).join(', ')}. ${hint}`);
+    throw new Error(
+      `\`ls ${directory}\` is missing ${missing.length} of the ${names.length} files created, e.g. ${missing.slice(0, 3).join(', ')}. ${hint}`,
+    );
   }
 }
 
@@ -37,8 +68,16 @@ const checks: Check[] = [
       await runOk(machine, 'mkdir /tmp/d');
       const names = randomNames(8 + randomBelow(12));
       await touchAll(machine, '/tmp/d', names);
-      await expectListed(machine, '/tmp/d', names, 'Each new entry needs a slot nobody uses: a slot whose entry decodes to null.');
-      await expectClean(machine, 'fsck follows every directory entry and counts the names each inode has.');
+      await expectListed(
+        machine,
+        '/tmp/d',
+        names,
+        'Each new entry needs a slot nobody uses: a slot whose entry decodes to null.',
+      );
+      await expectClean(
+        machine,
+        'fsck follows every directory entry and counts the names each inode has.',
+      );
     },
   },
   {
@@ -48,10 +87,21 @@ const checks: Check[] = [
       await runOk(machine, 'mkdir /tmp/big');
       const names = randomNames(ENTRIES_PER_BLOCK + 5 + randomBelow(40)); // with "." and "..", more than one block
       await touchAll(machine, '/tmp/big', names);
-      await expectListed(machine, '/tmp/big', names, `A block holds ${ENTRIES_PER_BLOCK} entries, "." and ".." included; when they are all taken, the directory needs another block.`);
+      await expectListed(
+        machine,
+        '/tmp/big',
+        names,
+        `A block holds ${ENTRIES_PER_BLOCK} entries, "." and ".." included; when they are all taken, the directory needs another block.`,
+      );
       const size = await inodeSize(machine, '/tmp/big');
-      if (size !== 2 * BLOCK) throw new Error(`The directory holds ${names.length + 2} entries, so it should be 2 blocks (${2 * BLOCK} bytes), but its inode says ${size} bytes.`);
-      await expectClean(machine, 'A grown directory must name its new block and have the size that covers it.');
+      if (size !== 2 * BLOCK)
+        throw new Error(
+          `The directory holds ${names.length + 2} entries, so it should be 2 blocks (${2 * BLOCK} bytes), but its inode says ${size} bytes.`,
+        );
+      await expectClean(
+        machine,
+        'A grown directory must name its new block and have the size that covers it.',
+      );
     },
   },
   {
@@ -62,14 +112,25 @@ const checks: Check[] = [
       const names = randomNames(ENTRIES_PER_BLOCK - 2); // exactly one block with "." and ".."
       await touchAll(machine, '/tmp/full', names);
       const before = await inodeSize(machine, '/tmp/full');
-      if (before !== BLOCK) throw new Error(`62 files and "." and ".." fill one block exactly, but the directory is ${before} bytes: use the free slots of a block before growing.`);
+      if (before !== BLOCK)
+        throw new Error(
+          `62 files and "." and ".." fill one block exactly, but the directory is ${before} bytes: use the free slots of a block before growing.`,
+        );
       const removed = names.splice(randomBelow(names.length), 1)[0]!;
       await runOk(machine, `rm /tmp/full/${removed}`);
       const [added] = randomNames(1, 'new');
       await runOk(machine, `touch /tmp/full/${added}`);
       const after = await inodeSize(machine, '/tmp/full');
-      if (after !== BLOCK) throw new Error(`After rm ${removed} a slot was free, but creating ${added} grew the directory to ${after} bytes: look for a free slot before growing.`);
-      await expectListed(machine, '/tmp/full', [...names, added!], 'The new entry goes into the freed slot.');
+      if (after !== BLOCK)
+        throw new Error(
+          `After rm ${removed} a slot was free, but creating ${added} grew the directory to ${after} bytes: look for a free slot before growing.`,
+        );
+      await expectListed(
+        machine,
+        '/tmp/full',
+        [...names, added!],
+        'The new entry goes into the freed slot.',
+      );
       await expectClean(machine, 'Reusing a slot must leave no trace of the old entry.');
     },
   },

@@ -9,7 +9,16 @@
  * random, so no fixed answer passes.
  */
 import type { Check, Exercise } from '../../../src/runtime/host/exercise';
-import { BLOCK, KiB, bootOrExplain, expectClean, expectContents, filledContents, randomBelow, runOk } from '../fs-checks';
+import {
+  BLOCK,
+  KiB,
+  bootOrExplain,
+  expectClean,
+  expectContents,
+  filledContents,
+  randomBelow,
+  runOk,
+} from '../fs-checks';
 import { starter } from './starter';
 
 const DIRECT = 12;
@@ -22,8 +31,12 @@ const checks: Check[] = [
       await bootOrExplain(machine);
       const size = (DIRECT + 1 + randomBelow(150)) * BLOCK + randomBelow(BLOCK);
       await runOk(machine, `fill /tmp/long ${size}`);
-      await expectContents(machine, '/tmp/long', filledContents([[size, 0]]),
-        `The first ${DIRECT * BLOCK} bytes come from the direct pointers; after them, file block i is slot i - 12 of the indirect table.`);
+      await expectContents(
+        machine,
+        '/tmp/long',
+        filledContents([[size, 0]]),
+        `The first ${DIRECT * BLOCK} bytes come from the direct pointers; after them, file block i is slot i - 12 of the indirect table.`,
+      );
       await expectClean(machine, 'Reading should never change the file system.');
     },
   },
@@ -37,9 +50,14 @@ const checks: Check[] = [
         [BLOCK, (DIRECT + 5 + randomBelow(500)) * BLOCK],
         [1 + randomBelow(BLOCK), lastIndirect],
       ] as const;
-      for (const [size, offset] of pieces) await runOk(machine, `fill /tmp/sparse ${size} ${offset}`);
-      await expectContents(machine, '/tmp/sparse', filledContents(pieces),
-        'A pointer of 0 is a hole and reads as zeros; a written block past the 12 direct ones is named in the indirect table.');
+      for (const [size, offset] of pieces)
+        await runOk(machine, `fill /tmp/sparse ${size} ${offset}`);
+      await expectContents(
+        machine,
+        '/tmp/sparse',
+        filledContents(pieces),
+        'A pointer of 0 is a hole and reads as zeros; a written block past the 12 direct ones is named in the indirect table.',
+      );
     },
   },
   {
@@ -48,12 +66,22 @@ const checks: Check[] = [
       await bootOrExplain(machine);
       const doubleStart = (DIRECT + POINTERS) * BLOCK;
       const pieces = [
-        [2 * BLOCK + randomBelow(BLOCK), doubleStart + randomBelow(3) * POINTERS * BLOCK + randomBelow(POINTERS - 4) * BLOCK + randomBelow(BLOCK)],
+        [
+          2 * BLOCK + randomBelow(BLOCK),
+          doubleStart +
+            randomBelow(3) * POINTERS * BLOCK +
+            randomBelow(POINTERS - 4) * BLOCK +
+            randomBelow(BLOCK),
+        ],
         [1 + randomBelow(BLOCK), randomBelow(DIRECT * BLOCK)],
       ] as const;
       for (const [size, offset] of pieces) await runOk(machine, `fill /tmp/huge ${size} ${offset}`);
-      await expectContents(machine, '/tmp/huge', filledContents(pieces),
-        'Past 12 + 1024 blocks, a file block is reached through the double indirect table: slots[0] in it, then slots[1] in the table that names.');
+      await expectContents(
+        machine,
+        '/tmp/huge',
+        filledContents(pieces),
+        'Past 12 + 1024 blocks, a file block is reached through the double indirect table: slots[0] in it, then slots[1] in the table that names.',
+      );
       await expectClean(machine, 'Reading should never change the file system.');
     },
   },

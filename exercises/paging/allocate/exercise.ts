@@ -15,9 +15,17 @@ async function usedFrames(machine: ExerciseMachine): Promise<number> {
   return memFrames(await runOrExplain(machine, 'mem')).used;
 }
 
-async function expectOutput(machine: ExerciseMachine, command: string, expected: RegExp, hint: string): Promise<string> {
+async function expectOutput(
+  machine: ExerciseMachine,
+  command: string,
+  expected: RegExp,
+  hint: string,
+): Promise<string> {
   const output = await runOrExplain(machine, command);
-  if (!expected.test(output)) throw new Error(`\`${command}\` should print ${expected} but printed:\n${output.trim()}\n\n${hint}`);
+  if (!expected.test(output))
+    throw new Error(
+      `\`${command}\` should print ${expected} but printed:\n${output.trim()}\n\n${hint}`,
+    );
   return output;
 }
 
@@ -26,9 +34,17 @@ const checks: Check[] = [
     name: 'the kernel boots and a program runs',
     async run(machine) {
       await bootOrExplain(machine);
-      await expectOutput(machine, 'hello frames', /hello from user mode \(pid \d+\)[\s\S]*argv\[1\] = frames/, 'Each program needs frames for its page tables, code and stack.');
+      await expectOutput(
+        machine,
+        'hello frames',
+        /hello from user mode \(pid \d+\)[\s\S]*argv\[1\] = frames/,
+        'Each program needs frames for its page tables, code and stack.',
+      );
       const { used, free } = memFrames(await runOrExplain(machine, 'mem'));
-      if (used < 100 || free < 1000) throw new Error(`\`mem\` says ${used} frames used and ${free} free: does allocate() mark the frame it returns as used (setUsed)?`);
+      if (used < 100 || free < 1000)
+        throw new Error(
+          `\`mem\` says ${used} frames used and ${free} free: does allocate() mark the frame it returns as used (setUsed)?`,
+        );
     },
   },
   {
@@ -36,11 +52,23 @@ const checks: Check[] = [
     async run(machine) {
       await bootOrExplain(machine);
       const before = await usedFrames(machine);
-      await expectOutput(machine, 'memtest 6', /memtest: passed/, 'memtest writes a pattern into 6 MiB and reads it back: two pages sharing one frame overwrite each other.');
-      await expectOutput(machine, 'forkexit 40', /forkexit: 40 ok/, 'fork copies every page of the parent into new frames.');
+      await expectOutput(
+        machine,
+        'memtest 6',
+        /memtest: passed/,
+        'memtest writes a pattern into 6 MiB and reads it back: two pages sharing one frame overwrite each other.',
+      );
+      await expectOutput(
+        machine,
+        'forkexit 40',
+        /forkexit: 40 ok/,
+        'fork copies every page of the parent into new frames.',
+      );
       const after = await usedFrames(machine);
       if (after !== before) {
-        throw new Error(`Before memtest and forkexit ${before} frames were in use, after them ${after}: every frame allocate() hands out must be counted (setUsed), so that free() can give it back.`);
+        throw new Error(
+          `Before memtest and forkexit ${before} frames were in use, after them ${after}: every frame allocate() hands out must be counted (setUsed), so that free() can give it back.`,
+        );
       }
     },
   },
@@ -49,10 +77,23 @@ const checks: Check[] = [
     async run(machine) {
       await bootOrExplain(machine, 48);
       const before = await usedFrames(machine);
-      await expectOutput(machine, 'memtest 64', /out of memory[\s\S]*Segmentation fault/, 'With 48 MiB of RAM, touching 64 MiB of heap must run out of frames: allocate() returns null, and the page fault kills the program ("out of memory").');
+      await expectOutput(
+        machine,
+        'memtest 64',
+        /out of memory[\s\S]*Segmentation fault/,
+        'With 48 MiB of RAM, touching 64 MiB of heap must run out of frames: allocate() returns null, and the page fault kills the program ("out of memory").',
+      );
       const after = await usedFrames(machine);
-      if (after !== before) throw new Error(`After the program that ran out of memory was killed, ${after} frames are in use instead of ${before}.`);
-      await expectOutput(machine, 'hello', /hello from user mode/, 'Once the frames are freed, programs must run again: after null, allocate() must find the freed frames (wrap the search around).');
+      if (after !== before)
+        throw new Error(
+          `After the program that ran out of memory was killed, ${after} frames are in use instead of ${before}.`,
+        );
+      await expectOutput(
+        machine,
+        'hello',
+        /hello from user mode/,
+        'Once the frames are freed, programs must run again: after null, allocate() must find the freed frames (wrap the search around).',
+      );
     },
   },
 ];

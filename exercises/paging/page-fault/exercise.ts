@@ -13,15 +13,23 @@ import { starter } from './starter';
 
 async function expectKilled(machine: ExerciseMachine, mode: string, reason: string): Promise<void> {
   const output = await runOrExplain(machine, `crash ${mode}`);
-  if (output.includes('still alive')) throw new Error(`\`crash ${mode}\` was not stopped: the fault was resolved instead of killing the program.\n${output.trim()}`);
+  if (output.includes('still alive'))
+    throw new Error(
+      `\`crash ${mode}\` was not stopped: the fault was resolved instead of killing the program.\n${output.trim()}`,
+    );
   if (!new RegExp(`SIGSEGV: ${reason} at 0x[0-9a-f]{8}`).test(output)) {
-    throw new Error(`\`crash ${mode}\` should be killed with "SIGSEGV: ${reason} at 0x…"; the kernel printed:\n${output.trim()}`);
+    throw new Error(
+      `\`crash ${mode}\` should be killed with "SIGSEGV: ${reason} at 0x…"; the kernel printed:\n${output.trim()}`,
+    );
   }
 }
 
 /** The "mapped of total" pages of one kind of area in `vm`'s table. */
 function vmPages(output: string, kind: string): number {
-  const match = new RegExp(`^ +0x[0-9a-f]+ +0x[0-9a-f]+ +[-rwx]+ +${kind} +(\\d+) of \\d+$`, 'm').exec(output);
+  const match = new RegExp(
+    `^ +0x[0-9a-f]+ +0x[0-9a-f]+ +[-rwx]+ +${kind} +(\\d+) of \\d+$`,
+    'm',
+  ).exec(output);
   if (!match) throw new Error(`\`vm\` lists no ${kind} area:\n${output.trim()}`);
   return Number(match[1]);
 }
@@ -33,8 +41,13 @@ const checks: Check[] = [
       await bootOrExplain(machine);
       const mib = 2 + randomBelow(5);
       const output = await runOrExplain(machine, `memtest ${mib}`);
-      if (!output.includes(`${mib * 256} pages touched, pattern verified`) || !output.includes('memtest: passed')) {
-        throw new Error(`\`memtest ${mib}\` grows its heap by ${mib} MiB, writes every word and reads it back, then recurses 1 MiB deep into the stack. It printed:\n${output.trim()}\n\nA first touch of a heap or stack page must map a zeroed frame and return RESOLVED.`);
+      if (
+        !output.includes(`${mib * 256} pages touched, pattern verified`) ||
+        !output.includes('memtest: passed')
+      ) {
+        throw new Error(
+          `\`memtest ${mib}\` grows its heap by ${mib} MiB, writes every word and reads it back, then recurses 1 MiB deep into the stack. It printed:\n${output.trim()}\n\nA first touch of a heap or stack page must map a zeroed frame and return RESOLVED.`,
+        );
       }
     },
   },
@@ -45,7 +58,10 @@ const checks: Check[] = [
       const pid = jobPid(await runOrExplain(machine, 'spin 100000 quiet &'));
       const vm = await runOrExplain(machine, `vm ${pid}`);
       const stack = vmPages(vm, 'stack');
-      if (stack < 1 || stack > 4) throw new Error(`A program that has just started uses a page or two of its 8 MiB stack; \`vm\` says ${stack} are mapped:\n${vm.trim()}`);
+      if (stack < 1 || stack > 4)
+        throw new Error(
+          `A program that has just started uses a page or two of its 8 MiB stack; \`vm\` says ${stack} are mapped:\n${vm.trim()}`,
+        );
       await runOrExplain(machine, `kill ${pid} KILL`);
       await expectKilled(machine, 'stack', 'stack overflow beyond 8 MiB');
     },
@@ -59,7 +75,8 @@ const checks: Check[] = [
       await expectKilled(machine, 'exec', 'instruction fetch from non-executable page');
       await expectKilled(machine, 'other', 'address not mapped');
       const output = await runOrExplain(machine, 'hello');
-      if (!output.includes('hello from user mode')) throw new Error(`After the crashes, \`hello\` should run:\n${output.trim()}`);
+      if (!output.includes('hello from user mode'))
+        throw new Error(`After the crashes, \`hello\` should run:\n${output.trim()}`);
     },
   },
 ];

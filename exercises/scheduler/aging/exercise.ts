@@ -20,7 +20,9 @@ const checks: Check[] = [
       await runOrExplain(machine, `nice ${pids[2]} 4`);
       const { output, ticks } = await schedule(machine, 600, pids);
       if (ticks[2]! < 10 || ticks[2]! > 90) {
-        throw new Error(`pid ${pids[2]} (priority 4) waits behind two priority-2 programs; aging should lift it two levels in 200 ticks and give it a quantum now and then (10 to 90 of 600 ticks). It ran ${ticks[2]}:\n${timeline(output)}`);
+        throw new Error(
+          `pid ${pids[2]} (priority 4) waits behind two priority-2 programs; aging should lift it two levels in 200 ticks and give it a quantum now and then (10 to 90 of 600 ticks). It ran ${ticks[2]}:\n${timeline(output)}`,
+        );
       }
     },
   },
@@ -32,7 +34,9 @@ const checks: Check[] = [
       await runOrExplain(machine, `nice ${pids[1]} 4`);
       const { output, ticks, slices } = await schedule(machine, 900, pids);
       if (ticks[1]! < 20 || ticks[1]! > 60 || slices[1]! < 2) {
-        throw new Error(`pid ${pids[1]} (priority 4) must climb two levels, AGING_TICKS (100) each, before it can run beside the priority-2 program: about one quantum in 200 ticks, so 20 to 60 of 900 ticks. It ran ${ticks[1]} ticks in ${slices[1]} slices:\n${timeline(output)}`);
+        throw new Error(
+          `pid ${pids[1]} (priority 4) must climb two levels, AGING_TICKS (100) each, before it can run beside the priority-2 program: about one quantum in 200 ticks, so 20 to 60 of 900 ticks. It ran ${ticks[1]} ticks in ${slices[1]} slices:\n${timeline(output)}`,
+        );
       }
     },
   },
@@ -46,7 +50,9 @@ const checks: Check[] = [
       const { output, ticks } = await schedule(machine, 900, pids);
       const [high, middle, low] = ticks as [number, number, number];
       if (!(low >= 10 && middle >= low && high > middle)) {
-        throw new Error(`Programs at priorities 2, 3 and 4 should all run, in that order of share; they ran ${high}, ${middle} and ${low} ticks:\n${timeline(output)}`);
+        throw new Error(
+          `Programs at priorities 2, 3 and 4 should all run, in that order of share; they ran ${high}, ${middle} and ${low} ticks:\n${timeline(output)}`,
+        );
       }
     },
   },

@@ -10,22 +10,41 @@ import { bootOrExplain, jobPid, randomBelow, runOrExplain, schedRows } from '../
 import { starter } from './starter';
 
 /** Start `count` spins in the background; their pids. */
-export async function startSpins(machine: ExerciseMachine, count: number, rounds = 100000): Promise<number[]> {
+export async function startSpins(
+  machine: ExerciseMachine,
+  count: number,
+  rounds = 100000,
+): Promise<number[]> {
   const pids: number[] = [];
-  for (let i = 0; i < count; i++) pids.push(jobPid(await runOrExplain(machine, `spin ${rounds} ${String.fromCharCode(65 + i)} &`)));
+  for (let i = 0; i < count; i++)
+    pids.push(
+      jobPid(await runOrExplain(machine, `spin ${rounds} ${String.fromCharCode(65 + i)} &`)),
+    );
   return pids;
 }
 
 /** Ticks each pid ran during `sched ms`, and the whole output for messages. */
-export async function schedule(machine: ExerciseMachine, ms: number, pids: number[]): Promise<{ output: string; ticks: number[]; slices: number[] }> {
+export async function schedule(
+  machine: ExerciseMachine,
+  ms: number,
+  pids: number[],
+): Promise<{ output: string; ticks: number[]; slices: number[] }> {
   const output = await runOrExplain(machine, `sched ${ms}`);
   const rows = schedRows(output);
-  return { output, ticks: pids.map((pid) => rows.get(pid)?.ticks ?? 0), slices: pids.map((pid) => rows.get(pid)?.slices ?? 0) };
+  return {
+    output,
+    ticks: pids.map((pid) => rows.get(pid)?.ticks ?? 0),
+    slices: pids.map((pid) => rows.get(pid)?.slices ?? 0),
+  };
 }
 
 /** Just the timeline and summary of `sched` (the spins' round lines left out). */
 export function timeline(output: string): string {
-  return output.split('\n').filter((line) => !/^spin [A-Z]: /.test(line)).join('\n').trim();
+  return output
+    .split('\n')
+    .filter((line) => !/^spin [A-Z]: /.test(line))
+    .join('\n')
+    .trim();
 }
 
 const checks: Check[] = [
@@ -36,7 +55,9 @@ const checks: Check[] = [
       const pids = await startSpins(machine, 2);
       const { output, ticks } = await schedule(machine, 200, pids);
       if (ticks.some((t) => t < 60)) {
-        throw new Error(`Two CPU-bound programs of the same priority should each run about half of 200 ticks; they ran ${ticks.join(' and ')}:\n${timeline(output)}`);
+        throw new Error(
+          `Two CPU-bound programs of the same priority should each run about half of 200 ticks; they ran ${ticks.join(' and ')}:\n${timeline(output)}`,
+        );
       }
     },
   },
@@ -47,7 +68,9 @@ const checks: Check[] = [
       const pids = await startSpins(machine, 3);
       const { output, ticks, slices } = await schedule(machine, 300, pids);
       if (ticks.some((t) => t < 70 || t > 130) || slices.some((s) => s < 5)) {
-        throw new Error(`Three programs of the same priority should share 300 ticks about evenly, a 10-tick quantum at a time (a task that used its quantum goes to the back of its queue: take tasks from the front). They ran ${ticks.join(', ')} ticks in ${slices.join(', ')} slices:\n${timeline(output)}`);
+        throw new Error(
+          `Three programs of the same priority should share 300 ticks about evenly, a 10-tick quantum at a time (a task that used its quantum goes to the back of its queue: take tasks from the front). They ran ${ticks.join(', ')} ticks in ${slices.join(', ')} slices:\n${timeline(output)}`,
+        );
       }
     },
   },
@@ -61,7 +84,9 @@ const checks: Check[] = [
       const { output, ticks } = await schedule(machine, 300, pids);
       const other = 1 - favourite;
       if (ticks[favourite]! < 240 || ticks[other]! > 40) {
-        throw new Error(`After \`nice ${pids[favourite]} 0\`, pid ${pids[favourite]} is alone at the highest priority and should run almost all the time (the other gets a slice only when aging lifts it); they ran ${ticks[favourite]} and ${ticks[other]} ticks:\n${timeline(output)}`);
+        throw new Error(
+          `After \`nice ${pids[favourite]} 0\`, pid ${pids[favourite]} is alone at the highest priority and should run almost all the time (the other gets a slice only when aging lifts it); they ran ${ticks[favourite]} and ${ticks[other]} ticks:\n${timeline(output)}`,
+        );
       }
     },
   },

@@ -11,9 +11,14 @@ import { schedule, startSpins, timeline } from '../pick-next/exercise';
 import { starter } from './starter';
 
 /** The TIME column of `ps` for `pid` (seconds), or null if ps does not list it. */
-async function cpuSeconds(machine: ExerciseMachine, pid: number): Promise<{ seconds: number | null; output: string }> {
+async function cpuSeconds(
+  machine: ExerciseMachine,
+  pid: number,
+): Promise<{ seconds: number | null; output: string }> {
   const output = await runOrExplain(machine, 'ps');
-  const match = new RegExp(`^ *${pid} +\\d+ +\\S+ +[A-Z][a-z ]*?(\\d+\\.\\d{3}) `, 'm').exec(output);
+  const match = new RegExp(`^ *${pid} +\\d+ +\\S+ +[A-Z][a-z ]*?(\\d+\\.\\d{3}) `, 'm').exec(
+    output,
+  );
   return { seconds: match ? Number(match[1]) : null, output };
 }
 
@@ -26,7 +31,9 @@ const checks: Check[] = [
       const { output, ticks, slices } = await schedule(machine, 200, pids);
       const average = (ticks[0]! + ticks[1]!) / Math.max(1, slices[0]! + slices[1]!);
       if (ticks.some((t) => t < 60) || average < 8 || average > 12) {
-        throw new Error(`Two spins of the same priority should alternate every quantum (10 ticks); in 200 ticks they ran ${ticks.join(' and ')} ticks, ${average.toFixed(1)} ticks per slice on average:\n${timeline(output)}`);
+        throw new Error(
+          `Two spins of the same priority should alternate every quantum (10 ticks); in 200 ticks they ran ${ticks.join(' and ')} ticks, ${average.toFixed(1)} ticks per slice on average:\n${timeline(output)}`,
+        );
       }
     },
   },
@@ -38,7 +45,9 @@ const checks: Check[] = [
       await runOrExplain(machine, 'sleep 200ms');
       const { seconds, output } = await cpuSeconds(machine, pid!);
       if (seconds === null || seconds < 0.15) {
-        throw new Error(`While the shell slept 200 ms, the spin (pid ${pid}) had the CPU, so \`ps\` should show about 0.2 s of CPU time for it (each tick it runs counts in cpuTicks):\n${output.trim()}`);
+        throw new Error(
+          `While the shell slept 200 ms, the spin (pid ${pid}) had the CPU, so \`ps\` should show about 0.2 s of CPU time for it (each tick it runs counts in cpuTicks):\n${output.trim()}`,
+        );
       }
     },
   },
@@ -51,7 +60,9 @@ const checks: Check[] = [
       const after = await cpuSeconds(machine, 0);
       const idle = (after.seconds ?? 0) - (before.seconds ?? 0);
       if (idle < 0.9) {
-        throw new Error(`During \`sleep 1\` nothing runs, so [idle] (pid 0) should gain about 1 s of time in \`ps\`; it gained ${idle.toFixed(3)} s:\n${after.output.trim()}`);
+        throw new Error(
+          `During \`sleep 1\` nothing runs, so [idle] (pid 0) should gain about 1 s of time in \`ps\`; it gained ${idle.toFixed(3)} s:\n${after.output.trim()}`,
+        );
       }
     },
   },

@@ -152,7 +152,8 @@ export class Mmu {
   /** Stop fast-path writes to a physical page (it now holds translated code). */
   revokeWriteAccess(physicalPage: number): void {
     for (let i = 0; i < TLB_ENTRIES; i++) {
-      if (this.writeTag[i] !== TLB_INVALID && this.physical[i] === physicalPage) this.writeTag[i] = TLB_INVALID;
+      if (this.writeTag[i] !== TLB_INVALID && this.physical[i] === physicalPage)
+        this.writeTag[i] = TLB_INVALID;
     }
   }
 
@@ -166,7 +167,12 @@ export class Mmu {
     if (user && linear < TWO_32) {
       const vpn = linear >>> PAGE_SHIFT;
       const slot = vpn & TLB_MASK;
-      const tag = access === ACCESS_WRITE ? this.writeTag : access === ACCESS_FETCH ? this.fetchTag : this.readTag;
+      const tag =
+        access === ACCESS_WRITE
+          ? this.writeTag
+          : access === ACCESS_FETCH
+            ? this.fetchTag
+            : this.readTag;
       if (tag[slot] === vpn) return this.physical[slot]! + (linear & PAGE_MASK);
     }
     return this.walk(linear, access, user);
@@ -187,7 +193,8 @@ export class Mmu {
       low = this.memory.read32(at);
       const high = this.memory.read32(at + 4);
       if (!(low & PTE_PRESENT)) return this.fault(linear, access, user, 0);
-      if (shift === 39 && low & PTE_PAGE_SIZE) return this.fault(linear, access, user, PF_PRESENT | PF_RESERVED);
+      if (shift === 39 && low & PTE_PAGE_SIZE)
+        return this.fault(linear, access, user, PF_PRESENT | PF_RESERVED);
       this.entryAddresses[levels++] = at;
       writable &&= (low & PTE_WRITABLE) !== 0;
       userOk &&= (low & PTE_USER) !== 0;
@@ -196,7 +203,11 @@ export class Mmu {
       if (shift === 12 || ((shift === 30 || shift === 21) && low & PTE_PAGE_SIZE)) break;
       shift -= 9;
     }
-    if ((user && !userOk) || (access === ACCESS_WRITE && !writable) || (access === ACCESS_FETCH && noExecute)) {
+    if (
+      (user && !userOk) ||
+      (access === ACCESS_WRITE && !writable) ||
+      (access === ACCESS_FETCH && noExecute)
+    ) {
       return this.fault(linear, access, user, PF_PRESENT);
     }
     const pageSize = 2 ** shift;
@@ -204,7 +215,8 @@ export class Mmu {
     this.setAccessedAndDirty(levels, access === ACCESS_WRITE);
     const physical = frame + (linear % pageSize);
     const dirty = access === ACCESS_WRITE || (low & PTE_DIRTY) !== 0;
-    if (user && linear < TWO_32) this.fill(linear, physical, shift, low, writable && dirty, !noExecute);
+    if (user && linear < TWO_32)
+      this.fill(linear, physical, shift, low, writable && dirty, !noExecute);
     return physical;
   }
 
@@ -217,7 +229,14 @@ export class Mmu {
     }
   }
 
-  private fill(linear: number, physical: number, shift: number, leaf: number, writable: boolean, executable: boolean): void {
+  private fill(
+    linear: number,
+    physical: number,
+    shift: number,
+    leaf: number,
+    writable: boolean,
+    executable: boolean,
+  ): void {
     const vpn = linear >>> PAGE_SHIFT;
     const slot = vpn & TLB_MASK;
     const page = physical - (physical % 4096);
@@ -230,7 +249,11 @@ export class Mmu {
     const chunkIndex = Math.floor(page / 2 ** RAM_CHUNK_SHIFT);
     if (!this.chunkWords[chunkIndex]) {
       const chunk = this.memory.chunkFor(page);
-      this.chunkWords[chunkIndex] = new Int32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength >> 2);
+      this.chunkWords[chunkIndex] = new Int32Array(
+        chunk.buffer,
+        chunk.byteOffset,
+        chunk.byteLength >> 2,
+      );
       this.chunkBytes[chunkIndex] = chunk;
     }
     this.words[slot] = this.chunkWords[chunkIndex]!;
@@ -266,7 +289,10 @@ export class Mmu {
   private fault(linear: number, access: AccessKind, user: boolean, bits: number): number {
     this.cr2 = linear;
     this.faultErrorCode =
-      bits | (access === ACCESS_WRITE ? PF_WRITE : 0) | (user ? PF_USER : 0) | (access === ACCESS_FETCH ? PF_INSTRUCTION : 0);
+      bits |
+      (access === ACCESS_WRITE ? PF_WRITE : 0) |
+      (user ? PF_USER : 0) |
+      (access === ACCESS_FETCH ? PF_INSTRUCTION : 0);
     return -1;
   }
 

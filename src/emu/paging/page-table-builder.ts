@@ -8,7 +8,15 @@
  * (present, writable, user by default, as Linux does, so that the leaf decides).
  */
 import type { PhysicalMemory } from '../physical-memory';
-import { entryAddress, LARGE_PAGE_SIZE, PAGE_SIZE, PTE_PAGE_SIZE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from './page-table-entry';
+import {
+  entryAddress,
+  LARGE_PAGE_SIZE,
+  PAGE_SIZE,
+  PTE_PAGE_SIZE,
+  PTE_PRESENT,
+  PTE_USER,
+  PTE_WRITABLE,
+} from './page-table-entry';
 
 export const DEFAULT_TABLE_FLAGS = PTE_PRESENT | PTE_WRITABLE | PTE_USER;
 
@@ -91,6 +99,9 @@ export class PageTableBuilder {
 
   private writeEntry(at: number, physical: number, flags: number, noExecute: boolean): void {
     this.memory.write32(at, ((physical % 0x1_0000_0000) | flags) >>> 0);
-    this.memory.write32(at + 4, (Math.floor(physical / 0x1_0000_0000) | (noExecute ? 0x8000_0000 : 0)) >>> 0);
+    this.memory.write32(
+      at + 4,
+      (Math.floor(physical / 0x1_0000_0000) | (noExecute ? 0x8000_0000 : 0)) >>> 0,
+    );
   }
 }

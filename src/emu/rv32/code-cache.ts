@@ -63,7 +63,9 @@ export class CodeCache {
   private readonly pages = new Map<number, CodePage>();
   private readonly heat = new Map<number, number>();
   private readonly virtualTag = new Int32Array(VIRTUAL_ENTRIES).fill(NO_PC);
-  private readonly virtualFn: BlockFunction[] = new Array<BlockFunction>(VIRTUAL_ENTRIES).fill(noBlock);
+  private readonly virtualFn: BlockFunction[] = new Array<BlockFunction>(VIRTUAL_ENTRIES).fill(
+    noBlock,
+  );
   private readonly virtualCount = new Int32Array(VIRTUAL_ENTRIES);
   /** Slots set since the last flush: a flush (every CR3 write) clears only these. */
   private readonly usedSlots: number[] = [];
@@ -77,7 +79,20 @@ export class CodeCache {
   ) {
     const mmu = hart.mmu;
     // B0/W0: placeholders of the right types for the blocks' per-site page caches.
-    this.factoryArguments = [hart, mmu.readTag, mmu.writeTag, mmu.words, mmu.bytes, mmu.offset, Math.imul, mulh, mulhsu, mulhu, new Uint8Array(4), new Int32Array(1)];
+    this.factoryArguments = [
+      hart,
+      mmu.readTag,
+      mmu.writeTag,
+      mmu.words,
+      mmu.bytes,
+      mmu.offset,
+      Math.imul,
+      mulh,
+      mulhsu,
+      mulhu,
+      new Uint8Array(4),
+      new Int32Array(1),
+    ];
     mmu.onFlush = () => this.flushVirtual();
     hart.codeWatch.listen((addr, length) => this.onWrite(addr, length));
   }
@@ -140,8 +155,15 @@ export class CodeCache {
     for (let i = 0; i < words.length; i++) words[i] = memory.read32(physical + 4 * i);
     const plan = translateBlock(words);
     if (!plan) return null;
-    const factory = new Function(...BLOCK_FACTORY_PARAMETERS, plan.source) as (...args: unknown[]) => BlockFunction;
-    const block: Block = { fn: factory(...this.factoryArguments), count: plan.count, start: physical, end: physical + 4 * plan.count };
+    const factory = new Function(...BLOCK_FACTORY_PARAMETERS, plan.source) as (
+      ...args: unknown[]
+    ) => BlockFunction;
+    const block: Block = {
+      fn: factory(...this.factoryArguments),
+      count: plan.count,
+      start: physical,
+      end: physical + 4 * plan.count,
+    };
     this.register(block);
     this.translated++;
     return block;
@@ -174,7 +196,8 @@ export class CodeCache {
         if (block.start < end && addr < block.end) page.blocks.delete(offset);
       }
       page.words.fill(0);
-      for (const block of page.blocks.values()) markWords(page.words, block.start & 0xfff, block.end - block.start);
+      for (const block of page.blocks.values())
+        markWords(page.words, block.start & 0xfff, block.end - block.start);
       if (page.blocks.size === 0) {
         this.pages.delete(pageNumber);
         this.hart.codeWatch.unwatch(pageNumber, WATCH_TRANSLATED);
@@ -194,10 +217,12 @@ export class CodeCache {
 }
 
 function markWords(bits: Uint32Array, offset: number, length: number): void {
-  for (let word = offset >> 2; word < (offset + length + 3) >> 2; word++) bits[word >> 5]! |= 1 << (word & 31);
+  for (let word = offset >> 2; word < (offset + length + 3) >> 2; word++)
+    bits[word >> 5]! |= 1 << (word & 31);
 }
 
 function anyWordMarked(bits: Uint32Array, offset: number, length: number): boolean {
-  for (let word = offset >> 2; word < (offset + length + 3) >> 2; word++) if (bits[word >> 5]! & (1 << (word & 31))) return true;
+  for (let word = offset >> 2; word < (offset + length + 3) >> 2; word++)
+    if (bits[word >> 5]! & (1 << (word & 31))) return true;
   return false;
 }

@@ -143,7 +143,13 @@ export interface Decoded {
   readonly imm: number;
 }
 
-const decoded = (op: number, rd = 0, rs1 = 0, rs2 = 0, imm = 0): Decoded => ({ op, rd, rs1, rs2, imm });
+const decoded = (op: number, rd = 0, rs1 = 0, rs2 = 0, imm = 0): Decoded => ({
+  op,
+  rd,
+  rs1,
+  rs2,
+  imm,
+});
 const illegal = (insn: number): Decoded => decoded(OP_ILLEGAL, 0, 0, 0, insn | 0);
 
 const OP_IMM_OPS = [OP_ADDI, OP_SLLI, OP_SLTI, OP_SLTIU, OP_XORI, OP_SRLI, OP_ORI, OP_ANDI];
@@ -197,7 +203,9 @@ export function decode(insn: number): Decoded {
       const op = BRANCH_OPS[funct3]!;
       if (op < 0) return illegal(insn);
       const offset = immB(insn);
-      return (offset & 3) !== 0 ? decoded(OP_BRANCH_MISALIGNED, funct3, rs1, rs2, offset) : result(op, offset);
+      return (offset & 3) !== 0
+        ? decoded(OP_BRANCH_MISALIGNED, funct3, rs1, rs2, offset)
+        : result(op, offset);
     }
     case OPCODE_JAL: {
       const offset = immJ(insn);

@@ -32,7 +32,8 @@ export interface Elf32Executable {
 export function parseElf32(file: Uint8Array): Elf32Executable {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (file.length < 52 || view.getUint32(0, true) !== ELF_MAGIC) throw new Error('not an ELF file');
-  if (file[4] !== ELFCLASS32 || file[5] !== ELFDATA2LSB) throw new Error('not a little-endian ELF32 file');
+  if (file[4] !== ELFCLASS32 || file[5] !== ELFDATA2LSB)
+    throw new Error('not a little-endian ELF32 file');
   if (view.getUint16(16, true) !== ET_EXEC) throw new Error('not an executable (ET_EXEC)');
   if (view.getUint16(18, true) !== EM_RISCV) throw new Error('not a RISC-V executable');
   const entry = view.getUint32(24, true);

@@ -93,9 +93,15 @@ export const immI = (insn: number): number => insn >> 20;
 export const immS = (insn: number): number => ((insn >> 25) << 5) | ((insn >>> 7) & 0x1f);
 /** B-type immediate: a multiple of 2, ±4 KiB. */
 export const immB = (insn: number): number =>
-  ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
+  ((insn >> 31) << 12) |
+  (((insn >>> 7) & 1) << 11) |
+  (((insn >>> 25) & 0x3f) << 5) |
+  (((insn >>> 8) & 0xf) << 1);
 /** U-type immediate: bits 31:12 in place. */
 export const immU = (insn: number): number => insn & 0xfffff000;
 /** J-type immediate: a multiple of 2, ±1 MiB. */
 export const immJ = (insn: number): number =>
-  ((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
+  ((insn >> 31) << 20) |
+  (((insn >>> 12) & 0xff) << 12) |
+  (((insn >>> 20) & 1) << 11) |
+  (((insn >>> 21) & 0x3ff) << 1);

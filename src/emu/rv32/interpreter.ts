@@ -119,10 +119,24 @@ import {
   OP_XORI,
 } from './decoded-code';
 import { mulh, mulhsu, mulhu } from './multiply';
-import { NO_RESERVATION, TRAP_BREAKPOINT, TRAP_ECALL, TRAP_ILLEGAL_INSTRUCTION, TRAP_MISALIGNED, TRAP_NONE, type UserHart } from './user-hart';
+import {
+  NO_RESERVATION,
+  TRAP_BREAKPOINT,
+  TRAP_ECALL,
+  TRAP_ILLEGAL_INSTRUCTION,
+  TRAP_MISALIGNED,
+  TRAP_NONE,
+  type UserHart,
+} from './user-hart';
 
 /** The result of an ALU operation (OP or OP-IMM), or `undefined` for an encoding that does not exist. */
-export function aluResult(funct3: number, funct7: number, a: number, b: number, immediate: boolean): number | undefined {
+export function aluResult(
+  funct3: number,
+  funct7: number,
+  a: number,
+  b: number,
+  immediate: boolean,
+): number | undefined {
   if (funct7 === F7_MULDIV && !immediate) return mulDivResult(funct3, a, b);
   const alt = funct7 === F7_ALT;
   if (funct7 !== F7_BASE && !alt) {
@@ -168,11 +182,11 @@ export function mulDivResult(funct3: number, a: number, b: number): number {
     case F3_DIV:
       return b === 0 ? -1 : (a / b) | 0; // −2^31 / −1 = 2^31, which |0 wraps to −2^31 as the ISA asks
     case F3_DIVU:
-      return b === 0 ? -1 : (a >>> 0) / (b >>> 0) | 0;
+      return b === 0 ? -1 : ((a >>> 0) / (b >>> 0)) | 0;
     case F3_REM:
       return b === 0 ? a : (a % b) | 0; // −2^31 % −1 = −0 → 0
     default: // F3_REMU
-      return b === 0 ? a : (a >>> 0) % (b >>> 0) | 0;
+      return b === 0 ? a : ((a >>> 0) % (b >>> 0)) | 0;
   }
 }
 
@@ -252,13 +266,62 @@ function illegal(hart: UserHart, insn: number): false {
  * imported constants to a chain of compares).
  */
 const SWITCH_CASES: readonly (readonly [number, number])[] = [
-  [0, OP_UNDECODED], [1, OP_PAGE_END], [2, OP_NOP], [3, OP_ILLEGAL], [4, OP_ECALL], [5, OP_EBREAK], [6, OP_ATOMIC],
-  [7, OP_ADDI], [8, OP_SLTI], [9, OP_SLTIU], [10, OP_XORI], [11, OP_ORI], [12, OP_ANDI], [13, OP_SLLI], [14, OP_SRLI], [15, OP_SRAI],
-  [16, OP_ADD], [17, OP_SUB], [18, OP_SLL], [19, OP_SLT], [20, OP_SLTU], [21, OP_XOR], [22, OP_SRL], [23, OP_SRA], [24, OP_OR], [25, OP_AND],
-  [26, OP_MUL], [27, OP_MULH], [28, OP_MULHSU], [29, OP_MULHU], [30, OP_DIV], [31, OP_DIVU], [32, OP_REM], [33, OP_REMU],
-  [34, OP_LUI], [35, OP_AUIPC], [36, OP_LB], [37, OP_LH], [38, OP_LW], [39, OP_LBU], [40, OP_LHU], [41, OP_LOAD_X0],
-  [42, OP_SB], [43, OP_SH], [44, OP_SW], [45, OP_BEQ], [46, OP_BNE], [47, OP_BLT], [48, OP_BGE], [49, OP_BLTU], [50, OP_BGEU],
-  [51, OP_BRANCH_MISALIGNED], [52, OP_JAL], [53, OP_J], [54, OP_JAL_MISALIGNED], [55, OP_JALR],
+  [0, OP_UNDECODED],
+  [1, OP_PAGE_END],
+  [2, OP_NOP],
+  [3, OP_ILLEGAL],
+  [4, OP_ECALL],
+  [5, OP_EBREAK],
+  [6, OP_ATOMIC],
+  [7, OP_ADDI],
+  [8, OP_SLTI],
+  [9, OP_SLTIU],
+  [10, OP_XORI],
+  [11, OP_ORI],
+  [12, OP_ANDI],
+  [13, OP_SLLI],
+  [14, OP_SRLI],
+  [15, OP_SRAI],
+  [16, OP_ADD],
+  [17, OP_SUB],
+  [18, OP_SLL],
+  [19, OP_SLT],
+  [20, OP_SLTU],
+  [21, OP_XOR],
+  [22, OP_SRL],
+  [23, OP_SRA],
+  [24, OP_OR],
+  [25, OP_AND],
+  [26, OP_MUL],
+  [27, OP_MULH],
+  [28, OP_MULHSU],
+  [29, OP_MULHU],
+  [30, OP_DIV],
+  [31, OP_DIVU],
+  [32, OP_REM],
+  [33, OP_REMU],
+  [34, OP_LUI],
+  [35, OP_AUIPC],
+  [36, OP_LB],
+  [37, OP_LH],
+  [38, OP_LW],
+  [39, OP_LBU],
+  [40, OP_LHU],
+  [41, OP_LOAD_X0],
+  [42, OP_SB],
+  [43, OP_SH],
+  [44, OP_SW],
+  [45, OP_BEQ],
+  [46, OP_BNE],
+  [47, OP_BLT],
+  [48, OP_BGE],
+  [49, OP_BLTU],
+  [50, OP_BGEU],
+  [51, OP_BRANCH_MISALIGNED],
+  [52, OP_JAL],
+  [53, OP_J],
+  [54, OP_JAL_MISALIGNED],
+  [55, OP_JALR],
 ];
 if (SWITCH_CASES.length !== OP_COUNT || SWITCH_CASES.some(([literal, op]) => literal !== op)) {
   throw new Error('interpreter: operation literals out of date');
@@ -288,7 +351,13 @@ export function interpretSlice(hart: UserHart, x: Int32Array, pc: number, limit:
  * block. Returns the pc of the next instruction to execute (of the trapping
  * one, after a trap).
  */
-export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: number, untilBlockEnd: boolean): number {
+export function interpret(
+  hart: UserHart,
+  x: Int32Array,
+  pc: number,
+  limit: number,
+  untilBlockEnd: boolean,
+): number {
   const mmu = hart.mmu;
   const start = hart.icount;
   while (hart.icount < limit) {
@@ -302,7 +371,17 @@ export function interpret(hart: UserHart, x: Int32Array, pc: number, limit: numb
     }
     if (untilBlockEnd && hart.icount !== start) break; // a new page starts a new block
     const code = hart.decoded.page(mmu.physical[slot]! / 4096);
-    pc = executeInPage(hart, x, pc, limit, untilBlockEnd, code, mmu.words[slot]!, mmu.offset[slot]! >> 2, (vpn << 12) | 0);
+    pc = executeInPage(
+      hart,
+      x,
+      pc,
+      limit,
+      untilBlockEnd,
+      code,
+      mmu.words[slot]!,
+      mmu.offset[slot]! >> 2,
+      (vpn << 12) | 0,
+    );
     if (hart.trap !== TRAP_NONE || hart.blockEnded) {
       hart.blockEnded = false;
       break;
@@ -372,7 +451,8 @@ function executeInPage(
         return trapAt(hart, icount, pc, TRAP_BREAKPOINT, 0);
       case 6: // OP_ATOMIC
         hart.icount = icount;
-        if (!executeAtomic(hart, x, imm)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        if (!executeAtomic(hart, x, imm))
+          return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         x[0] = 0;
         break;
 
@@ -471,7 +551,8 @@ function executeInPage(
         const address = (x[r1]! + imm) | 0;
         const slot = (address >>> 12) & tlbMask;
         let value: number;
-        if (readTag[slot] === address >>> 12) value = bytes[slot]![offset[slot]! + (address & 0xfff)]!;
+        if (readTag[slot] === address >>> 12)
+          value = bytes[slot]![offset[slot]! + (address & 0xfff)]!;
         else {
           value = hart.load8(address);
           if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
@@ -500,7 +581,8 @@ function executeInPage(
         const address = (x[r1]! + imm) | 0;
         const slot = (address >>> 12) & tlbMask;
         let value: number;
-        if (readTag[slot] === address >>> 12 && (address & 3) === 0) value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
+        if (readTag[slot] === address >>> 12 && (address & 3) === 0)
+          value = words[slot]![(offset[slot]! + (address & 0xfff)) >> 2]!;
         else {
           value = hart.load32(address);
           if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
@@ -509,7 +591,8 @@ function executeInPage(
         break;
       }
       case 41: // OP_LOAD_X0 (r2: funct3)
-        if (!loadIntoX0(hart, (x[r1]! + imm) | 0, r2)) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
+        if (!loadIntoX0(hart, (x[r1]! + imm) | 0, r2))
+          return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
         break;
 
       // STORE, as LOAD above.
@@ -517,7 +600,8 @@ function executeInPage(
         // OP_SB
         const address = (x[r1]! + imm) | 0;
         const slot = (address >>> 12) & tlbMask;
-        if (writeTag[slot] === address >>> 12) bytes[slot]![offset[slot]! + (address & 0xfff)] = x[r2]!;
+        if (writeTag[slot] === address >>> 12)
+          bytes[slot]![offset[slot]! + (address & 0xfff)] = x[r2]!;
         else {
           hart.store(address, x[r2]!, 1);
           if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
@@ -543,7 +627,8 @@ function executeInPage(
         // OP_SW
         const address = (x[r1]! + imm) | 0;
         const slot = (address >>> 12) & tlbMask;
-        if (writeTag[slot] === address >>> 12 && (address & 3) === 0) words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = x[r2]!;
+        if (writeTag[slot] === address >>> 12 && (address & 3) === 0)
+          words[slot]![(offset[slot]! + (address & 0xfff)) >> 2] = x[r2]!;
         else {
           hart.store(address, x[r2]!, 4);
           if (hart.trap !== trapNone) return trapAt(hart, icount, pc, hart.trap, hart.trapValue);
@@ -558,7 +643,8 @@ function executeInPage(
       case 45: // OP_BEQ
         if (x[r1] === x[r2]) {
           const target = (pc + imm) | 0;
-          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+            return leave(hart, icount + 1, target, blockEnds);
           icount++;
           pc = target;
           continue;
@@ -568,7 +654,8 @@ function executeInPage(
       case 46: // OP_BNE
         if (x[r1] !== x[r2]) {
           const target = (pc + imm) | 0;
-          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+            return leave(hart, icount + 1, target, blockEnds);
           icount++;
           pc = target;
           continue;
@@ -578,7 +665,8 @@ function executeInPage(
       case 47: // OP_BLT
         if (x[r1]! < x[r2]!) {
           const target = (pc + imm) | 0;
-          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+            return leave(hart, icount + 1, target, blockEnds);
           icount++;
           pc = target;
           continue;
@@ -588,7 +676,8 @@ function executeInPage(
       case 48: // OP_BGE
         if (x[r1]! >= x[r2]!) {
           const target = (pc + imm) | 0;
-          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+            return leave(hart, icount + 1, target, blockEnds);
           icount++;
           pc = target;
           continue;
@@ -598,7 +687,8 @@ function executeInPage(
       case 49: // OP_BLTU
         if (x[r1]! >>> 0 < x[r2]! >>> 0) {
           const target = (pc + imm) | 0;
-          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+            return leave(hart, icount + 1, target, blockEnds);
           icount++;
           pc = target;
           continue;
@@ -608,7 +698,8 @@ function executeInPage(
       case 50: // OP_BGEU
         if (x[r1]! >>> 0 >= x[r2]! >>> 0) {
           const target = (pc + imm) | 0;
-          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+          if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+            return leave(hart, icount + 1, target, blockEnds);
           icount++;
           pc = target;
           continue;
@@ -616,7 +707,8 @@ function executeInPage(
         if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
         break;
       case 51: // OP_BRANCH_MISALIGNED (rd: funct3): traps when taken
-        if (branchTaken(rd, x[r1]!, x[r2]!)) return trapAt(hart, icount, pc, TRAP_MISALIGNED, (pc + imm) | 0);
+        if (branchTaken(rd, x[r1]!, x[r2]!))
+          return trapAt(hart, icount, pc, TRAP_MISALIGNED, (pc + imm) | 0);
         if (blockEnds !== 0) return leave(hart, icount + 1, (pc + 4) | 0, 1);
         break;
 
@@ -625,7 +717,8 @@ function executeInPage(
         // OP_JAL
         const target = (pc + imm) | 0;
         x[rd] = (pc + 4) | 0;
-        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+          return leave(hart, icount + 1, target, blockEnds);
         icount++;
         pc = target;
         continue;
@@ -633,7 +726,8 @@ function executeInPage(
       case 53: {
         // OP_J
         const target = (pc + imm) | 0;
-        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+          return leave(hart, icount + 1, target, blockEnds);
         icount++;
         pc = target;
         continue;
@@ -646,7 +740,8 @@ function executeInPage(
         if ((target & 3) !== 0) return trapAt(hart, icount, pc, TRAP_MISALIGNED, target);
         x[rd] = (pc + 4) | 0;
         x[0] = 0;
-        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0) return leave(hart, icount + 1, target, blockEnds);
+        if ((blockEnds | ((target ^ pc) >>> 12)) !== 0)
+          return leave(hart, icount + 1, target, blockEnds);
         icount++;
         pc = target;
         continue;

@@ -70,7 +70,20 @@ import { TRAP_MISALIGNED } from './user-hart';
 
 export const MAX_BLOCK_INSTRUCTIONS = 128;
 /** The parameters of the factory that `new Function` builds around a block's body. */
-export const BLOCK_FACTORY_PARAMETERS = ['h', 'RT', 'WT', 'W', 'B', 'O', 'imul', 'mulh', 'mulhsu', 'mulhu', 'B0', 'W0'] as const;
+export const BLOCK_FACTORY_PARAMETERS = [
+  'h',
+  'RT',
+  'WT',
+  'W',
+  'B',
+  'O',
+  'imul',
+  'mulh',
+  'mulhsu',
+  'mulhu',
+  'B0',
+  'W0',
+] as const;
 
 export interface BlockSource {
   /** Instructions in the block: the most one pass through it retires. */
@@ -162,8 +175,12 @@ class BlockWriter {
     return [
       'return function block(x, left, p) {',
       declarations ? `  let ${declarations};` : '',
-      this.loop ? `  let a = 0, s = 0, t = 0, v = 0, n = 0, e = left - ${this.count};` : '  let a = 0, s = 0, t = 0, v = 0, n = 0;',
-      ...this.siteWords.map((words, i) => `  let g${i} = -1, m${i} = ${words ? 'W0' : 'B0'}, o${i} = 0;`),
+      this.loop
+        ? `  let a = 0, s = 0, t = 0, v = 0, n = 0, e = left - ${this.count};`
+        : '  let a = 0, s = 0, t = 0, v = 0, n = 0;',
+      ...this.siteWords.map(
+        (words, i) => `  let g${i} = -1, m${i} = ${words ? 'W0' : 'B0'}, o${i} = 0;`,
+      ),
       body,
       '};',
     ].join('\n');
@@ -244,7 +261,13 @@ const MASK = TLB_MASK;
  * paths fill TLB slots, they never change a mapping, drop a right or start
  * watching a page) invalidates what the site saw in the TLB.
  */
-function memoryAccess(w: BlockWriter, width: number, tag: 'RT' | 'WT', access: (memory: string, at: string) => string, slow: string): string {
+function memoryAccess(
+  w: BlockWriter,
+  width: number,
+  tag: 'RT' | 'WT',
+  access: (memory: string, at: string) => string,
+  slow: string,
+): string {
   // Only the view the site uses is cached: the chunk as words (W) for word
   // accesses, as bytes (B) otherwise.
   const site = w.site(width === 4);
@@ -265,10 +288,22 @@ function loadCode(w: BlockWriter, insn: number, k: number, offset: number): stri
   const fault = `if (h.trap !== 0) ${w.exit(k, pcAt(offset))}`;
   let code: string;
   if (funct3 === F3_WORD) {
-    code = memoryAccess(w, 4, 'RT', (words, at) => `v = ${words}[(${at}) >> 2];`, `v = h.load32(a); ${fault}`);
+    code = memoryAccess(
+      w,
+      4,
+      'RT',
+      (words, at) => `v = ${words}[(${at}) >> 2];`,
+      `v = h.load32(a); ${fault}`,
+    );
   } else if (funct3 === F3_BYTE || funct3 === F3_BYTE_UNSIGNED) {
     const sign = funct3 === F3_BYTE ? ' << 24 >> 24' : '';
-    code = memoryAccess(w, 1, 'RT', (bytes, at) => `v = ${bytes}[${at}]${sign};`, `v = h.load8(a)${sign}; ${fault}`);
+    code = memoryAccess(
+      w,
+      1,
+      'RT',
+      (bytes, at) => `v = ${bytes}[${at}]${sign};`,
+      `v = h.load8(a)${sign}; ${fault}`,
+    );
   } else {
     const sign = funct3 === F3_HALF ? ' << 16 >> 16' : '';
     void F3_HALF_UNSIGNED;
@@ -294,7 +329,8 @@ function storeCode(w: BlockWriter, insn: number, k: number, offset: number): str
       ? (words: string, at: string) => `${words}[(${at}) >> 2] = ${value};`
       : width === 1
         ? (bytes: string, at: string) => `${bytes}[${at}] = ${value};`
-        : (bytes: string, at: string) => `s = ${at}; ${bytes}[s] = ${value}; ${bytes}[s + 1] = ${value} >> 8;`;
+        : (bytes: string, at: string) =>
+            `s = ${at}; ${bytes}[s] = ${value}; ${bytes}[s + 1] = ${value} >> 8;`;
   return `${address}\n${memoryAccess(w, width, 'WT', access, slow)}`;
 }
 
@@ -372,7 +408,9 @@ export function translateBlock(insns: ArrayLike<number>): BlockSource | null {
       }
       case OPCODE_JALR: {
         w.emit(`a = (${w.read(rs1Of(insn))} + ${immI(insn)}) & -2;`);
-        w.emit(`if ((a & 3) !== 0) { h.trap = ${TRAP_MISALIGNED}; h.trapValue = a; ${w.exit(k, pcAt(offset))} }`);
+        w.emit(
+          `if ((a & 3) !== 0) { h.trap = ${TRAP_MISALIGNED}; h.trapValue = a; ${w.exit(k, pcAt(offset))} }`,
+        );
         w.emit(w.assign(rd, pcAt(offset + 4)));
         w.emit(w.exit(k + 1, 'a'));
         break;

@@ -105,7 +105,8 @@ export class UserCpu {
       hart.icount = 0;
       const start = this.clock.now;
       const limit = this.instructionsUntilNextEvent();
-      if (limit > 0) pc = this.cache ? this.cache.execute(x, pc, limit) : interpretSlice(hart, x, pc, limit);
+      if (limit > 0)
+        pc = this.cache ? this.cache.execute(x, pc, limit) : interpretSlice(hart, x, pc, limit);
       this.clock.now = start + hart.icount * USER_NS_PER_INSTRUCTION;
       this.retired += hart.icount;
       if (hart.trap !== TRAP_NONE) {

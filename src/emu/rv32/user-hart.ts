@@ -100,7 +100,8 @@ export class UserHart {
 
   /** LW slow path: the word as int32. */
   load32(address: number): number {
-    if ((address & 3) !== 0 || ((address >>> 12) !== ((address + 3) >>> 12))) return this.loadBytes(address, 4) | 0;
+    if ((address & 3) !== 0 || address >>> 12 !== (address + 3) >>> 12)
+      return this.loadBytes(address, 4) | 0;
     const at = this.physical(address, false);
     return at < 0 ? 0 : this.memory.read32(at) | 0;
   }

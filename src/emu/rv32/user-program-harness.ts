@@ -21,7 +21,14 @@ import { CpuCore } from '../cpu-core';
 import { IoBus } from '../io-bus';
 import type { UserContext, UserTrap } from '../machine-interface';
 import { PageTableBuilder } from '../paging/page-table-builder';
-import { ACCESS_READ, ACCESS_WRITE, PAGE_SIZE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../paging/page-table-entry';
+import {
+  ACCESS_READ,
+  ACCESS_WRITE,
+  PAGE_SIZE,
+  PTE_PRESENT,
+  PTE_USER,
+  PTE_WRITABLE,
+} from '../paging/page-table-entry';
 import { PhysicalMemory } from '../physical-memory';
 import { Pic8259Pair } from '../pic8259';
 import { Pit8254, PIT_FREQUENCY_HZ } from '../pit8254';
@@ -105,7 +112,15 @@ export function runUserProgram(elf: Uint8Array, options: UserProgramOptions = {}
   return finish(null, null);
 
   function finish(exitCode: number | null, fault: UserTrap | null): UserProgramRun {
-    return { exitCode, output, fault, instructions: cpu.user.retired, preemptions, virtualNs: clock.now, cpu };
+    return {
+      exitCode,
+      output,
+      fault,
+      instructions: cpu.user.retired,
+      preemptions,
+      virtualNs: clock.now,
+      cpu,
+    };
   }
 }
 
@@ -131,7 +146,12 @@ function startTimer(cpu: CpuCore, hz: number): void {
   cpu.outb(0x40, reload >> 8);
 }
 
-function loadProgram(cpu: CpuCore, memory: PhysicalMemory, elf: Uint8Array, argv: readonly string[] | undefined): UserContext {
+function loadProgram(
+  cpu: CpuCore,
+  memory: PhysicalMemory,
+  elf: Uint8Array,
+  argv: readonly string[] | undefined,
+): UserContext {
   const program = parseElf32(elf);
   const tables = new PageTableBuilder(memory, 0x0020_0000);
   for (const segment of program.segments) {
@@ -144,7 +164,12 @@ function loadProgram(cpu: CpuCore, memory: PhysicalMemory, elf: Uint8Array, argv
       memory.write8(frames[Math.floor(offset / PAGE_SIZE)]! + (offset % PAGE_SIZE), byte);
     });
   }
-  tables.mapFresh(USER_STACK_TOP - USER_STACK_BYTES, USER_STACK_BYTES / PAGE_SIZE, PTE_PRESENT | PTE_USER | PTE_WRITABLE, true);
+  tables.mapFresh(
+    USER_STACK_TOP - USER_STACK_BYTES,
+    USER_STACK_BYTES / PAGE_SIZE,
+    PTE_PRESENT | PTE_USER | PTE_WRITABLE,
+    true,
+  );
   cpu.writeCr3(tables.pml4);
   const regs = new Int32Array(32);
   regs[2] = USER_STACK_TOP - 16; // sp, 16-byte aligned as the psABI asks

@@ -67,7 +67,10 @@ const PF_INSTRUCTION_FETCH = 1 << 4;
 
 /** The error a CPU exception turns into: its name is what the panic report shows first. */
 export class CpuException extends Error {
-  constructor(readonly vector: number, message: string) {
+  constructor(
+    readonly vector: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'CpuException';
   }
@@ -103,7 +106,12 @@ export function irqVector(irq: number): number {
 }
 
 /** Install `handler` for hardware interrupt line `irq`, and unmask the line. */
-export function installIrqHandler(cpu: MachineInterface, pic: Pic8259Pair, irq: number, handler: () => void): void {
+export function installIrqHandler(
+  cpu: MachineInterface,
+  pic: Pic8259Pair,
+  irq: number,
+  handler: () => void,
+): void {
   cpu.setInterruptGate(irqVector(irq), () => {
     try {
       handler();

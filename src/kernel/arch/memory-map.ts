@@ -29,12 +29,18 @@ export const MEMORY_BAD = 5;
 /** A readable name for a range type, as in Linux's "BIOS-e820:" lines. */
 export function memoryTypeName(type: number): string {
   switch (type) {
-    case MEMORY_AVAILABLE: return 'available';
-    case MEMORY_RESERVED: return 'reserved';
-    case MEMORY_ACPI_RECLAIMABLE: return 'ACPI data';
-    case MEMORY_ACPI_NVS: return 'ACPI NVS';
-    case MEMORY_BAD: return 'bad memory';
-    default: return `type ${type}`;
+    case MEMORY_AVAILABLE:
+      return 'available';
+    case MEMORY_RESERVED:
+      return 'reserved';
+    case MEMORY_ACPI_RECLAIMABLE:
+      return 'ACPI data';
+    case MEMORY_ACPI_NVS:
+      return 'ACPI NVS';
+    case MEMORY_BAD:
+      return 'bad memory';
+    default:
+      return `type ${type}`;
   }
 }
 

@@ -79,18 +79,38 @@ export interface BootInfo {
 export function parseBootInfo(memory: PhysicalMemory, mbi: number): BootInfo {
   const totalSize = memory.read32(mbi);
   const info: Mutable<BootInfo> = {
-    address: mbi, totalSize, commandLine: '', bootLoaderName: '', memoryMap: [], modules: [],
+    address: mbi,
+    totalSize,
+    commandLine: '',
+    bootLoaderName: '',
+    memoryMap: [],
+    modules: [],
   };
   for (const tag of tagsOf(memory, mbi, totalSize)) {
     switch (memory.read32(tag)) {
-      case TAG_CMDLINE: info.commandLine = readString(memory, tag + 8, tagEnd(memory, tag)); break;
-      case TAG_BOOT_LOADER_NAME: info.bootLoaderName = readString(memory, tag + 8, tagEnd(memory, tag)); break;
-      case TAG_MODULE: info.modules.push(parseModule(memory, tag)); break;
-      case TAG_BASIC_MEMINFO: info.basicMemory = { lowerKiB: memory.read32(tag + 8), upperKiB: memory.read32(tag + 12) }; break;
-      case TAG_MEMORY_MAP: info.memoryMap = parseMemoryMap(memory, tag); break;
-      case TAG_FRAMEBUFFER: info.framebuffer = parseFramebuffer(memory, tag); break;
-      case TAG_LOAD_BASE_ADDR: info.loadBase = memory.read32(tag + 8); break;
-      default: break; // Tags we do not use are skipped, as the spec asks.
+      case TAG_CMDLINE:
+        info.commandLine = readString(memory, tag + 8, tagEnd(memory, tag));
+        break;
+      case TAG_BOOT_LOADER_NAME:
+        info.bootLoaderName = readString(memory, tag + 8, tagEnd(memory, tag));
+        break;
+      case TAG_MODULE:
+        info.modules.push(parseModule(memory, tag));
+        break;
+      case TAG_BASIC_MEMINFO:
+        info.basicMemory = { lowerKiB: memory.read32(tag + 8), upperKiB: memory.read32(tag + 12) };
+        break;
+      case TAG_MEMORY_MAP:
+        info.memoryMap = parseMemoryMap(memory, tag);
+        break;
+      case TAG_FRAMEBUFFER:
+        info.framebuffer = parseFramebuffer(memory, tag);
+        break;
+      case TAG_LOAD_BASE_ADDR:
+        info.loadBase = memory.read32(tag + 8);
+        break;
+      default:
+        break; // Tags we do not use are skipped, as the spec asks.
     }
   }
   return info;
@@ -107,7 +127,9 @@ function* tagsOf(memory: PhysicalMemory, mbi: number, totalSize: number): Genera
     const size = memory.read32(tag + 4);
     if (type === TAG_END) return;
     if (size < TAG_HEADER_SIZE || tag + size > end) {
-      throw new Error(`multiboot2: malformed tag of type ${type} at 0x${tag.toString(16)} (size ${size})`);
+      throw new Error(
+        `multiboot2: malformed tag of type ${type} at 0x${tag.toString(16)} (size ${size})`,
+      );
     }
     yield tag;
     tag = alignUp(tag + size, TAG_ALIGN);
@@ -166,7 +188,8 @@ function parseFramebuffer(memory: PhysicalMemory, tag: number): FramebufferInfo 
 export function parseMemoryMap(memory: PhysicalMemory, tag: number): MemoryRegion[] {
   const end = tag + memory.read32(tag + 4);
   const entrySize = memory.read32(tag + 8);
-  if (entrySize < MMAP_ENTRY_SIZE) throw new Error(`multiboot2: memory map entry_size ${entrySize} is too small`);
+  if (entrySize < MMAP_ENTRY_SIZE)
+    throw new Error(`multiboot2: memory map entry_size ${entrySize} is too small`);
   const regions: MemoryRegion[] = [];
   for (let entry = tag + MMAP_ENTRIES_OFFSET; entry + MMAP_ENTRY_SIZE <= end; entry += entrySize) {
     regions.push({

@@ -37,7 +37,10 @@ import { KERNEL_EDITION, KERNEL_NAME, KERNEL_VERSION } from '../lib/version';
 export const kernelEntry: KernelEntry = function* (cpu, boot) {
   try {
     const core = bringUp(cpu, boot);
-    core.log.log('sched', 'starting kernel thread "init" (pid 1): mount the file systems, then exec /bin/init');
+    core.log.log(
+      'sched',
+      'starting kernel thread "init" (pid 1): mount the file systems, then exec /bin/init',
+    );
     spawn('init', kernelInit(core));
   } catch (error) {
     yield* panic(cpu, error);
@@ -73,7 +76,10 @@ function bringUp(cpu: MachineInterface, boot: BootRegisters): KernelCore {
     pit.tick();
     timerTick(pit.ticks);
   });
-  log.log('pit', `channel 0 rate generator, divisor ${PIT_DIVISOR}: ${(PIT_INPUT_HZ / PIT_DIVISOR).toFixed(2)} Hz, irq ${TIMER_IRQ}`);
+  log.log(
+    'pit',
+    `channel 0 rate generator, divisor ${PIT_DIVISOR}: ${(PIT_INPUT_HZ / PIT_DIVISOR).toFixed(2)} Hz, irq ${TIMER_IRQ}`,
+  );
 
   installIrqHandler(cpu, pic, COM1_IRQ, () => serialConsole.handleInterrupt());
   uart.enableReceiveInterrupt();
@@ -87,9 +93,18 @@ function bringUp(cpu: MachineInterface, boot: BootRegisters): KernelCore {
 
   const memory = setUpMemory(cpu, bootInfo);
   const { frames } = memory;
-  log.log('mm', `frame allocator: ${frames.totalFrames} frames of 4 KiB, ${frames.usedFrames} in use, ${formatSize(frames.freeFrames * FRAME_SIZE)} free`);
-  log.log('mm', `kernel address space: PML4 at ${hex(memory.kernelSpace.root)}, RAM mapped at ${hex(KERNEL_DIRECT_MAP_BASE, 16)}`);
-  log.log('mm', `kernel heap: ${formatSize(memory.heap.stats().sizeBytes)} at ${hex(memory.heap.start)}, growable to ${formatSize(memory.heap.maxSize)}`);
+  log.log(
+    'mm',
+    `frame allocator: ${frames.totalFrames} frames of 4 KiB, ${frames.usedFrames} in use, ${formatSize(frames.freeFrames * FRAME_SIZE)} free`,
+  );
+  log.log(
+    'mm',
+    `kernel address space: PML4 at ${hex(memory.kernelSpace.root)}, RAM mapped at ${hex(KERNEL_DIRECT_MAP_BASE, 16)}`,
+  );
+  log.log(
+    'mm',
+    `kernel heap: ${formatSize(memory.heap.stats().sizeBytes)} at ${hex(memory.heap.start)}, growable to ${formatSize(memory.heap.maxSize)}`,
+  );
 
   const clock = () => utcSeconds(rtc.read());
   const random = new RandomPool(clock());
@@ -126,7 +141,10 @@ function logBootInfo(log: KernelLog, info: BootInfo): void {
   log.log('mem', `${formatSize(usable)} usable, ${formatSize(reserved)} reserved`);
   const fb = info.framebuffer;
   if (fb) {
-    log.log('fb', `${fb.width}x${fb.height}x${fb.bitsPerPixel} linear framebuffer at ${hex(fb.address)}, pitch ${fb.pitch}`);
+    log.log(
+      'fb',
+      `${fb.width}x${fb.height}x${fb.bitsPerPixel} linear framebuffer at ${hex(fb.address)}, pitch ${fb.pitch}`,
+    );
   } else {
     log.log('fb', 'no framebuffer');
   }

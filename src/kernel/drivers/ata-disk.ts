@@ -152,7 +152,11 @@ export class AtaDisk {
    * Find the master drive of the primary channel and IDENTIFY it, polling
    * (nIEN set, so it raises no interrupt). Returns null if there is none.
    */
-  static probe(cpu: MachineInterface, base = ATA_PRIMARY_IO, control = ATA_PRIMARY_CONTROL): AtaDisk | null {
+  static probe(
+    cpu: MachineInterface,
+    base = ATA_PRIMARY_IO,
+    control = ATA_PRIMARY_CONTROL,
+  ): AtaDisk | null {
     if (cpu.inb(base + ATA_REG_STATUS) === 0xff) return null; // a floating bus: no controller
     cpu.outb(control, ATA_CTL_NIEN);
     cpu.outb(base + ATA_REG_DEVICE, ATA_DEV_OBSOLETE);
@@ -182,16 +186,37 @@ export class AtaDisk {
 
   /** FLUSH CACHE: returns once everything written is on the medium. */
   *flush(): Generator<void, void, void> {
-    yield* this.submit({ kind: 'flush', lba: 0, count: 0, buffer: new Uint8Array(0), sectorsMoved: 0, done: false, error: null });
+    yield* this.submit({
+      kind: 'flush',
+      lba: 0,
+      count: 0,
+      buffer: new Uint8Array(0),
+      sectorsMoved: 0,
+      done: false,
+      error: null,
+    });
   }
 
   /** Split a transfer into commands the drive accepts, and run them one after the other. */
-  private *transfer(kind: RequestKind, lba: number, count: number, buffer: Uint8Array): Generator<void, void, void> {
+  private *transfer(
+    kind: RequestKind,
+    lba: number,
+    count: number,
+    buffer: Uint8Array,
+  ): Generator<void, void, void> {
     this.checkRange(lba, count, buffer);
     for (let done = 0; done < count; ) {
       const n = Math.min(count - done, MAX_SECTORS_PER_COMMAND);
       const part = buffer.subarray(done * ATA_SECTOR_SIZE, (done + n) * ATA_SECTOR_SIZE);
-      yield* this.submit({ kind, lba: lba + done, count: n, buffer: part, sectorsMoved: 0, done: false, error: null });
+      yield* this.submit({
+        kind,
+        lba: lba + done,
+        count: n,
+        buffer: part,
+        sectorsMoved: 0,
+        done: false,
+        error: null,
+      });
       done += n;
     }
   }
@@ -205,11 +230,23 @@ export class AtaDisk {
   }
 
   private checkRange(lba: number, count: number, buffer: Uint8Array): void {
-    if (!Number.isSafeInteger(lba) || !Number.isSafeInteger(count) || lba < 0 || count < 0 || lba + count > this.sectors) {
-      throw new AtaError(`ata: sectors ${lba}+${count} are outside the disk (0–${this.sectors - 1})`);
+    if (
+      !Number.isSafeInteger(lba) ||
+      !Number.isSafeInteger(count) ||
+      lba < 0 ||
+      count < 0 ||
+      lba + count > this.sectors
+    ) {
+      throw new AtaError(
+        `ata: sectors ${lba}+${count} are outside the disk (0–${this.sectors - 1})`,
+      );
     }
-    if (buffer.length < count * ATA_SECTOR_SIZE) throw new AtaError(`ata: a buffer of ${buffer.length} bytes cannot hold ${count} sectors`);
-    if (!this.identity.lba48 && needsLba48(lba, count)) throw new AtaError(`ata: sector ${lba + count - 1} needs 48-bit addressing, which the drive lacks`);
+    if (buffer.length < count * ATA_SECTOR_SIZE)
+      throw new AtaError(`ata: a buffer of ${buffer.length} bytes cannot hold ${count} sectors`);
+    if (!this.identity.lba48 && needsLba48(lba, count))
+      throw new AtaError(
+        `ata: sector ${lba + count - 1} needs 48-bit addressing, which the drive lacks`,
+      );
   }
 
   // ---- the drive side ----
@@ -219,10 +256,12 @@ export class AtaDisk {
     const request = this.queue.shift();
     this.active = request ?? null;
     if (!request) return;
-    if (request.kind === 'flush') return this.issue(this.identity.lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE);
+    if (request.kind === 'flush')
+      return this.issue(this.identity.lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE);
     const ext = needsLba48(request.lba, request.count);
     this.selectSectors(request.lba, request.count, ext);
-    if (request.kind === 'read') return this.issue(ext ? ATA_CMD_READ_SECTORS_EXT : ATA_CMD_READ_SECTORS);
+    if (request.kind === 'read')
+      return this.issue(ext ? ATA_CMD_READ_SECTORS_EXT : ATA_CMD_READ_SECTORS);
     this.issue(ext ? ATA_CMD_WRITE_SECTORS_EXT : ATA_CMD_WRITE_SECTORS);
     // PIO data-out (§9.6): the drive asks for the first sector with DRQ, without an interrupt.
     // If it refuses the command instead, the interrupt that reports the error finishes the request.
@@ -273,16 +312,25 @@ export class AtaDisk {
       this.spuriousInterrupts++;
       return;
     }
-    if (status & (ATA_SR_ERR | ATA_SR_DF)) return this.finish(request, this.describeError(request, status));
+    if (status & (ATA_SR_ERR | ATA_SR_DF))
+      return this.finish(request, this.describeError(request, status));
     if (request.kind === 'flush') return this.finish(request, null);
     if (request.kind === 'read') {
-      if (!(status & ATA_SR_DRQ)) return this.finish(request, `ata: read of sector ${request.lba + request.sectorsMoved} ended without data (status ${hex2(status)})`);
+      if (!(status & ATA_SR_DRQ))
+        return this.finish(
+          request,
+          `ata: read of sector ${request.lba + request.sectorsMoved} ended without data (status ${hex2(status)})`,
+        );
       this.readSector(request);
       if (request.sectorsMoved === request.count) this.finish(request, null);
       return;
     }
     if (request.sectorsMoved === request.count) return this.finish(request, null); // the last sector is committed
-    if (!(status & ATA_SR_DRQ)) return this.finish(request, `ata: write of sector ${request.lba + request.sectorsMoved} was not accepted (status ${hex2(status)})`);
+    if (!(status & ATA_SR_DRQ))
+      return this.finish(
+        request,
+        `ata: write of sector ${request.lba + request.sectorsMoved} was not accepted (status ${hex2(status)})`,
+      );
     this.writeSector(request);
   }
 
@@ -304,7 +352,8 @@ export class AtaDisk {
     const words = this.sectorWords;
     const buffer = request.buffer;
     let at = request.sectorsMoved * ATA_SECTOR_SIZE;
-    for (let i = 0; i < WORDS_PER_SECTOR; i++, at += 2) words[i] = buffer[at]! | (buffer[at + 1]! << 8);
+    for (let i = 0; i < WORDS_PER_SECTOR; i++, at += 2)
+      words[i] = buffer[at]! | (buffer[at + 1]! << 8);
     this.cpu.outsw(this.base + ATA_REG_DATA, words);
     request.sectorsMoved++;
   }
@@ -319,7 +368,10 @@ export class AtaDisk {
 
   private describeError(request: AtaRequest, status: number): string {
     const error = this.cpu.inb(this.base + ATA_REG_ERROR);
-    const what = request.kind === 'flush' ? 'flush' : `${request.kind} of sectors ${request.lba}+${request.count}`;
+    const what =
+      request.kind === 'flush'
+        ? 'flush'
+        : `${request.kind} of sectors ${request.lba}+${request.count}`;
     const reasons = [
       error & ATA_ER_IDNF ? 'sector not found (IDNF)' : '',
       error & ATA_ER_ABRT ? 'command aborted (ABRT)' : '',
@@ -344,7 +396,11 @@ function hex2(value: number): string {
 }
 
 /** Poll for the IDENTIFY data and decode it; null if no ATA drive answers. */
-function readIdentifyData(cpu: MachineInterface, base: number, control: number): AtaIdentity | null {
+function readIdentifyData(
+  cpu: MachineInterface,
+  base: number,
+  control: number,
+): AtaIdentity | null {
   for (let i = 0; i < SETTLE_READS; i++) cpu.inb(control);
   if (cpu.inb(base + ATA_REG_STATUS) === 0) return null; // nothing on the master position
   for (let i = 0; ; i++) {
@@ -362,7 +418,8 @@ export function decodeIdentity(words: Uint16Array): AtaIdentity {
   const lba48 = (words[ID_COMMAND_SET_2]! & ID_COMMAND_SET_2_LBA48) !== 0;
   const lba28Sectors = words[ID_LBA28_SECTORS]! + words[ID_LBA28_SECTORS + 1]! * 0x1_0000;
   let lba48Sectors = 0;
-  for (let i = 3; i >= 0; i--) lba48Sectors = lba48Sectors * 0x1_0000 + words[ID_LBA48_SECTORS + i]!;
+  for (let i = 3; i >= 0; i--)
+    lba48Sectors = lba48Sectors * 0x1_0000 + words[ID_LBA48_SECTORS + i]!;
   return {
     model: identifyString(words, ID_MODEL, 20),
     serial: identifyString(words, ID_SERIAL, 10),
@@ -374,6 +431,7 @@ export function decodeIdentity(words: Uint16Array): AtaIdentity {
 /** An ATA string: two characters per word, the first in the high byte, padded with spaces. */
 function identifyString(words: Uint16Array, first: number, count: number): string {
   let text = '';
-  for (let i = first; i < first + count; i++) text += String.fromCharCode(words[i]! >> 8, words[i]! & 0xff);
+  for (let i = first; i < first + count; i++)
+    text += String.fromCharCode(words[i]! >> 8, words[i]! & 0xff);
   return text.trim();
 }

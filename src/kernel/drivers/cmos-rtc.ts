@@ -35,7 +35,6 @@ const HOURS_PM = 0x80;
 /** How many status reads to wait for an update to finish (one takes under 2 ms). */
 const UPDATE_WAIT_LIMIT = 10_000;
 
-
 type RawTime = number[];
 
 export class CmosRtc {
@@ -60,8 +59,15 @@ export class CmosRtc {
     for (let i = 0; i < UPDATE_WAIT_LIMIT; i++) {
       if ((this.readRegister(REG_STATUS_A) & STATUS_A_UPDATE_IN_PROGRESS) === 0) break;
     }
-    return [REG_SECONDS, REG_MINUTES, REG_HOURS, REG_DAY_OF_MONTH, REG_MONTH, REG_YEAR, REG_CENTURY]
-      .map((register) => this.readRegister(register));
+    return [
+      REG_SECONDS,
+      REG_MINUTES,
+      REG_HOURS,
+      REG_DAY_OF_MONTH,
+      REG_MONTH,
+      REG_YEAR,
+      REG_CENTURY,
+    ].map((register) => this.readRegister(register));
   }
 
   private decode([seconds, minutes, hours, day, month, year, century]: RawTime): DateTime {

@@ -46,7 +46,10 @@ export class Pit8254 {
 
   /** Program counter 0 as a rate generator: IRQ 0 every `divisor` input cycles. */
   start(): void {
-    this.cpu.outb(MODE_COMMAND, CW_COUNTER_0 | CW_RW_LOW_THEN_HIGH | CW_MODE_2_RATE_GENERATOR | CW_BINARY);
+    this.cpu.outb(
+      MODE_COMMAND,
+      CW_COUNTER_0 | CW_RW_LOW_THEN_HIGH | CW_MODE_2_RATE_GENERATOR | CW_BINARY,
+    );
     this.cpu.outb(CHANNEL0_DATA, this.divisor & 0xff);
     this.cpu.outb(CHANNEL0_DATA, this.divisor >> 8);
     this.running = true;

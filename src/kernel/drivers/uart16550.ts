@@ -65,7 +65,10 @@ export class Uart16550 {
     this.cpu.outb(this.port + DLL, divisor & 0xff);
     this.cpu.outb(this.port + DLM, divisor >> 8);
     this.cpu.outb(this.port + LCR, LCR_8_BITS);
-    this.cpu.outb(this.port + FCR, FCR_ENABLE_FIFO | FCR_CLEAR_RECEIVE | FCR_CLEAR_TRANSMIT | FCR_TRIGGER_14_BYTES);
+    this.cpu.outb(
+      this.port + FCR,
+      FCR_ENABLE_FIFO | FCR_CLEAR_RECEIVE | FCR_CLEAR_TRANSMIT | FCR_TRIGGER_14_BYTES,
+    );
     this.cpu.outb(this.port + MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
   }
 

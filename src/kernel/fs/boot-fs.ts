@@ -45,7 +45,17 @@ class ModuleInode extends FixedFile {
 
   *stat(): Io<Stat> {
     const blocks = Math.ceil(this.size / BLOCK_SIZE);
-    return { inode: this.number, type: 'file', mode: FILE_MODE, links: 1, size: this.size, blocks, accessTime: this.fs.bootTime, modifyTime: this.fs.bootTime, changeTime: this.fs.bootTime };
+    return {
+      inode: this.number,
+      type: 'file',
+      mode: FILE_MODE,
+      links: 1,
+      size: this.size,
+      blocks,
+      accessTime: this.fs.bootTime,
+      modifyTime: this.fs.bootTime,
+      changeTime: this.fs.bootTime,
+    };
   }
 
   *read(offset: number, buffer: Uint8Array): Io<number> {
@@ -74,7 +84,17 @@ class BootRoot extends FixedDirectory {
   }
 
   *stat(): Io<Stat> {
-    return { inode: ROOT_NUMBER, type: 'directory', mode: FILE_MODE, links: 2, size: 0, blocks: 0, accessTime: this.fs.bootTime, modifyTime: this.fs.bootTime, changeTime: this.fs.bootTime };
+    return {
+      inode: ROOT_NUMBER,
+      type: 'directory',
+      mode: FILE_MODE,
+      links: 2,
+      size: 0,
+      blocks: 0,
+      accessTime: this.fs.bootTime,
+      modifyTime: this.fs.bootTime,
+      changeTime: this.fs.bootTime,
+    };
   }
 
   *lookup(name: string): Io<Inode> {
@@ -87,7 +107,11 @@ class BootRoot extends FixedDirectory {
     return [
       { name: '.', inode: ROOT_NUMBER, type: 'directory' },
       { name: '..', inode: ROOT_NUMBER, type: 'directory' },
-      ...[...this.fs.files].map(([name, file]) => ({ name, inode: file.number, type: 'file' as const })),
+      ...[...this.fs.files].map(([name, file]) => ({
+        name,
+        inode: file.number,
+        type: 'file' as const,
+      })),
     ];
   }
 }
@@ -103,7 +127,9 @@ export class BootFs implements FileSystem {
     /** Unix time of the boot, the files' times. */
     readonly bootTime: number,
   ) {
-    modules.forEach((module, i) => this.files.set(moduleFileName(module), new ModuleInode(this, ROOT_NUMBER + 1 + i, module)));
+    modules.forEach((module, i) =>
+      this.files.set(moduleFileName(module), new ModuleInode(this, ROOT_NUMBER + 1 + i, module)),
+    );
   }
 
   root(): Inode {
@@ -115,6 +141,12 @@ export class BootFs implements FileSystem {
   *stats(): Io<FsStats> {
     let blocks = 0;
     for (const file of this.files.values()) blocks += (yield* file.stat()).blocks;
-    return { blockSize: BLOCK_SIZE, totalBlocks: blocks, freeBlocks: 0, totalInodes: this.files.size + 1, freeInodes: 0 };
+    return {
+      blockSize: BLOCK_SIZE,
+      totalBlocks: blocks,
+      freeBlocks: 0,
+      totalInodes: this.files.size + 1,
+      freeInodes: 0,
+    };
   }
 }

@@ -20,7 +20,8 @@ export class ConsoleFile implements OpenFile {
   constructor(private readonly console: SerialConsole) {}
 
   *read(buffer: Uint8Array): Io<number> {
-    if (this.pending.length === 0) this.pending = yield* this.console.readLine(Math.max(1, buffer.length));
+    if (this.pending.length === 0)
+      this.pending = yield* this.console.readLine(Math.max(1, buffer.length));
     const count = Math.min(buffer.length, this.pending.length);
     buffer.set(this.pending.subarray(0, count));
     this.pending = this.pending.subarray(count);
@@ -37,7 +38,17 @@ export class ConsoleFile implements OpenFile {
   }
 
   *stat(): Io<Stat> {
-    return { inode: 0, type: 'device', mode: 0o620, links: 1, size: 0, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
+    return {
+      inode: 0,
+      type: 'device',
+      mode: 0o620,
+      links: 1,
+      size: 0,
+      blocks: 0,
+      accessTime: 0,
+      modifyTime: 0,
+      changeTime: 0,
+    };
   }
 
   release(): void {}

@@ -37,15 +37,58 @@ export interface Device {
 }
 
 /** The devices every Cotton PC has, plus the disk if there is one. */
-export function standardDevices(console: SerialConsole, random: RandomPool, ticks: () => number, disk: BlockDevice | null): Device[] {
+export function standardDevices(
+  console: SerialConsole,
+  random: RandomPool,
+  ticks: () => number,
+  disk: BlockDevice | null,
+): Device[] {
   const devices: Device[] = [
-    { name: 'null', size: 0, *read() { return 0; }, *write(_, data) { return data.length; } },
-    { name: 'zero', size: 0, *read(_, buffer) { buffer.fill(0); return buffer.length; }, *write(_, data) { return data.length; } },
-    { name: 'random', size: 0, *read(_, buffer) { random.fill(buffer, ticks()); return buffer.length; }, *write(_, data) { return data.length; } },
     {
-      name: 'console', size: 0, open: () => new ConsoleFile(console),
-      *read(_, buffer) { const line = yield* console.readLine(buffer.length); buffer.set(line); return line.length; },
-      *write(_, data) { console.writeBytes(data); return data.length; },
+      name: 'null',
+      size: 0,
+      *read() {
+        return 0;
+      },
+      *write(_, data) {
+        return data.length;
+      },
+    },
+    {
+      name: 'zero',
+      size: 0,
+      *read(_, buffer) {
+        buffer.fill(0);
+        return buffer.length;
+      },
+      *write(_, data) {
+        return data.length;
+      },
+    },
+    {
+      name: 'random',
+      size: 0,
+      *read(_, buffer) {
+        random.fill(buffer, ticks());
+        return buffer.length;
+      },
+      *write(_, data) {
+        return data.length;
+      },
+    },
+    {
+      name: 'console',
+      size: 0,
+      open: () => new ConsoleFile(console),
+      *read(_, buffer) {
+        const line = yield* console.readLine(buffer.length);
+        buffer.set(line);
+        return line.length;
+      },
+      *write(_, data) {
+        console.writeBytes(data);
+        return data.length;
+      },
     },
   ];
   if (disk) devices.push(diskDevice(disk));
@@ -77,7 +120,7 @@ function diskDevice(disk: BlockDevice): Device {
   };
 }
 
-const notPermitted = (): FsError => new FsError('EPERM', '/dev holds only the kernel\'s devices');
+const notPermitted = (): FsError => new FsError('EPERM', "/dev holds only the kernel's devices");
 
 class DeviceInode extends FixedFile {
   constructor(
@@ -93,7 +136,17 @@ class DeviceInode extends FixedFile {
   }
 
   *stat(): Io<Stat> {
-    return { inode: this.number, type: 'device', mode: 0o666, links: 1, size: this.device.size, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
+    return {
+      inode: this.number,
+      type: 'device',
+      mode: 0o666,
+      links: 1,
+      size: this.device.size,
+      blocks: 0,
+      accessTime: 0,
+      modifyTime: 0,
+      changeTime: 0,
+    };
   }
   read(offset: number, buffer: Uint8Array): Io<number> {
     return this.device.read(offset, buffer);
@@ -118,7 +171,17 @@ class DevRoot extends FixedDirectory {
   }
 
   *stat(): Io<Stat> {
-    return { inode: ROOT_NUMBER, type: 'directory', mode: 0o755, links: 2, size: 0, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
+    return {
+      inode: ROOT_NUMBER,
+      type: 'directory',
+      mode: 0o755,
+      links: 2,
+      size: 0,
+      blocks: 0,
+      accessTime: 0,
+      modifyTime: 0,
+      changeTime: 0,
+    };
   }
   *lookup(name: string): Io<Inode> {
     const inode = this.fs.devices.find((d) => d.device.name === name);
@@ -129,7 +192,11 @@ class DevRoot extends FixedDirectory {
     return [
       { name: '.', inode: ROOT_NUMBER, type: 'directory' },
       { name: '..', inode: ROOT_NUMBER, type: 'directory' },
-      ...this.fs.devices.map((d) => ({ name: d.device.name, inode: d.number, type: 'device' as const })),
+      ...this.fs.devices.map((d) => ({
+        name: d.device.name,
+        inode: d.number,
+        type: 'device' as const,
+      })),
     ];
   }
 }
@@ -148,6 +215,12 @@ export class DevFs implements FileSystem {
   }
   *sync(): Io<void> {}
   *stats(): Io<FsStats> {
-    return { blockSize: BLOCK_SIZE, totalBlocks: 0, freeBlocks: 0, totalInodes: this.devices.length + 1, freeInodes: 0 };
+    return {
+      blockSize: BLOCK_SIZE,
+      totalBlocks: 0,
+      freeBlocks: 0,
+      totalInodes: this.devices.length + 1,
+      freeInodes: 0,
+    };
   }
 }

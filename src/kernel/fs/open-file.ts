@@ -51,7 +51,8 @@ export class InodeFile implements OpenFile {
 
   *read(buffer: Uint8Array): Io<number> {
     if (!this.readable) throw new SyscallError('EBADF', 'file not open for reading');
-    if ((yield* this.inode.stat()).type === 'directory') throw new SyscallError('EISDIR', 'read of a directory: use readdir');
+    if ((yield* this.inode.stat()).type === 'directory')
+      throw new SyscallError('EISDIR', 'read of a directory: use readdir');
     const count = yield* this.inode.read(this.offset, buffer);
     this.offset += count;
     return count;
@@ -66,9 +67,17 @@ export class InodeFile implements OpenFile {
   }
 
   *seek(offset: number, whence: number): Io<number> {
-    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? this.offset : whence === SEEK_END ? (yield* this.inode.stat()).size : NaN;
+    const base =
+      whence === SEEK_SET
+        ? 0
+        : whence === SEEK_CUR
+          ? this.offset
+          : whence === SEEK_END
+            ? (yield* this.inode.stat()).size
+            : NaN;
     const target = base + offset;
-    if (!Number.isInteger(target) || target < 0) throw new SyscallError('EINVAL', `bad seek to ${offset} from whence ${whence}`);
+    if (!Number.isInteger(target) || target < 0)
+      throw new SyscallError('EINVAL', `bad seek to ${offset} from whence ${whence}`);
     this.offset = target;
     return target;
   }
@@ -101,7 +110,8 @@ export class FileTable {
 
   /** Make `fd` refer to `file`, closing what it referred to before (dup2). */
   installAt(fd: number, file: OpenFile): number {
-    if (!Number.isInteger(fd) || fd < 0 || fd >= MAX_OPEN_FILES) throw new SyscallError('EBADF', `bad file descriptor ${fd}`);
+    if (!Number.isInteger(fd) || fd < 0 || fd >= MAX_OPEN_FILES)
+      throw new SyscallError('EBADF', `bad file descriptor ${fd}`);
     file.references++;
     if (this.slots[fd]) this.close(fd);
     this.slots[fd] = file;

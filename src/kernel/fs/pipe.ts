@@ -35,7 +35,17 @@ abstract class PipeEnd implements OpenFile {
   }
 
   *stat(): Io<Stat> {
-    return { inode: 0, type: 'device', mode: 0o600, links: 1, size: this.pipe.length, blocks: 0, accessTime: 0, modifyTime: 0, changeTime: 0 };
+    return {
+      inode: 0,
+      type: 'device',
+      mode: 0o600,
+      links: 1,
+      size: this.pipe.length,
+      blocks: 0,
+      accessTime: 0,
+      modifyTime: 0,
+      changeTime: 0,
+    };
   }
 }
 
@@ -72,7 +82,8 @@ class PipeWriter extends PipeEnd {
         continue;
       }
       const count = Math.min(data.length - written, PIPE_CAPACITY - pipe.length);
-      for (let i = 0; i < count; i++) pipe.data[(pipe.start + pipe.length + i) % PIPE_CAPACITY] = data[written + i]!;
+      for (let i = 0; i < count; i++)
+        pipe.data[(pipe.start + pipe.length + i) % PIPE_CAPACITY] = data[written + i]!;
       pipe.length += count;
       written += count;
       pipe.changed.wakeAll();

@@ -64,7 +64,10 @@ export function* mountFileSystems(context: RootFsContext): Io<Vfs> {
   yield* vfs.mount('/bin', new BootFs(context.cpu, context.modules, context.clock()));
   context.log.log('fs', `/bin: ${context.modules.length} programs from boot modules (read-only)`);
   yield* vfs.mkdirs('/dev');
-  yield* vfs.mount('/dev', new DevFs(standardDevices(context.console, context.random, context.ticks, disk)));
+  yield* vfs.mount(
+    '/dev',
+    new DevFs(standardDevices(context.console, context.random, context.ticks, disk)),
+  );
   return vfs;
 }
 
@@ -76,7 +79,10 @@ function probeDisk({ cpu, pic, log }: RootFsContext): BlockDevice | null {
     return null;
   }
   installIrqHandler(cpu, pic, ATA_PRIMARY_IRQ, () => disk.handleInterrupt());
-  log.log('ata', `hda: "${disk.identity.model}", ${disk.sectors} sectors (${formatSize(disk.sectors * 512)}), irq ${ATA_PRIMARY_IRQ}`);
+  log.log(
+    'ata',
+    `hda: "${disk.identity.model}", ${disk.sectors} sectors (${formatSize(disk.sectors * 512)}), irq ${ATA_PRIMARY_IRQ}`,
+  );
   return new AtaBlockDevice(disk);
 }
 
@@ -84,8 +90,12 @@ function probeDisk({ cpu, pic, log }: RootFsContext): BlockDevice | null {
 function* mountDisk({ log, clock }: RootFsContext, device: BlockDevice): Io<CottonFs | null> {
   try {
     const fs = yield* CottonFs.mount(device, clock);
-    const replayed = fs.replayedBlocks > 0 ? `, journal replayed (${fs.replayedBlocks} blocks)` : ', clean';
-    log.log('fs', `root: CottonFS "${fs.superblock.label}" on hda, mount #${fs.superblock.mountCount}${replayed}`);
+    const replayed =
+      fs.replayedBlocks > 0 ? `, journal replayed (${fs.replayedBlocks} blocks)` : ', clean';
+    log.log(
+      'fs',
+      `root: CottonFS "${fs.superblock.label}" on hda, mount #${fs.superblock.mountCount}${replayed}`,
+    );
     return fs;
   } catch (error) {
     if (!(error instanceof FsError)) throw error;
@@ -99,6 +109,9 @@ function* ramRoot({ log, clock }: RootFsContext): Io<CottonFs> {
   yield* format(device, { clock, label: 'ramdisk' });
   const fs = yield* CottonFs.mount(device, clock);
   for (const directory of RAM_ROOT_DIRECTORIES) yield* new Vfs(fs).mkdirs(directory);
-  log.log('fs', `root: CottonFS on a ${formatSize(RAM_ROOT_BLOCKS * BLOCK_SIZE)} RAM disk (nothing written survives a reboot)`);
+  log.log(
+    'fs',
+    `root: CottonFS on a ${formatSize(RAM_ROOT_BLOCKS * BLOCK_SIZE)} RAM disk (nothing written survives a reboot)`,
+  );
   return fs;
 }

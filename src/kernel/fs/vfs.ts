@@ -19,8 +19,20 @@ import type { OpenFile } from './open-file';
 export type FileType = 'file' | 'directory' | 'device';
 
 export type FsErrorCode =
-  | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'ENOSPC' | 'EINVAL'
-  | 'ENAMETOOLONG' | 'EFBIG' | 'EIO' | 'EMLINK' | 'EBUSY' | 'EPERM' | 'EROFS';
+  | 'ENOENT'
+  | 'EEXIST'
+  | 'ENOTDIR'
+  | 'EISDIR'
+  | 'ENOTEMPTY'
+  | 'ENOSPC'
+  | 'EINVAL'
+  | 'ENAMETOOLONG'
+  | 'EFBIG'
+  | 'EIO'
+  | 'EMLINK'
+  | 'EBUSY'
+  | 'EPERM'
+  | 'EROFS';
 
 export class FsError extends Error {
   constructor(
@@ -123,7 +135,8 @@ export class Vfs {
   /** Mount `fs` on the directory `path`: from now on the path leads to fs's root. */
   *mount(path: string, fs: FileSystem): Io<void> {
     const target = yield* this.resolve(path);
-    if ((yield* target.stat()).type !== 'directory') throw new FsError('ENOTDIR', `mount point ${path} is not a directory`);
+    if ((yield* target.stat()).type !== 'directory')
+      throw new FsError('ENOTDIR', `mount point ${path} is not a directory`);
     const table = this.mounts.get(target.fs) ?? new Map<number, FileSystem>();
     if (table.has(target.number)) throw new FsError('EBUSY', `${path} is already a mount point`);
     table.set(target.number, fs);
@@ -151,7 +164,8 @@ export class Vfs {
   *resolveParent(path: string, cwd = '/'): Io<{ parent: Inode; name: string }> {
     const names = pathComponents(path);
     const name = names.pop();
-    if (name === undefined || name === '.' || name === '..') throw new FsError('EINVAL', `'${path}' does not end in a name`);
+    if (name === undefined || name === '.' || name === '..')
+      throw new FsError('EINVAL', `'${path}' does not end in a name`);
     const parentPath = (path.startsWith('/') ? '/' : '') + names.join('/');
     return { parent: yield* this.resolve(parentPath, cwd), name };
   }
@@ -176,7 +190,9 @@ export class Vfs {
     let here = this.rootFs.root();
     for (const name of pathComponents(path)) {
       const entries = yield* here.readdir();
-      here = entries.some((e) => e.name === name) ? this.crossMountPoint(yield* here.lookup(name)) : yield* here.mkdir(name);
+      here = entries.some((e) => e.name === name)
+        ? this.crossMountPoint(yield* here.lookup(name))
+        : yield* here.mkdir(name);
     }
     return here;
   }
@@ -218,7 +234,8 @@ export class Vfs {
   *rename(from: string, to: string): Io<void> {
     const source = yield* this.resolveParent(from);
     const target = yield* this.resolveParent(to);
-    if (source.parent.fs !== target.parent.fs) throw new FsError('EINVAL', `cannot rename ${from} to another file system`);
+    if (source.parent.fs !== target.parent.fs)
+      throw new FsError('EINVAL', `cannot rename ${from} to another file system`);
     yield* source.parent.rename(source.name, target.parent, target.name);
   }
 

@@ -51,13 +51,16 @@ function daysSinceEpoch(year: number, month: number, day: number): number {
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
   const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146097 + dayOfEra - 719468;
 }
 
 /** Seconds since 1970-01-01 00:00:00 UTC (Unix time) for an RTC reading. */
 export function utcSeconds(t: DateTime): number {
-  return daysSinceEpoch(t.year, t.month, t.day) * 86400 + t.hours * 3600 + t.minutes * 60 + t.seconds;
+  return (
+    daysSinceEpoch(t.year, t.month, t.day) * 86400 + t.hours * 3600 + t.minutes * 60 + t.seconds
+  );
 }
 
 /** The date and time of a Unix time (the inverse of utcSeconds; Hinnant's civil_from_days). */
@@ -67,8 +70,15 @@ export function dateTimeOfUtcSeconds(unixSeconds: number): DateTime {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36524) -
+      Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
   return {

@@ -25,7 +25,11 @@ export const GiB = 1024 * MiB;
  * Whole units print without decimals so that exact sizes stay exact.
  */
 export function formatSize(bytes: number): string {
-  const units: Array<[number, string]> = [[GiB, 'GiB'], [MiB, 'MiB'], [KiB, 'KiB']];
+  const units: Array<[number, string]> = [
+    [GiB, 'GiB'],
+    [MiB, 'MiB'],
+    [KiB, 'KiB'],
+  ];
   for (const [unit, name] of units) {
     if (bytes >= unit) {
       const value = bytes / unit;

@@ -30,7 +30,9 @@ export class KernelLog {
     const stamp = `[${pad(formatSeconds(this.uptimeMicros()), 12)}]`;
     this.lines.push(`${stamp} ${subsystem}: ${message}`);
     if (this.lines.length > LOG_CAPACITY) this.lines.shift();
-    this.output.write(`${paint(GREEN, stamp)} ${paint(YELLOW, subsystem)}${paint(DIM, ':')} ${message}\r\n`);
+    this.output.write(
+      `${paint(GREEN, stamp)} ${paint(YELLOW, subsystem)}${paint(DIM, ':')} ${message}\r\n`,
+    );
   }
 
   /** Everything logged so far, oldest first, without colours. */

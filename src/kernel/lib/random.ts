@@ -22,7 +22,8 @@ export class RandomPool {
     this.s0 ^= BigInt(tick >>> 0);
     for (let i = 0; i < bytes.length; i += 8) {
       const word = this.next();
-      for (let j = 0; j < 8 && i + j < bytes.length; j++) bytes[i + j] = Number((word >> BigInt(8 * j)) & 0xffn);
+      for (let j = 0; j < 8 && i + j < bytes.length; j++)
+        bytes[i + j] = Number((word >> BigInt(8 * j)) & 0xffn);
     }
   }
 

@@ -47,7 +47,12 @@ export function parseFrame(text: string): StackFrame | null {
   }
   const at = location!.lastIndexOf(KERNEL_DIR);
   if (at < 0) return null;
-  return { fn: functionName(fn), file: location!.slice(at), line: Number(line), column: Number(column) };
+  return {
+    fn: functionName(fn),
+    file: location!.slice(at),
+    line: Number(line),
+    column: Number(column),
+  };
 }
 
 /**

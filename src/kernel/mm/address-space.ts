@@ -183,7 +183,8 @@ export class AddressSpace {
   copyOnWrite(virt: number): CopyOnWriteResult {
     const page = virt - (virt % PAGE_SIZE);
     const translation = this.translate(page);
-    if (translation === null || (translation.flags & PTE_COPY_ON_WRITE) === 0) return 'not-copy-on-write';
+    if (translation === null || (translation.flags & PTE_COPY_ON_WRITE) === 0)
+      return 'not-copy-on-write';
     const frame = translation.physical;
     let target = frame;
     if (this.shares.isShared(frame)) {
@@ -243,9 +244,15 @@ export class AddressSpace {
   destroy(): void {
     if (this.kernel === null) throw new Error('the kernel address space cannot be destroyed');
     if (this.tables.cpu.readCr3() === this.root) this.kernel.activate();
-    this.forEachUserTable(this.root, DEPTH_PML4, (depth, entry) => {
-      if (depth === DEPTH_PT && (entry.low & PTE_OWNED) !== 0) this.releaseFrame(entryAddress(entry));
-    }, (table) => this.tables.frames.free(table));
+    this.forEachUserTable(
+      this.root,
+      DEPTH_PML4,
+      (depth, entry) => {
+        if (depth === DEPTH_PT && (entry.low & PTE_OWNED) !== 0)
+          this.releaseFrame(entryAddress(entry));
+      },
+      (table) => this.tables.frames.free(table),
+    );
     this.tables.frames.free(this.root);
   }
 
@@ -288,12 +295,16 @@ export class AddressSpace {
     const raw = this.tables.cpu.readBytes(table, PAGE_SIZE);
     const words = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let index = 0; index < entries; index++) {
-      const entry = { low: words.getUint32(index * 8, true), high: words.getUint32(index * 8 + 4, true) };
+      const entry = {
+        low: words.getUint32(index * 8, true),
+        high: words.getUint32(index * 8 + 4, true),
+      };
       if (!isPresent(entry)) continue;
       const virt = base + index * span;
       visit(depth, entry, virt);
       if (depth === DEPTH_PT) continue;
-      if (isHugePage(entry)) throw new Error(`unexpected large page at 0x${virt.toString(16)} in a user address space`);
+      if (isHugePage(entry))
+        throw new Error(`unexpected large page at 0x${virt.toString(16)} in a user address space`);
       const child = entryAddress(entry);
       this.forEachUserTable(child, depth + 1, visit, afterTable, virt);
       afterTable?.(child);

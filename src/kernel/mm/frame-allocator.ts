@@ -114,7 +114,8 @@ export class FrameAllocator {
   claim(address: number): boolean {
     if (address % FRAME_SIZE !== 0 || address < 0) return false;
     const frame = address / FRAME_SIZE;
-    if (frame >= this.frameCount || !testBit(this.allocatable, frame) || this.isFrameUsed(frame)) return false;
+    if (frame >= this.frameCount || !testBit(this.allocatable, frame) || this.isFrameUsed(frame))
+      return false;
     this.setUsed(frame);
     return true;
   }
@@ -160,7 +161,12 @@ export class FrameAllocator {
   }
 
   private frameOf(address: number): number {
-    if (!Number.isInteger(address) || address % FRAME_SIZE !== 0 || address < 0 || address / FRAME_SIZE >= this.frameCount) {
+    if (
+      !Number.isInteger(address) ||
+      address % FRAME_SIZE !== 0 ||
+      address < 0 ||
+      address / FRAME_SIZE >= this.frameCount
+    ) {
       throw new Error(`0x${address.toString(16)} is not the address of a page frame`);
     }
     return address / FRAME_SIZE;

@@ -35,7 +35,11 @@ export const HEAP_GRANULE = 16;
 
 /** The range boot must reserve in the FrameAllocator for the initial heap. */
 export function kernelHeapReservation(): PhysicalRange {
-  return { start: KERNEL_HEAP_START, end: KERNEL_HEAP_START + KERNEL_HEAP_INITIAL_SIZE, what: 'kernel heap' };
+  return {
+    start: KERNEL_HEAP_START,
+    end: KERNEL_HEAP_START + KERNEL_HEAP_INITIAL_SIZE,
+    what: 'kernel heap',
+  };
 }
 
 interface Block {
@@ -76,10 +80,13 @@ export class KernelHeap {
    */
   allocate(size: number, align = HEAP_GRANULE): number | null {
     if (!Number.isInteger(size) || size <= 0) throw new Error(`kernel heap: bad size ${size}`);
-    if (!isPowerOfTwo(align)) throw new Error(`kernel heap: alignment ${align} is not a power of two`);
+    if (!isPowerOfTwo(align))
+      throw new Error(`kernel heap: alignment ${align} is not a power of two`);
     const length = roundUp(size, HEAP_GRANULE);
     const alignment = Math.max(align, HEAP_GRANULE);
-    const found = this.firstFit(length, alignment) ?? (this.grow(this.growthFor(length, alignment)) ? this.firstFit(length, alignment) : null);
+    const found =
+      this.firstFit(length, alignment) ??
+      (this.grow(this.growthFor(length, alignment)) ? this.firstFit(length, alignment) : null);
     if (found === null) return null;
     this.takeFrom(found.index, found.address, length);
     this.allocated.set(found.address, length);
@@ -89,7 +96,10 @@ export class KernelHeap {
   /** Give back a block; freeing anything else is a kernel bug. */
   free(address: number): void {
     const size = this.allocated.get(address);
-    if (size === undefined) throw new Error(`kernel heap: free of 0x${address.toString(16)}, which is not an allocated block`);
+    if (size === undefined)
+      throw new Error(
+        `kernel heap: free of 0x${address.toString(16)}, which is not an allocated block`,
+      );
     this.allocated.delete(address);
     this.insertFree({ start: address, size });
   }
@@ -126,7 +136,10 @@ export class KernelHeap {
   private takeFrom(index: number, address: number, length: number): void {
     const block = this.freeBlocks[index]!;
     const before: Block = { start: block.start, size: address - block.start };
-    const after: Block = { start: address + length, size: block.start + block.size - (address + length) };
+    const after: Block = {
+      start: address + length,
+      size: block.start + block.size - (address + length),
+    };
     const pieces = [before, after].filter((piece) => piece.size > 0);
     this.freeBlocks.splice(index, 1, ...pieces);
   }
@@ -151,7 +164,8 @@ export class KernelHeap {
   /** How many bytes the heap must grow by for the request to fit at its end (in the last free block, if it reaches the end). */
   private growthFor(length: number, alignment: number): number {
     const last = this.freeBlocks[this.freeBlocks.length - 1];
-    const tailStart = last !== undefined && last.start + last.size === this.end ? last.start : this.end;
+    const tailStart =
+      last !== undefined && last.start + last.size === this.end ? last.start : this.end;
     return roundUp(tailStart, alignment) + length - this.end;
   }
 

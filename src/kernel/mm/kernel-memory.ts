@@ -30,14 +30,20 @@ export interface KernelMemory {
 export function bootReservations(bootInfo: BootInfo): PhysicalRange[] {
   const imageStart = bootInfo.loadBase ?? bootInfo.address;
   return [
-    { start: imageStart, end: bootInfo.address + bootInfo.totalSize, what: 'kernel image, modules and boot information' },
+    {
+      start: imageStart,
+      end: bootInfo.address + bootInfo.totalSize,
+      what: 'kernel image, modules and boot information',
+    },
     kernelHeapReservation(),
   ];
 }
 
 /** The end of the highest RAM range: what the direct map covers. */
 export function physicalTop(bootInfo: BootInfo): number {
-  return Math.max(...bootInfo.memoryMap.filter((r) => r.type === MEMORY_AVAILABLE).map((r) => r.base + r.length));
+  return Math.max(
+    ...bootInfo.memoryMap.filter((r) => r.type === MEMORY_AVAILABLE).map((r) => r.base + r.length),
+  );
 }
 
 export function setUpMemory(cpu: MachineInterface, bootInfo: BootInfo): KernelMemory {

@@ -83,7 +83,10 @@ export const TABLE_FLAGS = PTE_PRESENT | PTE_WRITABLE | PTE_USER;
 const TWO_32 = 0x1_0000_0000;
 
 /** The CPU operations the paging code uses. */
-export type PagingCpu = Pick<MachineInterface, 'read32' | 'write32' | 'readBytes' | 'writeBytes' | 'readCr3' | 'writeCr3' | 'invlpg'>;
+export type PagingCpu = Pick<
+  MachineInterface,
+  'read32' | 'write32' | 'readBytes' | 'writeBytes' | 'readCr3' | 'writeCr3' | 'invlpg'
+>;
 
 // ---- Index helpers (Figure 4-8) ----
 
@@ -167,7 +170,8 @@ function pageFrame(entry: PageTableEntry, pageSize: number): number {
 /** Build an entry from an address, flag bits and XD. */
 export function makeEntry(physical: number, flags: number, noExecute: boolean): PageTableEntry {
   const low = ((physical % TWO_32) & PTE_LOW_ADDRESS_MASK) | (flags & PTE_FLAGS_MASK);
-  const high = (Math.floor(physical / TWO_32) & PTE_HIGH_ADDRESS_MASK) | (noExecute ? PTE_NO_EXECUTE : 0);
+  const high =
+    (Math.floor(physical / TWO_32) & PTE_HIGH_ADDRESS_MASK) | (noExecute ? PTE_NO_EXECUTE : 0);
   return { low: low >>> 0, high: high >>> 0 };
 }
 
@@ -220,7 +224,12 @@ export class PageTables {
       const pageSize = leafPageSize(depth, entry);
       if (pageSize !== 0) {
         const flags = (entry.low & PTE_FLAGS_MASK & ~(PTE_WRITABLE | PTE_USER)) | rights;
-        return { physical: pageFrame(entry, pageSize) + (virt % pageSize), flags, noExecute, pageSize };
+        return {
+          physical: pageFrame(entry, pageSize) + (virt % pageSize),
+          flags,
+          noExecute,
+          pageSize,
+        };
       }
       table = entryAddress(entry);
     }
@@ -254,18 +263,27 @@ export class PageTables {
     const pt = this.tableFor(root, virt, 'PT');
     if (pt === null) return false;
     const index = ptIndex(virt);
-    if (isPresent(this.readEntry(pt, index))) throw new Error(`page 0x${virt.toString(16)} is already mapped`);
+    if (isPresent(this.readEntry(pt, index)))
+      throw new Error(`page 0x${virt.toString(16)} is already mapped`);
     this.writeEntry(pt, index, makeEntry(phys, flags | PTE_PRESENT, noExecute));
     return true;
   }
 
   /** Map a 2 MiB page (PS in the PD entry). `virt` and `phys` must be 2 MiB aligned. */
-  mapHugePage(root: number, virt: number, phys: number, flags: number, noExecute: boolean): boolean {
-    if (virt % HUGE_PAGE_SIZE !== 0 || phys % HUGE_PAGE_SIZE !== 0) throw new Error('2 MiB pages need 2 MiB alignment');
+  mapHugePage(
+    root: number,
+    virt: number,
+    phys: number,
+    flags: number,
+    noExecute: boolean,
+  ): boolean {
+    if (virt % HUGE_PAGE_SIZE !== 0 || phys % HUGE_PAGE_SIZE !== 0)
+      throw new Error('2 MiB pages need 2 MiB alignment');
     const pd = this.tableFor(root, virt, 'PD');
     if (pd === null) return false;
     const index = pdIndex(virt);
-    if (isPresent(this.readEntry(pd, index))) throw new Error(`0x${virt.toString(16)} is already mapped`);
+    if (isPresent(this.readEntry(pd, index)))
+      throw new Error(`0x${virt.toString(16)} is already mapped`);
     this.writeEntry(pd, index, makeEntry(phys, flags | PTE_PRESENT | PTE_HUGE, noExecute));
     return true;
   }
@@ -300,7 +318,11 @@ export class PageTables {
     if (!isPresent(entry)) return false;
     const kept = entry.low & (PTE_OWNED | PTE_COPY_ON_WRITE);
     const rights = kept & PTE_COPY_ON_WRITE ? flags & ~PTE_WRITABLE : flags;
-    this.writeEntry(pt, index, makeEntry(entryAddress(entry), rights | kept | PTE_PRESENT, noExecute));
+    this.writeEntry(
+      pt,
+      index,
+      makeEntry(entryAddress(entry), rights | kept | PTE_PRESENT, noExecute),
+    );
     this.flushIfLive(root, virt);
     return true;
   }
@@ -309,8 +331,13 @@ export class PageTables {
   replacePage(root: number, virt: number, frame: number, flags: number): void {
     const pt = this.existingTable(root, virt, 'PT');
     const entry = pt === null ? null : this.readEntry(pt, ptIndex(virt));
-    if (pt === null || entry === null || !isPresent(entry)) throw new Error(`page 0x${virt.toString(16)} is not mapped`);
-    this.writeEntry(pt, ptIndex(virt), makeEntry(frame, flags | PTE_PRESENT, (entry.high & PTE_NO_EXECUTE) !== 0));
+    if (pt === null || entry === null || !isPresent(entry))
+      throw new Error(`page 0x${virt.toString(16)} is not mapped`);
+    this.writeEntry(
+      pt,
+      ptIndex(virt),
+      makeEntry(frame, flags | PTE_PRESENT, (entry.high & PTE_NO_EXECUTE) !== 0),
+    );
     this.flushIfLive(root, virt);
   }
 

@@ -95,7 +95,9 @@ const RESOLVED: FaultOutcome = { kind: 'resolved' };
 
 export class ProcessMemory {
   /** Areas other than the heap, sorted by address. */
-  private areas: MemoryArea[] = [{ start: USER_STACK_BOTTOM, end: USER_STACK_TOP, prot: PROT_READ | PROT_WRITE, kind: 'stack' }];
+  private areas: MemoryArea[] = [
+    { start: USER_STACK_BOTTOM, end: USER_STACK_TOP, prot: PROT_READ | PROT_WRITE, kind: 'stack' },
+  ];
   /** Where the heap starts (set by exec), and the current break. */
   private heapStart = 0;
   private currentBreak = 0;
@@ -129,12 +131,17 @@ export class ProcessMemory {
   mapFixed(start: number, length: number, prot: number, kind: AreaKind): void {
     const end = pageUp(start + length);
     if (start % PAGE_SIZE !== 0 || length <= 0 || start < USER_SPACE_START || end > MAPPABLE_END) {
-      throw new SyscallError('EINVAL', `area 0x${start.toString(16)}+${length} is not inside user space`);
+      throw new SyscallError(
+        'EINVAL',
+        `area 0x${start.toString(16)}+${length} is not inside user space`,
+      );
     }
-    if (this.overlapsArea(start, end)) throw new SyscallError('EINVAL', `area at 0x${start.toString(16)} overlaps another`);
+    if (this.overlapsArea(start, end))
+      throw new SyscallError('EINVAL', `area at 0x${start.toString(16)} overlaps another`);
     this.addArea({ start, end, prot, kind });
     for (let page = start; page < end; page += PAGE_SIZE) {
-      if (!this.mapZeroPage(page, prot)) throw new SyscallError('ENOMEM', 'out of memory loading the program');
+      if (!this.mapZeroPage(page, prot))
+        throw new SyscallError('ENOMEM', 'out of memory loading the program');
     }
   }
 
@@ -174,8 +181,10 @@ export class ProcessMemory {
 
   /** mmap(2), anonymous and private: fresh zeroed pages (on first touch) at an address the kernel picks. */
   mmap(length: number, prot: number): number {
-    if (!Number.isInteger(length) || length <= 0) throw new SyscallError('EINVAL', 'mmap: length must be positive');
-    if ((prot & ~PROT_ALL) !== 0) throw new SyscallError('EINVAL', `mmap: unknown protection bits 0x${prot.toString(16)}`);
+    if (!Number.isInteger(length) || length <= 0)
+      throw new SyscallError('EINVAL', 'mmap: length must be positive');
+    if ((prot & ~PROT_ALL) !== 0)
+      throw new SyscallError('EINVAL', `mmap: unknown protection bits 0x${prot.toString(16)}`);
     const size = pageUp(length);
     const start = this.findFreeRange(size);
     if (start === null) throw new SyscallError('ENOMEM', `mmap: no room for ${size} bytes`);
@@ -197,14 +206,20 @@ export class ProcessMemory {
   /** mprotect(2) on mmap areas: new rights for [address, address + length), pages already mapped included. */
   mprotect(address: number, length: number, prot: number): void {
     const [start, end] = checkedRange(address, length, 'mprotect');
-    if ((prot & ~PROT_ALL) !== 0) throw new SyscallError('EINVAL', `mprotect: unknown protection bits 0x${prot.toString(16)}`);
+    if ((prot & ~PROT_ALL) !== 0)
+      throw new SyscallError('EINVAL', `mprotect: unknown protection bits 0x${prot.toString(16)}`);
     const covered = this.areasIn(start, end);
-    if (covered.some((area) => area.kind !== 'mmap')) throw new SyscallError('EINVAL', 'mprotect: only mmap areas can change rights');
-    if (coveredLength(covered, start, end) !== end - start) throw new SyscallError('ENOMEM', 'mprotect: range not mapped');
+    if (covered.some((area) => area.kind !== 'mmap'))
+      throw new SyscallError('EINVAL', 'mprotect: only mmap areas can change rights');
+    if (coveredLength(covered, start, end) !== end - start)
+      throw new SyscallError('ENOMEM', 'mprotect: range not mapped');
     this.splitAreasAt(start, end);
-    this.areas = this.areas.map((area) => (area.start >= start && area.end <= end ? { ...area, prot } : area));
+    this.areas = this.areas.map((area) =>
+      area.start >= start && area.end <= end ? { ...area, prot } : area,
+    );
     const { flags, noExecute } = pageRights(prot);
-    for (let page = start; page < end; page += PAGE_SIZE) this.space.protect(page, flags, noExecute);
+    for (let page = start; page < end; page += PAGE_SIZE)
+      this.space.protect(page, flags, noExecute);
   }
 
   // ---- Page faults ----
@@ -233,7 +248,10 @@ export class ProcessMemory {
    */
   handlePageFault(address: number, errorCode: number): FaultOutcome {
     const area = this.areaAt(address);
-    if (area === null) return fatal(this.inStackGuardGap(address) ? 'stack overflow beyond 8 MiB' : 'address not mapped');
+    if (area === null)
+      return fatal(
+        this.inStackGuardGap(address) ? 'stack overflow beyond 8 MiB' : 'address not mapped',
+      );
     const refused = refusedAccess(area.prot, errorCode);
     if (refused !== null) return fatal(refused);
     if ((errorCode & PF_PRESENT) !== 0) return fatal(protectionFaultReason(errorCode));
@@ -257,7 +275,10 @@ export class ProcessMemory {
   writeBytes(address: number, bytes: Uint8Array): void {
     checkUserRange(address, bytes.length);
     forEachPageChunk(address, bytes.length, (virt, offset, chunk) => {
-      this.space.cpu.writeBytes(this.userPhysical(virt, true), bytes.subarray(offset, offset + chunk));
+      this.space.cpu.writeBytes(
+        this.userPhysical(virt, true),
+        bytes.subarray(offset, offset + chunk),
+      );
     });
   }
 
@@ -278,7 +299,10 @@ export class ProcessMemory {
       if (nul !== -1) return utf8Decode(concatBytes(collected, length));
       virt += chunk;
     }
-    throw new SyscallError('ENAMETOOLONG', `string at 0x${address.toString(16)} is longer than ${maxLength} bytes`);
+    throw new SyscallError(
+      'ENAMETOOLONG',
+      `string at 0x${address.toString(16)} is longer than ${maxLength} bytes`,
+    );
   }
 
   /** A 32-bit little-endian word from user memory (unsigned). */
@@ -288,7 +312,15 @@ export class ProcessMemory {
   }
 
   writeWord(address: number, value: number): void {
-    this.writeBytes(address, Uint8Array.of(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff));
+    this.writeBytes(
+      address,
+      Uint8Array.of(
+        value & 0xff,
+        (value >>> 8) & 0xff,
+        (value >>> 16) & 0xff,
+        (value >>> 24) & 0xff,
+      ),
+    );
   }
 
   // ---- Whole process ----
@@ -317,9 +349,14 @@ export class ProcessMemory {
     if (userMay(before, write)) return before!.physical;
     const errorCode = PF_USER | (write ? PF_WRITE : 0) | (before !== null ? PF_PRESENT : 0);
     const outcome = this.resolveFault(virt, errorCode);
-    if (outcome.kind === 'fatal') throw new SyscallError('EFAULT', `bad user address 0x${virt.toString(16)}: ${outcome.reason}`);
+    if (outcome.kind === 'fatal')
+      throw new SyscallError(
+        'EFAULT',
+        `bad user address 0x${virt.toString(16)}: ${outcome.reason}`,
+      );
     const after = this.space.translate(virt);
-    if (!userMay(after, write)) throw new SyscallError('EFAULT', `bad user address 0x${virt.toString(16)}`);
+    if (!userMay(after, write))
+      throw new SyscallError('EFAULT', `bad user address 0x${virt.toString(16)}`);
     return after!.physical;
   }
 
@@ -386,7 +423,8 @@ function fatal(reason: string): FaultOutcome {
 function refusedAccess(prot: number, errorCode: number): string | null {
   if (prot === PROT_NONE) return 'access to a page with no access rights';
   if ((errorCode & PF_WRITE) !== 0 && (prot & PROT_WRITE) === 0) return 'write to read-only page';
-  if ((errorCode & PF_INSTRUCTION) !== 0 && (prot & PROT_EXEC) === 0) return 'instruction fetch from non-executable page';
+  if ((errorCode & PF_INSTRUCTION) !== 0 && (prot & PROT_EXEC) === 0)
+    return 'instruction fetch from non-executable page';
   return null;
 }
 
@@ -400,7 +438,10 @@ function protectionFaultReason(errorCode: number): string {
 /** The PTE bits for PROT_* rights. PROT_NONE: present for the kernel only. */
 export function pageRights(prot: number): { flags: number; noExecute: boolean } {
   if (prot === PROT_NONE) return { flags: 0, noExecute: true };
-  return { flags: PTE_USER | ((prot & PROT_WRITE) !== 0 ? PTE_WRITABLE : 0), noExecute: (prot & PROT_EXEC) === 0 };
+  return {
+    flags: PTE_USER | ((prot & PROT_WRITE) !== 0 ? PTE_WRITABLE : 0),
+    noExecute: (prot & PROT_EXEC) === 0,
+  };
 }
 
 function userMay(translation: Translation | null, write: boolean): boolean {
@@ -410,22 +451,38 @@ function userMay(translation: Translation | null, write: boolean): boolean {
 
 /** EFAULT unless [address, address + length) lies inside the user's 2 GiB. */
 function checkUserRange(address: number, length: number): void {
-  const inside = Number.isInteger(address) && Number.isInteger(length) && address >= 0 && length >= 0 && address + length <= USER_SPACE_END;
-  if (!inside) throw new SyscallError('EFAULT', `bad user address 0x${address.toString(16)} (+${length})`);
+  const inside =
+    Number.isInteger(address) &&
+    Number.isInteger(length) &&
+    address >= 0 &&
+    length >= 0 &&
+    address + length <= USER_SPACE_END;
+  if (!inside)
+    throw new SyscallError('EFAULT', `bad user address 0x${address.toString(16)} (+${length})`);
 }
 
 /** munmap/mprotect arguments: a page-aligned start and a positive length, inside user space. */
 function checkedRange(address: number, length: number, call: string): [number, number] {
-  if (!Number.isInteger(address) || address % PAGE_SIZE !== 0 || !Number.isInteger(length) || length <= 0) {
+  if (
+    !Number.isInteger(address) ||
+    address % PAGE_SIZE !== 0 ||
+    !Number.isInteger(length) ||
+    length <= 0
+  ) {
     throw new SyscallError('EINVAL', `${call}: address must be page-aligned and length positive`);
   }
   const end = pageUp(address + length);
-  if (address < 0 || end > USER_SPACE_END) throw new SyscallError('EINVAL', `${call}: range outside user space`);
+  if (address < 0 || end > USER_SPACE_END)
+    throw new SyscallError('EINVAL', `${call}: range outside user space`);
   return [address, end];
 }
 
 /** Call `visit` once per page-sized piece of [address, address + length). */
-function forEachPageChunk(address: number, length: number, visit: (virt: number, offset: number, length: number) => void): void {
+function forEachPageChunk(
+  address: number,
+  length: number,
+  visit: (virt: number, offset: number, length: number) => void,
+): void {
   let offset = 0;
   while (offset < length) {
     const virt = address + offset;
@@ -437,12 +494,20 @@ function forEachPageChunk(address: number, length: number, visit: (virt: number,
 
 function splitArea(areas: MemoryArea[], at: number): MemoryArea[] {
   return areas.flatMap((area) =>
-    at > area.start && at < area.end ? [{ ...area, end: at }, { ...area, start: at }] : [area],
+    at > area.start && at < area.end
+      ? [
+          { ...area, end: at },
+          { ...area, start: at },
+        ]
+      : [area],
   );
 }
 
 function coveredLength(areas: readonly MemoryArea[], start: number, end: number): number {
-  return areas.reduce((sum, area) => sum + Math.min(area.end, end) - Math.max(area.start, start), 0);
+  return areas.reduce(
+    (sum, area) => sum + Math.min(area.end, end) - Math.max(area.start, start),
+    0,
+  );
 }
 
 function sortAreas(areas: MemoryArea[]): MemoryArea[] {

@@ -102,13 +102,17 @@ export interface LoadedProgram {
 export function parseElf(file: Uint8Array): ElfProgram {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   checkIdentification(file);
-  if (view.getUint16(16, true) !== ET_EXEC) notExecutable('not an executable (e_type is not ET_EXEC)');
+  if (view.getUint16(16, true) !== ET_EXEC)
+    notExecutable('not an executable (e_type is not ET_EXEC)');
   const machine = view.getUint16(18, true);
-  if (machine !== EM_RISCV) notExecutable(`wrong machine ${machine} (expected RISC-V, ${EM_RISCV})`);
+  if (machine !== EM_RISCV)
+    notExecutable(`wrong machine ${machine} (expected RISC-V, ${EM_RISCV})`);
   const entry = view.getUint32(24, true);
   const segments = readLoadSegments(view);
   checkNoOverlap(segments);
-  if (!segments.some((s) => (s.flags & PF_X) !== 0 && entry >= s.vaddr && entry < s.vaddr + s.memsz)) {
+  if (
+    !segments.some((s) => (s.flags & PF_X) !== 0 && entry >= s.vaddr && entry < s.vaddr + s.memsz)
+  ) {
     notExecutable(`entry point 0x${entry.toString(16)} is not in an executable segment`);
   }
   return { entry, segments };
@@ -116,7 +120,8 @@ export function parseElf(file: Uint8Array): ElfProgram {
 
 function checkIdentification(file: Uint8Array): void {
   if (file.length < ELF_HEADER_SIZE) notExecutable('file too short for an ELF header');
-  if (file[0] !== 0x7f || file[1] !== 0x45 || file[2] !== 0x4c || file[3] !== 0x46) notExecutable('bad magic (not an ELF file)');
+  if (file[0] !== 0x7f || file[1] !== 0x45 || file[2] !== 0x4c || file[3] !== 0x46)
+    notExecutable('bad magic (not an ELF file)');
   if (file[EI_CLASS] !== ELFCLASS32) notExecutable('not a 32-bit ELF file');
   if (file[EI_DATA] !== ELFDATA2LSB) notExecutable('not a little-endian ELF file');
   if (file[EI_VERSION] !== EV_CURRENT) notExecutable('unknown ELF version');
@@ -126,9 +131,11 @@ function readLoadSegments(view: DataView): LoadSegment[] {
   const phoff = view.getUint32(28, true);
   const phentsize = view.getUint16(42, true);
   const phnum = view.getUint16(44, true);
-  if (phentsize !== PROGRAM_HEADER_SIZE) notExecutable(`program header size ${phentsize}, expected ${PROGRAM_HEADER_SIZE}`);
+  if (phentsize !== PROGRAM_HEADER_SIZE)
+    notExecutable(`program header size ${phentsize}, expected ${PROGRAM_HEADER_SIZE}`);
   if (phnum > MAX_PROGRAM_HEADERS) notExecutable(`too many segments (${phnum} program headers)`);
-  if (phoff + phnum * PROGRAM_HEADER_SIZE > view.byteLength) notExecutable('program headers beyond the end of the file');
+  if (phoff + phnum * PROGRAM_HEADER_SIZE > view.byteLength)
+    notExecutable('program headers beyond the end of the file');
   const segments: LoadSegment[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * PROGRAM_HEADER_SIZE;
@@ -144,17 +151,21 @@ function readLoadSegments(view: DataView): LoadSegment[] {
     segments.push(segment);
   }
   if (segments.length === 0) notExecutable('no loadable segments');
-  if (segments.length > MAX_LOAD_SEGMENTS) notExecutable(`too many segments (${segments.length} PT_LOAD, at most ${MAX_LOAD_SEGMENTS})`);
+  if (segments.length > MAX_LOAD_SEGMENTS)
+    notExecutable(`too many segments (${segments.length} PT_LOAD, at most ${MAX_LOAD_SEGMENTS})`);
   return segments;
 }
 
 function checkSegment(segment: LoadSegment, index: number, fileLength: number): void {
   const name = `segment ${index}`;
   if (segment.filesz > segment.memsz) notExecutable(`${name}: file size larger than memory size`);
-  if (segment.offset + segment.filesz > fileLength) notExecutable(`${name}: segment beyond the end of the file`);
+  if (segment.offset + segment.filesz > fileLength)
+    notExecutable(`${name}: segment beyond the end of the file`);
   const end = segment.vaddr + segment.memsz;
   if (segment.memsz === 0 || segment.vaddr < USER_SPACE_START || end > USER_STACK_TOP) {
-    notExecutable(`${name}: segment outside user space (0x${segment.vaddr.toString(16)}–0x${end.toString(16)})`);
+    notExecutable(
+      `${name}: segment outside user space (0x${segment.vaddr.toString(16)}–0x${end.toString(16)})`,
+    );
   }
   if (end > USER_STACK_BOTTOM) notExecutable(`${name}: segment overlaps the stack area`);
 }
@@ -166,7 +177,9 @@ function checkNoOverlap(segments: readonly LoadSegment[]): void {
     const previous = sorted[i - 1]!;
     const current = sorted[i]!;
     if (pageUp(previous.vaddr + previous.memsz) > pageDown(current.vaddr)) {
-      notExecutable(`overlapping segments at 0x${previous.vaddr.toString(16)} and 0x${current.vaddr.toString(16)} (they share a page)`);
+      notExecutable(
+        `overlapping segments at 0x${previous.vaddr.toString(16)} and 0x${current.vaddr.toString(16)} (they share a page)`,
+      );
     }
   }
 }
@@ -181,7 +194,11 @@ function notExecutable(reason: string): never {
  * Load `elfBytes` into `memory` (a fresh process memory: exec makes one and
  * destroys it if this throws) and build the initial stack for `argv`.
  */
-export function loadProgram(memory: ProcessMemory, elfBytes: Uint8Array, argv: readonly string[]): LoadedProgram {
+export function loadProgram(
+  memory: ProcessMemory,
+  elfBytes: Uint8Array,
+  argv: readonly string[],
+): LoadedProgram {
   const program = parseElf(elfBytes);
   let highest = 0;
   for (const segment of program.segments) {
@@ -202,7 +219,11 @@ function loadSegment(memory: ProcessMemory, file: Uint8Array, segment: LoadSegme
 }
 
 function segmentProtection(flags: number): number {
-  return ((flags & PF_R) !== 0 ? PROT_READ : 0) | ((flags & PF_W) !== 0 ? PROT_WRITE : 0) | ((flags & PF_X) !== 0 ? PROT_EXEC : 0);
+  return (
+    ((flags & PF_R) !== 0 ? PROT_READ : 0) |
+    ((flags & PF_W) !== 0 ? PROT_WRITE : 0) |
+    ((flags & PF_X) !== 0 ? PROT_EXEC : 0)
+  );
 }
 
 function segmentKind(flags: number): AreaKind {
@@ -211,11 +232,15 @@ function segmentKind(flags: number): AreaKind {
 }
 
 /** Strings at the top of the stack, then the argv array, sp = argv aligned to 16 (see the header). */
-function buildInitialStack(memory: ProcessMemory, argv: readonly string[]): Omit<LoadedProgram, 'entry'> {
+function buildInitialStack(
+  memory: ProcessMemory,
+  argv: readonly string[],
+): Omit<LoadedProgram, 'entry'> {
   const strings = argv.map((arg) => nulTerminated(utf8Encode(arg)));
   const stringBytes = strings.reduce((sum, s) => sum + s.length, 0);
   const pointerBytes = (argv.length + 1) * 4;
-  if (stringBytes + pointerBytes + 16 > MAX_ARGUMENT_BYTES) throw new SyscallError('E2BIG', 'argument list too long');
+  if (stringBytes + pointerBytes + 16 > MAX_ARGUMENT_BYTES)
+    throw new SyscallError('E2BIG', 'argument list too long');
   let at = USER_STACK_TOP - stringBytes;
   const pointers: number[] = [];
   for (const bytes of strings) {

@@ -24,7 +24,14 @@ import { ProcessMemory } from '../mm/process-memory';
 import { SyscallError } from '../lib/errno';
 import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalName } from './signals';
 import { loadProgram, type LoadedProgram } from './elf-loader';
-import { createTask, findTask, PRIORITY_NORMAL, removeTask, shouldYield, wake } from '../sched/scheduler';
+import {
+  createTask,
+  findTask,
+  PRIORITY_NORMAL,
+  removeTask,
+  shouldYield,
+  wake,
+} from '../sched/scheduler';
 import type { Task, ThreadBody } from '../sched/scheduler';
 import { WaitQueue } from '../sched/wait-queue';
 
@@ -77,7 +84,8 @@ function newContext(): UserContext {
 }
 
 function checkProcessLimit(): void {
-  if (processes.size >= MAX_PROCESSES) throw new SyscallError('EAGAIN', `process limit reached (${MAX_PROCESSES})`);
+  if (processes.size >= MAX_PROCESSES)
+    throw new SyscallError('EAGAIN', `process limit reached (${MAX_PROCESSES})`);
 }
 
 /** Point `context` at a freshly loaded program: pc at its entry, sp, a0 = argc, a1 = argv. */
@@ -90,7 +98,11 @@ function startProgram(context: UserContext, start: LoadedProgram): void {
 }
 
 /** Build a new address space holding the program `elf`, or throw (ENOEXEC, ENOMEM). */
-function loadImage(kernel: Kernel, elf: Uint8Array, argv: string[]): { memory: ProcessMemory; start: LoadedProgram } {
+function loadImage(
+  kernel: Kernel,
+  elf: Uint8Array,
+  argv: string[],
+): { memory: ProcessMemory; start: LoadedProgram } {
   const memory = ProcessMemory.create(kernel.memory.kernelSpace);
   if (!memory) throw new SyscallError('ENOMEM', 'out of memory for a new address space');
   try {
@@ -111,14 +123,25 @@ export interface SpawnOptions {
 }
 
 /** Start `elf` as a new process. Throws EAGAIN, ENOMEM or ENOEXEC. */
-export function spawnProgram(kernel: Kernel, elf: Uint8Array, argv: string[], options: SpawnOptions): Process {
+export function spawnProgram(
+  kernel: Kernel,
+  elf: Uint8Array,
+  argv: string[],
+  options: SpawnOptions,
+): Process {
   checkProcessLimit();
   const { memory, start } = loadImage(kernel, elf, argv);
   const context = newContext();
   startProgram(context, start);
   return addProcess(kernel, {
-    name: programName(argv), parentPid: options.parentPid, context, memory, files: options.files,
-    cwd: options.cwd ?? '/', argv, priority: options.priority ?? PRIORITY_NORMAL,
+    name: programName(argv),
+    parentPid: options.parentPid,
+    context,
+    memory,
+    files: options.files,
+    cwd: options.cwd ?? '/',
+    argv,
+    priority: options.priority ?? PRIORITY_NORMAL,
   });
 }
 
@@ -135,13 +158,27 @@ interface NewProcess {
 
 function addProcess(kernel: Kernel, init: NewProcess): Process {
   let process!: Process;
-  const task = createTask(init.name, 'user', userMain(kernel, () => process), init.priority);
+  const task = createTask(
+    init.name,
+    'user',
+    userMain(kernel, () => process),
+    init.priority,
+  );
   process = registerProcess(task, init);
   return process;
 }
 
 function registerProcess(task: Task, init: NewProcess): Process {
-  const process = { task, parentPid: init.parentPid, context: init.context, memory: init.memory, files: init.files, cwd: init.cwd, argv: init.argv, exitStatus: 0 };
+  const process = {
+    task,
+    parentPid: init.parentPid,
+    context: init.context,
+    memory: init.memory,
+    files: init.files,
+    cwd: init.cwd,
+    argv: init.argv,
+    exitStatus: 0,
+  };
   processes.set(task.pid, process);
   return process;
 }
@@ -151,13 +188,28 @@ function registerProcess(task: Task, init: NewProcess): Process {
  * and run it: how the init task (pid 1) becomes /bin/init, as Linux's
  * kernel_init ends in execve("/sbin/init"). Does not return while it lives.
  */
-export function* becomeUserProcess(kernel: Kernel, task: Task, elf: Uint8Array, argv: string[], files: FileTable): ThreadBody {
+export function* becomeUserProcess(
+  kernel: Kernel,
+  task: Task,
+  elf: Uint8Array,
+  argv: string[],
+  files: FileTable,
+): ThreadBody {
   const { memory, start } = loadImage(kernel, elf, argv);
   const context = newContext();
   startProgram(context, start);
   task.kind = 'user';
   task.name = programName(argv);
-  const process = registerProcess(task, { name: task.name, parentPid: 0, context, memory, files, cwd: '/', argv, priority: task.priority });
+  const process = registerProcess(task, {
+    name: task.name,
+    parentPid: 0,
+    context,
+    memory,
+    files,
+    cwd: '/',
+    argv,
+    priority: task.priority,
+  });
   yield* userMain(kernel, () => process);
 }
 
@@ -184,7 +236,11 @@ function* userMain(kernel: Kernel, self: () => Process): ThreadBody {
 }
 // #endregion trap-loop
 
-function* handleTrap(kernel: Kernel, process: Process, trap: UserTrap): Generator<void, void, void> {
+function* handleTrap(
+  kernel: Kernel,
+  process: Process,
+  trap: UserTrap,
+): Generator<void, void, void> {
   switch (trap.kind) {
     case 'interrupt':
       return; // the IRQ's handler has run already; the loop decides about preemption
@@ -194,13 +250,24 @@ function* handleTrap(kernel: Kernel, process: Process, trap: UserTrap): Generato
       return;
     case 'page-fault': {
       const result = process.memory.resolveFault(trap.address, trap.errorCode);
-      if (result.kind === 'fatal') killForFault(kernel, process, SIGSEGV, `${result.reason} at ${hex(trap.address >>> 0, 8)}`);
+      if (result.kind === 'fatal')
+        killForFault(kernel, process, SIGSEGV, `${result.reason} at ${hex(trap.address >>> 0, 8)}`);
       return;
     }
     case 'illegal-instruction':
-      return killForFault(kernel, process, SIGILL, `illegal instruction ${hex(trap.instruction >>> 0, 8)}`);
+      return killForFault(
+        kernel,
+        process,
+        SIGILL,
+        `illegal instruction ${hex(trap.instruction >>> 0, 8)}`,
+      );
     case 'misaligned':
-      return killForFault(kernel, process, SIGBUS, `misaligned access to ${hex(trap.address >>> 0, 8)}`);
+      return killForFault(
+        kernel,
+        process,
+        SIGBUS,
+        `misaligned access to ${hex(trap.address >>> 0, 8)}`,
+      );
     case 'breakpoint':
       return killForFault(kernel, process, SIGTRAP, 'breakpoint (ebreak)');
   }
@@ -208,7 +275,10 @@ function* handleTrap(kernel: Kernel, process: Process, trap: UserTrap): Generato
 
 /** End a process that did something fatal, saying what, as a Unix kernel logs a segfault. */
 function killForFault(kernel: Kernel, process: Process, signal: number, what: string): void {
-  kernel.log.log('fault', `pid ${process.task.pid} (${process.task.name}): ${signalName(signal)}: ${what}, pc ${hex(process.context.pc >>> 0, 8)}; killed`);
+  kernel.log.log(
+    'fault',
+    `pid ${process.task.pid} (${process.task.name}): ${signalName(signal)}: ${what}, pc ${hex(process.context.pc >>> 0, 8)}; killed`,
+  );
   exitProcess(kernel, process, 128 + signal);
 }
 
@@ -217,11 +287,20 @@ export function fork(kernel: Kernel, parent: Process): Process {
   checkProcessLimit();
   const memory = parent.memory.clone();
   if (!memory) throw new SyscallError('ENOMEM', 'out of memory copying the address space');
-  const context: UserContext = { regs: Int32Array.from(parent.context.regs), pc: parent.context.pc };
+  const context: UserContext = {
+    regs: Int32Array.from(parent.context.regs),
+    pc: parent.context.pc,
+  };
   context.regs[REG_A0] = 0;
   return addProcess(kernel, {
-    name: parent.task.name, parentPid: parent.task.pid, context, memory, files: parent.files.clone(),
-    cwd: parent.cwd, argv: [...parent.argv], priority: parent.task.priority,
+    name: parent.task.name,
+    parentPid: parent.task.pid,
+    context,
+    memory,
+    files: parent.files.clone(),
+    cwd: parent.cwd,
+    argv: [...parent.argv],
+    priority: parent.task.priority,
   });
 }
 
@@ -272,7 +351,9 @@ function reap(process: Process): void {
 
 /** The children of task `parentPid` that `pid` selects (−1: all). */
 function childrenOf(parentPid: number, pid: number): Process[] {
-  return [...processes.values()].filter((p) => p.parentPid === parentPid && (pid === -1 || p.task.pid === pid));
+  return [...processes.values()].filter(
+    (p) => p.parentPid === parentPid && (pid === -1 || p.task.pid === pid),
+  );
 }
 
 /**
@@ -280,10 +361,15 @@ function childrenOf(parentPid: number, pid: number): Process[] {
  * and return its pid and status; with `noHang`, return null at once if none
  * has. ECHILD if there is no such child.
  */
-export function* waitForChild(parent: Task, pid: number, noHang = false): Generator<void, { pid: number; status: number } | null, void> {
+export function* waitForChild(
+  parent: Task,
+  pid: number,
+  noHang = false,
+): Generator<void, { pid: number; status: number } | null, void> {
   for (;;) {
     const children = childrenOf(parent.pid, pid);
-    if (children.length === 0) throw new SyscallError('ECHILD', pid === -1 ? 'no children' : `${pid} is not a child`);
+    if (children.length === 0)
+      throw new SyscallError('ECHILD', pid === -1 ? 'no children' : `${pid} is not a child`);
     const zombie = children.find((child) => child.task.state === 'zombie');
     if (zombie) {
       reap(zombie);
@@ -297,8 +383,10 @@ export function* waitForChild(parent: Task, pid: number, noHang = false): Genera
 /** kill: send `signal` to process `pid`. Every signal ends the process (there are no handlers yet). */
 export function kill(pid: number, signal: number): void {
   const target = processes.get(pid);
-  if (!target || target.task.state === 'zombie') throw new SyscallError('ESRCH', `no process ${pid}`);
-  if (pid === INIT_PID && signal !== SIGKILL) throw new SyscallError('EPERM', 'init ignores signals other than SIGKILL');
+  if (!target || target.task.state === 'zombie')
+    throw new SyscallError('ESRCH', `no process ${pid}`);
+  if (pid === INIT_PID && signal !== SIGKILL)
+    throw new SyscallError('EPERM', 'init ignores signals other than SIGKILL');
   if (signal <= 0 || signal > 64) throw new SyscallError('EINVAL', `no signal ${signal}`);
   target.task.pendingSignal = signal;
   wake(target.task);

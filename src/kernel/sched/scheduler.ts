@@ -88,10 +88,26 @@ export function observeTicks(observer: ((tick: number, task: Task | null) => voi
 }
 
 /** Create a task; it runs once the main loop picks it. */
-export function createTask(name: string, kind: Task['kind'], body: ThreadBody, priority = PRIORITY_NORMAL): Task {
+export function createTask(
+  name: string,
+  kind: Task['kind'],
+  body: ThreadBody,
+  priority = PRIORITY_NORMAL,
+): Task {
   const task: Task = {
-    pid: nextPid++, name, kind, priority, level: priority, state: 'ready', body,
-    cpuTicks: 0, quantumLeft: QUANTUM_TICKS, readySince: now, wakeTick: 0, pendingSignal: 0, switches: 0,
+    pid: nextPid++,
+    name,
+    kind,
+    priority,
+    level: priority,
+    state: 'ready',
+    body,
+    cpuTicks: 0,
+    quantumLeft: QUANTUM_TICKS,
+    readySince: now,
+    wakeTick: 0,
+    pendingSignal: 0,
+    switches: 0,
   };
   tasks.set(task.pid, task);
   readyQueues[task.level]!.push(task);
@@ -105,7 +121,10 @@ export function spawn(name: string, body: ThreadBody, priority = PRIORITY_NORMAL
 
 /** The task that is running now (only valid inside a task). */
 export function currentTask(): Task {
-  if (!current) throw new Error('sched: no task is running (called from an interrupt handler or the main loop?)');
+  if (!current)
+    throw new Error(
+      'sched: no task is running (called from an interrupt handler or the main loop?)',
+    );
   return current;
 }
 

@@ -19,13 +19,15 @@ export class Mutex {
 
   *lock(): Generator<void, void, void> {
     const task = currentTask();
-    if (this.owner === task) throw new Error(`mutex: task ${task.pid} locks a mutex it already holds`);
+    if (this.owner === task)
+      throw new Error(`mutex: task ${task.pid} locks a mutex it already holds`);
     while (this.owner !== null) yield* this.waiters.wait();
     this.owner = task;
   }
 
   unlock(): void {
-    if (this.owner !== currentTask()) throw new Error('mutex: unlocked by a task that does not hold it');
+    if (this.owner !== currentTask())
+      throw new Error('mutex: unlocked by a task that does not hold it');
     this.owner = null;
     this.waiters.wakeOne();
   }

@@ -29,7 +29,7 @@ export const COMMANDS: readonly ShellCommand[] = [
   { name: 'echo', usage: '[words...]', help: 'print the words', run: echo },
   { name: 'clear', help: 'clear the screen', run: (_, sh) => sh.write(CLEAR_SCREEN) },
   { name: 'info', help: 'kernel, machine and boot information', run: info },
-  { name: 'mem', help: 'physical memory: the boot loader\'s map and the frame allocator', run: mem },
+  { name: 'mem', help: "physical memory: the boot loader's map and the frame allocator", run: mem },
   { name: 'uptime', help: 'time since boot, from the PIT', run: uptime },
   { name: 'date', help: 'date and time, from the CMOS RTC', run: date },
   { name: 'sleep', usage: '<n>[s] | <n>ms', help: 'wait n seconds (or milliseconds)', run: sleep },
@@ -70,7 +70,10 @@ function info(_args: string[], sh: ShellContext): void {
     ['devices', '8259A PIC pair, 8254 PIT, 16550 UART (COM1), CMOS RTC'],
     ['timer', `${(PIT_INPUT_HZ / PIT_DIVISOR).toFixed(2)} Hz (PIT divisor ${PIT_DIVISOR})`],
     ['memory', `${formatSize(memory.usable)} usable of ${formatSize(memory.total)}`],
-    ['display', fb ? `${fb.width}x${fb.height}x${fb.bitsPerPixel} framebuffer at ${hex(fb.address)}` : 'none'],
+    [
+      'display',
+      fb ? `${fb.width}x${fb.height}x${fb.bitsPerPixel} framebuffer at ${hex(fb.address)}` : 'none',
+    ],
     ['uptime', formatDuration(pit.uptimeMicros())],
     ['date', formatIsoDateTime(rtc.read())],
   ];
@@ -81,16 +84,22 @@ function mem(_args: string[], sh: ShellContext): void {
   const regions = sh.kernel.bootInfo.memoryMap;
   for (const region of regions) {
     const last = region.base + region.length - 1;
-    sh.println(`  [${hex(region.base, 16)}-${hex(last, 16)}] ${memoryTypeName(region.type).padEnd(10)} ${formatSize(region.length)}`);
+    sh.println(
+      `  [${hex(region.base, 16)}-${hex(last, 16)}] ${memoryTypeName(region.type).padEnd(10)} ${formatSize(region.length)}`,
+    );
   }
   const { total, usable, reserved } = summarizeMemory(regions);
   sh.println(`total:    ${formatSize(total)} (${total / KiB} KiB)`);
   sh.println(`usable:   ${formatSize(usable)} (${usable / KiB} KiB)`);
   sh.println(`reserved: ${formatSize(reserved)} (${reserved / KiB} KiB)`);
   const { frames } = sh.kernel.memory;
-  sh.println(`frames:   ${frames.totalFrames} of 4 KiB: ${frames.usedFrames} used, ${frames.freeFrames} free (${formatSize(frames.freeFrames * 4 * KiB)})`);
+  sh.println(
+    `frames:   ${frames.totalFrames} of 4 KiB: ${frames.usedFrames} used, ${frames.freeFrames} free (${formatSize(frames.freeFrames * 4 * KiB)})`,
+  );
   const heap = sh.kernel.memory.heap.stats();
-  sh.println(`heap:     ${formatSize(heap.usedBytes)} used of ${formatSize(heap.sizeBytes)} in ${heap.allocations} blocks`);
+  sh.println(
+    `heap:     ${formatSize(heap.usedBytes)} used of ${formatSize(heap.sizeBytes)} in ${heap.allocations} blocks`,
+  );
 }
 
 function uptime(_args: string[], sh: ShellContext): void {

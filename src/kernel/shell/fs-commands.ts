@@ -23,32 +23,105 @@ import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 
 export const FS_COMMANDS: readonly ShellCommand[] = [
-  { name: 'ls', usage: '[path]', help: 'list a directory: type, size, name', run: (args, sh) => fsCommand(sh, 'ls', () => ls(sh, args[0] ?? '.')) },
-  { name: 'cd', usage: '[path]', help: 'change the working directory', run: (args, sh) => fsCommand(sh, 'cd', () => cd(sh, args[0] ?? '/')) },
+  {
+    name: 'ls',
+    usage: '[path]',
+    help: 'list a directory: type, size, name',
+    run: (args, sh) => fsCommand(sh, 'ls', () => ls(sh, args[0] ?? '.')),
+  },
+  {
+    name: 'cd',
+    usage: '[path]',
+    help: 'change the working directory',
+    run: (args, sh) => fsCommand(sh, 'cd', () => cd(sh, args[0] ?? '/')),
+  },
   { name: 'pwd', help: 'print the working directory', run: (_, sh) => sh.println(sh.cwd) },
-  { name: 'cat', usage: '<file>...', help: 'print files', run: (args, sh) => eachPath(sh, 'cat', args, (path) => cat(sh, path)) },
-  { name: 'touch', usage: '<file>...', help: 'create empty files', run: (args, sh) => eachPath(sh, 'touch', args, (path) => touch(sh, path)) },
-  { name: 'mkdir', usage: '<dir>...', help: 'make directories', run: (args, sh) => eachPath(sh, 'mkdir', args, (path) => sh.kernel.vfs.mkdir(path)) },
-  { name: 'rmdir', usage: '<dir>...', help: 'remove empty directories', run: (args, sh) => eachPath(sh, 'rmdir', args, (path) => sh.kernel.vfs.rmdir(path)) },
-  { name: 'rm', usage: '<file>...', help: 'remove files', run: (args, sh) => eachPath(sh, 'rm', args, (path) => sh.kernel.vfs.unlink(path)) },
-  { name: 'write', usage: '<file> <text...>', help: 'replace a file with a line of text', run: write },
-  { name: 'mv', usage: '<from> <to>', help: 'rename or move a file', run: (args, sh) => twoPaths(sh, 'mv', args, (from, to) => sh.kernel.vfs.rename(from, to)) },
-  { name: 'ln', usage: '<existing> <new>', help: 'make a hard link', run: (args, sh) => twoPaths(sh, 'ln', args, (from, to) => sh.kernel.vfs.link(from, to)) },
-  { name: 'stat', usage: '<path>', help: 'show a file\'s inode', run: (args, sh) => eachPath(sh, 'stat', args.slice(0, 1), (path) => stat(sh, path)) },
-  { name: 'df', help: 'space used and free on each file system', run: (_, sh) => fsCommand(sh, 'df', () => df(sh)) },
-  { name: 'sync', help: 'commit every file system to its disk', run: (_, sh) => fsCommand(sh, 'sync', () => sh.kernel.vfs.syncAll()) },
+  {
+    name: 'cat',
+    usage: '<file>...',
+    help: 'print files',
+    run: (args, sh) => eachPath(sh, 'cat', args, (path) => cat(sh, path)),
+  },
+  {
+    name: 'touch',
+    usage: '<file>...',
+    help: 'create empty files',
+    run: (args, sh) => eachPath(sh, 'touch', args, (path) => touch(sh, path)),
+  },
+  {
+    name: 'mkdir',
+    usage: '<dir>...',
+    help: 'make directories',
+    run: (args, sh) => eachPath(sh, 'mkdir', args, (path) => sh.kernel.vfs.mkdir(path)),
+  },
+  {
+    name: 'rmdir',
+    usage: '<dir>...',
+    help: 'remove empty directories',
+    run: (args, sh) => eachPath(sh, 'rmdir', args, (path) => sh.kernel.vfs.rmdir(path)),
+  },
+  {
+    name: 'rm',
+    usage: '<file>...',
+    help: 'remove files',
+    run: (args, sh) => eachPath(sh, 'rm', args, (path) => sh.kernel.vfs.unlink(path)),
+  },
+  {
+    name: 'write',
+    usage: '<file> <text...>',
+    help: 'replace a file with a line of text',
+    run: write,
+  },
+  {
+    name: 'mv',
+    usage: '<from> <to>',
+    help: 'rename or move a file',
+    run: (args, sh) => twoPaths(sh, 'mv', args, (from, to) => sh.kernel.vfs.rename(from, to)),
+  },
+  {
+    name: 'ln',
+    usage: '<existing> <new>',
+    help: 'make a hard link',
+    run: (args, sh) => twoPaths(sh, 'ln', args, (from, to) => sh.kernel.vfs.link(from, to)),
+  },
+  {
+    name: 'stat',
+    usage: '<path>',
+    help: "show a file's inode",
+    run: (args, sh) => eachPath(sh, 'stat', args.slice(0, 1), (path) => stat(sh, path)),
+  },
+  {
+    name: 'df',
+    help: 'space used and free on each file system',
+    run: (_, sh) => fsCommand(sh, 'df', () => df(sh)),
+  },
+  {
+    name: 'sync',
+    help: 'commit every file system to its disk',
+    run: (_, sh) => fsCommand(sh, 'sync', () => sh.kernel.vfs.syncAll()),
+  },
   { name: 'mount', help: 'the mounted file systems', run: mount },
-  { name: 'fsck', help: 'check the root file system\'s structure', run: (_, sh) => fsCommand(sh, 'fsck', () => checkRoot(sh)) },
+  {
+    name: 'fsck',
+    help: "check the root file system's structure",
+    run: (_, sh) => fsCommand(sh, 'fsck', () => checkRoot(sh)),
+  },
 ];
 
 /** Run a file operation; an FsError or SyscallError is printed as `command: message`. */
-function* fsCommand(sh: ShellContext, command: string, operation: () => Io<unknown>): Generator<void, ExitStatus, void> {
+function* fsCommand(
+  sh: ShellContext,
+  command: string,
+  operation: () => Io<unknown>,
+): Generator<void, ExitStatus, void> {
   try {
     const result = yield* operation();
     return typeof result === 'number' ? result : EXIT_SUCCESS;
   } catch (error) {
     if (!(error instanceof FsError || error instanceof SyscallError)) throw error;
-    sh.println(`${command}: ${error instanceof SyscallError ? `${error.code}: ${error.message}` : error.message}`);
+    sh.println(
+      `${command}: ${error instanceof SyscallError ? `${error.code}: ${error.message}` : error.message}`,
+    );
     return EXIT_FAILURE;
   }
 }
@@ -56,24 +129,37 @@ function* fsCommand(sh: ShellContext, command: string, operation: () => Io<unkno
 const absolute = (sh: ShellContext, path: string): string => normalizePath(sh.cwd, path);
 
 /** Apply `operation` to each path argument; the status is a failure if any failed. */
-function* eachPath(sh: ShellContext, command: string, args: string[], operation: (path: string) => Io<unknown>): Generator<void, ExitStatus, void> {
+function* eachPath(
+  sh: ShellContext,
+  command: string,
+  args: string[],
+  operation: (path: string) => Io<unknown>,
+): Generator<void, ExitStatus, void> {
   if (args.length === 0) {
     sh.println(`${command}: missing operand`);
     return EXIT_FAILURE;
   }
   let status = EXIT_SUCCESS;
   for (const arg of args) {
-    if ((yield* fsCommand(sh, command, () => operation(absolute(sh, arg)))) !== EXIT_SUCCESS) status = EXIT_FAILURE;
+    if ((yield* fsCommand(sh, command, () => operation(absolute(sh, arg)))) !== EXIT_SUCCESS)
+      status = EXIT_FAILURE;
   }
   return status;
 }
 
-function* twoPaths(sh: ShellContext, command: string, args: string[], operation: (from: string, to: string) => Io<unknown>): Generator<void, ExitStatus, void> {
+function* twoPaths(
+  sh: ShellContext,
+  command: string,
+  args: string[],
+  operation: (from: string, to: string) => Io<unknown>,
+): Generator<void, ExitStatus, void> {
   if (args.length !== 2) {
     sh.println(`${command}: usage: ${command} <from> <to>`);
     return EXIT_FAILURE;
   }
-  return yield* fsCommand(sh, command, () => operation(absolute(sh, args[0]!), absolute(sh, args[1]!)));
+  return yield* fsCommand(sh, command, () =>
+    operation(absolute(sh, args[0]!), absolute(sh, args[1]!)),
+  );
 }
 
 const TYPE_LETTERS: Record<FileType, string> = { file: '-', directory: 'd', device: 'c' };
@@ -93,7 +179,9 @@ function* ls(sh: ShellContext, arg: string): Io<void> {
     sh.println(`${modeString(target)} ${pad(target.links, 3)} ${pad(target.size, 10)}  ${arg}`);
     return;
   }
-  const entries = (yield* vfs.readdir(path)).filter((e) => e.name !== '.' && e.name !== '..').sort((a, b) => (a.name < b.name ? -1 : 1));
+  const entries = (yield* vfs.readdir(path))
+    .filter((e) => e.name !== '.' && e.name !== '..')
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
     const info = yield* vfs.stat(`${path === '/' ? '' : path}/${entry.name}`);
     const name = info.type === 'directory' ? paint(BOLD + BLUE, `${entry.name}/`) : entry.name;
@@ -103,7 +191,8 @@ function* ls(sh: ShellContext, arg: string): Io<void> {
 
 function* cd(sh: ShellContext, arg: string): Io<void> {
   const path = absolute(sh, arg);
-  if ((yield* sh.kernel.vfs.stat(path)).type !== 'directory') throw new FsError('ENOTDIR', `${arg} is not a directory`);
+  if ((yield* sh.kernel.vfs.stat(path)).type !== 'directory')
+    throw new FsError('ENOTDIR', `${arg} is not a directory`);
   sh.cwd = path;
 }
 
@@ -130,10 +219,18 @@ function* write(args: string[], sh: ShellContext): Generator<void, ExitStatus, v
 function* stat(sh: ShellContext, path: string): Io<void> {
   const info = yield* sh.kernel.vfs.stat(path);
   sh.println(`  File: ${path}`);
-  sh.println(`  Type: ${info.type}   Inode: ${info.inode}   Links: ${info.links}   Mode: ${modeString(info)} (${info.mode.toString(8).padStart(4, '0')})`);
+  sh.println(
+    `  Type: ${info.type}   Inode: ${info.inode}   Links: ${info.links}   Mode: ${modeString(info)} (${info.mode.toString(8).padStart(4, '0')})`,
+  );
   sh.println(`  Size: ${info.size}   Blocks: ${info.blocks} of 4 KiB`);
-  for (const [label, time] of [['Access', info.accessTime], ['Modify', info.modifyTime], ['Change', info.changeTime]] as const) {
-    sh.println(`${label.padStart(6)}: ${time > 0 ? formatUnixDate(dateTimeOfUtcSeconds(time)) : '-'}`);
+  for (const [label, time] of [
+    ['Access', info.accessTime],
+    ['Modify', info.modifyTime],
+    ['Change', info.changeTime],
+  ] as const) {
+    sh.println(
+      `${label.padStart(6)}: ${time > 0 ? formatUnixDate(dateTimeOfUtcSeconds(time)) : '-'}`,
+    );
   }
 }
 
@@ -143,7 +240,9 @@ function* df(sh: ShellContext): Io<void> {
     const s = yield* fs.stats();
     const size = (blocks: number): string => formatSize(blocks * s.blockSize).padEnd(10);
     const used = s.totalInodes - s.freeInodes;
-    sh.println(`${fs.name.padEnd(12)} ${size(s.totalBlocks)}${size(s.totalBlocks - s.freeBlocks)}${size(s.freeBlocks)}${`${used}/${s.totalInodes}`.padEnd(13)}${path}`);
+    sh.println(
+      `${fs.name.padEnd(12)} ${size(s.totalBlocks)}${size(s.totalBlocks - s.freeBlocks)}${size(s.freeBlocks)}${`${used}/${s.totalInodes}`.padEnd(13)}${path}`,
+    );
   }
 }
 
@@ -170,6 +269,8 @@ function* checkRoot(sh: ShellContext): Generator<void, ExitStatus, void> {
     return EXIT_FAILURE;
   }
   for (const line of [...report.notes, ...report.problems]) sh.println(`fsck: ${line}`);
-  sh.println(`fsck: ${report.problems.length === 0 ? 'clean' : `${report.problems.length} problems`}, ${report.files} files, ${report.directories} directories, ${report.usedBlocks} blocks used`);
+  sh.println(
+    `fsck: ${report.problems.length === 0 ? 'clean' : `${report.problems.length} problems`}, ${report.files} files, ${report.directories} directories, ${report.usedBlocks} blocks used`,
+  );
   return report.problems.length === 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -40,17 +40,40 @@ import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 
 export const INSPECT_COMMANDS: readonly ShellCommand[] = [
-  { name: 'walk', usage: '<pid> <address>', help: 'walk the page tables of a process (0: the kernel) for an address', run: walkCommand },
-  { name: 'vm', usage: '<pid>', help: 'a process\'s memory areas and how many of their pages are mapped', run: vmCommand },
-  { name: 'sched', usage: '[ms]', help: 'which task ran at each timer tick, for the next ms (default 200)', run: schedCommand },
+  {
+    name: 'walk',
+    usage: '<pid> <address>',
+    help: 'walk the page tables of a process (0: the kernel) for an address',
+    run: walkCommand,
+  },
+  {
+    name: 'vm',
+    usage: '<pid>',
+    help: "a process's memory areas and how many of their pages are mapped",
+    run: vmCommand,
+  },
+  {
+    name: 'sched',
+    usage: '[ms]',
+    help: 'which task ran at each timer tick, for the next ms (default 200)',
+    run: schedCommand,
+  },
 ];
 
 // ---- walk ----
 
 /** The entry bits by name, in bit order (SDM Vol. 3A Table 4-19); OWN is CottonOS's software bit 9. */
 const FLAG_NAMES: ReadonlyArray<[number, string]> = [
-  [PTE_PRESENT, 'P'], [PTE_WRITABLE, 'RW'], [PTE_USER, 'US'], [PTE_WRITE_THROUGH, 'PWT'], [PTE_CACHE_DISABLE, 'PCD'],
-  [PTE_ACCESSED, 'A'], [PTE_DIRTY, 'D'], [PTE_HUGE, 'PS'], [PTE_GLOBAL, 'G'], [PTE_OWNED, 'OWN'],
+  [PTE_PRESENT, 'P'],
+  [PTE_WRITABLE, 'RW'],
+  [PTE_USER, 'US'],
+  [PTE_WRITE_THROUGH, 'PWT'],
+  [PTE_CACHE_DISABLE, 'PCD'],
+  [PTE_ACCESSED, 'A'],
+  [PTE_DIRTY, 'D'],
+  [PTE_HUGE, 'PS'],
+  [PTE_GLOBAL, 'G'],
+  [PTE_OWNED, 'OWN'],
 ];
 
 /** "P RW US A NX": the bits set in an entry. */
@@ -92,7 +115,7 @@ function walkCommand(args: string[], sh: ShellContext): ExitStatus {
   const pid = parsePid(args[0]);
   const virt = parseAddress(args[1]);
   if (pid === null || virt === null || args.length !== 2) {
-    sh.println('walk: usage: walk <pid> <address>   (pid 0: the kernel\'s page tables)');
+    sh.println("walk: usage: walk <pid> <address>   (pid 0: the kernel's page tables)");
     return EXIT_FAILURE;
   }
   const space = rootOf(sh, pid);
@@ -101,10 +124,14 @@ function walkCommand(args: string[], sh: ShellContext): ExitStatus {
     return EXIT_FAILURE;
   }
   if (BigInt(virt) !== BigInt(args[1]!.replace(/_/g, ''))) {
-    sh.println(`walk: note: ${args[1]} is not exact as a JavaScript number; walking ${hex(virt, 16)}, the nearest one`);
+    sh.println(
+      `walk: note: ${args[1]} is not exact as a JavaScript number; walking ${hex(virt, 16)}, the nearest one`,
+    );
   }
   const tables = new PageTables(sh.kernel.cpu, sh.kernel.memory.frames);
-  sh.println(`walk ${hex(virt, virt >= 2 ** 32 ? 16 : 8)} in pid ${pid} (${space.name}): CR3 = PML4 at ${hex(space.root)}`);
+  sh.println(
+    `walk ${hex(virt, virt >= 2 ** 32 ? 16 : 8)} in pid ${pid} (${space.name}): CR3 = PML4 at ${hex(space.root)}`,
+  );
   sh.println('  level  table       index  entry                  flags');
   const steps = tables.walk(space.root, virt);
   for (const step of steps) {
@@ -115,13 +142,17 @@ function walkCommand(args: string[], sh: ShellContext): ExitStatus {
   }
   const translation = tables.translate(space.root, virt);
   if (translation === null) {
-    sh.println(`  → not mapped: the MMU would raise a page fault (#PF, vector 14) with CR2 = ${hex(virt)}`);
+    sh.println(
+      `  → not mapped: the MMU would raise a page fault (#PF, vector 14) with CR2 = ${hex(virt)}`,
+    );
     return EXIT_FAILURE;
   }
   const last = steps[steps.length - 1]!;
   const page = entryAddress(last) - (entryAddress(last) % translation.pageSize);
   const rights = `${(translation.flags & PTE_USER) !== 0 ? 'user' : 'kernel'} ${(translation.flags & PTE_WRITABLE) !== 0 ? 'read-write' : 'read-only'}${translation.noExecute ? ', no execute' : ''}`;
-  sh.println(`  → ${formatSize(translation.pageSize)} page at ${hex(page)} + offset ${hex(virt % translation.pageSize)} = physical ${hex(translation.physical)} (${rights})`);
+  sh.println(
+    `  → ${formatSize(translation.pageSize)} page at ${hex(page)} + offset ${hex(virt % translation.pageSize)} = physical ${hex(translation.physical)} (${rights})`,
+  );
   return EXIT_SUCCESS;
 }
 
@@ -144,16 +175,22 @@ function vmCommand(args: string[], sh: ShellContext): ExitStatus {
     return EXIT_FAILURE;
   }
   const memory = process.memory;
-  sh.println(`pid ${pid} (${task.name}): PML4 at ${hex(memory.space.root)}, break ${hex(memory.break, 8)}`);
+  sh.println(
+    `pid ${pid} (${task.name}): PML4 at ${hex(memory.space.root)}, break ${hex(memory.break, 8)}`,
+  );
   sh.println('  start       end         rights  kind    pages mapped');
   let mapped = 0;
   for (const area of memory.memoryAreas()) {
     const inArea = mappedPages(memory.space, area);
     mapped += inArea;
     const total = (area.end - area.start) / PAGE_SIZE;
-    sh.println(`  ${hex(area.start, 8)}  ${hex(area.end, 8)}  ${protString(area.prot).padEnd(6)}  ${area.kind.padEnd(6)}  ${pad(inArea, 5)} of ${total}`);
+    sh.println(
+      `  ${hex(area.start, 8)}  ${hex(area.end, 8)}  ${protString(area.prot).padEnd(6)}  ${area.kind.padEnd(6)}  ${pad(inArea, 5)} of ${total}`,
+    );
   }
-  sh.println(`${mapped} pages mapped (${formatSize(mapped * PAGE_SIZE)}), ${memory.space.userPageCount()} in the page tables`);
+  sh.println(
+    `${mapped} pages mapped (${formatSize(mapped * PAGE_SIZE)}), ${memory.space.userPageCount()} in the page tables`,
+  );
   return EXIT_SUCCESS;
 }
 
@@ -228,7 +265,9 @@ function runsOf(row: TaskRow): number {
 function printTimeline(sh: ShellContext, ran: ReadonlyArray<Task | null>, ms: number): void {
   const perColumn = Math.ceil(ms / TIMELINE_COLUMNS);
   const columns = Math.ceil(ms / perColumn);
-  sh.println(`sched: ${ms} timer ticks (1 ms each), ${perColumn === 1 ? 'one column per tick' : `one column per ${perColumn} ticks`}; # ran the whole column, + part of it`);
+  sh.println(
+    `sched: ${ms} timer ticks (1 ms each), ${perColumn === 1 ? 'one column per tick' : `one column per ${perColumn} ticks`}; # ran the whole column, + part of it`,
+  );
   const rows = rowsOf(ran, ms);
   const width = Math.max(...rows.map((row) => row.label.length)) + 7;
   for (const row of rows) {
@@ -245,6 +284,8 @@ function printTimeline(sh: ShellContext, ran: ReadonlyArray<Task | null>, ms: nu
   for (const row of rows) {
     const slices = runsOf(row);
     const share = `${Math.round((100 * row.count) / ms)}%`;
-    sh.println(`  ${pad(row.pid, 4)}  ${pad(row.count, 5)}  ${pad(share, 5)}  ${pad(slices, 6)}  ${pad((row.count / Math.max(slices, 1)).toFixed(1), 8)} ms`);
+    sh.println(
+      `  ${pad(row.pid, 4)}  ${pad(row.count, 5)}  ${pad(share, 5)}  ${pad(slices, 6)}  ${pad((row.count / Math.max(slices, 1)).toFixed(1), 8)} ms`,
+    );
   }
 }

@@ -67,15 +67,25 @@ export class LineEditor {
     this.lastWasCR = byte === CR;
     if (this.escape !== 'none') return this.feedEscape(byte);
     switch (byte) {
-      case CR: return this.submit();
-      case LF: return afterCR ? echo('') : this.submit(); // CR LF is one Enter
+      case CR:
+        return this.submit();
+      case LF:
+        return afterCR ? echo('') : this.submit(); // CR LF is one Enter
       case DEL:
-      case BS: return this.backspace();
-      case CTRL_A: return this.home();
-      case CTRL_E: return this.end();
-      case CTRL_C: this.reset(); return { kind: 'cancel' };
-      case CTRL_L: return { kind: 'clear-screen' };
-      case ESC: this.escape = 'escape'; return echo('');
+      case BS:
+        return this.backspace();
+      case CTRL_A:
+        return this.home();
+      case CTRL_E:
+        return this.end();
+      case CTRL_C:
+        this.reset();
+        return { kind: 'cancel' };
+      case CTRL_L:
+        return { kind: 'clear-screen' };
+      case ESC:
+        this.escape = 'escape';
+        return echo('');
       default:
         return byte >= 0x20 && byte < 0x7f ? this.insert(String.fromCharCode(byte)) : echo('');
     }
@@ -106,18 +116,25 @@ export class LineEditor {
   /** A complete escape sequence with final byte `final` and parameters `params`. */
   private key(final: string, params: string): EditorEvent {
     switch (final) {
-      case 'A': return this.historyUp();
-      case 'B': return this.historyDown();
-      case 'C': return this.right();
-      case 'D': return this.left();
-      case 'H': return this.home();
-      case 'F': return this.end();
+      case 'A':
+        return this.historyUp();
+      case 'B':
+        return this.historyDown();
+      case 'C':
+        return this.right();
+      case 'D':
+        return this.left();
+      case 'H':
+        return this.home();
+      case 'F':
+        return this.end();
       case '~':
         if (params === '1' || params === '7') return this.home();
         if (params === '4' || params === '8') return this.end();
         if (params === '3') return this.deleteAtCursor();
         return echo('');
-      default: return echo('');
+      default:
+        return echo('');
     }
   }
 
@@ -189,7 +206,8 @@ export class LineEditor {
   private historyDown(): EditorEvent {
     if (this.historyIndex === this.history.length) return echo('');
     this.historyIndex++;
-    const text = this.historyIndex === this.history.length ? this.draft : this.history[this.historyIndex]!;
+    const text =
+      this.historyIndex === this.history.length ? this.draft : this.history[this.historyIndex]!;
     return this.replaceLine(text);
   }
 

@@ -16,7 +16,16 @@ import { FsError } from '../fs/vfs';
 import { pad } from '../lib/format';
 import { allProcesses, kill, processOf, spawnProgram, waitForChild } from '../proc/process';
 import { SIGINT, SIGKILL, SIGTERM, signalName } from '../proc/signals';
-import { allTasks, currentTask, findTask, idleTime, IDLE_PID, PRIORITY_HIGHEST, PRIORITY_LOWEST, setPriority } from '../sched/scheduler';
+import {
+  allTasks,
+  currentTask,
+  findTask,
+  idleTime,
+  IDLE_PID,
+  PRIORITY_HIGHEST,
+  PRIORITY_LOWEST,
+  setPriority,
+} from '../sched/scheduler';
 import type { Task } from '../sched/scheduler';
 import { ERRNO, SyscallError } from '../lib/errno';
 import { normalizePath, readProgram } from '../syscall/file-calls';
@@ -27,10 +36,20 @@ import type { ExitStatus, ShellCommand, ShellContext } from './command';
 export const PROGRAM_DIRECTORY = '/bin';
 
 export const PROCESS_COMMANDS: readonly ShellCommand[] = [
-  { name: 'run', usage: '<program> [args...] [&]', help: 'run a user program (also: just its name)', run: runCommand },
+  {
+    name: 'run',
+    usage: '<program> [args...] [&]',
+    help: 'run a user program (also: just its name)',
+    run: runCommand,
+  },
   { name: 'ps', help: 'processes and kernel threads', run: ps },
-  { name: 'kill', usage: '<pid> [signal]', help: 'send a signal (default SIGTERM) to a process', run: killCommand },
-  { name: 'nice', usage: '<pid> <0-4>', help: 'set a process\'s priority (0 highest)', run: nice },
+  {
+    name: 'kill',
+    usage: '<pid> [signal]',
+    help: 'send a signal (default SIGTERM) to a process',
+    run: killCommand,
+  },
+  { name: 'nice', usage: '<pid> <0-4>', help: "set a process's priority (0 highest)", run: nice },
 ];
 
 function* runCommand(args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
@@ -64,7 +83,11 @@ export function* runProgram(sh: ShellContext, words: string[]): Generator<void, 
   for (let fd = 0; fd < 3; fd++) files.install(tty);
   let pid: number;
   try {
-    pid = spawnProgram(sh.kernel, elf, [path, ...argv.slice(1)], { parentPid: currentTask().pid, files, cwd: sh.cwd }).task.pid;
+    pid = spawnProgram(sh.kernel, elf, [path, ...argv.slice(1)], {
+      parentPid: currentTask().pid,
+      files,
+      cwd: sh.cwd,
+    }).task.pid;
   } catch (error) {
     files.closeAll();
     if (!(error instanceof SyscallError)) throw error;
@@ -98,7 +121,15 @@ function* waitForeground(sh: ShellContext, pid: number): Generator<void, ExitSta
 function reportSignal(sh: ShellContext, status: number): void {
   if (status <= 128) return;
   const signal = status - 128;
-  const words: Record<number, string> = { 2: '', 4: 'Illegal instruction', 5: 'Trace/breakpoint trap', 7: 'Bus error', 9: 'Killed', 11: 'Segmentation fault', 15: 'Terminated' };
+  const words: Record<number, string> = {
+    2: '',
+    4: 'Illegal instruction',
+    5: 'Trace/breakpoint trap',
+    7: 'Bus error',
+    9: 'Killed',
+    11: 'Segmentation fault',
+    15: 'Terminated',
+  };
   const text = words[signal] ?? signalName(signal);
   sh.println(text);
 }
@@ -114,12 +145,19 @@ export function reportFinishedJobs(sh: ShellContext): void {
 
 function finishedChild(): { pid: number; status: number } | null {
   const shell = currentTask();
-  if (!allProcesses().some((p) => p.parentPid === shell.pid && p.task.state === 'zombie')) return null;
+  if (!allProcesses().some((p) => p.parentPid === shell.pid && p.task.state === 'zombie'))
+    return null;
   const step = waitForChild(shell, -1, true).next();
   return step.done ? step.value : null;
 }
 
-const STATE_LETTERS: Record<Task['state'], string> = { running: 'R', ready: 'R', blocked: 'S', sleeping: 'S', zombie: 'Z' };
+const STATE_LETTERS: Record<Task['state'], string> = {
+  running: 'R',
+  ready: 'R',
+  blocked: 'S',
+  sleeping: 'S',
+  zombie: 'Z',
+};
 
 function ps(_args: string[], sh: ShellContext): void {
   sh.println('  PID  PPID  PRI  STATE         TIME  COMMAND');
@@ -128,7 +166,16 @@ function ps(_args: string[], sh: ShellContext): void {
   for (const task of allTasks()) {
     const process = processOf(task);
     const command = process ? process.argv.join(' ') : `[${task.name}]`;
-    sh.println(psLine(task.pid, process?.parentPid ?? 0, String(task.priority), `${STATE_LETTERS[task.state]} ${task.state}`, task.cpuTicks, command));
+    sh.println(
+      psLine(
+        task.pid,
+        process?.parentPid ?? 0,
+        String(task.priority),
+        `${STATE_LETTERS[task.state]} ${task.state}`,
+        task.cpuTicks,
+        command,
+      ),
+    );
   }
 }
 
@@ -137,7 +184,14 @@ function formatCpuTime(ticks: number): string {
   return (ticks / 1000).toFixed(3);
 }
 
-function psLine(pid: number, ppid: number, priority: string, state: string, ticks: number, command: string): string {
+function psLine(
+  pid: number,
+  ppid: number,
+  priority: string,
+  state: string,
+  ticks: number,
+  command: string,
+): string {
   return `${pad(pid, 5)} ${pad(ppid, 5)}  ${pad(priority, 3)}  ${state.padEnd(10)} ${pad(formatCpuTime(ticks), 7)}  ${command}`;
 }
 
@@ -145,11 +199,21 @@ function parseInteger(text: string | undefined): number | null {
   return text !== undefined && /^-?\d+$/.test(text) ? Number(text) : null;
 }
 
-const SIGNALS_BY_NAME: Record<string, number> = { INT: SIGINT, KILL: SIGKILL, TERM: SIGTERM, SIGINT, SIGKILL, SIGTERM };
+const SIGNALS_BY_NAME: Record<string, number> = {
+  INT: SIGINT,
+  KILL: SIGKILL,
+  TERM: SIGTERM,
+  SIGINT,
+  SIGKILL,
+  SIGTERM,
+};
 
 function killCommand(args: string[], sh: ShellContext): ExitStatus {
   const pid = parseInteger(args[0]);
-  const signal = args[1] === undefined ? SIGTERM : parseInteger(args[1]) ?? SIGNALS_BY_NAME[args[1].toUpperCase()];
+  const signal =
+    args[1] === undefined
+      ? SIGTERM
+      : (parseInteger(args[1]) ?? SIGNALS_BY_NAME[args[1].toUpperCase()]);
   if (pid === null || signal === undefined || args.length > 2) {
     sh.println('kill: usage: kill <pid> [signal: number, INT, KILL or TERM]');
     return EXIT_FAILURE;
@@ -160,8 +224,15 @@ function killCommand(args: string[], sh: ShellContext): ExitStatus {
 function nice(args: string[], sh: ShellContext): ExitStatus {
   const pid = parseInteger(args[0]);
   const priority = parseInteger(args[1]);
-  if (pid === null || priority === null || priority < PRIORITY_HIGHEST || priority > PRIORITY_LOWEST) {
-    sh.println(`nice: usage: nice <pid> <priority ${PRIORITY_HIGHEST} (highest) to ${PRIORITY_LOWEST} (lowest)>`);
+  if (
+    pid === null ||
+    priority === null ||
+    priority < PRIORITY_HIGHEST ||
+    priority > PRIORITY_LOWEST
+  ) {
+    sh.println(
+      `nice: usage: nice <pid> <priority ${PRIORITY_HIGHEST} (highest) to ${PRIORITY_LOWEST} (lowest)>`,
+    );
     return EXIT_FAILURE;
   }
   const task = findTask(pid);

@@ -38,7 +38,10 @@ function prompt(cwd: string): string {
 // #endregion osc133
 
 /** The shell thread's body. */
-export function* shellThread(kernel: Kernel, commands: readonly ShellCommand[] = COMMANDS): ThreadBody {
+export function* shellThread(
+  kernel: Kernel,
+  commands: readonly ShellCommand[] = COMMANDS,
+): ThreadBody {
   const editor = new LineEditor();
   const write = (text: string) => kernel.console.write(text);
   const shell: ShellContext = {
@@ -101,7 +104,11 @@ function* runLine(shell: ShellContext, line: string): Generator<void, void, void
  * Run built-in `name` from the table, or else the program /bin/NAME; a thrown
  * error is a kernel bug and is left to panic.
  */
-function* runCommand(shell: ShellContext, name: string, args: string[]): Generator<void, ExitStatus, void> {
+function* runCommand(
+  shell: ShellContext,
+  name: string,
+  args: string[],
+): Generator<void, ExitStatus, void> {
   const command = shell.commands.find((c) => c.name === name);
   if (!command) return yield* runProgram(shell, [name, ...args]);
   const result: CommandResult = command.run(args, shell);

@@ -38,7 +38,10 @@ export type SyscallHandler = (call: Syscall) => SyscallResult;
 
 /** Every call, by number (see syscall-table.ts). */
 const HANDLERS: ReadonlyMap<number, SyscallHandler> = new Map([
-  ...PROCESS_CALLS, ...FILE_CALLS, ...MEMORY_CALLS, ...SYSTEM_CALLS,
+  ...PROCESS_CALLS,
+  ...FILE_CALLS,
+  ...MEMORY_CALLS,
+  ...SYSTEM_CALLS,
 ]);
 
 /** Calls made so far, by number (for the scheduler chapter's statistics). */
@@ -58,7 +61,11 @@ export function* dispatchSyscall(kernel: Kernel, process: Process): Generator<vo
   regs[REG_A0] = yield* runHandler(HANDLERS.get(number), call, number);
 }
 
-function* runHandler(handler: SyscallHandler | undefined, call: Syscall, number: number): Generator<void, number, void> {
+function* runHandler(
+  handler: SyscallHandler | undefined,
+  call: Syscall,
+  number: number,
+): Generator<void, number, void> {
   try {
     if (!handler) throw new SyscallError('ENOSYS', `no system call ${number}`);
     const result = handler(call);

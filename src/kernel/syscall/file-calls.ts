@@ -19,9 +19,39 @@ import type { FileType, Stat } from '../fs/vfs';
 import type { Syscall, SyscallHandler } from './dispatcher';
 import { SyscallError } from '../lib/errno';
 import {
-  DIRENT_BYTES, DIRENT_NAME_BYTES, O_ACCMODE, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
-  STAT_BYTES, SYS_CHDIR, SYS_CLOSE, SYS_DUP, SYS_DUP2, SYS_FSTAT, SYS_FTRUNCATE, SYS_GETCWD, SYS_LINK, SYS_MKDIR, SYS_OPEN,
-  SYS_PIPE, SYS_READ, SYS_READDIR, SYS_RENAME, SYS_RMDIR, SYS_SEEK, SYS_STAT, SYS_SYNC, SYS_TRUNCATE, SYS_UNLINK, SYS_WRITE,
+  DIRENT_BYTES,
+  DIRENT_NAME_BYTES,
+  O_ACCMODE,
+  O_APPEND,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_RDONLY,
+  O_RDWR,
+  O_TRUNC,
+  O_WRONLY,
+  STAT_BYTES,
+  SYS_CHDIR,
+  SYS_CLOSE,
+  SYS_DUP,
+  SYS_DUP2,
+  SYS_FSTAT,
+  SYS_FTRUNCATE,
+  SYS_GETCWD,
+  SYS_LINK,
+  SYS_MKDIR,
+  SYS_OPEN,
+  SYS_PIPE,
+  SYS_READ,
+  SYS_READDIR,
+  SYS_RENAME,
+  SYS_RMDIR,
+  SYS_SEEK,
+  SYS_STAT,
+  SYS_SYNC,
+  SYS_TRUNCATE,
+  SYS_UNLINK,
+  SYS_WRITE,
 } from './syscall-table';
 
 export const MAX_IO_BYTES = 64 * 1024;
@@ -32,7 +62,10 @@ const FILE_TYPE_NUMBERS: Record<FileType, number> = { file: 1, directory: 2, dev
 /** `path` made absolute against `cwd`, with "." and ".." taken out: "/a/./b/../c" → "/a/c". */
 export function normalizePath(cwd: string, path: string): string {
   const names: string[] = [];
-  for (const name of [...(path.startsWith('/') ? [] : pathComponents(cwd)), ...pathComponents(path)]) {
+  for (const name of [
+    ...(path.startsWith('/') ? [] : pathComponents(cwd)),
+    ...pathComponents(path),
+  ]) {
     if (name === '..') names.pop();
     else if (name !== '.') names.push(name);
   }
@@ -57,7 +90,8 @@ function* sysOpen(call: Syscall): Generator<void, number, void> {
   const path = resolvePath(call, call.address(0));
   const flags = call.arg(1);
   const access = flags & O_ACCMODE;
-  if (access !== O_RDONLY && access !== O_WRONLY && access !== O_RDWR) throw new SyscallError('EINVAL', 'bad access mode');
+  if (access !== O_RDONLY && access !== O_WRONLY && access !== O_RDWR)
+    throw new SyscallError('EINVAL', 'bad access mode');
   const { vfs } = call.kernel;
   let inode;
   try {
@@ -69,10 +103,14 @@ function* sysOpen(call: Syscall): Generator<void, number, void> {
     inode = yield* parent.create(name, 'file');
   }
   const { type } = yield* inode.stat();
-  if (flags & O_DIRECTORY && type !== 'directory') throw new SyscallError('ENOTDIR', `${path} is not a directory`);
-  if (type === 'directory' && access !== O_RDONLY) throw new SyscallError('EISDIR', `${path} is a directory`);
+  if (flags & O_DIRECTORY && type !== 'directory')
+    throw new SyscallError('ENOTDIR', `${path} is not a directory`);
+  if (type === 'directory' && access !== O_RDONLY)
+    throw new SyscallError('EISDIR', `${path} is a directory`);
   if (flags & O_TRUNC && access !== O_RDONLY) yield* inode.truncate(0);
-  const file = inode.open?.() ?? new InodeFile(inode, access !== O_WRONLY, access !== O_RDONLY, (flags & O_APPEND) !== 0);
+  const file =
+    inode.open?.() ??
+    new InodeFile(inode, access !== O_WRONLY, access !== O_RDONLY, (flags & O_APPEND) !== 0);
   return call.process.files.install(file);
 }
 
@@ -89,7 +127,10 @@ function* sysRead(call: Syscall): Generator<void, number, void> {
 
 function* sysWrite(call: Syscall): Generator<void, number, void> {
   const file = call.process.files.get(call.arg(0));
-  const data = call.process.memory.readBytes(call.address(1), Math.min(call.address(2), MAX_IO_BYTES));
+  const data = call.process.memory.readBytes(
+    call.address(1),
+    Math.min(call.address(2), MAX_IO_BYTES),
+  );
   return yield* file.write(data);
 }
 
@@ -98,7 +139,15 @@ function* sysSeek(call: Syscall): Generator<void, number, void> {
 }
 
 function writeStat(call: Syscall, pointer: number, stat: Stat): void {
-  const words = [stat.inode, FILE_TYPE_NUMBERS[stat.type], stat.mode, stat.links, stat.size, stat.blocks, stat.modifyTime];
+  const words = [
+    stat.inode,
+    FILE_TYPE_NUMBERS[stat.type],
+    stat.mode,
+    stat.links,
+    stat.size,
+    stat.blocks,
+    stat.modifyTime,
+  ];
   const bytes = new Uint8Array(STAT_BYTES);
   const view = new DataView(bytes.buffer);
   words.forEach((word, i) => view.setUint32(i * 4, word >>> 0, true));
@@ -151,14 +200,16 @@ function* sysReaddir(call: Syscall): Generator<void, number, void> {
 
 function* sysChdir(call: Syscall): Generator<void, number, void> {
   const path = resolvePath(call, call.address(0));
-  if ((yield* call.kernel.vfs.stat(path)).type !== 'directory') throw new SyscallError('ENOTDIR', `${path} is not a directory`);
+  if ((yield* call.kernel.vfs.stat(path)).type !== 'directory')
+    throw new SyscallError('ENOTDIR', `${path} is not a directory`);
   call.process.cwd = path;
   return 0;
 }
 
 function sysGetcwd(call: Syscall): number {
   const path = new TextEncoder().encode(`${call.process.cwd}\0`);
-  if (path.length > call.address(1)) throw new SyscallError('ERANGE', 'buffer too small for the path');
+  if (path.length > call.address(1))
+    throw new SyscallError('ERANGE', 'buffer too small for the path');
   call.process.memory.writeBytes(call.address(0), path);
   return path.length - 1;
 }
@@ -189,7 +240,9 @@ function onPath(operation: (call: Syscall, path: string) => Io<unknown>): Syscal
 }
 
 /** A call that takes two paths. */
-function onTwoPaths(operation: (call: Syscall, from: string, to: string) => Io<unknown>): SyscallHandler {
+function onTwoPaths(
+  operation: (call: Syscall, from: string, to: string) => Io<unknown>,
+): SyscallHandler {
   return function* (call) {
     yield* operation(call, resolvePath(call, call.address(0)), resolvePath(call, call.address(1)));
     return 0;
@@ -205,7 +258,10 @@ export const FILE_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
   [SYS_STAT, sysStat],
   [SYS_FSTAT, sysFstat],
   [SYS_DUP, (call) => call.process.files.install(call.process.files.get(call.arg(0)))],
-  [SYS_DUP2, (call) => call.process.files.installAt(call.arg(1), call.process.files.get(call.arg(0)))],
+  [
+    SYS_DUP2,
+    (call) => call.process.files.installAt(call.arg(1), call.process.files.get(call.arg(0))),
+  ],
   [SYS_PIPE, sysPipe],
   [SYS_MKDIR, onPath((call, path) => call.kernel.vfs.mkdir(path))],
   [SYS_RMDIR, onPath((call, path) => call.kernel.vfs.rmdir(path))],
@@ -217,5 +273,11 @@ export const FILE_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
   [SYS_LINK, onTwoPaths((call, from, to) => call.kernel.vfs.link(from, to))],
   [SYS_TRUNCATE, sysTruncate],
   [SYS_FTRUNCATE, sysFtruncate],
-  [SYS_SYNC, function* (call) { yield* call.kernel.vfs.syncAll(); return 0; }],
+  [
+    SYS_SYNC,
+    function* (call) {
+      yield* call.kernel.vfs.syncAll();
+      return 0;
+    },
+  ],
 ];

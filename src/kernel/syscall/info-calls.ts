@@ -6,7 +6,14 @@ import { utcSeconds } from '../lib/date';
 import { ticksNow } from '../sched/scheduler';
 import type { Syscall, SyscallHandler } from './dispatcher';
 import { MAX_IO_BYTES } from './file-calls';
-import { SYS_GETRANDOM, SYS_MEMINFO, SYS_TIME, SYS_UNAME, SYS_UPTIME, UTSNAME_FIELD_BYTES } from './syscall-table';
+import {
+  SYS_GETRANDOM,
+  SYS_MEMINFO,
+  SYS_TIME,
+  SYS_UNAME,
+  SYS_UPTIME,
+  UTSNAME_FIELD_BYTES,
+} from './syscall-table';
 
 const MACHINE = 'riscv32 on x86_64 (Cotton PC)';
 
@@ -14,7 +21,9 @@ function sysUname(call: Syscall): number {
   const fields = [KERNEL_NAME, KERNEL_VERSION, KERNEL_EDITION, MACHINE];
   const bytes = new Uint8Array(UTSNAME_FIELD_BYTES * fields.length);
   const encoder = new TextEncoder();
-  fields.forEach((field, i) => bytes.set(encoder.encode(field).subarray(0, UTSNAME_FIELD_BYTES - 1), i * UTSNAME_FIELD_BYTES));
+  fields.forEach((field, i) =>
+    bytes.set(encoder.encode(field).subarray(0, UTSNAME_FIELD_BYTES - 1), i * UTSNAME_FIELD_BYTES),
+  );
   call.process.memory.writeBytes(call.address(0), bytes);
   return 0;
 }

@@ -13,5 +13,8 @@ export const MEMORY_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
   [SYS_BRK, (call) => call.process.memory.brk(call.address(0))],
   [SYS_MMAP, (call) => call.process.memory.mmap(call.address(0), call.arg(1))],
   [SYS_MUNMAP, (call) => (call.process.memory.munmap(call.address(0), call.address(1)), 0)],
-  [SYS_MPROTECT, (call) => (call.process.memory.mprotect(call.address(0), call.address(1), call.arg(2)), 0)],
+  [
+    SYS_MPROTECT,
+    (call) => (call.process.memory.mprotect(call.address(0), call.address(1), call.arg(2)), 0),
+  ],
 ];

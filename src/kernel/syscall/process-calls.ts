@@ -7,14 +7,31 @@
  * where the work is done. See syscall-table.ts for the numbers and ABI.
  */
 import { exec, exitProcess, fork, kill, waitForChild } from '../proc/process';
-import { findTask, PRIORITY_HIGHEST, PRIORITY_LOWEST, setPriority, sleepUntil, ticksNow } from '../sched/scheduler';
+import {
+  findTask,
+  PRIORITY_HIGHEST,
+  PRIORITY_LOWEST,
+  setPriority,
+  sleepUntil,
+  ticksNow,
+} from '../sched/scheduler';
 import type { Task } from '../sched/scheduler';
 import type { Syscall, SyscallHandler } from './dispatcher';
 import { SyscallError } from '../lib/errno';
 import { readProgram, resolvePath } from './file-calls';
 import {
-  SYS_EXEC, SYS_EXIT, SYS_FORK, SYS_GETPID, SYS_GETPPID, SYS_GETPRIORITY, SYS_KILL, SYS_NICE, SYS_SLEEP, SYS_WAIT,
-  SYS_WAITNOHANG, SYS_YIELD,
+  SYS_EXEC,
+  SYS_EXIT,
+  SYS_FORK,
+  SYS_GETPID,
+  SYS_GETPPID,
+  SYS_GETPRIORITY,
+  SYS_KILL,
+  SYS_NICE,
+  SYS_SLEEP,
+  SYS_WAIT,
+  SYS_WAITNOHANG,
+  SYS_YIELD,
 } from './syscall-table';
 
 /** Arguments exec copies in at most: count, and bytes of strings. */
@@ -39,10 +56,12 @@ function readArgv(call: Syscall, pointer: number): string[] {
   for (;;) {
     const item = call.process.memory.readWord(pointer + argv.length * 4) >>> 0;
     if (item === 0) return argv;
-    if (argv.length === MAX_ARGS) throw new SyscallError('E2BIG', `more than ${MAX_ARGS} arguments`);
+    if (argv.length === MAX_ARGS)
+      throw new SyscallError('E2BIG', `more than ${MAX_ARGS} arguments`);
     const arg = call.process.memory.readString(item, MAX_ARG_LENGTH);
     bytes += arg.length + 1;
-    if (bytes > MAX_ARG_BYTES) throw new SyscallError('E2BIG', `arguments longer than ${MAX_ARG_BYTES} bytes`);
+    if (bytes > MAX_ARG_BYTES)
+      throw new SyscallError('E2BIG', `arguments longer than ${MAX_ARG_BYTES} bytes`);
     argv.push(arg);
   }
 }
@@ -81,7 +100,8 @@ function targetTask(call: Syscall, pid: number): Task {
 
 function sysNice(call: Syscall): number {
   const priority = call.arg(1);
-  if (priority < PRIORITY_HIGHEST || priority > PRIORITY_LOWEST) throw new SyscallError('EINVAL', `priority must be ${PRIORITY_HIGHEST}–${PRIORITY_LOWEST}`);
+  if (priority < PRIORITY_HIGHEST || priority > PRIORITY_LOWEST)
+    throw new SyscallError('EINVAL', `priority must be ${PRIORITY_HIGHEST}–${PRIORITY_LOWEST}`);
   const task = targetTask(call, call.arg(0));
   if (task.kind !== 'user') throw new SyscallError('EPERM', 'kernel threads keep their priority');
   setPriority(task, priority);
@@ -96,7 +116,13 @@ export const PROCESS_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
   [SYS_WAITNOHANG, (call) => waitCall(call, true)],
   [SYS_GETPID, (call) => call.process.task.pid],
   [SYS_GETPPID, (call) => call.process.parentPid],
-  [SYS_YIELD, function* () { yield; return 0; }],
+  [
+    SYS_YIELD,
+    function* () {
+      yield;
+      return 0;
+    },
+  ],
   [SYS_SLEEP, sysSleep],
   [SYS_KILL, (call) => (kill(call.arg(0), call.arg(1)), 0)],
   [SYS_NICE, sysNice],

@@ -8,7 +8,15 @@
  * Share says how to start the server instead. Used by the teacher's panel
  * (classroom-share.ts) and the room page (classroom-viewer.ts).
  */
-import { INFO_PATH, parseServerMessage, RELAY_PATH, ROOM_PAGE, type ClassroomInfo, type ClientMessage, type ServerMessage } from '../../classroom/protocol';
+import {
+  INFO_PATH,
+  parseServerMessage,
+  RELAY_PATH,
+  ROOM_PAGE,
+  type ClassroomInfo,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../classroom/protocol';
 
 export const NO_SERVER_MESSAGE =
   'Sharing needs the classroom server, which serves this book and relays the machine to the room. ' +
@@ -39,7 +47,11 @@ export class RelayConnection {
     const socket = new WebSocket(url);
     return new Promise((resolve, reject) => {
       socket.addEventListener('open', () => resolve(new RelayConnection(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error('could not reach the classroom relay')), { once: true });
+      socket.addEventListener(
+        'error',
+        () => reject(new Error('could not reach the classroom relay')),
+        { once: true },
+      );
       socket.addEventListener('message', (event) => {
         const message = typeof event.data === 'string' ? parseServerMessage(event.data) : null;
         if (message) events.message(message);

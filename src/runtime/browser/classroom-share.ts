@@ -27,7 +27,12 @@ import type { Terminal } from '@xterm/xterm';
 import type { ServerMessage, ViewerInfo } from '../../classroom/protocol';
 import { encodeQr, toSvg } from '../../classroom/qr';
 import { encodeBase64 } from '../../nex/base64';
-import { findClassroom, NO_SERVER_MESSAGE, RelayConnection, roomLink } from './classroom-connection';
+import {
+  findClassroom,
+  NO_SERVER_MESSAGE,
+  RelayConnection,
+  roomLink,
+} from './classroom-connection';
 import './classroom-share.css';
 import { RestorePoints } from '../player/player-keyframes';
 
@@ -165,7 +170,8 @@ class TeacherShare {
         return this.say('The room expired. Press Share again for a new one.');
       case 'error':
         console.warn(`classroom relay: ${message.code}: ${message.message}`);
-        if (message.about === 'create') this.say(`The room could not be opened: ${message.message}`);
+        if (message.about === 'create')
+          this.say(`The room could not be opened: ${message.message}`);
         return;
     }
   }
@@ -176,7 +182,8 @@ class TeacherShare {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.panel.dataset.state = 'closed';
     const status = this.panel.querySelector('.cs-status');
-    if (status) status.textContent = `Disconnected from the classroom server${reason ? `: ${reason}` : ''}. Press Share twice to open a new room.`;
+    if (status)
+      status.textContent = `Disconnected from the classroom server${reason ? `: ${reason}` : ''}. Press Share twice to open a new room.`;
   }
 
   // ---- the terminal ----------------------------------------------------------
@@ -236,7 +243,11 @@ class TeacherShare {
     this.pending = [];
     // Stay well under the relay's message size: base64 grows by a third.
     for (let start = 0; start < joined.length; start += 192 * 1024) {
-      this.connection?.send({ type: 'output', seq: this.seq++, data: encodeBase64(joined.subarray(start, start + 192 * 1024)) });
+      this.connection?.send({
+        type: 'output',
+        seq: this.seq++,
+        data: encodeBase64(joined.subarray(start, start + 192 * 1024)),
+      });
     }
   }
 
@@ -251,7 +262,14 @@ class TeacherShare {
     terminal.write('', () => {
       if (!this.serializer) return;
       const state = this.serializer.serialize({ scrollback: KEYFRAME_SCROLLBACK });
-      this.connection?.send({ type: 'keyframe', after, cols: terminal.cols, rows: terminal.rows, state, live });
+      this.connection?.send({
+        type: 'keyframe',
+        after,
+        cols: terminal.cols,
+        rows: terminal.rows,
+        state,
+        live,
+      });
     });
   }
 
@@ -275,10 +293,27 @@ class TeacherShare {
     const last = this.lastPlay;
     const now = performance.now();
     const expected = last.playing ? last.at + ((now - last.sentAt) / 1000) * last.speed : last.at;
-    const changed = force || src !== last.src || state.playing !== last.playing || state.speed !== last.speed || Math.abs(state.position - expected) > PLAY_SEEK_SECONDS;
+    const changed =
+      force ||
+      src !== last.src ||
+      state.playing !== last.playing ||
+      state.speed !== last.speed ||
+      Math.abs(state.position - expected) > PLAY_SEEK_SECONDS;
     if (!changed && !(state.playing && now - last.sentAt > PLAY_RESYNC_MS)) return;
-    this.lastPlay = { src, at: state.position, playing: state.playing, speed: state.speed, sentAt: now };
-    this.connection.send({ type: 'play', src, at: state.position, playing: state.playing, speed: state.speed });
+    this.lastPlay = {
+      src,
+      at: state.position,
+      playing: state.playing,
+      speed: state.speed,
+      sentAt: now,
+    };
+    this.connection.send({
+      type: 'play',
+      src,
+      at: state.position,
+      playing: state.playing,
+      speed: state.speed,
+    });
   }
 
   private playToRoom(player: PlayerLike | null): void {
@@ -301,9 +336,17 @@ class TeacherShare {
 
   private showRoom(link: string): void {
     this.panel.dataset.state = 'sharing';
-    const linkField = element('input', { className: 'cs-link', readOnly: true, value: link, ariaLabel: 'room link' });
+    const linkField = element('input', {
+      className: 'cs-link',
+      readOnly: true,
+      value: link,
+      ariaLabel: 'room link',
+    });
     const copy = element('button', { type: 'button' }, 'Copy');
-    copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => (copy.textContent = 'Copied')));
+    copy.addEventListener(
+      'click',
+      () => void navigator.clipboard?.writeText(link).then(() => (copy.textContent = 'Copied')),
+    );
     const qr = element('div', { className: 'cs-qr', title: 'Scan to open the room on a phone' });
     qr.innerHTML = toSvg(encodeQr(link)); // our own SVG markup, made from the link's bytes
     const stop = element('button', { type: 'button' }, 'Stop sharing');
@@ -313,7 +356,9 @@ class TeacherShare {
     });
     this.panel.replaceChildren(
       qr,
-      element('div', { className: 'cs-body' },
+      element(
+        'div',
+        { className: 'cs-body' },
         element('p', { className: 'cs-status' }, 'Sharing this machine. Students open:'),
         element('div', { className: 'cs-linkrow' }, linkField, copy, stop),
         element('div', { className: 'cs-viewers' }),
@@ -330,11 +375,28 @@ class TeacherShare {
     const count = this.viewers.length;
     const items = this.viewers.map((viewer) => {
       const holds = viewer.id === this.holder;
-      const give = element('button', { type: 'button', title: holds ? 'Take the keyboard back' : 'Let this student type into the machine' }, holds ? 'Take keyboard back' : 'Give keyboard');
-      give.addEventListener('click', () => this.connection?.send({ type: 'keyboard', to: holds ? null : viewer.id }));
-      return element('li', { dataset: { viewer: viewer.id } }, `${viewer.name || 'student'} `, give);
+      const give = element(
+        'button',
+        {
+          type: 'button',
+          title: holds ? 'Take the keyboard back' : 'Let this student type into the machine',
+        },
+        holds ? 'Take keyboard back' : 'Give keyboard',
+      );
+      give.addEventListener('click', () =>
+        this.connection?.send({ type: 'keyboard', to: holds ? null : viewer.id }),
+      );
+      return element(
+        'li',
+        { dataset: { viewer: viewer.id } },
+        `${viewer.name || 'student'} `,
+        give,
+      );
     });
-    box.replaceChildren(element('span', { className: 'cs-count' }, `${count} watching`), element('ul', {}, ...items));
+    box.replaceChildren(
+      element('span', { className: 'cs-count' }, `${count} watching`),
+      element('ul', {}, ...items),
+    );
   }
 
   private renderPlay(): void {
@@ -345,19 +407,40 @@ class TeacherShare {
     if (this.player) {
       const back = element('button', { type: 'button' }, 'Back to the machine');
       back.addEventListener('click', () => this.playToRoom(null));
-      box.replaceChildren(`The room follows the recording “${this.player.getAttribute('aria-label') ?? this.player.dataset.src}” (play, pause, seek and speed on its player). `, back);
+      box.replaceChildren(
+        `The room follows the recording “${this.player.getAttribute('aria-label') ?? this.player.dataset.src}” (play, pause, seek and speed on its player). `,
+        back,
+      );
       return;
     }
-    const choice = element('select', { ariaLabel: 'recording to play to the room' }, ...players.map((player, i) => element('option', { value: String(i) }, player.getAttribute('aria-label') ?? player.dataset.src ?? `recording ${i + 1}`)));
+    const choice = element(
+      'select',
+      { ariaLabel: 'recording to play to the room' },
+      ...players.map((player, i) =>
+        element(
+          'option',
+          { value: String(i) },
+          player.getAttribute('aria-label') ?? player.dataset.src ?? `recording ${i + 1}`,
+        ),
+      ),
+    );
     const play = element('button', { type: 'button' }, 'Play to the room');
-    play.addEventListener('click', () => this.playToRoom(players[Number((choice as HTMLSelectElement).value)] ?? null));
+    play.addEventListener('click', () =>
+      this.playToRoom(players[Number((choice as HTMLSelectElement).value)] ?? null),
+    );
     box.replaceChildren('Or play a recording to the room: ', choice, play);
   }
 }
 
-type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'dataset'>> & { dataset?: Record<string, string> };
+type Props<K extends keyof HTMLElementTagNameMap> = Partial<
+  Omit<HTMLElementTagNameMap[K], 'dataset'>
+> & { dataset?: Record<string, string> };
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props<K>, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props<K>,
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   const { dataset, ...rest } = props;
   Object.assign(node, rest);

@@ -23,7 +23,14 @@ import { RelayConnection } from './classroom-connection';
 import { inOrder } from '../player/player-keyframes';
 import { bufferText } from './terminal';
 
-type RoomStatus = 'connecting' | 'watching' | 'teacher-away' | 'replay' | 'expired' | 'no-room' | 'disconnected';
+type RoomStatus =
+  | 'connecting'
+  | 'watching'
+  | 'teacher-away'
+  | 'replay'
+  | 'expired'
+  | 'no-room'
+  | 'disconnected';
 
 const STATUS_TEXT: Record<RoomStatus, string> = {
   connecting: 'connecting…',
@@ -74,7 +81,9 @@ export class CottonRoomElement extends HTMLElement {
       if (this.holder === this.you) this.connection?.send({ type: 'input', data });
     });
     new ResizeObserver(() => this.fitFont()).observe(this.child('.cr-terminal'));
-    this.child('.cr-record').addEventListener('change', (event) => this.toggleRecording((event.target as HTMLInputElement).checked));
+    this.child('.cr-record').addEventListener('change', (event) =>
+      this.toggleRecording((event.target as HTMLInputElement).checked),
+    );
     this.child('.cr-save').addEventListener('click', () => this.saveRecording());
     void this.join();
   }
@@ -198,7 +207,9 @@ export class CottonRoomElement extends HTMLElement {
     if (!this.player || this.player.dataset.src !== message.src) {
       this.player?.remove();
       const template = this.querySelector<HTMLTemplateElement>('.cr-player-template')!;
-      const player = (template.content.firstElementChild as PlayerLike).cloneNode(true) as PlayerLike;
+      const player = (template.content.firstElementChild as PlayerLike).cloneNode(
+        true,
+      ) as PlayerLike;
       player.dataset.src = message.src;
       this.child('.cr-player').append(player);
       this.player = player;
@@ -216,12 +227,19 @@ export class CottonRoomElement extends HTMLElement {
       return;
     }
     for (let i = 0; i < 12 && player.state().speed !== play.speed; i++) {
-      player.querySelector<HTMLElement>(`[data-action="${player.state().speed < play.speed ? 'faster' : 'slower'}"]`)?.click();
+      player
+        .querySelector<HTMLElement>(
+          `[data-action="${player.state().speed < play.speed ? 'faster' : 'slower'}"]`,
+        )
+        ?.click();
     }
-    const elapsed = play.playing ? ((performance.now() - this.play!.receivedAt) / 1000) * play.speed : 0;
+    const elapsed = play.playing
+      ? ((performance.now() - this.play!.receivedAt) / 1000) * play.speed
+      : 0;
     const target = play.at + elapsed;
     if (Math.abs(player.state().position - target) > PLAY_TOLERANCE_SECONDS) player.seek(target);
-    if (player.state().playing !== play.playing) player.querySelector<HTMLElement>('[data-action="play"]')?.click();
+    if (player.state().playing !== play.playing)
+      player.querySelector<HTMLElement>('[data-action="play"]')?.click();
   };
 
   // ---- keeping a recording ----------------------------------------------------------
@@ -241,7 +259,9 @@ export class CottonRoomElement extends HTMLElement {
       title: `CottonOS classroom, room ${room}`,
     });
     // It opens on the screen as it is now.
-    this.terminal.write('', () => this.recorder?.output(new TextEncoder().encode(this.serializer.serialize()), 0));
+    this.terminal.write('', () =>
+      this.recorder?.output(new TextEncoder().encode(this.serializer.serialize()), 0),
+    );
     (this.child('.cr-save') as HTMLButtonElement).disabled = false;
   }
 
@@ -249,7 +269,9 @@ export class CottonRoomElement extends HTMLElement {
     if (!this.recorder) return;
     const bytes = writeNex(this.recorder.finish(this.recordingNs()));
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+    link.href = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+    );
     link.download = `classroom-${new URLSearchParams(location.search).get('id') ?? 'room'}.nex`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 0);

@@ -44,7 +44,8 @@ function storage(): IndexedDbChunkStorage | null {
 
 /** Wire the Disk menu's buttons inside `root` (those missing from the markup are skipped). */
 export function installDiskControls(root: HTMLElement, host: DiskControlsHost): void {
-  const find = <T extends HTMLElement>(selector: string): T | null => root.querySelector<T>(selector);
+  const find = <T extends HTMLElement>(selector: string): T | null =>
+    root.querySelector<T>(selector);
   const input = find<HTMLInputElement>('.cm-disk-file');
   const buttons = [...root.querySelectorAll<HTMLButtonElement>('[data-action^="disk-"]')];
   /** Run one disk action at a time, with the buttons disabled meanwhile. */
@@ -54,13 +55,22 @@ export function installDiskControls(root: HTMLElement, host: DiskControlsHost): 
     try {
       await action();
     } catch (error) {
-      host.notice(`The disk action failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      host.notice(
+        `The disk action failed: ${error instanceof Error ? error.message : String(error)}`,
+        'error',
+      );
     } finally {
       for (const button of buttons) button.disabled = false;
     }
   };
-  find('[data-action="disk-reset"]')?.addEventListener('click', exclusive(() => resetDisk(host)));
-  find('[data-action="disk-download"]')?.addEventListener('click', exclusive(() => downloadDisk(host)));
+  find('[data-action="disk-reset"]')?.addEventListener(
+    'click',
+    exclusive(() => resetDisk(host)),
+  );
+  find('[data-action="disk-download"]')?.addEventListener(
+    'click',
+    exclusive(() => downloadDisk(host)),
+  );
   find('[data-action="disk-upload"]')?.addEventListener('click', () => input?.click());
   input?.addEventListener('change', () => {
     const file = input.files?.[0];
@@ -74,10 +84,17 @@ export function installDiskControls(root: HTMLElement, host: DiskControlsHost): 
  * suspended from storing meanwhile; reboot on success. Returns false (and
  * says why) if the stored disk was kept.
  */
-async function replaceStoredDisk(host: DiskControlsHost, what: string, replace: (store: IndexedDbChunkStorage) => Promise<void>): Promise<boolean> {
+async function replaceStoredDisk(
+  host: DiskControlsHost,
+  what: string,
+  replace: (store: IndexedDbChunkStorage) => Promise<void>,
+): Promise<boolean> {
   const store = storage();
   if (!store) {
-    host.notice(`Could not ${what}: this browser gives the page no IndexedDB, so the disk lives only in the machine's memory.`, 'error');
+    host.notice(
+      `Could not ${what}: this browser gives the page no IndexedDB, so the disk lives only in the machine's memory.`,
+      'error',
+    );
     return false;
   }
   const session = host.session();
@@ -91,7 +108,10 @@ async function replaceStoredDisk(host: DiskControlsHost, what: string, replace: 
     await replace(store);
   } catch (error) {
     session?.resumeDisk();
-    host.notice(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}. Your disk is unchanged.`, 'error');
+    host.notice(
+      `Could not ${what}: ${error instanceof Error ? error.message : String(error)}. Your disk is unchanged.`,
+      'error',
+    );
     return false;
   }
   await host.reboot();
@@ -109,18 +129,24 @@ async function resetDisk(host: DiskControlsHost): Promise<void> {
 async function downloadDisk(host: DiskControlsHost): Promise<void> {
   const bytes = (await host.session()?.diskImage()) ?? null;
   if (!bytes) {
-    host.notice('There is no running machine whose disk could be downloaded. Press Reboot, then Download disk.', 'error');
+    host.notice(
+      'There is no running machine whose disk could be downloaded. Press Reboot, then Download disk.',
+      'error',
+    );
     return;
   }
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  link.href = URL.createObjectURL(
+    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+  );
   link.download = DISK_FILE_NAME;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 0);
 }
 
 async function uploadDisk(host: DiskControlsHost, file: File): Promise<void> {
-  const refuse = (why: string): void => host.notice(`${file.name} was not used as the disk: ${why}. Your disk is unchanged.`, 'error');
+  const refuse = (why: string): void =>
+    host.notice(`${file.name} was not used as the disk: ${why}. Your disk is unchanged.`, 'error');
   const sizeProblem = diskSizeProblem(file.size);
   if (sizeProblem) return refuse(sizeProblem);
   const image = new Uint8Array(await file.arrayBuffer());
@@ -128,7 +154,11 @@ async function uploadDisk(host: DiskControlsHost, file: File): Promise<void> {
   if (problem) return refuse(problem);
   const version = knownDiskVersion();
   if (!version) return refuse('the machine has not started yet; try again once it runs');
-  if (await replaceStoredDisk(host, `use ${file.name} as the disk`, (store) => storeWholeImage(store, version, image))) {
+  if (
+    await replaceStoredDisk(host, `use ${file.name} as the disk`, (store) =>
+      storeWholeImage(store, version, image),
+    )
+  ) {
     host.notice(`The disk is now ${file.name} (${mib(image.length)}).`);
   }
 }

@@ -41,7 +41,8 @@ export class EditorPanel {
   async show(file: string): Promise<KernelEditor> {
     this.panel.hidden = false;
     this.current = file;
-    for (const tab of this.tabs()) tab.setAttribute('aria-selected', String(tab.dataset.file === file));
+    for (const tab of this.tabs())
+      tab.setAttribute('aria-selected', String(tab.dataset.file === file));
     const editor = await this.load();
     editor.show(file);
     return editor;
@@ -115,7 +116,8 @@ export class EditorPanel {
   }
 
   private markEdited(): void {
-    for (const tab of this.tabs()) tab.toggleAttribute('data-edited', loadEdit(tab.dataset.file!) !== null);
+    for (const tab of this.tabs())
+      tab.toggleAttribute('data-edited', loadEdit(tab.dataset.file!) !== null);
     this.onEditsChanged();
   }
 }

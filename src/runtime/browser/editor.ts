@@ -67,14 +67,18 @@ function createModels(options: KernelEditorOptions): Map<string, monaco.editor.I
   const files: Record<string, string> = { ...sources, [MACHINE_INTERFACE]: machineInterface };
   for (const [file, original] of Object.entries(files)) {
     const uri = uriOf(file);
-    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(original, 'typescript', uri);
+    const model =
+      monaco.editor.getModel(uri) ?? monaco.editor.createModel(original, 'typescript', uri);
     model.setValue(options.edited(file) ?? original);
     models.set(file, model);
   }
   return models;
 }
 
-export function createKernelEditor(container: HTMLElement, options: KernelEditorOptions): KernelEditor {
+export function createKernelEditor(
+  container: HTMLElement,
+  options: KernelEditorOptions,
+): KernelEditor {
   configureTypeScript();
   const models = createModels(options);
   const editor = monaco.editor.create(container, {

@@ -49,7 +49,10 @@ export function loadEdits(files: readonly string[]): Record<string, string> {
 export function saveEditSoon(file: string, text: string): void {
   unsaved.set(file, text);
   clearTimeout(timers.get(file));
-  timers.set(file, setTimeout(() => flushEdit(file), SAVE_DELAY_MS));
+  timers.set(
+    file,
+    setTimeout(() => flushEdit(file), SAVE_DELAY_MS),
+  );
 }
 
 function flushEdit(file: string): void {

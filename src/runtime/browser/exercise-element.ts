@@ -42,7 +42,9 @@ export class CottonExerciseElement extends HTMLElement {
     const machine = this.machine();
     if (machine) await machine.replaceFile(this.file, this.starter);
     else saveEditSoon(this.file, this.starter);
-    this.summary(`The starter is in the editor: write your code in ${this.file}, then press Check.`);
+    this.summary(
+      `The starter is in the editor: write your code in ${this.file}, then press Check.`,
+    );
   }
 
   private async check(): Promise<void> {
@@ -53,9 +55,15 @@ export class CottonExerciseElement extends HTMLElement {
     this.summary('Checking: booting the machine on your code…');
     const overrides = this.machine()?.overrides() ?? loadEdits([this.file]);
     try {
-      const results = await runChecksInWorker(this.dataset.id!, overrides, (result) => this.show(result));
+      const results = await runChecksInWorker(this.dataset.id!, overrides, (result) =>
+        this.show(result),
+      );
       const passed = results.filter((result) => result.passed).length;
-      this.summary(passed === results.length ? `All ${passed} checks pass. Well done!` : `${passed} of ${results.length} checks pass.`);
+      this.summary(
+        passed === results.length
+          ? `All ${passed} checks pass. Well done!`
+          : `${passed} of ${results.length} checks pass.`,
+      );
     } catch (error) {
       this.summary(this.failure(error));
     } finally {

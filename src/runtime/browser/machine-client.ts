@@ -18,7 +18,13 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import type { RecordingOptions } from '../worker/machine-recording';
-import type { BootResult, DiskStatus, MachineOptions, MachineReport, MachineWorkerApi } from '../worker/machine-worker';
+import type {
+  BootResult,
+  DiskStatus,
+  MachineOptions,
+  MachineReport,
+  MachineWorkerApi,
+} from '../worker/machine-worker';
 import { isLive } from '../host/realtime';
 import { Watchdog } from './watchdog';
 
@@ -54,7 +60,9 @@ export function knownDiskVersion(): string | null {
 
 /** Have every live machine of the page (but `except`) store its disk's pending writes. */
 export async function flushLiveDisks(except?: MachineSession): Promise<void> {
-  const waits = [...liveSessions].filter((session) => session !== except).map((session) => session.flushDisk());
+  const waits = [...liveSessions]
+    .filter((session) => session !== except)
+    .map((session) => session.flushDisk());
   await Promise.all(waits);
 }
 
@@ -73,9 +81,14 @@ interface WorkerHandle {
 }
 
 function startWorker(): WorkerHandle {
-  const worker = new Worker(new URL('../worker/machine-worker.ts', import.meta.url), { type: 'module', name: 'cotton-machine' });
+  const worker = new Worker(new URL('../worker/machine-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'cotton-machine',
+  });
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => reject(new Error(`the machine worker failed: ${event.message || 'could not load'}`)));
+    worker.addEventListener('error', (event) =>
+      reject(new Error(`the machine worker failed: ${event.message || 'could not load'}`)),
+    );
   });
   failed.catch(() => {});
   return { worker, api: wrap<MachineWorkerApi>(worker), failed };
@@ -114,7 +127,9 @@ export class MachineSession {
     else {
       diskVersion = result.disk.version;
       const { source, bytes, openMs, persistent, problem } = result.disk;
-      console.debug(`cotton disk: ${source} (${bytes} bytes) in ${openMs} ms${persistent ? '' : ', not persistent'}${problem ? `: ${problem}` : ''}`);
+      console.debug(
+        `cotton disk: ${source} (${bytes} bytes) in ${openMs} ms${persistent ? '' : ', not persistent'}${problem ? `: ${problem}` : ''}`,
+      );
       if (!this.disposed) liveSessions.add(this);
     }
     return result;
@@ -127,8 +142,12 @@ export class MachineSession {
 
   /** Store the disk's pending writes; resolves with null, or a message (never waits on a hung worker for long). */
   flushDisk(): Promise<string | null> {
-    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('the machine did not answer'), DISK_FLUSH_WAIT_MS));
-    return Promise.race([this.api.flushDisk(), this.lost, timeout]).catch((error: Error) => error.message);
+    const timeout = new Promise<string>((resolve) =>
+      setTimeout(() => resolve('the machine did not answer'), DISK_FLUSH_WAIT_MS),
+    );
+    return Promise.race([this.api.flushDisk(), this.lost, timeout]).catch(
+      (error: Error) => error.message,
+    );
   }
 
   /** The disk's bytes now (Download); null without a disk. */

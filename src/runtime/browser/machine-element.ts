@@ -26,7 +26,16 @@ import { createConsole, type Console } from './terminal';
 const WATCHDOG_MESSAGE =
   'Watchdog: the kernel did not return control for 2 s — an infinite loop? The machine was stopped. Fix the code and press Reboot.';
 
-type Status = 'booting' | 'running' | 'halted' | 'powered off' | 'panicked' | 'crashed' | 'watchdog' | 'error' | 'paused';
+type Status =
+  | 'booting'
+  | 'running'
+  | 'halted'
+  | 'powered off'
+  | 'panicked'
+  | 'crashed'
+  | 'watchdog'
+  | 'error'
+  | 'paused';
 
 const STATE_STATUS: Partial<Record<MachineState, Status>> = {
   stopped: 'halted',
@@ -64,8 +73,14 @@ export class CottonMachineElement extends HTMLElement {
   connectedCallback(): void {
     if (this.console) return;
     this.console = createConsole(this.child('.cm-terminal'), (data) => this.session?.input(data));
-    this.editorPanel = new EditorPanel(this.child('.cm-editor'), JSON.parse(this.dataset.files ?? '[]'), () =>
-      this.child('[data-action="edit"]').toggleAttribute('data-edited', this.editorPanel?.hasEdits() ?? false),
+    this.editorPanel = new EditorPanel(
+      this.child('.cm-editor'),
+      JSON.parse(this.dataset.files ?? '[]'),
+      () =>
+        this.child('[data-action="edit"]').toggleAttribute(
+          'data-edited',
+          this.editorPanel?.hasEdits() ?? false,
+        ),
     );
     const canvas = this.querySelector<HTMLCanvasElement>('.cm-screen');
     if (canvas) {
@@ -79,8 +94,17 @@ export class CottonMachineElement extends HTMLElement {
     this.button('reset', () => void this.reset());
     this.button('record', () => void this.toggleRecording());
     this.button('save', () => void this.saveRecording());
-    this.button('share', () => void import('./classroom-share').then(({ toggleSharing }) =>
-      toggleSharing(this, { terminal: this.console.terminal, input: (data) => this.session?.input(data), canvas: this.screen?.canvas ?? null })));
+    this.button(
+      'share',
+      () =>
+        void import('./classroom-share').then(({ toggleSharing }) =>
+          toggleSharing(this, {
+            terminal: this.console.terminal,
+            input: (data) => this.session?.input(data),
+            canvas: this.screen?.canvas ?? null,
+          }),
+        ),
+    );
     installDiskControls(this, {
       session: () => this.session,
       reboot: () => this.reboot(),
@@ -133,10 +157,10 @@ export class CottonMachineElement extends HTMLElement {
       if (result.ok) {
         await this.stopRecording();
         this.adopt(next);
-      }
-      else this.buildFailed(next, result.message);
+      } else this.buildFailed(next, result.message);
     } catch (error) {
-      if (!(error instanceof WatchdogError)) this.buildFailed(next, error instanceof Error ? error.message : String(error));
+      if (!(error instanceof WatchdogError))
+        this.buildFailed(next, error instanceof Error ? error.message : String(error));
     } finally {
       this.booting = false;
     }
@@ -159,7 +183,10 @@ export class CottonMachineElement extends HTMLElement {
 
   private buildFailed(next: MachineSession, message: string): void {
     next.dispose();
-    this.console.notice(`The kernel did not build, so the machine was not rebooted:\n${message}`, 'error');
+    this.console.notice(
+      `The kernel did not build, so the machine was not rebooted:\n${message}`,
+      'error',
+    );
     this.setStatus('error', message);
   }
 
@@ -192,7 +219,8 @@ export class CottonMachineElement extends HTMLElement {
   }
 
   private async reset(): Promise<void> {
-    const question = 'Reset restores the original files of this machine and discards your edits. Reset?';
+    const question =
+      'Reset restores the original files of this machine and discards your edits. Reset?';
     if (this.editorPanel.hasEdits() && !confirm(question)) return;
     await this.editorPanel.resetAll();
     await this.reboot();
@@ -209,7 +237,12 @@ export class CottonMachineElement extends HTMLElement {
     if (this.recording) return this.stopRecording();
     if (!this.session) return;
     const { cols, rows } = this.console.terminal;
-    this.session.startRecording({ cols, rows, title: document.title, chapter: location.pathname.replace(/^\/|\/$/g, '') || 'index' });
+    this.session.startRecording({
+      cols,
+      rows,
+      title: document.title,
+      chapter: location.pathname.replace(/^\/|\/$/g, '') || 'index',
+    });
     this.setRecording(true);
   }
 
@@ -224,10 +257,13 @@ export class CottonMachineElement extends HTMLElement {
   }
 
   private async saveRecording(): Promise<void> {
-    const bytes = this.recording && this.session ? await this.session.saveRecording(false) : this.recorded;
+    const bytes =
+      this.recording && this.session ? await this.session.saveRecording(false) : this.recorded;
     if (!bytes) return;
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+    link.href = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+    );
     link.download = 'cotton-recording.nex';
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 0);

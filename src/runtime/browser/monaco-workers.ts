@@ -9,6 +9,8 @@ import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker.js?wor
 
 self.MonacoEnvironment = {
   getWorker(_moduleId: string, label: string): Worker {
-    return label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker();
+    return label === 'typescript' || label === 'javascript'
+      ? new TypeScriptWorker()
+      : new EditorWorker();
   },
 };

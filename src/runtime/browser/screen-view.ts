@@ -43,7 +43,11 @@ export class ScreenView {
       this.canvas.height = update.height;
     }
     for (const { x, y, width, height, rgba } of update.patches) {
-      this.context.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height), x, y);
+      this.context.putImageData(
+        new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height),
+        x,
+        y,
+      );
     }
   }
 
@@ -54,7 +58,8 @@ export class ScreenView {
 
   private onPointerDown(event: PointerEvent): void {
     this.canvas.focus();
-    if (document.pointerLockElement !== this.canvas) void this.canvas.requestPointerLock()?.catch(() => {});
+    if (document.pointerLockElement !== this.canvas)
+      void this.canvas.requestPointerLock()?.catch(() => {});
     this.onPointer(event);
   }
 

@@ -73,7 +73,8 @@ function programPath(program: BootModule): string {
 
 /** Write the book's default files into a freshly formatted file system: /bin, /etc, the reader's home, the fs's doc. */
 export function writeBookFiles(vfs: Vfs, programs: readonly BootModule[]): void {
-  for (const directory of ['/bin', '/etc', '/home/reader', '/usr/share/doc/cottonfs']) run(vfs.mkdirs(directory));
+  for (const directory of ['/bin', '/etc', '/home/reader', '/usr/share/doc/cottonfs'])
+    run(vfs.mkdirs(directory));
   const byPath = programs.map((program) => ({ path: programPath(program), bytes: program.bytes }));
   byPath.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, bytes } of byPath) run(vfs.writeFile(path, bytes));
@@ -84,7 +85,11 @@ export function writeBookFiles(vfs: Vfs, programs: readonly BootModule[]): void 
 }
 
 /** Format an image of `bytes` bytes with CottonFS and mount it; `fill` writes the files, then everything is synced. */
-export function buildCottonFsImage(bytes: number, fill: (vfs: Vfs) => void, options: { time?: number; label?: string } = {}): { image: Uint8Array; fs: CottonFs } {
+export function buildCottonFsImage(
+  bytes: number,
+  fill: (vfs: Vfs) => void,
+  options: { time?: number; label?: string } = {},
+): { image: Uint8Array; fs: CottonFs } {
   const time = options.time ?? DEFAULT_START_TIME;
   const clock: Clock = () => time;
   const device = new MemoryBlockDevice(new Uint8Array(bytes));
@@ -96,7 +101,10 @@ export function buildCottonFsImage(bytes: number, fill: (vfs: Vfs) => void, opti
 }
 
 /** The bytes of the book's default disk with these programs in /bin. */
-export function buildBookDisk(programs: readonly BootModule[], options: BookDiskOptions = {}): Uint8Array {
+export function buildBookDisk(
+  programs: readonly BootModule[],
+  options: BookDiskOptions = {},
+): Uint8Array {
   const { bytes = BOOK_DISK_BYTES, time, label } = options;
   return buildCottonFsImage(bytes, (vfs) => writeBookFiles(vfs, programs), { time, label }).image;
 }

@@ -16,14 +16,18 @@ import { decodeSuperblock, superblockProblem } from '../../kernel/fs/cottonfs/su
  */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
-const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+const mib = (bytes: number): string =>
+  `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
 /** Why an image of `size` bytes cannot be a disk, judged before reading it; null if it may be. */
 export function diskSizeProblem(size: number): string | null {
   if (size === 0) return 'the file is empty';
-  if (size > MAX_UPLOAD_BYTES) return `the file is ${mib(size)}; a disk may be at most ${mib(MAX_UPLOAD_BYTES)}`;
-  if (size % ATA_SECTOR_SIZE !== 0) return `the file is ${size} bytes, not a whole number of ${ATA_SECTOR_SIZE}-byte sectors`;
-  if (size < BLOCK_SIZE) return `the file is ${size} bytes, too small to hold a CottonFS superblock (${BLOCK_SIZE} bytes)`;
+  if (size > MAX_UPLOAD_BYTES)
+    return `the file is ${mib(size)}; a disk may be at most ${mib(MAX_UPLOAD_BYTES)}`;
+  if (size % ATA_SECTOR_SIZE !== 0)
+    return `the file is ${size} bytes, not a whole number of ${ATA_SECTOR_SIZE}-byte sectors`;
+  if (size < BLOCK_SIZE)
+    return `the file is ${size} bytes, too small to hold a CottonFS superblock (${BLOCK_SIZE} bytes)`;
   return null;
 }
 
@@ -31,6 +35,9 @@ export function diskSizeProblem(size: number): string | null {
 export function diskImageProblem(image: Uint8Array): string | null {
   const sizeProblem = diskSizeProblem(image.length);
   if (sizeProblem) return sizeProblem;
-  const superblock = superblockProblem(decodeSuperblock(image.subarray(0, BLOCK_SIZE)), Math.floor(image.length / BLOCK_SIZE));
+  const superblock = superblockProblem(
+    decodeSuperblock(image.subarray(0, BLOCK_SIZE)),
+    Math.floor(image.length / BLOCK_SIZE),
+  );
   return superblock ? `not a CottonFS disk: ${superblock}` : null;
 }

@@ -47,21 +47,38 @@ export interface CheckResult {
 
 function regionPattern(region: string): RegExp {
   const name = region.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(// #region exercise:${name}\\n)([\\s\\S]*?)(\\n[ \\t]*// #endregion exercise:${name})`);
+  return new RegExp(
+    `(// #region exercise:${name}\\n)([\\s\\S]*?)(\\n[ \\t]*// #endregion exercise:${name})`,
+  );
 }
 
 /** The reference file with the exercise region replaced by the starter. */
 export function starterSource(exercise: Exercise, reference: string): string {
   const pattern = regionPattern(exercise.region);
-  if (!pattern.test(reference)) throw new Error(`${exercise.file} has no region exercise:${exercise.region}`);
-  return reference.replace(pattern, (_, open: string, _body: string, close: string) => `${open}${exercise.starter.replace(/\n$/, '')}${close}`);
+  if (!pattern.test(reference))
+    throw new Error(`${exercise.file} has no region exercise:${exercise.region}`);
+  return reference.replace(
+    pattern,
+    (_, open: string, _body: string, close: string) =>
+      `${open}${exercise.starter.replace(/\n$/, '')}${close}`,
+  );
 }
 
-function machineFor(sources: KernelSources, overrides: Readonly<Record<string, string>>, programs: readonly BootModule[]): ExerciseMachine {
+function machineFor(
+  sources: KernelSources,
+  overrides: Readonly<Record<string, string>>,
+  programs: readonly BootModule[],
+): ExerciseMachine {
   let host: MachineHost | null = null;
   return {
     async boot(options = {}) {
-      host = new MachineHost({ sources, overrides, programs, ramMiB: options.ramMiB, commandLine: options.cmdline });
+      host = new MachineHost({
+        sources,
+        overrides,
+        programs,
+        ramMiB: options.ramMiB,
+        commandLine: options.cmdline,
+      });
       return host.runUntilPrompt();
     },
     async run(command) {
@@ -84,7 +101,11 @@ export async function runChecks(
       await check.run(machineFor(sources, overrides, programs));
       results.push({ name: check.name, passed: true, message: 'passed' });
     } catch (error) {
-      results.push({ name: check.name, passed: false, message: error instanceof Error ? error.message : String(error) });
+      results.push({
+        name: check.name,
+        passed: false,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return results;

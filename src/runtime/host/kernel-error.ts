@@ -16,13 +16,20 @@ const KERNEL_FRAME = /src\/kernel\/[\w./-]+\.ts:\d+:\d+/;
 
 /** The kernel frames of a stack, innermost first. */
 function kernelFrames(stack: string): string[] {
-  return stack.split('\n').filter((line) => /^\s+at /.test(line) && KERNEL_FRAME.test(line)).map((line) => line.trim());
+  return stack
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line) && KERNEL_FRAME.test(line))
+    .map((line) => line.trim());
 }
 
 const MACHINE_FRAMES_SHOWN = 5;
 
 function machineFrames(stack: string): string[] {
-  return stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, MACHINE_FRAMES_SHOWN).map((line) => line.trim());
+  return stack
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, MACHINE_FRAMES_SHOWN)
+    .map((line) => line.trim());
 }
 
 export function describeKernelError(error: unknown): string {

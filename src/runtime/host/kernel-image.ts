@@ -18,7 +18,10 @@ const HEADER_BYTES = 64;
 
 export function buildKernelImage(modules: KernelModules): Uint8Array {
   const encoder = new TextEncoder();
-  const texts = Object.entries(modules).map(([file, js]) => ({ file, bytes: encoder.encode(`//# ${file}\n${js}\n`) }));
+  const texts = Object.entries(modules).map(([file, js]) => ({
+    file,
+    bytes: encoder.encode(`//# ${file}\n${js}\n`),
+  }));
   const size = HEADER_BYTES + texts.reduce((n, t) => n + t.bytes.length, 0);
   const image = new Uint8Array(size);
   let offset = HEADER_BYTES;

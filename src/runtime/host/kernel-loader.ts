@@ -21,7 +21,11 @@ export type KernelModules = Readonly<Record<string, string>>;
 /** TypeScript sources of kernel modules, keyed the same way. */
 export type KernelSources = Readonly<Record<string, string>>;
 
-type ModuleFunction = (require: (specifier: string) => unknown, exports: object, module: { exports: object }) => void;
+type ModuleFunction = (
+  require: (specifier: string) => unknown,
+  exports: object,
+  module: { exports: object },
+) => void;
 
 /** Compiled module functions by their JavaScript text: compiling is the costly part, running a body is cheap. */
 const compiled = new Map<string, ModuleFunction>();
@@ -30,7 +34,9 @@ function compile(file: string, js: string): ModuleFunction {
   let fn = compiled.get(js);
   if (!fn) {
     // Indirect eval: global scope, and the wrapper shares line 1 with the module so line numbers match.
-    fn = (0, eval)(`(function (require, exports, module) {${js}\n})\n//# sourceURL=${file}`) as ModuleFunction;
+    fn = (0, eval)(
+      `(function (require, exports, module) {${js}\n})\n//# sourceURL=${file}`,
+    ) as ModuleFunction;
     compiled.set(js, fn);
   }
   return fn;
@@ -64,12 +70,18 @@ export function linkKernel(modules: KernelModules): KernelEntry {
     if (existing) return existing.exports;
     const module = { exports: {} };
     instances.set(file, module);
-    compile(file, modules[file]!)((specifier) => load(resolveModule(modules, file, specifier)), module.exports, module);
+    compile(file, modules[file]!)(
+      (specifier) => load(resolveModule(modules, file, specifier)),
+      module.exports,
+      module,
+    );
     return module.exports;
   };
-  if (!(KERNEL_ENTRY_MODULE in modules)) throw new Error(`kernel has no entry module ${KERNEL_ENTRY_MODULE}`);
+  if (!(KERNEL_ENTRY_MODULE in modules))
+    throw new Error(`kernel has no entry module ${KERNEL_ENTRY_MODULE}`);
   const entry = (load(KERNEL_ENTRY_MODULE) as { kernelEntry?: KernelEntry }).kernelEntry;
-  if (typeof entry !== 'function') throw new Error(`${KERNEL_ENTRY_MODULE} does not export a kernelEntry function`);
+  if (typeof entry !== 'function')
+    throw new Error(`${KERNEL_ENTRY_MODULE} does not export a kernelEntry function`);
   return entry;
 }
 
@@ -79,7 +91,10 @@ export function transpileCacheKey(file: string, source: string): string {
 }
 
 /** Transpile a whole set of sources (e.g. the originals with a reader's edits in place). */
-export function transpileKernel(sources: KernelSources, cache?: Map<string, string>): Record<string, string> {
+export function transpileKernel(
+  sources: KernelSources,
+  cache?: Map<string, string>,
+): Record<string, string> {
   const modules: Record<string, string> = {};
   for (const [file, source] of Object.entries(sources)) {
     const key = transpileCacheKey(file, source);

@@ -20,7 +20,12 @@ import { combineDigests, machineStateDigests } from '../../emu/machine-state';
 import { sha256, toHex } from '../../emu/sha256';
 import { deliverInput, type LoggedInput, type MachineInput, type MachineMoment } from './input-log';
 import { buildKernelImage } from './kernel-image';
-import { linkKernel, transpileCacheKey, transpileKernel, type KernelSources } from './kernel-loader';
+import {
+  linkKernel,
+  transpileCacheKey,
+  transpileKernel,
+  type KernelSources,
+} from './kernel-loader';
 import { checkDisk, checkKernelSources, checkState, kernelDigests, replayInputs } from './snapshot';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from './snapshot-format';
 
@@ -70,7 +75,10 @@ export class MachineStoppedError extends Error {
 const transpileCache = new Map<string, string>();
 
 /** A disk's identity for snapshots, its digest computed at most once and only if asked for. */
-function diskIdentity(length: number, digest: Uint8Array | (() => Uint8Array)): () => SnapshotContents['disk'] {
+function diskIdentity(
+  length: number,
+  digest: Uint8Array | (() => Uint8Array),
+): () => SnapshotContents['disk'] {
   let known = typeof digest === 'function' ? null : digest;
   return () => {
     known ??= (digest as () => Uint8Array)();
@@ -80,7 +88,8 @@ function diskIdentity(length: number, digest: Uint8Array | (() => Uint8Array)): 
 
 function countOccurrences(text: string, needle: string, from: number): number {
   let count = 0;
-  for (let i = text.indexOf(needle, from); i >= 0; i = text.indexOf(needle, i + needle.length)) count++;
+  for (let i = text.indexOf(needle, from); i >= 0; i = text.indexOf(needle, i + needle.length))
+    count++;
   return count;
 }
 
@@ -104,7 +113,9 @@ export class MachineHost {
     this.modules = transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
     this.image = buildKernelImage(this.modules);
     const disk = options.disk?.bytes;
-    this.diskAtPowerOn = disk ? diskIdentity(disk.length, options.diskDigest ?? sha256(disk)) : null;
+    this.diskAtPowerOn = disk
+      ? diskIdentity(disk.length, options.diskDigest ?? sha256(disk))
+      : null;
     this.powerOn();
   }
 
@@ -115,11 +126,22 @@ export class MachineHost {
    * damaged blob and a SnapshotMismatchError when the result would not be the
    * snapshot's machine. The console output replays through `onOutput`.
    */
-  static restore(blob: Uint8Array, sources: KernelSources, options: RestoreOptions = {}): MachineHost {
+  static restore(
+    blob: Uint8Array,
+    sources: KernelSources,
+    options: RestoreOptions = {},
+  ): MachineHost {
     const contents = decodeSnapshot(blob);
     checkKernelSources(contents, sources);
     const { overrides, ramMiB, commandLine, startTime } = contents;
-    const host = new MachineHost({ sources, overrides, ramMiB, commandLine, startTime, ...options });
+    const host = new MachineHost({
+      sources,
+      overrides,
+      ramMiB,
+      commandLine,
+      startTime,
+      ...options,
+    });
     checkDisk(contents, host.diskAtPowerOn?.() ?? null);
     replayInputs(host, contents);
     checkState(contents.state, machineStateDigests(host.machine));
@@ -203,7 +225,10 @@ export class MachineHost {
   /** Run until the shell has shown `count` more prompts; returns the output printed meanwhile. */
   runUntilPrompt(maxVirtualMs = 30_000, count = 1): string {
     const start = this.output.length;
-    this.runUntilIdleAnd(() => countOccurrences(this.output, OSC133_PROMPT_END, start) >= count, maxVirtualMs);
+    this.runUntilIdleAnd(
+      () => countOccurrences(this.output, OSC133_PROMPT_END, start) >= count,
+      maxVirtualMs,
+    );
     return this.output.slice(start);
   }
 
@@ -236,7 +261,10 @@ export class MachineHost {
 }
 
 /** Seed the transpile cache with modules transpiled at build time, so booting the originals transpiles nothing. */
-export function primeTranspileCache(sources: KernelSources, modules: Readonly<Record<string, string>>): void {
+export function primeTranspileCache(
+  sources: KernelSources,
+  modules: Readonly<Record<string, string>>,
+): void {
   for (const [file, source] of Object.entries(sources)) {
     const js = modules[file];
     if (js !== undefined) transpileCache.set(transpileCacheKey(file, source), js);

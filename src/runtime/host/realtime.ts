@@ -26,7 +26,8 @@ export interface RealtimeOptions {
 }
 
 /** Whether a machine in this state still runs (as opposed to halted, powered off, panicked, crashed). */
-export const isLive = (state: MachineState): boolean => state === 'running' || state === 'idle' || state === 'off';
+export const isLive = (state: MachineState): boolean =>
+  state === 'running' || state === 'idle' || state === 'off';
 
 export class RealtimeDriver {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -85,7 +86,11 @@ export class RealtimeDriver {
     const started = performance.now();
     let target = this.virtualOrigin + (started - this.wallOrigin) * NS_PER_MS;
     let state = this.host.state;
-    while (isLive(state) && this.host.machine.clock.now < target && performance.now() - started < sliceMs) {
+    while (
+      isLive(state) &&
+      this.host.machine.clock.now < target &&
+      performance.now() - started < sliceMs
+    ) {
       state = this.host.runUntil(Math.min(target, this.host.machine.clock.now + STEP_NS));
       if (this.host.machine.clock.now < this.virtualOrigin) this.resync(); // rebooted: a new clock
       target = this.virtualOrigin + (started - this.wallOrigin) * NS_PER_MS;

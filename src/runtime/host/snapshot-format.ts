@@ -73,7 +73,9 @@ class Reader {
 
   private take(count: number, what: string): number {
     if (this.offset + count > this.bytes.length) {
-      throw new SnapshotFormatError(`snapshot is malformed: ${what} at byte ${this.offset} runs past the end of its data`);
+      throw new SnapshotFormatError(
+        `snapshot is malformed: ${what} at byte ${this.offset} runs past the end of its data`,
+      );
     }
     const at = this.offset;
     this.offset += count;
@@ -114,7 +116,9 @@ class Reader {
   count(what: string, minBytes: number): number {
     const count = this.varint(what);
     if (count * minBytes > this.bytes.length - this.offset) {
-      throw new SnapshotFormatError(`snapshot is malformed: ${count} ${what} cannot fit in the data left`);
+      throw new SnapshotFormatError(
+        `snapshot is malformed: ${count} ${what} cannot fit in the data left`,
+      );
     }
     return count;
   }
@@ -184,15 +188,22 @@ function checkEnvelope(blob: Uint8Array): void {
   if (blob.length < MAGIC.length || MAGIC.some((byte, i) => blob[i] !== byte)) {
     throw new SnapshotFormatError('not a Cotton PC snapshot (its first bytes are not "CTSNAP")');
   }
-  if (blob.length < HEADER_BYTES + CRC_BYTES) throw new SnapshotFormatError(`snapshot is truncated: only ${blob.length} bytes`);
+  if (blob.length < HEADER_BYTES + CRC_BYTES)
+    throw new SnapshotFormatError(`snapshot is truncated: only ${blob.length} bytes`);
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const version = view.getUint16(MAGIC.length);
   if (version !== SNAPSHOT_VERSION) {
-    throw new SnapshotFormatError(`snapshot format version ${version} is not supported (this build reads version ${SNAPSHOT_VERSION})`);
+    throw new SnapshotFormatError(
+      `snapshot format version ${version} is not supported (this build reads version ${SNAPSHOT_VERSION})`,
+    );
   }
   const length = view.getUint32(MAGIC.length + 2);
-  if (blob.length < length) throw new SnapshotFormatError(`snapshot is truncated: ${blob.length} of its ${length} bytes`);
-  if (blob.length > length) throw new SnapshotFormatError(`snapshot has ${blob.length - length} unexpected bytes after its end`);
+  if (blob.length < length)
+    throw new SnapshotFormatError(`snapshot is truncated: ${blob.length} of its ${length} bytes`);
+  if (blob.length > length)
+    throw new SnapshotFormatError(
+      `snapshot has ${blob.length - length} unexpected bytes after its end`,
+    );
   if (crc32(blob.subarray(0, length - CRC_BYTES)) !== view.getUint32(length - CRC_BYTES)) {
     throw new SnapshotFormatError('snapshot is corrupt: its checksum does not match its contents');
   }
@@ -207,9 +218,11 @@ function readNamedDigests(r: Reader, what: string): NamedDigest[] {
 
 function readInputPayload(r: Reader): MachineInput {
   const kind = INPUT_KINDS[r.u8('input kind')];
-  if (kind === 'serial') return { kind, bytes: r.raw(r.varint('serial input length'), 'serial input') };
+  if (kind === 'serial')
+    return { kind, bytes: r.raw(r.varint('serial input length'), 'serial input') };
   if (kind === 'key') return { kind, code: r.string('key code'), pressed: r.u8('key state') === 1 };
-  if (kind === 'mouse') return { kind, dx: r.f64('mouse dx'), dy: r.f64('mouse dy'), buttons: r.u8('mouse buttons') };
+  if (kind === 'mouse')
+    return { kind, dx: r.f64('mouse dx'), dy: r.f64('mouse dy'), buttons: r.u8('mouse buttons') };
   throw new SnapshotFormatError('snapshot is malformed: an input of unknown kind');
 }
 
@@ -225,7 +238,10 @@ function readInputs(r: Reader): LoggedInput[] {
 function checkChronology(inputs: readonly LoggedInput[], end: MachineMoment): void {
   inputs.forEach((input, n) => {
     const next = inputs[n + 1] ?? end;
-    if (isBefore(next, input)) throw new SnapshotFormatError(`snapshot is malformed: input ${n + 1} of ${inputs.length} is out of order`);
+    if (isBefore(next, input))
+      throw new SnapshotFormatError(
+        `snapshot is malformed: input ${n + 1} of ${inputs.length} is out of order`,
+      );
   });
 }
 
@@ -234,16 +250,20 @@ export function decodeSnapshot(blob: Uint8Array): SnapshotContents {
   const r = new Reader(blob.subarray(HEADER_BYTES, blob.length - CRC_BYTES));
   const kernel = readNamedDigests(r, 'kernel modules');
   const overrides: Record<string, string> = {};
-  for (let n = r.count('edited files', 2); n > 0; n--) overrides[r.string('edited file path')] = r.string('edited file text');
+  for (let n = r.count('edited files', 2); n > 0; n--)
+    overrides[r.string('edited file path')] = r.string('edited file text');
   const ramMiB = r.varint('RAM size');
   const commandLine = r.string('command line');
   const startTime = r.f64('start time');
-  const disk = r.u8('disk flag') ? { length: r.f64('disk length'), digest: r.raw(DIGEST_BYTES, 'disk digest') } : null;
+  const disk = r.u8('disk flag')
+    ? { length: r.f64('disk length'), digest: r.raw(DIGEST_BYTES, 'disk digest') }
+    : null;
   const inputs = readInputs(r);
   const resets = Array.from({ length: r.count('resets', 8) }, () => r.f64('reset time'));
   const moment = { boot: resets.length, atNs: r.f64('snapshot time') };
   const state = readNamedDigests(r, 'state digests');
-  if (!r.atEnd) throw new SnapshotFormatError('snapshot is malformed: unexpected data after its state digests');
+  if (!r.atEnd)
+    throw new SnapshotFormatError('snapshot is malformed: unexpected data after its state digests');
   checkChronology(inputs, moment);
   return { kernel, overrides, ramMiB, commandLine, startTime, disk, inputs, resets, moment, state };
 }

@@ -35,14 +35,18 @@ export function kernelDigests(sources: KernelSources): NamedDigest[] {
 }
 
 function listFiles(files: readonly string[]): string {
-  return files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+  return files.length <= 3
+    ? files.join(', ')
+    : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
 }
 
 /** Refuse sources that are not the kernel the snapshot ran (edited files travel in the snapshot itself). */
 export function checkKernelSources(contents: SnapshotContents, sources: KernelSources): void {
   const ours = new Map(kernelDigests(sources).map(({ name, digest }) => [name, toHex(digest)]));
   const theirs = new Map(contents.kernel.map(({ name, digest }) => [name, toHex(digest)]));
-  const changed = [...theirs].filter(([name, digest]) => ours.has(name) && ours.get(name) !== digest).map(([name]) => name);
+  const changed = [...theirs]
+    .filter(([name, digest]) => ours.has(name) && ours.get(name) !== digest)
+    .map(([name]) => name);
   const missing = [...theirs.keys()].filter((name) => !ours.has(name));
   const added = [...ours.keys()].filter((name) => !theirs.has(name));
   const problems = [
@@ -51,7 +55,9 @@ export function checkKernelSources(contents: SnapshotContents, sources: KernelSo
     added.length > 0 ? `not in the snapshot: ${listFiles(added)}` : '',
   ].filter(Boolean);
   if (problems.length > 0) {
-    throw new SnapshotMismatchError(`the snapshot was taken with different kernel sources (${problems.join('; ')})`);
+    throw new SnapshotMismatchError(
+      `the snapshot was taken with different kernel sources (${problems.join('; ')})`,
+    );
   }
 }
 
@@ -59,8 +65,14 @@ export function checkKernelSources(contents: SnapshotContents, sources: KernelSo
 export function checkDisk(contents: SnapshotContents, disk: SnapshotContents['disk']): void {
   const want = contents.disk;
   if (!want && !disk) return;
-  if (!want) throw new SnapshotMismatchError('the snapshot was taken without a disk, but a disk is attached');
-  if (!disk) throw new SnapshotMismatchError('the snapshot was taken with a disk attached; attach the same disk image');
+  if (!want)
+    throw new SnapshotMismatchError(
+      'the snapshot was taken without a disk, but a disk is attached',
+    );
+  if (!disk)
+    throw new SnapshotMismatchError(
+      'the snapshot was taken with a disk attached; attach the same disk image',
+    );
   if (want.length !== disk.length || toHex(want.digest) !== toHex(disk.digest)) {
     throw new SnapshotMismatchError(
       'the disk image differs from the one the snapshot was taken with (it must be the image as it was before that session wrote to it)',
@@ -78,7 +90,8 @@ function diverged(host: MachineHost, target: MachineMoment, what: string): Snaps
 
 /** Run the host in fast mode to `atNs` in its current boot; it must end up exactly there. */
 function runTo(host: MachineHost, target: MachineMoment, what: string): void {
-  if (host.moment().boot === target.boot && host.machine.clock.now < target.atNs) host.runUntil(target.atNs);
+  if (host.moment().boot === target.boot && host.machine.clock.now < target.atNs)
+    host.runUntil(target.atNs);
   const at = host.moment();
   if (at.boot !== target.boot || at.atNs !== target.atNs) throw diverged(host, target, what);
 }
@@ -88,7 +101,8 @@ function runToBoot(host: MachineHost, resets: readonly number[], boot: number): 
   for (let current = host.moment().boot; current < boot; current++) {
     const reset = { boot: current, atNs: resets[current]! };
     host.runUntil(reset.atNs);
-    if (host.moment().boot !== current + 1 || host.resets[current] !== reset.atNs) throw diverged(host, reset, `reset ${current + 1}`);
+    if (host.moment().boot !== current + 1 || host.resets[current] !== reset.atNs)
+      throw diverged(host, reset, `reset ${current + 1}`);
   }
 }
 
@@ -107,8 +121,12 @@ export function replayInputs(host: MachineHost, contents: SnapshotContents): voi
 /** Compare the restored machine's state digests with the snapshot's. */
 export function checkState(recorded: readonly NamedDigest[], now: readonly PartDigest[]): void {
   const expected = new Map(recorded.map(({ name, digest }) => [name, toHex(digest)]));
-  const differing = now.filter(({ part, digest }) => expected.get(part) !== toHex(digest)).map(({ part }) => part);
-  const unknown = [...expected.keys()].filter((name) => !(MACHINE_STATE_PARTS as readonly string[]).includes(name));
+  const differing = now
+    .filter(({ part, digest }) => expected.get(part) !== toHex(digest))
+    .map(({ part }) => part);
+  const unknown = [...expected.keys()].filter(
+    (name) => !(MACHINE_STATE_PARTS as readonly string[]).includes(name),
+  );
   if (differing.length > 0 || unknown.length > 0) {
     throw new SnapshotMismatchError(
       `the restored machine differs from the snapshot's in: ${[...differing, ...unknown].join(', ')} ` +

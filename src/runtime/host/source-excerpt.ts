@@ -58,7 +58,9 @@ function symbolRange(lines: string[], name: string): [number, number] {
 /** `Class.member`: a method (or accessor) of a top-level class, with its doc comment. */
 function memberRange(lines: string[], className: string, member: string): [number, number] {
   const [classStart, classEnd] = symbolRange(lines, className);
-  const declaration = new RegExp(`^(\\s+)((private|protected|public|static|async|get|set|override|readonly)\\s+)*\\*?${member}\\s*[(<]`);
+  const declaration = new RegExp(
+    `^(\\s+)((private|protected|public|static|async|get|set|override|readonly)\\s+)*\\*?${member}\\s*[(<]`,
+  );
   let start = -1;
   let indent = '';
   for (let i = classStart; i <= classEnd && start < 0; i++) {
@@ -74,12 +76,15 @@ function lineRange(lines: string[], spec: string): [number, number] {
   const match = /^(\d+)\s*-\s*(\d+)$/.exec(spec);
   if (!match) throw new Error(`lines="${spec}" is not a range like "10-30"`);
   const [first, last] = [Number(match[1]) - 1, Number(match[2]) - 1];
-  if (first > last || last >= lines.length) throw new Error(`lines="${spec}" is outside the file (${lines.length} lines)`);
+  if (first > last || last >= lines.length)
+    throw new Error(`lines="${spec}" is outside the file (${lines.length} lines)`);
   return [first, last];
 }
 
 function dedent(lines: string[]): string[] {
-  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)![0].length);
+  const indents = lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => /^[ \t]*/.exec(line)![0].length);
   const common = indents.length > 0 ? Math.min(...indents) : 0;
   return lines.map((line) => line.slice(common));
 }
@@ -89,7 +94,8 @@ export function excerpt(file: string, source: string, request: ExcerptRequest): 
   let range: [number, number];
   try {
     if (request.region) range = regionRange(lines, request.region);
-    else if (request.symbol?.includes('.')) range = memberRange(lines, ...(request.symbol.split('.') as [string, string]));
+    else if (request.symbol?.includes('.'))
+      range = memberRange(lines, ...(request.symbol.split('.') as [string, string]));
     else if (request.symbol) range = symbolRange(lines, request.symbol);
     else if (request.lines) range = lineRange(lines, request.lines);
     else range = [0, lines.length - 1];

@@ -26,10 +26,16 @@ export class TranspileError extends Error {
 /** Transpile `source` (the module at `file`) into JavaScript with `require`/`exports`. */
 export function transpileModule(file: string, source: string): string {
   try {
-    return transform(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true }).code;
+    return transform(source, {
+      transforms: ['typescript', 'imports'],
+      filePath: file,
+      disableESTransforms: true,
+    }).code;
   } catch (error) {
     const e = error as Error & { loc?: { line: number; column: number } };
-    const reason = e.message.replace(/^Error transforming [^:]*: /, '').replace(/\s*\(\d+:\d+\)$/, '');
+    const reason = e.message
+      .replace(/^Error transforming [^:]*: /, '')
+      .replace(/\s*\(\d+:\d+\)$/, '');
     throw new TranspileError(file, e.loc?.line ?? 1, e.loc?.column ?? 1, reason);
   }
 }

@@ -2,7 +2,15 @@
  * Boots the repository's kernel in Node: the entry point for the CLI, tests
  * and benchmarks.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../../emu/ata-pio';
 import type { BootModule } from '../../emu/firmware';
@@ -29,7 +37,10 @@ export function repoUserPrograms(): BootModule[] {
   repoPrograms ??= readdirSync(dir)
     .filter((file) => file.endsWith('.elf'))
     .sort()
-    .map((file) => ({ name: `/bin/${file.slice(0, -'.elf'.length)}`, bytes: new Uint8Array(readFileSync(join(dir, file))) }));
+    .map((file) => ({
+      name: `/bin/${file.slice(0, -'.elf'.length)}`,
+      bytes: new Uint8Array(readFileSync(join(dir, file))),
+    }));
   return repoPrograms;
 }
 
@@ -48,7 +59,10 @@ let bookDiskDigest: Uint8Array | null = null;
  * if a snapshot asks.
  */
 export function freshBookDisk(): Pick<BootOptions, 'disk' | 'diskDigest'> {
-  return { disk: { bytes: repoBookDisk().slice() }, diskDigest: () => (bookDiskDigest ??= sha256(repoBookDisk())) };
+  return {
+    disk: { bytes: repoBookDisk().slice() },
+    diskDigest: () => (bookDiskDigest ??= sha256(repoBookDisk())),
+  };
 }
 
 /**
@@ -84,19 +98,34 @@ export function openDiskImage(path: string): AtaDiskImage {
  * file), none with `noDisk`, else a fresh in-memory copy of the book's disk —
  * unless it resumes a snapshot taken without a disk, which gets none.
  */
-export function chooseDisk(path: string | undefined, noDisk: boolean, snapshotFile?: string): Pick<BootOptions, 'disk' | 'diskDigest'> {
+export function chooseDisk(
+  path: string | undefined,
+  noDisk: boolean,
+  snapshotFile?: string,
+): Pick<BootOptions, 'disk' | 'diskDigest'> {
   if (path !== undefined) return { disk: openDiskImage(path) };
   if (noDisk) return {};
-  if (snapshotFile !== undefined && decodeSnapshot(new Uint8Array(readFileSync(snapshotFile))).disk === null) return {};
+  if (
+    snapshotFile !== undefined &&
+    decodeSnapshot(new Uint8Array(readFileSync(snapshotFile))).disk === null
+  )
+    return {};
   return freshBookDisk();
 }
 
 /** Restore a machine from a snapshot file taken on the repository's kernel (see MachineHost.restore). */
 export function restoreFromFile(path: string, options: RestoreOptions = {}): MachineHost {
-  return MachineHost.restore(new Uint8Array(readFileSync(path)), repoKernelSources(), { programs: repoUserPrograms(), ...options });
+  return MachineHost.restore(new Uint8Array(readFileSync(path)), repoKernelSources(), {
+    programs: repoUserPrograms(),
+    ...options,
+  });
 }
 
 /** Boot a machine on the repository's kernel (plus any overrides). */
 export function bootFromRepo(options: Omit<BootOptions, 'sources'> = {}): MachineHost {
-  return new MachineHost({ sources: repoKernelSources(), programs: repoUserPrograms(), ...options });
+  return new MachineHost({
+    sources: repoKernelSources(),
+    programs: repoUserPrograms(),
+    ...options,
+  });
 }

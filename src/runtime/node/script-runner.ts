@@ -18,7 +18,12 @@ import { DEFAULT_START_TIME } from '../../emu/machine';
 import { sha256 } from '../../emu/sha256';
 import { runToCompletion } from '../../kernel/fs/block-device';
 import { buildCottonFsImage } from '../host/book-disk';
-import { MachineStoppedError, OSC133_PROMPT_END, type BootOptions, type MachineHost } from '../host/machine-host';
+import {
+  MachineStoppedError,
+  OSC133_PROMPT_END,
+  type BootOptions,
+  type MachineHost,
+} from '../host/machine-host';
 import { SessionRecorder } from '../../nex/recorder';
 import { ScriptError, type RecordingScript, type ScriptStep } from '../../nex/script';
 import type { Session } from '../../nex/session';
@@ -32,7 +37,11 @@ const POWER_CUT_TIMEOUT_MS = 30_000;
 
 /** The disk of a script's `disk` setting: a fresh CottonFS with the reader's home directory. */
 export function scriptDisk(mib: number, time: number): Uint8Array {
-  return buildCottonFsImage(mib * 1024 * 1024, (vfs) => void runToCompletion(vfs.mkdirs('/home/reader')), { time }).image;
+  return buildCottonFsImage(
+    mib * 1024 * 1024,
+    (vfs) => void runToCompletion(vfs.mkdirs('/home/reader')),
+    { time },
+  ).image;
 }
 const STOPPED = new Set(['stopped', 'panicked', 'poweroff', 'crashed']);
 
@@ -102,11 +111,15 @@ class RecordedMachine {
   /** The power goes out once the disk has completed `afterWrites` more writes (0: now); then a new machine boots on it. */
   powerCut(afterWrites: number): void {
     if (afterWrites > 0) {
-      if (!this.disk) throw new Error("'power-cut after N writes' needs a disk (the 'disk' setting)");
+      if (!this.disk)
+        throw new Error("'power-cut after N writes' needs a disk (the 'disk' setting)");
       this.cutAtWrite = this.diskWrites + afterWrites;
       const deadline = this.host.machine.clock.now + POWER_CUT_TIMEOUT_MS * NS_PER_MS;
       while (!this.cutImage) {
-        if (this.host.machine.clock.now >= deadline) throw new Error(`the disk completed only ${afterWrites - (this.cutAtWrite - this.diskWrites)} of ${afterWrites} writes in ${POWER_CUT_TIMEOUT_MS} ms`);
+        if (this.host.machine.clock.now >= deadline)
+          throw new Error(
+            `the disk completed only ${afterWrites - (this.cutAtWrite - this.diskWrites)} of ${afterWrites} writes in ${POWER_CUT_TIMEOUT_MS} ms`,
+          );
         this.advance(NS_PER_MS);
       }
       this.powered = false; // what the old machine printed after the cut never happened
@@ -139,7 +152,8 @@ class RecordedMachine {
     const machine = this.host.machine;
     while (this.host.machine === machine && machine.clock.now < target) {
       const state = this.host.runUntil(target);
-      if (STOPPED.has(state)) throw new MachineStoppedError(state, this.host.output, this.host.machine.crash);
+      if (STOPPED.has(state))
+        throw new MachineStoppedError(state, this.host.output, this.host.machine.crash);
     }
     this.now();
   }
@@ -157,23 +171,34 @@ class RecordedMachine {
 
   waitForPrompt(timeoutMs: number): void {
     let found = -1;
-    this.host.runUntilIdleAnd(() => (found = this.host.output.indexOf(OSC133_PROMPT_END, this.promptFrom)) >= 0, timeoutMs);
+    this.host.runUntilIdleAnd(
+      () => (found = this.host.output.indexOf(OSC133_PROMPT_END, this.promptFrom)) >= 0,
+      timeoutMs,
+    );
     this.promptFrom = found + OSC133_PROMPT_END.length;
     this.now();
   }
 
   step(step: ScriptStep): void {
     switch (step.kind) {
-      case 'prompt': return this.waitForPrompt(step.timeoutMs);
-      case 'typing': this.typingDelayNs = step.delayMs * NS_PER_MS; return;
-      case 'type': return this.type(step.text);
+      case 'prompt':
+        return this.waitForPrompt(step.timeoutMs);
+      case 'typing':
+        this.typingDelayNs = step.delayMs * NS_PER_MS;
+        return;
+      case 'type':
+        return this.type(step.text);
       case 'run':
         this.type(`${step.text}\r`);
         return this.waitForPrompt(step.timeoutMs);
-      case 'wait': return this.advance(step.ms * NS_PER_MS);
-      case 'marker': return this.recorder.marker(step.label, this.now());
-      case 'resize': return this.recorder.resize(step.cols, step.rows, this.now());
-      case 'power-cut': return this.powerCut(step.afterWrites);
+      case 'wait':
+        return this.advance(step.ms * NS_PER_MS);
+      case 'marker':
+        return this.recorder.marker(step.label, this.now());
+      case 'resize':
+        return this.recorder.resize(step.cols, step.rows, this.now());
+      case 'power-cut':
+        return this.powerCut(step.afterWrites);
     }
   }
 }

@@ -31,7 +31,10 @@ function programsCode(): string {
   const programs = readdirSync(dir)
     .filter((file) => file.endsWith('.elf'))
     .sort()
-    .map((file) => ({ name: `/bin/${file.slice(0, -'.elf'.length)}`, base64: readFileSync(join(dir, file)).toString('base64') }));
+    .map((file) => ({
+      name: `/bin/${file.slice(0, -'.elf'.length)}`,
+      base64: readFileSync(join(dir, file)).toString('base64'),
+    }));
   return [
     `const decode = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));`,
     `export const programs = ${JSON.stringify(programs)}.map(({ name, base64 }) => ({ name, bytes: decode(base64) }));`,
@@ -41,7 +44,11 @@ function programsCode(): string {
 function kernelModuleCode(withModules: boolean): string {
   const sources = readKernelSources();
   const lines = [`export const sources = ${JSON.stringify(sources)};`];
-  if (withModules) lines.push(`export const modules = ${JSON.stringify(transpileKernel(sources))};`, programsCode());
+  if (withModules)
+    lines.push(
+      `export const modules = ${JSON.stringify(transpileKernel(sources))};`,
+      programsCode(),
+    );
   return lines.join('\n');
 }
 

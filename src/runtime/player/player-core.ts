@@ -41,8 +41,14 @@ export function* playbackFrames(session: Session, options: PlaybackOptions = {})
       if (item.event.kind === 'output') yield { at: advance(item.event.t), data: item.event.data };
     } else if (options.showCommands) {
       const c = item.command;
-      const text = item.kind === 'command-start' ? `[command start] ${c.cwd} -- ${c.line}\r\n` : `[command end] rc=${c.exitCode ?? ''}\r\n`;
-      yield { at: advance(item.kind === 'command-start' ? c.start : c.end!), data: encoder.encode(text) };
+      const text =
+        item.kind === 'command-start'
+          ? `[command start] ${c.cwd} -- ${c.line}\r\n`
+          : `[command end] rc=${c.exitCode ?? ''}\r\n`;
+      yield {
+        at: advance(item.kind === 'command-start' ? c.start : c.end!),
+        data: encoder.encode(text),
+      };
     }
   }
 }

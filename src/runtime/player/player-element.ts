@@ -81,7 +81,8 @@ export class CottonPlayerElement extends HTMLElement {
   screenText(): string {
     const buffer = this.terminal!.buffer.active;
     const lines: string[] = [];
-    for (let y = buffer.viewportY; y < buffer.viewportY + this.terminal!.rows; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    for (let y = buffer.viewportY; y < buffer.viewportY + this.terminal!.rows; y++)
+      lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
     return lines.join('\n').replace(/\n+$/, '');
   }
 
@@ -95,17 +96,24 @@ export class CottonPlayerElement extends HTMLElement {
   private async load(): Promise<void> {
     try {
       const { session, damage } = await fetchRecording(this.dataset.src!);
-      const idleLimit = this.dataset.idleLimit ? Number(this.dataset.idleLimit) : DEFAULT_IDLE_LIMIT;
+      const idleLimit = this.dataset.idleLimit
+        ? Number(this.dataset.idleLimit)
+        : DEFAULT_IDLE_LIMIT;
       const timeline = buildTimeline(session, idleLimit);
       this.terminal!.resize(timeline.cols, timeline.rows);
       const keyframes = await this.takeKeyframes(timeline);
       this.engine = new PlayerEngine(timeline, keyframes, this.terminal!);
       this.keyframeCount = keyframes.length;
-      this.commandItems = renderCommands(this.child('.cp-commands'), timeline, (at) => this.seek(at));
-      renderMarkers(this.child('.cp-ticks'), this.child('.cp-markers'), timeline, (at) => this.seek(at));
+      this.commandItems = renderCommands(this.child('.cp-commands'), timeline, (at) =>
+        this.seek(at),
+      );
+      renderMarkers(this.child('.cp-ticks'), this.child('.cp-markers'), timeline, (at) =>
+        this.seek(at),
+      );
       this.seekBar.max = String(timeline.duration);
       this.seekBar.disabled = false;
-      if (damage) this.showError(`This recording is damaged: ${damage}. It plays up to the damage.`);
+      if (damage)
+        this.showError(`This recording is damaged: ${damage}. It plays up to the damage.`);
       this.damage = damage;
       this.dataset.state = 'ready';
       this.render();
@@ -115,8 +123,15 @@ export class CottonPlayerElement extends HTMLElement {
     }
   }
 
-  private async takeKeyframes(timeline: Parameters<typeof buildKeyframes>[0]): ReturnType<typeof buildKeyframes> {
-    const unseen = new Terminal({ cols: timeline.cols, rows: timeline.rows, scrollback: TERMINAL_OPTIONS.scrollback, allowProposedApi: true });
+  private async takeKeyframes(
+    timeline: Parameters<typeof buildKeyframes>[0],
+  ): ReturnType<typeof buildKeyframes> {
+    const unseen = new Terminal({
+      cols: timeline.cols,
+      rows: timeline.rows,
+      scrollback: TERMINAL_OPTIONS.scrollback,
+      allowProposedApi: true,
+    });
     const serializer = new SerializeAddon();
     unseen.loadAddon(serializer);
     try {
@@ -130,9 +145,12 @@ export class CottonPlayerElement extends HTMLElement {
     if (!this.engine) return;
     const { duration } = this.engine.timeline;
     switch (action.kind) {
-      case 'toggle': return this.playing ? this.pause() : this.play();
-      case 'seek-by': return this.seek(this.engine.position + action.seconds);
-      case 'seek-fraction': return this.seek(duration * action.fraction);
+      case 'toggle':
+        return this.playing ? this.pause() : this.play();
+      case 'seek-by':
+        return this.seek(this.engine.position + action.seconds);
+      case 'seek-fraction':
+        return this.seek(duration * action.fraction);
       case 'speed':
         this.anchor();
         this.speed = nextSpeed(this.speed, action.step);
@@ -165,7 +183,9 @@ export class CottonPlayerElement extends HTMLElement {
 
   private readonly tick = (): void => {
     if (!this.playing || !this.engine) return;
-    this.engine.advanceTo(this.anchorAt + ((performance.now() - this.anchorWall) / 1000) * this.speed);
+    this.engine.advanceTo(
+      this.anchorAt + ((performance.now() - this.anchorWall) / 1000) * this.speed,
+    );
     if (this.engine.atEnd) this.playing = false;
     this.render();
     if (this.playing) requestAnimationFrame(this.tick);

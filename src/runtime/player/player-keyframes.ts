@@ -60,7 +60,8 @@ export class RestorePoints {
     switch (this.state) {
       case 'ground':
         if (byte === 0x1b) this.state = 'escape';
-        else if (byte >= 0xc0 && byte < 0xf8) this.utf8Pending = byte >= 0xf0 ? 3 : byte >= 0xe0 ? 2 : 1;
+        else if (byte >= 0xc0 && byte < 0xf8)
+          this.utf8Pending = byte >= 0xf0 ? 3 : byte >= 0xe0 ? 2 : 1;
         else if (byte >= 0x80 && byte < 0xc0) this.utf8Pending = Math.max(0, this.utf8Pending - 1);
         else this.utf8Pending = 0;
         return;
@@ -68,8 +69,10 @@ export class RestorePoints {
         if (byte === 0x5b) {
           this.state = 'csi';
           this.csi = '';
-        } else if (byte === 0x5d || byte === 0x50 || byte === 0x5f || byte === 0x5e) this.state = 'string'; // OSC, DCS, APC, PM
-        else if (byte < 0x20 || (byte >= 0x20 && byte < 0x30)) return; // intermediates: the sequence goes on
+        } else if (byte === 0x5d || byte === 0x50 || byte === 0x5f || byte === 0x5e)
+          this.state = 'string'; // OSC, DCS, APC, PM
+        else if (byte < 0x20 || (byte >= 0x20 && byte < 0x30))
+          return; // intermediates: the sequence goes on
         else this.state = 'ground';
         return;
       case 'csi':
@@ -110,10 +113,16 @@ function flushed(terminal: ReplayTerminal): Promise<void> {
  * Replay the whole timeline into `terminal` (fresh, unseen) and return the
  * keyframes; `serialize` reads its state (the serialize addon's serialize()).
  */
-export async function buildKeyframes(timeline: PlayerTimeline, terminal: ReplayTerminal, serialize: () => string): Promise<Keyframe[]> {
+export async function buildKeyframes(
+  timeline: PlayerTimeline,
+  terminal: ReplayTerminal,
+  serialize: () => string,
+): Promise<Keyframe[]> {
   terminal.reset();
   terminal.resize(timeline.cols, timeline.rows);
-  const keyframes: Keyframe[] = [{ next: 0, at: 0, cols: timeline.cols, rows: timeline.rows, state: '' }];
+  const keyframes: Keyframe[] = [
+    { next: 0, at: 0, cols: timeline.cols, rows: timeline.rows, state: '' },
+  ];
   const points = new RestorePoints();
   let bytesSince = 0;
   for (let i = 0; i < timeline.steps.length; i++) {
@@ -129,7 +138,13 @@ export async function buildKeyframes(timeline: PlayerTimeline, terminal: ReplayT
     const nextIsLater = (timeline.steps[i + 1]?.at ?? Infinity) > step.at;
     if (!due || !nextIsLater || !points.safe) continue;
     await flushed(terminal);
-    keyframes.push({ next: i + 1, at: step.at, cols: terminal.cols, rows: terminal.rows, state: serialize() });
+    keyframes.push({
+      next: i + 1,
+      at: step.at,
+      cols: terminal.cols,
+      rows: terminal.rows,
+      state: serialize(),
+    });
     bytesSince = 0;
   }
   await flushed(terminal);

@@ -16,13 +16,20 @@ export const SEEK_STEP_SECONDS = 5;
 export function actionForKey(key: string): PlayerAction | null {
   if (/^[0-9]$/.test(key)) return { kind: 'seek-fraction', fraction: Number(key) / 10 };
   switch (key) {
-    case ' ': return { kind: 'toggle' };
-    case 'ArrowLeft': return { kind: 'seek-by', seconds: -SEEK_STEP_SECONDS };
-    case 'ArrowRight': return { kind: 'seek-by', seconds: SEEK_STEP_SECONDS };
-    case '<': return { kind: 'speed', step: -1 };
-    case '>': return { kind: 'speed', step: 1 };
-    case '.': return { kind: 'frame' };
-    default: return null;
+    case ' ':
+      return { kind: 'toggle' };
+    case 'ArrowLeft':
+      return { kind: 'seek-by', seconds: -SEEK_STEP_SECONDS };
+    case 'ArrowRight':
+      return { kind: 'seek-by', seconds: SEEK_STEP_SECONDS };
+    case '<':
+      return { kind: 'speed', step: -1 };
+    case '>':
+      return { kind: 'speed', step: 1 };
+    case '.':
+      return { kind: 'frame' };
+    default:
+      return null;
   }
 }
 

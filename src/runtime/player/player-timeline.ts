@@ -49,7 +49,11 @@ function playbackClock(idleLimit: number): (t: number) => number {
 }
 
 /** Playback time of any recorded time `t`, given the (recorded, playback) pairs of the events. */
-function mapTime(pairs: readonly (readonly [number, number])[], t: number, idleLimit: number): number {
+function mapTime(
+  pairs: readonly (readonly [number, number])[],
+  t: number,
+  idleLimit: number,
+): number {
   let lo = 0;
   let hi = pairs.length - 1;
   if (hi < 0 || t < pairs[0]![0]) return Math.min(t, idleLimit);
@@ -71,7 +75,8 @@ export function buildTimeline(session: Session, idleLimit = Infinity): PlayerTim
     const at = clock(event.t);
     pairs.push([event.t, at]);
     if (event.kind === 'output') steps.push({ kind: 'output', at, data: event.data });
-    else if (event.kind === 'resize') steps.push({ kind: 'resize', at, cols: event.cols, rows: event.rows });
+    else if (event.kind === 'resize')
+      steps.push({ kind: 'resize', at, cols: event.cols, rows: event.rows });
   }
   const toPlayback = (t: number): number => mapTime(pairs, t, idleLimit);
   const last = pairs.length > 0 ? pairs[pairs.length - 1]! : ([0, 0] as const);
@@ -84,7 +89,9 @@ export function buildTimeline(session: Session, idleLimit = Infinity): PlayerTim
       duration: c.end === null ? null : c.end - c.start,
       exitCode: c.exitCode,
     })),
-    markers: session.events.flatMap((e) => (e.kind === 'marker' ? [{ label: e.label, at: toPlayback(e.t) }] : [])),
+    markers: session.events.flatMap((e) =>
+      e.kind === 'marker' ? [{ label: e.label, at: toPlayback(e.t) }] : [],
+    ),
     duration: last[1] + Math.min(end - last[0], idleLimit),
     cols: session.info.cols ?? 80,
     rows: session.info.rows ?? 24,

@@ -20,7 +20,11 @@ export function formatDuration(seconds: number | null): string {
   return seconds >= 1 ? `${seconds.toFixed(2)} s` : `${Math.round(seconds * 1000)} ms`;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text = '',
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   node.textContent = text;
@@ -36,14 +40,22 @@ function commandItem(command: TimelineCommand, onSeek: (at: number) => void): HT
   const rc = element('span', 'cp-rc', status);
   rc.dataset.ok = String(command.exitCode === 0);
   rc.title = `exit code ${status}`;
-  button.append(element('code', 'cp-line', command.line), element('span', 'cp-duration', formatDuration(command.duration)), rc);
+  button.append(
+    element('code', 'cp-line', command.line),
+    element('span', 'cp-duration', formatDuration(command.duration)),
+    rc,
+  );
   button.addEventListener('click', () => onSeek(command.at));
   item.append(button);
   return item;
 }
 
 /** Fill the command list; returns the items, in time order, for highlighting the current one. */
-export function renderCommands(list: HTMLElement, timeline: PlayerTimeline, onSeek: (at: number) => void): HTMLLIElement[] {
+export function renderCommands(
+  list: HTMLElement,
+  timeline: PlayerTimeline,
+  onSeek: (at: number) => void,
+): HTMLLIElement[] {
   const items = timeline.commands.map((c) => commandItem(c, onSeek));
   list.replaceChildren(...items);
   list.hidden = items.length === 0;
@@ -51,7 +63,12 @@ export function renderCommands(list: HTMLElement, timeline: PlayerTimeline, onSe
 }
 
 /** Ticks on the seek bar and a button per marker. */
-export function renderMarkers(ticks: HTMLElement, list: HTMLElement, timeline: PlayerTimeline, onSeek: (at: number) => void): void {
+export function renderMarkers(
+  ticks: HTMLElement,
+  list: HTMLElement,
+  timeline: PlayerTimeline,
+  onSeek: (at: number) => void,
+): void {
   const span = timeline.duration || 1;
   ticks.replaceChildren(
     ...timeline.markers.map((m) => {
@@ -73,7 +90,11 @@ export function renderMarkers(ticks: HTMLElement, list: HTMLElement, timeline: P
 }
 
 /** Mark the command running at `at` (the last one started) as current. */
-export function highlightCommand(items: readonly HTMLLIElement[], timeline: PlayerTimeline, at: number): void {
+export function highlightCommand(
+  items: readonly HTMLLIElement[],
+  timeline: PlayerTimeline,
+  at: number,
+): void {
   let current = -1;
   timeline.commands.forEach((c, i) => {
     if (c.at <= at) current = i;

@@ -117,12 +117,15 @@ export function wholeImageCommit(image: Uint8Array, chunkBytes: number, stamp: s
 export function assembleImage(stored: StoredDisk): Uint8Array {
   const { bytes, chunkBytes } = stored.meta;
   if (!Number.isInteger(bytes) || bytes <= 0 || !Number.isInteger(chunkBytes) || chunkBytes <= 0) {
-    throw new Error(`the stored disk's size (${bytes} bytes in chunks of ${chunkBytes}) is not valid`);
+    throw new Error(
+      `the stored disk's size (${bytes} bytes in chunks of ${chunkBytes}) is not valid`,
+    );
   }
   const image = new Uint8Array(bytes);
   for (const [index, chunk] of stored.chunks) {
     const offset = index * chunkBytes;
-    if (offset + chunk.length > bytes || chunk.length > chunkBytes) throw new Error(`stored chunk ${index} lies outside the disk`);
+    if (offset + chunk.length > bytes || chunk.length > chunkBytes)
+      throw new Error(`stored chunk ${index} lies outside the disk`);
     image.set(chunk, offset);
   }
   return image;
@@ -130,11 +133,18 @@ export function assembleImage(stored: StoredDisk): Uint8Array {
 
 /** 128 random bits as hex (getRandomValues, unlike randomUUID, exists outside secure contexts too). */
 function randomStamp(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 /** Store `image` as the whole disk of `version` (an uploaded disk), replacing what was stored. */
-export function storeWholeImage(storage: ChunkStorage, version: string, image: Uint8Array, chunkBytes = DISK_CHUNK_BYTES): Promise<void> {
+export function storeWholeImage(
+  storage: ChunkStorage,
+  version: string,
+  image: Uint8Array,
+  chunkBytes = DISK_CHUNK_BYTES,
+): Promise<void> {
   return storage.commit(version, () => wholeImageCommit(image, chunkBytes, randomStamp()));
 }
 
@@ -168,7 +178,10 @@ export class PersistentDisk {
     this.chunkBytes = options.chunkBytes ?? DISK_CHUNK_BYTES;
     this.flushDelayMs = options.flushDelayMs ?? FLUSH_DELAY_MS;
     this.newStamp = options.newStamp ?? randomStamp;
-    this.image = { bytes, onWrite: (lba, count) => this.noteWrite(lba * ATA_SECTOR_SIZE, count * ATA_SECTOR_SIZE) };
+    this.image = {
+      bytes,
+      onWrite: (lba, count) => this.noteWrite(lba * ATA_SECTOR_SIZE, count * ATA_SECTOR_SIZE),
+    };
   }
 
   /**
@@ -189,12 +202,20 @@ export class PersistentDisk {
         const chunkBytes = options.chunkBytes ?? DISK_CHUNK_BYTES;
         // Stored in other chunks: the first flush rewrites it whole in ours.
         const stamp = stored.meta.chunkBytes === chunkBytes ? stored.meta.stamp : null;
-        return { disk: new PersistentDisk(storage, version, bytes, stamp, options), source: 'stored', problem: null };
+        return {
+          disk: new PersistentDisk(storage, version, bytes, stamp, options),
+          source: 'stored',
+          problem: null,
+        };
       }
     } catch (error) {
       problem = `the stored disk could not be read (${error instanceof Error ? error.message : String(error)}); starting from the book's disk`;
     }
-    return { disk: new PersistentDisk(storage, version, build(), null, options), source: 'built', problem };
+    return {
+      disk: new PersistentDisk(storage, version, build(), null, options),
+      source: 'built',
+      problem,
+    };
   }
 
   /** The bytes [offset, offset + length) changed: store their chunks soon. */
@@ -203,7 +224,8 @@ export class PersistentDisk {
     const first = Math.floor(offset / this.chunkBytes);
     const last = Math.floor((Math.min(offset + length, this.bytes.length) - 1) / this.chunkBytes);
     for (let index = first; index <= last; index++) this.dirty.add(index);
-    if (this.timer === null && !this.suspended) this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushDelayMs);
+    if (this.timer === null && !this.suspended)
+      this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushDelayMs);
   }
 
   /** Chunks changed since the last flush. */
@@ -245,7 +267,10 @@ export class PersistentDisk {
         // The moment the stored image is taken: everything the machine wrote up to here, nothing after.
         taken = this.dirty;
         this.dirty = new Set();
-        commit = storedStamp === null || storedStamp !== this.stamp ? wholeImageCommit(this.bytes, this.chunkBytes, stamp) : this.deltaCommit(taken, stamp);
+        commit =
+          storedStamp === null || storedStamp !== this.stamp
+            ? wholeImageCommit(this.bytes, this.chunkBytes, stamp)
+            : this.deltaCommit(taken, stamp);
         return commit;
       });
     } catch (error) {
@@ -270,7 +295,12 @@ export class PersistentDisk {
       if (isAllZero(chunk)) remove.push(index);
       else put.set(index, chunk.slice());
     }
-    return { meta: { bytes: this.bytes.length, chunkBytes: this.chunkBytes, stamp }, replace: false, put, remove };
+    return {
+      meta: { bytes: this.bytes.length, chunkBytes: this.chunkBytes, stamp },
+      replace: false,
+      put,
+      remove,
+    };
   }
 }
 
@@ -285,7 +315,9 @@ export class MemoryChunkStorage implements ChunkStorage {
 
   async load(version: string): Promise<StoredDisk | null> {
     const disk = this.disks.get(version);
-    return disk ? { meta: disk.meta, chunks: new Map([...disk.chunks].map(([i, c]) => [i, c.slice()])) } : null;
+    return disk
+      ? { meta: disk.meta, chunks: new Map([...disk.chunks].map(([i, c]) => [i, c.slice()])) }
+      : null;
   }
 
   async commit(version: string, plan: (storedStamp: string | null) => DiskCommit): Promise<void> {

@@ -7,7 +7,9 @@
  */
 import type { Exercise } from '../host/exercise';
 
-const modules = import.meta.glob<Record<string, unknown>>('/exercises/**/exercise.ts', { eager: true });
+const modules = import.meta.glob<Record<string, unknown>>('/exercises/**/exercise.ts', {
+  eager: true,
+});
 
 function isExercise(value: unknown): value is Exercise {
   const candidate = value as Partial<Exercise> | null;
@@ -22,6 +24,7 @@ const registry = new Map<string, Exercise>(
 
 export function findExercise(id: string): Exercise {
   const exercise = registry.get(id);
-  if (!exercise) throw new Error(`no exercise '${id}' (known: ${[...registry.keys()].join(', ') || 'none'})`);
+  if (!exercise)
+    throw new Error(`no exercise '${id}' (known: ${[...registry.keys()].join(', ') || 'none'})`);
   return exercise;
 }

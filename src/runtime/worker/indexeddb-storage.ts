@@ -103,7 +103,10 @@ export class IndexedDbChunkStorage implements ChunkStorage {
       if (commit.replace) chunkStore.delete(chunksOf(version));
       for (const index of commit.remove) chunkStore.delete([version, index]);
       for (const [index, chunk] of commit.put) {
-        chunkStore.put(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length), [version, index]);
+        chunkStore.put(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length), [
+          version,
+          index,
+        ]);
       }
       metaStore.put(commit.meta, version);
       tx.commit?.();

@@ -39,7 +39,11 @@ export class LiveRecording {
   ) {
     this.startNs = host.machine.clock.now;
     const powerOn = host.options.startTime ?? DEFAULT_START_TIME;
-    this.recorder = new SessionRecorder({ ...options, startTime: powerOn + this.startNs / 1e9, defaultCwd: '/' });
+    this.recorder = new SessionRecorder({
+      ...options,
+      startTime: powerOn + this.startNs / 1e9,
+      defaultCwd: '/',
+    });
     const prompt = host.output.lastIndexOf(OSC133_PROMPT_START);
     if (prompt >= 0) this.recorder.output(this.encoder.encode(host.output.slice(prompt)), 0);
   }

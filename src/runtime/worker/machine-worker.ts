@@ -82,7 +82,9 @@ export interface DiskStatus extends DiskReport {
   readonly pendingChunks: number;
 }
 
-export type BootResult = { readonly ok: true; readonly disk: DiskReport } | { readonly ok: false; readonly message: string };
+export type BootResult =
+  | { readonly ok: true; readonly disk: DiskReport }
+  | { readonly ok: false; readonly message: string };
 
 type ReportSink = (report: MachineReport) => void;
 
@@ -151,7 +153,8 @@ function transferables(output: Uint8Array | null, screen: FramebufferUpdate | nu
 function report(sink: ReportSink, state: MachineState): void {
   const now = performance.now();
   const screen = takeScreen();
-  if (pending.length === 0 && !screen && state === lastState && now - lastReportAt < HEARTBEAT_MS) return;
+  if (pending.length === 0 && !screen && state === lastState && now - lastReportAt < HEARTBEAT_MS)
+    return;
   prompted ||= host!.output.includes(OSC133_PROMPT_END);
   const output = takeOutput();
   const crash = state === 'crashed' ? describeKernelError(host!.machine.crash) : null;
@@ -270,7 +273,11 @@ const api = {
 
   diskStatus(): DiskStatus | null {
     if (!disk) return null;
-    return { ...disk.report, stats: { ...disk.persistent.stats }, pendingChunks: disk.persistent.pendingChunks };
+    return {
+      ...disk.report,
+      stats: { ...disk.persistent.stats },
+      pendingChunks: disk.persistent.pendingChunks,
+    };
   },
 
   stats(): MachineStats | null {
@@ -286,7 +293,12 @@ const api = {
     const exercise = findExercise(exerciseId);
     const results: CheckResult[] = [];
     for (const check of exercise.checks) {
-      const [result] = await runChecks({ ...exercise, checks: [check] }, sources, overrides, programs);
+      const [result] = await runChecks(
+        { ...exercise, checks: [check] },
+        sources,
+        overrides,
+        programs,
+      );
       results.push(result!);
       progress(result!);
     }

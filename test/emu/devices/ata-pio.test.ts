@@ -36,10 +36,14 @@ function setup(sectors = 64) {
   const io = new IoBus();
   const irq = { high: false, edges: 0 };
   const writes: [number, number][] = [];
-  const disk = new AtaPioDisk(clock, { bytes, onWrite: (lba, count) => writes.push([lba, count]) }, (high) => {
-    if (high && !irq.high) irq.edges++;
-    irq.high = high;
-  });
+  const disk = new AtaPioDisk(
+    clock,
+    { bytes, onWrite: (lba, count) => writes.push([lba, count]) },
+    (high) => {
+      if (high && !irq.high) irq.edges++;
+      irq.high = high;
+    },
+  );
   io.attach(disk, DATA, 8);
   io.attach(disk, ALT_STATUS);
   /** inb as the CPU does it: each I/O cycle costs a microsecond. */
@@ -123,7 +127,9 @@ describe('ATA PIO disk', () => {
     expect(word(60) | (word(61) << 16)).toBe(1000);
     expect(word(83) & 0x0400).toBe(0x0400);
     expect(word(100)).toBe(1000);
-    const model = Array.from({ length: 20 }, (_, i) => String.fromCharCode(word(27 + i) >> 8, word(27 + i) & 0xff)).join('');
+    const model = Array.from({ length: 20 }, (_, i) =>
+      String.fromCharCode(word(27 + i) >> 8, word(27 + i) & 0xff),
+    ).join('');
     expect(model.trim()).toBe('Cotton PC ATA disk');
   });
 
@@ -139,7 +145,9 @@ describe('ATA PIO disk', () => {
     selectLba28(s, 5, 3);
     s.io.out8(COMMAND, ATA_CMD_READ_SECTORS);
     const sectors = pioRead(s, 3);
-    expect(sectors.map((sector) => new DataView(sector.buffer).getUint32(0, true))).toEqual([5, 6, 7]);
+    expect(sectors.map((sector) => new DataView(sector.buffer).getUint32(0, true))).toEqual([
+      5, 6, 7,
+    ]);
     expect(sectors[2]![100]).toBe(7);
     expect(s.inb(STATUS) & (BSY | DRQ)).toBe(0);
   });
@@ -180,9 +188,13 @@ describe('ATA PIO disk', () => {
     const s = setup();
     selectLba48(s, 0x0605_0403_0201, 0x0102);
     s.io.out8(ALT_STATUS, 0x80);
-    expect([COUNT, LBA_LOW, LBA_MID, LBA_HIGH].map((p) => s.io.in8(p))).toEqual([0x01, 0x04, 0x05, 0x06]);
+    expect([COUNT, LBA_LOW, LBA_MID, LBA_HIGH].map((p) => s.io.in8(p))).toEqual([
+      0x01, 0x04, 0x05, 0x06,
+    ]);
     s.io.out8(ALT_STATUS, 0x00);
-    expect([COUNT, LBA_LOW, LBA_MID, LBA_HIGH].map((p) => s.io.in8(p))).toEqual([0x02, 0x01, 0x02, 0x03]);
+    expect([COUNT, LBA_LOW, LBA_MID, LBA_HIGH].map((p) => s.io.in8(p))).toEqual([
+      0x02, 0x01, 0x02, 0x03,
+    ]);
   });
 
   it('writes sectors with WRITE SECTORS and tells the host once the command completes', () => {
@@ -191,7 +203,9 @@ describe('ATA PIO disk', () => {
     selectLba28(s, 10, 2);
     s.io.out8(COMMAND, ATA_CMD_WRITE_SECTORS);
     pioWrite(s, payload);
-    expect(s.bytes.subarray(10 * 512, 12 * 512)).toEqual(Uint8Array.from([...payload[0]!, ...payload[1]!]));
+    expect(s.bytes.subarray(10 * 512, 12 * 512)).toEqual(
+      Uint8Array.from([...payload[0]!, ...payload[1]!]),
+    );
     expect(s.bytes[12 * 512]).toBe(12);
     expect(s.writes).toEqual([[10, 2]]);
     selectLba28(s, 10, 2);

@@ -14,7 +14,9 @@ function setup() {
   const memory = new PhysicalMemory(2 << 20);
   memory.mapDevice(LFB, vbe.vramBytes, vbe);
   const read = (index: number): number => (io.out16(INDEX, index), io.in16(DATA));
-  const write = (index: number, value: number): void => (io.out16(INDEX, index), io.out16(DATA, value));
+  const write = (index: number, value: number): void => (
+    io.out16(INDEX, index), io.out16(DATA, value)
+  );
   /** How a driver sets a mode: disable, resolution and depth, enable with the LFB. */
   const setMode = (width: number, height: number, bpp: number): void => {
     write(4, 0x00);
@@ -90,13 +92,17 @@ describe('Bochs VBE display', () => {
     s.write(9, 768);
     const rects = s.vbe.takeDirtyRects();
     expect(rects).toEqual([{ x: 0, y: 0, width: 1024, height: 768 }]);
-    expect(Array.from(s.vbe.readRgba({ x: 0, y: 0, width: 1, height: 1 }))).toEqual([0xab, 0xcd, 0xef, 0xff]);
+    expect(Array.from(s.vbe.readRgba({ x: 0, y: 0, width: 1, height: 1 }))).toEqual([
+      0xab, 0xcd, 0xef, 0xff,
+    ]);
   });
 
   it('converts 16-bit RGB565 pixels', () => {
     const s = setup();
     s.setMode(640, 480, 16);
     s.memory.write16(LFB, 0xf800);
-    expect(Array.from(s.vbe.readRgba({ x: 0, y: 0, width: 1, height: 1 }))).toEqual([255, 0, 0, 255]);
+    expect(Array.from(s.vbe.readRgba({ x: 0, y: 0, width: 1, height: 1 }))).toEqual([
+      255, 0, 0, 255,
+    ]);
   });
 });

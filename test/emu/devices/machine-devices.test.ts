@@ -3,7 +3,13 @@ import { CottonPC } from '../../../src/emu/machine';
 import type { MachineInterface } from '../../../src/emu/machine-interface';
 import { buildHeader } from '../../../src/emu/multiboot2';
 
-const layout = { headerAddr: 0x100000, loadAddr: 0x100000, loadEndAddr: 0x100100, bssEndAddr: 0x102000, entryAddr: 0x100040 };
+const layout = {
+  headerAddr: 0x100000,
+  loadAddr: 0x100000,
+  loadEndAddr: 0x100100,
+  bssEndAddr: 0x102000,
+  entryAddr: 0x100040,
+};
 
 function image(): Uint8Array {
   const bytes = new Uint8Array(0x100);
@@ -13,7 +19,18 @@ function image(): Uint8Array {
 
 /** Remap the PICs to 0x20/0x28 and unmask everything, as a kernel's bring-up does. */
 function initPics(cpu: MachineInterface): void {
-  for (const [port, value] of [[0x20, 0x11], [0xa0, 0x11], [0x21, 0x20], [0xa1, 0x28], [0x21, 4], [0xa1, 2], [0x21, 1], [0xa1, 1], [0x21, 0], [0xa1, 0]]) {
+  for (const [port, value] of [
+    [0x20, 0x11],
+    [0xa0, 0x11],
+    [0x21, 0x20],
+    [0xa1, 0x28],
+    [0x21, 4],
+    [0xa1, 2],
+    [0x21, 1],
+    [0xa1, 1],
+    [0x21, 0],
+    [0xa1, 0],
+  ]) {
     cpu.outb(port!, value!);
   }
 }
@@ -39,8 +56,14 @@ function bootWith(setup: (cpu: MachineInterface) => void, disk?: Uint8Array) {
         cpuSeen = cpu;
         initPics(cpu);
         cpu.setInterruptGate(0x20, () => eoi(cpu, 0));
-        cpu.setInterruptGate(0x21, () => (log.push(`kbd ${cpu.inb(0x60).toString(16)}`), eoi(cpu, 1)));
-        cpu.setInterruptGate(0x2c, () => (log.push(`mouse ${cpu.inb(0x60).toString(16)}`), eoi(cpu, 12)));
+        cpu.setInterruptGate(
+          0x21,
+          () => (log.push(`kbd ${cpu.inb(0x60).toString(16)}`), eoi(cpu, 1)),
+        );
+        cpu.setInterruptGate(
+          0x2c,
+          () => (log.push(`mouse ${cpu.inb(0x60).toString(16)}`), eoi(cpu, 12)),
+        );
         cpu.setInterruptGate(0x2e, () => {
           const status = cpu.inb(0x1f7);
           const words = status & 0x08 ? Array.from({ length: 256 }, () => cpu.inw(0x1f0)) : [];
@@ -109,8 +132,33 @@ describe('Cotton PC devices behind the PIC', () => {
       cpu.outl(0xc044, 0x8f);
       cpu.outb(0xc037, 0x0c);
       const arp = [
-        ...[0xff, 0xff, 0xff, 0xff, 0xff, 0xff], ...[0x52, 0x54, 0, 0x12, 0x34, 0x56], 0x08, 0x06,
-        0, 1, 8, 0, 6, 4, 0, 1, ...[0x52, 0x54, 0, 0x12, 0x34, 0x56], 10, 0, 2, 15, 0, 0, 0, 0, 0, 0, 10, 0, 2, 2,
+        ...[0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        ...[0x52, 0x54, 0, 0x12, 0x34, 0x56],
+        0x08,
+        0x06,
+        0,
+        1,
+        8,
+        0,
+        6,
+        4,
+        0,
+        1,
+        ...[0x52, 0x54, 0, 0x12, 0x34, 0x56],
+        10,
+        0,
+        2,
+        15,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        10,
+        0,
+        2,
+        2,
       ];
       cpu.writeBytes(0x300000, Uint8Array.from(arp));
       cpu.outl(0xc020, 0x300000);

@@ -3,7 +3,10 @@ import { CottonPC } from '../../../src/emu/machine';
 
 /** A machine that is never powered on: its devices, driven through its I/O bus. */
 function machine(): CottonPC {
-  return new CottonPC({ kernel: { entry: function* () {}, image: new Uint8Array(0) }, ramBytes: 4 << 20 });
+  return new CottonPC({
+    kernel: { entry: function* () {}, image: new Uint8Array(0) },
+    ramBytes: 4 << 20,
+  });
 }
 
 const address = (device: number, fn: number, register: number): number =>
@@ -14,7 +17,13 @@ function configRead(pc: CottonPC, device: number, fn: number, register: number):
   return pc.io.in32(0xcfc);
 }
 
-function configWrite(pc: CottonPC, device: number, fn: number, register: number, value: number): void {
+function configWrite(
+  pc: CottonPC,
+  device: number,
+  fn: number,
+  register: number,
+  value: number,
+): void {
   pc.io.out32(0xcf8, address(device, fn, register));
   pc.io.out32(0xcfc, value);
 }
@@ -31,7 +40,9 @@ function enumerate(pc: CottonPC): string[] {
       }
       const hex = (n: number): string => n.toString(16).padStart(4, '0');
       const classCode = configRead(pc, device, fn, 8) >>> 8;
-      found.push(`${device}.${fn} ${hex(ids & 0xffff)}:${hex(ids >>> 16)} class ${classCode.toString(16).padStart(6, '0')}`);
+      found.push(
+        `${device}.${fn} ${hex(ids & 0xffff)}:${hex(ids >>> 16)} class ${classCode.toString(16).padStart(6, '0')}`,
+      );
       const headerType = (configRead(pc, device, fn, 0x0c) >>> 16) & 0xff;
       if (fn === 0 && !(headerType & 0x80)) break;
     }

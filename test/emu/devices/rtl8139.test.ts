@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CottonPC } from '../../../src/emu/machine';
 import { buildArp } from '../../../src/emu/net/arp';
-import { BROADCAST_MAC, buildEthernetFrame, ethernetFcs, parseMac } from '../../../src/emu/net/ethernet';
+import {
+  BROADCAST_MAC,
+  buildEthernetFrame,
+  ethernetFcs,
+  parseMac,
+} from '../../../src/emu/net/ethernet';
 import { buildIcmpEcho } from '../../../src/emu/net/icmp';
 import { buildIpv4Packet, internetChecksum, parseIpv4 } from '../../../src/emu/net/ipv4';
 import type { TappedFrame } from '../../../src/emu/net/ethernet-switch';
@@ -32,7 +37,10 @@ const GUEST_IP = parseIpv4('10.0.2.15');
 const GATEWAY_IP = parseIpv4('10.0.2.2');
 
 function machine() {
-  const pc = new CottonPC({ kernel: { entry: function* () {}, image: new Uint8Array(0) }, ramBytes: 8 << 20 });
+  const pc = new CottonPC({
+    kernel: { entry: function* () {}, image: new Uint8Array(0) },
+    ramBytes: 8 << 20,
+  });
   const frames: TappedFrame[] = [];
   pc.network.tap((tapped) => frames.push(tapped));
   return { pc, frames };
@@ -81,7 +89,13 @@ function receive({ pc }: Machine): { status: number; frame: Uint8Array; crc: num
 }
 
 function arpRequest(): Uint8Array {
-  const arp = buildArp({ operation: 1, senderMac: GUEST_MAC, senderIp: GUEST_IP, targetMac: new Uint8Array(6), targetIp: GATEWAY_IP });
+  const arp = buildArp({
+    operation: 1,
+    senderMac: GUEST_MAC,
+    senderIp: GUEST_IP,
+    targetMac: new Uint8Array(6),
+    targetIp: GATEWAY_IP,
+  });
   return buildEthernetFrame(BROADCAST_MAC, GUEST_MAC, 0x0806, arp);
 }
 
@@ -92,13 +106,18 @@ describe('RTL8139', () => {
   it('reads its MAC from IDR0–5 after reset', () => {
     const m = machine();
     bringUp(m);
-    expect(Array.from({ length: 6 }, (_, i) => m.pc.io.in8(IO + IDR0 + i))).toEqual(Array.from(GUEST_MAC));
+    expect(Array.from({ length: 6 }, (_, i) => m.pc.io.in8(IO + IDR0 + i))).toEqual(
+      Array.from(GUEST_MAC),
+    );
   });
 
   it('reads its MAC from the 93C46 EEPROM by bit-banging 9346CR (words 7–9)', () => {
     const { pc } = machine();
     const readWord = (address: number): number => {
-      const EEM_PROGRAM = 0x80, CS = 0x08, SK = 0x04, DI = 0x02;
+      const EEM_PROGRAM = 0x80,
+        CS = 0x08,
+        SK = 0x04,
+        DI = 0x02;
       const command = (0b110 << 6) | address; // start bit, READ, address
       pc.io.out8(IO + CFG9346, EEM_PROGRAM | CS);
       for (let bit = 8; bit >= 0; bit--) {
@@ -163,7 +182,13 @@ describe('RTL8139', () => {
     bringUp(m);
     const data = new TextEncoder().encode('cotton ping data');
     const icmp = buildIcmpEcho({ type: 8, identifier: 0x1234, sequence: 7, data });
-    const ip = buildIpv4Packet({ source: GUEST_IP, destination: GATEWAY_IP, protocol: 1, identification: 1, payload: icmp });
+    const ip = buildIpv4Packet({
+      source: GUEST_IP,
+      destination: GATEWAY_IP,
+      protocol: 1,
+      identification: 1,
+      payload: icmp,
+    });
     transmit(m, buildEthernetFrame(GATEWAY_MAC, GUEST_MAC, 0x0800, ip));
     runFor(m.pc, 1_000_000);
     const { frame } = receive(m)!;
@@ -185,7 +210,8 @@ describe('RTL8139', () => {
   it('follows CAPR around the ring, wrapping to its start without RCR.WRAP', () => {
     const m = machine();
     bringUp(m, 0x0f); // no WRAP
-    const payload = (i: number) => buildEthernetFrame(GUEST_MAC, GATEWAY_MAC, 0x88b5, new Uint8Array(1000).fill(i));
+    const payload = (i: number) =>
+      buildEthernetFrame(GUEST_MAC, GATEWAY_MAC, 0x88b5, new Uint8Array(1000).fill(i));
     for (let i = 0; i < 20; i++) {
       m.pc.nic.receiveFrame(payload(i));
       const packet = receive(m)!;
@@ -205,7 +231,10 @@ describe('RTL8139', () => {
   it('drops frames with ISR.RXOVW when the driver does not empty the ring', () => {
     const m = machine();
     bringUp(m);
-    for (let i = 0; i < 10; i++) m.pc.nic.receiveFrame(buildEthernetFrame(GUEST_MAC, GATEWAY_MAC, 0x88b5, new Uint8Array(1400)));
+    for (let i = 0; i < 10; i++)
+      m.pc.nic.receiveFrame(
+        buildEthernetFrame(GUEST_MAC, GATEWAY_MAC, 0x88b5, new Uint8Array(1400)),
+      );
     expect(m.pc.nic.framesReceived).toBe(5);
     expect(m.pc.io.in16(IO + ISR) & RXOVW).toBe(RXOVW);
     expect(m.pc.io.in32(IO + 0x4c)).toBe(5); // MPC
@@ -215,7 +244,9 @@ describe('RTL8139', () => {
     const m = machine();
     bringUp(m, 0x02); // APM only
     m.pc.nic.receiveFrame(arpRequest());
-    m.pc.nic.receiveFrame(buildEthernetFrame(parseMac('02:00:00:00:00:01'), GATEWAY_MAC, 0x88b5, new Uint8Array(10)));
+    m.pc.nic.receiveFrame(
+      buildEthernetFrame(parseMac('02:00:00:00:00:01'), GATEWAY_MAC, 0x88b5, new Uint8Array(10)),
+    );
     expect(m.pc.nic.framesReceived).toBe(0);
   });
 

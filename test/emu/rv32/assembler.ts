@@ -7,7 +7,13 @@ const r = (op: number, f3: number, f7: number, rd: number, rs1: number, rs2: num
 const i = (op: number, f3: number, rd: number, rs1: number, imm: number): number =>
   (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
 const s = (op: number, f3: number, rs1: number, rs2: number, imm: number): number =>
-  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 0x1f) << 7) | op) >>> 0;
+  ((((imm >> 5) & 0x7f) << 25) |
+    (rs2 << 20) |
+    (rs1 << 15) |
+    (f3 << 12) |
+    ((imm & 0x1f) << 7) |
+    op) >>>
+  0;
 const b = (f3: number, rs1: number, rs2: number, imm: number): number =>
   ((((imm >> 12) & 1) << 31) |
     (((imm >> 5) & 0x3f) << 25) |
@@ -18,10 +24,18 @@ const b = (f3: number, rs1: number, rs2: number, imm: number): number =>
     (((imm >> 11) & 1) << 7) |
     0x63) >>>
   0;
-const u = (op: number, rd: number, imm: number): number => ((imm & 0xfffff000) | (rd << 7) | op) >>> 0;
+const u = (op: number, rd: number, imm: number): number =>
+  ((imm & 0xfffff000) | (rd << 7) | op) >>> 0;
 const j = (rd: number, imm: number): number =>
-  ((((imm >> 20) & 1) << 31) | (((imm >> 1) & 0x3ff) << 21) | (((imm >> 11) & 1) << 20) | (((imm >> 12) & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
-const amo = (f5: number, rd: number, rs1: number, rs2: number): number => r(0x2f, 2, f5 << 2, rd, rs1, rs2);
+  ((((imm >> 20) & 1) << 31) |
+    (((imm >> 1) & 0x3ff) << 21) |
+    (((imm >> 11) & 1) << 20) |
+    (((imm >> 12) & 0xff) << 12) |
+    (rd << 7) |
+    0x6f) >>>
+  0;
+const amo = (f5: number, rd: number, rs1: number, rs2: number): number =>
+  r(0x2f, 2, f5 << 2, rd, rs1, rs2);
 
 export const asm = {
   lui: (rd: number, imm: number) => u(0x37, rd, imm),

@@ -4,7 +4,12 @@
  * reference interpreter and translated blocks.
  */
 import { describe, expect, it } from 'vitest';
-import { PF_INSTRUCTION, PF_PRESENT, PF_USER, PF_WRITE } from '../../../src/emu/paging/page-table-entry';
+import {
+  PF_INSTRUCTION,
+  PF_PRESENT,
+  PF_USER,
+  PF_WRITE,
+} from '../../../src/emu/paging/page-table-entry';
 import { asm } from './assembler';
 import { CODE, DATA, ENGINES, KERNEL_PAGE, RODATA, run, type Engine } from './user-machine';
 
@@ -22,11 +27,28 @@ function result(engine: Engine, words: number[], init: Record<number, number>, r
   return ctx.regs[reg]!;
 }
 
-const binary = (engine: Engine, insn: number, a: number, b: number): number => result(engine, [insn], { [A1]: a, [A2]: b });
-const unary = (engine: Engine, insn: number, a: number): number => result(engine, [insn], { [A1]: a });
+const binary = (engine: Engine, insn: number, a: number, b: number): number =>
+  result(engine, [insn], { [A1]: a, [A2]: b });
+const unary = (engine: Engine, insn: number, a: number): number =>
+  result(engine, [insn], { [A1]: a });
 
 const INT_MIN = -0x8000_0000;
-const EDGE_VALUES = [0, 1, -1, 2, -2, 7, 0x7fff_ffff, INT_MIN, 0x1234_5678, -0x1234_5678, 0xffff, 0x10000, 46341, -46341];
+const EDGE_VALUES = [
+  0,
+  1,
+  -1,
+  2,
+  -2,
+  7,
+  0x7fff_ffff,
+  INT_MIN,
+  0x1234_5678,
+  -0x1234_5678,
+  0xffff,
+  0x10000,
+  46341,
+  -46341,
+];
 
 const big = (v: number, unsigned: boolean): bigint => (unsigned ? BigInt(v >>> 0) : BigInt(v | 0));
 const high = (product: bigint): number => Number(BigInt.asIntN(32, product >> 32n));
@@ -34,7 +56,9 @@ const high = (product: bigint): number => Number(BigInt.asIntN(32, product >> 32
 describe.each(ENGINES)('RV32I on the %s', (engine) => {
   it('LUI and AUIPC', () => {
     expect(result(engine, [asm.lui(A0, 0xfedcb000)], {})).toBe(0xfedcb000 | 0);
-    expect(result(engine, [asm.addi(0, 0, 0), asm.auipc(A0, 0x12345000)], {})).toBe((CODE + 4 + 0x12345000) | 0);
+    expect(result(engine, [asm.addi(0, 0, 0), asm.auipc(A0, 0x12345000)], {})).toBe(
+      (CODE + 4 + 0x12345000) | 0,
+    );
     expect(result(engine, [asm.auipc(A0, 0xfffff000)], {})).toBe(CODE - 0x1000);
   });
 
@@ -84,7 +108,11 @@ describe.each(ENGINES)('RV32I on the %s', (engine) => {
   });
 
   it('writes to x0 are ignored, reads of x0 give 0', () => {
-    const { ctx } = run(engine, [asm.addi(0, 0, 5), asm.lui(0, 0x12345000), asm.add(A0, 0, 0), asm.lw(0, A1, 0)], { [A1]: DATA });
+    const { ctx } = run(
+      engine,
+      [asm.addi(0, 0, 5), asm.lui(0, 0x12345000), asm.add(A0, 0, 0), asm.lw(0, A1, 0)],
+      { [A1]: DATA },
+    );
     expect(ctx.regs[0]).toBe(0);
     expect(ctx.regs[A0]).toBe(0);
   });
@@ -100,12 +128,23 @@ describe.each(ENGINES)('RV32I on the %s', (engine) => {
   });
 
   it('stores write 1, 2 or 4 bytes little-endian', () => {
-    const words = [...asm.li(T0, 0x1122_3344), asm.sw(T0, A1, 0), asm.sb(T1, A1, 1), asm.sh(T1, A1, 2), asm.lw(A0, A1, 0)];
+    const words = [
+      ...asm.li(T0, 0x1122_3344),
+      asm.sw(T0, A1, 0),
+      asm.sb(T1, A1, 1),
+      asm.sh(T1, A1, 2),
+      asm.lw(A0, A1, 0),
+    ];
     expect(result(engine, words, { [A1]: DATA, [T1]: 0xabcd })).toBe(0xabcd_cd44 | 0);
   });
 
   it('misaligned loads and stores are performed (also across a page boundary)', () => {
-    const words = [...asm.li(T0, 0x1234_5678), asm.sw(T0, A1, 0xe), asm.lw(A0, A1, 0xe), asm.lhu(A2, A1, 0xf)];
+    const words = [
+      ...asm.li(T0, 0x1234_5678),
+      asm.sw(T0, A1, 0xe),
+      asm.lw(A0, A1, 0xe),
+      asm.lhu(A2, A1, 0xf),
+    ];
     const { ctx } = run(engine, [...words, asm.lbu(T1, A1, 0x10)], { [A1]: DATA + 0x1000 - 0x10 });
     expect(ctx.regs[A0]).toBe(0x1234_5678);
     expect(ctx.regs[A2]).toBe(0x3456);
@@ -134,7 +173,13 @@ describe.each(ENGINES)('RV32I on the %s', (engine) => {
   });
 
   it('backward branches loop', () => {
-    const words = [asm.addi(A0, 0, 0), asm.addi(T0, 0, 100), asm.addi(A0, A0, 3), asm.addi(T0, T0, -1), asm.bne(T0, 0, -8)];
+    const words = [
+      asm.addi(A0, 0, 0),
+      asm.addi(T0, 0, 100),
+      asm.addi(A0, A0, 3),
+      asm.addi(T0, T0, -1),
+      asm.bne(T0, 0, -8),
+    ];
     expect(result(engine, words, {})).toBe(300);
   });
 
@@ -143,7 +188,12 @@ describe.each(ENGINES)('RV32I on the %s', (engine) => {
     const { ctx } = run(engine, words);
     expect(ctx.regs[A0]).toBe(1);
     expect(ctx.regs[T0]).toBe(CODE + 4);
-    const words2 = [...asm.li(A1, CODE + 17), asm.jalr(A1, A1, -1), asm.addi(A0, 0, 99), asm.addi(A0, 0, 7)];
+    const words2 = [
+      ...asm.li(A1, CODE + 17),
+      asm.jalr(A1, A1, -1),
+      asm.addi(A0, 0, 99),
+      asm.addi(A0, 0, 7),
+    ];
     const second = run(engine, words2);
     expect(second.ctx.regs[A0]).toBe(7);
     expect(second.ctx.regs[A1]).toBe(CODE + 12);
@@ -201,7 +251,10 @@ describe.each(ENGINES)('RV32I on the %s', (engine) => {
     ];
     for (const insn of illegal) {
       const { trap, ctx } = run(engine, [asm.addi(A0, 0, 1), insn]);
-      expect(trap, insn.toString(16)).toEqual({ kind: 'illegal-instruction', instruction: insn >>> 0 });
+      expect(trap, insn.toString(16)).toEqual({
+        kind: 'illegal-instruction',
+        instruction: insn >>> 0,
+      });
       expect(ctx.pc).toBe(CODE + 4);
       expect(ctx.regs[A0]).toBe(1);
     }
@@ -215,9 +268,15 @@ describe.each(ENGINES)('RV32M on the %s', (engine) => {
     for (const a of EDGE_VALUES) {
       for (const b of EDGE_VALUES) {
         expect(binary(engine, asm.mul(A0, A1, A2), a, b), `mul ${a} ${b}`).toBe(Math.imul(a, b));
-        expect(binary(engine, asm.mulh(A0, A1, A2), a, b), `mulh ${a} ${b}`).toBe(high(big(a, false) * big(b, false)));
-        expect(binary(engine, asm.mulhsu(A0, A1, A2), a, b), `mulhsu ${a} ${b}`).toBe(high(big(a, false) * big(b, true)));
-        expect(binary(engine, asm.mulhu(A0, A1, A2), a, b), `mulhu ${a} ${b}`).toBe(high(big(a, true) * big(b, true)));
+        expect(binary(engine, asm.mulh(A0, A1, A2), a, b), `mulh ${a} ${b}`).toBe(
+          high(big(a, false) * big(b, false)),
+        );
+        expect(binary(engine, asm.mulhsu(A0, A1, A2), a, b), `mulhsu ${a} ${b}`).toBe(
+          high(big(a, false) * big(b, true)),
+        );
+        expect(binary(engine, asm.mulhu(A0, A1, A2), a, b), `mulhu ${a} ${b}`).toBe(
+          high(big(a, true) * big(b, true)),
+        );
       }
     }
   });
@@ -247,7 +306,13 @@ describe.each(ENGINES)('RV32M on the %s', (engine) => {
 
 describe.each(ENGINES)('RV32A on the %s', (engine) => {
   it('LR/SC: SC succeeds (rd = 0) after LR to the same word, fails (rd = 1) otherwise', () => {
-    const words = [asm.addi(T0, 0, 5), asm.lr(A0, A1), asm.sc(A2, A1, T0), asm.sc(T1, A1, T0), asm.lw(A7, A1, 0)];
+    const words = [
+      asm.addi(T0, 0, 5),
+      asm.lr(A0, A1),
+      asm.sc(A2, A1, T0),
+      asm.sc(T1, A1, T0),
+      asm.lw(A7, A1, 0),
+    ];
     const { ctx } = run(engine, words, { [A1]: DATA });
     expect(ctx.regs[A2]).toBe(0);
     expect(ctx.regs[T1]).toBe(1);
@@ -292,7 +357,9 @@ describe.each(ENGINES)('RV32A on the %s', (engine) => {
 
 describe.each(ENGINES)('page faults on the %s', (engine) => {
   it('a load from an unmapped page: not present, user; registers unchanged', () => {
-    const { trap, ctx, machine } = run(engine, [asm.addi(A0, 0, 1), asm.lw(A0, A1, 4)], { [A1]: 0x0500_0000 });
+    const { trap, ctx, machine } = run(engine, [asm.addi(A0, 0, 1), asm.lw(A0, A1, 4)], {
+      [A1]: 0x0500_0000,
+    });
     expect(trap).toEqual({ kind: 'page-fault', address: 0x0500_0004, errorCode: PF_USER });
     expect(ctx.pc).toBe(CODE + 4);
     expect(ctx.regs[A0]).toBe(1);
@@ -301,18 +368,30 @@ describe.each(ENGINES)('page faults on the %s', (engine) => {
 
   it('a store to a read-only page: present, write, user; memory unchanged', () => {
     const { trap, machine } = run(engine, [asm.sw(A2, A1, 0)], { [A1]: RODATA, [A2]: 7 });
-    expect(trap).toEqual({ kind: 'page-fault', address: RODATA, errorCode: PF_PRESENT | PF_WRITE | PF_USER });
+    expect(trap).toEqual({
+      kind: 'page-fault',
+      address: RODATA,
+      errorCode: PF_PRESENT | PF_WRITE | PF_USER,
+    });
     expect(machine.cpu.readCr2()).toBe(RODATA);
   });
 
   it('a user access to a supervisor page: present, user', () => {
     const { trap } = run(engine, [asm.lw(A0, A1, 0)], { [A1]: KERNEL_PAGE });
-    expect(trap).toEqual({ kind: 'page-fault', address: KERNEL_PAGE, errorCode: PF_PRESENT | PF_USER });
+    expect(trap).toEqual({
+      kind: 'page-fault',
+      address: KERNEL_PAGE,
+      errorCode: PF_PRESENT | PF_USER,
+    });
   });
 
   it('a jump into a no-execute page: present, user, instruction fetch', () => {
     const { trap, ctx } = run(engine, [asm.jalr(0, A1, 0)], { [A1]: DATA });
-    expect(trap).toEqual({ kind: 'page-fault', address: DATA, errorCode: PF_PRESENT | PF_USER | PF_INSTRUCTION });
+    expect(trap).toEqual({
+      kind: 'page-fault',
+      address: DATA,
+      errorCode: PF_PRESENT | PF_USER | PF_INSTRUCTION,
+    });
     expect(ctx.pc).toBe(DATA);
   });
 

@@ -71,7 +71,13 @@ describe.each(ENGINES)('code that changes, on the %s', (engine) => {
 
   it('the kernel reloading a frame: the next run executes the new code, however often the old one ran', () => {
     const machine = userMachine(engine);
-    const program = (value: number) => [asm.addi(T1, 0, 50), asm.addi(A0, 0, value), asm.addi(T1, T1, -1), asm.bne(T1, 0, -8), asm.ecall()];
+    const program = (value: number) => [
+      asm.addi(T1, 0, 50),
+      asm.addi(A0, 0, value),
+      asm.addi(T1, T1, -1),
+      asm.bne(T1, 0, -8),
+      asm.ecall(),
+    ];
     for (let value = 1; value <= 4; value++) {
       loadCode(machine, program(value));
       const ctx = context();
@@ -92,7 +98,8 @@ describe.each(ENGINES)('code that changes, on the %s', (engine) => {
     // Fill two pages with NOPs (ADDI x0, x0, 0) and end the second with new code:
     // execution runs from the first page into the second.
     const nops = new Uint8Array(8192);
-    for (let i = 0; i < 8192; i += 4) new DataView(nops.buffer).setUint32(i, asm.addi(0, 0, 0), true);
+    for (let i = 0; i < 8192; i += 4)
+      new DataView(nops.buffer).setUint32(i, asm.addi(0, 0, 0), true);
     machine.memory.writeBytes(machine.codeFrames[0]!, nops.subarray(0, 4096));
     machine.memory.writeBytes(machine.codeFrames[1]!, nops.subarray(4096));
     loadCode(machine, [asm.addi(A0, A0, 1), asm.ecall()], CODE + 8192 - 8);
@@ -126,7 +133,13 @@ describe.each(ENGINES)('code that changes, on the %s', (engine) => {
     const machine = userMachine(engine);
     machine.tables.map(CODE + 4096, machine.codeFrames[1]!, PTE_PRESENT | PTE_USER | PTE_WRITABLE);
     const T3 = 28;
-    loadCode(machine, [...asm.li(T0, asm.addi(A0, A0, 100)), ...asm.li(T2, CODE + 4096), asm.addi(T1, 0, asm.addi(0, 0, 0) & 0x7ff), asm.addi(T3, 0, 2), asm.jalr(0, T2, 0)]);
+    loadCode(machine, [
+      ...asm.li(T0, asm.addi(A0, A0, 100)),
+      ...asm.li(T2, CODE + 4096),
+      asm.addi(T1, 0, asm.addi(0, 0, 0) & 0x7ff),
+      asm.addi(T3, 0, 2),
+      asm.jalr(0, T2, 0),
+    ]);
     loadCode(
       machine,
       [
@@ -149,7 +162,15 @@ describe.each(ENGINES)('code that changes, on the %s', (engine) => {
     // The loop stores into the same page as its code (the page is writable), away from the code.
     const machine = userMachine(engine);
     machine.tables.map(CODE, machine.codeFrames[0]!, PTE_PRESENT | PTE_USER | PTE_WRITABLE);
-    const words = [asm.auipc(T2, 0), asm.addi(T1, 0, 20), asm.sw(T1, T2, 0x7fc), asm.addi(A0, A0, 3), asm.addi(T1, T1, -1), asm.bne(T1, 0, -12), asm.ecall()];
+    const words = [
+      asm.auipc(T2, 0),
+      asm.addi(T1, 0, 20),
+      asm.sw(T1, T2, 0x7fc),
+      asm.addi(A0, A0, 3),
+      asm.addi(T1, T1, -1),
+      asm.bne(T1, 0, -12),
+      asm.ecall(),
+    ];
     loadCode(machine, words);
     const ctx = context();
     expect(machine.cpu.enterUser(ctx)).toEqual({ kind: 'ecall' });

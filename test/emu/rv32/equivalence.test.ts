@@ -8,26 +8,54 @@ import { describe, expect, it } from 'vitest';
 import type { UserTrap } from '../../../src/emu/machine-interface';
 import { PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../../../src/emu/paging/page-table-entry';
 import { asm } from './assembler';
-import { CODE, context, DATA, type Engine, loadCode, userMachine, type UserMachine } from './user-machine';
+import {
+  CODE,
+  context,
+  DATA,
+  type Engine,
+  loadCode,
+  userMachine,
+  type UserMachine,
+} from './user-machine';
 import { prng } from '../../support/prng';
-
 
 const BASE = 31; // holds DATA + 0x800, never written
 const COUNTER = 30; // loop counter, written only by loop scaffolding
 const UNMAPPED = 29; // an address with nothing mapped
 
-const ALU_R = [asm.add, asm.sub, asm.sll, asm.slt, asm.sltu, asm.xor, asm.srl, asm.sra, asm.or, asm.and];
+const ALU_R = [
+  asm.add,
+  asm.sub,
+  asm.sll,
+  asm.slt,
+  asm.sltu,
+  asm.xor,
+  asm.srl,
+  asm.sra,
+  asm.or,
+  asm.and,
+];
 const MULDIV = [asm.mul, asm.mulh, asm.mulhsu, asm.mulhu, asm.div, asm.divu, asm.rem, asm.remu];
 const ALU_I = [asm.addi, asm.slti, asm.sltiu, asm.xori, asm.ori, asm.andi];
 const SHIFT_I = [asm.slli, asm.srli, asm.srai];
 const LOADS = [asm.lb, asm.lh, asm.lw, asm.lbu, asm.lhu];
 const STORES = [asm.sb, asm.sh, asm.sw];
-const AMOS = [asm.amoswap, asm.amoadd, asm.amoxor, asm.amoand, asm.amoor, asm.amomin, asm.amomax, asm.amominu, asm.amomaxu];
+const AMOS = [
+  asm.amoswap,
+  asm.amoadd,
+  asm.amoxor,
+  asm.amoand,
+  asm.amoor,
+  asm.amomin,
+  asm.amomax,
+  asm.amominu,
+  asm.amomaxu,
+];
 const BRANCHES = [asm.beq, asm.bne, asm.blt, asm.bge, asm.bltu, asm.bgeu];
 
 /** A random straight-line instruction (no control transfer). */
 function straight(random: () => number, allowFaults: boolean): number {
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const reg = () => 1 + Math.floor(random() * 28); // x1..x28
   const source = () => (random() < 0.1 ? 0 : reg());
   const imm12 = () => Math.floor(random() * 4096) - 2048;
@@ -38,8 +66,14 @@ function straight(random: () => number, allowFaults: boolean): number {
   if (roll < 0.58) return pick(SHIFT_I)(reg(), source(), Math.floor(random() * 32));
   if (roll < 0.62) return asm.lui(reg(), Math.floor(random() * 2 ** 32) & 0xfffff000);
   if (roll < 0.64) return asm.auipc(reg(), Math.floor(random() * 2 ** 32) & 0xfffff000);
-  if (roll < 0.76) return pick(LOADS)(random() < 0.05 ? 0 : reg(), allowFaults && random() < 0.02 ? UNMAPPED : BASE, imm12());
-  if (roll < 0.88) return pick(STORES)(source(), allowFaults && random() < 0.02 ? UNMAPPED : BASE, imm12());
+  if (roll < 0.76)
+    return pick(LOADS)(
+      random() < 0.05 ? 0 : reg(),
+      allowFaults && random() < 0.02 ? UNMAPPED : BASE,
+      imm12(),
+    );
+  if (roll < 0.88)
+    return pick(STORES)(source(), allowFaults && random() < 0.02 ? UNMAPPED : BASE, imm12());
   if (roll < 0.92) return pick(AMOS)(reg(), BASE, source());
   if (roll < 0.94) return random() < 0.5 ? asm.lr(reg(), BASE) : asm.sc(reg(), BASE, source());
   if (roll < 0.95) return asm.fence();
@@ -97,7 +131,8 @@ function execute(engine: Engine, words: number[], seed: number, tickNs: number):
   const machine = userMachine(engine, 1);
   loadCode(machine, words);
   const random = prng(seed ^ 0x5eed);
-  for (let i = 0; i < 4096; i += 4) machine.memory.write32(machine.dataFrames[0]! + i, Math.floor(random() * 2 ** 32));
+  for (let i = 0; i < 4096; i += 4)
+    machine.memory.write32(machine.dataFrames[0]! + i, Math.floor(random() * 2 ** 32));
   if (tickNs > 0) startTicks(machine, tickNs);
   const ctx = context(CODE);
   for (let r = 1; r < 29; r++) ctx.regs[r] = Math.floor(random() * 2 ** 32) | 0;
@@ -111,7 +146,9 @@ function execute(engine: Engine, words: number[], seed: number, tickNs: number):
     if (trap.kind === 'ecall') break;
     ctx.pc = (ctx.pc + 4) >>> 0; // skip the faulting instruction, as a forgiving kernel might
   }
-  const data = Array.from({ length: 1024 }, (_, i) => machine.memory.read32(machine.dataFrames[0]! + 4 * i));
+  const data = Array.from({ length: 1024 }, (_, i) =>
+    machine.memory.read32(machine.dataFrames[0]! + 4 * i),
+  );
   if (engine === 'jit') expect(machine.cpu.user.translatedBlocks).toBeGreaterThan(0);
   return { traps, regs: [...ctx.regs], data, retired: machine.cpu.user.retired };
 }
@@ -160,7 +197,13 @@ describe('code that changes', () => {
 
   it('the kernel loading new code into a frame replaces old translations; data stores beside code do not', () => {
     const machine = userMachine('jit');
-    const program = (value: number) => [asm.addi(6, 0, 50), asm.addi(10, 0, value), asm.addi(6, 6, -1), asm.bne(6, 0, -8), asm.ecall()];
+    const program = (value: number) => [
+      asm.addi(6, 0, 50),
+      asm.addi(10, 0, value),
+      asm.addi(6, 6, -1),
+      asm.bne(6, 0, -8),
+      asm.ecall(),
+    ];
     loadCode(machine, program(1));
     const ctx = context();
     machine.cpu.enterUser(ctx);

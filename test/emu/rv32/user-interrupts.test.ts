@@ -16,7 +16,11 @@ describe.each(ENGINES)('interrupts in user mode on the %s', (engine) => {
     pic.out8(0x21, 0xfe);
     const taken: { vector: number; now: number; interruptsEnabled: boolean }[] = [];
     cpu.setInterruptGate(0x20, (frame) => {
-      taken.push({ vector: frame.vector, now: clock.now, interruptsEnabled: cpu.interruptsEnabled() });
+      taken.push({
+        vector: frame.vector,
+        now: clock.now,
+        interruptsEnabled: cpu.interruptsEnabled(),
+      });
       pic.out8(0x20, 0x20);
     });
     clock.schedule(ns, () => pic.pulseIrq(0));
@@ -51,7 +55,13 @@ describe.each(ENGINES)('interrupts in user mode on the %s', (engine) => {
   it('a masked IRQ does not stop user code', () => {
     const { machine } = machineWithTimerAt(500);
     machine.pic.out8(0x21, 0xff);
-    loadCode(machine, [asm.addi(10, 10, 1), asm.addi(11, 11, 1), ...asm.li(12, 200), asm.bne(11, 12, -16), asm.ecall()]);
+    loadCode(machine, [
+      asm.addi(10, 10, 1),
+      asm.addi(11, 11, 1),
+      ...asm.li(12, 200),
+      asm.bne(11, 12, -16),
+      asm.ecall(),
+    ]);
     const ctx = context();
     expect(machine.cpu.enterUser(ctx)).toEqual({ kind: 'ecall' });
     expect(ctx.regs[10]).toBe(200);

@@ -38,7 +38,10 @@ export function userMachine(engine: Engine, codePages = 4): UserMachine {
   const memory = new PhysicalMemory(32 << 20);
   const clock = new VirtualClock();
   const pic = new Pic8259Pair();
-  const cpu = new CpuCore(clock, new IoBus(), memory, pic, { jit: engine === 'jit', hotThreshold: 1 });
+  const cpu = new CpuCore(clock, new IoBus(), memory, pic, {
+    jit: engine === 'jit',
+    hotThreshold: 1,
+  });
   const tables = new PageTableBuilder(memory, 0x0010_0000);
   const codeFrames = tables.mapFresh(CODE, codePages, PTE_PRESENT | PTE_USER);
   const dataFrames = tables.mapFresh(DATA, 4, PTE_PRESENT | PTE_USER | PTE_WRITABLE, true);
@@ -71,7 +74,12 @@ export interface RunResult {
 }
 
 /** Run `words` (followed by ECALL) from CODE with registers `init`; returns at the first trap. */
-export function run(engine: Engine, words: readonly number[], init: Record<number, number> = {}, prepare?: (m: UserMachine) => void): RunResult {
+export function run(
+  engine: Engine,
+  words: readonly number[],
+  init: Record<number, number> = {},
+  prepare?: (m: UserMachine) => void,
+): RunResult {
   const machine = userMachine(engine);
   loadCode(machine, [...words, 0x00000073]);
   prepare?.(machine);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { runUserProgram } from '../../../src/emu/rv32/user-program-harness';
 import { ENGINES } from './user-machine';
 
-const program = (name: string): Uint8Array => readFileSync(new URL(`../../../src/userland/bin/${name}.elf`, import.meta.url));
+const program = (name: string): Uint8Array =>
+  readFileSync(new URL(`../../../src/userland/bin/${name}.elf`, import.meta.url));
 
 describe.each(ENGINES)('C programs on the %s', (engine) => {
   const jit = engine === 'jit';
@@ -23,7 +24,9 @@ describe.each(ENGINES)('C programs on the %s', (engine) => {
   it('hello: finds argc and argv where exec leaves them (a0, a1, strings on the stack)', () => {
     const run = runUserProgram(program('hello'), { jit, argv: ['hello', 'two words', ''] });
     expect(run.fault).toBeNull();
-    expect(run.output).toBe('hello from user mode (pid 1)\nargv[0] = hello\nargv[1] = two words\nargv[2] = \n');
+    expect(run.output).toBe(
+      'hello from user mode (pid 1)\nargv[0] = hello\nargv[1] = two words\nargv[2] = \n',
+    );
     expect(run.exitCode).toBe(0);
   });
 
@@ -40,7 +43,9 @@ describe.each(ENGINES)('C programs on the %s', (engine) => {
 });
 
 it('both engines retire the same instructions and take the timer at the same virtual times', () => {
-  const runs = ENGINES.map((engine) => runUserProgram(program('primes'), { jit: engine === 'jit' }));
+  const runs = ENGINES.map((engine) =>
+    runUserProgram(program('primes'), { jit: engine === 'jit' }),
+  );
   expect(runs[1]!.instructions).toBe(runs[0]!.instructions);
   expect(runs[1]!.virtualNs).toBe(runs[0]!.virtualNs);
   expect(runs[1]!.preemptions).toBe(runs[0]!.preemptions);

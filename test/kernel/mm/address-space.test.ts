@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { ACCESS_READ, ACCESS_WRITE, PF_PRESENT, PF_USER, PF_WRITE } from '../../../src/emu/paging/page-table-entry';
-import { AddressSpace, KERNEL_DIRECT_MAP_BASE, KERNEL_PML4_FIRST } from '../../../src/kernel/mm/address-space';
-import { PageTables, PTE_ACCESSED, PTE_COPY_ON_WRITE, PTE_DIRTY, PTE_GLOBAL, PTE_HUGE, PTE_PRESENT, PTE_USER, PTE_WRITABLE } from '../../../src/kernel/mm/page-table';
+import {
+  ACCESS_READ,
+  ACCESS_WRITE,
+  PF_PRESENT,
+  PF_USER,
+  PF_WRITE,
+} from '../../../src/emu/paging/page-table-entry';
+import {
+  AddressSpace,
+  KERNEL_DIRECT_MAP_BASE,
+  KERNEL_PML4_FIRST,
+} from '../../../src/kernel/mm/address-space';
+import {
+  PageTables,
+  PTE_ACCESSED,
+  PTE_COPY_ON_WRITE,
+  PTE_DIRTY,
+  PTE_GLOBAL,
+  PTE_HUGE,
+  PTE_PRESENT,
+  PTE_USER,
+  PTE_WRITABLE,
+} from '../../../src/kernel/mm/page-table';
 import { exhaust, mmMachine } from './machine';
 
 const P = PTE_PRESENT;
@@ -15,9 +35,19 @@ describe('the kernel address space', () => {
     expect(cpu.readCr3()).toBe(kernel.root);
     for (const physical of [0, 0x12_3000, 15 * MiB + 0x1000]) {
       const translation = kernel.translate(KERNEL_DIRECT_MAP_BASE + physical)!;
-      const withoutAccessedDirty = { ...translation, flags: translation.flags & ~(PTE_ACCESSED | PTE_DIRTY) };
-      expect(withoutAccessedDirty).toEqual({ physical, flags: P | RW | PTE_HUGE | PTE_GLOBAL, noExecute: true, pageSize: 2 * MiB });
-      expect(cpu.mmu.translate(KERNEL_DIRECT_MAP_BASE + physical, ACCESS_WRITE, false)).toBe(physical);
+      const withoutAccessedDirty = {
+        ...translation,
+        flags: translation.flags & ~(PTE_ACCESSED | PTE_DIRTY),
+      };
+      expect(withoutAccessedDirty).toEqual({
+        physical,
+        flags: P | RW | PTE_HUGE | PTE_GLOBAL,
+        noExecute: true,
+        pageSize: 2 * MiB,
+      });
+      expect(cpu.mmu.translate(KERNEL_DIRECT_MAP_BASE + physical, ACCESS_WRITE, false)).toBe(
+        physical,
+      );
       expect(cpu.mmu.translate(KERNEL_DIRECT_MAP_BASE + physical, ACCESS_READ, true)).toBe(-1);
       expect(cpu.mmu.faultErrorCode).toBe(PF_PRESENT | PF_USER);
     }
@@ -78,7 +108,7 @@ describe('user address spaces', () => {
     expect(user.unmapPage(0x2_0000)).toBe(false);
   });
 
-  it('change a page\'s rights with protect, which the MMU sees at once when live', () => {
+  it("change a page's rights with protect, which the MMU sees at once when live", () => {
     const { kernel, cpu } = mmMachine();
     const user = AddressSpace.createUser(kernel)!;
     user.mapNewPage(0x1_0000, US | RW, true);
@@ -93,7 +123,9 @@ describe('user address spaces', () => {
   it('refuse kernel-half and unaligned addresses for user pages (a kernel bug)', () => {
     const { kernel } = mmMachine();
     const user = AddressSpace.createUser(kernel)!;
-    expect(() => user.mapNewPage(KERNEL_DIRECT_MAP_BASE, US, true)).toThrow(/not a page of the user half/);
+    expect(() => user.mapNewPage(KERNEL_DIRECT_MAP_BASE, US, true)).toThrow(
+      /not a page of the user half/,
+    );
     expect(() => user.mapNewPage(0x1234, US, true)).toThrow(/not a page of the user half/);
     expect(() => user.unmapPage(0x8000_0000_0000)).toThrow(/not a page of the user half/);
   });
@@ -159,7 +191,8 @@ describe('user address spaces', () => {
     const { kernel, frames } = mmMachine();
     const before = frames.freeFrames;
     const user = AddressSpace.createUser(kernel)!;
-    for (const virt of [0x1_0000, 0x1_1000, 0x4000_0000, 0x7fff_f000, 0x7f_0000_0000]) user.mapNewPage(virt, US | RW, true);
+    for (const virt of [0x1_0000, 0x1_1000, 0x4000_0000, 0x7fff_f000, 0x7f_0000_0000])
+      user.mapNewPage(virt, US | RW, true);
     expect(frames.freeFrames).toBeLessThan(before - 5);
     user.activate();
     user.destroy();

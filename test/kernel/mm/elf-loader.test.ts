@@ -7,7 +7,9 @@ import { SyscallError } from '../../../src/kernel/lib/errno';
 import { SYS_EXIT, SYS_GETPID, SYS_WRITE } from '../../../src/kernel/syscall/syscall-table';
 import { mmMachine } from './machine';
 
-const HELLO = new Uint8Array(readFileSync(new URL('../../../src/userland/bin/hello.elf', import.meta.url)));
+const HELLO = new Uint8Array(
+  readFileSync(new URL('../../../src/userland/bin/hello.elf', import.meta.url)),
+);
 
 /** hello.elf with some bytes changed. */
 function corrupt(edit: (view: DataView, bytes: Uint8Array) => void): Uint8Array {
@@ -65,17 +67,39 @@ describe('parseElf', () => {
     expect(enoexec(corrupt((v) => v.setUint16(16, 3, true)))).toMatch(/not an executable/);
     expect(enoexec(corrupt((v) => v.setUint16(18, 62, true)))).toMatch(/wrong machine 62/);
     expect(enoexec(corrupt((v) => v.setUint16(42, 56, true)))).toMatch(/program header size 56/);
-    expect(enoexec(corrupt((v) => v.setUint32(28, HELLO.length - 10, true)))).toMatch(/program headers beyond the end/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_OFFSET), HELLO.length - 4, true)))).toMatch(/segment beyond the end of the file/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_FILESZ), 0x10000, true)))).toMatch(/file size larger than memory size|beyond the end/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(0, P_VADDR), 0, true)))).toMatch(/segment outside user space/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0x8000_0000 - 8, true)))).toMatch(/segment outside user space/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0xffff_f000, true)))).toMatch(/segment outside user space/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0x7f90_0000, true)))).toMatch(/overlaps the stack/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0x1_0100, true)))).toMatch(/overlapping segments/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(0, P_MEMSZ), 0x1800, true)))).toMatch(/overlapping segments/);
-    expect(enoexec(corrupt((v) => v.setUint32(ph(0, P_FLAGS), 4, true)))).toMatch(/entry point 0x10000 is not in an executable segment/);
-    expect(enoexec(corrupt((v) => v.setUint32(24, 0x1_1000, true)))).toMatch(/not in an executable segment/);
+    expect(enoexec(corrupt((v) => v.setUint32(28, HELLO.length - 10, true)))).toMatch(
+      /program headers beyond the end/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_OFFSET), HELLO.length - 4, true)))).toMatch(
+      /segment beyond the end of the file/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_FILESZ), 0x10000, true)))).toMatch(
+      /file size larger than memory size|beyond the end/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(0, P_VADDR), 0, true)))).toMatch(
+      /segment outside user space/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0x8000_0000 - 8, true)))).toMatch(
+      /segment outside user space/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0xffff_f000, true)))).toMatch(
+      /segment outside user space/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0x7f90_0000, true)))).toMatch(
+      /overlaps the stack/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(1, P_VADDR), 0x1_0100, true)))).toMatch(
+      /overlapping segments/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(0, P_MEMSZ), 0x1800, true)))).toMatch(
+      /overlapping segments/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(ph(0, P_FLAGS), 4, true)))).toMatch(
+      /entry point 0x10000 is not in an executable segment/,
+    );
+    expect(enoexec(corrupt((v) => v.setUint32(24, 0x1_1000, true)))).toMatch(
+      /not in an executable segment/,
+    );
     expect(enoexec(corrupt((v) => v.setUint16(44, 0, true)))).toMatch(/no loadable segments/);
     expect(enoexec(corrupt((v) => v.setUint16(44, 1000, true)))).toMatch(/too many segments/);
   });
@@ -101,7 +125,7 @@ describe('parseElf', () => {
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let round = 0; round < 300; round++) {
       const bytes = HELLO.slice(0, round % 5 === 0 ? next() % HELLO.length : HELLO.length);
-      for (let k = 0; k < 4; k++) bytes[next() % 120 % Math.max(1, bytes.length)] = next() & 0xff;
+      for (let k = 0; k < 4; k++) bytes[(next() % 120) % Math.max(1, bytes.length)] = next() & 0xff;
       try {
         parseElf(bytes);
       } catch (error) {
@@ -125,7 +149,12 @@ describe('loadProgram', () => {
     const rodata = memory.space.translate(RODATA)!;
     expect(rodata.flags & (PTE_USER | PTE_WRITABLE)).toBe(PTE_USER);
     expect(rodata.noExecute).toBe(true);
-    expect(memory.memoryAreas().map((a) => a.kind).slice(0, 2)).toEqual(['code', 'rodata']);
+    expect(
+      memory
+        .memoryAreas()
+        .map((a) => a.kind)
+        .slice(0, 2),
+    ).toEqual(['code', 'rodata']);
   });
 
   it('zero-fills bss and makes data segments writable and no-execute', () => {
@@ -140,7 +169,9 @@ describe('loadProgram', () => {
     const machine = mmMachine();
     const memory = ProcessMemory.create(machine.kernel)!;
     loadProgram(memory, file, []);
-    expect([...memory.readBytes(RODATA + RODATA_FILESZ, 0x3000 - RODATA_FILESZ)].every((b) => b === 0)).toBe(true);
+    expect(
+      [...memory.readBytes(RODATA + RODATA_FILESZ, 0x3000 - RODATA_FILESZ)].every((b) => b === 0),
+    ).toBe(true);
     memory.writeWord(RODATA + 0x2ffc, 5);
     expect(memory.space.translate(RODATA + 0x2000)!.noExecute).toBe(true);
     expect(memory.brk(0)).toBe(RODATA + 0x3000);
@@ -162,7 +193,11 @@ describe('loadProgram', () => {
     expect(start.stackPointer).toBeLessThan(USER_STACK_TOP - 16);
     const pointers = [0, 1, 2, 3].map((i) => memory.readWord(start.argv + 4 * i));
     expect(pointers[3]).toBe(0);
-    expect(pointers.slice(0, 3).map((p) => memory.readString(p, 100))).toEqual(['echo', 'héllo', '']);
+    expect(pointers.slice(0, 3).map((p) => memory.readString(p, 100))).toEqual([
+      'echo',
+      'héllo',
+      '',
+    ]);
     expect(pointers[0]).toBeGreaterThan(start.argv);
     expect(memory.readBytes(USER_STACK_TOP - 1, 1)[0]).toBe(0);
   });
@@ -173,7 +208,7 @@ describe('loadProgram', () => {
     expect(() => loadProgram(memory, HELLO, ['x'.repeat(70_000)])).toThrow(SyscallError);
   });
 
-  it('runs hello.elf on the Cotton PC\'s user CPU: main gets argc and argv in a0 and a1', () => {
+  it("runs hello.elf on the Cotton PC's user CPU: main gets argc and argv in a0 and a1", () => {
     const { memory, cpu, start } = loaded(['hello', 'wörld']);
     memory.space.activate();
     const regs = new Int32Array(32);

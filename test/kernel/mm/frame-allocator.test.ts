@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FRAME_SIZE, FrameAllocator, LOW_MEMORY_END } from '../../../src/kernel/mm/frame-allocator';
-import { MEMORY_AVAILABLE, MEMORY_RESERVED, type MemoryRegion } from '../../../src/kernel/arch/memory-map';
+import {
+  MEMORY_AVAILABLE,
+  MEMORY_RESERVED,
+  type MemoryRegion,
+} from '../../../src/kernel/arch/memory-map';
 
 const MiB = 1024 * 1024;
 
@@ -22,7 +26,9 @@ function allocateAll(frames: FrameAllocator): number[] {
 
 describe('FrameAllocator', () => {
   it('counts the whole frames of available RAM and starts with the first 1 MiB and the reservations used', () => {
-    const frames = new FrameAllocator(pcMap(8 * MiB), [{ start: MiB, end: 2 * MiB, what: 'kernel image' }]);
+    const frames = new FrameAllocator(pcMap(8 * MiB), [
+      { start: MiB, end: 2 * MiB, what: 'kernel image' },
+    ]);
     expect(frames.totalFrames).toBe(0x9f + (7 * MiB) / FRAME_SIZE); // 159 low frames (the last partial one dropped) + 7 MiB
     expect(frames.freeFrames).toBe((6 * MiB) / FRAME_SIZE);
     expect(frames.usedFrames).toBe(frames.totalFrames - frames.freeFrames);
@@ -50,7 +56,9 @@ describe('FrameAllocator', () => {
     for (const frame of all) {
       expect(frame % FRAME_SIZE).toBe(0);
       expect(frame).toBeGreaterThanOrEqual(LOW_MEMORY_END);
-      expect(frame >= 4 * MiB && frame < 5 * MiB, `0x${frame.toString(16)} in the hole`).toBe(false);
+      expect(frame >= 4 * MiB && frame < 5 * MiB, `0x${frame.toString(16)} in the hole`).toBe(
+        false,
+      );
       expect(frame >= 6 * MiB && frame < 6 * MiB + 0x3000).toBe(false);
       expect(frame === 0x18_0000 || frame === 0x18_1000).toBe(false);
       expect(frame).toBeLessThan(8 * MiB);
@@ -83,7 +91,9 @@ describe('FrameAllocator', () => {
   });
 
   it('throws on a double free, an unaligned address, a frame beyond RAM, and a frame reserved at boot', () => {
-    const frames = new FrameAllocator(pcMap(4 * MiB), [{ start: 2 * MiB, end: 3 * MiB, what: 'kernel image' }]);
+    const frames = new FrameAllocator(pcMap(4 * MiB), [
+      { start: 2 * MiB, end: 3 * MiB, what: 'kernel image' },
+    ]);
     const frame = frames.allocate()!;
     frames.free(frame);
     expect(() => frames.free(frame)).toThrow(/double free/);
@@ -95,7 +105,9 @@ describe('FrameAllocator', () => {
   });
 
   it('claims a particular free frame, but not a used, reserved or missing one', () => {
-    const frames = new FrameAllocator(pcMap(4 * MiB), [{ start: 2 * MiB, end: 3 * MiB, what: 'kernel image' }]);
+    const frames = new FrameAllocator(pcMap(4 * MiB), [
+      { start: 2 * MiB, end: 3 * MiB, what: 'kernel image' },
+    ]);
     expect(frames.claim(3 * MiB)).toBe(true);
     expect(frames.isUsed(3 * MiB)).toBe(true);
     expect(frames.claim(3 * MiB)).toBe(false);

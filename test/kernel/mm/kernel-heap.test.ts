@@ -22,12 +22,20 @@ describe('KernelHeap', () => {
   it('hands out aligned, non-overlapping blocks inside the heap', () => {
     const heap = new KernelHeap(null);
     const blocks: [number, number][] = [];
-    for (const [size, align] of [[1, 16], [100, 16], [4096, 4096], [3, 64], [2048, 2048], [17, 16]] as const) {
+    for (const [size, align] of [
+      [1, 16],
+      [100, 16],
+      [4096, 4096],
+      [3, 64],
+      [2048, 2048],
+      [17, 16],
+    ] as const) {
       const address = heap.allocate(size, align)!;
       expect(address % align).toBe(0);
       expect(address).toBeGreaterThanOrEqual(KERNEL_HEAP_START);
       expect(address + size).toBeLessThanOrEqual(KERNEL_HEAP_START + KERNEL_HEAP_INITIAL_SIZE);
-      for (const [other, otherSize] of blocks) expect(address + size <= other || other + otherSize <= address).toBe(true);
+      for (const [other, otherSize] of blocks)
+        expect(address + size <= other || other + otherSize <= address).toBe(true);
       blocks.push([address, size]);
     }
     expect(heap.sizeOf(blocks[1]![0])).toBe(112);
@@ -45,7 +53,10 @@ describe('KernelHeap', () => {
 
   it('merges freed neighbours, so that everything freed is one block again', () => {
     const heap = new KernelHeap(null);
-    const addresses = Array.from({ length: 100 }, (_, i) => heap.allocate(100 + i * 7, i % 3 === 0 ? 256 : 16)!);
+    const addresses = Array.from(
+      { length: 100 },
+      (_, i) => heap.allocate(100 + i * 7, i % 3 === 0 ? 256 : 16)!,
+    );
     const order = addresses.map((_, i) => (i * 37) % 100);
     for (const i of order) heap.free(addresses[i]!);
     expect(heap.stats()).toEqual({
@@ -91,7 +102,9 @@ describe('KernelHeap', () => {
     expect(big).toBe(KERNEL_HEAP_START);
     expect(heap.stats().sizeBytes).toBe(6 * MiB); // the 4 MiB free block and 2 MiB of new frames became one
     expect(frames.isUsed(KERNEL_HEAP_START + 5 * MiB)).toBe(true);
-    expect(free - frames.freeFrames).toBe((heap.stats().sizeBytes - KERNEL_HEAP_INITIAL_SIZE) / 4096);
+    expect(free - frames.freeFrames).toBe(
+      (heap.stats().sizeBytes - KERNEL_HEAP_INITIAL_SIZE) / 4096,
+    );
     expect(heap.allocate(KERNEL_HEAP_MAX_SIZE)).toBeNull();
     expect(heap.allocate(9 * MiB)).not.toBeNull();
     expect(heap.stats().sizeBytes).toBeLessThanOrEqual(KERNEL_HEAP_MAX_SIZE);

@@ -11,7 +11,11 @@ import { Pic8259Pair } from '../../../src/emu/pic8259';
 import { AddressSpace } from '../../../src/kernel/mm/address-space';
 import { FrameAllocator, type PhysicalRange } from '../../../src/kernel/mm/frame-allocator';
 
-export const KERNEL_IMAGE: PhysicalRange = { start: 0x10_0000, end: 0x20_0000, what: 'kernel image' };
+export const KERNEL_IMAGE: PhysicalRange = {
+  start: 0x10_0000,
+  end: 0x20_0000,
+  what: 'kernel image',
+};
 
 export interface MmMachine {
   readonly memory: PhysicalMemory;
@@ -20,7 +24,10 @@ export interface MmMachine {
   readonly kernel: AddressSpace;
 }
 
-export function mmMachine(ramBytes = 16 << 20, reserved: PhysicalRange[] = [KERNEL_IMAGE]): MmMachine {
+export function mmMachine(
+  ramBytes = 16 << 20,
+  reserved: PhysicalRange[] = [KERNEL_IMAGE],
+): MmMachine {
   const memory = new PhysicalMemory(ramBytes);
   const cpu = new CpuCore(new VirtualClock(), new IoBus(), memory, new Pic8259Pair());
   const frames = new FrameAllocator(memory.memoryMap(), reserved);

@@ -67,12 +67,22 @@ describe('PageTables', () => {
     const before = frames.freeFrames;
     expect(tables.mapPage(root, 0x0040_1000, 0x0080_3000, P | RW | US, true)).toBe(true);
     expect(frames.freeFrames).toBe(before - 3);
-    expect(tables.translate(root, 0x0040_1234)).toEqual({ physical: 0x0080_3234, flags: P | RW | US, noExecute: true, pageSize: 4096 });
+    expect(tables.translate(root, 0x0040_1234)).toEqual({
+      physical: 0x0080_3234,
+      flags: P | RW | US,
+      noExecute: true,
+      pageSize: 4096,
+    });
     expect(tables.translate(root, 0x0040_2000)).toBeNull();
     expect(tables.translate(root, 0x7000_0000)).toBeNull();
     tables.mapPage(root, 0x0040_2000, 0x0080_4000, P | US, false);
     expect(frames.freeFrames).toBe(before - 3); // same PT
-    expect(tables.translate(root, 0x0040_2ffc)).toEqual({ physical: 0x0080_4ffc, flags: P | US, noExecute: false, pageSize: 4096 });
+    expect(tables.translate(root, 0x0040_2ffc)).toEqual({
+      physical: 0x0080_4ffc,
+      flags: P | US,
+      noExecute: false,
+      pageSize: 4096,
+    });
   });
 
   it('gives intermediate entries P|RW|US so that the leaf decides', () => {
@@ -110,7 +120,9 @@ describe('PageTables', () => {
 
   it('maps and translates 2 MiB pages (PS in the PD entry), and refuses 4 KiB pages inside one', () => {
     const { tables, root } = setup();
-    expect(tables.mapHugePage(root, 0x0060_0000, 0x0040_0000, P | RW | PTE_GLOBAL, true)).toBe(true);
+    expect(tables.mapHugePage(root, 0x0060_0000, 0x0040_0000, P | RW | PTE_GLOBAL, true)).toBe(
+      true,
+    );
     expect(tables.translate(root, 0x0060_0000 + 0x12345)).toEqual({
       physical: 0x0040_0000 + 0x12345,
       flags: P | RW | PTE_HUGE | PTE_GLOBAL,
@@ -128,7 +140,9 @@ describe('PageTables', () => {
   it('unmaps a page, returning the frame it mapped, and refuses to map over a mapping', () => {
     const { tables, root } = setup();
     tables.mapPage(root, 0x0040_1000, 0x0080_3000, P | RW | US, false);
-    expect(() => tables.mapPage(root, 0x0040_1000, 0x0080_5000, P, false)).toThrow(/already mapped/);
+    expect(() => tables.mapPage(root, 0x0040_1000, 0x0080_5000, P, false)).toThrow(
+      /already mapped/,
+    );
     expect(tables.unmapPage(root, 0x0040_1000)).toBe(0x0080_3000);
     expect(tables.translate(root, 0x0040_1000)).toBeNull();
     expect(tables.unmapPage(root, 0x0040_1000)).toBeNull();
@@ -141,11 +155,15 @@ describe('PageTables', () => {
     expect(tables.mapPage(root, 0x0040_1000, 0x0080_3000, P, false)).toBe(false);
   });
 
-  it('changes a mapping\'s rights with protectPage', () => {
+  it("changes a mapping's rights with protectPage", () => {
     const { tables, root } = setup();
     tables.mapPage(root, 0x0040_1000, 0x0080_3000, P | RW | US, true);
     expect(tables.protectPage(root, 0x0040_1000, US, false)).toBe(true);
-    expect(tables.translate(root, 0x0040_1000)).toMatchObject({ physical: 0x0080_3000, flags: P | US, noExecute: false });
+    expect(tables.translate(root, 0x0040_1000)).toMatchObject({
+      physical: 0x0080_3000,
+      flags: P | US,
+      noExecute: false,
+    });
     expect(tables.protectPage(root, 0x0040_2000, US, false)).toBe(false);
   });
 });
@@ -178,7 +196,9 @@ describe('PageTables against the Cotton PC MMU', () => {
       expect(translation.physical).toBe(page.phys + 0x123);
       for (const [name, access] of ACCESSES) {
         const allowed =
-          (translation.flags & US) !== 0 && (access !== ACCESS_WRITE || (translation.flags & RW) !== 0) && (access !== ACCESS_FETCH || !translation.noExecute);
+          (translation.flags & US) !== 0 &&
+          (access !== ACCESS_WRITE || (translation.flags & RW) !== 0) &&
+          (access !== ACCESS_FETCH || !translation.noExecute);
         const result = mmu.translate(page.virt + 0x123, access, true);
         const label = `${name} of 0x${page.virt.toString(16)} flags ${page.flags} nx ${page.nx}`;
         if (allowed) {
@@ -186,7 +206,10 @@ describe('PageTables against the Cotton PC MMU', () => {
         } else {
           expect(result, label).toBe(-1);
           expect(mmu.faultErrorCode, label).toBe(
-            PF_PRESENT | PF_USER | (access === ACCESS_WRITE ? PF_WRITE : 0) | (access === ACCESS_FETCH ? PF_INSTRUCTION : 0),
+            PF_PRESENT |
+              PF_USER |
+              (access === ACCESS_WRITE ? PF_WRITE : 0) |
+              (access === ACCESS_FETCH ? PF_INSTRUCTION : 0),
           );
           expect(mmu.cr2).toBe(page.virt + 0x123);
         }
@@ -212,7 +235,7 @@ describe('PageTables against the Cotton PC MMU', () => {
     expect(mmu.faultErrorCode).toBe(PF_PRESENT | PF_USER | PF_WRITE);
   });
 
-  it('leaves the MMU\'s accessed and dirty bits visible to translate', () => {
+  it("leaves the MMU's accessed and dirty bits visible to translate", () => {
     const { tables, root, mmu } = setup(true);
     tables.mapPage(root, 0x0040_1000, 0x0080_3000, P | RW | US, false);
     mmu.translate(0x0040_1000, ACCESS_WRITE, true);

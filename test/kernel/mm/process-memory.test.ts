@@ -57,7 +57,10 @@ describe('brk', () => {
     expect(memory.brk(HEAP + 100)).toBe(HEAP + 100);
     expect(memory.space.translate(HEAP + 0x2000)).toBeNull(); // unmapped by the shrink
     expect(memory.readWord(HEAP + 4)).toBe(0xdeadbeef); // the page holding the new break stays
-    expect(memory.handlePageFault(HEAP + 0x2000, READ)).toEqual({ kind: 'fatal', reason: 'address not mapped' });
+    expect(memory.handlePageFault(HEAP + 0x2000, READ)).toEqual({
+      kind: 'fatal',
+      reason: 'address not mapped',
+    });
   });
 
   it('refuses to move below the heap start or into another area, leaving the break unchanged', () => {
@@ -109,7 +112,10 @@ describe('mmap, munmap, mprotect', () => {
     expect(frames.freeFrames).toBe(free + 1);
     expect(memory.readWord(area)).toBe(1);
     expect(memory.readWord(area + 0x2000)).toBe(3);
-    expect(memory.handlePageFault(area + 0x1000, READ)).toEqual({ kind: 'fatal', reason: 'address not mapped' });
+    expect(memory.handlePageFault(area + 0x1000, READ)).toEqual({
+      kind: 'fatal',
+      reason: 'address not mapped',
+    });
     expect(memory.memoryAreas().filter((a) => a.kind === 'mmap')).toHaveLength(2);
   });
 
@@ -131,11 +137,20 @@ describe('mmap, munmap, mprotect', () => {
     expect(memory.readWord(area)).toBe(42);
     expect(errno(() => memory.writeWord(area, 1))).toBe('EFAULT');
     expect(errno(() => memory.writeWord(area + 0x1000, 1))).toBe('EFAULT');
-    expect(memory.handlePageFault(area, WRITE | PF_PRESENT)).toEqual({ kind: 'fatal', reason: 'write to read-only page' });
-    expect(memory.handlePageFault(area + 0x1000, WRITE)).toEqual({ kind: 'fatal', reason: 'write to read-only page' });
+    expect(memory.handlePageFault(area, WRITE | PF_PRESENT)).toEqual({
+      kind: 'fatal',
+      reason: 'write to read-only page',
+    });
+    expect(memory.handlePageFault(area + 0x1000, WRITE)).toEqual({
+      kind: 'fatal',
+      reason: 'write to read-only page',
+    });
     memory.mprotect(area, 0x1000, PROT_NONE);
     expect(errno(() => memory.readWord(area))).toBe('EFAULT');
-    expect(memory.handlePageFault(area, READ | PF_PRESENT)).toEqual({ kind: 'fatal', reason: 'access to a page with no access rights' });
+    expect(memory.handlePageFault(area, READ | PF_PRESENT)).toEqual({
+      kind: 'fatal',
+      reason: 'access to a page with no access rights',
+    });
     memory.mprotect(area, 0x1000, RW);
     expect(memory.readWord(area)).toBe(42); // PROT_NONE kept the contents
     memory.writeWord(area, 43);
@@ -158,26 +173,46 @@ describe('page faults', () => {
     expect(memory.handlePageFault(USER_STACK_TOP - 4, WRITE)).toEqual({ kind: 'resolved' });
     expect(memory.handlePageFault(USER_STACK_BOTTOM, WRITE)).toEqual({ kind: 'resolved' });
     expect(memory.space.userPageCount()).toBe(3);
-    expect(memory.handlePageFault(USER_STACK_BOTTOM - 4, WRITE)).toEqual({ kind: 'fatal', reason: 'stack overflow beyond 8 MiB' });
+    expect(memory.handlePageFault(USER_STACK_BOTTOM - 4, WRITE)).toEqual({
+      kind: 'fatal',
+      reason: 'stack overflow beyond 8 MiB',
+    });
   });
 
   it('explain fatal faults as Linux does', () => {
     const { memory } = setup();
     memory.brk(HEAP + 0x1000);
-    expect(memory.handlePageFault(0, READ)).toEqual({ kind: 'fatal', reason: 'address not mapped' });
-    expect(memory.handlePageFault(0x9000_0000, READ)).toEqual({ kind: 'fatal', reason: 'address not mapped' });
-    expect(memory.handlePageFault(0x1_0000, WRITE | PF_PRESENT)).toEqual({ kind: 'fatal', reason: 'write to read-only page' });
-    expect(memory.handlePageFault(HEAP, FETCH)).toEqual({ kind: 'fatal', reason: 'instruction fetch from non-executable page' });
-    expect(memory.handlePageFault(USER_STACK_TOP - 8, FETCH)).toEqual({ kind: 'fatal', reason: 'instruction fetch from non-executable page' });
+    expect(memory.handlePageFault(0, READ)).toEqual({
+      kind: 'fatal',
+      reason: 'address not mapped',
+    });
+    expect(memory.handlePageFault(0x9000_0000, READ)).toEqual({
+      kind: 'fatal',
+      reason: 'address not mapped',
+    });
+    expect(memory.handlePageFault(0x1_0000, WRITE | PF_PRESENT)).toEqual({
+      kind: 'fatal',
+      reason: 'write to read-only page',
+    });
+    expect(memory.handlePageFault(HEAP, FETCH)).toEqual({
+      kind: 'fatal',
+      reason: 'instruction fetch from non-executable page',
+    });
+    expect(memory.handlePageFault(USER_STACK_TOP - 8, FETCH)).toEqual({
+      kind: 'fatal',
+      reason: 'instruction fetch from non-executable page',
+    });
   });
 
-  it('map demand-zero pages that the MMU then translates with the area\'s rights', () => {
+  it("map demand-zero pages that the MMU then translates with the area's rights", () => {
     const { memory, cpu } = setup();
     memory.brk(HEAP + 0x1000);
     memory.space.activate();
     expect(cpu.mmu.translate(HEAP + 8, ACCESS_WRITE, true)).toBe(-1);
     expect(cpu.mmu.faultErrorCode).toBe(WRITE);
-    expect(memory.handlePageFault(cpu.mmu.cr2, cpu.mmu.faultErrorCode)).toEqual({ kind: 'resolved' });
+    expect(memory.handlePageFault(cpu.mmu.cr2, cpu.mmu.faultErrorCode)).toEqual({
+      kind: 'resolved',
+    });
     const physical = cpu.mmu.translate(HEAP + 8, ACCESS_WRITE, true);
     expect(physical).toBe(memory.space.translate(HEAP + 8)!.physical);
     expect(memory.space.translate(HEAP)!.noExecute).toBe(true);
@@ -198,7 +233,9 @@ describe('user copies', () => {
   it('read NUL-terminated UTF-8 strings without touching bytes past the NUL', () => {
     const { memory } = setup();
     memory.brk(HEAP + 0x2000);
-    const text = Uint8Array.from([...'héllo, wörld'].flatMap((c) => [...new TextEncoder().encode(c)]));
+    const text = Uint8Array.from(
+      [...'héllo, wörld'].flatMap((c) => [...new TextEncoder().encode(c)]),
+    );
     const at = HEAP + 0x2000 - text.length - 1; // the NUL is the heap's last byte; the next page is not mapped
     memory.writeBytes(at, text);
     memory.writeBytes(at + text.length, Uint8Array.of(0));
@@ -223,7 +260,7 @@ describe('user copies', () => {
     expect(memory.readBytes(0x5000_0000, 0)).toEqual(new Uint8Array(0));
   });
 
-  it('cannot reach another process\'s pages', () => {
+  it("cannot reach another process's pages", () => {
     const { memory, kernel } = setup();
     const other = ProcessMemory.create(kernel)!;
     other.setHeapStart(HEAP);

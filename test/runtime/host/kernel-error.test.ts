@@ -23,12 +23,14 @@ describe('kernel error messages', () => {
   it('keep the first machine frames when no kernel code is on the stack', () => {
     const error = new Error('bad port');
     error.stack = 'Error: bad port\n    at IoBus.read (src/emu/io-bus.ts:10:3)';
-    expect(describeKernelError(error)).toBe('Error: bad port\n    at IoBus.read (src/emu/io-bus.ts:10:3)');
+    expect(describeKernelError(error)).toBe(
+      'Error: bad port\n    at IoBus.read (src/emu/io-bus.ts:10:3)',
+    );
   });
 
   it('pass a transpile error through: it already names file, line and column', () => {
-    expect(describeKernelError(new TranspileError('src/kernel/a.ts', 3, 7, 'Unexpected token'))).toBe(
-      'src/kernel/a.ts:3:7: Unexpected token',
-    );
+    expect(
+      describeKernelError(new TranspileError('src/kernel/a.ts', 3, 7, 'Unexpected token')),
+    ).toBe('src/kernel/a.ts:3:7: Unexpected token');
   });
 });

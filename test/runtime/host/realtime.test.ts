@@ -27,7 +27,8 @@ function realTimeMachine() {
   driver.start();
   return {
     sliceWorkMs,
-    until: (done: (host: MachineHost) => boolean) => new Promise<void>((resolve) => waiters.push({ done, resolve })),
+    until: (done: (host: MachineHost) => boolean) =>
+      new Promise<void>((resolve) => waiters.push({ done, resolve })),
     type(text: string) {
       host.type(text);
       driver.wake();

@@ -25,7 +25,11 @@ const SOURCE = [
 
 describe('source excerpts', () => {
   it('cuts a region without its markers and dedents it', () => {
-    expect(excerpt('f.ts', SOURCE, { region: 'body' })).toEqual({ code: 'return a + b;', firstLine: 6, lastLine: 6 });
+    expect(excerpt('f.ts', SOURCE, { region: 'body' })).toEqual({
+      code: 'return a + b;',
+      firstLine: 6,
+      lastLine: 6,
+    });
   });
 
   it('cuts a top-level function with its doc comment, dropping region markers inside', () => {
@@ -39,7 +43,9 @@ describe('source excerpts', () => {
   });
 
   it('cuts a class member with its doc comment', () => {
-    expect(excerpt('f.ts', SOURCE, { symbol: 'Counter.increment' }).code).toBe('/** One more. */\nincrement(): void {\n  this.count++;\n}');
+    expect(excerpt('f.ts', SOURCE, { symbol: 'Counter.increment' }).code).toBe(
+      '/** One more. */\nincrement(): void {\n  this.count++;\n}',
+    );
   });
 
   it('cuts a line range', () => {
@@ -48,6 +54,8 @@ describe('source excerpts', () => {
 
   it('names the file and the missing piece when a name matches nothing', () => {
     expect(() => excerpt('f.ts', SOURCE, { region: 'nope' })).toThrow("f.ts: no region 'nope'");
-    expect(() => excerpt('f.ts', SOURCE, { symbol: 'missing' })).toThrow("f.ts: no top-level declaration of 'missing'");
+    expect(() => excerpt('f.ts', SOURCE, { symbol: 'missing' })).toThrow(
+      "f.ts: no top-level declaration of 'missing'",
+    );
   });
 });

@@ -14,22 +14,35 @@ import { readNex } from '../../../src/nex/nex-format';
 import type { Session, SessionEvent } from '../../../src/nex/session';
 import { emptyInfo } from '../../../src/nex/session';
 import { PlayerEngine } from '../../../src/runtime/player/player-engine';
-import { buildKeyframes, KEYFRAME_SECONDS, RestorePoints } from '../../../src/runtime/player/player-keyframes';
+import {
+  buildKeyframes,
+  KEYFRAME_SECONDS,
+  RestorePoints,
+} from '../../../src/runtime/player/player-keyframes';
 import { buildTimeline, type PlayerTimeline } from '../../../src/runtime/player/player-timeline';
 
 const RECORDINGS = join(import.meta.dirname, '..', '..', 'public', 'recordings');
 
 function headless(timeline: PlayerTimeline): { terminal: Terminal; serialize: () => string } {
-  const terminal = new Terminal({ cols: timeline.cols, rows: timeline.rows, scrollback: 1000, allowProposedApi: true });
+  const terminal = new Terminal({
+    cols: timeline.cols,
+    rows: timeline.rows,
+    scrollback: 1000,
+    allowProposedApi: true,
+  });
   const addon = new SerializeAddon();
   terminal.loadAddon(addon as never);
   return { terminal, serialize: () => addon.serialize() };
 }
 
-const flushed = (terminal: Terminal): Promise<void> => new Promise((resolve) => terminal.write('', resolve));
+const flushed = (terminal: Terminal): Promise<void> =>
+  new Promise((resolve) => terminal.write('', resolve));
 
 /** Seek to each target in a shuffled order; compare with straight play to the same time. */
-async function checkSeeks(session: Session, targets: number[]): Promise<{ seeks: number; worstMs: number }> {
+async function checkSeeks(
+  session: Session,
+  targets: number[],
+): Promise<{ seeks: number; worstMs: number }> {
   const timeline = buildTimeline(session, 2);
   const builder = headless(timeline);
   const keyframes = await buildKeyframes(timeline, builder.terminal, builder.serialize);
@@ -43,7 +56,9 @@ async function checkSeeks(session: Session, targets: number[]): Promise<{ seeks:
   }
   const seeking = headless(timeline);
   const engine = new PlayerEngine(timeline, keyframes, seeking.terminal);
-  const shuffled = targets.map((at, i) => ({ at, key: (i * 7919) % targets.length })).sort((a, b) => a.key - b.key);
+  const shuffled = targets
+    .map((at, i) => ({ at, key: (i * 7919) % targets.length }))
+    .sort((a, b) => a.key - b.key);
   let worstMs = 0;
   for (const { at } of shuffled) {
     const started = performance.now();
@@ -57,7 +72,9 @@ async function checkSeeks(session: Session, targets: number[]): Promise<{ seeks:
 
 function targetsFor(session: Session): number[] {
   const { duration, steps } = buildTimeline(session, 2);
-  const grid = Array.from({ length: Math.ceil(duration / 0.37) + 1 }, (_, i) => Math.min(i * 0.37, duration));
+  const grid = Array.from({ length: Math.ceil(duration / 0.37) + 1 }, (_, i) =>
+    Math.min(i * 0.37, duration),
+  );
   return [...new Set([...grid, ...steps.map((s) => s.at), duration])];
 }
 
@@ -73,10 +90,17 @@ describe('seeking in the player', () => {
 
   it('is exact when output is cut inside escape sequences, UTF-8 characters and coloured text', async () => {
     const encoder = new TextEncoder();
-    const text = encoder.encode('\x1b[1;32mgrün\x1b[0m \x1b]133;A\x07é€😀\x1b[31mred\r\n'.repeat(40) + '\x1b[0m\x1b[2J\x1b[Hcleared\r\n');
+    const text = encoder.encode(
+      '\x1b[1;32mgrün\x1b[0m \x1b]133;A\x07é€😀\x1b[31mred\r\n'.repeat(40) +
+        '\x1b[0m\x1b[2J\x1b[Hcleared\r\n',
+    );
     const events: SessionEvent[] = [];
-    for (let i = 0, t = 0; i < text.length; i += 7, t += 0.3) events.push({ kind: 'output', t, data: text.subarray(i, i + 7) });
-    events.push({ kind: 'resize', t: 200, cols: 40, rows: 10 }, { kind: 'output', t: 201, data: encoder.encode('narrow now\r\n') });
+    for (let i = 0, t = 0; i < text.length; i += 7, t += 0.3)
+      events.push({ kind: 'output', t, data: text.subarray(i, i + 7) });
+    events.push(
+      { kind: 'resize', t: 200, cols: 40, rows: 10 },
+      { kind: 'output', t: 201, data: encoder.encode('narrow now\r\n') },
+    );
     const session: Session = { info: emptyInfo({ cols: 60, rows: 12 }), events, commands: [] };
     await checkSeeks(session, targetsFor(session));
   });

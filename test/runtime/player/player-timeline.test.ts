@@ -21,10 +21,12 @@ const SESSION: Session = {
     { kind: 'resize', t: 11, cols: 50, rows: 12 },
     { kind: 'output', t: 12, data: bytes('done') },
   ],
-  commands: [{ start: 10, end: 11.5, exitCode: 2, cwd: '/', line: 'ls', outputStart: 2, outputEnd: 6 }],
+  commands: [
+    { start: 10, end: 11.5, exitCode: 2, cwd: '/', line: 'ls', outputStart: 2, outputEnd: 6 },
+  ],
 };
 
-describe('the player\'s timeline', () => {
+describe("the player's timeline", () => {
   it('shortens pauses to the idle limit, and moves commands and markers with them', () => {
     const t = buildTimeline(SESSION, 2);
     expect(t.steps.map((s) => s.at)).toEqual([0.5, 2.5, 3.5, 4.5]);
@@ -35,13 +37,15 @@ describe('the player\'s timeline', () => {
     expect([t.cols, t.rows]).toEqual([40, 10]);
   });
 
-  it('maps asciinema\'s keys to actions and steps the speed from 0.5× to 8×', () => {
+  it("maps asciinema's keys to actions and steps the speed from 0.5× to 8×", () => {
     expect(actionForKey(' ')).toEqual({ kind: 'toggle' });
     expect(actionForKey('7')).toEqual({ kind: 'seek-fraction', fraction: 0.7 });
     expect(actionForKey('ArrowLeft')).toEqual({ kind: 'seek-by', seconds: -5 });
     expect(actionForKey('.')).toEqual({ kind: 'frame' });
     expect(actionForKey('x')).toBeNull();
-    expect([nextSpeed(1, 1), nextSpeed(8, 1), nextSpeed(1, -1), nextSpeed(0.5, -1)]).toEqual([2, 8, 0.5, 0.5]);
+    expect([nextSpeed(1, 1), nextSpeed(8, 1), nextSpeed(1, -1), nextSpeed(0.5, -1)]).toEqual([
+      2, 8, 0.5, 0.5,
+    ]);
   });
 
   it('loads asciicast v2 and v3 as well as .nex, and reports a damaged cast with what came before', () => {
@@ -51,7 +55,9 @@ describe('the player\'s timeline', () => {
       expect(session.events.filter((e) => e.kind === 'output')).toHaveLength(3);
     }
     const cast = writeAsciicast(SESSION, 2).split('\n');
-    const { session, damage } = readRecording(bytes([...cast.slice(0, 3), '[11, "o", "cut', ''].join('\n')));
+    const { session, damage } = readRecording(
+      bytes([...cast.slice(0, 3), '[11, "o", "cut', ''].join('\n')),
+    );
     expect(damage).toMatch(/line 4/);
     expect(session.events).toHaveLength(2);
   });

@@ -77,7 +77,9 @@ export class BlockCache {
 
   /** The dirty blocks and their contents, in block order: what the journal commits. */
   dirtyBlocks(): { block: number; data: Uint8Array }[] {
-    return [...this.dirty].sort((a, b) => a - b).map((block) => ({ block, data: this.blocks.get(block)! }));
+    return [...this.dirty]
+      .sort((a, b) => a - b)
+      .map((block) => ({ block, data: this.blocks.get(block)! }));
   }
 
   /** The dirty blocks are on disk now: they may be evicted again. */

@@ -19,7 +19,8 @@ import type { DiskInode } from './inode-format';
 import { BLOCK_SIZE, POINTERS_PER_BLOCK } from './layout';
 
 /** Blocks a file can have: the direct ones and the three trees. */
-export const MAX_FILE_BLOCKS = DIRECT_POINTERS + POINTERS_PER_BLOCK + POINTERS_PER_BLOCK ** 2 + POINTERS_PER_BLOCK ** 3;
+export const MAX_FILE_BLOCKS =
+  DIRECT_POINTERS + POINTERS_PER_BLOCK + POINTERS_PER_BLOCK ** 2 + POINTERS_PER_BLOCK ** 3;
 export const MAX_FILE_SIZE = MAX_FILE_BLOCKS * BLOCK_SIZE;
 
 /** How many levels of tables lie between the inode and a block: 0 (direct) to 3 (triple indirect). */
@@ -47,11 +48,14 @@ export function blockPath(index: number): { depth: Depth; slots: number[] } {
     const offset = index - treeStart(depth);
     if (offset < treeSpan(depth)) {
       const slots: number[] = [];
-      for (let level = depth - 1; level >= 0; level--) slots.push(Math.floor(offset / treeSpan(level as Depth)) % POINTERS_PER_BLOCK);
+      for (let level = depth - 1; level >= 0; level--)
+        slots.push(Math.floor(offset / treeSpan(level as Depth)) % POINTERS_PER_BLOCK);
       return { depth, slots };
     }
   }
-  throw new RangeError(`file block ${index} is beyond the largest file (${MAX_FILE_BLOCKS} blocks)`);
+  throw new RangeError(
+    `file block ${index} is beyond the largest file (${MAX_FILE_BLOCKS} blocks)`,
+  );
 }
 
 /** The inode's pointer to the root table of the tree of `depth` (1–3). */
@@ -67,7 +71,9 @@ export function setTreeRoot(inode: DiskInode, depth: Depth, block: number): void
 
 export function readPointer(table: Uint8Array, slot: number): number {
   const at = slot * 4;
-  return (table[at]! | (table[at + 1]! << 8) | (table[at + 2]! << 16) | (table[at + 3]! << 24)) >>> 0;
+  return (
+    (table[at]! | (table[at + 1]! << 8) | (table[at + 2]! << 16) | (table[at + 3]! << 24)) >>> 0
+  );
 }
 
 export function writePointer(table: Uint8Array, slot: number, block: number): void {

@@ -26,17 +26,55 @@ import { clearBit, findClearBit, setBit, testBit, bitmapPosition } from './bitma
 import type { BlockDevice, Io } from '../block-device';
 import { BlockCache, DEFAULT_CACHE_BLOCKS } from './block-cache';
 import type { Depth } from './block-map';
-import { MAX_FILE_SIZE, blockPath, readPointer, setTreeRoot, treeRoot, treeSpan, treeStart, writePointer } from './block-map';
-import { DIRENTS_PER_BLOCK, clearDirectoryEntry, decodeDirectoryEntry, encodeDirectoryEntry, nameProblem } from './directory-entry';
+import {
+  MAX_FILE_SIZE,
+  blockPath,
+  readPointer,
+  setTreeRoot,
+  treeRoot,
+  treeSpan,
+  treeStart,
+  writePointer,
+} from './block-map';
+import {
+  DIRENTS_PER_BLOCK,
+  clearDirectoryEntry,
+  decodeDirectoryEntry,
+  encodeDirectoryEntry,
+  nameProblem,
+} from './directory-entry';
 import type { DirectoryEntry } from './directory-entry';
-import { DIRECT_POINTERS, INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, INODE_TYPE_FREE, decodeInode, emptyInode, encodeInode } from './inode-format';
+import {
+  DIRECT_POINTERS,
+  INODE_TYPE_DIRECTORY,
+  INODE_TYPE_FILE,
+  INODE_TYPE_FREE,
+  decodeInode,
+  emptyInode,
+  encodeInode,
+} from './inode-format';
 import type { DiskInode } from './inode-format';
 import { Journal, JournalDamaged } from './journal';
 import {
-  BITS_PER_BLOCK, BLOCK_SIZE, DATA_BITMAP_START, DATA_START, INODE_BITMAP_START, INODE_COUNT, MAX_BLOCKS,
-  POINTERS_PER_BLOCK, ROOT_INODE, SUPERBLOCK_BLOCK, inodeLocation,
+  BITS_PER_BLOCK,
+  BLOCK_SIZE,
+  DATA_BITMAP_START,
+  DATA_START,
+  INODE_BITMAP_START,
+  INODE_COUNT,
+  MAX_BLOCKS,
+  POINTERS_PER_BLOCK,
+  ROOT_INODE,
+  SUPERBLOCK_BLOCK,
+  inodeLocation,
 } from './layout';
-import { FORMAT_VERSION, SUPERBLOCK_MAGIC, decodeSuperblock, encodeSuperblock, superblockProblem } from './superblock';
+import {
+  FORMAT_VERSION,
+  SUPERBLOCK_MAGIC,
+  decodeSuperblock,
+  encodeSuperblock,
+  superblockProblem,
+} from './superblock';
 import type { Superblock } from './superblock';
 import { FsError } from '../vfs';
 import type { DirEntry, FileSystem, FileType, FsStats, Inode, Stat } from '../vfs';
@@ -74,7 +112,10 @@ export function* format(device: BlockDevice, options: FormatOptions): Io<void> {
   const journalBlocks = options.journalBlocks ?? defaultJournalBlocks(totalBlocks);
   const rootBlock = DATA_START + journalBlocks;
   if (journalBlocks < MIN_JOURNAL_BLOCKS || rootBlock + 16 > totalBlocks) {
-    throw new FsError('EINVAL', `a disk of ${totalBlocks} blocks is too small for CottonFS with a ${journalBlocks}-block journal`);
+    throw new FsError(
+      'EINVAL',
+      `a disk of ${totalBlocks} blocks is too small for CottonFS with a ${journalBlocks}-block journal`,
+    );
   }
   const now = options.clock();
   const zero = new Uint8Array(BLOCK_SIZE);
@@ -83,24 +124,56 @@ export function* format(device: BlockDevice, options: FormatOptions): Io<void> {
   yield* writeBitmapPrefix(device, DATA_BITMAP_START, rootBlock + 1); // metadata, journal and the root's block
   yield* writeBitmapPrefix(device, INODE_BITMAP_START, ROOT_INODE + 1); // inode 0 (never used) and the root
 
-  const root: DiskInode = { ...emptyInode(), type: INODE_TYPE_DIRECTORY, mode: DEFAULT_DIRECTORY_MODE, links: 2, size: BLOCK_SIZE, blocks: 1, accessTime: now, modifyTime: now, changeTime: now };
+  const root: DiskInode = {
+    ...emptyInode(),
+    type: INODE_TYPE_DIRECTORY,
+    mode: DEFAULT_DIRECTORY_MODE,
+    links: 2,
+    size: BLOCK_SIZE,
+    blocks: 1,
+    accessTime: now,
+    modifyTime: now,
+    changeTime: now,
+  };
   root.direct[0] = rootBlock;
   const table = new Uint8Array(BLOCK_SIZE);
   encodeInode(root, table, inodeLocation(ROOT_INODE).offset);
   yield* device.writeBlock(inodeLocation(ROOT_INODE).block, table);
 
   const rootDirectory = new Uint8Array(BLOCK_SIZE);
-  encodeDirectoryEntry({ inode: ROOT_INODE, type: INODE_TYPE_DIRECTORY, name: '.' }, rootDirectory, 0);
-  encodeDirectoryEntry({ inode: ROOT_INODE, type: INODE_TYPE_DIRECTORY, name: '..' }, rootDirectory, 1);
+  encodeDirectoryEntry(
+    { inode: ROOT_INODE, type: INODE_TYPE_DIRECTORY, name: '.' },
+    rootDirectory,
+    0,
+  );
+  encodeDirectoryEntry(
+    { inode: ROOT_INODE, type: INODE_TYPE_DIRECTORY, name: '..' },
+    rootDirectory,
+    1,
+  );
   yield* device.writeBlock(rootBlock, rootDirectory);
 
   yield* new Journal(device, DATA_START, journalBlocks).format();
   const superblock = new Uint8Array(BLOCK_SIZE);
-  encodeSuperblock({
-    magic: SUPERBLOCK_MAGIC, version: FORMAT_VERSION, blockSize: BLOCK_SIZE, totalBlocks, freeBlocks: totalBlocks - rootBlock - 1,
-    totalInodes: INODE_COUNT, freeInodes: INODE_COUNT - 2, mountCount: 0, lastMountTime: 0, lastWriteTime: now,
-    rootInode: ROOT_INODE, journalStart: DATA_START, journalBlocks, label: options.label ?? '',
-  }, superblock);
+  encodeSuperblock(
+    {
+      magic: SUPERBLOCK_MAGIC,
+      version: FORMAT_VERSION,
+      blockSize: BLOCK_SIZE,
+      totalBlocks,
+      freeBlocks: totalBlocks - rootBlock - 1,
+      totalInodes: INODE_COUNT,
+      freeInodes: INODE_COUNT - 2,
+      mountCount: 0,
+      lastMountTime: 0,
+      lastWriteTime: now,
+      rootInode: ROOT_INODE,
+      journalStart: DATA_START,
+      journalBlocks,
+      label: options.label ?? '',
+    },
+    superblock,
+  );
   yield* device.flush();
   yield* device.writeBlock(SUPERBLOCK_BLOCK, superblock); // last: until now the disk was not a CottonFS
   yield* device.flush();
@@ -110,7 +183,8 @@ export function* format(device: BlockDevice, options: FormatOptions): Io<void> {
 function* writeBitmapPrefix(device: BlockDevice, start: number, count: number): Io<void> {
   for (let blockIndex = 0; blockIndex * BITS_PER_BLOCK < count; blockIndex++) {
     const bitmap = new Uint8Array(BLOCK_SIZE);
-    for (let bit = 0; bit < Math.min(BITS_PER_BLOCK, count - blockIndex * BITS_PER_BLOCK); bit++) setBit(bitmap, bit);
+    for (let bit = 0; bit < Math.min(BITS_PER_BLOCK, count - blockIndex * BITS_PER_BLOCK); bit++)
+      setBit(bitmap, bit);
     yield* device.writeBlock(start + blockIndex, bitmap);
   }
 }
@@ -127,7 +201,8 @@ interface EntryLocation {
   readonly slot: number;
 }
 
-const fileTypeOf = (type: number): FileType => (type === INODE_TYPE_DIRECTORY ? 'directory' : 'file');
+const fileTypeOf = (type: number): FileType =>
+  type === INODE_TYPE_DIRECTORY ? 'directory' : 'file';
 
 export class CottonFs implements FileSystem {
   readonly name = 'cottonfs';
@@ -153,24 +228,37 @@ export class CottonFs implements FileSystem {
     this.journal = journal;
     this.firstDataBlock = superblock.journalStart + superblock.journalBlocks;
     this.nextBlockHint = this.firstDataBlock;
-    this.writeStepBlocks = Math.max(1, Math.min(MAX_WRITE_STEP_BLOCKS, journal.capacity - METADATA_RESERVE - 1));
+    this.writeStepBlocks = Math.max(
+      1,
+      Math.min(MAX_WRITE_STEP_BLOCKS, journal.capacity - METADATA_RESERVE - 1),
+    );
   }
 
   /** Check the superblock, replay the journal, count the mount. Refuses a damaged disk with a message saying why. */
   static *mount(device: BlockDevice, clock: Clock, options: MountOptions = {}): Io<CottonFs> {
-    if (device.blockCount === 0) throw new FsError('EINVAL', 'not a mountable CottonFS: the disk is empty');
+    if (device.blockCount === 0)
+      throw new FsError('EINVAL', 'not a mountable CottonFS: the disk is empty');
     const first = yield* readSuperblock(device);
     const journal = new Journal(device, first.journalStart, first.journalBlocks);
     const journalEnd = first.journalStart + first.journalBlocks;
     let replayed: number;
     try {
-      replayed = yield* journal.recover((block) => block < first.totalBlocks && (block < first.journalStart || block >= journalEnd));
+      replayed = yield* journal.recover(
+        (block) => block < first.totalBlocks && (block < first.journalStart || block >= journalEnd),
+      );
     } catch (error) {
-      if (error instanceof JournalDamaged) throw new FsError('EIO', `not a mountable CottonFS: ${error.message}; run fsck --repair`);
+      if (error instanceof JournalDamaged)
+        throw new FsError('EIO', `not a mountable CottonFS: ${error.message}; run fsck --repair`);
       throw error;
     }
     const superblock = replayed > 0 ? yield* readSuperblock(device) : first;
-    const fs = new CottonFs(device, superblock, clock, journal, options.cacheBlocks ?? DEFAULT_CACHE_BLOCKS);
+    const fs = new CottonFs(
+      device,
+      superblock,
+      clock,
+      journal,
+      options.cacheBlocks ?? DEFAULT_CACHE_BLOCKS,
+    );
     fs.replayedBlocks = replayed;
     superblock.mountCount = (superblock.mountCount + 1) >>> 0;
     superblock.lastMountTime = clock();
@@ -224,13 +312,15 @@ export class CottonFs implements FileSystem {
   /** A live inode: in range and in use (a directory entry pointing at a free inode means a damaged disk). */
   private *readLiveInode(number: number): Io<DiskInode> {
     const inode = yield* this.readInode(number);
-    if (inode.type === INODE_TYPE_FREE) throw new FsError('EIO', `inode ${number} is named by a directory but free; run fsck`);
+    if (inode.type === INODE_TYPE_FREE)
+      throw new FsError('EIO', `inode ${number} is named by a directory but free; run fsck`);
     return inode;
   }
 
   private *readDirectory(number: number): Io<DiskInode> {
     const inode = yield* this.readLiveInode(number);
-    if (inode.type !== INODE_TYPE_DIRECTORY) throw new FsError('ENOTDIR', `inode ${number} is not a directory`);
+    if (inode.type !== INODE_TYPE_DIRECTORY)
+      throw new FsError('ENOTDIR', `inode ${number} is not a directory`);
     return inode;
   }
 
@@ -255,7 +345,10 @@ export class CottonFs implements FileSystem {
 
   private checkInodeNumber(number: number, context: string): void {
     if (!Number.isInteger(number) || number < ROOT_INODE || number >= INODE_COUNT) {
-      throw new FsError('EIO', `${context}: inode number ${number} is outside 1–${INODE_COUNT - 1}; run fsck`);
+      throw new FsError(
+        'EIO',
+        `${context}: inode number ${number} is outside 1–${INODE_COUNT - 1}; run fsck`,
+      );
     }
   }
 
@@ -265,13 +358,20 @@ export class CottonFs implements FileSystem {
   /** A free data block, marked used, zeroed and dirty in the cache. Next-fit from the last one. */
   private *allocateBlock(): Io<number> {
     const { totalBlocks } = this.superblock;
-    const ranges = [[this.nextBlockHint, totalBlocks], [this.firstDataBlock, this.nextBlockHint]] as const;
+    const ranges = [
+      [this.nextBlockHint, totalBlocks],
+      [this.firstDataBlock, this.nextBlockHint],
+    ] as const;
     for (const [from, to] of ranges) {
       for (let next = from; next < to; ) {
         const { blockIndex, bit } = bitmapPosition(next);
         const base = blockIndex * BITS_PER_BLOCK;
         const limit = Math.min(to - base, BITS_PER_BLOCK);
-        const found = findClearBit(yield* this.cache.read(DATA_BITMAP_START + blockIndex), bit, limit);
+        const found = findClearBit(
+          yield* this.cache.read(DATA_BITMAP_START + blockIndex),
+          bit,
+          limit,
+        );
         if (found >= 0) return yield* this.takeBlock(base + found);
         next = base + limit;
       }
@@ -303,7 +403,10 @@ export class CottonFs implements FileSystem {
   /** A block pointer found in inode `owner` must point into the data area. */
   private checkPointer(block: number, owner: number): void {
     if (block < this.firstDataBlock || block >= this.superblock.totalBlocks) {
-      throw new FsError('EIO', `inode ${owner}: block pointer ${block} is outside the data area (${this.firstDataBlock}–${this.superblock.totalBlocks - 1}); run fsck`);
+      throw new FsError(
+        'EIO',
+        `inode ${owner}: block pointer ${block} is outside the data area (${this.firstDataBlock}–${this.superblock.totalBlocks - 1}); run fsck`,
+      );
     }
   }
 
@@ -329,7 +432,11 @@ export class CottonFs implements FileSystem {
    * tables on the way) if it is a hole. Changes `inode` in memory: the caller
    * writes it back. `fresh` says the block was just allocated (and is zero).
    */
-  private *mapBlockForWrite(number: number, inode: DiskInode, index: number): Io<{ block: number; fresh: boolean }> {
+  private *mapBlockForWrite(
+    number: number,
+    inode: DiskInode,
+    index: number,
+  ): Io<{ block: number; fresh: boolean }> {
     const { depth, slots } = blockPath(index);
     if (depth === 0) {
       const existing = inode.direct[slots[0]!]!;
@@ -376,7 +483,8 @@ export class CottonFs implements FileSystem {
     for (const depth of [1, 2, 3] as const) {
       const root = treeRoot(inode, depth);
       if (root === 0 || treeStart(depth) + treeSpan(depth) <= keep) continue;
-      if (yield* this.freeTree(number, inode, root, depth, treeStart(depth), keep)) setTreeRoot(inode, depth, 0);
+      if (yield* this.freeTree(number, inode, root, depth, treeStart(depth), keep))
+        setTreeRoot(inode, depth, 0);
     }
   }
 
@@ -385,7 +493,14 @@ export class CottonFs implements FileSystem {
    * first file block is `first` and which has `depth` levels of tables below
    * it (0: `block` is a data block). Returns whether `block` itself was freed.
    */
-  private *freeTree(number: number, inode: DiskInode, block: number, depth: Depth | 0, first: number, keep: number): Io<boolean> {
+  private *freeTree(
+    number: number,
+    inode: DiskInode,
+    block: number,
+    depth: Depth | 0,
+    first: number,
+    keep: number,
+  ): Io<boolean> {
     this.checkPointer(block, number);
     if (depth > 0) {
       const childSpan = treeSpan((depth - 1) as Depth);
@@ -394,7 +509,14 @@ export class CottonFs implements FileSystem {
         const child = readPointer(table, slot);
         const childFirst = first + slot * childSpan;
         if (child === 0 || childFirst + childSpan <= keep) continue;
-        const freed = yield* this.freeTree(number, inode, child, (depth - 1) as Depth | 0, childFirst, keep);
+        const freed = yield* this.freeTree(
+          number,
+          inode,
+          child,
+          (depth - 1) as Depth | 0,
+          childFirst,
+          keep,
+        );
         if (freed && first < keep) writePointer(yield* this.cache.modify(block), slot, 0);
       }
     }
@@ -408,7 +530,8 @@ export class CottonFs implements FileSystem {
 
   *read(number: number, offset: number, buffer: Uint8Array): Io<number> {
     const inode = yield* this.readLiveInode(number);
-    if (inode.type === INODE_TYPE_DIRECTORY) throw new FsError('EISDIR', `inode ${number} is a directory`);
+    if (inode.type === INODE_TYPE_DIRECTORY)
+      throw new FsError('EISDIR', `inode ${number} is a directory`);
     if (offset >= inode.size) return 0;
     const length = Math.min(buffer.length, inode.size - offset);
     for (let done = 0; done < length; ) {
@@ -425,9 +548,12 @@ export class CottonFs implements FileSystem {
 
   /** Write in steps of `writeStepBlocks` blocks, each atomic. Returns the bytes written (fewer if the disk filled up). */
   *write(number: number, offset: number, data: Uint8Array): Io<number> {
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new FsError('EINVAL', `bad offset ${offset}`);
-    if (offset + data.length > MAX_FILE_SIZE) throw new FsError('EFBIG', `a file cannot grow beyond ${MAX_FILE_SIZE} bytes`);
-    if ((yield* this.readLiveInode(number)).type === INODE_TYPE_DIRECTORY) throw new FsError('EISDIR', `inode ${number} is a directory`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new FsError('EINVAL', `bad offset ${offset}`);
+    if (offset + data.length > MAX_FILE_SIZE)
+      throw new FsError('EFBIG', `a file cannot grow beyond ${MAX_FILE_SIZE} bytes`);
+    if ((yield* this.readLiveInode(number)).type === INODE_TYPE_DIRECTORY)
+      throw new FsError('EISDIR', `inode ${number} is a directory`);
     let done = 0;
     while (done < data.length) {
       yield* this.beginStep(this.writeStepBlocks + METADATA_RESERVE);
@@ -449,9 +575,14 @@ export class CottonFs implements FileSystem {
         const position = offset + done;
         const within = position % BLOCK_SIZE;
         const chunk = Math.min(BLOCK_SIZE - within, data.length - done);
-        const { block, fresh } = yield* this.mapBlockForWrite(number, inode, Math.floor(position / BLOCK_SIZE));
+        const { block, fresh } = yield* this.mapBlockForWrite(
+          number,
+          inode,
+          Math.floor(position / BLOCK_SIZE),
+        );
         const whole = chunk === BLOCK_SIZE;
-        const target = whole || fresh ? this.cache.overwrite(block) : yield* this.cache.modify(block);
+        const target =
+          whole || fresh ? this.cache.overwrite(block) : yield* this.cache.modify(block);
         target.set(data.subarray(done, done + chunk), within);
         done += chunk;
       }
@@ -466,10 +597,12 @@ export class CottonFs implements FileSystem {
 
   *truncate(number: number, size: number): Io<void> {
     if (!Number.isSafeInteger(size) || size < 0) throw new FsError('EINVAL', `bad size ${size}`);
-    if (size > MAX_FILE_SIZE) throw new FsError('EFBIG', `a file cannot grow beyond ${MAX_FILE_SIZE} bytes`);
+    if (size > MAX_FILE_SIZE)
+      throw new FsError('EFBIG', `a file cannot grow beyond ${MAX_FILE_SIZE} bytes`);
     yield* this.beginStep(METADATA_RESERVE);
     const inode = yield* this.readLiveInode(number);
-    if (inode.type === INODE_TYPE_DIRECTORY) throw new FsError('EISDIR', `inode ${number} is a directory`);
+    if (inode.type === INODE_TYPE_DIRECTORY)
+      throw new FsError('EISDIR', `inode ${number} is a directory`);
     if (size < inode.size) {
       yield* this.freeBlocksFrom(number, inode, Math.ceil(size / BLOCK_SIZE));
       yield* this.zeroTail(number, inode, size);
@@ -505,7 +638,9 @@ export class CottonFs implements FileSystem {
 
   private *findEntry(number: number, name: string): Io<EntryLocation | null> {
     const directory = yield* this.readDirectory(number);
-    return (yield* this.listDirectory(number, directory)).find((at) => at.entry.name === name) ?? null;
+    return (
+      (yield* this.listDirectory(number, directory)).find((at) => at.entry.name === name) ?? null
+    );
   }
 
   private *requireEntry(number: number, name: string): Io<EntryLocation> {
@@ -524,7 +659,8 @@ export class CottonFs implements FileSystem {
       const block = yield* this.lookupBlock(number, directory, index);
       if (block === 0) continue;
       const data = yield* this.cache.read(block);
-      for (let slot = 0; slot < DIRENTS_PER_BLOCK; slot++) if (!decodeDirectoryEntry(data, slot)) return { block, slot };
+      for (let slot = 0; slot < DIRENTS_PER_BLOCK; slot++)
+        if (!decodeDirectoryEntry(data, slot)) return { block, slot };
     }
     const { block } = yield* this.mapBlockForWrite(number, directory, blocks);
     directory.size = (blocks + 1) * BLOCK_SIZE;
@@ -565,7 +701,11 @@ export class CottonFs implements FileSystem {
 
   *readdir(number: number): Io<DirEntry[]> {
     const directory = yield* this.readDirectory(number);
-    return (yield* this.listDirectory(number, directory)).map(({ entry }) => ({ name: entry.name, inode: entry.inode, type: fileTypeOf(entry.type) }));
+    return (yield* this.listDirectory(number, directory)).map(({ entry }) => ({
+      name: entry.name,
+      inode: entry.inode,
+      type: fileTypeOf(entry.type),
+    }));
   }
 
   *create(parent: number, name: string, type: FileType): Io<number> {
@@ -585,15 +725,26 @@ export class CottonFs implements FileSystem {
     }
     const now = this.clock();
     const inode: DiskInode = {
-      ...emptyInode(), type: isDirectory ? INODE_TYPE_DIRECTORY : INODE_TYPE_FILE, mode: isDirectory ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE,
-      links: isDirectory ? 2 : 1, accessTime: now, modifyTime: now, changeTime: now,
+      ...emptyInode(),
+      type: isDirectory ? INODE_TYPE_DIRECTORY : INODE_TYPE_FILE,
+      mode: isDirectory ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE,
+      links: isDirectory ? 2 : 1,
+      accessTime: now,
+      modifyTime: now,
+      changeTime: now,
     };
     if (isDirectory) {
       inode.direct[0] = block;
       inode.blocks = 1;
       inode.size = BLOCK_SIZE;
-      yield* this.writeEntry({ block, slot: 0 }, { inode: number, type: INODE_TYPE_DIRECTORY, name: '.' });
-      yield* this.writeEntry({ block, slot: 1 }, { inode: parent, type: INODE_TYPE_DIRECTORY, name: '..' });
+      yield* this.writeEntry(
+        { block, slot: 0 },
+        { inode: number, type: INODE_TYPE_DIRECTORY, name: '.' },
+      );
+      yield* this.writeEntry(
+        { block, slot: 1 },
+        { inode: parent, type: INODE_TYPE_DIRECTORY, name: '..' },
+      );
       yield* this.addLinks(parent, 1);
     }
     yield* this.writeInode(number, inode);
@@ -606,8 +757,10 @@ export class CottonFs implements FileSystem {
     this.checkName(name);
     yield* this.beginStep(METADATA_RESERVE);
     const inode = yield* this.readLiveInode(target);
-    if (inode.type === INODE_TYPE_DIRECTORY) throw new FsError('EPERM', 'a directory cannot have hard links');
-    if (inode.links >= MAX_LINKS) throw new FsError('EMLINK', `inode ${target} has ${MAX_LINKS} links`);
+    if (inode.type === INODE_TYPE_DIRECTORY)
+      throw new FsError('EPERM', 'a directory cannot have hard links');
+    if (inode.links >= MAX_LINKS)
+      throw new FsError('EMLINK', `inode ${target} has ${MAX_LINKS} links`);
     if (yield* this.findEntry(parent, name)) throw new FsError('EEXIST', `'${name}' exists`);
     yield* this.writeEntry(yield* this.freeSlot(parent), { inode: target, type: inode.type, name });
     yield* this.addLinks(target, 1);
@@ -619,7 +772,8 @@ export class CottonFs implements FileSystem {
     yield* this.beginStep(METADATA_RESERVE);
     const at = yield* this.requireEntry(parent, name);
     const inode = yield* this.readLiveInode(at.entry.inode);
-    if (inode.type === INODE_TYPE_DIRECTORY) throw new FsError('EISDIR', `'${name}' is a directory (use rmdir)`);
+    if (inode.type === INODE_TYPE_DIRECTORY)
+      throw new FsError('EISDIR', `'${name}' is a directory (use rmdir)`);
     yield* this.removeEntry(at);
     yield* this.dropLink(at.entry.inode);
     yield* this.touch(parent);
@@ -649,7 +803,8 @@ export class CottonFs implements FileSystem {
   private *requireEmptyDirectory(number: number, name: string): Io<void> {
     const directory = yield* this.readDirectory(number);
     const entries = yield* this.listDirectory(number, directory);
-    if (entries.some(({ entry }) => entry.name !== '.' && entry.name !== '..')) throw new FsError('ENOTEMPTY', `directory '${name}' is not empty`);
+    if (entries.some(({ entry }) => entry.name !== '.' && entry.name !== '..'))
+      throw new FsError('ENOTEMPTY', `directory '${name}' is not empty`);
   }
 
   private *freeDirectory(number: number): Io<void> {
@@ -686,7 +841,11 @@ export class CottonFs implements FileSystem {
       yield* this.dropLink(replaced.entry.inode);
     }
     if (isDirectory && fromParent !== toParent) {
-      yield* this.writeEntry(yield* this.requireEntry(source.entry.inode, '..'), { inode: toParent, type: INODE_TYPE_DIRECTORY, name: '..' });
+      yield* this.writeEntry(yield* this.requireEntry(source.entry.inode, '..'), {
+        inode: toParent,
+        type: INODE_TYPE_DIRECTORY,
+        name: '..',
+      });
       yield* this.addLinks(fromParent, -1);
       yield* this.addLinks(toParent, 1);
     }
@@ -697,9 +856,12 @@ export class CottonFs implements FileSystem {
   private *checkReplaceable(replaced: EntryLocation, movingDirectory: boolean): Io<void> {
     const target = yield* this.readLiveInode(replaced.entry.inode);
     const targetDirectory = target.type === INODE_TYPE_DIRECTORY;
-    if (movingDirectory && !targetDirectory) throw new FsError('ENOTDIR', `'${replaced.entry.name}' is not a directory`);
-    if (!movingDirectory && targetDirectory) throw new FsError('EISDIR', `'${replaced.entry.name}' is a directory`);
-    if (targetDirectory) yield* this.requireEmptyDirectory(replaced.entry.inode, replaced.entry.name);
+    if (movingDirectory && !targetDirectory)
+      throw new FsError('ENOTDIR', `'${replaced.entry.name}' is not a directory`);
+    if (!movingDirectory && targetDirectory)
+      throw new FsError('EISDIR', `'${replaced.entry.name}' is a directory`);
+    if (targetDirectory)
+      yield* this.requireEmptyDirectory(replaced.entry.inode, replaced.entry.name);
   }
 
   /** Walk up from `directory` through ".." to the root: meeting `ancestor` means a move into itself. */
@@ -716,8 +878,15 @@ export class CottonFs implements FileSystem {
   *stat(number: number): Io<Stat> {
     const inode = yield* this.readLiveInode(number);
     return {
-      inode: number, type: fileTypeOf(inode.type), mode: inode.mode, links: inode.links, size: inode.size, blocks: inode.blocks,
-      accessTime: inode.accessTime, modifyTime: inode.modifyTime, changeTime: inode.changeTime,
+      inode: number,
+      type: fileTypeOf(inode.type),
+      mode: inode.mode,
+      links: inode.links,
+      size: inode.size,
+      blocks: inode.blocks,
+      accessTime: inode.accessTime,
+      modifyTime: inode.modifyTime,
+      changeTime: inode.changeTime,
     };
   }
 }

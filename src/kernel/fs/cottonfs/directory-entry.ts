@@ -31,10 +31,15 @@ export interface DirectoryEntry {
 /** The entry in slot `slot` of a directory block, or null for a free slot. */
 export function decodeDirectoryEntry(block: Uint8Array, slot: number): DirectoryEntry | null {
   const at = slot * DIRENT_SIZE;
-  const inode = (block[at]! | (block[at + 1]! << 8) | (block[at + 2]! << 16) | (block[at + 3]! << 24)) >>> 0;
+  const inode =
+    (block[at]! | (block[at + 1]! << 8) | (block[at + 2]! << 16) | (block[at + 3]! << 24)) >>> 0;
   if (inode === 0) return null;
   const length = Math.min(block[at + 5]!, NAME_MAX);
-  return { inode, type: block[at + 4]!, name: utf8Decode(block.subarray(at + NAME_OFFSET, at + NAME_OFFSET + length)) };
+  return {
+    inode,
+    type: block[at + 4]!,
+    name: utf8Decode(block.subarray(at + NAME_OFFSET, at + NAME_OFFSET + length)),
+  };
 }
 
 export function encodeDirectoryEntry(entry: DirectoryEntry, block: Uint8Array, slot: number): void {

@@ -27,13 +27,39 @@ import { setBit, testBit } from './bitmap';
 import type { BlockDevice, Io } from '../block-device';
 import type { Depth } from './block-map';
 import { readPointer, setTreeRoot, treeRoot, treeSpan, treeStart, writePointer } from './block-map';
-import { DIRENTS_PER_BLOCK, NAME_MAX, clearDirectoryEntry, decodeDirectoryEntry, encodeDirectoryEntry, rawNameLength } from './directory-entry';
-import { DIRECT_POINTERS, INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, INODE_TYPE_FREE, decodeInode, emptyInode, encodeInode } from './inode-format';
+import {
+  DIRENTS_PER_BLOCK,
+  NAME_MAX,
+  clearDirectoryEntry,
+  decodeDirectoryEntry,
+  encodeDirectoryEntry,
+  rawNameLength,
+} from './directory-entry';
+import {
+  DIRECT_POINTERS,
+  INODE_TYPE_DIRECTORY,
+  INODE_TYPE_FILE,
+  INODE_TYPE_FREE,
+  decodeInode,
+  emptyInode,
+  encodeInode,
+} from './inode-format';
 import type { DiskInode } from './inode-format';
 import { Journal, JournalDamaged } from './journal';
 import {
-  BITS_PER_BLOCK, BLOCK_SIZE, DATA_BITMAP_BLOCKS, DATA_BITMAP_START, INODE_BITMAP_BLOCKS, INODE_BITMAP_START,
-  INODE_COUNT, INODE_SIZE, INODES_PER_BLOCK, POINTERS_PER_BLOCK, ROOT_INODE, SUPERBLOCK_BLOCK, inodeLocation,
+  BITS_PER_BLOCK,
+  BLOCK_SIZE,
+  DATA_BITMAP_BLOCKS,
+  DATA_BITMAP_START,
+  INODE_BITMAP_BLOCKS,
+  INODE_BITMAP_START,
+  INODE_COUNT,
+  INODE_SIZE,
+  INODES_PER_BLOCK,
+  POINTERS_PER_BLOCK,
+  ROOT_INODE,
+  SUPERBLOCK_BLOCK,
+  inodeLocation,
 } from './layout';
 import { decodeSuperblock, encodeSuperblock, superblockProblem } from './superblock';
 import type { Superblock } from './superblock';
@@ -99,7 +125,8 @@ class Overlay implements BlockDevice {
   }
 
   *writeBack(): Io<void> {
-    for (const [block, data] of [...this.changed].sort(([a], [b]) => a - b)) yield* this.device.writeBlock(block, data);
+    for (const [block, data] of [...this.changed].sort(([a], [b]) => a - b))
+      yield* this.device.writeBlock(block, data);
     yield* this.device.flush();
   }
 }
@@ -135,7 +162,8 @@ class Checker {
   *loadInodes(): Io<void> {
     for (let tableBlock = 0; tableBlock * INODES_PER_BLOCK < INODE_COUNT; tableBlock++) {
       const table = yield* this.disk.read(inodeLocation(tableBlock * INODES_PER_BLOCK).block);
-      for (let i = 0; i < INODES_PER_BLOCK; i++) this.inodes.push(decodeInode(table, i * INODE_SIZE));
+      for (let i = 0; i < INODES_PER_BLOCK; i++)
+        this.inodes.push(decodeInode(table, i * INODE_SIZE));
     }
   }
 
@@ -143,12 +171,16 @@ class Checker {
   *walk(): Io<void> {
     const root = this.inodes[ROOT_INODE]!;
     if (root.type !== INODE_TYPE_DIRECTORY) {
-      this.problem(`root inode ${ROOT_INODE} is not a directory (type ${root.type}); cannot walk the tree`);
+      this.problem(
+        `root inode ${ROOT_INODE} is not a directory (type ${root.type}); cannot walk the tree`,
+      );
       return;
     }
     this.reachable[ROOT_INODE] = 1;
     yield* this.checkBlocks(ROOT_INODE);
-    const queue: { directory: number; parent: number; path: string }[] = [{ directory: ROOT_INODE, parent: ROOT_INODE, path: '/' }];
+    const queue: { directory: number; parent: number; path: string }[] = [
+      { directory: ROOT_INODE, parent: ROOT_INODE, path: '/' },
+    ];
     while (queue.length > 0) {
       const { directory, parent, path } = queue.shift()!;
       this.directories++;
@@ -157,7 +189,11 @@ class Checker {
   }
 
   /** Check one directory's entries; returns its subdirectories, seen for the first time. */
-  private *checkDirectory(number: number, parent: number, path: string): Io<{ directory: number; parent: number; path: string }[]> {
+  private *checkDirectory(
+    number: number,
+    parent: number,
+    path: string,
+  ): Io<{ directory: number; parent: number; path: string }[]> {
     const subdirectories: { directory: number; parent: number; path: string }[] = [];
     const names = new Set<string>();
     let dot = false;
@@ -168,9 +204,15 @@ class Checker {
         const entry = decodeDirectoryEntry(data, slot);
         if (!entry) continue;
         const where = `${path} (directory ${number}, block ${index} slot ${slot})`;
-        const drop = (why: string): Io<void> => this.dropEntry(block, slot, `${where}: entry '${entry.name}' ${why}`);
+        const drop = (why: string): Io<void> =>
+          this.dropEntry(block, slot, `${where}: entry '${entry.name}' ${why}`);
         const length = rawNameLength(data, slot);
-        if (length === 0 || length > NAME_MAX || entry.name.includes('/') || entry.name.includes('\0')) {
+        if (
+          length === 0 ||
+          length > NAME_MAX ||
+          entry.name.includes('/') ||
+          entry.name.includes('\0')
+        ) {
           yield* drop(`has a bad name (length ${length})`);
           continue;
         }
@@ -180,7 +222,9 @@ class Checker {
         }
         const target = this.inodes[entry.inode]!;
         if (target.type !== INODE_TYPE_FILE && target.type !== INODE_TYPE_DIRECTORY) {
-          yield* drop(`names inode ${entry.inode}, which is ${target.type === INODE_TYPE_FREE ? 'free' : `of unknown type ${target.type}`}`);
+          yield* drop(
+            `names inode ${entry.inode}, which is ${target.type === INODE_TYPE_FREE ? 'free' : `of unknown type ${target.type}`}`,
+          );
           continue;
         }
         if (names.has(entry.name)) {
@@ -189,27 +233,62 @@ class Checker {
         }
         if (entry.name === '.') {
           dot = true;
-          if (entry.inode !== number) yield* this.fixEntry(block, slot, { ...entry, inode: number }, `${where}: '.' names inode ${entry.inode}, not itself`);
+          if (entry.inode !== number)
+            yield* this.fixEntry(
+              block,
+              slot,
+              { ...entry, inode: number },
+              `${where}: '.' names inode ${entry.inode}, not itself`,
+            );
         } else if (entry.name === '..') {
           dotDot = true;
-          if (entry.inode !== parent) yield* this.fixEntry(block, slot, { ...entry, inode: parent }, `${where}: '..' names inode ${entry.inode}, not its parent ${parent}`);
+          if (entry.inode !== parent)
+            yield* this.fixEntry(
+              block,
+              slot,
+              { ...entry, inode: parent },
+              `${where}: '..' names inode ${entry.inode}, not its parent ${parent}`,
+            );
         } else if (target.type === INODE_TYPE_DIRECTORY && this.reachable[entry.inode]) {
-          yield* drop(`names directory ${entry.inode}, which is already reached elsewhere (a loop or a hard link to a directory)`);
+          yield* drop(
+            `names directory ${entry.inode}, which is already reached elsewhere (a loop or a hard link to a directory)`,
+          );
           continue;
         }
         names.add(entry.name);
-        if (entry.type !== target.type) yield* this.fixEntry(block, slot, { ...entry, type: target.type }, `${where}: entry '${entry.name}' says type ${entry.type}, inode ${entry.inode} has type ${target.type}`);
+        if (entry.type !== target.type)
+          yield* this.fixEntry(
+            block,
+            slot,
+            { ...entry, type: target.type },
+            `${where}: entry '${entry.name}' says type ${entry.type}, inode ${entry.inode} has type ${target.type}`,
+          );
         const named = entry.name === '.' ? number : entry.name === '..' ? parent : entry.inode;
         this.references[named]!++;
         if (entry.name === '.' || entry.name === '..' || this.reachable[entry.inode]) continue;
         this.reachable[entry.inode] = 1;
         yield* this.checkBlocks(entry.inode);
-        if (target.type === INODE_TYPE_DIRECTORY) subdirectories.push({ directory: entry.inode, parent: number, path: `${path}${entry.name}/` });
+        if (target.type === INODE_TYPE_DIRECTORY)
+          subdirectories.push({
+            directory: entry.inode,
+            parent: number,
+            path: `${path}${entry.name}/`,
+          });
         else this.files++;
       }
     }
-    if (!dot) yield* this.addMissingEntry(number, { inode: number, type: INODE_TYPE_DIRECTORY, name: '.' }, path);
-    if (!dotDot) yield* this.addMissingEntry(number, { inode: parent, type: INODE_TYPE_DIRECTORY, name: '..' }, path);
+    if (!dot)
+      yield* this.addMissingEntry(
+        number,
+        { inode: number, type: INODE_TYPE_DIRECTORY, name: '.' },
+        path,
+      );
+    if (!dotDot)
+      yield* this.addMissingEntry(
+        number,
+        { inode: parent, type: INODE_TYPE_DIRECTORY, name: '..' },
+        path,
+      );
     return subdirectories;
   }
 
@@ -218,12 +297,21 @@ class Checker {
     clearDirectoryEntry(yield* this.disk.modify(block), slot);
   }
 
-  private *fixEntry(block: number, slot: number, entry: { inode: number; type: number; name: string }, message: string): Io<void> {
+  private *fixEntry(
+    block: number,
+    slot: number,
+    entry: { inode: number; type: number; name: string },
+    message: string,
+  ): Io<void> {
     this.problem(`${message}: entry corrected`);
     encodeDirectoryEntry(entry, yield* this.disk.modify(block), slot);
   }
 
-  private *addMissingEntry(number: number, entry: { inode: number; type: number; name: string }, path: string): Io<void> {
+  private *addMissingEntry(
+    number: number,
+    entry: { inode: number; type: number; name: string },
+    path: string,
+  ): Io<void> {
     for (const { block } of yield* this.dataBlocks(number)) {
       const data = yield* this.disk.read(block);
       for (let slot = 0; slot < DIRENTS_PER_BLOCK; slot++) {
@@ -234,7 +322,9 @@ class Checker {
         return;
       }
     }
-    this.problem(`${path} (directory ${number}) has no '${entry.name}' entry and no free slot for one: left as is`);
+    this.problem(
+      `${path} (directory ${number}) has no '${entry.name}' entry and no free slot for one: left as is`,
+    );
   }
 
   /** The data blocks of an inode whose pointers have been checked, in file order. */
@@ -249,7 +339,12 @@ class Checker {
     return blocks;
   }
 
-  private *collect(block: number, depth: Depth | 0, first: number, into: { block: number; index: number }[]): Io<void> {
+  private *collect(
+    block: number,
+    depth: Depth | 0,
+    first: number,
+    into: { block: number; index: number }[],
+  ): Io<void> {
     if (depth === 0) {
       into.push({ block, index: first });
       return;
@@ -281,7 +376,9 @@ class Checker {
       }
     }
     if (inode.blocks !== found.blocks) {
-      this.problem(`inode ${number}: block count ${inode.blocks}, but ${found.blocks} blocks are allocated: set`);
+      this.problem(
+        `inode ${number}: block count ${inode.blocks}, but ${found.blocks} blocks are allocated: set`,
+      );
       inode.blocks = found.blocks;
       this.changedInodes.add(number);
     }
@@ -289,7 +386,9 @@ class Checker {
     const badDirectorySize = inode.type === INODE_TYPE_DIRECTORY && inode.size !== needed;
     if (inode.size < found.lastIndex * BLOCK_SIZE + 1 || badDirectorySize) {
       if (found.lastIndex >= 0 || badDirectorySize) {
-        this.problem(`inode ${number}: size ${inode.size}, but it has data in file block ${found.lastIndex}: size set to ${needed}`);
+        this.problem(
+          `inode ${number}: size ${inode.size}, but it has data in file block ${found.lastIndex}: size set to ${needed}`,
+        );
         inode.size = needed;
         this.changedInodes.add(number);
       }
@@ -297,14 +396,25 @@ class Checker {
   }
 
   /** Claim one block for `number`; false (after reporting) if the pointer must go. */
-  private claim(number: number, block: number, what: string, found: { blocks: number; lastIndex: number }, index: number, depth: number): boolean {
+  private claim(
+    number: number,
+    block: number,
+    what: string,
+    found: { blocks: number; lastIndex: number },
+    index: number,
+    depth: number,
+  ): boolean {
     if (block < this.firstDataBlock || block >= this.superblock.totalBlocks) {
-      this.problem(`inode ${number}: ${what} points to block ${block}, outside the data area (${this.firstDataBlock}–${this.superblock.totalBlocks - 1}): pointer cleared`);
+      this.problem(
+        `inode ${number}: ${what} points to block ${block}, outside the data area (${this.firstDataBlock}–${this.superblock.totalBlocks - 1}): pointer cleared`,
+      );
       return false;
     }
     const previous = this.owner[block]!;
     if (previous !== FREE) {
-      this.problem(`inode ${number}: ${what} points to block ${block}, which inode ${previous} already uses: pointer cleared`);
+      this.problem(
+        `inode ${number}: ${what} points to block ${block}, which inode ${previous} already uses: pointer cleared`,
+      );
       return false;
     }
     this.owner[block] = number;
@@ -313,15 +423,33 @@ class Checker {
     return true;
   }
 
-  private *claimTree(number: number, block: number, depth: Depth | 0, first: number, found: { blocks: number; lastIndex: number }): Io<boolean> {
-    const what = depth === 0 ? `file block ${first}` : `the depth-${depth} table for file blocks from ${first}`;
+  private *claimTree(
+    number: number,
+    block: number,
+    depth: Depth | 0,
+    first: number,
+    found: { blocks: number; lastIndex: number },
+  ): Io<boolean> {
+    const what =
+      depth === 0
+        ? `file block ${first}`
+        : `the depth-${depth} table for file blocks from ${first}`;
     if (!this.claim(number, block, what, found, first, depth)) return false;
     if (depth === 0) return true;
     const table = yield* this.disk.read(block);
     const span = treeSpan((depth - 1) as Depth);
     for (let slot = 0; slot < POINTERS_PER_BLOCK; slot++) {
       const child = readPointer(table, slot);
-      if (child && !(yield* this.claimTree(number, child, (depth - 1) as Depth | 0, first + slot * span, found))) {
+      if (
+        child &&
+        !(yield* this.claimTree(
+          number,
+          child,
+          (depth - 1) as Depth | 0,
+          first + slot * span,
+          found,
+        ))
+      ) {
         writePointer(yield* this.disk.modify(block), slot, 0);
       }
     }
@@ -334,12 +462,16 @@ class Checker {
       const inode = this.inodes[number]!;
       if (this.reachable[number]) {
         if (inode.links !== this.references[number]) {
-          this.problem(`inode ${number}: link count ${inode.links}, but ${this.references[number]} entries name it: set`);
+          this.problem(
+            `inode ${number}: link count ${inode.links}, but ${this.references[number]} entries name it: set`,
+          );
           inode.links = this.references[number]!;
           this.changedInodes.add(number);
         }
       } else if (inode.type !== INODE_TYPE_FREE) {
-        this.problem(`inode ${number} (${inode.type === INODE_TYPE_DIRECTORY ? 'directory' : 'file'}, ${inode.size} bytes) is in use but no directory names it: freed`);
+        this.problem(
+          `inode ${number} (${inode.type === INODE_TYPE_DIRECTORY ? 'directory' : 'file'}, ${inode.size} bytes) is in use but no directory names it: freed`,
+        );
         this.inodes[number] = emptyInode();
         this.changedInodes.add(number);
       }
@@ -349,23 +481,45 @@ class Checker {
   /** Pass 5: the bitmaps must mark exactly what is in use; the superblock must count it. */
   *checkBitmaps(): Io<{ usedBlocks: number }> {
     const inodeInUse = (n: number): boolean => n === 0 || this.reachable[n] === 1;
-    const usedInodes = yield* this.checkBitmap('inode', INODE_BITMAP_START, INODE_BITMAP_BLOCKS, INODE_COUNT, inodeInUse);
+    const usedInodes = yield* this.checkBitmap(
+      'inode',
+      INODE_BITMAP_START,
+      INODE_BITMAP_BLOCKS,
+      INODE_COUNT,
+      inodeInUse,
+    );
     const blockInUse = (b: number): boolean => b < this.firstDataBlock || this.owner[b] !== FREE;
-    const usedBlocks = yield* this.checkBitmap('block', DATA_BITMAP_START, DATA_BITMAP_BLOCKS, this.superblock.totalBlocks, blockInUse);
+    const usedBlocks = yield* this.checkBitmap(
+      'block',
+      DATA_BITMAP_START,
+      DATA_BITMAP_BLOCKS,
+      this.superblock.totalBlocks,
+      blockInUse,
+    );
     const sb = this.superblock;
     if (sb.freeInodes !== INODE_COUNT - usedInodes) {
-      this.problem(`superblock: ${sb.freeInodes} free inodes, but ${INODE_COUNT - usedInodes} are free: set`);
+      this.problem(
+        `superblock: ${sb.freeInodes} free inodes, but ${INODE_COUNT - usedInodes} are free: set`,
+      );
       sb.freeInodes = INODE_COUNT - usedInodes;
     }
     if (sb.freeBlocks !== sb.totalBlocks - usedBlocks) {
-      this.problem(`superblock: ${sb.freeBlocks} free blocks, but ${sb.totalBlocks - usedBlocks} are free: set`);
+      this.problem(
+        `superblock: ${sb.freeBlocks} free blocks, but ${sb.totalBlocks - usedBlocks} are free: set`,
+      );
       sb.freeBlocks = sb.totalBlocks - usedBlocks;
     }
     return { usedBlocks };
   }
 
   /** Compare a bitmap region with `inUse` for 0…count-1 (bits beyond must be clear); rebuild it. Returns the number in use. */
-  private *checkBitmap(kind: string, start: number, blocks: number, count: number, inUse: (n: number) => boolean): Io<number> {
+  private *checkBitmap(
+    kind: string,
+    start: number,
+    blocks: number,
+    count: number,
+    inUse: (n: number) => boolean,
+  ): Io<number> {
     const bitsPerBlock = BITS_PER_BLOCK; // module constants are getters under some loaders: keep hot loops local
     const blockSize = BLOCK_SIZE;
     const wrong: string[] = [];
@@ -386,7 +540,10 @@ class Checker {
         for (let bit = byte * 8; bit < byte * 8 + 8; bit++) {
           const shouldBeSet = testBit(rebuilt, bit);
           if (testBit(bitmap, bit) === shouldBeSet) continue;
-          if (wrongCount++ < 10) wrong.push(`${kind} ${base + bit} is marked ${shouldBeSet ? 'free but in use' : 'used but free'}`);
+          if (wrongCount++ < 10)
+            wrong.push(
+              `${kind} ${base + bit} is marked ${shouldBeSet ? 'free but in use' : 'used but free'}`,
+            );
         }
         (yield* this.disk.modify(start + blockIndex)).set(rebuilt);
       }
@@ -408,7 +565,14 @@ class Checker {
 
 /** Check (and with `repair`, fix) the CottonFS on `device`. Never throws for a damaged image. */
 export function* fsck(device: BlockDevice, options: FsckOptions): Io<FsckReport> {
-  const empty = { problems: [], notes: [], repaired: false, files: 0, directories: 0, usedBlocks: 0 };
+  const empty = {
+    problems: [],
+    notes: [],
+    repaired: false,
+    files: 0,
+    directories: 0,
+    usedBlocks: 0,
+  };
   const disk = new Overlay(device);
   let superblock: Superblock;
   try {
@@ -435,9 +599,21 @@ export function* fsck(device: BlockDevice, options: FsckOptions): Io<FsckReport>
     yield* final.storeChanges();
     const repaired = options.repair && (final.problems.length > 0 || final.notes.length > 0);
     if (repaired) yield* disk.writeBack();
-    return { fatal: null, problems: final.problems, notes: final.notes, repaired, files: final.files, directories: final.directories, usedBlocks };
+    return {
+      fatal: null,
+      problems: final.problems,
+      notes: final.notes,
+      repaired,
+      files: final.files,
+      directories: final.directories,
+      usedBlocks,
+    };
   } catch (error) {
-    return { ...empty, fatal: `fsck stopped: ${(error as Error).message}`, problems: checker.problems };
+    return {
+      ...empty,
+      fatal: `fsck stopped: ${(error as Error).message}`,
+      problems: checker.problems,
+    };
   }
 }
 
@@ -445,8 +621,12 @@ function* replayJournal(disk: Overlay, superblock: Superblock, checker: Checker)
   const journal = new Journal(disk, superblock.journalStart, superblock.journalBlocks);
   const journalEnd = superblock.journalStart + superblock.journalBlocks;
   try {
-    const replayed = yield* journal.recover((block) => block < superblock.totalBlocks && (block < superblock.journalStart || block >= journalEnd));
-    if (replayed > 0) checker.notes.push(`journal: replayed a committed transaction of ${replayed} blocks`);
+    const replayed = yield* journal.recover(
+      (block) =>
+        block < superblock.totalBlocks && (block < superblock.journalStart || block >= journalEnd),
+    );
+    if (replayed > 0)
+      checker.notes.push(`journal: replayed a committed transaction of ${replayed} blocks`);
   } catch (error) {
     if (!(error instanceof JournalDamaged)) throw error;
     checker.problem(`${error.message}: journal reset to empty`);

@@ -51,8 +51,18 @@ export interface DiskInode {
 
 export function emptyInode(): DiskInode {
   return {
-    type: INODE_TYPE_FREE, mode: 0, links: 0, size: 0, accessTime: 0, modifyTime: 0, changeTime: 0,
-    blocks: 0, direct: new Array<number>(DIRECT_POINTERS).fill(0), indirect: 0, doubleIndirect: 0, tripleIndirect: 0,
+    type: INODE_TYPE_FREE,
+    mode: 0,
+    links: 0,
+    size: 0,
+    accessTime: 0,
+    modifyTime: 0,
+    changeTime: 0,
+    blocks: 0,
+    direct: new Array<number>(DIRECT_POINTERS).fill(0),
+    indirect: 0,
+    doubleIndirect: 0,
+    tripleIndirect: 0,
   };
 }
 

@@ -45,7 +45,8 @@ export interface JournalCommit {
   checksum: number;
 }
 
-const view = (block: Uint8Array): DataView => new DataView(block.buffer, block.byteOffset, BLOCK_SIZE);
+const view = (block: Uint8Array): DataView =>
+  new DataView(block.buffer, block.byteOffset, BLOCK_SIZE);
 
 export function encodeJournalHeader(header: JournalHeader, into: Uint8Array): void {
   into.fill(0, 0, BLOCK_SIZE);
@@ -58,13 +59,16 @@ export function decodeJournalHeader(block: Uint8Array): JournalHeader {
 }
 
 export function encodeJournalDescriptor(descriptor: JournalDescriptor, into: Uint8Array): void {
-  if (descriptor.homeBlocks.length > DESCRIPTOR_CAPACITY) throw new Error('journal: too many blocks for one descriptor');
+  if (descriptor.homeBlocks.length > DESCRIPTOR_CAPACITY)
+    throw new Error('journal: too many blocks for one descriptor');
   into.fill(0, 0, BLOCK_SIZE);
   const v = view(into);
   v.setUint32(0, descriptor.magic, true);
   v.setUint32(4, descriptor.sequence, true);
   v.setUint32(8, descriptor.homeBlocks.length, true);
-  descriptor.homeBlocks.forEach((block, i) => v.setUint32(DESCRIPTOR_HEADER_BYTES + 4 * i, block, true));
+  descriptor.homeBlocks.forEach((block, i) =>
+    v.setUint32(DESCRIPTOR_HEADER_BYTES + 4 * i, block, true),
+  );
 }
 
 export function decodeJournalDescriptor(block: Uint8Array): JournalDescriptor {
@@ -73,7 +77,9 @@ export function decodeJournalDescriptor(block: Uint8Array): JournalDescriptor {
   return {
     magic: v.getUint32(0, true),
     sequence: v.getUint32(4, true),
-    homeBlocks: Array.from({ length: count }, (_, i) => v.getUint32(DESCRIPTOR_HEADER_BYTES + 4 * i, true)),
+    homeBlocks: Array.from({ length: count }, (_, i) =>
+      v.getUint32(DESCRIPTOR_HEADER_BYTES + 4 * i, true),
+    ),
   };
 }
 
@@ -88,7 +94,12 @@ export function encodeJournalCommit(commit: JournalCommit, into: Uint8Array): vo
 
 export function decodeJournalCommit(block: Uint8Array): JournalCommit {
   const v = view(block);
-  return { magic: v.getUint32(0, true), sequence: v.getUint32(4, true), count: v.getUint32(8, true), checksum: v.getUint32(12, true) };
+  return {
+    magic: v.getUint32(0, true),
+    sequence: v.getUint32(4, true),
+    count: v.getUint32(8, true),
+    checksum: v.getUint32(12, true),
+  };
 }
 
 /** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), continuing from `crc`. */

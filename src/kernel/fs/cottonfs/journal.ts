@@ -32,8 +32,16 @@ import type { BlockDevice, Io } from '../block-device';
 import { BLOCK_SIZE } from '../block-device';
 import type { BlockCache } from './block-cache';
 import {
-  DESCRIPTOR_CAPACITY, JOURNAL_COMMIT_MAGIC, JOURNAL_DESCRIPTOR_MAGIC, JOURNAL_HEADER_MAGIC, crc32,
-  decodeJournalCommit, decodeJournalDescriptor, decodeJournalHeader, encodeJournalCommit, encodeJournalDescriptor,
+  DESCRIPTOR_CAPACITY,
+  JOURNAL_COMMIT_MAGIC,
+  JOURNAL_DESCRIPTOR_MAGIC,
+  JOURNAL_HEADER_MAGIC,
+  crc32,
+  decodeJournalCommit,
+  decodeJournalDescriptor,
+  decodeJournalHeader,
+  encodeJournalCommit,
+  encodeJournalDescriptor,
   encodeJournalHeader,
 } from './journal-format';
 
@@ -72,9 +80,13 @@ export class Journal {
    */
   *recover(isHomeBlock: (block: number) => boolean): Io<number> {
     const header = decodeJournalHeader(yield* this.readJournalBlock(HEADER));
-    if (header.magic !== JOURNAL_HEADER_MAGIC) throw new JournalDamaged(`journal header at block ${this.start} has bad magic 0x${header.magic.toString(16)}`);
+    if (header.magic !== JOURNAL_HEADER_MAGIC)
+      throw new JournalDamaged(
+        `journal header at block ${this.start} has bad magic 0x${header.magic.toString(16)}`,
+      );
     const transaction = yield* this.readCommittedTransaction(header.sequence);
-    const replayed = transaction && transaction.every(({ block }) => isHomeBlock(block)) ? transaction : [];
+    const replayed =
+      transaction && transaction.every(({ block }) => isHomeBlock(block)) ? transaction : [];
     for (const { block, data } of replayed) yield* this.device.writeBlock(block, data);
     yield* this.device.flush();
     this.sequence = (header.sequence + 1) >>> 0;
@@ -87,7 +99,10 @@ export class Journal {
   *commit(cache: BlockCache): Io<void> {
     const transaction = cache.dirtyBlocks();
     if (transaction.length === 0) return;
-    if (transaction.length > this.capacity) throw new Error(`journal: a transaction of ${transaction.length} blocks exceeds the journal's ${this.capacity}`);
+    if (transaction.length > this.capacity)
+      throw new Error(
+        `journal: a transaction of ${transaction.length} blocks exceeds the journal's ${this.capacity}`,
+      );
     yield* this.writeTransaction(transaction);
     for (const { block, data } of transaction) yield* this.device.writeBlock(block, data);
     yield* this.device.flush();
@@ -100,7 +115,14 @@ export class Journal {
   /** Steps 1 and 2: the log record, then the commit record that makes it count. */
   private *writeTransaction(transaction: { block: number; data: Uint8Array }[]): Io<void> {
     const descriptor = new Uint8Array(BLOCK_SIZE);
-    encodeJournalDescriptor({ magic: JOURNAL_DESCRIPTOR_MAGIC, sequence: this.sequence, homeBlocks: transaction.map((t) => t.block) }, descriptor);
+    encodeJournalDescriptor(
+      {
+        magic: JOURNAL_DESCRIPTOR_MAGIC,
+        sequence: this.sequence,
+        homeBlocks: transaction.map((t) => t.block),
+      },
+      descriptor,
+    );
     let checksum = crc32(descriptor);
     yield* this.writeJournalBlock(DESCRIPTOR, descriptor);
     for (const [i, { data }] of transaction.entries()) {
@@ -109,17 +131,28 @@ export class Journal {
     }
     yield* this.device.flush();
     const commit = new Uint8Array(BLOCK_SIZE);
-    encodeJournalCommit({ magic: JOURNAL_COMMIT_MAGIC, sequence: this.sequence, count: transaction.length, checksum }, commit);
+    encodeJournalCommit(
+      { magic: JOURNAL_COMMIT_MAGIC, sequence: this.sequence, count: transaction.length, checksum },
+      commit,
+    );
     yield* this.writeJournalBlock(FIRST_DATA + transaction.length, commit);
     yield* this.device.flush();
   }
 
   /** The transaction with `sequence`, if the journal holds all of it and its commit record; else null. */
-  private *readCommittedTransaction(sequence: number): Io<{ block: number; data: Uint8Array }[] | null> {
+  private *readCommittedTransaction(
+    sequence: number,
+  ): Io<{ block: number; data: Uint8Array }[] | null> {
     const descriptorBlock = yield* this.readJournalBlock(DESCRIPTOR);
     const descriptor = decodeJournalDescriptor(descriptorBlock);
     const count = descriptor.homeBlocks.length;
-    if (descriptor.magic !== JOURNAL_DESCRIPTOR_MAGIC || descriptor.sequence !== sequence || count === 0 || count > this.capacity) return null;
+    if (
+      descriptor.magic !== JOURNAL_DESCRIPTOR_MAGIC ||
+      descriptor.sequence !== sequence ||
+      count === 0 ||
+      count > this.capacity
+    )
+      return null;
     let checksum = crc32(descriptorBlock);
     const transaction: { block: number; data: Uint8Array }[] = [];
     for (let i = 0; i < count; i++) {
@@ -128,7 +161,11 @@ export class Journal {
       transaction.push({ block: descriptor.homeBlocks[i]!, data });
     }
     const commit = decodeJournalCommit(yield* this.readJournalBlock(FIRST_DATA + count));
-    const valid = commit.magic === JOURNAL_COMMIT_MAGIC && commit.sequence === sequence && commit.count === count && commit.checksum === checksum;
+    const valid =
+      commit.magic === JOURNAL_COMMIT_MAGIC &&
+      commit.sequence === sequence &&
+      commit.count === count &&
+      commit.checksum === checksum;
     return valid ? transaction : null;
   }
 

@@ -43,14 +43,28 @@ export interface Superblock {
 }
 
 const FIELDS = [
-  'magic', 'version', 'blockSize', 'totalBlocks', 'freeBlocks', 'totalInodes', 'freeInodes',
-  'mountCount', 'lastMountTime', 'lastWriteTime', 'rootInode', 'journalStart', 'journalBlocks',
+  'magic',
+  'version',
+  'blockSize',
+  'totalBlocks',
+  'freeBlocks',
+  'totalInodes',
+  'freeInodes',
+  'mountCount',
+  'lastMountTime',
+  'lastWriteTime',
+  'rootInode',
+  'journalStart',
+  'journalBlocks',
 ] as const;
 
 export function decodeSuperblock(block: Uint8Array): Superblock {
   const view = new DataView(block.buffer, block.byteOffset, BLOCK_SIZE);
   const numbers = Object.fromEntries(FIELDS.map((name, i) => [name, view.getUint32(4 * i, true)]));
-  return { ...(numbers as Record<(typeof FIELDS)[number], number>), label: decodeLabel(block.subarray(LABEL_OFFSET, LABEL_OFFSET + LABEL_BYTES)) };
+  return {
+    ...(numbers as Record<(typeof FIELDS)[number], number>),
+    label: decodeLabel(block.subarray(LABEL_OFFSET, LABEL_OFFSET + LABEL_BYTES)),
+  };
 }
 
 export function encodeSuperblock(sb: Superblock, into: Uint8Array): void {
@@ -66,14 +80,22 @@ export function encodeSuperblock(sb: Superblock, into: Uint8Array): void {
  */
 export function superblockProblem(sb: Superblock, deviceBlocks: number): string | null {
   const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
-  if (sb.magic !== SUPERBLOCK_MAGIC) return `bad magic ${hex(sb.magic)} (a CottonFS superblock starts with ${hex(SUPERBLOCK_MAGIC)} "CTFS")`;
-  if (sb.version !== FORMAT_VERSION) return `format version ${sb.version} is not supported (this CottonFS reads version ${FORMAT_VERSION})`;
+  if (sb.magic !== SUPERBLOCK_MAGIC)
+    return `bad magic ${hex(sb.magic)} (a CottonFS superblock starts with ${hex(SUPERBLOCK_MAGIC)} "CTFS")`;
+  if (sb.version !== FORMAT_VERSION)
+    return `format version ${sb.version} is not supported (this CottonFS reads version ${FORMAT_VERSION})`;
   if (sb.blockSize !== BLOCK_SIZE) return `block size ${sb.blockSize} is not ${BLOCK_SIZE}`;
-  if (sb.totalBlocks <= DATA_START || sb.totalBlocks > MAX_BLOCKS) return `total blocks ${sb.totalBlocks} is outside ${DATA_START + 1}–${MAX_BLOCKS}`;
-  if (sb.totalBlocks > deviceBlocks) return `the superblock says ${sb.totalBlocks} blocks but the disk has only ${deviceBlocks}`;
+  if (sb.totalBlocks <= DATA_START || sb.totalBlocks > MAX_BLOCKS)
+    return `total blocks ${sb.totalBlocks} is outside ${DATA_START + 1}–${MAX_BLOCKS}`;
+  if (sb.totalBlocks > deviceBlocks)
+    return `the superblock says ${sb.totalBlocks} blocks but the disk has only ${deviceBlocks}`;
   if (sb.totalInodes !== INODE_COUNT) return `total inodes ${sb.totalInodes} is not ${INODE_COUNT}`;
   if (sb.rootInode !== ROOT_INODE) return `root inode ${sb.rootInode} is not ${ROOT_INODE}`;
-  if (sb.journalStart !== DATA_START || sb.journalBlocks < 4 || sb.journalStart + sb.journalBlocks > sb.totalBlocks) {
+  if (
+    sb.journalStart !== DATA_START ||
+    sb.journalBlocks < 4 ||
+    sb.journalStart + sb.journalBlocks > sb.totalBlocks
+  ) {
     return `journal blocks ${sb.journalStart}+${sb.journalBlocks} do not fit the disk`;
   }
   return null;
@@ -87,6 +109,7 @@ function decodeLabel(bytes: Uint8Array): string {
 
 function encodeLabel(label: string, into: Uint8Array): void {
   const bytes = utf8Encode(label);
-  if (bytes.length > LABEL_BYTES) throw new Error(`volume label '${label}' is longer than ${LABEL_BYTES} bytes`);
+  if (bytes.length > LABEL_BYTES)
+    throw new Error(`volume label '${label}' is longer than ${LABEL_BYTES} bytes`);
   into.set(bytes);
 }
