@@ -205,7 +205,7 @@ export class TestTcpClient {
   private sndMax = this.iss;
   private rcvNxt = 0;
   private peerWindow = 0;
-  private outgoing = new Uint8Array(0);
+  private outgoing: Uint8Array = new Uint8Array(0);
   private finQueued = false;
   private lastProgressNs = 0;
   segmentsSent = 0;
@@ -327,7 +327,7 @@ export class TestTcpClient {
   private emit(
     flags: number,
     sequence: number,
-    payload = new Uint8Array(0),
+    payload: Uint8Array = new Uint8Array(0),
     mss: number | null = null,
   ): void {
     this.segmentsSent++;
