@@ -5,7 +5,12 @@ import { CottonFs } from '../src/kernel/fs/cottonfs/cottonfs';
 import { fsck } from '../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../src/kernel/fs/vfs';
 import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../src/runtime/host/book-disk';
-import { freshBookDisk, repoBookDisk, repoUserPrograms } from '../src/runtime/node/node-host';
+import {
+  freshBookDisk,
+  repoBookDisk,
+  repoDiskFiles,
+  repoUserPrograms,
+} from '../src/runtime/node/node-host';
 import { DEFAULT_START_TIME } from '../src/emu/machine';
 
 function mount(bytes: Uint8Array): Vfs {
@@ -23,11 +28,12 @@ describe("the book's disk", () => {
     const report = run(fsck(new MemoryBlockDevice(image.slice()), { repair: false }));
     expect(report.fatal ?? null).toBeNull();
     expect(report.problems).toEqual([]);
-    expect(report.files).toBe(programs.length + 4);
+    // The programs, the four default files and the disk/ tree's files.
+    expect(report.files).toBe(programs.length + 4 + repoDiskFiles().length);
   });
 
   it('is the same bytes every time it is built from the same programs', () => {
-    const again = buildBookDisk(programs);
+    const again = buildBookDisk(programs, { files: repoDiskFiles() });
     expect(toHex(sha256(again))).toBe(toHex(sha256(repoBookDisk())));
     expect(bookDiskVersion(programs)).toBe(bookDiskVersion([...programs]));
   });
@@ -43,6 +49,19 @@ describe("the book's disk", () => {
       'Hello, reader.',
     );
     expect(run(vfs.stat('/usr/share/doc/cottonfs/layout.txt')).modifyTime).toBe(DEFAULT_START_TIME);
+  });
+
+  it("carries the repository's disk/ tree at the same paths: the desktop's font and its licence", () => {
+    const vfs = mount(repoBookDisk());
+    const paths = repoDiskFiles().map((file) => file.path);
+    expect(paths).toContain('/usr/share/fonts/OFL.txt');
+    expect(paths).toContain('/usr/share/fonts/cotton-8x16.psf');
+    expect(paths).not.toContain('/README.md');
+    const font = run(vfs.readFile('/usr/share/fonts/cotton-8x16.psf'));
+    expect([...font.subarray(0, 4)]).toEqual([0x72, 0xb5, 0x4a, 0x86]); // the PSF2 magic
+    expect(bookDiskVersion(programs, BOOK_DISK_BYTES, repoDiskFiles())).not.toBe(
+      bookDiskVersion(programs),
+    );
   });
 
   it('changes its version, and its bytes, with the programs or the size', () => {

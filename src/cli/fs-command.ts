@@ -33,7 +33,7 @@ import { MAX_BLOCKS } from '../kernel/fs/cottonfs/layout';
 import { Vfs, pathComponents } from '../kernel/fs/vfs';
 import type { Stat } from '../kernel/fs/vfs';
 import { buildCottonFsImage, writeBookFiles } from '../runtime/host/book-disk';
-import { repoUserPrograms } from '../runtime/node/node-host';
+import { repoDiskFiles, repoUserPrograms } from '../runtime/node/node-host';
 
 export const FS_USAGE = `usage: cotton mkfs IMAGE --size SIZE [--from DIR] [--label TEXT] [--time T]
        cotton fsck IMAGE [--repair]
@@ -147,7 +147,7 @@ function mkfs(positional: string[], flags: Map<string, string>, output: FsComman
     (vfs) =>
       from !== undefined
         ? copyHostDirectory(vfs, from, '/')
-        : writeBookFiles(vfs, repoUserPrograms()),
+        : writeBookFiles(vfs, repoUserPrograms(), repoDiskFiles()),
     { time, label: flags.get('--label') },
   );
   writeFileSync(image, bytes);

@@ -8,6 +8,8 @@ declare module 'virtual:cotton-kernel' {
   export const modules: Readonly<Record<string, string>>;
   /** The user programs (src/userland/bin), as the firmware's boot modules for /bin. */
   export const programs: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array }>;
+  /** The repository's disk/ tree (the desktop's font), for the book's disk at the same paths. */
+  export const diskFiles: ReadonlyArray<{ readonly path: string; readonly bytes: Uint8Array }>;
 }
 
 declare module 'virtual:cotton-kernel/sources' {

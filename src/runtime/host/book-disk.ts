@@ -5,7 +5,8 @@
  *
  * It is built, not downloaded: the same kernel fs code the machine runs
  * formats an image in memory and writes the user programs to /bin, a little
- * of /etc, the reader's home and the file system's own documentation. Every
+ * of /etc, the reader's home, the file system's own documentation and the
+ * repository's `disk/` tree (the desktop's font under /usr/share/fonts). Every
  * time stamp is the machine's default start time and files are written in a
  * fixed order, so the same programs give byte-identical images, in Node and in
  * the browser. No node:fs here: the machine worker builds it too.
@@ -29,7 +30,14 @@ import { Vfs } from '../../kernel/fs/vfs';
 export const BOOK_DISK_BYTES = 32 * 1024 * 1024;
 export const BOOK_DISK_LABEL = 'cottonos';
 /** Bump when the default files below change, so browsers start readers on the new disk. */
-const BOOK_DISK_LAYOUT = 1;
+const BOOK_DISK_LAYOUT = 2;
+
+/** A file for the book's disk from the repository's `disk/` tree (the desktop's font, its licence). */
+export interface DiskFile {
+  /** Where it goes on the disk: "/usr/share/fonts/cotton-8x16.psf". */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
 
 export interface BookDiskOptions {
   /** Image size in bytes (a multiple of 4096); BOOK_DISK_BYTES by default. */
@@ -37,6 +45,8 @@ export interface BookDiskOptions {
   /** Every time stamp on the disk, in Unix seconds; the machine's default start time by default. */
   readonly time?: number;
   readonly label?: string;
+  /** The repository's `disk/` tree, copied to the same paths. */
+  readonly files?: readonly DiskFile[];
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -71,8 +81,15 @@ function programPath(program: BootModule): string {
   return program.name.startsWith('/') ? program.name : `/bin/${program.name}`;
 }
 
-/** Write the book's default files into a freshly formatted file system: /bin, /etc, the reader's home, the fs's doc. */
-export function writeBookFiles(vfs: Vfs, programs: readonly BootModule[]): void {
+/**
+ * Write the book's default files into a freshly formatted file system: /bin,
+ * /etc, the reader's home, the fs's doc, then the `disk/` tree's files.
+ */
+export function writeBookFiles(
+  vfs: Vfs,
+  programs: readonly BootModule[],
+  files: readonly DiskFile[] = [],
+): void {
   for (const directory of ['/bin', '/etc', '/home/reader', '/usr/share/doc/cottonfs'])
     run(vfs.mkdirs(directory));
   const byPath = programs.map((program) => ({ path: programPath(program), bytes: program.bytes }));
@@ -82,6 +99,10 @@ export function writeBookFiles(vfs: Vfs, programs: readonly BootModule[]): void 
   run(vfs.writeFile('/etc/motd', text(MOTD)));
   run(vfs.writeFile('/home/reader/welcome.txt', text(WELCOME)));
   run(vfs.writeFile('/usr/share/doc/cottonfs/layout.txt', text(COTTONFS_DOC)));
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    run(vfs.mkdirs(file.path.slice(0, file.path.lastIndexOf('/')) || '/'));
+    run(vfs.writeFile(file.path, file.bytes));
+  }
 }
 
 /** Format an image of `bytes` bytes with CottonFS and mount it; `fill` writes the files, then everything is synced. */
@@ -105,8 +126,9 @@ export function buildBookDisk(
   programs: readonly BootModule[],
   options: BookDiskOptions = {},
 ): Uint8Array {
-  const { bytes = BOOK_DISK_BYTES, time, label } = options;
-  return buildCottonFsImage(bytes, (vfs) => writeBookFiles(vfs, programs), { time, label }).image;
+  const { bytes = BOOK_DISK_BYTES, time, label, files = [] } = options;
+  return buildCottonFsImage(bytes, (vfs) => writeBookFiles(vfs, programs, files), { time, label })
+    .image;
 }
 
 /**
@@ -115,9 +137,14 @@ export function buildBookDisk(
  * stored disk in the browser (a new edition of the book starts a new disk).
  * Cheap: it hashes the programs, not the 32 MiB image.
  */
-export function bookDiskVersion(programs: readonly BootModule[], bytes = BOOK_DISK_BYTES): string {
+export function bookDiskVersion(
+  programs: readonly BootModule[],
+  bytes = BOOK_DISK_BYTES,
+  files: readonly DiskFile[] = [],
+): string {
   const parts: string[] = [`layout ${BOOK_DISK_LAYOUT}`, `bytes ${bytes}`];
   for (const program of programs) parts.push(`${program.name} ${toHex(sha256(program.bytes))}`);
+  for (const file of files) parts.push(`${file.path} ${toHex(sha256(file.bytes))}`);
   parts.sort();
   return toHex(sha256(parts.join('\n'))).slice(0, 16);
 }

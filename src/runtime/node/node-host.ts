@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../../emu/ata-pio';
 import type { BootModule } from '../../emu/firmware';
 import { sha256 } from '../../emu/sha256';
-import { buildBookDisk } from '../host/book-disk';
+import { buildBookDisk, type DiskFile } from '../host/book-disk';
+import { readDiskTree } from './disk-tree';
 import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
 import { MachineHost, type BootOptions, type RestoreOptions } from '../host/machine-host';
 import type { KernelSources } from '../host/kernel-loader';
@@ -23,6 +24,7 @@ import { decodeSnapshot } from '../host/snapshot-format';
 
 let repoSources: KernelSources | null = null;
 let repoPrograms: BootModule[] | null = null;
+let repoDisk: DiskFile[] | null = null;
 let bookDisk: Uint8Array | null = null;
 
 /** The kernel sources on disk, read once per process. */
@@ -44,9 +46,15 @@ export function repoUserPrograms(): BootModule[] {
   return repoPrograms;
 }
 
+/** The repository's disk/ tree (the desktop's font and its licence), read once. */
+export function repoDiskFiles(): DiskFile[] {
+  repoDisk ??= readDiskTree();
+  return repoDisk;
+}
+
 /** The book's default disk (book-disk.ts) with the committed programs, built once per process; never attach it directly. */
 export function repoBookDisk(): Uint8Array {
-  bookDisk ??= buildBookDisk(repoUserPrograms());
+  bookDisk ??= buildBookDisk(repoUserPrograms(), { files: repoDiskFiles() });
   return bookDisk;
 }
 

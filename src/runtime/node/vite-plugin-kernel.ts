@@ -1,14 +1,16 @@
 /**
  * Vite plugin: serves the kernel's sources to the book as virtual modules.
  *
- *   virtual:cotton-kernel          { sources, modules, programs }  for the machine worker
+ *   virtual:cotton-kernel          { sources, modules, programs, diskFiles }  for the machine worker
  *   virtual:cotton-kernel/sources  { sources }           for the page (editor, exercises)
  *
  * `modules` holds every kernel file transpiled separately at build time, so a
  * worker booting the original kernel transpiles nothing (primeTranspileCache);
  * only a reader's edited files are transpiled in the browser. `programs` are
  * the committed user programs (src/userland/bin/*.elf), base64 in the bundle,
- * which the worker hands to the firmware as boot modules. The page gets
+ * which the worker hands to the firmware as boot modules; `diskFiles` the
+ * repository's disk/ tree (the desktop's font), which the worker's book disk
+ * carries at the same paths (disk-tree.ts). The page gets
  * the sources alone: it needs them for Monaco and exercise starters, never the
  * JavaScript. In dev the kernel folder is watched and any change invalidates
  * both modules and reloads the page, so the book always boots the kernel on disk.
@@ -17,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
 import { transpileKernel } from '../host/kernel-loader';
+import { readDiskTree } from './disk-tree';
 import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
 
 const KERNEL_ID = 'virtual:cotton-kernel';
@@ -38,7 +41,17 @@ function programsCode(): string {
   return [
     `const decode = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));`,
     `export const programs = ${JSON.stringify(programs)}.map(({ name, base64 }) => ({ name, bytes: decode(base64) }));`,
+    diskFilesCode(),
   ].join('\n');
+}
+
+/** `export const diskFiles`: the disk/ tree's files as base64 (uses `decode` from programsCode). */
+function diskFilesCode(): string {
+  const files = readDiskTree().map(({ path, bytes }) => ({
+    path,
+    base64: Buffer.from(bytes).toString('base64'),
+  }));
+  return `export const diskFiles = ${JSON.stringify(files)}.map(({ path, base64 }) => ({ path, bytes: decode(base64) }));`;
 }
 
 function kernelModuleCode(withModules: boolean): string {

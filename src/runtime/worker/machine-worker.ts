@@ -25,7 +25,7 @@
  * machine stops storing while the page replaces the stored disk.
  */
 import { expose, transfer } from 'comlink';
-import { sources, modules, programs } from 'virtual:cotton-kernel';
+import { diskFiles, sources, modules, programs } from 'virtual:cotton-kernel';
 import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import { runChecks, type CheckResult } from '../host/exercise';
@@ -35,7 +35,7 @@ import { describeKernelError } from '../host/kernel-error';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import { LiveRecording, type RecordingOptions } from './machine-recording';
 import { RealtimeDriver } from '../host/realtime';
-import { bookDiskVersion, buildBookDisk } from '../host/book-disk';
+import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../host/book-disk';
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 
@@ -104,10 +104,12 @@ let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array
 async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
   if (disk) return disk;
   const started = performance.now();
-  const version = bookDiskVersion(programs);
+  const version = bookDiskVersion(programs, BOOK_DISK_BYTES, diskFiles);
   const persistent = IndexedDbChunkStorage.available();
   const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
-  const opened = await PersistentDisk.open(storage, version, () => buildBookDisk(programs));
+  const opened = await PersistentDisk.open(storage, version, () =>
+    buildBookDisk(programs, { files: diskFiles }),
+  );
   if (opened.problem === null) void storage.clearOthers(version).catch(() => {});
   const report: DiskReport = {
     version,
