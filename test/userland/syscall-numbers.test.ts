@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 const read = (path: string): string =>
   readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
-/** `#define NAME value` lines of the C header, values in C's decimal, octal (leading 0) or hex. */
+/** `#define NAME value` lines of a C header (a comment may follow), values in C's decimal, octal (leading 0) or hex. */
 function cDefines(source: string): Map<string, number> {
   const defines = new Map<string, number>();
   for (const [, name, value] of source.matchAll(
-    /^#define\s+([A-Z_][A-Z0-9_]*)\s+(0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$/gm,
+    /^#define\s+([A-Z_][A-Z0-9_]*)\s+(0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*(?:\/\*.*\*\/\s*)?$/gm,
   )) {
     const number = value!.startsWith('0x')
       ? parseInt(value!, 16)
@@ -43,6 +43,16 @@ const pick = (all: Map<string, number>, prefix: string): Record<string, number> 
   );
 
 const header = cDefines(read('src/userland/libc/syscall.h'));
+const socketHeader = new Map([
+  ...cDefines(read('src/userland/libc/socket.h')),
+  ...cDefines(read('src/userland/libc/poll.h')),
+]);
+const errnoHeader = cDefines(read('src/userland/libc/errno.h'));
+const errnoTable = new Map(
+  [...read('src/kernel/lib/errno.ts').matchAll(/^  (E[A-Z0-9]+): (\d+),$/gm)].map(
+    ([, name, value]) => [name!, Number(value)] as const,
+  ),
+);
 const table = tsConstants(read('src/kernel/syscall/syscall-table.ts'));
 const signals = tsConstants(read('src/kernel/proc/signals.ts'));
 
@@ -67,6 +77,23 @@ describe("libc/syscall.h against the kernel's syscall table", () => {
     expect(Object.keys(headerSignals).length).toBeGreaterThan(0);
     for (const [name, number] of Object.entries(headerSignals))
       expect(signals.get(name), name).toBe(number);
+  });
+
+  it('has the same socket constants: families, types, shutdown directions, poll events', () => {
+    for (const prefix of ['AF_', 'SOCK_', 'SHUT_', 'POLL']) {
+      const constants = Object.fromEntries(
+        Object.entries(pick(table, prefix)).filter(([name]) => !name.endsWith('_BYTES')),
+      );
+      expect(Object.keys(constants).length, prefix).toBeGreaterThan(0);
+      expect(pick(socketHeader, prefix), prefix).toEqual(constants);
+    }
+  });
+
+  it('has the same errno numbers as the kernel', () => {
+    expect(errnoTable.size).toBeGreaterThan(40);
+    expect(pick(errnoHeader, 'E')).toEqual(
+      Object.fromEntries([...errnoTable].sort(([a], [b]) => a.localeCompare(b))),
+    );
   });
 
   it('has the same structure sizes the table documents', () => {

@@ -11,7 +11,7 @@
  * anything the caller could not itself read or write.
  *
  * The numbers are CottonOS's own, grouped as the CottonOS description groups
- * the calls (process, file, directory, memory, system); the arguments are the
+ * the calls (process, file, directory, memory, system, network); the arguments are the
  * simple C ones a student expects (no directory file descriptors, times in
  * milliseconds). src/userland/libc/syscall.h repeats these numbers for C,
  * and a test checks that the two agree.
@@ -60,12 +60,28 @@
  * | 46 | getrandom   | buf, count                                     | bytes written                   |
  * | 47 | meminfo     | struct meminfo *                               | 0                               |
  * | 48 | waitnohang  | pid (−1: any child), int *status (or NULL)     | pid, or 0 if none has exited    |
+ * | 50 | socket      | domain (AF_INET), type (SOCK_STREAM/DGRAM), 0  | file descriptor                 |
+ * | 51 | bind        | fd, struct sockaddr_in *, length               | 0                               |
+ * | 52 | listen      | fd, backlog                                    | 0                               |
+ * | 53 | accept      | fd, sockaddr_in * (or NULL), int *length       | descriptor of the connection    |
+ * | 54 | connect     | fd, struct sockaddr_in *, length               | 0                               |
+ * | 55 | send        | fd, buf, count, flags (0)                      | bytes sent                      |
+ * | 56 | recv        | fd, buf, count, flags (0)                      | bytes received (0 at the end)   |
+ * | 57 | sendto      | fd, buf, count, flags, sockaddr_in *, length   | bytes sent                      |
+ * | 58 | recvfrom    | fd, buf, count, flags, sockaddr_in *, int *len | bytes received                  |
+ * | 59 | shutdown    | fd, how (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2)    | 0                               |
+ * | 60 | poll        | struct pollfd *, count, timeout ms (−1: none)  | descriptors with events         |
+ * | 61 | resolve     | host name, uint32 *address (network order)     | 0                               |
  *
  * Structures (all fields 32-bit little-endian words unless said otherwise):
  *   struct stat    { inode, type (1 file, 2 directory, 3 device), mode, links, size, blocks, mtime }
  *   struct dirent  { inode, type, char name[56] (NUL-terminated) }            — 64 bytes
  *   struct utsname { char sysname[32], release[32], version[32], machine[32] } — 128 bytes
  *   struct meminfo { total_frames, free_frames, frame_size }
+ *   struct sockaddr_in { uint16 family (AF_INET, little-endian), uint16 port, uint32 address,
+ *                        char zero[8] } — 16 bytes, port and address in network order (big-endian),
+ *                        as Linux lays it out
+ *   struct pollfd  { int32 fd, int16 events, int16 revents } — 8 bytes, Linux's POLL* bits
  */
 
 export const SYS_EXIT = 1;
@@ -110,6 +126,18 @@ export const SYS_SYNC = 45;
 export const SYS_GETRANDOM = 46;
 export const SYS_MEMINFO = 47;
 export const SYS_WAITNOHANG = 48;
+export const SYS_SOCKET = 50;
+export const SYS_BIND = 51;
+export const SYS_LISTEN = 52;
+export const SYS_ACCEPT = 53;
+export const SYS_CONNECT = 54;
+export const SYS_SEND = 55;
+export const SYS_RECV = 56;
+export const SYS_SENDTO = 57;
+export const SYS_RECVFROM = 58;
+export const SYS_SHUTDOWN = 59;
+export const SYS_POLL = 60;
+export const SYS_RESOLVE = 61;
 
 // open() flags (Linux's values).
 export const O_RDONLY = 0;
@@ -122,7 +150,26 @@ export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
 export const O_DIRECTORY = 0o200000;
 
+// Sockets (Linux's values): address family, socket types, shutdown() directions.
+export const AF_INET = 2;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+/** Or'ed into socket()'s type: calls that would block fail with EAGAIN instead. */
+export const SOCK_NONBLOCK = 0o4000;
+export const SHUT_RD = 0;
+export const SHUT_WR = 1;
+export const SHUT_RDWR = 2;
+
+// poll() events (Linux's values): asked for in events, reported in revents.
+export const POLLIN = 0x1;
+export const POLLOUT = 0x4;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+
 export const STAT_BYTES = 28;
 export const DIRENT_BYTES = 64;
 export const DIRENT_NAME_BYTES = 56;
 export const UTSNAME_FIELD_BYTES = 32;
+export const SOCKADDR_IN_BYTES = 16;
+export const POLLFD_BYTES = 8;

@@ -57,6 +57,19 @@
 #define SYS_GETRANDOM 46
 #define SYS_MEMINFO 47
 #define SYS_WAITNOHANG 48
+/* Network (socket.h, poll.h) */
+#define SYS_SOCKET 50
+#define SYS_BIND 51
+#define SYS_LISTEN 52
+#define SYS_ACCEPT 53
+#define SYS_CONNECT 54
+#define SYS_SEND 55
+#define SYS_RECV 56
+#define SYS_SENDTO 57
+#define SYS_RECVFROM 58
+#define SYS_SHUTDOWN 59
+#define SYS_POLL 60
+#define SYS_RESOLVE 61
 
 /* open() flags (Linux's values) */
 #define O_RDONLY 0
