@@ -61,6 +61,8 @@ describe('cotton boot (headless)', () => {
     const { code, stdout } = await cotton([
       'boot',
       '--fast',
+      '--max-ms',
+      '60000',
       '--type',
       'echo hello\\n',
       '--type',

@@ -8,7 +8,7 @@
  * machine against. So it stays a few kilobytes however much RAM is in use.
  *
  *   magic "CTSNAP\r\n" · u16 version · u32 total length
- *   kernel:    count · (path, digest[32])…
+ *   kernel:    count · (folder, digest[32])…
  *   overrides: count · (path, text)…
  *   config:    ramMiB · commandLine · startTime f64 · disk? (u8 0/1 · length f64 · digest[32])
  *   inputs:    count · (boot · atNs f64 · kind u8 · payload)…
@@ -41,7 +41,7 @@ export interface NamedDigest {
 }
 
 export interface SnapshotContents {
-  /** Digest of each original kernel module's source, by path. */
+  /** Digests of the original kernel sources, per folder (snapshot.ts kernelDigests). */
   readonly kernel: readonly NamedDigest[];
   /** Edited kernel files: path → full text. */
   readonly overrides: Readonly<Record<string, string>>;

@@ -27,17 +27,27 @@ export class SnapshotMismatchError extends Error {
   override name = 'SnapshotMismatchError';
 }
 
-/** A digest of each kernel module's source, by path. */
+/**
+ * A digest of the kernel's sources per folder, by folder path: a snapshot stays
+ * a few kilobytes however many files the kernel grows to, and a mismatch still
+ * says where the kernels differ.
+ */
 export function kernelDigests(sources: KernelSources): NamedDigest[] {
-  return Object.keys(sources)
-    .sort()
-    .map((name) => ({ name, digest: sha256(sources[name]!) }));
+  const folders = new Map<string, string[]>();
+  for (const path of Object.keys(sources).sort()) {
+    const folder = path.slice(0, path.lastIndexOf('/'));
+    folders.set(folder, [...(folders.get(folder) ?? []), path]);
+  }
+  return [...folders].map(([folder, paths]) => ({
+    name: folder,
+    digest: sha256(paths.map((path) => `${path}\0${sources[path]}\0`).join('')),
+  }));
 }
 
-function listFiles(files: readonly string[]): string {
-  return files.length <= 3
-    ? files.join(', ')
-    : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+function listFolders(folders: readonly string[]): string {
+  return folders.length <= 3
+    ? folders.join(', ')
+    : `${folders.slice(0, 3).join(', ')} and ${folders.length - 3} more`;
 }
 
 /** Refuse sources that are not the kernel the snapshot ran (edited files travel in the snapshot itself). */
@@ -50,9 +60,9 @@ export function checkKernelSources(contents: SnapshotContents, sources: KernelSo
   const missing = [...theirs.keys()].filter((name) => !ours.has(name));
   const added = [...ours.keys()].filter((name) => !theirs.has(name));
   const problems = [
-    changed.length > 0 ? `changed: ${listFiles(changed)}` : '',
-    missing.length > 0 ? `missing here: ${listFiles(missing)}` : '',
-    added.length > 0 ? `not in the snapshot: ${listFiles(added)}` : '',
+    changed.length > 0 ? `changed: ${listFolders(changed)}` : '',
+    missing.length > 0 ? `missing here: ${listFolders(missing)}` : '',
+    added.length > 0 ? `not in the snapshot: ${listFolders(added)}` : '',
   ].filter(Boolean);
   if (problems.length > 0) {
     throw new SnapshotMismatchError(
