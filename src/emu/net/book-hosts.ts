@@ -10,8 +10,9 @@
  * written; the book's own hosts are in TEST-NET-3 (203.0.113.0/24, RFC
  * 5737), which no real host uses, under the reserved test domain
  * `cotton.test` (RFC 2606 §2). Adding a name is adding a line to BOOK_ZONE;
- * a name without services (the TLS chapter's hosts, reserved here) answers
- * pings and refuses connections until a service is bound to it.
+ * a name without services answers pings and refuses connections until a
+ * service is bound to it. The TLS chapter's hosts (203.0.113.20-30) serve
+ * HTTPS on port 443, as does example.com (tls-server/book-https-hosts.ts).
  */
 
 export const EXAMPLE_COM_ADDRESS = '93.184.215.14';
@@ -39,6 +40,12 @@ export const BOOK_ZONE: readonly ZoneEntry[] = [
   { name: 'wrong-host.cotton.test', type: 'A', value: '203.0.113.23', ttl: 300 },
   { name: 'self-signed.cotton.test', type: 'A', value: '203.0.113.24', ttl: 300 },
   { name: 'untrusted-root.cotton.test', type: 'A', value: '203.0.113.25', ttl: 300 },
+  { name: 'bad-signature.cotton.test', type: 'A', value: '203.0.113.26', ttl: 300 },
+  { name: 'incomplete-chain.cotton.test', type: 'A', value: '203.0.113.27', ttl: 300 },
+  // Valid certificates with other keys, and a server that asks for a HelloRetryRequest.
+  { name: 'ed25519.cotton.test', type: 'A', value: '203.0.113.28', ttl: 300 },
+  { name: 'p384.cotton.test', type: 'A', value: '203.0.113.29', ttl: 300 },
+  { name: 'hello-retry.cotton.test', type: 'A', value: '203.0.113.30', ttl: 300 },
 ];
 
 /** The domains the zone is authoritative for: answers under them carry the AA flag. */

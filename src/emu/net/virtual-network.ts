@@ -9,13 +9,16 @@
  * | 93.184.215.14  | via the gateway   | example.com: HTTP 80                         |
  * | 203.0.113.7    | via the gateway   | echo.cotton.test: echo TCP/UDP 7, discard TCP 9 |
  * | 203.0.113.8    | via the gateway   | files.cotton.test: HTTP 80                   |
- * | 203.0.113.20-25| via the gateway   | the TLS chapter's hosts (ping only, for now) |
+ * | 203.0.113.20-30| via the gateway   | the TLS chapter's hosts: HTTPS 443           |
+ *
+ * example.com also serves HTTPS on 443 (tls-server/book-https-hosts.ts).
  *
  * One switch joins the hosts and the machine's NIC; the NIC's cable goes
  * through the link model (link-model.ts), which is ideal unless asked
  * otherwise. `forwardTcp` binds a virtual address and port to an outside
  * stream (tcp-forward.ts). All randomness - the link's losses, TCP's
- * initial sequence numbers - comes from generators seeded by the
+ * initial sequence numbers, the TLS servers' randoms and key shares - comes
+ * from generators seeded by the
  * configuration's seed, one per purpose, so that a changed link does not
  * change the sequence numbers.
  */
@@ -51,6 +54,7 @@ import { PcapWriter } from './pcap-writer';
 import { DEFAULT_NETWORK_SEED, SeededRandom } from './seeded-random';
 import type { SimulatedHost } from './simulated-host';
 import { forwardingService, type TcpForwardTarget } from './tcp-forward';
+import { BOOK_HTTPS_HOSTS, HTTPS_PORT, httpsService } from './tls-server/book-https-hosts';
 
 /** The guest's conventional address, the first the DHCP server hands out. */
 export const GUEST_IP = '10.0.2.15';
@@ -59,6 +63,8 @@ export const NETWORK_MASK = '255.255.255.0';
 const DHCP_POOL_SIZE = 16;
 /** Mixed into the seed for the hosts' generator, so it differs from the link's. */
 const HOST_SEED_SALT = 0x9e3779b9;
+/** Mixed into the seed for the TLS servers' generator, so that TLS leaves the others alone. */
+const TLS_SEED_SALT = 0x85ebca6b;
 
 export interface VirtualNetworkConfig {
   /** Seeds the link model and the hosts' TCP sequence numbers. */
@@ -78,6 +84,7 @@ export class VirtualNetwork {
   readonly hosts: SimulatedHost[] = [];
   private readonly linkRandom: SeededRandom;
   private readonly hostRandom: SeededRandom;
+  private readonly tlsRandom: SeededRandom;
   private readonly webServers: HttpServer[] = [];
 
   constructor(
@@ -87,6 +94,7 @@ export class VirtualNetwork {
     const seed = config.seed ?? DEFAULT_NETWORK_SEED;
     this.linkRandom = new SeededRandom(seed);
     this.hostRandom = new SeededRandom((seed ^ HOST_SEED_SALT) >>> 0);
+    this.tlsRandom = new SeededRandom((seed ^ TLS_SEED_SALT) >>> 0);
     this.switch = new EthernetSwitch(clock);
     this.link = new LinkModel(clock, this.linkRandom, config.link);
     this.dhcp = new DhcpServer(clock, {
@@ -119,6 +127,14 @@ export class VirtualNetwork {
     this.gateway.addTcpService(echoHost, ECHO_PORT, tcpEchoService);
     this.gateway.addUdpService(echoHost, ECHO_PORT, new UdpEchoService());
     this.gateway.addTcpService(echoHost, DISCARD_PORT, this.discard.service);
+    const tlsRandomBytes = (length: number) =>
+      Uint8Array.from({ length }, () => this.tlsRandom.nextUint32() & 0xff);
+    for (const host of BOOK_HTTPS_HOSTS) {
+      const server = new HttpServer(host.site);
+      this.webServers.push(server);
+      const service = httpsService(host, server, tlsRandomBytes);
+      this.gateway.addTcpService(parseIpv4(host.address), HTTPS_PORT, service);
+    }
   }
 
   addHost(host: SimulatedHost): void {
@@ -147,6 +163,7 @@ export class VirtualNetwork {
       link: this.link.saveState(),
       linkRandom: this.linkRandom.saveState(),
       hostRandom: this.hostRandom.saveState(),
+      tlsRandom: this.tlsRandom.saveState(),
       discard: this.discard.saveState(),
       requestsServed: this.webServers.map((server) => server.requestsServed),
     };

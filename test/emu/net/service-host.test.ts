@@ -65,7 +65,7 @@ describe('services behind the gateway', () => {
 
   it('refuses a closed TCP port with RST|ACK acknowledging the SYN', () => {
     const guest = new TestGuest();
-    const client = guest.connect('93.184.215.14', 443);
+    const client = guest.connect('93.184.215.14', 8443);
     guest.runFor(5);
     expect(client.reset).toBe(true);
     expect(guest.network.gateway.resetsSent).toBe(1);
