@@ -29,6 +29,7 @@ import { memoryTypeName, summarizeMemory } from '../arch/memory-map';
 import { runMainLoop, spawn, timerTick } from '../sched/scheduler';
 import { installExceptionHandlers, installIrqHandler } from '../arch/interrupts';
 import type { KernelCore } from '../proc/kernel';
+import { probeNetwork } from '../net/network';
 import { kernelInit } from './kernel-init';
 import { MULTIBOOT2_BOOTLOADER_MAGIC, parseBootInfo } from '../arch/multiboot2';
 import type { BootInfo } from '../arch/multiboot2';
@@ -108,7 +109,8 @@ function bringUp(cpu: MachineInterface, boot: BootRegisters): KernelCore {
 
   const clock = () => utcSeconds(rtc.read());
   const random = new RandomPool(clock());
-  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc, memory, random, clock };
+  const net = probeNetwork({ cpu, pic, pit, heap: memory.heap, random, log });
+  return { cpu, console: serialConsole, log, bootInfo, pic, pit, rtc, memory, random, clock, net };
 }
 
 function checkMultibootMagic(eax: number): void {

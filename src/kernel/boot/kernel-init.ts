@@ -13,6 +13,7 @@
 import { ConsoleFile } from '../fs/console-file';
 import { FileTable } from '../fs/open-file';
 import { mountFileSystems } from '../fs/root-fs';
+import { startNetwork } from '../net/network';
 import { becomeUserProcess } from '../proc/process';
 import { currentTask, sleepUntil, spawn, ticksNow } from '../sched/scheduler';
 import type { ThreadBody } from '../sched/scheduler';
@@ -28,6 +29,7 @@ export function* kernelInit(core: KernelCore): ThreadBody {
   const vfs = yield* mountFileSystems({ ...core, modules: core.bootInfo.modules, ticks: ticksNow });
   const kernel: Kernel = { ...core, vfs, syscallEntry: dispatchSyscall };
   spawn('flush', flushThread(kernel));
+  if (kernel.net) yield* startNetwork(kernel.net, kernel.log);
   spawn('shell', shellThread(kernel));
   yield* runInit(kernel);
 }

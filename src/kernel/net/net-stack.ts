@@ -30,6 +30,7 @@
 import { SyscallError } from '../lib/errno';
 import { WaitQueue } from '../sched/wait-queue';
 import { ArpCache } from './arp-cache';
+import { Loopback } from './loopback';
 import type { NetDevice } from './net-interface';
 import { NetInterface } from './net-interface';
 import { PingTable } from './ping';
@@ -115,6 +116,8 @@ export class NetStack {
   readonly tcp: TcpTable;
   readonly udp: UdpPorts;
   readonly pings = new PingTable();
+  /** Datagrams for our own address (loopback.ts): received by poll(), never put on the wire. */
+  readonly loopback = new Loopback();
   readonly counters: NetCounters = {
     framesReceived: 0,
     framesSent: 0,
@@ -280,6 +283,10 @@ export class NetStack {
       identification: this.nextIdentification(),
     });
     this.counters.ipv4Sent++;
+    if (destination === this.interface.address) {
+      this.loopback.send(datagram);
+      return this.wakeThreadIfEarlier();
+    }
     if (hop === null) return this.sendFrame(BROADCAST_MAC, ETHERTYPE_IPV4, datagram);
     const now = this.now();
     const mac = this.arp.lookup(hop, now);
@@ -323,7 +330,7 @@ export class NetStack {
   /** Send what TCP's connections have to send now (after any socket call). */
   flushTcp(): void {
     this.sendTcpSegments(this.tcp.poll(this.now()));
-    this.timersChanged?.();
+    this.wakeThreadIfEarlier();
   }
 
   private sendTcpSegments(segments: OutgoingTcpSegment[]): void {
@@ -382,9 +389,10 @@ export class NetStack {
 
   // ---- Time ---------------------------------------------------------------
 
-  /** Run the timers due now: ARP retries, TCP's timers, and the wake-ups sockets asked for. */
+  /** Run what is due now: looped-back datagrams, ARP retries, TCP's timers, sockets' wake-ups. */
   poll(): void {
     const now = this.now();
+    for (const datagram of this.loopback.take()) this.receiveIpv4(datagram);
     for (const address of this.arp.poll(now).requests) this.sendArpRequest(address);
     this.flushTcp();
     while (this.wakeups.length > 0 && this.wakeups[0]! <= now) this.wakeups.shift();
@@ -392,7 +400,12 @@ export class NetStack {
 
   /** When poll() next has work to do, or null. */
   nextDeadline(): number | null {
-    const deadlines = [this.arp.nextDeadline(), this.tcp.nextDeadline(), this.wakeups[0] ?? null];
+    const deadlines = [
+      this.loopback.nextDeadline(this.now()),
+      this.arp.nextDeadline(),
+      this.tcp.nextDeadline(),
+      this.wakeups[0] ?? null,
+    ];
     const pending = deadlines.filter((deadline): deadline is number => deadline !== null);
     return pending.length === 0 ? null : Math.min(...pending);
   }
@@ -405,16 +418,25 @@ export class NetStack {
   *waitForActivity(deadline: number | null = null): Generator<void, void, void> {
     if (deadline !== null) {
       if (deadline <= this.now()) return;
-      const index = this.wakeups.findIndex((wakeup) => wakeup > deadline);
-      this.wakeups.splice(index < 0 ? this.wakeups.length : index, 0, deadline);
-      this.timersChanged?.();
+      const index = this.wakeups.findIndex((wakeup) => wakeup >= deadline);
+      if (this.wakeups[index] !== deadline) {
+        this.wakeups.splice(index < 0 ? this.wakeups.length : index, 0, deadline);
+      }
+      this.wakeThreadIfEarlier();
     }
     yield* this.activity.wait();
   }
 
   /**
-   * Set by the network thread: a socket call may have started a timer
-   * earlier than the one the thread sleeps until, so the thread must look again.
+   * The network thread sleeps until `threadSleepsUntil` (virtual ms; -Infinity
+   * while it runs). A socket call that starts an earlier timer wakes it
+   * through `wakeThread`, so that it sleeps again for the right time.
    */
-  timersChanged: (() => void) | null = null;
+  threadSleepsUntil = Number.NEGATIVE_INFINITY;
+  wakeThread: (() => void) | null = null;
+
+  private wakeThreadIfEarlier(): void {
+    const deadline = this.nextDeadline();
+    if (deadline !== null && deadline < this.threadSleepsUntil) this.wakeThread?.();
+  }
 }

@@ -383,6 +383,15 @@ export class UdpSocket extends SocketFile implements UdpReceiver {
     return { ...datagram, data: datagram.data.subarray(0, max) };
   }
 
+  /** recvfrom with a timeout (SO_RCVTIMEO): the next datagram, or null once `deadline` (virtual ms) passes. */
+  *recvFromBefore(max: number, deadline: number): Generator<void, ReceivedDatagram | null, void> {
+    while (this.queue.length === 0) {
+      if (this.net.now() >= deadline) return null;
+      yield* this.net.waitForActivity(deadline);
+    }
+    return yield* this.recvFrom(max);
+  }
+
   *recv(max: number): Generator<void, Uint8Array, void> {
     return (yield* this.recvFrom(max)).data;
   }

@@ -15,6 +15,7 @@ import type { KernelLog } from '../lib/klog';
 import type { RandomPool } from '../lib/random';
 import type { KernelMemory } from '../mm/kernel-memory';
 import type { BootInfo } from '../arch/multiboot2';
+import type { Network } from '../net/network';
 import type { Process } from './process';
 
 /** The kernel as `bringUp` leaves it: devices, memory, and what boot told it. */
@@ -31,6 +32,8 @@ export interface KernelCore {
   readonly random: RandomPool;
   /** Seconds since 1970 from the RTC: the file systems' clock. */
   readonly clock: () => number;
+  /** The network card, stack and clients (net/network.ts); null without a card. */
+  readonly net: Network | null;
 }
 
 /**
