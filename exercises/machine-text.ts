@@ -3,7 +3,7 @@
  * about the reader's code when the kernel does not come up, console output
  * as plain text, and parsers for the outputs of `mem`, `walk` and `sched`.
  */
-import type { ExerciseMachine } from '../src/runtime/host/exercise';
+import { checkRandom, type ExerciseMachine } from '../src/runtime/host/exercise';
 
 /** The console output without OSC 133 marks, colours and CRs. */
 export function plainText(text: string): string {
@@ -76,7 +76,7 @@ export function jobPid(output: string): number {
   return Number(match[1]);
 }
 
-/** A random whole number in [0, n). Checks pick their addresses at random so no fixed answer passes. */
+/** A random whole number in [0, n) from the check's seeded generator: no fixed answer passes, and a failure names its seed. */
 export function randomBelow(n: number): number {
-  return Math.floor(Math.random() * n);
+  return Math.floor(checkRandom() * n);
 }

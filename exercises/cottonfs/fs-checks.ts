@@ -4,7 +4,7 @@
  * checks work on the root file system of a machine without a disk, a real
  * CottonFS on an 8 MiB RAM disk, whose /tmp is writable.
  */
-import type { ExerciseMachine } from '../../src/runtime/host/exercise';
+import { checkRandom, type ExerciseMachine } from '../../src/runtime/host/exercise';
 import { crc32 } from '../../src/kernel/fs/cottonfs/journal-format';
 import { runOrExplain } from '../machine-text';
 
@@ -100,6 +100,6 @@ export async function inodeSize(machine: ExerciseMachine, path: string): Promise
 /** Distinct random file names, `count` of them. */
 export function randomNames(count: number, prefix = 'f'): string[] {
   const names = new Set<string>();
-  while (names.size < count) names.add(`${prefix}${Math.random().toString(36).slice(2, 7)}`);
+  while (names.size < count) names.add(`${prefix}${checkRandom().toString(36).slice(2, 7)}`);
   return [...names];
 }

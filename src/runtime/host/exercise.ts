@@ -88,23 +88,63 @@ function machineFor(
   };
 }
 
+/**
+ * Checks draw their random inputs (addresses, names, sizes) from one seeded
+ * generator, so no fixed answer passes and a failure can be run again exactly:
+ * the failure message names the check's seed, and running that check alone
+ * with `runChecks(..., { seed })` repeats it.
+ */
+let checkGenerator = seededGenerator(1);
+
+/** mulberry32: a small, fast 32-bit generator; plenty for picking test inputs. */
+function seededGenerator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A number in [0, 1) from the running check's seeded generator: what checks use instead of Math.random. */
+export function checkRandom(): number {
+  return checkGenerator();
+}
+
+/** A seed for a run that asked for none: any will do, since it is printed on failure. */
+export function freshSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+export interface CheckOptions {
+  /** The generator's seed; a fresh one when absent. */
+  readonly seed?: number;
+}
+
 /** Run every check of an exercise on the given kernel (the reader's edits as overrides) and user programs. */
 export async function runChecks(
   exercise: Exercise,
   sources: KernelSources,
   overrides: Readonly<Record<string, string>> = {},
   programs: readonly BootModule[] = [],
+  options: CheckOptions = {},
 ): Promise<CheckResult[]> {
+  const seed = options.seed ?? freshSeed();
   const results: CheckResult[] = [];
-  for (const check of exercise.checks) {
+  for (const [index, check] of exercise.checks.entries()) {
+    const checkSeed = seed + index;
+    checkGenerator = seededGenerator(checkSeed);
     try {
       await check.run(machineFor(sources, overrides, programs));
       results.push({ name: check.name, passed: true, message: 'passed' });
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
       results.push({
         name: check.name,
         passed: false,
-        message: error instanceof Error ? error.message : String(error),
+        message: `${message}\n(random inputs from seed ${checkSeed})`,
       });
     }
   }

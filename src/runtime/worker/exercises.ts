@@ -22,6 +22,11 @@ const registry = new Map<string, Exercise>(
     .map((exercise) => [exercise.id, exercise]),
 );
 
+/** Every exercise of the book, in the order of their files. */
+export function allExercises(): Exercise[] {
+  return [...registry.values()];
+}
+
 export function findExercise(id: string): Exercise {
   const exercise = registry.get(id);
   if (!exercise)

@@ -28,7 +28,7 @@ import { expose, transfer } from 'comlink';
 import { diskFiles, sources, modules, programs } from 'virtual:cotton-kernel';
 import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
-import { runChecks, type CheckResult } from '../host/exercise';
+import { freshSeed, runChecks, type CheckResult } from '../host/exercise';
 import { findExercise } from './exercises';
 import { sha256 } from '../../emu/sha256';
 import { describeKernelError } from '../host/kernel-error';
@@ -293,13 +293,15 @@ const api = {
     progress: (result: CheckResult) => void,
   ): Promise<CheckResult[]> {
     const exercise = findExercise(exerciseId);
+    const seed = freshSeed();
     const results: CheckResult[] = [];
-    for (const check of exercise.checks) {
+    for (const [index, check] of exercise.checks.entries()) {
       const [result] = await runChecks(
         { ...exercise, checks: [check] },
         sources,
         overrides,
         programs,
+        { seed: seed + index },
       );
       results.push(result!);
       progress(result!);

@@ -5,11 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Exercise } from '../../src/runtime/host/exercise';
-import { runChecks, starterSource } from '../../src/runtime/host/exercise';
+import { freshSeed, runChecks, starterSource } from '../../src/runtime/host/exercise';
 import { repoKernelSources, repoUserPrograms } from '../../src/runtime/node/node-host';
 
 const sources = repoKernelSources();
 const programs = repoUserPrograms();
+
+/** The checks' seed: EXERCISE_SEED to repeat a run, otherwise a fresh one, printed. */
+export const CHECK_SEED = Number(process.env.EXERCISE_SEED ?? freshSeed());
+console.log(`exercise checks: seed ${CHECK_SEED} (EXERCISE_SEED=${CHECK_SEED} repeats this run)`);
 
 /** The reference file with the exercise's region replaced by `body`. */
 export function withRegion(exercise: Exercise, body: string): string {
@@ -27,7 +31,7 @@ export function describeExercise(exercise: Exercise, extra?: () => void): void {
     });
 
     it('passes every check on the reference kernel', async () => {
-      const results = await runChecks(exercise, sources, {}, programs);
+      const results = await runChecks(exercise, sources, {}, programs, { seed: CHECK_SEED });
       expect(results.filter((r) => !r.passed)).toEqual([]);
     });
 
@@ -37,6 +41,7 @@ export function describeExercise(exercise: Exercise, extra?: () => void): void {
         sources,
         { [exercise.file]: starterSource(exercise, reference) },
         programs,
+        { seed: CHECK_SEED },
       );
       for (const result of results) {
         expect(result.passed, `${result.name}: ${result.message}`).toBe(false);

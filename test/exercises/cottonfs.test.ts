@@ -1,21 +1,18 @@
 /**
- * The CottonFS chapter's exercises: each fails on its starter (with a message
- * for the reader) and passes on the reference kernel; a tempting wrong answer
- * fails the check written for it.
+ * The CottonFS chapter's exercises beyond what every exercise is checked for
+ * (every-exercise.test.ts): a tempting wrong answer fails the check written
+ * for it.
  */
 import { describe, expect, it } from 'vitest';
 import { exercise as allocateBlock } from '../../exercises/cottonfs/allocate-block/exercise';
 import { exercise as directorySlot } from '../../exercises/cottonfs/directory-slot/exercise';
 import { fillByte as checkFillByte } from '../../exercises/cottonfs/fs-checks';
-import { exercise as lookupBlock } from '../../exercises/cottonfs/lookup-block/exercise';
 import { fillByte } from '../../src/kernel/shell/fs-inspect-commands';
 import { runChecks } from '../../src/runtime/host/exercise';
 import { repoKernelSources } from '../../src/runtime/node/node-host';
-import { describeExercise, withRegion } from './exercise-checks';
+import { withRegion } from './exercise-checks';
 
 const sources = repoKernelSources();
-
-for (const exercise of [allocateBlock, lookupBlock, directorySlot]) describeExercise(exercise);
 
 describe('CottonFS exercise checks', () => {
   it('compute the pattern `fill` writes exactly as the kernel does', () => {
