@@ -5,7 +5,8 @@
  * because what is left of booting may have to wait — mounting the root disk
  * reads it, and a disk read sleeps until IRQ 14 — and only a task can wait.
  * It mounts the file systems (fs/root-fs.ts), starts the kernel threads (the
- * shell, and the flusher that commits file system changes every second, as
+ * shell with the desktop's commands, the desktop itself when the command line
+ * says `gui`, and the flusher that commits file system changes every second, as
  * Linux's writeback threads do), and then executes /bin/init in its own
  * place: the kernel thread becomes the user process with pid 1, the parent
  * every orphan is given to.
@@ -18,6 +19,9 @@ import { becomeUserProcess } from '../proc/process';
 import { currentTask, sleepUntil, spawn, ticksNow } from '../sched/scheduler';
 import type { ThreadBody } from '../sched/scheduler';
 import { shellThread } from '../shell/shell';
+import { COMMANDS } from '../shell/commands';
+import { DESKTOP_COMMANDS } from '../gui/desktop-commands';
+import { startDesktopIfAsked } from '../gui/desktop-thread';
 import { dispatchSyscall } from '../syscall/dispatcher';
 import type { Kernel, KernelCore } from '../proc/kernel';
 
@@ -30,7 +34,9 @@ export function* kernelInit(core: KernelCore): ThreadBody {
   const kernel: Kernel = { ...core, vfs, syscallEntry: dispatchSyscall };
   spawn('flush', flushThread(kernel));
   if (kernel.net) yield* startNetwork(kernel.net, kernel.log);
-  spawn('shell', shellThread(kernel));
+  const commands = [...COMMANDS, ...DESKTOP_COMMANDS];
+  yield* startDesktopIfAsked(kernel, commands);
+  spawn('shell', shellThread(kernel, commands));
   yield* runInit(kernel);
 }
 

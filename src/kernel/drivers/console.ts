@@ -12,6 +12,12 @@
  * the console echoed and let the user edit with Backspace, Ctrl-D ends the
  * input (end of file), and Ctrl-C never reaches the reader: it calls the
  * console's interrupt hook, which the shell points at its foreground program.
+ *
+ * The line discipline does not depend on the wire: `Console` holds it, with
+ * the bytes going out through a function, and `SerialConsole` puts it on the
+ * UART. The desktop's Terminal window is the other console (gui/apps), so
+ * the same shell runs on either, as Unix runs a shell on a serial line or on
+ * a pseudo-terminal.
  */
 import type { MachineInterface } from '../../emu/machine-interface';
 import { openInterruptWindow } from '../arch/interrupts';
@@ -29,21 +35,39 @@ const DELETE = 0x7f;
 const CR = 0x0d;
 const LF = 0x0a;
 
-export class SerialConsole {
+/** A terminal's line discipline, writing through `sendByte`; input comes in through `receive`. */
+export class Console {
   private readonly input: number[] = [];
   private readonly inputArrived = new WaitQueue();
   /** What Ctrl-C does: set by the shell while a program runs in the foreground. */
   interruptKey: (() => void) | null = null;
+  private hungUpFlag = false;
 
   constructor(
     private readonly cpu: MachineInterface,
-    readonly uart: Uart16550,
+    private readonly sendByte: (byte: number) => void,
   ) {}
+
+  /** Whether the terminal went away (a closed Terminal window): input is at its end for good. */
+  get hungUp(): boolean {
+    return this.hungUpFlag;
+  }
+
+  /**
+   * The terminal is gone, as when a modem drops the line (SIGHUP's origin):
+   * the foreground program is interrupted, and every read from now on ends
+   * at end of file (Ctrl-D), so the shell and programs reading it finish.
+   */
+  hangUp(): void {
+    this.hungUpFlag = true;
+    this.interruptKey?.();
+    this.inputArrived.wakeAll();
+  }
 
   /** Write text (encoded as UTF-8). Newlines are not translated: write "\r\n". */
   write(text: string): void {
     for (const byte of utf8Encode(text)) {
-      this.uart.sendByte(byte);
+      this.sendByte(byte);
       openInterruptWindow(this.cpu);
     }
   }
@@ -51,17 +75,15 @@ export class SerialConsole {
   /** Write bytes from a program, turning "\n" into "\r\n" as a tty does (ONLCR). */
   writeBytes(bytes: Uint8Array): void {
     for (const byte of bytes) {
-      if (byte === LF) this.uart.sendByte(CR);
-      this.uart.sendByte(byte);
+      if (byte === LF) this.sendByte(CR);
+      this.sendByte(byte);
       openInterruptWindow(this.cpu);
     }
   }
 
-  /** The IRQ 4 handler: drain the UART's receive FIFO into the input buffer. */
-  handleInterrupt(): void {
-    this.uart.interruptIdentification();
-    while (this.uart.hasReceivedByte()) {
-      const byte = this.uart.receiveByte();
+  /** Bytes typed on the terminal (from an interrupt handler): buffered, Ctrl-C excepted; readers woken. */
+  receive(bytes: Iterable<number>): void {
+    for (const byte of bytes) {
       if (byte === CTRL_C && this.interruptKey) this.interruptKey();
       else if (this.input.length < INPUT_BUFFER_SIZE) this.input.push(byte);
     }
@@ -100,9 +122,35 @@ export class SerialConsole {
     return Uint8Array.from(line);
   }
 
+  /** Whether typed bytes wait to be read (poll's POLLIN on the console). */
+  get hasInput(): boolean {
+    return this.input.length > 0;
+  }
+
   /** Wait for and return the next input byte (use with `yield*` in a thread). */
   *readByte(): Generator<void, number, void> {
-    while (this.input.length === 0) yield* this.inputArrived.wait();
+    while (this.input.length === 0) {
+      if (this.hungUpFlag) return CTRL_D;
+      yield* this.inputArrived.wait();
+    }
     return this.input.shift()!;
+  }
+}
+
+/** The console on COM1. */
+export class SerialConsole extends Console {
+  constructor(
+    cpu: MachineInterface,
+    readonly uart: Uart16550,
+  ) {
+    super(cpu, (byte) => uart.sendByte(byte));
+  }
+
+  /** The IRQ 4 handler: drain the UART's receive FIFO into the input buffer. */
+  handleInterrupt(): void {
+    this.uart.interruptIdentification();
+    const bytes: number[] = [];
+    while (this.uart.hasReceivedByte()) bytes.push(this.uart.receiveByte());
+    this.receive(bytes);
   }
 }

@@ -7,7 +7,7 @@
  * something `read` and `write` can use, so it sits in the file system layer,
  * above the driver.
  */
-import type { SerialConsole } from '../drivers/console';
+import type { Console } from '../drivers/console';
 import { SyscallError } from '../lib/errno';
 import type { Io } from './block-device';
 import type { OpenFile } from './open-file';
@@ -17,7 +17,7 @@ export class ConsoleFile implements OpenFile {
   references = 0;
   private pending: Uint8Array = new Uint8Array(0);
 
-  constructor(private readonly console: SerialConsole) {}
+  constructor(private readonly console: Console) {}
 
   *read(buffer: Uint8Array): Io<number> {
     if (this.pending.length === 0)
@@ -26,6 +26,11 @@ export class ConsoleFile implements OpenFile {
     buffer.set(this.pending.subarray(0, count));
     this.pending = this.pending.subarray(count);
     return count;
+  }
+
+  /** Whether a key waits for read (poll); read still waits for the rest of its line. */
+  get inputReady(): boolean {
+    return this.pending.length > 0 || this.console.hasInput;
   }
 
   *write(data: Uint8Array): Io<number> {

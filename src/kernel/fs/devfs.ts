@@ -12,7 +12,7 @@
  *   console  the serial console, as a terminal (line editing, Ctrl-D)
  *   hda      the ATA disk, read-only while its file system is mounted
  */
-import type { SerialConsole } from '../drivers/console';
+import type { Console } from '../drivers/console';
 import { ConsoleFile } from './console-file';
 import type { RandomPool } from '../lib/random';
 import { SyscallError } from '../lib/errno';
@@ -38,7 +38,7 @@ export interface Device {
 
 /** The devices every Cotton PC has, plus the disk if there is one. */
 export function standardDevices(
-  console: SerialConsole,
+  console: Console,
   random: RandomPool,
   ticks: () => number,
   disk: BlockDevice | null,

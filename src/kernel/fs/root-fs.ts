@@ -23,7 +23,7 @@
 import type { MachineInterface } from '../../emu/machine-interface';
 import { installIrqHandler } from '../arch/interrupts';
 import type { BootModule } from '../arch/multiboot2';
-import type { SerialConsole } from '../drivers/console';
+import type { Console } from '../drivers/console';
 import { AtaDisk, ATA_PRIMARY_IRQ } from '../drivers/ata-disk';
 import type { Pic8259Pair } from '../arch/pic8259';
 import type { KernelLog } from '../lib/klog';
@@ -48,7 +48,7 @@ export interface RootFsContext {
   readonly cpu: MachineInterface;
   readonly pic: Pic8259Pair;
   readonly log: KernelLog;
-  readonly console: SerialConsole;
+  readonly console: Console;
   readonly random: RandomPool;
   readonly modules: readonly BootModule[];
   readonly clock: Clock;

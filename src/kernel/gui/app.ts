@@ -31,10 +31,16 @@ export interface AppMouseEvent {
 export interface App {
   /** Shown in the title bar and on the window's taskbar entry. */
   readonly title: string;
+  /** The client area the app would like when its window opens (the window manager's default if absent). */
+  readonly preferredSize?: { readonly width: number; readonly height: number };
   /** Paint the whole client area. */
   draw(surface: Surface): void;
   /** A key event for the focused window; returns true if the client area must be redrawn. */
   onKey(event: KeyEvent): boolean;
   /** A mouse event in client coordinates; returns true if the client area must be redrawn. */
   onMouse(event: AppMouseEvent): boolean;
+  /** The clock moved on (a few times a second); returns true if the client area must be redrawn. */
+  onTick?(): boolean;
+  /** The window was closed: let go of what the app holds (a shell, a user program's window). */
+  onClose?(): void;
 }

@@ -153,6 +153,7 @@ export class WindowManager {
     if (!window.minimised) this.damage.add(window.frame);
     if (this.focusedWindow === window) this.focusTopmost();
     this.updateTaskbar();
+    window.app.onClose?.();
   }
 
   minimise(window: Window): void {
@@ -259,7 +260,8 @@ export class WindowManager {
     this.updateTaskbar();
   }
 
-  private redrawClient(window: Window): void {
+  /** Repaint a window's client area, after its app's picture changed by itself (output, a clock). */
+  redrawClient(window: Window): void {
     window.paintClient();
     if (!window.minimised) this.damage.add(window.clientRect);
   }

@@ -7,7 +7,7 @@
  */
 import type { MachineInterface } from '../../emu/machine-interface';
 import type { CmosRtc } from '../drivers/cmos-rtc';
-import type { SerialConsole } from '../drivers/console';
+import type { Console } from '../drivers/console';
 import type { Pic8259Pair } from '../arch/pic8259';
 import type { Pit8254 } from '../drivers/pit8254';
 import type { Vfs } from '../fs/vfs';
@@ -21,7 +21,7 @@ import type { Process } from './process';
 /** The kernel as `bringUp` leaves it: devices, memory, and what boot told it. */
 export interface KernelCore {
   readonly cpu: MachineInterface;
-  readonly console: SerialConsole;
+  readonly console: Console;
   readonly log: KernelLog;
   readonly bootInfo: BootInfo;
   readonly pic: Pic8259Pair;

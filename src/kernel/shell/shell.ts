@@ -4,7 +4,8 @@
  * Models CottonOS's kernel shell, the one that runs before any GUI. It is a
  * kernel thread: it blocks until the console has input, feeds each byte to
  * the line editor, and on Enter splits the line into words and runs the
- * command from the table in ./commands.ts.
+ * command from the table in ./commands.ts. It ends when its terminal hangs
+ * up (a Terminal window on the desktop is closed).
  *
  * The shell marks its output with OSC 133 "semantic prompt" sequences (from
  * FinalTerm, now understood by most terminals): A before the prompt, B after
@@ -58,7 +59,7 @@ export function* shellThread(
   };
 
   showPrompt();
-  for (;;) {
+  while (!kernel.console.hungUp) {
     const event = editor.feed(yield* kernel.console.readByte());
     switch (event.kind) {
       case 'echo':
