@@ -55,6 +55,8 @@ class TlsConnection implements TcpApplication {
     return {
       tls: this.tls.state,
       cipherSuite: this.tls.negotiated?.cipherSuite ?? null,
+      group: this.tls.negotiated?.group ?? null,
+      helloRetry: this.tls.negotiated?.helloRetry ?? null,
       failure: this.tls.failure?.alert ?? null,
       application: this.application?.saveState() ?? null,
     };
