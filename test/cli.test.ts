@@ -39,7 +39,7 @@ describe('cotton boot arguments', () => {
     ]);
     expect(args).toEqual({
       fast: true,
-      inputs: ['echo a\n'],
+      inputs: [{ kind: 'type', text: 'echo a\n' }],
       maxMs: 500,
       ramMiB: 64,
       commandLine: 'x=1',
@@ -47,6 +47,28 @@ describe('cotton boot arguments', () => {
       noDisk: false,
     });
     expect(unescapeTyped('\\e[A\\x41\\t\\\\')).toBe('\x1b[AA\t\\');
+  });
+
+  it('keeps desktop inputs in order with the typed text, and the screenshot file', () => {
+    const args = parseBootArguments([
+      '--type',
+      'desktop\\n',
+      '--mouse',
+      'move 100 200',
+      '--key',
+      'ctrl+s',
+      '--keys',
+      'hi\\n',
+      '--screenshot',
+      'out.png',
+    ]);
+    expect(args.inputs).toEqual([
+      { kind: 'type', text: 'desktop\n' },
+      { kind: 'mouse', text: 'move 100 200' },
+      { kind: 'key', text: 'ctrl+s' },
+      { kind: 'keys', text: 'hi\n' },
+    ]);
+    expect(args.screenshot).toBe('out.png');
   });
 
   it('rejects unknown and incomplete options with the usage', () => {

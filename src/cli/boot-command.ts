@@ -4,6 +4,7 @@
  *   cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT]
  *               [--override src/kernel/FILE.ts=LOCAL.ts]... [--disk IMAGE | --no-disk]
  *               [--snapshot FILE] [--save-snapshot FILE]
+ *               [--key CHORD]... [--keys TEXT]... [--mouse SPEC]... [--screenshot FILE.png]
  *
  * With --fast or --type (or without a TTY) the machine runs headless in fast
  * mode: it prints the console, types each --type text once the shell shows a
@@ -20,17 +21,22 @@
  * after the last --type (headless only); --snapshot starts from one instead of
  * booting, replaying its console, with the kernel edits, RAM size and command
  * line it was taken with (src/runtime/host/snapshot.ts). A snapshot with a disk
- * needs the image as it was before that session wrote to it.
+ * needs the image as it was before that session wrote to it. --key, --keys and
+ * --mouse are keyboard and mouse input for the desktop (`--cmdline gui`), in
+ * order with the --type texts (src/runtime/host/gui-input.ts: `--mouse 'move
+ * 100 200' --mouse 'down left' --key ctrl+s`); --screenshot writes a PNG of
+ * the screen after the last input.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { BootWorkerMessage, BootWorkerOptions } from './boot-worker';
+import type { BootInput, BootWorkerMessage, BootWorkerOptions } from './boot-worker';
 import { unescapeTyped } from '../nex/escapes';
 import { runInteractive } from './interactive';
 
 export interface BootArguments {
   fast: boolean;
-  inputs: string[];
+  /** Serial text (--type) and desktop input (--key, --keys, --mouse), in order. */
+  inputs: BootInput[];
   maxMs: number;
   ramMiB: number;
   commandLine: string;
@@ -43,10 +49,12 @@ export interface BootArguments {
   snapshot?: string;
   /** Where to write a snapshot after the last input. */
   saveSnapshot?: string;
+  /** Where to write a PNG of the screen after the last input. */
+  screenshot?: string;
 }
 
 const USAGE =
-  'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE | --no-disk] [--snapshot FILE] [--save-snapshot FILE]';
+  'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE | --no-disk] [--snapshot FILE] [--save-snapshot FILE] [--key CHORD]... [--keys TEXT]... [--mouse SPEC]... [--screenshot FILE.png]';
 
 /** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
 function parseOverride(spec: string): [string, string] {
@@ -80,7 +88,11 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
       return n;
     };
     if (flag === '--fast') parsed.fast = true;
-    else if (flag === '--type') parsed.inputs.push(unescapeTyped(value()));
+    else if (flag === '--type') parsed.inputs.push({ kind: 'type', text: unescapeTyped(value()) });
+    else if (flag === '--key') parsed.inputs.push({ kind: 'key', text: value() });
+    else if (flag === '--keys') parsed.inputs.push({ kind: 'keys', text: unescapeTyped(value()) });
+    else if (flag === '--mouse') parsed.inputs.push({ kind: 'mouse', text: value() });
+    else if (flag === '--screenshot') parsed.screenshot = value();
     else if (flag === '--max-ms') parsed.maxMs = number();
     else if (flag === '--ram') parsed.ramMiB = number();
     else if (flag === '--cmdline') parsed.commandLine = value();
@@ -106,7 +118,17 @@ function startWorker(options: BootWorkerOptions): Worker {
 }
 
 function runHeadless(args: BootArguments): Promise<number> {
-  const { ramMiB, commandLine, inputs, overrides, disk, noDisk, snapshot, saveSnapshot } = args;
+  const {
+    ramMiB,
+    commandLine,
+    inputs,
+    overrides,
+    disk,
+    noDisk,
+    snapshot,
+    saveSnapshot,
+    screenshot,
+  } = args;
   const worker = startWorker({
     ramMiB,
     commandLine,
@@ -116,6 +138,7 @@ function runHeadless(args: BootArguments): Promise<number> {
     noDisk,
     snapshot,
     saveSnapshot,
+    screenshot,
     maxVirtualMs: 600_000,
   });
   return new Promise((resolve) => {
@@ -148,6 +171,10 @@ function runHeadless(args: BootArguments): Promise<number> {
 export async function bootCommand(argv: readonly string[]): Promise<number> {
   const args = parseBootArguments(argv);
   const interactive =
-    !args.fast && args.inputs.length === 0 && !args.saveSnapshot && process.stdin.isTTY;
+    !args.fast &&
+    args.inputs.length === 0 &&
+    !args.saveSnapshot &&
+    !args.screenshot &&
+    process.stdin.isTTY;
   return interactive ? runInteractive(args) : runHeadless(args);
 }

@@ -5,13 +5,24 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { GuiInputError, keyChord, PointerState, typedKeys } from '../runtime/host/gui-input';
 import { MachineStoppedError, type MachineHost } from '../runtime/host/machine-host';
+import { screenshotPng } from '../runtime/host/screen-capture';
 import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node/node-host';
+
+/** One input of `cotton boot`: serial text, or a key chord, keyboard text or mouse spec for the desktop. */
+export interface BootInput {
+  readonly kind: 'type' | 'key' | 'keys' | 'mouse';
+  readonly text: string;
+}
+
+/** Virtual time the desktop gets after each of its inputs, to take it in and draw. */
+const GUI_INPUT_SETTLE_MS = 20;
 
 export interface BootWorkerOptions {
   readonly ramMiB: number;
   readonly commandLine: string;
-  readonly inputs: readonly string[];
+  readonly inputs: readonly BootInput[];
   readonly overrides: Readonly<Record<string, string>>;
   readonly maxVirtualMs: number;
   /** Disk image file to attach; writes go back to it as each write command completes. */
@@ -22,6 +33,8 @@ export interface BootWorkerOptions {
   readonly snapshot?: string;
   /** Where to write a snapshot after the last input. */
   readonly saveSnapshot?: string;
+  /** Where to write a PNG of the screen after the last input. */
+  readonly screenshot?: string;
 }
 
 export type BootWorkerMessage =
@@ -51,15 +64,20 @@ function run(options: BootWorkerOptions): void {
   let host: MachineHost | null = null;
   try {
     host = startMachine(options);
-    for (const text of options.inputs) {
-      host.type(text);
-      const commands = (text.match(/\r\n|\r|\n/g) ?? []).length;
-      if (commands > 0) host.runUntilPrompt(options.maxVirtualMs, commands);
-      else host.runUntilIdleAnd(() => true, options.maxVirtualMs);
+    const pointer = new PointerState();
+    for (const input of options.inputs) {
+      if (input.kind === 'type') typeText(host, input.text, options.maxVirtualMs);
+      else sendDesktopInput(host, input, pointer);
     }
     if (options.saveSnapshot !== undefined) writeFileSync(options.saveSnapshot, host.snapshot());
+    if (options.screenshot !== undefined)
+      writeFileSync(options.screenshot, screenshotPng(host.machine));
     post({ type: 'done', state: host.state, ok: true, message: '' });
   } catch (error) {
+    if (error instanceof GuiInputError) {
+      post({ type: 'done', state: host?.state ?? 'off', ok: false, message: error.message });
+      return;
+    }
     const stopped = error instanceof MachineStoppedError;
     const ok = stopped && error.state === 'poweroff';
     post({
@@ -68,6 +86,28 @@ function run(options: BootWorkerOptions): void {
       ok,
       message: (error as Error).message,
     });
+  }
+}
+
+/** Type on the serial line; a line typed means a command: wait for its prompt. */
+function typeText(host: MachineHost, text: string, maxVirtualMs: number): void {
+  host.type(text);
+  const commands = (text.match(/\r\n|\r|\n/g) ?? []).length;
+  if (commands > 0) host.runUntilPrompt(maxVirtualMs, commands);
+  else host.runUntilIdleAnd(() => true, maxVirtualMs);
+}
+
+/** Each PS/2 event of a desktop input, with time for the desktop to take it in. */
+function sendDesktopInput(host: MachineHost, input: BootInput, pointer: PointerState): void {
+  const events =
+    input.kind === 'key'
+      ? keyChord(input.text)
+      : input.kind === 'keys'
+        ? typedKeys(input.text)
+        : pointer.inputs(input.text);
+  for (const event of events) {
+    host.send(event);
+    host.runUntil(host.machine.clock.now + GUI_INPUT_SETTLE_MS * 1_000_000);
   }
 }
 
