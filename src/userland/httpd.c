@@ -85,9 +85,11 @@ static unsigned int send_listing(int fd, const char *path, int with_body) {
   int length = 0;
   int dir = open(path, O_RDONLY | O_DIRECTORY);
   struct dirent entry;
-  for (unsigned int i = 0; dir >= 0 && readdir(dir, &entry, i) == 1; i++)
+  for (unsigned int i = 0; dir >= 0 && readdir(dir, &entry, i) == 1; i++) {
+    if (strcmp(entry.name, ".") == 0 || strcmp(entry.name, "..") == 0) continue;
     length += snprintf(list + length, sizeof list - (size_t)length, "%s%s\n", entry.name,
                        entry.type == T_DIR ? "/" : "");
+  }
   if (dir >= 0) close(dir);
   if (length >= (int)sizeof list) length = sizeof list - 1;
   send_header(fd, 200, "text/plain", (unsigned int)length);

@@ -19,6 +19,7 @@ import { FILE_CALLS } from './file-calls';
 import { MEMORY_CALLS } from './memory-calls';
 import { PROCESS_CALLS } from './process-calls';
 import { SYSTEM_CALLS } from './info-calls';
+import { SOCKET_CALLS } from './socket-calls';
 
 const REG_A0 = 10;
 const REG_A7 = 17;
@@ -42,6 +43,7 @@ const HANDLERS: ReadonlyMap<number, SyscallHandler> = new Map([
   ...FILE_CALLS,
   ...MEMORY_CALLS,
   ...SYSTEM_CALLS,
+  ...SOCKET_CALLS,
 ]);
 
 /** Calls made so far, by number (for the scheduler chapter's statistics). */

@@ -70,8 +70,8 @@ int shutdown(int fd, int how);
 
 /*
  * The kernel's resolver: a host name ("example.com") or a dotted address
- * ("10.0.2.2") to an address in network order. 0, or -ENOENT for a name DNS
- * does not know, -ETIMEDOUT if the DNS server does not answer.
+ * ("10.0.2.2") to an address in network order. 0, or -ENOENT when there is
+ * no address (DNS does not know the name, or no server answered).
  */
 int resolve(const char *name, struct in_addr *address);
 
