@@ -13,6 +13,7 @@ import {
 import { RecordLayer } from '../../../../src/emu/net/tls-server/record-layer';
 import { handshakeMessage } from '../../../../src/emu/net/tls-server/server-messages';
 import { GROUP_SECP256R1, GROUP_X25519 } from '../../../../src/emu/net/tls-server/tls-registry';
+import { RFC8448 } from '../../../kernel/net/tls/support/rfc8448-trace';
 import { connect, makeClient, makeServer, pump, str, text } from './support';
 
 const SUITES = [
@@ -217,3 +218,31 @@ function findBytes(haystack: Uint8Array, needle: number[]): number {
   }
   throw new Error('not found');
 }
+
+describe('TLS server against RFC 8448 section 3 (simple 1-RTT handshake)', () => {
+  it('answers the trace ClientHello with its ServerHello and derives its handshake secrets', () => {
+    const hex = (value: string) => Uint8Array.from(Buffer.from(value, 'hex'));
+    const serverHello = hex(RFC8448.serverHello);
+    const draws = [serverHello.slice(6, 38), hex(RFC8448.serverPrivateKey)];
+    const secrets: string[] = [];
+    const server = makeServer('example.com', {
+      random: (length) => {
+        const next = draws.shift()!;
+        expect(next.length).toBe(length);
+        return next;
+      },
+      keyLog: (line) => secrets.push(line.split(' ')[2]!),
+    });
+    const hello = hex(RFC8448.clientHello);
+    server.receive(Uint8Array.from([22, 3, 1, hello.length >> 8, hello.length & 0xff, ...hello]));
+    const output = server.takeOutput();
+    expect(output.subarray(0, 5)).toEqual(Uint8Array.of(22, 3, 3, 0, serverHello.length));
+    expect(Buffer.from(output.subarray(5, 5 + serverHello.length)).toString('hex')).toBe(
+      RFC8448.serverHello,
+    );
+    expect(secrets.slice(0, 2)).toEqual([
+      RFC8448.clientHandshakeTrafficSecret,
+      RFC8448.serverHandshakeTrafficSecret,
+    ]);
+  });
+});
