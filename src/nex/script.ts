@@ -22,6 +22,10 @@
  *                                     again on the same disk, as it was left
  *   power-cut after 40 writes         … once the disk has completed 40 more
  *                                     write commands (a cut inside a sync)
+ *   key ctrl+s                        desktop input (PS/2): a key chord,
+ *   keys Hello                        text typed on the keyboard,
+ *   mouse move 100 200                a mouse move, `down left`, `up left`, `click X Y`
+ *                                     (src/runtime/host/gui-input.ts)
  *
  * Durations are `250ms` or `1.5s`. The recording starts at power-on, so a
  * script usually begins with `prompt` (the boot log, up to the first prompt).
@@ -43,7 +47,9 @@ export type ScriptStep =
   | { readonly kind: 'marker'; readonly label: string; readonly line: number }
   | { readonly kind: 'resize'; readonly cols: number; readonly rows: number; readonly line: number }
   /** `afterWrites`: cut once the disk has completed that many more write commands; 0 = now. */
-  | { readonly kind: 'power-cut'; readonly afterWrites: number; readonly line: number };
+  | { readonly kind: 'power-cut'; readonly afterWrites: number; readonly line: number }
+  /** Keyboard and mouse input for the desktop, as `cotton boot --key/--keys/--mouse` takes it. */
+  | { readonly kind: 'key' | 'keys' | 'mouse'; readonly spec: string; readonly line: number };
 
 export interface ScriptSettings {
   title?: string;
@@ -167,6 +173,11 @@ function parseLine(
       return null;
     case 'power-cut':
       return { kind: 'power-cut', afterWrites: powerCut(arg), line };
+    case 'key':
+    case 'mouse':
+      return { kind: keyword, spec: need(), line };
+    case 'keys':
+      return { kind: 'keys', spec: unescapeTyped(need()), line };
     default:
       throw new Error(
         `unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)`,

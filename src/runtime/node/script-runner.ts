@@ -18,6 +18,7 @@ import { DEFAULT_START_TIME } from '../../emu/machine';
 import { sha256 } from '../../emu/sha256';
 import { runToCompletion } from '../../kernel/fs/block-device';
 import { buildCottonFsImage } from '../host/book-disk';
+import { keyChord, PointerState, typedKeys } from '../host/gui-input';
 import {
   MachineStoppedError,
   OSC133_PROMPT_END,
@@ -32,6 +33,8 @@ export type BootFunction = (options: Omit<BootOptions, 'sources'>) => MachineHos
 
 const NS_PER_MS = 1_000_000;
 const NS_PER_S = 1_000_000_000;
+/** Virtual time the desktop gets after each PS/2 event, to take it in and draw. */
+const GUI_INPUT_SETTLE_MS = 20;
 /** How long `power-cut after N writes` waits for the disk before the script fails. */
 const POWER_CUT_TIMEOUT_MS = 30_000;
 
@@ -69,6 +72,8 @@ class RecordedMachine {
   /** Where in host.output to look for the next prompt. */
   promptFrom = 0;
   typingDelayNs = 0;
+  /** Where the script has moved the desktop's pointer. */
+  readonly pointer = new PointerState();
 
   constructor(
     script: RecordingScript,
@@ -199,6 +204,24 @@ class RecordedMachine {
         return this.recorder.resize(step.cols, step.rows, this.now());
       case 'power-cut':
         return this.powerCut(step.afterWrites);
+      case 'key':
+      case 'keys':
+      case 'mouse':
+        return this.desktopInput(step.kind, step.spec);
+    }
+  }
+
+  /** PS/2 events for the desktop, each given GUI_INPUT_SETTLE_MS of virtual time to be drawn. */
+  desktopInput(kind: 'key' | 'keys' | 'mouse', spec: string): void {
+    const events =
+      kind === 'key'
+        ? keyChord(spec)
+        : kind === 'keys'
+          ? typedKeys(spec)
+          : this.pointer.inputs(spec);
+    for (const event of events) {
+      this.host.send(event);
+      this.advance(GUI_INPUT_SETTLE_MS * NS_PER_MS);
     }
   }
 }
