@@ -74,7 +74,7 @@ describe("the book's disk", () => {
   it('is attached to each CLI machine as a fresh copy, whose digest comes from the pristine disk', () => {
     const a = freshBookDisk();
     const b = freshBookDisk();
-    a.disk!.bytes[0] ^= 0xff;
+    a.disk!.bytes[0]! ^= 0xff;
     expect(b.disk!.bytes[0]).toBe(repoBookDisk()[0]);
     expect(toHex(a.diskDigest!())).toBe(toHex(sha256(repoBookDisk())));
   });

@@ -128,7 +128,7 @@ function walk(vfs: Vfs): void {
 describe('a damaged superblock', () => {
   it('bad magic: mount refuses, fsck cannot check (exit 8)', () => {
     const device = populated();
-    device.bytes[0] ^= 0xff;
+    device.bytes[0]! ^= 0xff;
     expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toMatch(
       /not a mountable CottonFS: bad magic 0x435446ac/,
     );
@@ -164,7 +164,7 @@ describe('a damaged superblock', () => {
 
   it('a damaged journal header: mount refuses and asks for fsck, which resets the journal', () => {
     const device = populated();
-    device.bytes[128 * BLOCK_SIZE] ^= 0x55;
+    device.bytes[128 * BLOCK_SIZE]! ^= 0x55;
     expect(fsErrorOf(() => run(CottonFs.mount(device, clock)))?.message).toMatch(
       /journal header at block 128 has bad magic.*run fsck --repair/,
     );
@@ -201,8 +201,8 @@ describe('bitmaps that lie', () => {
     const device = populated();
     const big = readInode(device, inodeOf(device, '/home/reader/notes/big'));
     const used = big.direct[0]!;
-    device.bytes[DATA_BITMAP_START * BLOCK_SIZE + (used >> 3)] &= ~(1 << (used & 7));
-    device.bytes[DATA_BITMAP_START * BLOCK_SIZE + 120] |= 0x01; // block 960: free
+    device.bytes[DATA_BITMAP_START * BLOCK_SIZE + (used >> 3)]! &= ~(1 << (used & 7));
+    device.bytes[DATA_BITMAP_START * BLOCK_SIZE + 120]! |= 0x01; // block 960: free
     expect(repairs(device)).toEqual([
       `block bitmap is wrong: block ${used} is marked free but in use; block 960 is marked used but free: rebuilt`,
     ]);
@@ -211,7 +211,7 @@ describe('bitmaps that lie', () => {
   it('an inode in use marked free, and a free one marked used', () => {
     const device = populated();
     const hello = inodeOf(device, '/bin/hello');
-    device.bytes[INODE_BITMAP_START * BLOCK_SIZE + (hello >> 3)] &= ~(1 << (hello & 7));
+    device.bytes[INODE_BITMAP_START * BLOCK_SIZE + (hello >> 3)]! &= ~(1 << (hello & 7));
     device.bytes[INODE_BITMAP_START * BLOCK_SIZE + 200] = 0x80; // inode 1607
     expect(repairs(device)).toEqual([
       `inode bitmap is wrong: inode ${hello} is marked free but in use; inode 1607 is marked used but free: rebuilt`,

@@ -177,7 +177,7 @@ describe('malformed .nex files', () => {
     for (let round = 0; round < 150; round++) {
       const bytes = whole.slice(0, round % 2 ? Math.floor(next() * whole.length) : whole.length);
       for (let flips = round % 5; flips > 0 && bytes.length > 0; flips--)
-        bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);
+        bytes[Math.floor(next() * bytes.length)]! ^= 1 << Math.floor(next() * 8);
       const { value, error } = parseNex(bytes);
       expect(Array.isArray(value.events)).toBe(true);
       if (error) expect(error).toBeInstanceOf(NexFormatError);

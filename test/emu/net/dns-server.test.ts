@@ -169,7 +169,7 @@ describe('DNS server at 10.0.2.3', () => {
     const guest = new TestGuest();
     expect(ask(guest, Uint8Array.of(1, 2, 3))).toBeNull();
     const response = query('example.com', 1);
-    response[2] |= 0x80;
+    response[2]! |= 0x80;
     expect(ask(guest, response)).toBeNull();
   });
 

@@ -99,7 +99,7 @@ describe('virtual network: switch and gateway', () => {
   it('drops echo requests with a bad checksum', () => {
     const { clock, network, received, link } = setup();
     const echo = buildIcmpEcho({ type: 8, identifier: 1, sequence: 1, data: new Uint8Array(8) });
-    echo[2] ^= 0xff;
+    echo[2]! ^= 0xff;
     const ip = buildIpv4Packet({
       source: GUEST_IP,
       destination: GATEWAY_IP,
