@@ -156,6 +156,8 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
   private readonly regs = new DataView(new ArrayBuffer(RTL_REGISTER_SPACE));
   private isr = 0;
   private cbr = 0;
+  /** The descriptor the chip sends from next (they are used round robin). */
+  private nextTransmit = 0;
   private link: EthernetLink | null = null;
   private irqHigh = false;
   framesSent = 0;
@@ -168,11 +170,12 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
 
   /** The register file as last written or refreshed, the chip's own state behind it, and the EEPROM. */
   saveState(): DeviceState {
-    const { isr, cbr, irqHigh, framesSent, framesReceived } = this;
+    const { isr, cbr, nextTransmit, irqHigh, framesSent, framesReceived } = this;
     return {
       regs: new Uint8Array(this.regs.buffer.slice(0)),
       isr,
       cbr,
+      nextTransmit,
       irqHigh,
       framesSent,
       framesReceived,
@@ -317,6 +320,7 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
     r.setUint32(RTL_RCR, 0, true);
     r.setUint32(RTL_MPC, 0, true);
     this.cbr = 0;
+    this.nextTransmit = 0;
     this.isr = 0;
     this.options.clock.cancel(this.transmitDue);
     this.updateIrq();
@@ -352,11 +356,18 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
     this.options.clock.schedule(this.options.clock.now + RTL_TX_DELAY_NS, this.transmitDue);
   }
 
-  /** Send every descriptor the driver handed over (OWN clear), in descriptor order. */
+  /**
+   * Send every descriptor the driver handed over (OWN clear), round robin
+   * from the one after the last sent, as the chip does: a driver fills the
+   * four in turn, so this is the order the frames were queued in.
+   */
   private transmitPending(): void {
-    for (let n = 0; n < DESCRIPTORS; n++) {
+    for (let i = 0; i < DESCRIPTORS; i++) {
+      const n = this.nextTransmit;
       const tsd = this.regs.getUint32(RTL_TSD0 + 4 * n, true);
-      if (!(tsd & RTL_TSD_OWN)) this.transmit(n, tsd);
+      if (tsd & RTL_TSD_OWN) break;
+      this.transmit(n, tsd);
+      this.nextTransmit = (n + 1) % DESCRIPTORS;
     }
   }
 

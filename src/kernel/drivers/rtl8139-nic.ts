@@ -84,8 +84,8 @@ const TSD_TABT = 0x4000_0000;
 const RCR_APM = 0x02; // accept frames to our MAC
 const RCR_AB = 0x08; // accept broadcast
 const RCR_WRAP = 0x80;
-/** RCR.RBLEN = 0: an 8 KiB ring (plus 16 bytes the card never counts). */
-const RCR_RBLEN_8K = 0;
+/** RCR.RBLEN = 3: a 64 KiB ring (plus 16 bytes the card never counts), the largest. */
+const RCR_RBLEN_64K = 3 << 11;
 /** TCR: maximum DMA burst of 1024 bytes (MXDMA = 110b), the normal inter-frame gap. */
 const TCR_MXDMA_1024 = 6 << 8;
 const TCR_IFG_NORMAL = 3 << 24;
@@ -95,7 +95,12 @@ const MSR_LINKB = 0x04; // link fail
 const MSR_SPEED_10 = 0x08;
 const BMCR_DUPLEX = 0x0100;
 
-export const RX_RING_SIZE = 8192;
+/**
+ * The ring must hold every frame that can arrive before the interrupt is
+ * served: on the Cotton PC's virtual wire a whole TCP window can land at one
+ * instant, so the stack keeps its receive window well below this.
+ */
+export const RX_RING_SIZE = 65536;
 /** Room past the ring's end for a frame that runs over with WRAP (16 bytes + a full frame). */
 const RX_RING_SPARE = 16 + 1536;
 /** The card keeps CAPR this far behind the driver's read offset. */
@@ -296,7 +301,7 @@ export class Rtl8139Nic {
     this.rxOffset = 0;
     this.outl(RTL_RBSTART, this.rxRing);
     this.outw(RTL_CAPR, (0 - CAPR_OFFSET) & 0xffff);
-    this.outl(RTL_RCR, RCR_APM | RCR_AB | RCR_WRAP | RCR_RBLEN_8K);
+    this.outl(RTL_RCR, RCR_APM | RCR_AB | RCR_WRAP | RCR_RBLEN_64K);
     this.outb(RTL_CR, CR_RE | CR_TE);
   }
 

@@ -101,6 +101,14 @@ export interface NetCounters {
   malformed: Record<string, number>;
 }
 
+/**
+ * The receive window each TCP connection offers. Half the NIC's 64 KiB
+ * receive ring: the virtual wire can deliver a whole window in one instant,
+ * before the driver's interrupt runs, and the ring must hold all of it
+ * (with each frame's header and padding) or frames are lost at the card.
+ */
+export const TCP_RECEIVE_BUFFER_SIZE = 32 * 1024;
+
 export interface NetStackOptions {
   /** Virtual milliseconds (the scheduler's ticks). */
   readonly now: () => number;
@@ -154,7 +162,10 @@ export class NetStack {
     readonly options: NetStackOptions,
   ) {
     this.interface = new NetInterface(device);
-    this.tcp = new TcpTable({ nextIsn: options.random32 });
+    this.tcp = new TcpTable({
+      nextIsn: options.random32,
+      receiveBufferSize: TCP_RECEIVE_BUFFER_SIZE,
+    });
     this.udp = new UdpPorts(options.random32());
   }
 

@@ -18,6 +18,7 @@ import { DnsError } from '../net/dns-resolver';
 import { HttpError, httpGet } from '../net/http-client';
 import type { Network } from '../net/network';
 import { createSocket, type TcpSocket } from '../net/sockets';
+import type { TcpConnection } from '../net/tcp/tcp-connection';
 import { formatIpv4Address, parseIpv4Address, type Ipv4Address } from '../net/wire/addresses';
 import { SIGINT } from '../proc/signals';
 import { currentTask, wake } from '../sched/scheduler';
@@ -69,6 +70,12 @@ export const NET_COMMANDS: readonly ShellCommand[] = [
   netCommand('udpsend', '<host> <port> <text...>', 'send one UDP datagram', udpsend),
   netCommand('udprecv', '<port>', 'wait for one UDP datagram on a port', udprecv),
   netCommand('ss', '', 'TCP connections and listeners, UDP ports', ss),
+  netCommand(
+    'tcpbulk',
+    '<host> <port> <bytes> [echo]',
+    'send bytes as fast as TCP can (and check the echo)',
+    tcpbulk,
+  ),
 ];
 
 /** A command that needs the network: says so without a card, reports errors as messages. */
@@ -443,6 +450,83 @@ function* udprecv(args: string[], sh: ShellContext, network: Network) {
     socket.release();
   }
   return EXIT_SUCCESS;
+}
+
+/** Byte i of a bulk transfer: a pattern that a lost, doubled or swapped segment breaks. */
+function bulkByte(i: number): number {
+  return (i ^ (i >>> 8) ^ (i >>> 16)) & 0xff;
+}
+
+/** Send `bytes` to host:port (reading the echo back and comparing, with `echo`) and time it. */
+function* tcpbulk(args: string[], sh: ShellContext, network: Network) {
+  const port = Number(args[1]);
+  const total = Number(args[2]);
+  const echo = args[3] === 'echo';
+  if (args.length < 3 || args.length > 4 || !Number.isInteger(port) || !Number.isInteger(total)) {
+    return usage(sh, 'tcpbulk', '<host> <port> <bytes> [echo]');
+  }
+  const data = Uint8Array.from({ length: total }, (_, i) => bulkByte(i));
+  const address = yield* resolveHost(network, args[0]!);
+  const socket = createSocket(network.stack, 'stream');
+  try {
+    yield* socket.connect(address, port);
+    const started = network.stack.now();
+    const mismatch = yield* pump(socket, network, data, echo);
+    const connection = socket.tcpConnection!;
+    yield* waitUntilSent(network, connection);
+    const ms = Math.max(network.stack.now() - started, 1);
+    const rate = (total / 1048576 / (ms / 1000)).toFixed(2);
+    sh.println(`sent ${total} bytes in ${ms} ms (${rate} MiB/s of virtual time)`);
+    if (echo)
+      sh.println(mismatch < 0 ? 'echo: every byte came back' : `echo: differs at byte ${mismatch}`);
+    const c = connection.counters;
+    sh.println(
+      `retransmits ${c.retransmits}, timeouts ${c.timeouts}, fast retransmits ${c.fastRetransmits}`,
+    );
+    return mismatch < 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  } finally {
+    socket.release();
+  }
+}
+
+/** Write all of `data` without blocking on either direction; returns the first wrong echoed byte, or -1. */
+function* pump(socket: TcpSocket, network: Network, data: Uint8Array, echo: boolean) {
+  socket.nonBlocking = true;
+  let sent = 0;
+  let received = echo ? 0 : data.length;
+  let mismatch = -1;
+  while (sent < data.length || received < data.length) {
+    const before = sent + received;
+    if (sent < data.length) sent += yield* tryCall(socket.send(data.subarray(sent)), 0);
+    if (received < data.length) {
+      const back = yield* tryCall(socket.recv(65536), new Uint8Array(0));
+      for (let i = 0; i < back.length && mismatch < 0; i++) {
+        if (back[i] !== data[received + i]) mismatch = received + i;
+      }
+      received += back.length;
+      if (back.length === 0 && socket.tcpConnection!.atEndOfStream) break;
+    }
+    if (sent + received === before) yield* network.stack.waitForActivity();
+  }
+  if (received < data.length && mismatch < 0) mismatch = received;
+  return mismatch;
+}
+
+/** A non-blocking call's result, or `otherwise` if it would have blocked (EAGAIN). */
+function* tryCall<T>(call: Generator<void, T, void>, otherwise: T): Generator<void, T, void> {
+  try {
+    return yield* call;
+  } catch (error) {
+    if (error instanceof SyscallError && error.code === 'EAGAIN') return otherwise;
+    throw error;
+  }
+}
+
+/** Until the peer has acknowledged every byte written (or the connection died). */
+function* waitUntilSent(network: Network, connection: TcpConnection) {
+  while (connection.bytesUnacknowledged > 0 && !connection.closed) {
+    yield* network.stack.waitForActivity();
+  }
 }
 
 /** Text, not binary: no control bytes other than tab, CR and LF in the first bytes. */

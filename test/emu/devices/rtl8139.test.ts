@@ -60,6 +60,7 @@ function bringUp({ pc }: Machine, rcr = 0x0f | 0x80): void {
   pc.io.out8(IO + CR, 0x10);
   let spins = 0;
   while (pc.io.in8(IO + CR) & 0x10) if (++spins > 1000) throw new Error('reset never finishes');
+  descriptor = 0; // after a reset the chip sends from TSD0 on, round robin
   pc.io.out32(IO + RBSTART, RX_BUFFER);
   pc.io.out16(IO + IMR, ROK | TOK);
   pc.io.out32(IO + RCR, rcr);
