@@ -21,7 +21,7 @@ import {
 } from '../../../src/runtime/player/player-keyframes';
 import { buildTimeline, type PlayerTimeline } from '../../../src/runtime/player/player-timeline';
 
-const RECORDINGS = join(import.meta.dirname, '..', '..', 'public', 'recordings');
+const RECORDINGS = join(import.meta.dirname, '..', '..', '..', 'public', 'recordings');
 
 function headless(timeline: PlayerTimeline): { terminal: Terminal; serialize: () => string } {
   const terminal = new Terminal({
