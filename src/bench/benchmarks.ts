@@ -95,6 +95,7 @@ export async function runBenchmarks(): Promise<number> {
   (await (await import('./classroom-benchmarks')).classroomBenchmarks()).forEach(report);
   (await import('./fs-benchmarks')).fsBenchmarks().forEach(report);
   (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
+  (await import('./gui-benchmarks')).guiBenchmarks().forEach(report);
   (await import('./proc-benchmarks')).procBenchmarks().forEach(report);
   return 0;
 }
