@@ -108,7 +108,7 @@ export const BOOK_HTTPS_HOSTS: readonly HttpsHost[] = [
   ),
 ];
 
-/** What `host` runs on HTTPS_PORT: TLS with its certificate, then `server` on the decrypted stream. */
+/** What `host` runs on HTTPS_PORT: TLS with its certificate, then `server` inside it. */
 export function httpsService(
   host: HttpsHost,
   server: HttpServer,

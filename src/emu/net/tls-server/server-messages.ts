@@ -24,7 +24,7 @@ import {
   TLS_1_3,
 } from './tls-registry';
 
-/** A HelloRetryRequest is a ServerHello with this random: SHA-256("HelloRetryRequest") (§4.1.3). */
+/** The random of a HelloRetryRequest: SHA-256 of "HelloRetryRequest" (§4.1.3). */
 export const HELLO_RETRY_REQUEST_RANDOM = Uint8Array.of(
   0xcf,
   0x21,

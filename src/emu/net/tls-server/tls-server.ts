@@ -88,7 +88,7 @@ export interface TlsServerOptions {
   readonly random: (length: number) => Uint8Array;
   /** Cipher suite codes in order of preference (default: all three, AES-128-GCM first). */
   readonly cipherSuites?: readonly number[];
-  /** Groups in order of preference (default: x25519, secp256r1); a subset forces HelloRetryRequest. */
+  /** Groups in order of preference (default: x25519, secp256r1); one alone can force a retry. */
   readonly groups?: readonly number[];
   /** Receives SSLKEYLOGFILE lines, so that Wireshark can decrypt a capture of the network. */
   readonly keyLog?: (line: string) => void;
@@ -196,7 +196,7 @@ export class TlsServer {
     return concatBytes(this.applicationData.splice(0));
   }
 
-  /** Sends application data; dropped unless the handshake is complete and the server has not closed. */
+  /** Sends application data; dropped unless connected (handshake complete, not closed). */
   write(data: Uint8Array): void {
     if (this.currentState === 'connected') this.sendRecord(CONTENT_TYPE_APPLICATION_DATA, data);
   }
@@ -236,7 +236,7 @@ export class TlsServer {
     this.applicationData.push(content);
   }
 
-  /** A client in compatibility mode sends one plaintext change_cipher_spec; it means nothing (§5). */
+  /** A client in compatibility mode sends a plaintext change_cipher_spec, meaning nothing (§5). */
   private dropChangeCipherSpec({ content, wasProtected }: TlsRecord): void {
     const wellFormed = content.length === 1 && content[0] === CHANGE_CIPHER_SPEC[0];
     if (wasProtected || !wellFormed || !this.isHandshaking()) {
@@ -266,10 +266,8 @@ export class TlsServer {
 
   private handleHandshakeMessage(message: HandshakeMessage): void {
     const state = this.currentState;
-    if (message.type === HANDSHAKE_CLIENT_HELLO && state === 'wait-client-hello') {
-      return this.handleClientHello(message);
-    }
-    if (message.type === HANDSHAKE_CLIENT_HELLO && state === 'wait-second-client-hello') {
+    const awaitingHello = state === 'wait-client-hello' || state === 'wait-second-client-hello';
+    if (message.type === HANDSHAKE_CLIENT_HELLO && awaitingHello) {
       return this.handleClientHello(message);
     }
     if (message.type === HANDSHAKE_FINISHED && state === 'wait-finished') {
@@ -383,7 +381,10 @@ export class TlsServer {
     this.currentState = 'wait-second-client-hello';
   }
 
-  /** ServerHello in plaintext, then the rest of the server's flight under the handshake keys. */
+  /**
+   * ServerHello in plaintext; then, under the server's handshake keys, EncryptedExtensions,
+   * Certificate, CertificateVerify and Finished, in one flight; then the application keys.
+   */
   private sendServerFlight(
     message: HandshakeMessage,
     hello: ClientHello,
@@ -391,65 +392,29 @@ export class TlsServer {
     share: KeyShareEntry,
     signatureScheme: number,
   ): void {
-    const { identity, random } = this.options;
-    const hash = suite.hash;
-    const serverRandom = random(RANDOM_LENGTH);
-    const agreement = agreeOnKey(share.group, share.keyExchange, random);
-    const serverHello = encodeServerHello({
-      random: serverRandom,
-      legacySessionIdEcho: hello.legacySessionId,
-      cipherSuite: suite.code,
-      keyShare: { group: share.group, publicKey: agreement.serverPublicKey },
-    });
-    if (!this.helloRetry) this.clientRandom = hello.random;
-    this.transcript.push(message.raw, serverHello);
-    this.sendRecord(CONTENT_TYPE_HANDSHAKE, serverHello);
-    this.sendCompatibilityChangeCipherSpec(hello);
+    const sharedSecret = this.sendServerHello(message, hello, suite, share);
     this.negotiation = {
       cipherSuite: suite.name,
       group: groupName(share.group),
       signatureScheme,
       helloRetry: this.helloRetry !== undefined,
     };
-
-    const handshake = handshakeSecret(hash, agreement.sharedSecret);
+    const hash = suite.hash;
+    const handshake = handshakeSecret(hash, sharedSecret);
     const helloHash = this.transcriptHash(suite);
-    const clientHandshakeTraffic = deriveSecret(
-      hash,
-      handshake,
-      LABEL_CLIENT_HANDSHAKE_TRAFFIC,
-      helloHash,
-    );
-    const serverHandshakeTraffic = deriveSecret(
-      hash,
-      handshake,
-      LABEL_SERVER_HANDSHAKE_TRAFFIC,
-      helloHash,
-    );
-    this.records.setReadSecret(suite, clientHandshakeTraffic);
-    this.records.setWriteSecret(suite, serverHandshakeTraffic);
-    this.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHandshakeTraffic);
-    this.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHandshakeTraffic);
-
-    const flight = [encodeEncryptedExtensions(), encodeCertificate(identity.chain)];
-    this.transcript.push(...flight);
-    const signature = signWithIdentity(
-      identity,
-      certificateVerifyContent(this.transcriptHash(suite)),
-    );
-    flight.push(encodeCertificateVerify(signatureScheme, signature));
-    this.transcript.push(flight[2]!);
-    flight.push(
-      encodeFinished(finishedVerifyData(hash, serverHandshakeTraffic, this.transcriptHash(suite))),
-    );
-    this.transcript.push(flight[3]!);
-    this.sendRecord(CONTENT_TYPE_HANDSHAKE, concatBytes(flight));
+    const clientTraffic = deriveSecret(hash, handshake, LABEL_CLIENT_HANDSHAKE_TRAFFIC, helloHash);
+    const serverTraffic = deriveSecret(hash, handshake, LABEL_SERVER_HANDSHAKE_TRAFFIC, helloHash);
+    this.records.setReadSecret(suite, clientTraffic);
+    this.records.setWriteSecret(suite, serverTraffic);
+    this.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientTraffic);
+    this.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverTraffic);
+    this.sendAuthentication(suite, signatureScheme, serverTraffic);
 
     const master = masterSecret(hash, handshake);
     const finishedHash = this.transcriptHash(suite);
     this.secrets = {
       suite,
-      expectedClientFinished: finishedVerifyData(hash, clientHandshakeTraffic, finishedHash),
+      expectedClientFinished: finishedVerifyData(hash, clientTraffic, finishedHash),
       clientApplicationTraffic: deriveSecret(
         hash,
         master,
@@ -469,7 +434,55 @@ export class TlsServer {
     this.currentState = 'wait-finished';
   }
 
-  /** In compatibility mode (a non-empty session id) the server's first flight has one CCS (§D.4). */
+  /** The ServerHello with the server's key share; returns the shared secret. */
+  private sendServerHello(
+    message: HandshakeMessage,
+    hello: ClientHello,
+    suite: CipherSuite,
+    share: KeyShareEntry,
+  ): Uint8Array {
+    const { random } = this.options;
+    const serverRandom = random(RANDOM_LENGTH);
+    const agreement = agreeOnKey(share.group, share.keyExchange, random);
+    const serverHello = encodeServerHello({
+      random: serverRandom,
+      legacySessionIdEcho: hello.legacySessionId,
+      cipherSuite: suite.code,
+      keyShare: { group: share.group, publicKey: agreement.serverPublicKey },
+    });
+    if (!this.helloRetry) this.clientRandom = hello.random;
+    this.transcript.push(message.raw, serverHello);
+    this.sendRecord(CONTENT_TYPE_HANDSHAKE, serverHello);
+    this.sendCompatibilityChangeCipherSpec(hello);
+    return agreement.sharedSecret;
+  }
+
+  /** EncryptedExtensions, Certificate, CertificateVerify and Finished, each in the transcript. */
+  private sendAuthentication(
+    suite: CipherSuite,
+    signatureScheme: number,
+    serverHandshakeTraffic: Uint8Array,
+  ): void {
+    const { identity } = this.options;
+    const flight: Uint8Array[] = [];
+    const add = (message: Uint8Array) => {
+      flight.push(message);
+      this.transcript.push(message);
+    };
+    add(encodeEncryptedExtensions());
+    add(encodeCertificate(identity.chain));
+    const signedContent = certificateVerifyContent(this.transcriptHash(suite));
+    add(encodeCertificateVerify(signatureScheme, signWithIdentity(identity, signedContent)));
+    const verifyData = finishedVerifyData(
+      suite.hash,
+      serverHandshakeTraffic,
+      this.transcriptHash(suite),
+    );
+    add(encodeFinished(verifyData));
+    this.sendRecord(CONTENT_TYPE_HANDSHAKE, concatBytes(flight));
+  }
+
+  /** In compatibility mode (a session id was sent) the server's first flight has a CCS (§D.4). */
   private sendCompatibilityChangeCipherSpec(hello: ClientHello): void {
     if (hello.legacySessionId.length === 0 || this.compatibilityChangeCipherSpecSent) return;
     this.compatibilityChangeCipherSpecSent = true;

@@ -28,7 +28,7 @@ const EXPECTED_FAILURE: Record<string, string | null> = {
   'hello-retry.cotton.test': null,
 };
 
-/** Runs a TLS client over the guest's TCP to `address`:443 and asks for `/` with Connection: close. */
+/** A TLS client over the guest's TCP to `address`:443 asks for `/` with Connection: close. */
 function httpsGet(
   guest: TestGuest,
   address: string,
@@ -65,7 +65,8 @@ describe('the book HTTPS hosts', () => {
 
   for (const host of BOOK_HTTPS_HOSTS) {
     const expected = EXPECTED_FAILURE[host.name];
-    it(`${host.name} (${host.address}) ${expected ? `is refused: ${expected}` : 'serves its page'}`, () => {
+    const outcome = expected ? `is refused: ${expected}` : 'serves its page';
+    it(`${host.name} (${host.address}) ${outcome}`, () => {
       const guest = new TestGuest();
       const { tls, response, serverFinished } = httpsGet(guest, host.address, host.name);
       expect(serverFinished).toBe(true);

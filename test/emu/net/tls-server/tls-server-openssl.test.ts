@@ -139,7 +139,7 @@ describe('TLS server with an OpenSSL client', () => {
         expect(fetched.cipher).toBe(suite);
         expect(fetched.response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
         expect(fetched.response).toContain('<h1>Example Domain</h1>');
-        // OpenSSL logs the same four traffic secrets (and an exporter secret the server does not use).
+        // OpenSSL logs the same four traffic secrets (and an exporter secret, unused here).
         const serverLines = example.keyLog.slice(before);
         expect(serverLines).toHaveLength(4);
         for (const line of serverLines) expect(fetched.keyLog).toContain(line);
@@ -151,7 +151,7 @@ describe('TLS server with an OpenSSL client', () => {
     [GROUP_X25519, 'P-256:X25519', 'x25519'],
     [GROUP_SECP256R1, 'X25519:P-256', 'secp256r1'],
   ] as const) {
-    it(`sends OpenSSL a HelloRetryRequest for ${group} when it offers ${clientCurves}`, async () => {
+    it(`asks OpenSSL to retry with ${group} when it offers ${clientCurves}`, async () => {
       const listening = await listen(bookHost('example.com'), { groups: [serverGroup] });
       const fetched = await fetchPage(listening.port, 'www.example.com', {
         ecdhCurve: clientCurves,

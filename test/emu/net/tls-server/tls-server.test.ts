@@ -28,7 +28,8 @@ describe('TLS server with the kernel client', () => {
       [GROUP_X25519, 'x25519', false],
       [GROUP_SECP256R1, 'secp256r1', true],
     ] as const) {
-      it(`completes ${name} with ${groupLabel}${helloRetry ? ' after a HelloRetryRequest' : ''}`, () => {
+      const retry = helloRetry ? ' after a HelloRetryRequest' : '';
+      it(`completes ${name} with ${groupLabel}${retry}`, () => {
         const server = makeServer('example.com', { cipherSuites: [code], groups: [group] });
         const client = makeClient('example.com');
         connect(client, server);
