@@ -239,7 +239,8 @@ export class TlsServer {
   /** A client in compatibility mode sends a plaintext change_cipher_spec, meaning nothing (§5). */
   private dropChangeCipherSpec({ content, wasProtected }: TlsRecord): void {
     const wellFormed = content.length === 1 && content[0] === CHANGE_CIPHER_SPEC[0];
-    if (wasProtected || !wellFormed || !this.isHandshaking()) {
+    const afterClientHello = this.isHandshaking() && this.currentState !== 'wait-client-hello';
+    if (wasProtected || !wellFormed || !afterClientHello) {
       throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
     }
   }

@@ -200,6 +200,21 @@ describe('TLS server alerts', () => {
     expect(server.takeOutput()).toEqual(Uint8Array.of(21, 3, 3, 0, 2, 2, 10));
   });
 
+  it('refuses change_cipher_spec before the ClientHello (unexpected_message)', () => {
+    const server = makeServer('example.com');
+    server.receive(Uint8Array.of(20, 3, 3, 0, 1, 1));
+    expect(server.failure?.alert).toBe('unexpected_message');
+  });
+
+  it('drops the compatibility change_cipher_spec after the ClientHello', () => {
+    const server = makeServer('example.com');
+    const client = makeClient('example.com');
+    server.receive(client.start());
+    client.receive(server.takeOutput());
+    server.receive(Uint8Array.from([20, 3, 3, 0, 1, 1, ...client.takeOutput()]));
+    expect(server.state).toBe('connected');
+  });
+
   it('refuses a record longer than 2^14 + 256 bytes (record_overflow)', () => {
     const server = makeServer('example.com');
     server.receive(Uint8Array.of(22, 3, 1, 0x41, 0x01));
