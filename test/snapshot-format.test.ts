@@ -18,6 +18,7 @@ const CONTENTS: SnapshotContents = {
   ramMiB: 64,
   commandLine: 'quiet',
   startTime: 1767258000,
+  network: { seed: 7, link: { lossPercent: 5, delayMs: 2 } },
   disk: { length: 32768, digest: digest(3) },
   inputs: [
     {
@@ -72,9 +73,9 @@ describe('snapshot format', () => {
 
   it('refuses other versions', () => {
     const bytes = blob.slice();
-    bytes[9] = 2;
+    bytes[9] = 3;
     expect(refusal(bytes)).toMatch(
-      /format version 2 is not supported \(this build reads version 1\)/,
+      /format version 3 is not supported \(this build reads version 2\)/,
     );
   });
 

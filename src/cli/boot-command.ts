@@ -25,13 +25,16 @@
  * --mouse are keyboard and mouse input for the desktop (`--cmdline gui`), in
  * order with the --type texts (src/runtime/host/gui-input.ts: `--mouse 'move
  * 100 200' --mouse 'down left' --key ctrl+s`); --screenshot writes a PNG of
- * the screen after the last input.
+ * the screen after the last input. The network flags (--pcap, --net-loss,
+ * --net-delay, --net-dup, --net-reorder, --net-bandwidth, --net-seed,
+ * --net-forward) are described in ./net-options.ts.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { BootInput, BootWorkerMessage, BootWorkerOptions } from './boot-worker';
 import { unescapeTyped } from '../nex/escapes';
 import { runInteractive } from './interactive';
+import { emptyNetArguments, NET_USAGE, parseNetFlag, type NetArguments } from './net-options';
 
 export interface BootArguments {
   fast: boolean;
@@ -51,10 +54,11 @@ export interface BootArguments {
   saveSnapshot?: string;
   /** Where to write a PNG of the screen after the last input. */
   screenshot?: string;
+  /** Link conditions, capture and forwards (net-options.ts). */
+  net: NetArguments;
 }
 
-const USAGE =
-  'usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE | --no-disk] [--snapshot FILE] [--save-snapshot FILE] [--key CHORD]... [--keys TEXT]... [--mouse SPEC]... [--screenshot FILE.png]';
+const USAGE = `usage: cotton boot [--fast] [--type TEXT]... [--max-ms N] [--ram MiB] [--cmdline TEXT] [--override KERNEL_FILE=LOCAL_FILE]... [--disk IMAGE | --no-disk] [--snapshot FILE] [--save-snapshot FILE] [--key CHORD]... [--keys TEXT]... [--mouse SPEC]... [--screenshot FILE.png] ${NET_USAGE}`;
 
 /** `src/kernel/x.ts=path/to/edited.ts`: the edited file's text in place of the kernel file. */
 function parseOverride(spec: string): [string, string] {
@@ -73,6 +77,7 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     commandLine: '',
     overrides: {},
     noDisk: false,
+    net: emptyNetArguments(),
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
@@ -103,7 +108,8 @@ export function parseBootArguments(args: readonly string[]): BootArguments {
     else if (flag === '--override') {
       const [file, source] = parseOverride(value());
       parsed.overrides[file] = source;
-    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
+    } else if (!parseNetFlag(flag, value, parsed.net))
+      throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (parsed.noDisk && parsed.disk !== undefined)
     throw new Error(`--disk and --no-disk exclude each other\n${USAGE}`);
@@ -128,6 +134,7 @@ function runHeadless(args: BootArguments): Promise<number> {
     snapshot,
     saveSnapshot,
     screenshot,
+    net,
   } = args;
   const worker = startWorker({
     ramMiB,
@@ -139,6 +146,7 @@ function runHeadless(args: BootArguments): Promise<number> {
     snapshot,
     saveSnapshot,
     screenshot,
+    net,
     maxVirtualMs: 600_000,
   });
   return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import { GuiInputError, keyChord, PointerState, typedKeys } from '../runtime/hos
 import { MachineStoppedError, type MachineHost } from '../runtime/host/machine-host';
 import { screenshotPng } from '../runtime/host/screen-capture';
 import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node/node-host';
+import { networkConfig, networkSetUp, type NetArguments } from './net-options';
 
 /** One input of `cotton boot`: serial text, or a key chord, keyboard text or mouse spec for the desktop. */
 export interface BootInput {
@@ -35,6 +36,8 @@ export interface BootWorkerOptions {
   readonly saveSnapshot?: string;
   /** Where to write a PNG of the screen after the last input. */
   readonly screenshot?: string;
+  /** Link conditions, capture and forwards (net-options.ts). */
+  readonly net: NetArguments;
 }
 
 export type BootWorkerMessage =
@@ -52,10 +55,20 @@ const post = (message: BootWorkerMessage): void => parentPort!.postMessage(messa
 function startMachine(options: BootWorkerOptions): MachineHost {
   const disk = chooseDisk(options.disk, options.noDisk ?? false, options.snapshot);
   const onOutput = (bytes: Uint8Array): void => post({ type: 'output', bytes });
+  const onPowerOn = networkSetUp(options.net);
   if (options.snapshot !== undefined)
-    return restoreFromFile(options.snapshot, { ...disk, onOutput });
+    return restoreFromFile(options.snapshot, { ...disk, onOutput, onPowerOn });
   const { ramMiB, commandLine, overrides } = options;
-  const host = bootFromRepo({ ...disk, ramMiB, commandLine, overrides, onOutput });
+  const network = networkConfig(options.net);
+  const host = bootFromRepo({
+    ...disk,
+    ramMiB,
+    commandLine,
+    overrides,
+    onOutput,
+    network,
+    onPowerOn,
+  });
   host.runUntilPrompt(options.maxVirtualMs);
   return host;
 }

@@ -9,6 +9,7 @@ import type { MachineState } from '../emu/machine';
 import type { BootArguments } from './boot-command';
 import { RealtimeDriver } from '../runtime/host/realtime';
 import { bootFromRepo, chooseDisk, restoreFromFile } from '../runtime/node/node-host';
+import { networkConfig, networkSetUp } from './net-options';
 
 const CTRL_A = 0x01;
 
@@ -22,16 +23,19 @@ const FINAL_WORDS: Partial<Record<MachineState, string>> = {
 export function runInteractive(args: BootArguments): Promise<number> {
   const disk = chooseDisk(args.disk, args.noDisk, args.snapshot);
   const onOutput = (bytes: Uint8Array): boolean => process.stdout.write(bytes);
+  const onPowerOn = networkSetUp(args.net);
   const host =
     args.snapshot === undefined
       ? bootFromRepo({
           ramMiB: args.ramMiB,
           commandLine: args.commandLine,
           overrides: args.overrides,
+          network: networkConfig(args.net),
+          onPowerOn,
           ...disk,
           onOutput,
         })
-      : restoreFromFile(args.snapshot, { ...disk, onOutput });
+      : restoreFromFile(args.snapshot, { ...disk, onOutput, onPowerOn });
   process.stderr.write('cotton: interactive machine; Ctrl-A X quits\r\n');
   return new Promise((resolve) => {
     const finish = (code: number, message: string): void => {

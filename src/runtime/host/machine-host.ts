@@ -16,6 +16,7 @@
 import type { AtaDiskImage } from '../../emu/ata-pio';
 import type { BootModule } from '../../emu/firmware';
 import { CottonPC, DEFAULT_START_TIME, type MachineState } from '../../emu/machine';
+import type { VirtualNetworkConfig } from '../../emu/net/virtual-network';
 import { combineDigests, machineStateDigests } from '../../emu/machine-state';
 import { sha256, toHex } from '../../emu/sha256';
 import { deliverInput, type LoggedInput, type MachineInput, type MachineMoment } from './input-log';
@@ -55,10 +56,17 @@ export interface BootOptions {
   readonly diskDigest?: () => Uint8Array;
   /** User programs the firmware loads as Multiboot2 modules, named by their path ("/bin/hello"). */
   readonly programs?: readonly BootModule[];
+  /** The virtual network's seed and link conditions (lossy, slow, ...); part of a snapshot. */
+  readonly network?: VirtualNetworkConfig;
+  /** Called with each new machine at power-on (and after a reset): to tap or bridge its network. */
+  readonly onPowerOn?: (machine: CottonPC) => void;
 }
 
 /** What a restored host takes from its caller rather than from the snapshot. */
-export type RestoreOptions = Pick<BootOptions, 'onOutput' | 'disk' | 'diskDigest' | 'programs'>;
+export type RestoreOptions = Pick<
+  BootOptions,
+  'onOutput' | 'disk' | 'diskDigest' | 'programs' | 'onPowerOn'
+>;
 
 /** The machine stopped for good while a caller waited for something else. */
 export class MachineStoppedError extends Error {
@@ -133,13 +141,14 @@ export class MachineHost {
   ): MachineHost {
     const contents = decodeSnapshot(blob);
     checkKernelSources(contents, sources);
-    const { overrides, ramMiB, commandLine, startTime } = contents;
+    const { overrides, ramMiB, commandLine, startTime, network } = contents;
     const host = new MachineHost({
       sources,
       overrides,
       ramMiB,
       commandLine,
       startTime,
+      network,
       ...options,
     });
     checkDisk(contents, host.diskAtPowerOn?.() ?? null);
@@ -157,6 +166,7 @@ export class MachineHost {
       commandLine: this.options.commandLine ?? '',
       startTime: this.options.startTime ?? DEFAULT_START_TIME,
       disk: this.diskAtPowerOn?.() ?? null,
+      network: this.options.network ?? {},
       inputs: this.inputs,
       resets: this.resets,
       moment: this.moment(),
@@ -183,11 +193,13 @@ export class MachineHost {
       modules: this.options.programs,
       startTime: this.options.startTime,
       disk: this.options.disk,
+      ...(this.options.network ? { network: this.options.network } : {}),
       onSerialOutput: (bytes) => {
         this.output += this.decoder.decode(bytes, { stream: true });
         this.options.onOutput?.(bytes);
       },
     });
+    this.options.onPowerOn?.(this.machine);
   }
 
   get state(): MachineState {

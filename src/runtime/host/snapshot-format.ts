@@ -11,6 +11,7 @@
  *   kernel:    count · (folder, digest[32])…
  *   overrides: count · (path, text)…
  *   config:    ramMiB · commandLine · startTime f64 · disk? (u8 0/1 · length f64 · digest[32])
+ *              · network (JSON text: the virtual network's seed and link conditions)
  *   inputs:    count · (boot · atNs f64 · kind u8 · payload)…
  *   resets:    count · atNs f64…       (when each earlier boot reset; their count is the snapshot's boot)
  *   moment:    atNs f64
@@ -26,9 +27,10 @@
  */
 import { ByteWriter } from '../../emu/byte-writer';
 import { ethernetFcs as crc32 } from '../../emu/net/ethernet';
+import type { VirtualNetworkConfig } from '../../emu/net/virtual-network';
 import { isBefore, type LoggedInput, type MachineInput, type MachineMoment } from './input-log';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const MAGIC = new TextEncoder().encode('CTSNAP\r\n');
 const HEADER_BYTES = MAGIC.length + 2 + 4;
 const CRC_BYTES = 4;
@@ -50,6 +52,8 @@ export interface SnapshotContents {
   readonly startTime: number;
   /** The disk as it was at the first power-on, or null without a disk. */
   readonly disk: { readonly length: number; readonly digest: Uint8Array } | null;
+  /** The virtual network's seed, link conditions and lease time at power-on. */
+  readonly network: VirtualNetworkConfig;
   readonly inputs: readonly LoggedInput[];
   /** The virtual time at which each boot before the snapshot's reset. */
   readonly resets: readonly number[];
@@ -169,6 +173,7 @@ export function encodeSnapshot(contents: SnapshotContents): Uint8Array {
     w.f64(contents.disk.length);
     w.raw(contents.disk.digest);
   }
+  w.string(JSON.stringify(contents.network));
   w.varint(contents.inputs.length);
   for (const input of contents.inputs) writeInput(w, input);
   w.varint(contents.resets.length);
@@ -245,6 +250,21 @@ function checkChronology(inputs: readonly LoggedInput[], end: MachineMoment): vo
   });
 }
 
+function readNetworkConfig(r: Reader): VirtualNetworkConfig {
+  const text = r.string('network configuration');
+  try {
+    const config: unknown = JSON.parse(text);
+    if (typeof config === 'object' && config !== null && !Array.isArray(config)) {
+      return config as VirtualNetworkConfig;
+    }
+  } catch {
+    // reported below
+  }
+  throw new SnapshotFormatError(
+    'snapshot is malformed: its network configuration is not an object',
+  );
+}
+
 export function decodeSnapshot(blob: Uint8Array): SnapshotContents {
   checkEnvelope(blob);
   const r = new Reader(blob.subarray(HEADER_BYTES, blob.length - CRC_BYTES));
@@ -258,6 +278,7 @@ export function decodeSnapshot(blob: Uint8Array): SnapshotContents {
   const disk = r.u8('disk flag')
     ? { length: r.f64('disk length'), digest: r.raw(DIGEST_BYTES, 'disk digest') }
     : null;
+  const network = readNetworkConfig(r);
   const inputs = readInputs(r);
   const resets = Array.from({ length: r.count('resets', 8) }, () => r.f64('reset time'));
   const moment = { boot: resets.length, atNs: r.f64('snapshot time') };
@@ -265,5 +286,17 @@ export function decodeSnapshot(blob: Uint8Array): SnapshotContents {
   if (!r.atEnd)
     throw new SnapshotFormatError('snapshot is malformed: unexpected data after its state digests');
   checkChronology(inputs, moment);
-  return { kernel, overrides, ramMiB, commandLine, startTime, disk, inputs, resets, moment, state };
+  return {
+    kernel,
+    overrides,
+    ramMiB,
+    commandLine,
+    startTime,
+    disk,
+    network,
+    inputs,
+    resets,
+    moment,
+    state,
+  };
 }
