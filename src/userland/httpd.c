@@ -5,10 +5,11 @@
  * HTTP/1.0 (RFC 1945), one connection at a time: read the request line and
  * header, answer GET with the file (HEAD with its header only), a directory
  * with its index.html or a list of its entries, a missing file with 404,
- * another method with 501; every answer has a Content-Length and closes the
- * connection. Each request is logged on stdout: client, method, path,
+ * another method with 501, a client silent for 5 s with 408; every answer
+ * has a Content-Length and closes the connection. Each request is logged on stdout: client, method, path,
  * status and bytes. Ctrl-C (or kill) stops it.
  */
+#include <poll.h>
 #include <socket.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 
 #define REQUEST_MAX 2048
 #define PATH_MAX 256
+/* A client that sends no complete request in this time is dropped (408). */
+#define REQUEST_TIMEOUT_MS 5000
 
 static char root[PATH_MAX];
 
@@ -34,6 +37,7 @@ static const char *reason(int status) {
   case 200: return "OK";
   case 400: return "Bad Request";
   case 404: return "Not Found";
+  case 408: return "Request Timeout";
   case 501: return "Not Implemented";
   default: return "Internal Server Error";
   }
@@ -131,10 +135,16 @@ static int has_dot_dot(const char *path) {
   return 0;
 }
 
-/* Read until the blank line that ends the header; its length, or 0. */
+/*
+ * Read until the blank line that ends the header: its length; 0 if the
+ * client closed or sent something else; -1 if it sent nothing for
+ * REQUEST_TIMEOUT_MS, so a silent client cannot hold the server for ever.
+ */
 static long read_request(int fd, char *request) {
   long have = 0;
   while (have < REQUEST_MAX - 1) {
+    struct pollfd watch = {fd, POLLIN, 0};
+    if (poll(&watch, 1, REQUEST_TIMEOUT_MS) == 0) return -1;
     long got = recv(fd, request + have, (size_t)(REQUEST_MAX - 1 - have), 0);
     if (got <= 0) return 0;
     have += got;
@@ -151,7 +161,9 @@ static void serve(int fd, const struct sockaddr_in *client) {
   char method[8] = "-", target[PATH_MAX] = "-";
   int status = 400;
   unsigned int bytes = 0;
-  if (read_request(fd, request)) {
+  long length = read_request(fd, request);
+  if (length < 0) status = 408;
+  if (length > 0) {
     char *space = strchr(request, ' ');
     char *target_end = space ? strchr(space + 1, ' ') : 0;
     char *line_end = strchr(request, '\r');
@@ -169,7 +181,7 @@ static void serve(int fd, const struct sockaddr_in *client) {
       else status = 501;
     }
   }
-  if (status == 400 || status == 501) bytes = send_error(fd, status, 1);
+  if (status == 400 || status == 408 || status == 501) bytes = send_error(fd, status, 1);
   printf("httpd: %s:%d %s %s %d %u\n", inet_ntoa(client->sin_addr), ntohs(client->sin_port),
          method, target, status, bytes);
 }

@@ -28,7 +28,7 @@ function run(host: MachineHost, line: string, maxMs = 60_000): { out: string; st
 
 /** Output without httpd's log line, which the background server prints wherever the output is. */
 function withoutLog(out: string): string {
-  return out.replace(/httpd: \d+\.\d+\.\d+\.\d+:\d+ [A-Z]+ \S+ \d+ \d+\n/, '');
+  return out.replace(/httpd: \d+\.\d+\.\d+\.\d+:\d+ \S+ \S+ \d+ \d+\n/, '');
 }
 
 /** Run the machine for `ms` of virtual time. */
@@ -104,6 +104,22 @@ describe('httpd', () => {
     expect(binary).toBe(run(host, 'cat /bin/hello').out);
   });
 
+  it('drops a client that sends nothing with 408 after 5 s (nc as the client, over the own address)', () => {
+    const host = booted();
+    run(host, 'httpd 8080 / &');
+    wait(host, 100);
+    const start = host.output.length;
+    host.type('nc 10.0.2.15 8080\r');
+    wait(host, 4_000);
+    expect(plain(host.output.slice(start))).not.toContain('408');
+    const end = host.runUntilPrompt(5_000);
+    const out = plain(host.output.slice(start)).replace(/\r/g, '');
+    expect(out).toContain('HTTP/1.0 408 Request Timeout\n');
+    expect(withoutLog(out)).toContain('\n\n408 Request Timeout\n');
+    expect(out).toMatch(/httpd: 10\.0\.2\.15:\d+ - - 408 \d+\n/);
+    expect(/\x1b\]133;D;(\d+)\x07/.exec(end)?.[1]).toBe('0');
+  });
+
   it('ends on Ctrl-C while it waits in accept', () => {
     const host = booted();
     host.type('httpd 8081\r');
@@ -141,6 +157,15 @@ describe('nc', () => {
     const host = booted();
     host.type('nc -l 5000\r');
     wait(host, 200);
+    host.type('\x03');
+    const end = host.runUntilPrompt(5_000);
+    expect(/\x1b\]133;D;(\d+)\x07/.exec(end)?.[1]).toBe(String(128 + 2));
+  });
+
+  it('is ended by Ctrl-C while it waits in poll', () => {
+    const host = booted();
+    host.type('nc echo.cotton.test 7\r');
+    wait(host, 500);
     host.type('\x03');
     const end = host.runUntilPrompt(5_000);
     expect(/\x1b\]133;D;(\d+)\x07/.exec(end)?.[1]).toBe(String(128 + 2));
