@@ -3,7 +3,8 @@
  * bad addresses and bad pointers must give the errno Linux gives, never a
  * dead process or kernel; a connect to a port nobody listens on must be
  * refused; then UDP to the echo service, a TCP connection to a listener of
- * our own over the machine's own address, and poll's timeout and POLLNVAL.
+ * our own over the machine's own address, and poll's timeout, POLLNVAL and
+ * pipes.
  * Prints one line per check; exits 0 if all matched.
  */
 #include <poll.h>
@@ -146,11 +147,25 @@ static void own_address(void) {
   close(listener);
 }
 
+static void pipes(void) {
+  int fds[2];
+  pipe(fds);
+  struct pollfd watch[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}};
+  expect("poll(empty pipe's reader, writer)", poll(watch, 2, 0), 1);
+  expect("revents 0, POLLOUT", watch[0].revents == 0 && watch[1].revents == POLLOUT, 1);
+  write(fds[1], "x", 1);
+  expect("poll(pipe with a byte)", poll(watch, 1, 0), 1);
+  expect("revents POLLIN", watch[0].revents, POLLIN);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 int main(void) {
   bad_arguments();
   refused();
   udp_echo();
   own_address();
+  pipes();
   printf("socktest: %d wrong\n", failures);
   return failures == 0 ? 0 : 1;
 }

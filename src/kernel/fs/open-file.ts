@@ -31,6 +31,10 @@ export interface OpenFile {
   stat(): Io<Stat>;
   /** The inode behind a file or directory, for readdir and ftruncate. */
   readonly inode?: Inode;
+  /** For poll: a read would not wait (data, or the end, is there). Absent: never waits. */
+  readonly inputReady?: boolean;
+  /** For poll: a write would not wait. Absent: never waits. */
+  readonly outputReady?: boolean;
   /** Called when the last descriptor to this open file is closed. */
   release(): void;
   /** Descriptors (in all processes) that refer to this open file. */

@@ -50,6 +50,11 @@ abstract class PipeEnd implements OpenFile {
 }
 
 class PipeReader extends PipeEnd {
+  /** Data in the pipe, or no writer left (read returns 0 at once). */
+  get inputReady(): boolean {
+    return this.pipe.length > 0 || this.pipe.writers === 0;
+  }
+
   *read(buffer: Uint8Array): Io<number> {
     const pipe = this.pipe;
     while (pipe.length === 0 && pipe.writers > 0) yield* pipe.changed.wait();
@@ -72,6 +77,11 @@ class PipeReader extends PipeEnd {
 }
 
 class PipeWriter extends PipeEnd {
+  /** Room in the pipe, or no reader left (the write fails at once with EPIPE). */
+  get outputReady(): boolean {
+    return this.pipe.length < PIPE_CAPACITY || this.pipe.readers === 0;
+  }
+
   *write(data: Uint8Array): Io<number> {
     const pipe = this.pipe;
     let written = 0;

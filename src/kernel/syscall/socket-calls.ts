@@ -22,7 +22,6 @@
  * watches one, it looks again every POLL_RECHECK_MS. A regular file is always
  * ready, as on Linux.
  */
-import { ConsoleFile } from '../fs/console-file';
 import type { OpenFile } from '../fs/open-file';
 import { MAX_OPEN_FILES } from '../fs/open-file';
 import { SyscallError } from '../lib/errno';
@@ -270,11 +269,10 @@ function sysShutdown(call: Syscall): number {
   return 0;
 }
 
-/** What a call on `file` would find now, in POLL* bits. */
+/** What a call on `file` would find now, in POLL* bits (a file that never waits is always ready). */
 function pollEventsOf(file: OpenFile): number {
   if (file instanceof TcpSocket || file instanceof UdpSocket) return file.pollEvents();
-  if (file instanceof ConsoleFile) return (file.inputReady ? POLLIN : 0) | POLLOUT;
-  return POLLIN | POLLOUT;
+  return (file.inputReady === false ? 0 : POLLIN) | (file.outputReady === false ? 0 : POLLOUT);
 }
 
 /** The open file an entry watches, or null for a negative fd or one not open. */
