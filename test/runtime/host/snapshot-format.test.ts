@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ethernetFcs as crc32 } from '../src/emu/net/ethernet';
+import { ethernetFcs as crc32 } from '../../../src/emu/net/ethernet';
 import {
   decodeSnapshot,
   encodeSnapshot,
   SnapshotFormatError,
   type SnapshotContents,
-} from '../src/runtime/host/snapshot-format';
+} from '../../../src/runtime/host/snapshot-format';
 
 const digest = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
 

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBootArguments } from '../src/cli/boot-command';
-import { unescapeTyped } from '../src/nex/escapes';
+import { parseBootArguments } from '../../src/cli/boot-command';
+import { unescapeTyped } from '../../src/nex/escapes';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 function cotton(
   args: string[],

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords } from '../../src/kernel/shell/command-line';
-import { parseDuration } from '../../src/kernel/shell/commands';
-import { cyclesToMicros, Pit8254, PIT_INPUT_HZ } from '../../src/kernel/drivers/pit8254';
-import { bcdToBinary } from '../../src/kernel/drivers/cmos-rtc';
-import { dayOfWeek, formatUnixDate } from '../../src/kernel/lib/date';
-import { formatSeconds, formatSize } from '../../src/kernel/lib/format';
-import { utf8Encode } from '../../src/kernel/lib/utf8';
+import { splitWords } from '../../../src/kernel/shell/command-line';
+import { parseDuration } from '../../../src/kernel/shell/commands';
+import { cyclesToMicros, Pit8254, PIT_INPUT_HZ } from '../../../src/kernel/drivers/pit8254';
+import { bcdToBinary } from '../../../src/kernel/drivers/cmos-rtc';
+import { dayOfWeek, formatUnixDate } from '../../../src/kernel/lib/date';
+import { formatSeconds, formatSize } from '../../../src/kernel/lib/format';
+import { utf8Encode } from '../../../src/kernel/lib/utf8';
 
 describe('command line words', () => {
   it('splits on blanks and honours quotes and backslashes', () => {

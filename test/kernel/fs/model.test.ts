@@ -4,7 +4,7 @@
  * a failure names the seed and step to replay.
  */
 import { describe, expect, it } from 'vitest';
-import { FsError } from '../../src/kernel/fs/vfs';
+import { FsError } from '../../../src/kernel/fs/vfs';
 import { check, freshDevice, mount, prng, run } from './helpers';
 
 type Model = Map<string, Uint8Array | 'dir'>;

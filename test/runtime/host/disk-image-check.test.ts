@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FORMAT_VERSION_SEED } from '../src/kernel/fs/cottonfs/superblock';
+import { FORMAT_VERSION_SEED } from '../../../src/kernel/fs/cottonfs/superblock';
 import {
   diskImageProblem,
   diskSizeProblem,
   MAX_UPLOAD_BYTES,
-} from '../src/runtime/host/disk-image-check';
-import { repoBookDisk } from '../src/runtime/node/node-host';
+} from '../../../src/runtime/host/disk-image-check';
+import { repoBookDisk } from '../../../src/runtime/node/node-host';
 
 describe('an uploaded disk image', () => {
   it('is accepted when it is a CottonFS disk', () => {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { sha256, toHex } from '../src/emu/sha256';
-import { MemoryBlockDevice, runToCompletion as run } from '../src/kernel/fs/block-device';
-import { CottonFs } from '../src/kernel/fs/cottonfs/cottonfs';
-import { fsck } from '../src/kernel/fs/cottonfs/fsck';
-import { Vfs } from '../src/kernel/fs/vfs';
-import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../src/runtime/host/book-disk';
+import { sha256, toHex } from '../../../src/emu/sha256';
+import { MemoryBlockDevice, runToCompletion as run } from '../../../src/kernel/fs/block-device';
+import { CottonFs } from '../../../src/kernel/fs/cottonfs/cottonfs';
+import { fsck } from '../../../src/kernel/fs/cottonfs/fsck';
+import { Vfs } from '../../../src/kernel/fs/vfs';
+import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../../../src/runtime/host/book-disk';
 import {
   freshBookDisk,
   repoBookDisk,
   repoDiskFiles,
   repoUserPrograms,
-} from '../src/runtime/node/node-host';
-import { DEFAULT_START_TIME } from '../src/emu/machine';
+} from '../../../src/runtime/node/node-host';
+import { DEFAULT_START_TIME } from '../../../src/emu/machine';
 
 function mount(bytes: Uint8Array): Vfs {
   return new Vfs(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatFrame, kernelFrames, parseFrame } from '../../src/kernel/lib/stack-trace';
-import { panicReport } from '../../src/kernel/arch/panic';
+import { formatFrame, kernelFrames, parseFrame } from '../../../src/kernel/lib/stack-trace';
+import { panicReport } from '../../../src/kernel/arch/panic';
 
 describe('stack frames for the panic report', () => {
   it('parses V8 frames with and without a function name', () => {

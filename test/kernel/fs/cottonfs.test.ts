@@ -1,8 +1,8 @@
 /** CottonFS operations through the VFS, checked by reading back, remounting and fsck. */
 import { describe, expect, it } from 'vitest';
-import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { CottonFs } from '../../src/kernel/fs/cottonfs/cottonfs';
-import { FsError, Vfs } from '../../src/kernel/fs/vfs';
+import { MemoryBlockDevice } from '../../../src/kernel/fs/block-device';
+import { CottonFs } from '../../../src/kernel/fs/cottonfs/cottonfs';
+import { FsError, Vfs } from '../../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, run, string, text } from './helpers';
 
 const names = (vfs: Vfs, path: string): string[] =>

@@ -11,12 +11,12 @@ import {
   ATA_CMD_READ_SECTORS_EXT,
   AtaDisk,
   decodeIdentity,
-} from '../../src/kernel/drivers/ata-disk';
-import type { MachineInterface } from '../../src/emu/machine-interface';
-import { identifyData } from '../../src/emu/ata-pio';
-import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { bootFromRepo } from '../../src/runtime/node/node-host';
-import { checkKernel } from '../support/check-kernel';
+} from '../../../src/kernel/drivers/ata-disk';
+import type { MachineInterface } from '../../../src/emu/machine-interface';
+import { identifyData } from '../../../src/emu/ata-pio';
+import { MemoryBlockDevice } from '../../../src/kernel/fs/block-device';
+import { bootFromRepo } from '../../../src/runtime/node/node-host';
+import { checkKernel } from '../../support/check-kernel';
 import { check, mount, run } from './helpers';
 
 const CHECK_MODULE = 'src/kernel/ata-check.ts';

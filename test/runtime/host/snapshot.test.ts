@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MachineHost } from '../src/runtime/host/machine-host';
-import { bootFromRepo, repoKernelSources, repoUserPrograms } from '../src/runtime/node/node-host';
-import { SnapshotMismatchError } from '../src/runtime/host/snapshot';
-import { decodeSnapshot, encodeSnapshot } from '../src/runtime/host/snapshot-format';
+import { MachineHost } from '../../../src/runtime/host/machine-host';
+import { bootFromRepo, repoKernelSources, repoUserPrograms } from '../../../src/runtime/node/node-host';
+import { SnapshotMismatchError } from '../../../src/runtime/host/snapshot';
+import { decodeSnapshot, encodeSnapshot } from '../../../src/runtime/host/snapshot-format';
 
 /**
  * One step of a scripted session. Steps cover what a reader does: commands,

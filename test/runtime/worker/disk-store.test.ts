@@ -6,7 +6,7 @@ import {
   MemoryChunkStorage,
   PersistentDisk,
   storeWholeImage,
-} from '../src/runtime/worker/disk-store';
+} from '../../../src/runtime/worker/disk-store';
 
 const CHUNK = DISK_CHUNK_BYTES;
 const SECTOR = 512;

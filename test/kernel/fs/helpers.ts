@@ -1,10 +1,10 @@
 /** Shared helpers for the CottonFS tests: images in memory, a disk that loses power. */
-import type { BlockDevice, Io } from '../../src/kernel/fs/block-device';
-import { MemoryBlockDevice, runToCompletion } from '../../src/kernel/fs/block-device';
-import { CottonFs, format } from '../../src/kernel/fs/cottonfs/cottonfs';
-import { fsck } from '../../src/kernel/fs/cottonfs/fsck';
-import type { FsckReport } from '../../src/kernel/fs/cottonfs/fsck';
-import { Vfs } from '../../src/kernel/fs/vfs';
+import type { BlockDevice, Io } from '../../../src/kernel/fs/block-device';
+import { MemoryBlockDevice, runToCompletion } from '../../../src/kernel/fs/block-device';
+import { CottonFs, format } from '../../../src/kernel/fs/cottonfs/cottonfs';
+import { fsck } from '../../../src/kernel/fs/cottonfs/fsck';
+import type { FsckReport } from '../../../src/kernel/fs/cottonfs/fsck';
+import { Vfs } from '../../../src/kernel/fs/vfs';
 
 export const run = runToCompletion;
 export const clock = (): number => 1_700_000_000;
@@ -54,4 +54,4 @@ export class PowerCutDevice implements BlockDevice {
   *flush(): Io<void> {}
 }
 
-export { prng } from '../support/prng';
+export { prng } from '../../support/prng';

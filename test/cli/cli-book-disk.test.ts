@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBootArguments } from '../src/cli/boot-command';
-import { sha256, toHex } from '../src/emu/sha256';
-import { bootFromRepo, freshBookDisk, repoBookDisk } from '../src/runtime/node/node-host';
+import { parseBootArguments } from '../../src/cli/boot-command';
+import { sha256, toHex } from '../../src/emu/sha256';
+import { bootFromRepo, freshBookDisk, repoBookDisk } from '../../src/runtime/node/node-host';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 function cottonBoot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

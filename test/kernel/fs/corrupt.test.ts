@@ -5,24 +5,24 @@
  * RangeError, no endless loop), whatever the damage.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { CottonFs } from '../../src/kernel/fs/cottonfs/cottonfs';
+import { MemoryBlockDevice } from '../../../src/kernel/fs/block-device';
+import { CottonFs } from '../../../src/kernel/fs/cottonfs/cottonfs';
 import {
   DIRENT_SIZE,
   DIRENTS_PER_BLOCK,
   decodeDirectoryEntry,
-} from '../../src/kernel/fs/cottonfs/directory-entry';
-import { decodeInode, encodeInode } from '../../src/kernel/fs/cottonfs/inode-format';
-import type { DiskInode } from '../../src/kernel/fs/cottonfs/inode-format';
-import { fsckExitCode } from '../../src/kernel/fs/cottonfs/fsck';
+} from '../../../src/kernel/fs/cottonfs/directory-entry';
+import { decodeInode, encodeInode } from '../../../src/kernel/fs/cottonfs/inode-format';
+import type { DiskInode } from '../../../src/kernel/fs/cottonfs/inode-format';
+import { fsckExitCode } from '../../../src/kernel/fs/cottonfs/fsck';
 import {
   BLOCK_SIZE,
   DATA_BITMAP_START,
   INODE_BITMAP_START,
   ROOT_INODE,
   inodeLocation,
-} from '../../src/kernel/fs/cottonfs/layout';
-import { FsError, Vfs } from '../../src/kernel/fs/vfs';
+} from '../../../src/kernel/fs/cottonfs/layout';
+import { FsError, Vfs } from '../../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, prng, run, text } from './helpers';
 
 const JOURNAL_BLOCKS = 128;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineEditor, type EditorEvent } from '../../src/kernel/shell/line-editor';
+import { LineEditor, type EditorEvent } from '../../../src/kernel/shell/line-editor';
 
 const UP = '\x1b[A';
 const DOWN = '\x1b[B';

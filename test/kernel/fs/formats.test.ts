@@ -6,25 +6,25 @@ import {
   findClearBit,
   setBit,
   testBit,
-} from '../../src/kernel/fs/cottonfs/bitmap';
+} from '../../../src/kernel/fs/cottonfs/bitmap';
 import {
   MAX_FILE_BLOCKS,
   blockPath,
   readPointer,
   writePointer,
-} from '../../src/kernel/fs/cottonfs/block-map';
+} from '../../../src/kernel/fs/cottonfs/block-map';
 import {
   decodeDirectoryEntry,
   encodeDirectoryEntry,
   nameProblem,
   NAME_MAX,
-} from '../../src/kernel/fs/cottonfs/directory-entry';
+} from '../../../src/kernel/fs/cottonfs/directory-entry';
 import {
   decodeInode,
   emptyInode,
   encodeInode,
   INODE_TYPE_FILE,
-} from '../../src/kernel/fs/cottonfs/inode-format';
+} from '../../../src/kernel/fs/cottonfs/inode-format';
 import {
   crc32,
   decodeJournalCommit,
@@ -36,16 +36,16 @@ import {
   JOURNAL_COMMIT_MAGIC,
   JOURNAL_DESCRIPTOR_MAGIC,
   JOURNAL_HEADER_MAGIC,
-} from '../../src/kernel/fs/cottonfs/journal-format';
-import { BLOCK_SIZE, INODE_COUNT, inodeLocation } from '../../src/kernel/fs/cottonfs/layout';
+} from '../../../src/kernel/fs/cottonfs/journal-format';
+import { BLOCK_SIZE, INODE_COUNT, inodeLocation } from '../../../src/kernel/fs/cottonfs/layout';
 import {
   decodeSuperblock,
   encodeSuperblock,
   superblockProblem,
   SUPERBLOCK_MAGIC,
-} from '../../src/kernel/fs/cottonfs/superblock';
-import { utf8Decode, utf8Encode } from '../../src/kernel/lib/utf8';
-import type { Superblock } from '../../src/kernel/fs/cottonfs/superblock';
+} from '../../../src/kernel/fs/cottonfs/superblock';
+import { utf8Decode, utf8Encode } from '../../../src/kernel/lib/utf8';
+import type { Superblock } from '../../../src/kernel/fs/cottonfs/superblock';
 
 const block = (): Uint8Array => new Uint8Array(BLOCK_SIZE);
 

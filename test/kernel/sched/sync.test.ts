@@ -5,8 +5,8 @@
  * primitive would let two of them in at once.
  */
 import { describe, expect, it } from 'vitest';
-import { bootFromRepo } from '../../src/runtime/node/node-host';
-import { checkKernel } from '../support/check-kernel';
+import { bootFromRepo } from '../../../src/runtime/node/node-host';
+import { checkKernel } from '../../support/check-kernel';
 
 const SOURCE = `
 import type { Kernel } from './proc/kernel';

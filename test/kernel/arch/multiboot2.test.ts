@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseBootInfo, parseMemoryMap } from '../../src/kernel/arch/multiboot2';
-import { summarizeMemory } from '../../src/kernel/arch/memory-map';
-import { MbiBuilder } from './fake-memory';
+import { parseBootInfo, parseMemoryMap } from '../../../src/kernel/arch/multiboot2';
+import { summarizeMemory } from '../../../src/kernel/arch/memory-map';
+import { MbiBuilder } from '../fake-memory';
 
 const MiB = 1024 * 1024;
 const PC_MAP = [

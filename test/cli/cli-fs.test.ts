@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fsCommand, parseSize, parseTime } from '../src/cli/fs-command';
-import { DATA_BITMAP_START } from '../src/kernel/fs/cottonfs/layout';
+import { fsCommand, parseSize, parseTime } from '../../src/cli/fs-command';
+import { DATA_BITMAP_START } from '../../src/kernel/fs/cottonfs/layout';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cotton-fs-'));

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBootArguments } from '../src/cli/boot-command';
-import { CottonPC } from '../src/emu/machine';
-import { openDiskImage } from '../src/runtime/node/node-host';
+import { parseBootArguments } from '../../src/cli/boot-command';
+import { CottonPC } from '../../src/emu/machine';
+import { openDiskImage } from '../../src/runtime/node/node-host';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 function tempImage(sectors: number): string {
   const path = join(mkdtempSync(join(tmpdir(), 'cotton-disk-')), 'disk.img');

@@ -8,9 +8,9 @@
  * be missing, but if present they hold a prefix of what was being written.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryBlockDevice } from '../../src/kernel/fs/block-device';
-import { CottonFs } from '../../src/kernel/fs/cottonfs/cottonfs';
-import { FsError, Vfs } from '../../src/kernel/fs/vfs';
+import { MemoryBlockDevice } from '../../../src/kernel/fs/block-device';
+import { CottonFs } from '../../../src/kernel/fs/cottonfs/cottonfs';
+import { FsError, Vfs } from '../../../src/kernel/fs/vfs';
 import { check, clock, freshDevice, mount, PowerCut, PowerCutDevice, run } from './helpers';
 
 /** The bytes of a test file; made once per (seed, length): every cut writes and checks the same files. */
