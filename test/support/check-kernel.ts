@@ -16,7 +16,7 @@ export function checkKernel(
   source: string,
 ): Record<string, string> {
   const entry = repoKernelSources()[ENTRY]!;
-  const spawnShell = "spawn('shell', shellThread(kernel));";
+  const spawnShell = "spawn('shell', shellThread(kernel, commands));";
   expect(entry).toContain(spawnShell);
   const importPath = `../${module.replace(/^src\/kernel\//, '').replace(/\.ts$/, '')}`;
   const edited = entry
