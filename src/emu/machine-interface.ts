@@ -9,7 +9,7 @@
  * the boundary this narrow is what lets the book say "this is how a kernel
  * talks to a PC" and mean it.
  *
- * Execution model (DESIGN §3). The kernel's TypeScript runs as kernel-mode
+ * Execution model (docs/architecture.md §3). The kernel's TypeScript runs as kernel-mode
  * code. The CPU takes pending interrupts only at three kinds of places, as if
  * the kernel ran with interrupts deferred everywhere else:
  *   - `sti()`: enabling interrupts delivers the ones that are pending;
@@ -23,7 +23,7 @@
  * REP OUTSW), which move a block of words through one port as disk drivers
  * do, cost a PIO data cycle per word instead (120 ns, ATA PIO mode 4).
  *
- * User mode (DESIGN §3). `enterUser(context)` is the kernel's IRET to ring 3:
+ * User mode (docs/architecture.md §3). `enterUser(context)` is the kernel's IRET to ring 3:
  * the user CPU (RISC-V RV32IMA, src/emu/rv32) runs `context` — x0–x31 and pc —
  * with every fetch, load and store translated by the MMU (CR3's tables, the
  * 32-bit address zero-extended, user rights) until something traps, then

@@ -1,6 +1,6 @@
 /**
  * Simulated hosts: the machines on the virtual network that are not the
- * Cotton PC (DESIGN §2, "Virtual network"), in the style of QEMU's user-mode
+ * Cotton PC (docs/architecture.md §2), in the style of QEMU's user-mode
  * networking: the gateway 10.0.2.2 with its DHCP server and the named hosts
  * behind it (gateway.ts), and the DNS server 10.0.2.3 (dns-server.ts). A
  * host plugs in this way:

@@ -1,5 +1,5 @@
 /**
- * The virtual network of DESIGN §2, shaped like QEMU's user networking:
+ * The virtual network of docs/architecture.md §2, shaped like QEMU's user networking:
  *
  * | address        | MAC               | what                                         |
  * |----------------|-------------------|----------------------------------------------|

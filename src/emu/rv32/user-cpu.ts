@@ -1,5 +1,5 @@
 /**
- * The user CPU: runs a user context until it traps (DESIGN §3, `enterUser`).
+ * The user CPU: runs a user context until it traps (docs/architecture.md §3, `enterUser`).
  *
  * Virtual time: every retired instruction costs USER_NS_PER_INSTRUCTION (a
  * nominal 100 MHz hart). Before running, the CPU computes how many

@@ -5,7 +5,7 @@
  * each module is a separately transpiled CommonJS-style function, and linking
  * runs the module bodies afresh, so a reboot always starts from clean module
  * state and a reader's edited file simply takes the place of the original
- * (DESIGN §4). Modules are evaluated with a `sourceURL` naming their repository
+ * (docs/architecture.md §4). Modules are evaluated with a `sourceURL` naming their repository
  * path, so stack frames read `src/kernel/shell/shell.ts:42:7`, and the wrapper
  * starts on the module's first line, so those line numbers are the TypeScript's.
  */

@@ -1,6 +1,6 @@
 /**
  * The machine worker: one Cotton PC per worker, driven in real time, behind a
- * comlink API (DESIGN §1).
+ * comlink API (docs/architecture.md §1).
  *
  * Booting is split in two so the page can swap machines cleanly: `boot()`
  * transpiles and links the kernel with the reader's edits and reports a
