@@ -47,7 +47,7 @@ export const PTE_ACCESSED = 1 << 5;
 /** Bit 6, D: set by the CPU when the page is written. */
 export const PTE_DIRTY = 1 << 6;
 /** Bit 7, PS: in a PD entry, maps a 2 MiB page instead of pointing to a PT. */
-export const PTE_HUGE = 1 << 7;
+export const PTE_PAGE_SIZE = 1 << 7;
 /** Bit 8, G: the translation survives CR3 writes (kernel pages). */
 export const PTE_GLOBAL = 1 << 8;
 /**
@@ -153,7 +153,7 @@ export function isPresent(entry: PageTableEntry): boolean {
 }
 
 export function isHugePage(entry: PageTableEntry): boolean {
-  return (entry.low & PTE_HUGE) !== 0;
+  return (entry.low & PTE_PAGE_SIZE) !== 0;
 }
 
 /** The physical address an entry points to (bits 51:12). */
@@ -284,7 +284,7 @@ export class PageTables {
     const index = pdIndex(virt);
     if (isPresent(this.readEntry(pd, index)))
       throw new Error(`0x${virt.toString(16)} is already mapped`);
-    this.writeEntry(pd, index, makeEntry(phys, flags | PTE_PRESENT | PTE_HUGE, noExecute));
+    this.writeEntry(pd, index, makeEntry(phys, flags | PTE_PRESENT | PTE_PAGE_SIZE, noExecute));
     return true;
   }
 

@@ -22,7 +22,7 @@ import {
   PTE_CACHE_DISABLE,
   PTE_DIRTY,
   PTE_GLOBAL,
-  PTE_HUGE,
+  PTE_PAGE_SIZE,
   PTE_NO_EXECUTE,
   PTE_OWNED,
   PTE_PRESENT,
@@ -71,7 +71,7 @@ const FLAG_NAMES: ReadonlyArray<[number, string]> = [
   [PTE_CACHE_DISABLE, 'PCD'],
   [PTE_ACCESSED, 'A'],
   [PTE_DIRTY, 'D'],
-  [PTE_HUGE, 'PS'],
+  [PTE_PAGE_SIZE, 'PS'],
   [PTE_GLOBAL, 'G'],
   [PTE_OWNED, 'OWN'],
 ];

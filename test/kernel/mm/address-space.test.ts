@@ -17,7 +17,7 @@ import {
   PTE_COPY_ON_WRITE,
   PTE_DIRTY,
   PTE_GLOBAL,
-  PTE_HUGE,
+  PTE_PAGE_SIZE,
   PTE_PRESENT,
   PTE_USER,
   PTE_WRITABLE,
@@ -41,7 +41,7 @@ describe('the kernel address space', () => {
       };
       expect(withoutAccessedDirty).toEqual({
         physical,
-        flags: P | RW | PTE_HUGE | PTE_GLOBAL,
+        flags: P | RW | PTE_PAGE_SIZE | PTE_GLOBAL,
         noExecute: true,
         pageSize: 2 * MiB,
       });

@@ -19,7 +19,7 @@ import {
   pml4Index,
   ptIndex,
   PTE_GLOBAL,
-  PTE_HUGE,
+  PTE_PAGE_SIZE,
   PTE_NO_EXECUTE,
   PTE_PRESENT,
   PTE_USER,
@@ -125,13 +125,13 @@ describe('PageTables', () => {
     );
     expect(tables.translate(root, 0x0060_0000 + 0x12345)).toEqual({
       physical: 0x0040_0000 + 0x12345,
-      flags: P | RW | PTE_HUGE | PTE_GLOBAL,
+      flags: P | RW | PTE_PAGE_SIZE | PTE_GLOBAL,
       noExecute: true,
       pageSize: HUGE_PAGE_SIZE,
     });
     const steps = tables.walk(root, 0x0061_0000);
     expect(steps.map((s) => s.level)).toEqual(['PML4', 'PDPT', 'PD']);
-    expect(steps[2]!.low & PTE_HUGE).toBe(PTE_HUGE);
+    expect(steps[2]!.low & PTE_PAGE_SIZE).toBe(PTE_PAGE_SIZE);
     expect(() => tables.mapPage(root, 0x0060_1000, 0x0090_0000, P, false)).toThrow(/large page/);
     expect(tables.unmapPage(root, 0x0060_1000)).toBeNull();
     expect(() => tables.mapHugePage(root, 0x0060_1000, 0, P, false)).toThrow(/alignment/);
