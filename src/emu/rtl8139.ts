@@ -272,6 +272,8 @@ export class Rtl8139 implements PortDevice, MmioDevice, EthernetEndpoint {
 
   private writeCommand(value: number): void {
     if (value & RTL_CR_RST) return this.softwareReset();
+    // Turning the receiver off resets its write pointer: how a driver restarts the ring.
+    if (!(value & RTL_CR_RE)) this.cbr = 0;
     this.regs.setUint8(RTL_CR, value & (RTL_CR_RE | RTL_CR_TE));
   }
 

@@ -101,15 +101,17 @@ const BMCR_DUPLEX = 0x0100;
  * instant, so the stack keeps its receive window well below this.
  */
 export const RX_RING_SIZE = 65536;
-/** Room past the ring's end for a frame that runs over with WRAP (16 bytes + a full frame). */
-const RX_RING_SPARE = 16 + 1536;
+/** Room past the ring's end for a frame that runs over with WRAP: the longest the card takes. */
+const RX_RING_SPARE = 16 + 4096;
 /** The card keeps CAPR this far behind the driver's read offset. */
 const CAPR_OFFSET = 16;
 const RX_HEADER_LENGTH = 4;
 const FCS_LENGTH = 4;
-/** Smallest and largest frame the card can write, with its CRC. */
+/** Smallest and largest Ethernet frame, with its CRC; longer ones are counted and skipped. */
 const MIN_RX_LENGTH = 14 + FCS_LENGTH;
 const MAX_RX_LENGTH = 1514 + FCS_LENGTH;
+/** A header claiming more than this (the card's 4 KiB limit) means the ring is out of step. */
+const MAX_RING_ENTRY = 4096;
 const TX_DESCRIPTORS = 4;
 const TX_BUFFER_SIZE = 1536;
 /** The longest frame the card sends (without CRC, which it adds). */
@@ -125,7 +127,7 @@ export interface NicCounters {
   interrupts: number;
   rxPackets: number;
   rxBytes: number;
-  /** Ring headers that made no sense (the receiver was reset). */
+  /** Frames too short or too long, and ring headers that made no sense (the receiver was reset). */
   rxErrors: number;
   /** Frames the card could not fit in the ring (ISR.RXOVW, MPC). */
   rxOverflows: number;
@@ -273,13 +275,14 @@ export class Rtl8139Nic {
       const header = this.cpu.read32(this.rxRing + this.rxOffset);
       const status = header & 0xffff;
       const length = header >>> 16;
-      if (!(status & RX_STATUS_ROK) || length < MIN_RX_LENGTH || length > MAX_RX_LENGTH) {
+      if (!(status & RX_STATUS_ROK) || length < FCS_LENGTH || length > MAX_RING_ENTRY) {
         this.counters.rxErrors++;
         this.startReceiver(); // out of step with the card: start the ring afresh
         return;
       }
       const frameAt = this.rxRing + this.rxOffset + RX_HEADER_LENGTH;
-      this.accept(this.cpu.readBytes(frameAt, length - FCS_LENGTH));
+      if (length < MIN_RX_LENGTH || length > MAX_RX_LENGTH) this.counters.rxErrors++;
+      else this.accept(this.cpu.readBytes(frameAt, length - FCS_LENGTH));
       this.rxOffset = ((this.rxOffset + RX_HEADER_LENGTH + length + 3) & ~3) % RX_RING_SIZE;
       this.outw(RTL_CAPR, (this.rxOffset - CAPR_OFFSET) & 0xffff);
     }
