@@ -24,7 +24,8 @@ const host = {
   ...baseHost,
   getSourceFile(fileName, languageVersion, onError) {
     const key = `${fileName}:${typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion}`;
-    if (!parsed.has(key)) parsed.set(key, baseHost.getSourceFile(fileName, languageVersion, onError));
+    if (!parsed.has(key))
+      parsed.set(key, baseHost.getSourceFile(fileName, languageVersion, onError));
     return parsed.get(key);
   },
 };
@@ -33,7 +34,11 @@ export function checkProject(configPath) {
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   if (config.error) return [config.error];
   const options = ts.parseJsonConfigFileContent(config.config, ts.sys, dirname(configPath));
-  const program = ts.createProgram({ rootNames: options.fileNames, options: options.options, host });
+  const program = ts.createProgram({
+    rootNames: options.fileNames,
+    options: options.options,
+    host,
+  });
   return [...options.errors, ...ts.getPreEmitDiagnostics(program)];
 }
 

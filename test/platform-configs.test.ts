@@ -20,7 +20,8 @@ const host: ts.CompilerHost = {
   ...baseHost,
   getSourceFile(fileName, languageVersion, onError) {
     const key = `${fileName}:${JSON.stringify(languageVersion)}`;
-    if (!parsed.has(key)) parsed.set(key, baseHost.getSourceFile(fileName, languageVersion, onError));
+    if (!parsed.has(key))
+      parsed.set(key, baseHost.getSourceFile(fileName, languageVersion, onError));
     return parsed.get(key);
   },
 };

@@ -4,7 +4,11 @@ import { MemoryBlockDevice, runToCompletion as run } from '../../../src/kernel/f
 import { CottonFs } from '../../../src/kernel/fs/cottonfs/cottonfs';
 import { fsck } from '../../../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../../../src/kernel/fs/vfs';
-import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../../../src/runtime/host/book-disk';
+import {
+  BOOK_DISK_BYTES,
+  bookDiskVersion,
+  buildBookDisk,
+} from '../../../src/runtime/host/book-disk';
 import {
   freshBookDisk,
   repoBookDisk,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MachineHost } from '../../../src/runtime/host/machine-host';
-import { bootFromRepo, repoKernelSources, repoUserPrograms } from '../../../src/runtime/node/node-host';
+import {
+  bootFromRepo,
+  repoKernelSources,
+  repoUserPrograms,
+} from '../../../src/runtime/node/node-host';
 import { SnapshotMismatchError } from '../../../src/runtime/host/snapshot';
 import { decodeSnapshot, encodeSnapshot } from '../../../src/runtime/host/snapshot-format';
 
@@ -127,7 +131,9 @@ describe('snapshots carry the kernel they ran', () => {
     const withoutShell = Object.fromEntries(
       Object.entries(repoKernelSources()).filter(([path]) => !path.startsWith('src/kernel/shell/')),
     );
-    expect(() => MachineHost.restore(blob, withoutShell)).toThrow(/missing here: src\/kernel\/shell\)/);
+    expect(() => MachineHost.restore(blob, withoutShell)).toThrow(
+      /missing here: src\/kernel\/shell\)/,
+    );
   });
 
   it('reports a machine that does not come out the same as nondeterminism, naming the parts', () => {

@@ -39,10 +39,7 @@ const flushed = (terminal: Terminal): Promise<void> =>
   new Promise((resolve) => terminal.write('', resolve));
 
 /** Seek to each target in a shuffled order; compare with straight play to the same time. */
-async function checkSeeks(
-  session: Session,
-  targets: number[],
-): Promise<{ seeks: number }> {
+async function checkSeeks(session: Session, targets: number[]): Promise<{ seeks: number }> {
   const timeline = buildTimeline(session, 2);
   const builder = headless(timeline);
   const keyframes = await buildKeyframes(timeline, builder.terminal, builder.serialize);
