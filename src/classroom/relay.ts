@@ -16,9 +16,12 @@
  * which types it into the machine; anybody else's input is refused.
  *
  * Limits (RelayLimits, defaults in DEFAULT_LIMITS): message size, a message and
- * a byte token bucket per client (the teacher's larger), rooms per relay,
- * viewers per room, idle expiry (no message from the teacher for `idleMs`;
- * teacher pages ping), and a cap on each viewer's unsent data: a viewer whose
+ * a byte token bucket per client (the teacher's larger), rooms per relay and
+ * per client address (so one machine cannot take every room), viewers per
+ * room, idle expiry (no message from the teacher for `idleMs`; teacher pages
+ * ping), expiry `teacherGoneMs` after the teacher's connection closed (a
+ * reloaded teacher page rejoins with the secret within that time and keeps
+ * its room), and a cap on each viewer's unsent data: a viewer whose
  * socket holds more than `maxBufferedBytes` is skipped (nothing is queued for
  * it, so it never holds the others up) and, once its socket drains, resynced
  * from the keyframe like a late joiner; if it stays behind for `maxLagMs` it
@@ -58,9 +61,13 @@ export interface Rate {
 export interface RelayLimits {
   readonly maxMessageBytes: number;
   readonly maxRooms: number;
+  /** Rooms whose creator connected from one address (an IP address; '' when unknown counts as one). */
+  readonly maxRoomsPerAddress: number;
   readonly maxViewersPerRoom: number;
   /** A room expires after this long without a message from its teacher. */
   readonly idleMs: number;
+  /** A room whose teacher's connection closed expires this long after, unless the secret rejoins. */
+  readonly teacherGoneMs: number;
   readonly teacherRate: Rate;
   /** Viewers, and connections not yet in a room. */
   readonly viewerRate: Rate;
@@ -82,8 +89,10 @@ const MiB = 1024 * KiB;
 export const DEFAULT_LIMITS: RelayLimits = {
   maxMessageBytes: 512 * KiB,
   maxRooms: 50,
+  maxRoomsPerAddress: 3,
   maxViewersPerRoom: 500,
   idleMs: 30 * 60_000,
+  teacherGoneMs: 5 * 60_000,
   teacherRate: {
     messagesPerSecond: 200,
     messageBurst: 400,
@@ -122,6 +131,7 @@ class Client {
   constructor(
     readonly id: string,
     readonly peer: Peer,
+    readonly address: string,
     rate: Rate,
     errorsPerSecond: number,
     now: number,
@@ -151,10 +161,14 @@ class Room {
   lastSeq = -1;
   screen: string | null = null;
   play: string | null = null;
+  /** When the teacher's connection closed (null while a teacher is connected). */
+  teacherLeftAt: number | null = null;
 
   constructor(
     readonly id: string,
     readonly secret: string,
+    /** The address the room was created from, for the per-address room limit. */
+    readonly creatorAddress: string,
     public lastActivity: number,
   ) {}
 }
@@ -186,10 +200,12 @@ export class Relay {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  connect(peer: Peer): Connection {
+  /** A new connection; `address` is where it comes from (the socket's remote IP address). */
+  connect(peer: Peer, address = ''): Connection {
     const client = new Client(
       `c${this.nextClient++}`,
       peer,
+      address,
       this.limits.viewerRate,
       this.limits.errorsPerSecond,
       this.clock(),
@@ -208,11 +224,13 @@ export class Relay {
     return { rooms: this.rooms.size, clients: this.clients.size, lagging };
   }
 
-  /** Run periodically (server.ts: every second): expire idle rooms, resync or drop viewers that fell behind. */
+  /** Run periodically (server.ts: every second): expire idle or abandoned rooms, resync or drop viewers that fell behind. */
   sweep(): void {
     const now = this.clock();
     for (const room of [...this.rooms.values()]) {
-      if (now - room.lastActivity > this.limits.idleMs) {
+      const abandoned =
+        room.teacherLeftAt !== null && now - room.teacherLeftAt > this.limits.teacherGoneMs;
+      if (abandoned || now - room.lastActivity > this.limits.idleMs) {
         this.expire(room);
         continue;
       }
@@ -231,6 +249,16 @@ export class Relay {
 
   private receive(client: Client, text: string | null, byteLength: number): void {
     const now = this.clock();
+    if (byteLength > this.limits.maxMessageBytes) {
+      // Refused before the byte bucket, which it would empty: the sender learns the real reason.
+      if (!client.messages.take(now))
+        return this.refuse(client, 'rate-limited', 'too many messages: this one was dropped');
+      return this.refuse(
+        client,
+        'too-large',
+        `a message may hold at most ${this.limits.maxMessageBytes} bytes, not ${byteLength}`,
+      );
+    }
     if (!client.messages.take(now) || !client.bytes.take(now, byteLength)) {
       return this.refuse(client, 'rate-limited', 'too many messages: this one was dropped');
     }
@@ -270,10 +298,17 @@ export class Relay {
         `the server has its maximum of ${this.limits.maxRooms} rooms; try again later`,
         'create',
       );
+    if (this.roomsFrom(client.address) >= this.limits.maxRoomsPerAddress)
+      return this.refuse(
+        client,
+        'room-limit',
+        `this computer already has ${this.limits.maxRoomsPerAddress} rooms open; close one, or wait until it expires`,
+        'create',
+      );
     let id: string;
     do id = randomRoomId();
     while (this.rooms.has(id));
-    const room = new Room(id, randomBytes(16).toString('hex'), this.clock());
+    const room = new Room(id, randomBytes(16).toString('hex'), client.address, this.clock());
     this.rooms.set(id, room);
     this.becomeTeacher(room, client, name);
     this.send(client, { type: 'created', room: id, secret: room.secret, you: client.id });
@@ -299,6 +334,7 @@ export class Relay {
         this.leave(room.teacher);
       }
       this.becomeTeacher(room, client, name);
+      this.restartStream(room);
       room.lastActivity = this.clock();
       this.send(client, {
         type: 'joined',
@@ -346,6 +382,26 @@ export class Relay {
     client.messages = new TokenBucket(rate.messagesPerSecond, rate.messageBurst, now);
     client.bytes = new TokenBucket(rate.bytesPerSecond, rate.byteBurst, now);
     room.teacher = client;
+    room.teacherLeftAt = null;
+  }
+
+  /**
+   * A teacher page that joins with the secret (a reload, another tab) numbers its
+   * stream from 0 again and opens with a live keyframe: what the relay kept from
+   * the previous page would not fit with it, so late joiners wait for that keyframe.
+   */
+  private restartStream(room: Room): void {
+    room.keyframe = null;
+    room.backlog = [];
+    room.backlogBytes = 0;
+    room.brokenAt = null;
+    room.lastSeq = -1;
+  }
+
+  private roomsFrom(address: string): number {
+    let count = 0;
+    for (const room of this.rooms.values()) if (room.creatorAddress === address) count++;
+    return count;
   }
 
   private fromTeacher(room: Room, message: ClientMessage): void {
@@ -457,6 +513,7 @@ export class Relay {
     if (!room) return;
     if (room.teacher === client) {
       room.teacher = null;
+      room.teacherLeftAt = this.clock();
       this.toViewers(room, { type: 'teacher', present: false });
       return;
     }

@@ -13,6 +13,10 @@
  * Static files are served by path (index.html for directories), with the MIME
  * types module scripts and workers need; paths that leave dist/ are refused.
  * The relay's clock ticks once a second (expiry, slow viewers).
+ *
+ * It listens on localhost unless asked otherwise (`--lan`, or `--host
+ * ADDRESS`): a relay open to the network lets anyone there open rooms, so
+ * serving a classroom's phones is a choice the teacher makes, not a default.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -25,6 +29,10 @@ import { Relay, type RelayLimits } from './relay';
 import { contentType, resolveFile } from './static-files';
 
 export const DEFAULT_PORT = 8080;
+/** Where the server listens by default: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** `--lan`: every interface, so phones on the local network can reach it. */
+export const LAN_HOST = '0.0.0.0';
 const SWEEP_MS = 1000;
 /** ws closes a connection whose frame is larger than this outright; smaller oversized ones get an error message. */
 const HARD_PAYLOAD_FACTOR = 4;
@@ -39,6 +47,8 @@ export interface ClassroomOptions {
 
 export interface ClassroomServer {
   readonly url: string;
+  /** The addresses on the local network, when the server listens there (else none). */
+  readonly lanUrls: readonly string[];
   readonly relay: Relay;
   close(): Promise<void>;
 }
@@ -67,7 +77,8 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
   if (missing) throw new Error(missing);
   const relay = new Relay(options.limits, options.clock);
   let port = options.port ?? DEFAULT_PORT;
-  const listensEverywhere = (options.host ?? '0.0.0.0') === '0.0.0.0';
+  const listenHost = options.host ?? DEFAULT_HOST;
+  const listensEverywhere = listenHost === LAN_HOST || listenHost === '::';
 
   const serveFile = (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
@@ -108,19 +119,22 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attach(relay, ws));
+    sockets.handleUpgrade(request, socket, head, (ws) =>
+      attach(relay, ws, request.socket.remoteAddress ?? ''),
+    );
   });
   const sweeper = setInterval(() => relay.sweep(), SWEEP_MS);
   sweeper.unref();
 
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
-    server.listen(port, options.host ?? '0.0.0.0', () => done());
+    server.listen(port, listenHost, () => done());
   });
   port = (server.address() as AddressInfo).port;
-  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const host = listensEverywhere ? '127.0.0.1' : listenHost;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    lanUrls: listensEverywhere ? lanUrls(port) : [],
     relay,
     close: () =>
       new Promise<void>((done) => {
@@ -133,17 +147,20 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
   };
 }
 
-/** Plug one WebSocket into the relay. */
-function attach(relay: Relay, ws: WebSocket): void {
-  const connection = relay.connect({
-    send: (text) => {
-      if (ws.readyState === ws.OPEN) ws.send(text);
+/** Plug one WebSocket into the relay; `address` is the client's IP address (the per-address room limit). */
+function attach(relay: Relay, ws: WebSocket, address: string): void {
+  const connection = relay.connect(
+    {
+      send: (text) => {
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      },
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      close: (code, reason) => ws.close(code, reason),
     },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    close: (code, reason) => ws.close(code, reason),
-  });
+    address,
+  );
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     connection.receive(isBinary ? null : bytes.toString('utf8'), bytes.length);
@@ -152,29 +169,54 @@ function attach(relay: Relay, ws: WebSocket): void {
   ws.on('error', () => ws.terminate());
 }
 
-/** `cotton classroom [--port N] [--host ADDRESS] [--dist DIR]`: serve until interrupted. */
+export const CLASSROOM_USAGE = `usage: cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR]
+
+Serve the built book (dist/, made by \`npm run build\`) and the classroom relay.
+  --port N         the port (default ${DEFAULT_PORT})
+  --lan            listen on every interface, so students' phones on the local network can join
+  --host ADDRESS   listen on this address only (default ${DEFAULT_HOST}: this machine)
+  --dist DIR       the built book to serve (default: the repository's dist/)`;
+
+/** `cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR]`: serve until interrupted. */
 export async function classroomCommand(args: readonly string[]): Promise<number> {
   let port = DEFAULT_PORT;
-  let host = '0.0.0.0';
+  let host: string | undefined;
   let dist = join(import.meta.dirname, '..', '..', 'dist');
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
+    if (flag === '--help' || flag === '-h') {
+      process.stdout.write(`${CLASSROOM_USAGE}\n`);
+      return 0;
+    }
+    if (flag === '--lan') {
+      if (host !== undefined)
+        throw new Error(`--lan and --host exclude each other\n${CLASSROOM_USAGE}`);
+      host = LAN_HOST;
+      continue;
+    }
     const value = args[i + 1];
-    if (value === undefined && flag?.startsWith('--')) throw new Error(`${flag} needs a value`);
+    if (flag !== '--port' && flag !== '--host' && flag !== '--dist')
+      throw new Error(`classroom: unknown argument '${flag}'\n${CLASSROOM_USAGE}`);
+    if (value === undefined) throw new Error(`${flag} needs a value\n${CLASSROOM_USAGE}`);
     if (flag === '--port') port = Number(value);
-    else if (flag === '--host') host = value!;
-    else if (flag === '--dist') dist = value!;
-    else throw new Error(`classroom: unknown argument '${flag}'`);
+    else if (flag === '--dist') dist = value;
+    else if (host !== undefined)
+      throw new Error(`--lan and --host exclude each other\n${CLASSROOM_USAGE}`);
+    else host = value;
     i++;
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error('--port must be a port number');
-  const server = await startClassroom({ dist, port, host });
+    throw new Error('--port must be a port number (0 to 65535)');
+  const server = await startClassroom({ dist, port, host: host ?? DEFAULT_HOST });
   const port_ = Number(new URL(server.url).port);
   process.stdout.write(`CottonOS classroom: the book and the relay on port ${port_}\n`);
   process.stdout.write(`  open ${server.url}/ (this machine)\n`);
-  for (const url of lanUrls(port_))
+  for (const url of server.lanUrls)
     process.stdout.write(`  or   ${url}/ (the local network: students' phones)\n`);
+  if (server.lanUrls.length === 0 && host === undefined)
+    process.stdout.write(
+      '  (this machine only; add --lan so phones on the local network can join)\n',
+    );
   process.stdout.write('Open a chapter and press Share on its machine. Ctrl-C stops the server.\n');
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -21,6 +21,12 @@
  * - `keyboard`: the viewer the teacher handed the keyboard to; that viewer's
  *   keys arrive as `input` and are typed into the machine;
  * - `ping` every 20 s, which keeps the room from expiring while nothing happens.
+ *
+ * The room's id and secret are kept in this tab's sessionStorage, per page: a
+ * reloaded page (or one whose connection dropped) rejoins its room with the
+ * secret instead of opening a new one, and its students stay where they are.
+ * The relay keeps a room for a few minutes after its teacher left; once it is
+ * gone the page opens a new room. Stopping the share forgets the room.
  */
 import { SerializeAddon } from '@xterm/addon-serialize';
 import type { Terminal } from '@xterm/xterm';
@@ -60,6 +66,32 @@ interface PlayerLike extends HTMLElement {
 }
 
 const shares = new WeakMap<HTMLElement, TeacherShare>();
+
+interface SavedRoom {
+  readonly room: string;
+  readonly secret: string;
+}
+
+/** This tab's room for this page (sessionStorage: a reload keeps it, another tab does not share it). */
+const savedRoomKey = (): string => `cotton-share-room:${location.pathname}`;
+
+function savedRoom(): SavedRoom | null {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(savedRoomKey()) ?? 'null') as SavedRoom | null;
+    return typeof saved?.room === 'string' && typeof saved.secret === 'string' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveRoom(saved: SavedRoom | null): void {
+  try {
+    if (saved) sessionStorage.setItem(savedRoomKey(), JSON.stringify(saved));
+    else sessionStorage.removeItem(savedRoomKey());
+  } catch {
+    // Storage refused (private mode): a reload opens a new room, as before.
+  }
+}
 
 /** Start sharing this machine, or stop if it is shared. */
 export async function toggleSharing(element: HTMLElement, host: ShareHost): Promise<void> {
@@ -129,7 +161,9 @@ class TeacherShare {
       return;
     }
     if (this.stopped) return this.connection.close();
-    this.connection.send({ type: 'create', name: document.title });
+    const saved = savedRoom();
+    if (saved) this.connection.send({ type: 'join', ...saved, name: document.title });
+    else this.connection.send({ type: 'create', name: document.title });
   }
 
   stop(): void {
@@ -138,6 +172,7 @@ class TeacherShare {
     for (const timer of this.timers) clearInterval(timer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.connection?.close();
+    saveRoom(null);
     this.panel.remove();
     this.button?.setAttribute('aria-pressed', 'false');
   }
@@ -145,15 +180,10 @@ class TeacherShare {
   private onMessage(message: ServerMessage, info: Parameters<typeof roomLink>[1]): void {
     switch (message.type) {
       case 'created':
-        this.tap();
-        this.showRoom(roomLink(message.room, info));
-        this.sendKeyframe(true);
-        this.timers.push(
-          setInterval(() => this.bytesSinceKeyframe > 0 && this.sendKeyframe(false), KEYFRAME_MS),
-          setInterval(() => this.connection?.send({ type: 'ping', t: Date.now() }), PING_MS),
-          setInterval(() => this.sendPlay(false), PLAY_POLL_MS),
-        );
-        if (this.host.canvas) this.timers.push(setInterval(() => this.sendScreen(), SCREEN_MS));
+        saveRoom({ room: message.room, secret: message.secret });
+        return this.begin(message.room, info);
+      case 'joined':
+        if (message.role === 'teacher') this.begin(message.room, info);
         return;
       case 'viewers':
         this.viewers = message.list;
@@ -167,13 +197,32 @@ class TeacherShare {
       case 'need-keyframe':
         return this.sendKeyframe(false, true);
       case 'expired':
+        saveRoom(null);
         return this.say('The room expired. Press Share again for a new one.');
       case 'error':
         console.warn(`classroom relay: ${message.code}: ${message.message}`);
+        if (message.about === 'join') {
+          // The saved room expired (or is not ours any more): open a new one.
+          saveRoom(null);
+          this.connection?.send({ type: 'create', name: document.title });
+        }
         if (message.about === 'create')
           this.say(`The room could not be opened: ${message.message}`);
         return;
     }
+  }
+
+  /** The room is ours (new, or rejoined with the secret): show its link and start sending. */
+  private begin(room: string, info: Parameters<typeof roomLink>[1]): void {
+    this.tap();
+    this.showRoom(roomLink(room, info));
+    this.sendKeyframe(true);
+    this.timers.push(
+      setInterval(() => this.bytesSinceKeyframe > 0 && this.sendKeyframe(false), KEYFRAME_MS),
+      setInterval(() => this.connection?.send({ type: 'ping', t: Date.now() }), PING_MS),
+      setInterval(() => this.sendPlay(false), PLAY_POLL_MS),
+    );
+    if (this.host.canvas) this.timers.push(setInterval(() => this.sendScreen(), SCREEN_MS));
   }
 
   private onClosed(reason: string): void {
