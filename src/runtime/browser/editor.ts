@@ -17,7 +17,7 @@ import 'monaco-editor/features/register.all.js';
 import 'monaco-editor/languages/definitions/typescript/register.js';
 import { typescriptDefaults } from 'monaco-editor/languages/features/typescript/register.js';
 import { sources } from 'virtual:cotton-kernel/sources';
-import machineInterface from '../emu/machine-interface.ts?raw';
+import machineInterface from '../../emu/machine-interface.ts?raw';
 import './monaco-workers';
 import { followTheme } from './page-theme';
 
