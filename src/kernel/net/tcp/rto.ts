@@ -67,6 +67,7 @@ export class RetransmissionTimeout {
     this.timed = null;
   }
 
+  // #region exercise:rto
   /** Feed one round-trip measurement R (RFC 6298 §2.2 and §2.3). */
   addSample(rtt: number): void {
     if (this.smoothedRtt === null || this.rttVariation === null) {
@@ -80,6 +81,7 @@ export class RetransmissionTimeout {
     const rto = this.smoothedRtt + Math.max(CLOCK_GRANULARITY_MS, RTT_K * this.rttVariation);
     this.rto = clampRto(rto);
   }
+  // #endregion exercise:rto
 
   /** The timer fired (RFC 6298 §5.5): double the RTO, and stop timing (Karn). */
   backOff(): void {

@@ -21,6 +21,7 @@
  */
 import type { Ipv4Address } from './addresses';
 
+// #region exercise:internet-checksum
 /** Fold the carries above bit 15 back into the low 16 bits until none are left. */
 function foldCarries(sum: number): number {
   while (sum > 0xffff) {
@@ -50,6 +51,7 @@ export function internetChecksum(
   }
   return ~foldCarries(sum) & 0xffff;
 }
+// #endregion exercise:internet-checksum
 
 /**
  * The (unfolded) sum of the IPv4 pseudo-header that UDP and TCP checksums

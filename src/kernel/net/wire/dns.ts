@@ -264,6 +264,7 @@ function readRecordData(
  * backslash (escapes are not read back). A trailing dot (fully qualified) is
  * allowed; '' and '.' are the root.
  */
+// #region exercise:dns-name
 export function encodeDnsName(name: string): number[] {
   const text = name.endsWith('.') ? name.slice(0, -1) : name;
   const bytes: number[] = [];
@@ -287,6 +288,7 @@ export function encodeDnsName(name: string): number[] {
   }
   return bytes;
 }
+// #endregion exercise:dns-name
 
 /** Append without spreading into arguments: record data may be too long for that. */
 function append(out: number[], values: ArrayLike<number>): void {
