@@ -10,7 +10,9 @@
  * HTTP_MAX_REDIRECTS times, as browsers and curl -L do; a relative Location
  * is resolved against the URL that gave it (RFC 9110 §10.2.2).
  *
- * Only http:// URLs: https is the TLS chapter's (net/tls/).
+ * An https:// URL (port 443) runs the same HTTP over a TLS session that the
+ * caller opens on the connected socket (a TlsConnector: tls-socket.ts's
+ * startTls, given the machine), as `httpsget` does.
  */
 import type { DnsResolver } from './dns-resolver';
 import {
@@ -27,6 +29,7 @@ import { createSocket, type TcpSocket } from './sockets';
 
 export const HTTP_MAX_REDIRECTS = 5;
 export const HTTP_DEFAULT_PORT = 80;
+export const HTTPS_DEFAULT_PORT = 443;
 /** Bodies larger than this are refused: the kernel keeps the whole body in memory. */
 export const HTTP_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const RECEIVE_CHUNK = 16 * 1024;
@@ -34,6 +37,7 @@ const USER_AGENT = 'CottonOS-httpget/0.1';
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
 export interface HttpUrl {
+  readonly scheme: 'http' | 'https';
   readonly host: string;
   readonly port: number;
   /** Path and query, starting with "/". */
@@ -50,41 +54,57 @@ export interface HttpResponse {
   readonly redirects: readonly string[];
 }
 
+/** Turns a connected TCP socket into a TLS one for `serverName` (https). */
+export type TlsConnector = (
+  socket: TcpSocket,
+  serverName: string,
+) => Generator<void, TcpSocket, void>;
+
 /** A URL the client cannot fetch, too many redirects, or a response it cannot read. */
 export class HttpError extends Error {
   override name = 'HttpError';
 }
 
-/** "http://host:8080/a?b", "host/a" or "host" → its parts. */
-export function parseHttpUrl(url: string): HttpUrl {
+/** "http://host:8080/a?b", "https://host/", "host/a" or "host" (`scheme` unless named) → its parts. */
+export function parseHttpUrl(url: string, defaultScheme: HttpUrl['scheme'] = 'http'): HttpUrl {
   const match = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):\/\/)?([^/:?#\s]+)(?::(\d{1,5}))?([^#\s]*)/.exec(
     url,
   );
   if (!match || match[0] !== url.replace(/#.*$/, '')) throw new HttpError(`bad URL "${url}"`);
-  const scheme = (match[1] ?? 'http').toLowerCase();
-  if (scheme !== 'http') throw new HttpError(`${scheme}: only http:// URLs are supported`);
-  const port = match[3] === undefined ? HTTP_DEFAULT_PORT : Number(match[3]);
+  const scheme = (match[1] ?? defaultScheme).toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') {
+    throw new HttpError(`${scheme}: only http:// and https:// URLs are supported`);
+  }
+  const port = match[3] === undefined ? defaultPort(scheme) : Number(match[3]);
   if (port < 1 || port > 65535) throw new HttpError(`bad port in "${url}"`);
   const rest = match[4] ?? '';
   const path = rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}`;
-  return { host: match[2]!, port, path };
+  return { scheme, host: match[2]!, port, path };
+}
+
+function defaultPort(scheme: HttpUrl['scheme']): number {
+  return scheme === 'https' ? HTTPS_DEFAULT_PORT : HTTP_DEFAULT_PORT;
 }
 
 export function formatHttpUrl(url: HttpUrl): string {
-  const port = url.port === HTTP_DEFAULT_PORT ? '' : `:${url.port}`;
-  return `http://${url.host}${port}${url.path}`;
+  const port = url.port === defaultPort(url.scheme) ? '' : `:${url.port}`;
+  return `${url.scheme}://${url.host}${port}${url.path}`;
 }
 
-/** GET `url`, following redirects. Throws HttpError, DnsError or SyscallError (from the socket). */
+/**
+ * GET `url`, following redirects; https:// needs `tls`. Throws HttpError,
+ * DnsError or SyscallError (from the socket, TLS failures included).
+ */
 export function* httpGet(
   net: NetStack,
   dns: DnsResolver,
   url: string,
+  tls?: TlsConnector,
 ): Generator<void, HttpResponse, void> {
   const redirects: string[] = [];
-  let target = parseHttpUrl(url);
+  let target = parseHttpUrl(url, tls ? 'https' : 'http');
   for (;;) {
-    const { head, body } = yield* fetchOnce(net, dns, target);
+    const { head, body } = yield* fetchOnce(net, dns, target, tls);
     const location = head.headers.get('location');
     if (!REDIRECT_STATUSES.includes(head.status) || location === undefined) {
       return { url: formatHttpUrl(target), ...head, body, redirects };
@@ -109,15 +129,20 @@ function* fetchOnce(
   net: NetStack,
   dns: DnsResolver,
   url: HttpUrl,
+  tls: TlsConnector | undefined,
 ): Generator<void, { head: HttpResponseHead; body: Uint8Array }, void> {
+  if (url.scheme === 'https' && !tls) throw new HttpError('https:// URLs need TLS: use httpsget');
   const address = yield* dns.resolve(url.host);
-  const socket = createSocket(net, 'stream');
+  const tcp = createSocket(net, 'stream');
+  let stream = tcp;
   try {
-    yield* socket.connect(address, url.port);
-    yield* socket.send(buildGetRequest(url.host, url.path, USER_AGENT));
-    return yield* readResponse(socket);
+    yield* tcp.connect(address, url.port);
+    if (url.scheme === 'https') stream = yield* tls!(tcp, url.host);
+    yield* stream.send(buildGetRequest(url.host, url.path, USER_AGENT));
+    return yield* readResponse(stream);
   } finally {
-    socket.release();
+    stream.release();
+    if (stream !== tcp) tcp.release();
   }
 }
 

@@ -181,6 +181,16 @@ export class TcpSocket extends SocketFile {
     return this.connection;
   }
 
+  /**
+   * Hand the connected TCP connection over to another socket object, which
+   * then owns it (tls-socket.ts wraps it in TLS); this socket is left empty.
+   */
+  detachConnection(): TcpConnection {
+    const connection = this.connected();
+    this.connection = null;
+    return connection;
+  }
+
   bind(address: Ipv4Address, port: number): void {
     checkPort(port);
     if (this.bound || this.listener || this.connection) {

@@ -21,6 +21,7 @@ import { FS_COMMANDS } from './fs-commands';
 import { FS_INSPECT_COMMANDS } from './fs-inspect-commands';
 import { PROCESS_COMMANDS } from './process-commands';
 import { NET_COMMANDS } from './net-commands';
+import { TLS_COMMANDS } from './tls-commands';
 import { NET_INSPECT_COMMANDS } from './net-inspect-commands';
 
 /** How long reboot/halt wait for the hardware before reporting that nothing happened. */
@@ -42,6 +43,7 @@ export const COMMANDS: readonly ShellCommand[] = [
   ...FS_INSPECT_COMMANDS,
   ...INSPECT_COMMANDS,
   ...NET_COMMANDS,
+  ...TLS_COMMANDS,
   ...NET_INSPECT_COMMANDS,
   { name: 'reboot', help: 'reset the machine (port 0xCF9)', run: reboot },
   { name: 'halt', help: 'power the machine off (ACPI S5)', run: halt },

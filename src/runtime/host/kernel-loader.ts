@@ -10,6 +10,7 @@
  * starts on the module's first line, so those line numbers are the TypeScript's.
  */
 import type { KernelEntry } from '../../emu/machine-interface';
+import { KERNEL_LIBRARIES } from './kernel-libraries';
 import { transpileModule } from './transpile';
 
 /** The module whose `kernelEntry` export the firmware calls. */
@@ -45,7 +46,9 @@ function compile(file: string, js: string): ModuleFunction {
 /** Resolve `specifier` as imported from module `from` to a module path in `modules`. */
 export function resolveModule(modules: KernelModules, from: string, specifier: string): string {
   if (!specifier.startsWith('.')) {
-    throw new Error(`${from}: kernel code can only import kernel modules, not '${specifier}'`);
+    throw new Error(
+      `${from}: kernel code can only import kernel modules and kernel-libraries.ts, not '${specifier}'`,
+    );
   }
   const parts = from.split('/').slice(0, -1);
   for (const part of specifier.split('/')) {
@@ -71,7 +74,7 @@ export function linkKernel(modules: KernelModules): KernelEntry {
     const module = { exports: {} };
     instances.set(file, module);
     compile(file, modules[file]!)(
-      (specifier) => load(resolveModule(modules, file, specifier)),
+      (specifier) => KERNEL_LIBRARIES[specifier] ?? load(resolveModule(modules, file, specifier)),
       module.exports,
       module,
     );

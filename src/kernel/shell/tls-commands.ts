@@ -1,0 +1,247 @@
+/**
+ * The shell's TLS commands, for the TLS chapter:
+ *
+ *   httpsget <host|url> [path]   a page over HTTPS (HTTP/1.1 in TLS 1.3), as CottonOS has it,
+ *                                but with the server's certificate checked
+ *   tls <host> [port]            one handshake, step by step: every message, the negotiated
+ *                                group and suite, the chain with subjects and dates, the verdict
+ *   tlsroots                     the trust store: each root in /etc/ssl/certs
+ *   tlskeylog [on [path] | off]  append each connection's secrets to a file Wireshark reads
+ *
+ * The TLS work is in net/tls-socket.ts (the session over a TCP socket) and
+ * net/tls/ (the protocol); these commands connect, print and clean up.
+ * Like the network commands, they run in the shell thread, and Ctrl-C ends
+ * whatever they wait for (EINTR).
+ */
+import { SyscallError } from '../lib/errno';
+import { DnsError } from '../net/dns-resolver';
+import { HttpError, httpGet } from '../net/http-client';
+import type { Network } from '../net/network';
+import { type Certificate, parseCertificate, PkiError } from '../net/pki';
+import { formatUnixSeconds } from '../net/pki/utc-time.ts';
+import { createSocket, type TcpSocket } from '../net/sockets';
+import { DEFAULT_KEY_LOG_PATH, keyLogPath, setKeyLogPath } from '../net/tls-key-log';
+import { startTls, TlsFailure, type TlsSocket } from '../net/tls-socket';
+import { loadTrustStore, TRUST_STORE_DIRECTORY } from '../net/tls-trust-store';
+import { describeHandshakeStep, type HandshakeStep } from '../net/tls/handshake-log.ts';
+import { formatIpv4Address } from '../net/wire/addresses';
+import { SIGINT } from '../proc/signals';
+import { currentTask, wake } from '../sched/scheduler';
+import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
+import type { ExitStatus, ShellCommand, ShellContext } from './command';
+
+export const HTTPS_PORT = 443;
+/** httpsget prints at most this much of a body. */
+const HTTPS_PRINT_LIMIT = 4096;
+
+type TlsCommand = (
+  args: string[],
+  sh: ShellContext,
+  network: Network,
+) => Generator<void, ExitStatus | void, void> | ExitStatus | void;
+
+export const TLS_COMMANDS: readonly ShellCommand[] = [
+  tlsCommand('httpsget', '<host|url> [path]', 'fetch a page by HTTPS (TLS 1.3)', httpsget),
+  tlsCommand('tls', '<host> [port]', 'a TLS 1.3 handshake step by step, and its verdict', tls),
+  tlsCommand('tlsroots', '', `the trusted roots (${TRUST_STORE_DIRECTORY})`, tlsroots),
+  tlsCommand(
+    'tlskeylog',
+    '[on [path] | off]',
+    'log TLS secrets for Wireshark (SSLKEYLOGFILE format)',
+    tlskeylog,
+  ),
+];
+
+/** A command that needs the network; network and TLS failures become messages. */
+function tlsCommand(name: string, usage: string, help: string, run: TlsCommand): ShellCommand {
+  return {
+    name,
+    ...(usage ? { usage } : {}),
+    help,
+    *run(args, sh): Generator<void, ExitStatus, void> {
+      const network = sh.kernel.net;
+      if (!network) {
+        sh.println(`${name}: no network card`);
+        return EXIT_FAILURE;
+      }
+      try {
+        const result = yield* interruptible(sh, run(args, sh, network));
+        return result ?? EXIT_SUCCESS;
+      } catch (error) {
+        const known =
+          error instanceof SyscallError || error instanceof DnsError || error instanceof HttpError;
+        if (!known) throw error;
+        const interrupted = error instanceof SyscallError && error.code === 'EINTR';
+        sh.println(`${name}: ${interrupted ? 'interrupted' : error.message}`);
+        return EXIT_FAILURE;
+      }
+    },
+  };
+}
+
+/** Run `body` with Ctrl-C interrupting whatever it waits for (EINTR). */
+function* interruptible<T>(sh: ShellContext, body: Generator<void, T, void> | T) {
+  const task = currentTask();
+  const console = sh.kernel.console;
+  console.interruptKey = () => {
+    console.write('^C\r\n');
+    task.pendingSignal = SIGINT;
+    wake(task);
+  };
+  try {
+    if (typeof body === 'object' && body !== null && 'next' in body) return yield* body;
+    return body as T;
+  } finally {
+    console.interruptKey = null;
+    task.pendingSignal = 0;
+  }
+}
+
+function usage(sh: ShellContext, command: string, text: string): ExitStatus {
+  sh.println(`usage: ${command} ${text}`);
+  return EXIT_FAILURE;
+}
+
+// ---- httpsget -------------------------------------------------------------------------------
+
+function* httpsget(args: string[], sh: ShellContext, network: Network) {
+  if (args.length < 1 || args.length > 2) return usage(sh, 'httpsget', '<host|url> [path]');
+  const url =
+    args.length === 2 ? `${args[0]}${args[1]!.startsWith('/') ? '' : '/'}${args[1]}` : args[0]!;
+  const started = network.stack.now();
+  const sessions: TlsSocket[] = [];
+  const connectTls = function* (socket: TcpSocket, serverName: string) {
+    const session = yield* startTls(network.stack, socket, serverName, sh.kernel);
+    sessions.push(session);
+    return session;
+  };
+  const response = yield* httpGet(network.stack, network.dns, url, connectTls);
+  for (const session of sessions) sh.println(`(${describeSession(session)})`);
+  for (const redirect of response.redirects) sh.println(`(redirected to ${redirect})`);
+  sh.println(`HTTP ${response.status} ${response.reason}`);
+  const body = response.body;
+  const shown = isText(body) ? body.subarray(0, HTTPS_PRINT_LIMIT) : new Uint8Array(0);
+  sh.write(printable(shown));
+  if (shown.length > 0 && shown[shown.length - 1] !== 0x0a) sh.println();
+  const cut = shown.length < body.length ? `, ${shown.length} shown` : '';
+  sh.println(`(${body.length} bytes in ${network.stack.now() - started} ms${cut})`);
+  return response.status < 400 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/** "TLS 1.3, TLS_AES_128_GCM_SHA256, x25519, certificate of example.com trusted". */
+function describeSession(session: TlsSocket): string {
+  const negotiated = session.client.handshakeLog.find((step) => step.kind === 'negotiated');
+  const suite = negotiated
+    ? `${negotiated.version}, ${negotiated.cipherSuite}, ${negotiated.group}`
+    : 'TLS';
+  return `${suite}; certificate for ${session.serverName} trusted`;
+}
+
+function isText(data: Uint8Array): boolean {
+  return data
+    .subarray(0, HTTPS_PRINT_LIMIT)
+    .every((byte) => byte >= 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d);
+}
+
+/** Bytes as terminal text: "\n" becomes "\r\n", other control bytes a dot. */
+function printable(data: Uint8Array): string {
+  const text = new TextDecoder().decode(data);
+  return text.replace(/\r?\n/g, '\r\n').replace(/[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]/g, '.');
+}
+
+// ---- tls ------------------------------------------------------------------------------------
+
+function* tls(args: string[], sh: ShellContext, network: Network) {
+  const port = args.length === 2 ? Number(args[1]) : HTTPS_PORT;
+  if (args.length < 1 || args.length > 2 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    return usage(sh, 'tls', '<host> [port]');
+  }
+  const host = args[0]!;
+  const address = yield* network.dns.resolve(host);
+  sh.println(`connecting to ${host} (${formatIpv4Address(address)}) port ${port}`);
+  const tcp = createSocket(network.stack, 'stream');
+  const started = network.stack.now();
+  let session: TlsSocket | null = null;
+  let failure: TlsFailure | null = null;
+  try {
+    yield* tcp.connect(address, port);
+    sh.println(`TCP connected in ${network.stack.now() - started} ms; handshake:`);
+    session = yield* startTls(network.stack, tcp, host, sh.kernel);
+  } catch (error) {
+    if (!(error instanceof TlsFailure)) throw error;
+    failure = error;
+  } finally {
+    tcp.release();
+  }
+  const steps = failure ? failure.steps : session!.client.handshakeLog;
+  for (const step of steps) printStep(sh, step, started);
+  session?.release();
+  if (failure) {
+    sh.println(`verdict: REFUSED - ${failure.message}`);
+    return EXIT_FAILURE;
+  }
+  sh.println(`verdict: trusted - ${describeSession(session!)}`);
+  return EXIT_SUCCESS;
+}
+
+function printStep(sh: ShellContext, step: HandshakeStep, started: number): void {
+  const at = `[${String(step.at - started).padStart(4)} ms]`;
+  sh.println(`${at} ${describeHandshakeStep(step)}`);
+  if (step.kind === 'certificates') {
+    step.chain.forEach((der, index) => printCertificate(sh, der, index));
+  }
+}
+
+/** One certificate of the chain: subject, issuer, key, names and dates. */
+function printCertificate(sh: ShellContext, der: Uint8Array, index: number): void {
+  const indent = ' '.repeat(13);
+  let certificate: Certificate;
+  try {
+    certificate = parseCertificate(der);
+  } catch (error) {
+    if (!(error instanceof PkiError)) throw error;
+    sh.println(`${indent}${index}: unreadable (${error.message})`);
+    return;
+  }
+  const names = certificate.extensions.subjectAltName?.dnsNames ?? [];
+  sh.println(`${indent}${index}: subject ${certificate.subject.text}`);
+  sh.println(`${indent}   issuer  ${certificate.issuer.text}`);
+  sh.println(
+    `${indent}   valid   ${formatUnixSeconds(certificate.notBefore)} .. ` +
+      formatUnixSeconds(certificate.notAfter),
+  );
+  const key = certificate.subjectPublicKeyInfo.algorithm.name;
+  sh.println(`${indent}   key     ${key}${names.length ? `, names ${names.join(', ')}` : ''}`);
+}
+
+// ---- tlsroots, tlskeylog ----------------------------------------------------------------------
+
+function* tlsroots(args: string[], sh: ShellContext) {
+  if (args.length !== 0) return usage(sh, 'tlsroots', '');
+  const store = yield* loadTrustStore(sh.kernel.vfs);
+  for (const file of store.files) sh.println(`${file.path}: ${file.roots} root(s)`);
+  for (const root of store.roots) {
+    sh.println(`  ${root.subject.text}`);
+    sh.println(
+      `    valid ${formatUnixSeconds(root.notBefore)} .. ${formatUnixSeconds(root.notAfter)}`,
+    );
+  }
+  for (const problem of store.problems) sh.println(`skipped: ${problem}`);
+  sh.println(`${store.roots.length} trusted root(s)`);
+}
+
+function tlskeylog(args: string[], sh: ShellContext, network: Network): ExitStatus {
+  const [mode, path] = args;
+  if (mode === 'on' && args.length <= 2) {
+    const file = path ?? DEFAULT_KEY_LOG_PATH;
+    if (!file.startsWith('/')) return usage(sh, 'tlskeylog', 'on [absolute path]');
+    setKeyLogPath(network.stack, file);
+  } else if (mode === 'off' && args.length === 1) {
+    setKeyLogPath(network.stack, null);
+  } else if (args.length !== 0) {
+    return usage(sh, 'tlskeylog', '[on [path] | off]');
+  }
+  const current = keyLogPath(network.stack);
+  sh.println(current ? `TLS key log: on, appending to ${current}` : 'TLS key log: off');
+  return EXIT_SUCCESS;
+}
