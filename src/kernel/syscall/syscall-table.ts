@@ -72,6 +72,7 @@
  * | 59 | shutdown    | fd, how (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2)    | 0                               |
  * | 60 | poll        | struct pollfd *, count, timeout ms (−1: none)  | descriptors with events         |
  * | 61 | resolve     | host name, uint32 *address (network order)     | 0                               |
+ * | 62 | tls_connect | fd (a connected TCP socket), host name         | 0; then fd carries plaintext    |
  *
  * Structures (all fields 32-bit little-endian words unless said otherwise):
  *   struct stat    { inode, type (1 file, 2 directory, 3 device), mode, links, size, blocks, mtime }
@@ -138,6 +139,7 @@ export const SYS_RECVFROM = 58;
 export const SYS_SHUTDOWN = 59;
 export const SYS_POLL = 60;
 export const SYS_RESOLVE = 61;
+export const SYS_TLS_CONNECT = 62;
 
 // open() flags (Linux's values).
 export const O_RDONLY = 0;

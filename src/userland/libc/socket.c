@@ -38,6 +38,9 @@ int shutdown(int fd, int how) { return (int)syscall(SYS_SHUTDOWN, fd, how, 0, 0,
 int resolve(const char *name, struct in_addr *address) {
   return (int)syscall(SYS_RESOLVE, (long)name, (long)address, 0, 0, 0, 0);
 }
+int tls_connect(int fd, const char *hostname) {
+  return (int)syscall(SYS_TLS_CONNECT, fd, (long)hostname, 0, 0, 0, 0);
+}
 int poll(struct pollfd *fds, unsigned int count, int timeout_ms) {
   return (int)syscall(SYS_POLL, (long)fds, (long)count, timeout_ms, 0, 0, 0);
 }

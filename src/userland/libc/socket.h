@@ -75,6 +75,15 @@ int shutdown(int fd, int how);
  */
 int resolve(const char *name, struct in_addr *address);
 
+/*
+ * TLS 1.3 over a connected TCP socket, done in the kernel: the handshake with
+ * `hostname`, whose certificate must chain to a root in /etc/ssl/certs. Then
+ * read, write, send and recv on fd carry plaintext, and close sends
+ * close_notify. 0, or -ECONNABORTED when the handshake fails (the kernel
+ * logs why: see dmesg).
+ */
+int tls_connect(int fd, const char *hostname);
+
 /* Byte order: the machine is little-endian, the network big-endian. */
 uint16_t htons(uint16_t host);
 uint16_t ntohs(uint16_t network);
