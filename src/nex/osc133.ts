@@ -9,15 +9,18 @@
  *
  * (an OSC may also end with ST, ESC \). A command runs from its C mark to its
  * D mark; its output is the bytes in between. Its command line is what the
- * shell echoed between B and C. The echo is replayed on a one-line model of
- * the terminal (printing overwrites, BS and CSI D/C move, CSI K erases),
- * because with line editing and history recall the typed keys alone do not
- * say what the line became, but the screen does.
+ * reader typed between B and C (typed-line.ts): output that arrives in
+ * between, from a program in the background, is not the command. Where the
+ * keys do not say what the line became (history recall, completion) or a
+ * recording has no input events, the line is the shell's echo, replayed on a
+ * one-line model of the terminal (printing overwrites, BS and CSI D/C move,
+ * CSI K erases).
  *
  * The kernel shell emits A, B, C and D (src/kernel/shell/shell.ts); it has no
  * file system yet, so it sends no OSC 7 and the recorder supplies "/".
  */
 import type { CommandRecord, SessionEvent } from './session';
+import { TypedLine } from './typed-line';
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -144,6 +147,7 @@ export function extractCommands(
   const tokenizer = new Tokenizer();
   let cwd = options.defaultCwd ?? '';
   let echo: EchoLine | null = null;
+  let typed: TypedLine | null = null;
   let offset = 0;
   const finish = (
     command: OpenCommand,
@@ -154,6 +158,7 @@ export function extractCommands(
     commands.push({ ...command, end: t, exitCode, outputEnd });
   };
   for (const event of events) {
+    if (event.kind === 'input') typed?.feed(event.data);
     if (event.kind !== 'output') continue;
     for (const token of tokenizer.feed(event.data, offset)) {
       if (token.kind !== 'osc') {
@@ -168,9 +173,12 @@ export function extractCommands(
         while (open.length > 0) finish(open.pop()!, event.t, null, token.start);
       } else if (code === '133' && mark === 'B') {
         echo = new EchoLine();
+        typed = new TypedLine();
       } else if (code === '133' && mark === 'C') {
-        open.push({ start: event.t, cwd, line: echo?.text() ?? '', outputStart: token.end });
+        const line = typed?.typed && typed.known ? typed.text() : (echo?.text() ?? '');
+        open.push({ start: event.t, cwd, line, outputStart: token.end });
         echo = null;
+        typed = null;
       } else if (code === '133' && mark === 'D') {
         const command = open.pop();
         const exit = status !== undefined && /^-?\d+$/.test(status) ? Number(status) : null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractCommands } from '../../src/nex/osc133';
-import { C, D, enc, output, PROMPT, shellSession } from './sessions';
+import { C, D, enc, input, output, PROMPT, shellSession } from './sessions';
 
 describe('OSC 133 command extraction', () => {
   it('finds commands, their lines, exit codes and output ranges', () => {
@@ -48,5 +48,38 @@ describe('OSC 133 command extraction', () => {
   it('survives garbage: unterminated and huge OSC strings', () => {
     const junk = enc(`\x1b]133;${'x'.repeat(100_000)}`);
     expect(extractCommands([{ kind: 'output', t: 0, data: junk }])).toEqual([]);
+  });
+
+  it('takes the line from the keys the reader typed, not from background output after the prompt', () => {
+    // A program in the background prints between the prompt and the reader's keys, and between keys.
+    const events = [
+      output(0, PROMPT),
+      output(0.1, 'spin A: round 1\r\n'),
+      input(0.2, 'ps'),
+      output(0.2, 'ps'),
+      output(0.3, 'spin A: round 2\r\n'),
+      input(0.4, 'x\x7f -e\r'),
+      output(0.4, 'x\b \b -e\r\n'),
+      output(0.5, `${C}PID\r\n${D(0)}`),
+    ];
+    expect(extractCommands(events).map((c) => c.line)).toEqual(['ps -e']);
+  });
+
+  it('edits the typed line with arrows, Home, End, Delete and Ctrl-U', () => {
+    const keys = 'echo hi\x1b[D\x1b[DX\x1b[Ha\x1b[3~\x1b[F!\x15uptime -p\r';
+    const events = [output(0, PROMPT), input(0.1, keys), output(0.2, `\r\n${C}${D(0)}`)];
+    expect(extractCommands(events)[0]!.line).toBe('uptime -p');
+    const moved = [output(0, PROMPT), input(0.1, 'echo hi\x1b[D\x1b[DX\r'), output(0.2, C)];
+    expect(extractCommands(moved)[0]!.line).toBe('echo Xhi');
+  });
+
+  it('falls back to the echo where the keys do not say what the line became (history, completion)', () => {
+    const events = [
+      output(0, PROMPT),
+      input(0.1, '\x1b[A\r'),
+      output(0.1, 'uptime\r\n'),
+      output(0.2, `${C}${D(0)}`),
+    ];
+    expect(extractCommands(events)[0]!.line).toBe('uptime');
   });
 });
