@@ -19,8 +19,10 @@ import { VbeError, VbeFramebuffer } from '../drivers/vbe-framebuffer';
 import { hex } from '../lib/format';
 import type { Kernel } from '../proc/kernel';
 import { currentTask, spawn, type ThreadBody } from '../sched/scheduler';
+import { registerWindowServer } from '../syscall/window-calls';
 import type { ShellCommand } from '../shell/command';
 import { DesktopSession } from './desktop-session';
+import { ProgramWindowServer } from './program-window-server';
 import { Psf2Font } from './psf2-font';
 
 export const FONT_PATH = '/usr/share/fonts/cotton-8x16.psf';
@@ -111,6 +113,7 @@ export function* startDesktop(
     throw error;
   }
   session = started;
+  registerWindowServer(new ProgramWindowServer(started)); // user programs may open windows now
   const task = spawn('desktop', desktopThread(started));
   kernel.log.log('gui', `desktop thread started (pid ${task.pid})`);
   return started;

@@ -11,8 +11,8 @@
  * anything the caller could not itself read or write.
  *
  * The numbers are CottonOS's own, grouped as the CottonOS description groups
- * the calls (process, file, directory, memory, system, network); the arguments are the
- * simple C ones a student expects (no directory file descriptors, times in
+ * the calls (process, file, directory, memory, system, network, windows); the
+ * arguments are the simple C ones a student expects (no directory file descriptors, times in
  * milliseconds). src/userland/libc/syscall.h repeats these numbers for C,
  * and a test checks that the two agree.
  *
@@ -72,7 +72,10 @@
  * | 59 | shutdown    | fd, how (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2)    | 0                               |
  * | 60 | poll        | struct pollfd *, count, timeout ms (−1: none)  | descriptors with events         |
  * | 61 | resolve     | host name, uint32 *address (network order)     | 0                               |
- * | 62 | tls_connect | fd (a connected TCP socket), host name         | 0; then fd carries plaintext    |
+ * | 70 | window_open | width, height, title                            | window descriptor (ENODEV: no desktop) |
+ * | 71 | window_map  | fd                                             | address of the window's pixels  |
+ * | 72 | window_present | fd, x, y, width, height                     | 0                               |
+ * | 73 | window_event | fd, struct window_event *, flags              | 1 (the event is filled in)      |
  *
  * Structures (all fields 32-bit little-endian words unless said otherwise):
  *   struct stat    { inode, type (1 file, 2 directory, 3 device), mode, links, size, blocks, mtime }
@@ -83,6 +86,8 @@
  *                        char zero[8] } — 16 bytes, port and address in network order (big-endian),
  *                        as Linux lays it out
  *   struct pollfd  { int32 fd, int16 events, int16 revents } — 8 bytes, Linux's POLL* bits
+ *   struct window_event { type (WINDOW_EVENT_*), int32 x, int32 y, buttons, character,
+ *                        key_flags (WINDOW_KEY_*) } — 24 bytes (window-structs.ts)
  */
 
 export const SYS_EXIT = 1;
@@ -139,7 +144,10 @@ export const SYS_RECVFROM = 58;
 export const SYS_SHUTDOWN = 59;
 export const SYS_POLL = 60;
 export const SYS_RESOLVE = 61;
-export const SYS_TLS_CONNECT = 62;
+export const SYS_WINDOW_OPEN = 70;
+export const SYS_WINDOW_MAP = 71;
+export const SYS_WINDOW_PRESENT = 72;
+export const SYS_WINDOW_EVENT = 73;
 
 // open() flags (Linux's values).
 export const O_RDONLY = 0;
@@ -169,9 +177,27 @@ export const POLLERR = 0x8;
 export const POLLHUP = 0x10;
 export const POLLNVAL = 0x20;
 
+// Windows: window_event()'s flag, the event types, and the key event's flags.
+/** window_event() returns EAGAIN instead of waiting when no event is queued. */
+export const WINDOW_NONBLOCK = 1;
+export const WINDOW_EVENT_KEY = 1;
+export const WINDOW_EVENT_MOUSE_MOVE = 2;
+export const WINDOW_EVENT_MOUSE_DOWN = 3;
+export const WINDOW_EVENT_MOUSE_UP = 4;
+/** The user clicked the window's close button: the program should close its descriptor. */
+export const WINDOW_EVENT_CLOSE = 5;
+export const WINDOW_KEY_PRESSED = 1;
+export const WINDOW_KEY_SHIFT = 2;
+export const WINDOW_KEY_CTRL = 4;
+export const WINDOW_KEY_ALT = 8;
+/** The largest window a program may open (the smallest screen the desktop runs on). */
+export const WINDOW_MAX_WIDTH = 640;
+export const WINDOW_MAX_HEIGHT = 480;
+export const WINDOW_TITLE_MAX_BYTES = 63;
 export const STAT_BYTES = 28;
 export const DIRENT_BYTES = 64;
 export const DIRENT_NAME_BYTES = 56;
 export const UTSNAME_FIELD_BYTES = 32;
 export const SOCKADDR_IN_BYTES = 16;
 export const POLLFD_BYTES = 8;
+export const WINDOW_EVENT_BYTES = 24;

@@ -70,7 +70,11 @@
 #define SYS_SHUTDOWN 59
 #define SYS_POLL 60
 #define SYS_RESOLVE 61
-#define SYS_TLS_CONNECT 62
+/* Windows (window.h) */
+#define SYS_WINDOW_OPEN 70
+#define SYS_WINDOW_MAP 71
+#define SYS_WINDOW_PRESENT 72
+#define SYS_WINDOW_EVENT 73
 
 /* open() flags (Linux's values) */
 #define O_RDONLY 0

@@ -91,7 +91,7 @@ static const char *const ERROR_NAMES[] = {
     [EINTR] = "EINTR",   [EIO] = "EIO",       [E2BIG] = "E2BIG",     [ENOEXEC] = "ENOEXEC",
     [EBADF] = "EBADF",   [ECHILD] = "ECHILD", [EAGAIN] = "EAGAIN",   [ENOMEM] = "ENOMEM",
     [EACCES] = "EACCES", [EFAULT] = "EFAULT", [EBUSY] = "EBUSY",     [EEXIST] = "EEXIST",
-    [EXDEV] = "EXDEV",   [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR", [EINVAL] = "EINVAL",
+    [EXDEV] = "EXDEV",   [ENODEV] = "ENODEV", [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR", [EINVAL] = "EINVAL",
     [ENFILE] = "ENFILE", [EMFILE] = "EMFILE", [EFBIG] = "EFBIG",     [ENOSPC] = "ENOSPC",
     [ESPIPE] = "ESPIPE", [EROFS] = "EROFS", [EMLINK] = "EMLINK", [EPIPE] = "EPIPE",     [ERANGE] = "ERANGE",
     [ENAMETOOLONG] = "ENAMETOOLONG", [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY",
