@@ -340,8 +340,8 @@ export function parseServerMessage(text: string): ServerMessage | null {
 export const RELAY_PATH = '/classroom/ws';
 /** GET answers {"classroom":1,...} when the book is served by the classroom server (the Share button's test). */
 export const INFO_PATH = '/classroom/info';
-/** The viewer page; the room id is in the query: /room/?id=abcd2345. */
-export const ROOM_PAGE = '/room/';
+/** The viewer page, under the book's base (`/room/`, `/book/room/`); the room id is in the query: room/?id=abcd2345. */
+export const ROOM_PAGE = 'room/';
 
 export interface ClassroomInfo {
   readonly classroom: 1;

@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { INFO_PATH, RELAY_PATH, type ClassroomInfo } from './protocol';
 import { Relay, type RelayLimits } from './relay';
-import { contentType, resolveFile } from './static-files';
+import { contentType, resolveFile, sendFile } from './static-files';
 
 export const DEFAULT_PORT = 8080;
 /** Where the server listens by default: this machine only. */
@@ -39,6 +39,8 @@ const HARD_PAYLOAD_FACTOR = 4;
 
 export interface ClassroomOptions {
   readonly dist: string;
+  /** The base path the book was built for (BOOK_BASE, docs/publishing.md); `/` by default. */
+  readonly base?: string;
   readonly port?: number;
   readonly host?: string;
   readonly limits?: Partial<RelayLimits>;
@@ -94,7 +96,7 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
       response.writeHead(405, { 'content-type': 'text/plain' }).end('method not allowed');
       return;
     }
-    const file = resolveFile(root, url);
+    const file = resolveFile(root, url, options.base);
     if (!file) {
       const notFound = resolveFile(root, '/404.html');
       response.writeHead(404, {
@@ -104,9 +106,7 @@ export async function startClassroom(options: ClassroomOptions): Promise<Classro
       else response.end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': contentType(file) });
-    if (request.method === 'HEAD') response.end();
-    else createReadStream(file).pipe(response);
+    sendFile(request, response, file);
   };
 
   const server: Server = createServer(serveFile);

@@ -100,7 +100,10 @@ export function pickEncoding(
 /** Answer a GET or HEAD with `file` (found by resolveFile), compressed when the client allows. */
 export function sendFile(request: IncomingMessage, response: ServerResponse, file: string): void {
   const { path, encoding } = pickEncoding(file, request.headers['accept-encoding']);
-  const headers: OutgoingHttpHeaders = { 'content-type': contentType(file), vary: 'accept-encoding' };
+  const headers: OutgoingHttpHeaders = {
+    'content-type': contentType(file),
+    vary: 'accept-encoding',
+  };
   if (encoding) headers['content-encoding'] = encoding;
   if (file.includes(`${sep}_astro${sep}`))
     headers['cache-control'] = `public, max-age=${YEAR_SECONDS}, immutable`;

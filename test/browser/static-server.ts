@@ -4,7 +4,8 @@
  * The book is a static site, so the tests serve it the way any static host
  * would: files by path, `index.html` for directories, the right MIME type
  * (module scripts and workers refuse to load with a wrong one), 404 otherwise.
- * It listens on a free loopback port.
+ * It listens on a free loopback port. A book built under a base path
+ * (BOOK_BASE=/book/) is served under that path, and nothing else is.
  */
 import { createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,9 +17,9 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, base = '/'): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
-    const file = resolveFile(root, request.url ?? '/');
+    const file = resolveFile(root, request.url ?? '/', base);
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

@@ -17,6 +17,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../../classroom/protocol';
+import { bookUrl } from './book-url';
 
 export const NO_SERVER_MESSAGE =
   'Sharing needs the classroom server, which serves this book and relays the machine to the room. ' +
@@ -82,5 +83,5 @@ export class RelayConnection {
 export function roomLink(room: string, info: ClassroomInfo): string {
   const loopback = /^(localhost|127\.|\[::1\])/.test(location.hostname);
   const origin = loopback && info.lanUrls.length > 0 ? info.lanUrls[0]! : location.origin;
-  return `${origin}${ROOM_PAGE}?id=${room}`;
+  return `${origin}${bookUrl(ROOM_PAGE)}?id=${room}`;
 }
