@@ -54,6 +54,9 @@ export interface HttpResponse {
   readonly redirects: readonly string[];
 }
 
+/** Names to addresses: the DNS resolver, or a fixed answer (httpsget --connect). */
+export type HostResolver = Pick<DnsResolver, 'resolve'>;
+
 /** Turns a connected TCP socket into a TLS one for `serverName` (https). */
 export type TlsConnector = (
   socket: TcpSocket,
@@ -97,7 +100,7 @@ export function formatHttpUrl(url: HttpUrl): string {
  */
 export function* httpGet(
   net: NetStack,
-  dns: DnsResolver,
+  dns: HostResolver,
   url: string,
   tls?: TlsConnector,
 ): Generator<void, HttpResponse, void> {
@@ -127,7 +130,7 @@ function resolveLocation(base: HttpUrl, location: string): HttpUrl {
 
 function* fetchOnce(
   net: NetStack,
-  dns: DnsResolver,
+  dns: HostResolver,
   url: HttpUrl,
   tls: TlsConnector | undefined,
 ): Generator<void, { head: HttpResponseHead; body: Uint8Array }, void> {

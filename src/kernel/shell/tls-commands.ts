@@ -5,6 +5,10 @@
  *                                but with the server's certificate checked
  *   tls <host> [port]            one handshake, step by step: every message, the negotiated
  *                                group and suite, the chain with subjects and dates, the verdict
+ *
+ * Both take `--connect ADDRESS` first, as curl's --connect-to: connect to
+ * ADDRESS but ask for (SNI) and check the host's name, e.g. to talk to a
+ * server on the host computer that is forwarded into the virtual network.
  *   tlsroots                     the trust store: each root in /etc/ssl/certs
  *   tlskeylog [on [path] | off]  append each connection's secrets to a file Wireshark reads
  *
@@ -15,7 +19,7 @@
  */
 import { SyscallError } from '../lib/errno';
 import { DnsError } from '../net/dns-resolver';
-import { HttpError, httpGet } from '../net/http-client';
+import { HttpError, httpGet, type HostResolver } from '../net/http-client';
 import type { Network } from '../net/network';
 import { type Certificate, parseCertificate, PkiError } from '../net/pki';
 import { formatUnixSeconds } from '../net/pki/utc-time.ts';
@@ -24,7 +28,7 @@ import { DEFAULT_KEY_LOG_PATH, keyLogPath, setKeyLogPath } from '../net/tls-key-
 import { startTls, TlsFailure, type TlsSocket } from '../net/tls-socket';
 import { loadTrustStore, TRUST_STORE_DIRECTORY } from '../net/tls-trust-store';
 import { describeHandshakeStep, type HandshakeStep } from '../net/tls/handshake-log.ts';
-import { formatIpv4Address } from '../net/wire/addresses';
+import { formatIpv4Address, parseIpv4Address } from '../net/wire/addresses';
 import { SIGINT } from '../proc/signals';
 import { currentTask, wake } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
@@ -41,8 +45,18 @@ type TlsCommand = (
 ) => Generator<void, ExitStatus | void, void> | ExitStatus | void;
 
 export const TLS_COMMANDS: readonly ShellCommand[] = [
-  tlsCommand('httpsget', '<host|url> [path]', 'fetch a page by HTTPS (TLS 1.3)', httpsget),
-  tlsCommand('tls', '<host> [port]', 'a TLS 1.3 handshake step by step, and its verdict', tls),
+  tlsCommand(
+    'httpsget',
+    '[--connect ip] <host|url> [path]',
+    'fetch a page by HTTPS (TLS 1.3)',
+    httpsget,
+  ),
+  tlsCommand(
+    'tls',
+    '[--connect ip] <host> [port]',
+    'a TLS 1.3 handshake step by step, and its verdict',
+    tls,
+  ),
   tlsCommand('tlsroots', '', `the trusted roots (${TRUST_STORE_DIRECTORY})`, tlsroots),
   tlsCommand(
     'tlskeylog',
@@ -97,6 +111,28 @@ function* interruptible<T>(sh: ShellContext, body: Generator<void, T, void> | T)
   }
 }
 
+/**
+ * `--connect ADDRESS` at the front of `args`: a resolver that answers
+ * ADDRESS for every name, and the remaining arguments; else the DNS
+ * resolver. Null when the address is not one.
+ */
+function resolverFor(
+  args: string[],
+  network: Network,
+): { resolver: HostResolver; rest: string[] } | null {
+  if (args[0] !== '--connect') return { resolver: network.dns, rest: args };
+  const address = parseIpv4Address(args[1] ?? '');
+  if (address === null) return null;
+  return {
+    resolver: {
+      *resolve() {
+        return address;
+      },
+    },
+    rest: args.slice(2),
+  };
+}
+
 function usage(sh: ShellContext, command: string, text: string): ExitStatus {
   sh.println(`usage: ${command} ${text}`);
   return EXIT_FAILURE;
@@ -104,8 +140,12 @@ function usage(sh: ShellContext, command: string, text: string): ExitStatus {
 
 // ---- httpsget -------------------------------------------------------------------------------
 
-function* httpsget(args: string[], sh: ShellContext, network: Network) {
-  if (args.length < 1 || args.length > 2) return usage(sh, 'httpsget', '<host|url> [path]');
+function* httpsget(allArgs: string[], sh: ShellContext, network: Network) {
+  const resolved = resolverFor(allArgs, network);
+  const args = resolved?.rest ?? [];
+  if (!resolved || args.length < 1 || args.length > 2) {
+    return usage(sh, 'httpsget', '[--connect ip] <host|url> [path]');
+  }
   const url =
     args.length === 2 ? `${args[0]}${args[1]!.startsWith('/') ? '' : '/'}${args[1]}` : args[0]!;
   const started = network.stack.now();
@@ -115,7 +155,7 @@ function* httpsget(args: string[], sh: ShellContext, network: Network) {
     sessions.push(session);
     return session;
   };
-  const response = yield* httpGet(network.stack, network.dns, url, connectTls);
+  const response = yield* httpGet(network.stack, resolved.resolver, url, connectTls);
   for (const session of sessions) sh.println(`(${describeSession(session)})`);
   for (const redirect of response.redirects) sh.println(`(redirected to ${redirect})`);
   sh.println(`HTTP ${response.status} ${response.reason}`);
@@ -151,13 +191,16 @@ function printable(data: Uint8Array): string {
 
 // ---- tls ------------------------------------------------------------------------------------
 
-function* tls(args: string[], sh: ShellContext, network: Network) {
+function* tls(allArgs: string[], sh: ShellContext, network: Network) {
+  const resolved = resolverFor(allArgs, network);
+  const args = resolved?.rest ?? [];
   const port = args.length === 2 ? Number(args[1]) : HTTPS_PORT;
-  if (args.length < 1 || args.length > 2 || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return usage(sh, 'tls', '<host> [port]');
+  const portOk = Number.isInteger(port) && port >= 1 && port <= 65535;
+  if (!resolved || args.length < 1 || args.length > 2 || !portOk) {
+    return usage(sh, 'tls', '[--connect ip] <host> [port]');
   }
   const host = args[0]!;
-  const address = yield* network.dns.resolve(host);
+  const address = yield* resolved.resolver.resolve(host);
   sh.println(`connecting to ${host} (${formatIpv4Address(address)}) port ${port}`);
   const tcp = createSocket(network.stack, 'stream');
   const started = network.stack.now();
