@@ -23,8 +23,9 @@ export interface CommandSummary {
   readonly end_t: number;
   readonly duration_s: number;
   readonly duration_human: string;
-  readonly cwd: string;
-  readonly cmd: string;
+  /** null where the recording does not say (a stray end), as in the original's JSON export. */
+  readonly cwd: string | null;
+  readonly cmd: string | null;
   readonly rc: number | null;
   readonly output_bytes: number;
   readonly output_snippet: string;
@@ -128,8 +129,8 @@ export function toCsv(summaries: readonly CommandSummary[]): string {
       s.end_t.toFixed(6),
       s.duration_s.toFixed(6),
       s.duration_human,
-      s.cwd,
-      s.cmd,
+      s.cwd ?? '',
+      s.cmd ?? '',
       s.rc === null ? '' : String(s.rc),
       String(s.output_bytes),
       s.output_snippet,

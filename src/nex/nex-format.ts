@@ -15,6 +15,7 @@ import { Unzip, UnzipInflate, unzipSync, zipSync } from 'fflate';
 import { NexFormatError, orThrow, type ReadResult } from './errors';
 import {
   addSeconds,
+  formatManifestTime,
   instantFromUnixSeconds,
   parseRfc3339,
   secondsBetween,
@@ -141,10 +142,21 @@ function readEntries(bytes: Uint8Array): Entries {
   }
 }
 
-/** Command event `t` → seconds since the start: Unix times (the original's) are taken relative to the start. */
-function commandTimeReader(start: Instant | null): (t: number) => number {
-  return (t) =>
-    t > 1e9 && start ? Math.max(0, toMicros(secondsBetween(start, instantFromUnixSeconds(t)))) : t;
+/**
+ * Command event `t` → seconds since the start: Unix times (the original's) are
+ * taken relative to the start. When the manifest cannot give the start (see
+ * recordingStart), the first Unix time seen anchors it: that command is put
+ * at the time of the event before it, and so are the Unix times after it, so
+ * every command keeps its own moment (start_iso) and its order with the output.
+ */
+class CommandTimes {
+  constructor(public start: Instant | null) {}
+
+  relative(t: number, previousT: number): number {
+    if (t <= 1e9) return t;
+    this.start ??= addSeconds(instantFromUnixSeconds(t), -previousT);
+    return Math.max(0, toMicros(secondsBetween(this.start, instantFromUnixSeconds(t))));
+  }
 }
 
 /** Read a .nex file. Never throws for bad content: returns what was valid before the damage, and the damage. */
@@ -157,7 +169,7 @@ export function parseNex(bytes: Uint8Array, options: NexReadOptions = {}): ReadR
   if (manifestBytes) {
     try {
       const manifest = parseManifest(decoder.decode(manifestBytes));
-      info = { ...manifest, createdAt: recordingStart(manifest) };
+      info = manifest;
     } catch (cause) {
       error ??= cause as NexFormatError;
     }
@@ -169,16 +181,25 @@ export function parseNex(bytes: Uint8Array, options: NexReadOptions = {}): ReadR
     error ??= new NexFormatError(`not a .nex recording: the archive has no ${SESSION_ENTRY}`);
     return { value: { info, events: [], commands: [] }, error };
   }
-  const start = info.createdAt === null ? null : parseRfc3339(info.createdAt);
+  const known = recordingStart(info);
+  const times = new CommandTimes(known === null ? null : parseRfc3339(known));
   const { content, error: sessionError } = parseSessionJson(decoder.decode(sessionBytes), {
-    commandTime: commandTimeReader(start),
+    commandTime: (t, previousT) => times.relative(t, previousT),
     maxLineLength: options.maxLineLength,
   });
   error ??= sessionError;
+  const start = known ?? (times.start === null ? info.createdAt : formatManifestTime(times.start));
+  info = { ...info, createdAt: start };
   const commands = content.hasCommandEvents
     ? content.commands
     : extractCommands(content.events, { defaultCwd: options.defaultCwd });
   return { value: { info, events: content.events, commands }, error };
+}
+
+/** manifest.json as stored in a .nex file (what the original's `nex inspect` prints), or null if it has none. */
+export function storedManifest(bytes: Uint8Array): string | null {
+  const manifest = readEntries(bytes).files[MANIFEST_ENTRY];
+  return manifest ? new TextDecoder().decode(manifest) : null;
 }
 
 /** Read a .nex file; throws a PartialReadError (a NexFormatError carrying `partial`) if it is damaged. */

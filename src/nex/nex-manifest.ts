@@ -129,10 +129,14 @@ export function createdAtIsStart(info: SessionInfo): boolean {
 /**
  * The recording's start as an RFC 3339 timestamp: created_at itself for the
  * book's files, created_at minus the duration for the original's (which
- * saves created_at when the recording ends).
+ * saves created_at when the recording ends). null when the manifest cannot
+ * tell: no created_at, or an original file whose duration_seconds is null
+ * (the original writes null when the session's last line is a command
+ * event); readers then start from the first command event's own time.
  */
 export function recordingStart(info: SessionInfo): string | null {
   if (info.createdAt === null) return null;
-  if (createdAtIsStart(info) || info.durationSeconds === null) return info.createdAt;
+  if (createdAtIsStart(info)) return info.createdAt;
+  if (info.durationSeconds === null) return null;
   return formatManifestTime(addSeconds(parseRfc3339(info.createdAt)!, -info.durationSeconds));
 }

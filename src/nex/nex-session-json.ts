@@ -67,7 +67,11 @@ export function* sessionLines(
         yield `${eventLine(item.event)}\n`;
     } else if (item.kind === 'command-start') {
       const { command } = item;
-      yield `{"cmd_b64":"${encodeBase64(encoder.encode(command.line))}","cwd":${JSON.stringify(command.cwd)},"phase":"start","t":${formatFloat(time(command.start))},"type":"command"}\n`;
+      if (command.unmatchedEnd) continue; // the file had only its end line
+      const cmd =
+        command.line === null ? '' : `"cmd_b64":"${encodeBase64(encoder.encode(command.line))}",`;
+      const cwd = command.cwd === null ? '' : `"cwd":${JSON.stringify(command.cwd)},`;
+      yield `{${cmd}${cwd}"phase":"start","t":${formatFloat(time(command.start))},"type":"command"}\n`;
     } else {
       const { command } = item;
       yield `{"phase":"end","rc":${command.exitCode ?? 'null'},"t":${formatFloat(time(command.end!))},"type":"command"}\n`;
@@ -79,7 +83,7 @@ export function* sessionLines(
 
 export interface SessionReadOptions {
   /** A relative time from a command event's `t` (which may be Unix seconds); identity if absent. */
-  readonly commandTime?: (t: number) => number;
+  readonly commandTime?: (t: number, previousT: number) => number;
   /** Longest line accepted, in characters. */
   readonly maxLineLength?: number;
 }
@@ -100,12 +104,14 @@ class SessionReader {
   readonly events: SessionEvent[] = [];
   readonly commands: CommandRecord[] = [];
   hasCommandEvents = false;
-  private open: { start: number; cwd: string; line: string; outputStart: number }[] = [];
+  private open: { start: number; cwd: string | null; line: string | null; outputStart: number }[] =
+    [];
   private offset = 0;
   private lastT = 0;
   private decoder = new TextDecoder();
 
-  constructor(private readonly commandTime: (t: number) => number) {}
+  /** `commandTime(t, previousT)`: a command event's time, given the time of the event before it. */
+  constructor(private readonly commandTime: (t: number, previousT: number) => number) {}
 
   line(text: string): void {
     let value: unknown;
@@ -180,23 +186,25 @@ class SessionReader {
       throw new Error(
         `a command event needs "phase": "start" or "end", found ${jsonTypeName(phase)}`,
       );
-    const t = this.commandTime(numberField(json, 't'));
+    const t = this.commandTime(numberField(json, 't'), this.lastT);
     if (phase === 'start') {
-      const cwd = json.cwd === undefined || json.cwd === null ? '' : stringField(json, 'cwd');
+      const cwd = json.cwd === undefined || json.cwd === null ? null : stringField(json, 'cwd');
       const line =
         json.cmd_b64 === undefined || json.cmd_b64 === null
-          ? ''
+          ? null
           : this.decoder.decode(bytesField(json, 'cmd_b64'));
       this.open.push({ start: t, cwd, line, outputStart: this.offset });
     } else if (phase === 'end') {
       const rc = json.rc === undefined || json.rc === null ? null : integerField(json, 'rc');
-      const command = this.open.pop() ?? {
-        start: Math.max(0, t - 0.001),
-        cwd: '',
-        line: '',
-        outputStart: this.offset,
-      }; // a stray end, as the original reads it
-      this.commands.push({ ...command, end: t, exitCode: rc, outputEnd: this.offset });
+      const open = this.open.pop();
+      const end = { end: t, exitCode: rc, outputEnd: this.offset };
+      if (open) this.commands.push({ ...open, ...end });
+      else {
+        // A stray end, as the original reads it: 1 ms long, no line, no directory.
+        const start = Math.max(0, t - 0.001);
+        const unknown = { cwd: null, line: null, unmatchedEnd: true } as const;
+        this.commands.push({ start, outputStart: this.offset, ...unknown, ...end });
+      }
     }
   }
 }

@@ -26,6 +26,11 @@
  *   keys Hello                        text typed on the keyboard,
  *   mouse move 100 200                a mouse move, `down left`, `up left`, `click X Y`
  *                                     (src/runtime/host/gui-input.ts)
+ *   link loss=20% delay=30ms          the network cable from now on: loss, dup and
+ *                                     reorder in %, delay in ms, bandwidth in kbps;
+ *                                     what is not named stays as it is
+ *                                     (src/emu/net/link-model.ts)
+ *   link ideal                        a perfect cable again
  *
  * Durations are `250ms` or `1.5s`. The recording starts at power-on, so a
  * script usually begins with `prompt` (the boot log, up to the first prompt).
@@ -49,7 +54,21 @@ export type ScriptStep =
   /** `afterWrites`: cut once the disk has completed that many more write commands; 0 = now. */
   | { readonly kind: 'power-cut'; readonly afterWrites: number; readonly line: number }
   /** Keyboard and mouse input for the desktop, as `cotton boot --key/--keys/--mouse` takes it. */
-  | { readonly kind: 'key' | 'keys' | 'mouse'; readonly spec: string; readonly line: number };
+  | { readonly kind: 'key' | 'keys' | 'mouse'; readonly spec: string; readonly line: number }
+  /** The network link's conditions from now on (only the named ones change). */
+  | { readonly kind: 'link'; readonly conditions: LinkSettings; readonly line: number };
+
+/**
+ * The link conditions a `link` step names: the fields of the emulator's
+ * LinkConditions (src/emu/net/link-model.ts), spelled out here because a
+ * script is only text and src/nex imports nothing from the machine.
+ */
+export type LinkSettings = Partial<
+  Record<
+    'lossPercent' | 'duplicatePercent' | 'reorderPercent' | 'delayMs' | 'bandwidthKbps',
+    number
+  >
+>;
 
 export interface ScriptSettings {
   title?: string;
@@ -105,6 +124,39 @@ function powerCut(text: string): number {
       `expected 'power-cut' or 'power-cut after N writes', found ${JSON.stringify(text)}`,
     );
   return +m[1]!;
+}
+
+/** `link` settings: NAME=VALUE with its unit, each one a field of LinkConditions. */
+const LINK_SETTINGS: Readonly<Record<string, { field: keyof LinkSettings; unit: string }>> = {
+  loss: { field: 'lossPercent', unit: '%' },
+  dup: { field: 'duplicatePercent', unit: '%' },
+  reorder: { field: 'reorderPercent', unit: '%' },
+  delay: { field: 'delayMs', unit: 'ms' },
+  bandwidth: { field: 'bandwidthKbps', unit: 'kbps' },
+};
+
+/** `link ideal`: a perfect cable. */
+const IDEAL_LINK_SETTINGS: LinkSettings = {
+  lossPercent: 0,
+  duplicatePercent: 0,
+  reorderPercent: 0,
+  delayMs: 0,
+  bandwidthKbps: 0,
+};
+
+function linkConditions(text: string): LinkSettings {
+  if (text === 'ideal') return IDEAL_LINK_SETTINGS;
+  const conditions: Record<string, number> = {};
+  for (const setting of text.split(/\s+/)) {
+    const m = /^([a-z]+)=(\d+(?:\.\d+)?)([a-z%]*)$/.exec(setting);
+    const known = m ? LINK_SETTINGS[m[1]!] : undefined;
+    if (!m || !known || m[3] !== known.unit)
+      throw new Error(
+        `expected link settings like loss=20% dup=1% reorder=5% delay=30ms bandwidth=512kbps, or 'ideal', found ${JSON.stringify(setting)}`,
+      );
+    conditions[known.field] = Number(m[2]);
+  }
+  return conditions;
 }
 
 function size(text: string): { cols: number; rows: number } {
@@ -178,9 +230,11 @@ function parseLine(
       return { kind: keyword, spec: need(), line };
     case 'keys':
       return { kind: 'keys', spec: unescapeTyped(need()), line };
+    case 'link':
+      return { kind: 'link', conditions: linkConditions(need()), line };
     default:
       throw new Error(
-        `unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)`,
+        `unknown step '${keyword}' (expected prompt, typing, type, run, wait, marker, resize, power-cut, key, keys, mouse, link, title, chapter, size, rtc or disk)`,
       );
   }
 }

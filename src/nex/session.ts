@@ -47,10 +47,15 @@ export interface CommandRecord {
   /** null: the recording ended (or broke off) while it ran. */
   readonly end: number | null;
   readonly exitCode: number | null;
-  /** Working directory, '' when unknown. */
-  readonly cwd: string;
-  /** The command line as typed. */
-  readonly line: string;
+  /** Working directory; null when the recording does not say (the original's JSON export shows null). */
+  readonly cwd: string | null;
+  /** The command line as typed; null when the recording does not say. */
+  readonly line: string | null;
+  /**
+   * An end event with no start before it: the original reads it as a command of
+   * 1 ms with no line and no directory, and prints no `[command start]` for it.
+   */
+  readonly unmatchedEnd?: true;
   /** Offset in the concatenated output where the command's own output begins. */
   readonly outputStart: number;
   /** Offset where it ends (exclusive); null when `end` is. */

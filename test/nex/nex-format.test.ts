@@ -132,7 +132,16 @@ describe('.nex files', () => {
         outputStart: 2,
         outputEnd: 7,
       },
-      { start: 2.999, end: 3, exitCode: 1, cwd: '', line: '', outputStart: 7, outputEnd: 7 },
+      {
+        start: 2.999,
+        end: 3,
+        exitCode: 1,
+        cwd: null,
+        line: null,
+        unmatchedEnd: true,
+        outputStart: 7,
+        outputEnd: 7,
+      },
     ]);
     expect(
       dec(new Uint8Array(read.events.flatMap((e) => (e.kind === 'output' ? [...e.data] : [])))),

@@ -40,11 +40,13 @@ export function* playbackFrames(session: Session, options: PlaybackOptions = {})
     if (item.kind === 'event') {
       if (item.event.kind === 'output') yield { at: advance(item.event.t), data: item.event.data };
     } else if (options.showCommands) {
+      // The original's lines: none for the start of a stray end, rc=0 when the end has no rc.
       const c = item.command;
+      if (item.kind === 'command-start' && c.unmatchedEnd) continue;
       const text =
         item.kind === 'command-start'
-          ? `[command start] ${c.cwd} -- ${c.line}\r\n`
-          : `[command end] rc=${c.exitCode ?? ''}\r\n`;
+          ? `[command start] ${c.cwd ?? ''} -- ${c.line ?? ''}\r\n`
+          : `[command end] rc=${c.exitCode ?? 0}\r\n`;
       yield {
         at: advance(item.kind === 'command-start' ? c.start : c.end!),
         data: encoder.encode(text),

@@ -84,7 +84,7 @@ export function buildTimeline(session: Session, idleLimit = Infinity): PlayerTim
   return {
     steps,
     commands: session.commands.map((c) => ({
-      line: c.line,
+      line: c.line ?? '',
       at: toPlayback(c.start),
       duration: c.end === null ? null : c.end - c.start,
       exitCode: c.exitCode,
