@@ -20,6 +20,7 @@ import { MEMORY_CALLS } from './memory-calls';
 import { PROCESS_CALLS } from './process-calls';
 import { SYSTEM_CALLS } from './info-calls';
 import { SOCKET_CALLS } from './socket-calls';
+import { TLS_CALLS } from './tls-calls';
 import { WINDOW_CALLS } from './window-calls';
 
 const REG_A0 = 10;
@@ -45,6 +46,7 @@ const HANDLERS: ReadonlyMap<number, SyscallHandler> = new Map([
   ...MEMORY_CALLS,
   ...SYSTEM_CALLS,
   ...SOCKET_CALLS,
+  ...TLS_CALLS,
   ...WINDOW_CALLS,
 ]);
 

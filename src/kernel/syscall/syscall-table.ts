@@ -72,6 +72,7 @@
  * | 59 | shutdown    | fd, how (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2)    | 0                               |
  * | 60 | poll        | struct pollfd *, count, timeout ms (−1: none)  | descriptors with events         |
  * | 61 | resolve     | host name, uint32 *address (network order)     | 0                               |
+ * | 62 | tls_connect | fd (a connected TCP socket), host name         | 0; then fd carries plaintext    |
  * | 70 | window_open | width, height, title                            | window descriptor (ENODEV: no desktop) |
  * | 71 | window_map  | fd                                             | address of the window's pixels  |
  * | 72 | window_present | fd, x, y, width, height                     | 0                               |
@@ -144,6 +145,7 @@ export const SYS_RECVFROM = 58;
 export const SYS_SHUTDOWN = 59;
 export const SYS_POLL = 60;
 export const SYS_RESOLVE = 61;
+export const SYS_TLS_CONNECT = 62;
 export const SYS_WINDOW_OPEN = 70;
 export const SYS_WINDOW_MAP = 71;
 export const SYS_WINDOW_PRESENT = 72;

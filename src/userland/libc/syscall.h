@@ -70,6 +70,7 @@
 #define SYS_SHUTDOWN 59
 #define SYS_POLL 60
 #define SYS_RESOLVE 61
+#define SYS_TLS_CONNECT 62
 /* Windows (window.h) */
 #define SYS_WINDOW_OPEN 70
 #define SYS_WINDOW_MAP 71
