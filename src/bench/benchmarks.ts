@@ -97,5 +97,6 @@ export async function runBenchmarks(): Promise<number> {
   (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
   (await import('./gui-benchmarks')).guiBenchmarks().forEach(report);
   (await import('./proc-benchmarks')).procBenchmarks().forEach(report);
+  (await import('./tls-benchmarks')).tlsBenchmarks().forEach(report);
   return 0;
 }
