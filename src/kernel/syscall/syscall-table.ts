@@ -196,6 +196,7 @@ export const WINDOW_KEY_ALT = 8;
 export const WINDOW_MAX_WIDTH = 640;
 export const WINDOW_MAX_HEIGHT = 480;
 export const WINDOW_TITLE_MAX_BYTES = 63;
+
 export const STAT_BYTES = 28;
 export const DIRENT_BYTES = 64;
 export const DIRENT_NAME_BYTES = 56;
