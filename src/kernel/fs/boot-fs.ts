@@ -118,6 +118,7 @@ class BootRoot extends FixedDirectory {
 
 export class BootFs implements FileSystem {
   readonly name = 'bootfs';
+  readonly readOnly = true;
   readonly files = new Map<string, ModuleInode>();
   private readonly rootInode = new BootRoot(this);
 

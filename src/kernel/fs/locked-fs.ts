@@ -64,6 +64,18 @@ class LockedInode implements Inode {
     return this.inner.number;
   }
 
+  get generation(): number | undefined {
+    return this.inner.generation;
+  }
+
+  // Counting references changes no disk block, so it needs no lock.
+  retain(): void {
+    this.inner.retain?.();
+  }
+  release(): void {
+    this.inner.release?.();
+  }
+
   private wrap(operation: () => Io<Inode>): Io<Inode> {
     const fs = this.fs;
     return (function* () {

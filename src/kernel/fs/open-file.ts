@@ -51,7 +51,9 @@ export class InodeFile implements OpenFile {
     private readonly readable: boolean,
     private readonly writable: boolean,
     private readonly append: boolean,
-  ) {}
+  ) {
+    inode.retain?.();
+  }
 
   *read(buffer: Uint8Array): Io<number> {
     if (!this.readable) throw new SyscallError('EBADF', 'file not open for reading');
@@ -90,7 +92,9 @@ export class InodeFile implements OpenFile {
     return yield* this.inode.stat();
   }
 
-  release(): void {}
+  release(): void {
+    this.inode.release?.();
+  }
 }
 
 /** A process's descriptor table: index = file descriptor. */

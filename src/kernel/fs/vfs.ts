@@ -12,6 +12,11 @@
  * name at a time from the root (or the current directory); "." stays, ".."
  * goes back to the directory the walk came from (which is also right at the
  * root of a mounted file system, where the parent lives in another one).
+ *
+ * A mount hangs on the mounted-on directory's identity: its file system, its
+ * inode number and that number's generation, so that a directory made later
+ * with a reused number is a plain directory. A mount point is busy (EBUSY):
+ * it cannot be removed, renamed or replaced while something is mounted on it.
  */
 import type { Io } from './block-device';
 import type { OpenFile } from './open-file';
@@ -32,7 +37,8 @@ export type FsErrorCode =
   | 'EMLINK'
   | 'EBUSY'
   | 'EPERM'
-  | 'EROFS';
+  | 'EROFS'
+  | 'EXDEV';
 
 export class FsError extends Error {
   constructor(
@@ -73,6 +79,8 @@ export interface FsStats {
 
 export interface FileSystem {
   readonly name: string;
+  /** Nothing on it can change (BootFS): opening for writing fails at once, with EROFS. */
+  readonly readOnly?: boolean;
   root(): Inode;
   /** Make everything written so far survive a power cut. */
   sync(): Io<void>;
@@ -82,6 +90,15 @@ export interface FileSystem {
 export interface Inode {
   readonly fs: FileSystem;
   readonly number: number;
+  /**
+   * Bumped each time the number is freed, on file systems that reuse numbers
+   * (CottonFS): the number and the generation together name one file for ever.
+   */
+  readonly generation?: number;
+  /** An open file now refers to this inode: it outlives its last name until `release`. */
+  retain?(): void;
+  /** An open file referring to this inode has closed (the last one frees an unlinked inode). */
+  release?(): void;
   stat(): Io<Stat>;
   /** Read into `buffer` from `offset`; returns the bytes read (0 at the end). */
   read(offset: number, buffer: Uint8Array): Io<number>;
@@ -115,7 +132,7 @@ export function pathComponents(path: string): string[] {
 
 /** The file systems of the machine, mounted into one tree. */
 export class Vfs {
-  private readonly mounts = new Map<FileSystem, Map<number, FileSystem>>();
+  private readonly mounts = new Map<FileSystem, Map<string, FileSystem>>();
   private readonly table: Mount[];
 
   constructor(readonly rootFs: FileSystem) {
@@ -137,9 +154,9 @@ export class Vfs {
     const target = yield* this.resolve(path);
     if ((yield* target.stat()).type !== 'directory')
       throw new FsError('ENOTDIR', `mount point ${path} is not a directory`);
-    const table = this.mounts.get(target.fs) ?? new Map<number, FileSystem>();
-    if (table.has(target.number)) throw new FsError('EBUSY', `${path} is already a mount point`);
-    table.set(target.number, fs);
+    const table = this.mounts.get(target.fs) ?? new Map<string, FileSystem>();
+    if (table.has(mountKey(target))) throw new FsError('EBUSY', `${path} is already a mount point`);
+    table.set(mountKey(target), fs);
     this.mounts.set(target.fs, table);
     this.table.push({ path, fs });
   }
@@ -228,14 +245,17 @@ export class Vfs {
 
   *rmdir(path: string): Io<void> {
     const { parent, name } = yield* this.resolveParent(path);
+    yield* this.requireNotMountPoint(parent, name, path);
     yield* parent.rmdir(name);
   }
 
   *rename(from: string, to: string): Io<void> {
     const source = yield* this.resolveParent(from);
     const target = yield* this.resolveParent(to);
+    yield* this.requireNotMountPoint(source.parent, source.name, from);
     if (source.parent.fs !== target.parent.fs)
-      throw new FsError('EINVAL', `cannot rename ${from} to another file system`);
+      throw new FsError('EXDEV', `cannot rename ${from} to another file system`);
+    yield* this.requireNotMountPoint(target.parent, target.name, to);
     yield* source.parent.rename(source.name, target.parent, target.name);
   }
 
@@ -246,7 +266,26 @@ export class Vfs {
   }
 
   private crossMountPoint(inode: Inode): Inode {
-    const mounted = this.mounts.get(inode.fs)?.get(inode.number);
+    const mounted = this.mounts.get(inode.fs)?.get(mountKey(inode));
     return mounted ? mounted.root() : inode;
   }
+
+  /** EBUSY if `name` in `parent` has a file system mounted on it (a missing name has none). */
+  private *requireNotMountPoint(parent: Inode, name: string, path: string): Io<void> {
+    const table = this.mounts.get(parent.fs);
+    if (!table) return;
+    let child: Inode;
+    try {
+      child = yield* parent.lookup(name);
+    } catch (error) {
+      if (error instanceof FsError && error.code === 'ENOENT') return;
+      throw error;
+    }
+    if (table.has(mountKey(child))) throw new FsError('EBUSY', `${path} is a mount point`);
+  }
+}
+
+/** Which directory a mount hangs on: inode number and generation, within its file system. */
+function mountKey(inode: Inode): string {
+  return `${inode.number}.${inode.generation ?? 0}`;
 }

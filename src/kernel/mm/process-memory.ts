@@ -271,6 +271,28 @@ export class ProcessMemory {
     return bytes;
   }
 
+  /**
+   * The readable start of the user's `length` bytes at `address`: copied page
+   * by page up to the first page the user cannot read, as Linux's write(2)
+   * copies until a fault and reports what it wrote. EFAULT if not even the
+   * first byte is readable.
+   */
+  readBytesUntilFault(address: number, length: number): Uint8Array {
+    const pages: Uint8Array[] = [];
+    let done = 0;
+    while (done < length) {
+      const chunk = Math.min(PAGE_SIZE - ((address + done) % PAGE_SIZE), length - done);
+      try {
+        pages.push(this.readBytes(address + done, chunk));
+      } catch (error) {
+        if (done === 0 || !(error instanceof SyscallError) || error.code !== 'EFAULT') throw error;
+        break;
+      }
+      done += chunk;
+    }
+    return concatBytes(pages, done);
+  }
+
   /** Copy `bytes` to the user's `address`; EFAULT unless every byte is writable by the user. */
   writeBytes(address: number, bytes: Uint8Array): void {
     checkUserRange(address, bytes.length);

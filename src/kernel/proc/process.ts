@@ -22,7 +22,7 @@ import { FileTable } from '../fs/open-file';
 import { hex } from '../lib/format';
 import { ProcessMemory } from '../mm/process-memory';
 import { SyscallError } from '../lib/errno';
-import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalName } from './signals';
+import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP, signalName } from './signals';
 import { loadProgram, type LoadedProgram } from './elf-loader';
 import {
   createTask,
@@ -380,14 +380,19 @@ export function* waitForChild(
   }
 }
 
-/** kill: send `signal` to process `pid`. Every signal ends the process (there are no handlers yet). */
+/**
+ * kill: send `signal` to process `pid`. Every signal ends the process (there
+ * are no handlers yet), except init's: as on Linux, init gets only the signals
+ * it handles, and it handles none, so a signal sent to it, SIGKILL included, is
+ * dropped (and kill succeeds). Killing init would leave the machine without
+ * the process that reaps orphans.
+ */
 export function kill(pid: number, signal: number): void {
   const target = processes.get(pid);
   if (!target || target.task.state === 'zombie')
     throw new SyscallError('ESRCH', `no process ${pid}`);
-  if (pid === INIT_PID && signal !== SIGKILL)
-    throw new SyscallError('EPERM', 'init ignores signals other than SIGKILL');
   if (signal <= 0 || signal > 64) throw new SyscallError('EINVAL', `no signal ${signal}`);
+  if (pid === INIT_PID) return;
   target.task.pendingSignal = signal;
   wake(target.task);
 }

@@ -9,15 +9,20 @@
  * kernel in chunks of at most MAX_IO_BYTES per call — a shorter count than
  * asked for is a legal answer for read and write, and it keeps a program from
  * making the kernel allocate gigabytes with one bad argument.
+ *
+ * A path's last name is checked before it is made absolute, because POSIX
+ * gives "." and ".." their own answers there: rmdir(".") is EINVAL,
+ * rmdir("..") ENOTEMPTY, rename of either EBUSY, as Linux answers.
  */
 import type { Kernel } from '../proc/kernel';
 import type { Io } from '../fs/block-device';
 import { InodeFile } from '../fs/open-file';
 import { createPipe } from '../fs/pipe';
 import { FsError, pathComponents } from '../fs/vfs';
-import type { FileType, Stat } from '../fs/vfs';
+import type { FileType, Inode, Stat } from '../fs/vfs';
 import type { Syscall, SyscallHandler } from './dispatcher';
 import { SyscallError } from '../lib/errno';
+import type { ErrnoName } from '../lib/errno';
 import {
   DIRENT_BYTES,
   DIRENT_NAME_BYTES,
@@ -74,10 +79,55 @@ export function normalizePath(cwd: string, path: string): string {
 
 /** Read the path argument at `pointer` and make it absolute. */
 export function resolvePath(call: Syscall, pointer: number): string {
+  return normalizePath(call.process.cwd, readPathArgument(call, pointer));
+}
+
+function readPathArgument(call: Syscall, pointer: number): string {
   const path = call.process.memory.readString(pointer, MAX_PATH_BYTES);
   if (path.length === 0) throw new SyscallError('ENOENT', 'empty path');
-  return normalizePath(call.process.cwd, path);
+  return path;
 }
+
+/** How a path as the program wrote it ends: "/" itself, ".", "..", or a name. */
+type PathEnding = 'root' | 'dot' | 'dot-dot' | 'name';
+
+function pathEnding(path: string): PathEnding {
+  const last = pathComponents(path).pop();
+  if (last === undefined) return 'root';
+  return last === '.' ? 'dot' : last === '..' ? 'dot-dot' : 'name';
+}
+
+/**
+ * A path argument for a call that removes, makes or moves a name: the errno
+ * POSIX gives each ending that is not a name (`errors`), else the absolute path.
+ */
+function* namedPath(
+  call: Syscall,
+  pointer: number,
+  errors: Record<Exclude<PathEnding, 'name'>, ErrnoName>,
+): Io<string> {
+  const path = readPathArgument(call, pointer);
+  const ending = pathEnding(path);
+  if (ending === 'name') return normalizePath(call.process.cwd, path);
+  if (ending !== 'root') yield* requireParentDirectory(call, path);
+  throw new SyscallError(errors[ending], `'${path}' does not end in a name`);
+}
+
+/** ENOENT or ENOTDIR if the directory holding `path`'s last name is not one: Linux walks it first. */
+function* requireParentDirectory(call: Syscall, path: string): Io<void> {
+  const names = pathComponents(path).slice(0, -1);
+  const parent = normalizePath(
+    call.process.cwd,
+    (path.startsWith('/') ? '/' : '') + names.join('/'),
+  );
+  if ((yield* call.kernel.vfs.stat(parent)).type !== 'directory')
+    throw new SyscallError('ENOTDIR', `${parent} is not a directory`);
+}
+
+const RMDIR_ENDINGS = { root: 'EBUSY', dot: 'EINVAL', 'dot-dot': 'ENOTEMPTY' } as const;
+const RENAME_ENDINGS = { root: 'EBUSY', dot: 'EBUSY', 'dot-dot': 'EBUSY' } as const;
+const UNLINK_ENDINGS = { root: 'EISDIR', dot: 'EISDIR', 'dot-dot': 'EISDIR' } as const;
+const CREATE_ENDINGS = { root: 'EEXIST', dot: 'EEXIST', 'dot-dot': 'EEXIST' } as const;
 
 /** A program file's bytes, for exec and the shell's run. */
 export function* readProgram(kernel: Kernel, path: string): Io<Uint8Array> {
@@ -105,13 +155,20 @@ function* sysOpen(call: Syscall): Generator<void, number, void> {
   const { type } = yield* inode.stat();
   if (flags & O_DIRECTORY && type !== 'directory')
     throw new SyscallError('ENOTDIR', `${path} is not a directory`);
-  if (type === 'directory' && access !== O_RDONLY)
+  if (type === 'directory' && (access !== O_RDONLY || flags & (O_CREAT | O_TRUNC)))
     throw new SyscallError('EISDIR', `${path} is a directory`);
-  if (flags & O_TRUNC && access !== O_RDONLY) yield* inode.truncate(0);
+  if (inode.fs.readOnly && (access !== O_RDONLY || flags & O_TRUNC))
+    throw new SyscallError('EROFS', `${path} is on a read-only file system`);
+  if (flags & O_TRUNC && type === 'file') yield* inode.truncate(0); // even O_RDONLY, as Linux
   const file =
     inode.open?.() ??
     new InodeFile(inode, access !== O_WRONLY, access !== O_RDONLY, (flags & O_APPEND) !== 0);
-  return call.process.files.install(file);
+  try {
+    return call.process.files.install(file);
+  } catch (error) {
+    file.release(); // no descriptor took it: the inode's reference goes now
+    throw error;
+  }
 }
 
 function* sysRead(call: Syscall): Generator<void, number, void> {
@@ -125,9 +182,10 @@ function* sysRead(call: Syscall): Generator<void, number, void> {
   return got;
 }
 
+/** write(2): as much of the buffer as is readable (a partial write), EFAULT if none of it is. */
 function* sysWrite(call: Syscall): Generator<void, number, void> {
   const file = call.process.files.get(call.arg(0));
-  const data = call.process.memory.readBytes(
+  const data = call.process.memory.readBytesUntilFault(
     call.address(1),
     Math.min(call.address(2), MAX_IO_BYTES),
   );
@@ -217,8 +275,7 @@ function sysGetcwd(call: Syscall): number {
 function* sysTruncate(call: Syscall): Generator<void, number, void> {
   const length = call.arg(1);
   if (length < 0) throw new SyscallError('EINVAL', 'negative length');
-  const inode = yield* call.kernel.vfs.resolve(resolvePath(call, call.address(0)));
-  yield* inode.truncate(length);
+  yield* truncateFile(yield* call.kernel.vfs.resolve(resolvePath(call, call.address(0))), length);
   return 0;
 }
 
@@ -227,26 +284,44 @@ function* sysFtruncate(call: Syscall): Generator<void, number, void> {
   const length = call.arg(1);
   if (!file.inode) throw new SyscallError('EINVAL', 'not a file');
   if (length < 0) throw new SyscallError('EINVAL', 'negative length');
-  yield* file.inode.truncate(length);
+  yield* truncateFile(file.inode, length);
   return 0;
 }
 
-/** A call that takes one path and hands it to the VFS. */
-function onPath(operation: (call: Syscall, path: string) => Io<unknown>): SyscallHandler {
+/** Only a regular file has a length to set: a device is EINVAL, as on Linux. */
+function* truncateFile(inode: Inode, length: number): Io<void> {
+  if ((yield* inode.stat()).type === 'device')
+    throw new SyscallError('EINVAL', 'a device has no length to truncate');
+  yield* inode.truncate(length);
+}
+
+/** A call that takes one path ending in a name and hands it to the VFS. */
+function onNamedPath(
+  errors: Record<Exclude<PathEnding, 'name'>, ErrnoName>,
+  operation: (call: Syscall, path: string) => Io<unknown>,
+): SyscallHandler {
   return function* (call) {
-    yield* operation(call, resolvePath(call, call.address(0)));
+    yield* operation(call, yield* namedPath(call, call.address(0), errors));
     return 0;
   };
 }
 
-/** A call that takes two paths. */
-function onTwoPaths(
-  operation: (call: Syscall, from: string, to: string) => Io<unknown>,
-): SyscallHandler {
-  return function* (call) {
-    yield* operation(call, resolvePath(call, call.address(0)), resolvePath(call, call.address(1)));
-    return 0;
-  };
+function* sysRename(call: Syscall): Generator<void, number, void> {
+  const rawFrom = readPathArgument(call, call.address(0));
+  const rawTo = readPathArgument(call, call.address(1));
+  yield* requireParentDirectory(call, rawFrom); // both walks come before the checks of the names
+  yield* requireParentDirectory(call, rawTo);
+  const from = yield* namedPath(call, call.address(0), RENAME_ENDINGS);
+  const to = yield* namedPath(call, call.address(1), RENAME_ENDINGS);
+  yield* call.kernel.vfs.rename(from, to);
+  return 0;
+}
+
+function* sysLink(call: Syscall): Generator<void, number, void> {
+  const existing = resolvePath(call, call.address(0));
+  yield* call.kernel.vfs.resolve(existing); // ENOENT for the file before EEXIST for the new name
+  yield* call.kernel.vfs.link(existing, yield* namedPath(call, call.address(1), CREATE_ENDINGS));
+  return 0;
 }
 
 export const FILE_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
@@ -263,14 +338,14 @@ export const FILE_CALLS: ReadonlyArray<[number, SyscallHandler]> = [
     (call) => call.process.files.installAt(call.arg(1), call.process.files.get(call.arg(0))),
   ],
   [SYS_PIPE, sysPipe],
-  [SYS_MKDIR, onPath((call, path) => call.kernel.vfs.mkdir(path))],
-  [SYS_RMDIR, onPath((call, path) => call.kernel.vfs.rmdir(path))],
-  [SYS_UNLINK, onPath((call, path) => call.kernel.vfs.unlink(path))],
+  [SYS_MKDIR, onNamedPath(CREATE_ENDINGS, (call, path) => call.kernel.vfs.mkdir(path))],
+  [SYS_RMDIR, onNamedPath(RMDIR_ENDINGS, (call, path) => call.kernel.vfs.rmdir(path))],
+  [SYS_UNLINK, onNamedPath(UNLINK_ENDINGS, (call, path) => call.kernel.vfs.unlink(path))],
   [SYS_READDIR, sysReaddir],
   [SYS_CHDIR, sysChdir],
   [SYS_GETCWD, sysGetcwd],
-  [SYS_RENAME, onTwoPaths((call, from, to) => call.kernel.vfs.rename(from, to))],
-  [SYS_LINK, onTwoPaths((call, from, to) => call.kernel.vfs.link(from, to))],
+  [SYS_RENAME, sysRename],
+  [SYS_LINK, sysLink],
   [SYS_TRUNCATE, sysTruncate],
   [SYS_FTRUNCATE, sysFtruncate],
   [

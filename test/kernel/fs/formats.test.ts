@@ -64,6 +64,7 @@ const superblock: Superblock = {
   journalStart: 128,
   journalBlocks: 512,
   label: 'cotton ☁',
+  orphanHead: 77,
 };
 
 describe('superblock', () => {

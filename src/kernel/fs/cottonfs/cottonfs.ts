@@ -55,6 +55,8 @@ import {
 } from './inode-format';
 import type { DiskInode } from './inode-format';
 import { Journal, JournalDamaged } from './journal';
+import { orphanChain, pushOrphan, removeOrphan } from './orphan-list';
+import type { OrphanStore } from './orphan-list';
 import {
   BITS_PER_BLOCK,
   BLOCK_SIZE,
@@ -171,6 +173,7 @@ export function* format(device: BlockDevice, options: FormatOptions): Io<void> {
       journalStart: DATA_START,
       journalBlocks,
       label: options.label ?? '',
+      orphanHead: 0,
     },
     superblock,
   );
@@ -204,7 +207,7 @@ interface EntryLocation {
 const fileTypeOf = (type: number): FileType =>
   type === INODE_TYPE_DIRECTORY ? 'directory' : 'file';
 
-export class CottonFs implements FileSystem {
+export class CottonFs implements FileSystem, OrphanStore {
   readonly name = 'cottonfs';
   readonly cache: BlockCache;
   readonly journal: Journal;
@@ -214,8 +217,18 @@ export class CottonFs implements FileSystem {
   readonly writeStepBlocks: number;
   /** Blocks the journal replayed when this file system was mounted. */
   replayedBlocks = 0;
-  private superblockChanged = false;
+  /** Orphans (unlinked while open before a power cut) freed when this file system was mounted. */
+  releasedOrphans = 0;
+  private superblockDirty = false;
   private nextBlockHint: number;
+  /** Open references (open files) to each inode that has any. */
+  private readonly openCounts = new Map<number, number>();
+  /** Inodes unlinked while open, not yet freed. */
+  private readonly orphans = new Set<number>();
+  /** Orphans whose last reference has gone: freed at the start of the next operation. */
+  private readonly closedOrphans = new Set<number>();
+  /** How many times each inode number has been freed: a reused number is a new file. */
+  private readonly generations = new Map<number, number>();
 
   private constructor(
     readonly device: BlockDevice,
@@ -234,8 +247,24 @@ export class CottonFs implements FileSystem {
     );
   }
 
-  /** Check the superblock, replay the journal, count the mount. Refuses a damaged disk with a message saying why. */
+  /**
+   * Check the superblock, replay the journal, free the orphans a power cut
+   * left, count the mount. Refuses a damaged disk with a message saying why.
+   */
   static *mount(device: BlockDevice, clock: Clock, options: MountOptions = {}): Io<CottonFs> {
+    const fs = yield* CottonFs.recover(device, clock, options);
+    fs.superblock.mountCount = (fs.superblock.mountCount + 1) >>> 0;
+    fs.superblock.lastMountTime = clock();
+    fs.superblockDirty = true;
+    yield* fs.sync();
+    return fs;
+  }
+
+  /**
+   * What mount does before it counts the mount: replay the journal and free
+   * the orphan list. fsck runs it too, on its copy of the disk.
+   */
+  static *recover(device: BlockDevice, clock: Clock, options: MountOptions = {}): Io<CottonFs> {
     if (device.blockCount === 0)
       throw new FsError('EINVAL', 'not a mountable CottonFS: the disk is empty');
     const first = yield* readSuperblock(device);
@@ -260,11 +289,21 @@ export class CottonFs implements FileSystem {
       options.cacheBlocks ?? DEFAULT_CACHE_BLOCKS,
     );
     fs.replayedBlocks = replayed;
-    superblock.mountCount = (superblock.mountCount + 1) >>> 0;
-    superblock.lastMountTime = clock();
-    fs.superblockChanged = true;
+    yield* fs.freeOrphanList();
     yield* fs.sync();
     return fs;
+  }
+
+  /** Free every inode on the orphan list: nothing can have them open after a reboot. */
+  private *freeOrphanList(): Io<void> {
+    const orphans = yield* orphanChain(this);
+    for (const number of orphans) {
+      yield* this.beginStep(METADATA_RESERVE);
+      yield* this.freeInodeAndBlocks(number);
+    }
+    if (this.superblock.orphanHead !== 0) this.superblockDirty = true;
+    this.superblock.orphanHead = 0;
+    this.releasedOrphans = orphans.length;
   }
 
   root(): Inode {
@@ -273,10 +312,11 @@ export class CottonFs implements FileSystem {
 
   /** Commit the running transaction: everything so far is on disk when this returns. */
   *sync(): Io<void> {
-    if (this.cache.dirtyCount === 0 && !this.superblockChanged) return;
+    yield* this.freeClosedOrphans();
+    if (this.cache.dirtyCount === 0 && !this.superblockDirty) return;
     this.superblock.lastWriteTime = this.clock();
     encodeSuperblock(this.superblock, this.cache.overwrite(SUPERBLOCK_BLOCK));
-    this.superblockChanged = false;
+    this.superblockDirty = false;
     yield* this.journal.commit(this.cache);
   }
 
@@ -291,9 +331,69 @@ export class CottonFs implements FileSystem {
     return new CottonInode(this, number);
   }
 
-  /** Start an atomic step that may dirty `blocks` blocks: commit first if they might not fit. */
+  /**
+   * Start an atomic step that may dirty `blocks` blocks: commit first if they
+   * might not fit. Orphans closed since the last step are freed first, each in
+   * a step of its own (a close cannot wait for the disk, so it leaves them here).
+   */
   private *beginStep(blocks: number): Io<void> {
+    yield* this.freeClosedOrphans();
     if (this.cache.dirtyCount + blocks + 1 > this.journal.capacity) yield* this.sync();
+  }
+
+  private *freeClosedOrphans(): Io<void> {
+    const due = [...this.closedOrphans];
+    this.closedOrphans.clear();
+    for (const number of due) {
+      if (this.cache.dirtyCount + METADATA_RESERVE + 1 > this.journal.capacity) yield* this.sync();
+      yield* removeOrphan(this, number);
+      yield* this.freeInodeAndBlocks(number);
+    }
+  }
+
+  superblockChanged(): void {
+    this.superblockDirty = true;
+  }
+
+  // ---- open references (inode lifetimes, as in Unix) ----
+
+  /** One more open file refers to inode `number`: it lives until `release`, named or not. */
+  retain(number: number): void {
+    this.openCounts.set(number, (this.openCounts.get(number) ?? 0) + 1);
+  }
+
+  /**
+   * One open file fewer. At the last one an orphan is due to be freed; it is
+   * queued, since a close does not wait for the disk (as Linux defers a final
+   * iput), and freed at the start of the next operation or sync.
+   */
+  release(number: number): void {
+    const count = (this.openCounts.get(number) ?? 0) - 1;
+    if (count > 0) return void this.openCounts.set(number, count);
+    this.openCounts.delete(number);
+    if (this.orphans.delete(number)) this.closedOrphans.add(number);
+  }
+
+  /** How often inode `number` has been freed: mounts tell a reused number apart by it. */
+  generation(number: number): number {
+    return this.generations.get(number) ?? 0;
+  }
+
+  /** The last name of `number` has gone: free it now, or make it an orphan if it is open. */
+  private *lastLinkGone(number: number, inode: DiskInode): Io<void> {
+    inode.links = 0;
+    inode.changeTime = this.clock();
+    if (!this.openCounts.has(number)) {
+      yield* this.writeInode(number, inode);
+      return yield* this.freeInodeAndBlocks(number);
+    }
+    this.orphans.add(number);
+    yield* pushOrphan(this, number, inode);
+  }
+
+  private *freeInodeAndBlocks(number: number): Io<void> {
+    yield* this.freeBlocksFrom(number, yield* this.readInode(number), 0);
+    yield* this.freeInode(number);
   }
 
   // ---- inodes ----
@@ -304,7 +404,7 @@ export class CottonFs implements FileSystem {
     return decodeInode(yield* this.cache.read(block), offset);
   }
 
-  private *writeInode(number: number, inode: DiskInode): Io<void> {
+  *writeInode(number: number, inode: DiskInode): Io<void> {
     const { block, offset } = inodeLocation(number);
     encodeInode(inode, yield* this.cache.modify(block), offset);
   }
@@ -331,16 +431,17 @@ export class CottonFs implements FileSystem {
     if (number < 0) throw new FsError('ENOSPC', 'no free inodes');
     setBit(yield* this.cache.modify(INODE_BITMAP_START + blockIndex), number);
     this.superblock.freeInodes--;
-    this.superblockChanged = true;
+    this.superblockDirty = true;
     return number;
   }
 
   private *freeInode(number: number): Io<void> {
     yield* this.writeInode(number, emptyInode());
+    this.generations.set(number, this.generation(number) + 1);
     const { blockIndex, bit } = bitmapPosition(number);
     clearBit(yield* this.cache.modify(INODE_BITMAP_START + blockIndex), bit);
     this.superblock.freeInodes++;
-    this.superblockChanged = true;
+    this.superblockDirty = true;
   }
 
   private checkInodeNumber(number: number, context: string): void {
@@ -384,7 +485,7 @@ export class CottonFs implements FileSystem {
     const { blockIndex, bit } = bitmapPosition(block);
     setBit(yield* this.cache.modify(DATA_BITMAP_START + blockIndex), bit);
     this.superblock.freeBlocks--;
-    this.superblockChanged = true;
+    this.superblockDirty = true;
     this.nextBlockHint = block + 1 < this.superblock.totalBlocks ? block + 1 : this.firstDataBlock;
     this.cache.overwrite(block);
     return block;
@@ -396,7 +497,7 @@ export class CottonFs implements FileSystem {
     if (!testBit(bitmap, bit)) throw new FsError('EIO', `block ${block} is freed twice; run fsck`);
     clearBit(bitmap, bit);
     this.superblock.freeBlocks++;
-    this.superblockChanged = true;
+    this.superblockDirty = true;
     this.cache.discard(block);
   }
 
@@ -624,6 +725,7 @@ export class CottonFs implements FileSystem {
   /** Every entry of directory `number` ("." and ".." too), with where it is stored. */
   private *listDirectory(number: number, directory: DiskInode): Io<EntryLocation[]> {
     const found: EntryLocation[] = [];
+    if (directory.links === 0) return found; // removed while open: empty, without . and ..
     for (let index = 0; index < Math.floor(directory.size / BLOCK_SIZE); index++) {
       const block = yield* this.lookupBlock(number, directory, index);
       if (block === 0) continue;
@@ -756,12 +858,13 @@ export class CottonFs implements FileSystem {
   *link(parent: number, name: string, target: number): Io<void> {
     this.checkName(name);
     yield* this.beginStep(METADATA_RESERVE);
+    // The new name's directory is checked first, as Linux checks it while looking it up.
+    if (yield* this.findEntry(parent, name)) throw new FsError('EEXIST', `'${name}' exists`);
     const inode = yield* this.readLiveInode(target);
     if (inode.type === INODE_TYPE_DIRECTORY)
       throw new FsError('EPERM', 'a directory cannot have hard links');
     if (inode.links >= MAX_LINKS)
       throw new FsError('EMLINK', `inode ${target} has ${MAX_LINKS} links`);
-    if (yield* this.findEntry(parent, name)) throw new FsError('EEXIST', `'${name}' exists`);
     yield* this.writeEntry(yield* this.freeSlot(parent), { inode: target, type: inode.type, name });
     yield* this.addLinks(target, 1);
     yield* this.touch(parent);
@@ -779,14 +882,15 @@ export class CottonFs implements FileSystem {
     yield* this.touch(parent);
   }
 
-  /** One name fewer for a file; the last one frees it. */
+  /** One name fewer for a file; after the last one it goes (at once, or at its last close). */
   private *dropLink(number: number): Io<void> {
     const inode = yield* this.readInode(number);
-    inode.links = Math.max(0, inode.links - 1);
-    inode.changeTime = this.clock();
-    if (inode.links > 0) return yield* this.writeInode(number, inode);
-    yield* this.freeBlocksFrom(number, inode, 0);
-    yield* this.freeInode(number);
+    if (inode.links > 1) {
+      inode.links--;
+      inode.changeTime = this.clock();
+      return yield* this.writeInode(number, inode);
+    }
+    yield* this.lastLinkGone(number, inode);
   }
 
   *rmdir(parent: number, name: string): Io<void> {
@@ -807,10 +911,9 @@ export class CottonFs implements FileSystem {
       throw new FsError('ENOTEMPTY', `directory '${name}' is not empty`);
   }
 
+  /** A removed directory goes as a file's last link does (an open one reads as empty until closed). */
   private *freeDirectory(number: number): Io<void> {
-    const inode = yield* this.readInode(number);
-    yield* this.freeBlocksFrom(number, inode, 0);
-    yield* this.freeInode(number);
+    yield* this.lastLinkGone(number, yield* this.readInode(number));
   }
 
   /**
@@ -826,9 +929,12 @@ export class CottonFs implements FileSystem {
     if (fromParent === toParent && fromName === toName) return;
     const moving = yield* this.readLiveInode(source.entry.inode);
     const isDirectory = moving.type === INODE_TYPE_DIRECTORY;
-    if (isDirectory) yield* this.requireNotBelow(toParent, source.entry.inode);
+    if (isDirectory && (yield* this.isWithin(toParent, source.entry.inode)))
+      throw new FsError('EINVAL', 'cannot move a directory into itself');
     const replaced = yield* this.findEntry(toParent, toName);
     if (replaced?.entry.inode === source.entry.inode) return; // two names of one file: nothing to do (POSIX)
+    if (replaced && (yield* this.isWithin(fromParent, replaced.entry.inode)))
+      throw new FsError('ENOTEMPTY', `'${toName}' holds what would replace it`);
     if (replaced) yield* this.checkReplaceable(replaced, isDirectory);
 
     const entry = { inode: source.entry.inode, type: moving.type, name: toName };
@@ -864,12 +970,12 @@ export class CottonFs implements FileSystem {
       yield* this.requireEmptyDirectory(replaced.entry.inode, replaced.entry.name);
   }
 
-  /** Walk up from `directory` through ".." to the root: meeting `ancestor` means a move into itself. */
-  private *requireNotBelow(directory: number, ancestor: number): Io<void> {
+  /** Whether `directory` is `ancestor` or below it: walk up through ".." to the root. */
+  private *isWithin(directory: number, ancestor: number): Io<boolean> {
     let here = directory;
     for (let steps = 0; steps < INODE_COUNT; steps++) {
-      if (here === ancestor) throw new FsError('EINVAL', 'cannot move a directory into itself');
-      if (here === ROOT_INODE) return;
+      if (here === ancestor) return true;
+      if (here === ROOT_INODE) return false;
       here = (yield* this.requireEntry(here, '..')).entry.inode;
     }
     throw new FsError('EIO', `the ".." chain from directory ${directory} loops; run fsck`);
@@ -912,6 +1018,18 @@ class CottonInode implements Inode {
     readonly number: number,
   ) {}
 
+  get generation(): number {
+    return this.fs.generation(this.number);
+  }
+
+  retain(): void {
+    this.fs.retain(this.number);
+  }
+
+  release(): void {
+    this.fs.release(this.number);
+  }
+
   stat(): Io<Stat> {
     return this.fs.stat(this.number);
   }
@@ -949,12 +1067,12 @@ class CottonInode implements Inode {
   }
 
   *link(name: string, target: Inode): Io<void> {
-    if (target.fs !== this.fs) throw new FsError('EINVAL', 'a hard link cannot cross file systems');
+    if (target.fs !== this.fs) throw new FsError('EXDEV', 'a hard link cannot cross file systems');
     yield* this.fs.link(this.number, name, target.number);
   }
 
   *rename(name: string, newParent: Inode, newName: string): Io<void> {
-    if (newParent.fs !== this.fs) throw new FsError('EINVAL', 'rename cannot cross file systems');
+    if (newParent.fs !== this.fs) throw new FsError('EXDEV', 'rename cannot cross file systems');
     yield* this.fs.rename(this.number, name, newParent.number, newName);
   }
 

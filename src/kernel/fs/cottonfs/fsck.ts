@@ -8,6 +8,8 @@
  *
  *   superblock   magic, version, sizes, journal placement (else: refuse)
  *   journal      a committed transaction is replayed first, as mount would
+ *   orphan list  files unlinked while open when the power went are freed,
+ *                as mount would (./orphan-list.ts); a damaged list is cleared
  *   block trees  every pointer inside the data area; no block owned twice;
  *                the inode's block count; the size covers every block
  *   directories  "." and ".." right; names valid and unique; every entry
@@ -45,6 +47,8 @@ import {
   encodeInode,
 } from './inode-format';
 import type { DiskInode } from './inode-format';
+import { FsError } from '../vfs';
+import { CottonFs } from './cottonfs';
 import { Journal, JournalDamaged } from './journal';
 import {
   BITS_PER_BLOCK,
@@ -461,6 +465,11 @@ class Checker {
     for (let number = ROOT_INODE; number < INODE_COUNT; number++) {
       const inode = this.inodes[number]!;
       if (this.reachable[number]) {
+        if (inode.nextOrphan !== 0) {
+          this.problem(`inode ${number}: named, yet linked into the orphan list: unlinked`);
+          inode.nextOrphan = 0;
+          this.changedInodes.add(number);
+        }
         if (inode.links !== this.references[number]) {
           this.problem(
             `inode ${number}: link count ${inode.links}, but ${this.references[number]} entries name it: set`,
@@ -589,6 +598,7 @@ export function* fsck(device: BlockDevice, options: FsckOptions): Io<FsckReport>
     superblock = decodeSuperblock(yield* disk.read(SUPERBLOCK_BLOCK)); // the journal may have changed it
     const problem = superblockProblem(superblock, device.blockCount);
     if (problem) return { ...empty, fatal: `after replaying the journal: ${problem}` };
+    superblock = yield* freeOrphans(disk, superblock, checker);
     const final = new Checker(disk, superblock);
     final.notes.push(...checker.notes);
     final.problems.push(...checker.problems);
@@ -614,6 +624,22 @@ export function* fsck(device: BlockDevice, options: FsckOptions): Io<FsckReport>
       fatal: `fsck stopped: ${(error as Error).message}`,
       problems: checker.problems,
     };
+  }
+}
+
+/** Free the orphan list as mount does (CottonFs.recover on the overlay); returns the superblock after. */
+function* freeOrphans(disk: Overlay, superblock: Superblock, checker: Checker): Io<Superblock> {
+  if (superblock.orphanHead === 0) return superblock;
+  try {
+    const fs = yield* CottonFs.recover(disk, () => superblock.lastWriteTime);
+    checker.notes.push(
+      `orphan list: freed ${fs.releasedOrphans} inodes unlinked while open (as mount does)`,
+    );
+    return decodeSuperblock(yield* disk.read(SUPERBLOCK_BLOCK));
+  } catch (error) {
+    if (!(error instanceof FsError)) throw error;
+    checker.problem(`${error.message}: orphan list cleared (its inodes are freed as unnamed)`);
+    return { ...superblock, orphanHead: 0 };
   }
 }
 

@@ -14,12 +14,17 @@
  *   80 u32 indirect    a block of 1024 pointers    (the next 4 MiB)
  *   84 u32 double      a block of 1024 indirect    (the next 4 GiB)
  *   88 u32 triple      a block of 1024 double      (the next 4 TiB)
- *   92 36 bytes reserved, 0
+ *   92 u32 next orphan the next inode on the orphan list (0: the last), see
+ *                      ./orphan-list.ts; 0 for an inode that is not on it
+ *   96 32 bytes reserved, 0
  *
  * The seed's format (version 1) stopped at the single indirect pointer, so its
  * files ended at about 4 MiB; version 2 uses two of its reserved words for the
  * double and triple indirect pointers and keeps the inode at 128 bytes. A
- * pointer of 0 means "no block": that is how a sparse file has holes.
+ * pointer of 0 means "no block": that is how a sparse file has holes. The
+ * orphan link (as ext4's, which reuses the deletion time) took one more
+ * reserved word; an older image has 0 there, which is what "not an orphan"
+ * reads as.
  */
 import { INODE_SIZE } from './layout';
 
@@ -33,6 +38,7 @@ const DIRECT_OFFSET = 32;
 const INDIRECT_OFFSET = 80;
 const DOUBLE_INDIRECT_OFFSET = 84;
 const TRIPLE_INDIRECT_OFFSET = 88;
+const NEXT_ORPHAN_OFFSET = 92;
 
 export interface DiskInode {
   type: number;
@@ -47,6 +53,7 @@ export interface DiskInode {
   indirect: number;
   doubleIndirect: number;
   tripleIndirect: number;
+  nextOrphan: number;
 }
 
 export function emptyInode(): DiskInode {
@@ -63,6 +70,7 @@ export function emptyInode(): DiskInode {
     indirect: 0,
     doubleIndirect: 0,
     tripleIndirect: 0,
+    nextOrphan: 0,
   };
 }
 
@@ -83,6 +91,7 @@ export function decodeInode(block: Uint8Array, offset: number): DiskInode {
     indirect: u32(INDIRECT_OFFSET),
     doubleIndirect: u32(DOUBLE_INDIRECT_OFFSET),
     tripleIndirect: u32(TRIPLE_INDIRECT_OFFSET),
+    nextOrphan: u32(NEXT_ORPHAN_OFFSET),
   };
 }
 
@@ -104,4 +113,5 @@ export function encodeInode(inode: DiskInode, block: Uint8Array, offset: number)
   u32(INDIRECT_OFFSET, inode.indirect);
   u32(DOUBLE_INDIRECT_OFFSET, inode.doubleIndirect);
   u32(TRIPLE_INDIRECT_OFFSET, inode.tripleIndirect);
+  u32(NEXT_ORPHAN_OFFSET, inode.nextOrphan);
 }

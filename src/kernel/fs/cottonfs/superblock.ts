@@ -14,6 +14,10 @@
  *   28 mount count      32 last mount time   36 last write time (Unix seconds)
  *   40 root inode (1)   44 journal start     48 journal blocks
  *   52 volume label, 32 bytes of UTF-8, NUL-padded
+ *   84 orphan head      the first inode of the orphan list (files unlinked
+ *                       while open, freed at their last close or, after a
+ *                       power cut, at the next mount: ./orphan-list.ts);
+ *                       0 when the list is empty, as on an older image
  */
 import { utf8Decode, utf8Encode } from '../../lib/utf8';
 import { BLOCK_SIZE, DATA_START, INODE_COUNT, MAX_BLOCKS, ROOT_INODE } from './layout';
@@ -24,6 +28,7 @@ export const FORMAT_VERSION = 2;
 export const FORMAT_VERSION_SEED = 1;
 const LABEL_OFFSET = 52;
 export const LABEL_BYTES = 32;
+const ORPHAN_HEAD_OFFSET = 84;
 
 export interface Superblock {
   magic: number;
@@ -40,6 +45,7 @@ export interface Superblock {
   journalStart: number;
   journalBlocks: number;
   label: string;
+  orphanHead: number;
 }
 
 const FIELDS = [
@@ -64,6 +70,7 @@ export function decodeSuperblock(block: Uint8Array): Superblock {
   return {
     ...(numbers as Record<(typeof FIELDS)[number], number>),
     label: decodeLabel(block.subarray(LABEL_OFFSET, LABEL_OFFSET + LABEL_BYTES)),
+    orphanHead: view.getUint32(ORPHAN_HEAD_OFFSET, true),
   };
 }
 
@@ -72,6 +79,7 @@ export function encodeSuperblock(sb: Superblock, into: Uint8Array): void {
   const view = new DataView(into.buffer, into.byteOffset, BLOCK_SIZE);
   FIELDS.forEach((name, i) => view.setUint32(4 * i, sb[name], true));
   encodeLabel(sb.label, into.subarray(LABEL_OFFSET, LABEL_OFFSET + LABEL_BYTES));
+  view.setUint32(ORPHAN_HEAD_OFFSET, sb.orphanHead, true);
 }
 
 /**
