@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")"
 OUT=${1:-bin}
 CC=${CC:-clang}
-PROGRAMS="init hello spin forkbomb memtest cat echo ls wc crash badptr badargs writer mkfiles pidloop forkexit pingpong yieldloop primes bench fetch nc httpd socktest clock paint wincrash wintest"
+PROGRAMS="init hello spin forkbomb memtest cat echo ls wc crash badptr badargs writer mkfiles pidloop forkexit pingpong yieldloop primes bench fetch nc httpd socktest clock paint wincrash wintest hardening fsdiff"
 LIBC="libc/crt0.S libc/syscalls.c libc/string.c libc/malloc.c libc/printf.c libc/socket.c libc/window.c"
 TARGET="--target=riscv32-unknown-elf -march=rv32im -mabi=ilp32 -mno-relax"
 CFLAGS="$TARGET -nostdinc -isystem libc -ffreestanding -fno-builtin -fno-stack-protector -fno-pic \
