@@ -6,10 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Exercise } from '../../src/runtime/host/exercise';
 import { freshSeed, runChecks, starterSource } from '../../src/runtime/host/exercise';
-import { repoKernelSources, repoUserPrograms } from '../../src/runtime/node/node-host';
+import {
+  freshBookDisk,
+  repoKernelSources,
+  repoUserPrograms,
+} from '../../src/runtime/node/node-host';
 
 const sources = repoKernelSources();
 const programs = repoUserPrograms();
+/** For checks that boot on the book's disk (the desktop's font is on it). */
+const bookDisk = () => freshBookDisk().disk!.bytes;
 
 /** The checks' seed: EXERCISE_SEED to repeat a run, otherwise a fresh one, printed. */
 export const CHECK_SEED = Number(process.env.EXERCISE_SEED ?? freshSeed());
@@ -31,7 +37,10 @@ export function describeExercise(exercise: Exercise, extra?: () => void): void {
     });
 
     it('passes every check on the reference kernel', async () => {
-      const results = await runChecks(exercise, sources, {}, programs, { seed: CHECK_SEED });
+      const results = await runChecks(exercise, sources, {}, programs, {
+        seed: CHECK_SEED,
+        bookDisk,
+      });
       expect(results.filter((r) => !r.passed)).toEqual([]);
     });
 
@@ -41,7 +50,7 @@ export function describeExercise(exercise: Exercise, extra?: () => void): void {
         sources,
         { [exercise.file]: starterSource(exercise, reference) },
         programs,
-        { seed: CHECK_SEED },
+        { seed: CHECK_SEED, bookDisk },
       );
       for (const result of results) {
         expect(result.passed, `${result.name}: ${result.message}`).toBe(false);

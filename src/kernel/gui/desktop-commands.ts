@@ -12,6 +12,7 @@ import {
   parseScreenSize,
   startDesktop,
 } from './desktop-thread';
+import { DESKTOP_INSPECT_COMMANDS } from './desktop-inspect-commands';
 
 function* desktop(args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
   if (args.length > 1) {
@@ -41,4 +42,5 @@ const HELP = 'start the desktop on the framebuffer (default 1024x768)';
 export const DESKTOP_COMMANDS: readonly ShellCommand[] = [
   { name: 'desktop', usage: '[WxH]', help: HELP, run: desktop },
   { name: 'startx', usage: '[WxH]', help: 'the same as desktop', run: desktop },
+  ...DESKTOP_INSPECT_COMMANDS,
 ];

@@ -39,6 +39,8 @@ import { BORDER_WIDTH, TITLE_BAR_HEIGHT, type Window } from './window';
 
 /** How often the loop wakes by itself: the taskbar clock and live apps (System Info). */
 export const CLOCK_POLL_MS = 250;
+/** How many of the last frames `recentFrames` keeps (the `damage` command shows them). */
+const RECENT_FRAMES = 8;
 /** Events kept while the thread is behind; later ones are dropped (a full input buffer). */
 const INPUT_QUEUE_LIMIT = 1024;
 const LAUNCHER_WIDTH = 180;
@@ -46,6 +48,12 @@ const LAUNCHER_WIDTH = 180;
 type InputEvent =
   | { readonly kind: 'key'; readonly event: KeyEvent }
   | { readonly kind: 'mouse'; readonly packet: MousePacket };
+
+/** One frame that changed the screen: its number and the rectangles copied. */
+export interface PresentedFrame {
+  readonly number: number;
+  readonly rects: readonly Rect[];
+}
 
 interface Job {
   readonly app: App;
@@ -62,6 +70,8 @@ export class DesktopSession implements DesktopServices {
   /** Frames drawn and pixels copied to the screen, for `desktop` status and the benchmark. */
   frames = 0;
   pixelsPresented = 0;
+  /** The last frames that changed the screen, oldest first. */
+  readonly recentFrames: PresentedFrame[] = [];
 
   readonly width: number;
   readonly height: number;
@@ -155,8 +165,11 @@ export class DesktopSession implements DesktopServices {
   /** Compose and present what changed; returns the screen rectangles updated. */
   render(): Rect[] {
     const updated = this.desktop.render();
-    if (updated.length > 0) this.frames++;
+    if (updated.length === 0) return updated;
+    this.frames++;
     for (const area of updated) this.pixelsPresented += area.width * area.height;
+    this.recentFrames.push({ number: this.frames, rects: updated });
+    if (this.recentFrames.length > RECENT_FRAMES) this.recentFrames.shift();
     return updated;
   }
 
@@ -175,6 +188,7 @@ export class DesktopSession implements DesktopServices {
   launch(name: AppName, argument?: string): void {
     const app = this.createApp(name, argument);
     this.open(app, app.preferredSize);
+    this.wakeThread(); // a launch from the shell has a frame to draw
   }
 
   /** Open a window for `app`; `clientSize` asks for a client area of exactly that size. */

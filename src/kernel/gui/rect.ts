@@ -85,6 +85,8 @@ export class DamageList {
 
   constructor(readonly limit = DEFAULT_DAMAGE_LIMIT) {}
 
+  // #region exercise:merge-damage
+  /** Add a damaged area, merged with every rectangle it overlaps or touches. */
   add(damage: Rect): void {
     if (isEmpty(damage)) return;
     let merged = damage;
@@ -96,6 +98,7 @@ export class DamageList {
     this.rects.push(merged);
     if (this.rects.length > this.limit) this.rects = [this.rects.reduce(union)];
   }
+  // #endregion exercise:merge-damage
 
   addAll(damage: readonly Rect[]): void {
     for (const r of damage) this.add(r);

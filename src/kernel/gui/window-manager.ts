@@ -187,6 +187,7 @@ export class WindowManager {
     }
   }
 
+  // #region exercise:clamp-drag
   /** Move a window's top-left corner, keeping part of its title bar on the desktop. */
   moveTo(window: Window, x: number, y: number): void {
     const { width, height } = window.frame;
@@ -195,6 +196,7 @@ export class WindowManager {
     const clampedY = clamp(y, 0, area.height - TITLE_BAR_HEIGHT);
     this.setFrame(window, rect(clampedX, clampedY, width, height));
   }
+  // #endregion exercise:clamp-drag
 
   /** Resize a window, no smaller than the minimum size. */
   resizeTo(window: Window, width: number, height: number): void {
@@ -288,6 +290,7 @@ export class WindowManager {
 
   // ---- hit testing ----
 
+  // #region exercise:hit-test
   /** What is at screen position (x, y): the taskbar, else the topmost visible window there. */
   hitTest(x: number, y: number): Hit | null {
     const onTaskbar = this.taskbar.partAt(x, y);
@@ -300,6 +303,7 @@ export class WindowManager {
     }
     return null;
   }
+  // #endregion exercise:hit-test
 
   // ---- input ----
 

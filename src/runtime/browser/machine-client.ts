@@ -184,9 +184,9 @@ export class MachineSession {
     void this.api.keyEvent(code, pressed);
   }
 
-  /** Pointer movement (screen pixels) and buttons (1 left, 2 right, 4 middle) for the PS/2 mouse. */
-  mouseEvent(dx: number, dy: number, buttons: number): void {
-    void this.api.mouseEvent(dx, dy, buttons);
+  /** The pointer is at (x, y) on the screen (framebuffer pixels) with these buttons, for the PS/2 mouse. */
+  pointerTo(x: number, y: number, buttons: number): void {
+    void this.api.pointerTo(x, y, buttons);
   }
 
   /** Record what the machine prints and the reader types, from now on (the Record button). */

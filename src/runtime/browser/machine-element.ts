@@ -13,7 +13,8 @@
  * downloads the recording, so far or finished, as a .nex file. Share shows the
  * machine to a classroom (classroom-share.ts, loaded on first press).
  * With the `screen` attribute the machine's display is shown too (screen-view.ts),
- * and takes the keyboard and mouse while the reader works on it.
+ * and takes the keyboard and mouse while the reader works on it; the screen and
+ * the terminal sit side by side when the widget is wide, or behind two tabs.
  */
 import type { MachineState } from '../../emu/machine';
 import { installDiskControls } from './disk-controls';
@@ -86,8 +87,12 @@ export class CottonMachineElement extends HTMLElement {
     if (canvas) {
       this.screen = new ScreenView(canvas, {
         key: (code, pressed) => this.session?.keyEvent(code, pressed),
-        mouse: (dx, dy, buttons) => this.session?.mouseEvent(dx, dy, buttons),
+        pointer: (x, y, buttons) => this.session?.pointerTo(x, y, buttons),
       });
+      const screen = this.screen;
+      this.button('pointer-lock', () => screen.lockPointer());
+      for (const tab of this.querySelectorAll<HTMLElement>('.cm-view-tab'))
+        tab.addEventListener('click', () => this.showView(tab.dataset.view!));
     }
     this.button('reboot', () => void this.reboot());
     this.button('edit', () => void this.toggleEditor());
@@ -113,6 +118,15 @@ export class CottonMachineElement extends HTMLElement {
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
     this.child('.cm-status').addEventListener('mouseenter', () => void this.describeMachine());
     void this.reboot();
+  }
+
+  /** On a narrow page, the screen or the terminal (wide pages show both side by side). */
+  private showView(view: string): void {
+    this.dataset.view = view;
+    for (const tab of this.querySelectorAll<HTMLElement>('.cm-view-tab'))
+      tab.setAttribute('aria-selected', String(tab.dataset.view === view));
+    if (view === 'screen') this.screen?.canvas.focus();
+    else this.console.terminal.focus();
   }
 
   /** The terminal's text, as the reader sees it (the browser tests read it here). */

@@ -4,16 +4,27 @@
  *
  * `draw()` copies only the changed rectangles the worker reported
  * (putImageData) and resizes the canvas when the kernel sets another mode.
- * While focused, the canvas sends keys to the machine's PS/2 keyboard and
- * pointer movement and buttons to its PS/2 mouse; a click also asks for
- * pointer lock, so the mouse can move without bounds (Escape releases it).
+ * Scaled up, pixels stay square (`data-scale="up"`: image-rendering:
+ * pixelated); scaled down, the browser's smoothing keeps text legible.
+ *
+ * A click gives the canvas the keyboard: keys go to the machine's PS/2
+ * keyboard as KeyboardEvent.code, except Escape, which the page keeps: it
+ * leaves the screen (and a pointer lock), so the reader is never trapped.
+ *
+ * The pointer is absolute by default: wherever it is over the canvas is where
+ * the machine's pointer goes. The page sends positions in framebuffer pixels
+ * and the host turns them into the relative packets a PS/2 mouse reports (as
+ * gui-input.ts does for the CLI). A press captures the pointer, so a drag goes
+ * on outside the canvas. `lockPointer()` (the toolbar's button) switches to
+ * pointer lock for games and long drags: then movement moves the position
+ * this view keeps, within the screen, as the desktop does with its own.
  */
 import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 
 export interface ScreenInput {
   key(code: string, pressed: boolean): void;
-  /** Movement in screen pixels (y down) and the buttons held: 1 left, 2 right, 4 middle. */
-  mouse(dx: number, dy: number, buttons: number): void;
+  /** The pointer is at (x, y) in framebuffer pixels with these buttons: 1 left, 2 right, 4 middle. */
+  pointer(x: number, y: number, buttons: number): void;
 }
 
 /** PointerEvent.buttons has the PS/2 mouse's bits already: left 1, right 2, middle 4. */
@@ -21,6 +32,9 @@ const MOUSE_BUTTONS = 0b111;
 
 export class ScreenView {
   private readonly context: CanvasRenderingContext2D;
+  /** Where this view has put the machine's pointer, and the buttons it holds. */
+  private x = 0;
+  private y = 0;
   private buttons = 0;
 
   constructor(
@@ -35,12 +49,18 @@ export class ScreenView {
     canvas.addEventListener('pointerdown', (event) => this.onPointerDown(event));
     canvas.addEventListener('pointerup', (event) => this.onPointer(event));
     canvas.addEventListener('contextmenu', (event) => event.preventDefault());
+    new ResizeObserver(() => this.updateScale()).observe(canvas);
+  }
+
+  get pointerLocked(): boolean {
+    return document.pointerLockElement === this.canvas;
   }
 
   draw(update: FramebufferUpdate): void {
     if (this.canvas.width !== update.width || this.canvas.height !== update.height) {
       this.canvas.width = update.width;
       this.canvas.height = update.height;
+      this.updateScale();
     }
     for (const { x, y, width, height, rgba } of update.patches) {
       this.context.putImageData(
@@ -51,27 +71,62 @@ export class ScreenView {
     }
   }
 
+  /** Pointer lock: relative movement without bounds, until Escape. */
+  lockPointer(): void {
+    this.canvas.focus();
+    void this.canvas.requestPointerLock()?.catch(() => {});
+  }
+
+  private updateScale(): void {
+    const shown = this.canvas.clientWidth;
+    this.canvas.dataset.scale = shown > this.canvas.width ? 'up' : 'down';
+  }
+
   private onKey(event: KeyboardEvent, pressed: boolean): void {
+    if (event.code === 'Escape') {
+      if (pressed) this.canvas.blur(); // the browser ends a pointer lock by itself
+      return;
+    }
     event.preventDefault();
     this.input.key(event.code, pressed);
   }
 
   private onPointerDown(event: PointerEvent): void {
     this.canvas.focus();
-    if (document.pointerLockElement !== this.canvas)
-      void this.canvas.requestPointerLock()?.catch(() => {});
+    if (!this.pointerLocked) this.canvas.setPointerCapture(event.pointerId);
     this.onPointer(event);
   }
 
-  /** Movement in framebuffer pixels: the canvas may be shown smaller than its mode. */
   private onPointer(event: PointerEvent): void {
-    const scale = this.canvas.width / (this.canvas.clientWidth || this.canvas.width);
+    const [x, y] = this.pointerLocked ? this.movedBy(event) : this.positionOf(event);
     const buttons = event.buttons & MOUSE_BUTTONS;
-    const dx = Math.round(event.movementX * scale);
-    const dy = Math.round(event.movementY * scale);
-    if (dx === 0 && dy === 0 && buttons === this.buttons) return;
+    if (x === this.x && y === this.y && buttons === this.buttons) return;
+    this.x = x;
+    this.y = y;
     this.buttons = buttons;
     event.preventDefault();
-    this.input.mouse(dx, dy, buttons);
+    this.input.pointer(x, y, buttons);
+  }
+
+  /** The framebuffer pixel under the pointer (the canvas may be shown at another size), kept on screen. */
+  private positionOf(event: PointerEvent): [number, number] {
+    const box = this.canvas.getBoundingClientRect();
+    const x = ((event.clientX - box.left) * this.canvas.width) / (box.width || 1);
+    const y = ((event.clientY - box.top) * this.canvas.height) / (box.height || 1);
+    return this.clamped(Math.floor(x), Math.floor(y));
+  }
+
+  /** Under pointer lock: the last position moved by the event's movement, in framebuffer pixels. */
+  private movedBy(event: PointerEvent): [number, number] {
+    const scale = this.canvas.width / (this.canvas.clientWidth || this.canvas.width);
+    return this.clamped(
+      this.x + Math.round(event.movementX * scale),
+      this.y + Math.round(event.movementY * scale),
+    );
+  }
+
+  private clamped(x: number, y: number): [number, number] {
+    const { width, height } = this.canvas;
+    return [Math.max(0, Math.min(width - 1, x)), Math.max(0, Math.min(height - 1, y))];
   }
 }

@@ -8,15 +8,29 @@
  * must fail on the starter and pass on the reference kernel.
  */
 import type { BootModule } from '../../emu/firmware';
+import { PointerState } from './gui-input';
 import type { KernelSources } from './kernel-loader';
 import { MachineHost } from './machine-host';
 
+/** Virtual time the desktop gets after each mouse event, to take it in and draw a frame. */
+const MOUSE_SETTLE_MS = 20;
+const NS_PER_MS = 1_000_000;
+
 /** The machine a check drives: a fresh boot of the code under test. */
 export interface ExerciseMachine {
-  /** Boot (again) and return the console output up to the first prompt. */
-  boot(options?: { ramMiB?: number; cmdline?: string }): Promise<string>;
+  /**
+   * Boot (again) and return the console output up to the first prompt.
+   * `bookDisk` attaches a fresh copy of the book's disk (the desktop's font is
+   * on it); without it the root is a RAM disk.
+   */
+  boot(options?: { ramMiB?: number; cmdline?: string; bookDisk?: boolean }): Promise<string>;
   /** Run one shell command and return its output. */
   run(command: string): Promise<string>;
+  /**
+   * Drive the desktop's PS/2 mouse (boot with cmdline `gui`): "move X Y",
+   * "down left", "up left", "click X Y", as gui-input.ts reads them.
+   */
+  mouse(spec: string): Promise<void>;
 }
 
 export interface Check {
@@ -68,22 +82,35 @@ function machineFor(
   sources: KernelSources,
   overrides: Readonly<Record<string, string>>,
   programs: readonly BootModule[],
+  bookDisk: (() => Uint8Array) | undefined,
 ): ExerciseMachine {
   let host: MachineHost | null = null;
+  let pointer = new PointerState();
   return {
     async boot(options = {}) {
+      pointer = new PointerState();
+      if (options.bookDisk && !bookDisk)
+        throw new Error("this check needs the book's disk, and the host running it has none");
       host = new MachineHost({
         sources,
         overrides,
         programs,
         ramMiB: options.ramMiB,
         commandLine: options.cmdline,
+        ...(options.bookDisk && bookDisk ? { disk: { bytes: bookDisk() } } : {}),
       });
       return host.runUntilPrompt();
     },
     async run(command) {
       if (!host) throw new Error('boot the machine before running a command');
       return host.command(command);
+    },
+    async mouse(spec) {
+      if (!host) throw new Error('boot the machine before moving the mouse');
+      for (const input of pointer.inputs(spec)) {
+        host.send(input);
+        host.runUntil(host.machine.clock.now + MOUSE_SETTLE_MS * NS_PER_MS);
+      }
     },
   };
 }
@@ -121,6 +148,8 @@ export function freshSeed(): number {
 export interface CheckOptions {
   /** The generator's seed; a fresh one when absent. */
   readonly seed?: number;
+  /** A fresh copy of the book's disk, for checks that boot with `bookDisk`. */
+  readonly bookDisk?: () => Uint8Array;
 }
 
 /** Run every check of an exercise on the given kernel (the reader's edits as overrides) and user programs. */
@@ -137,7 +166,7 @@ export async function runChecks(
     const checkSeed = seed + index;
     checkGenerator = seededGenerator(checkSeed);
     try {
-      await check.run(machineFor(sources, overrides, programs));
+      await check.run(machineFor(sources, overrides, programs, options.bookDisk));
       results.push({ name: check.name, passed: true, message: 'passed' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

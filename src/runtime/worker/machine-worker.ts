@@ -11,7 +11,8 @@
  * kernel stuck in a loop, since a loop in kernel code never returns control here.
  * A machine booted with `screen` also sends, with each report, the framebuffer's
  * changed rectangles since the last one (their pixels transferred, not copied),
- * and takes the page's keyboard and mouse events for its PS/2 devices.
+ * and takes the page's keyboard and mouse events for its PS/2 devices (the
+ * pointer as absolute positions, turned here into relative PS/2 packets).
  * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
  * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
  *
@@ -98,7 +99,16 @@ let lastState: MachineState | null = null;
 let lastReportAt = 0;
 let recording: LiveRecording | null = null;
 let screenShown = false;
+/** Where the page last put the machine's pointer (pointerTo). */
+let pointer = { x: 0, y: 0 };
 let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array } | null = null;
+/** The book's disk as built, for checks that boot on it (built on the first such boot). */
+let checkDisk: Uint8Array | null = null;
+
+function freshCheckDisk(): Uint8Array {
+  checkDisk ??= buildBookDisk(programs, { files: diskFiles });
+  return checkDisk.slice();
+}
 
 /** The reader's disk for this worker's machine: stored, or the book's disk (once per worker; a worker is one machine). */
 async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
@@ -213,9 +223,14 @@ const api = {
     driver?.wake();
   },
 
-  /** Pointer movement and buttons on the page's screen, for the PS/2 mouse. */
-  mouseEvent(dx: number, dy: number, buttons: number): void {
-    host?.mouseEvent(dx, dy, buttons);
+  /**
+   * The page's pointer is at (x, y) on the screen: a PS/2 mouse reports only
+   * movement, so the worker sends the way from where it last put the pointer
+   * (the desktop starts it at 0, 0 and keeps it on screen, as the page does).
+   */
+  pointerTo(x: number, y: number, buttons: number): void {
+    host?.mouseEvent(x - pointer.x, y - pointer.y, buttons);
+    pointer = { x, y };
     driver?.wake();
   },
 
@@ -301,7 +316,7 @@ const api = {
         sources,
         overrides,
         programs,
-        { seed: seed + index },
+        { seed: seed + index, bookDisk: freshCheckDisk },
       );
       results.push(result!);
       progress(result!);
