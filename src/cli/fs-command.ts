@@ -30,16 +30,35 @@ import { BLOCK_SIZE, MemoryBlockDevice, runToCompletion } from '../kernel/fs/blo
 import { CottonFs } from '../kernel/fs/cottonfs/cottonfs';
 import { fsck, fsckExitCode } from '../kernel/fs/cottonfs/fsck';
 import { MAX_BLOCKS } from '../kernel/fs/cottonfs/layout';
-import { Vfs, pathComponents } from '../kernel/fs/vfs';
+import { FsError, Vfs, pathComponents } from '../kernel/fs/vfs';
 import type { Stat } from '../kernel/fs/vfs';
 import { buildCottonFsImage, writeBookFiles } from '../runtime/host/book-disk';
 import { repoDiskFiles, repoUserPrograms } from '../runtime/node/node-host';
+import { plainMessage, UsageError } from './cli-errors';
 
-export const FS_USAGE = `usage: cotton mkfs IMAGE --size SIZE [--from DIR] [--label TEXT] [--time T]
-       cotton fsck IMAGE [--repair]
-       cotton ls IMAGE [PATH]
-       cotton cat IMAGE PATH
-       cotton put IMAGE HOSTFILE PATH [--time T]`;
+/** Each command's usage and what it does (`cotton COMMAND --help`). */
+const HELP: Readonly<Record<string, string>> = {
+  mkfs: `usage: cotton mkfs IMAGE --size SIZE [--from DIR] [--label TEXT] [--time T]
+Write a CottonFS disk image of SIZE (64M, 512K, 1G): the book's default disk,
+or a copy of the host directory DIR. --time stamps the files (Unix seconds or a date).`,
+  fsck: `usage: cotton fsck IMAGE [--repair]
+Check a CottonFS image; with --repair, fix what can be fixed, in place.
+Exits 0 clean, 1 problems repaired, 4 problems left, 8 the image could not be checked.`,
+  ls: `usage: cotton ls IMAGE [PATH]
+List a directory of the image (default /): mode, links, size, name.
+In the machine, /bin shows the boot modules mounted over the image's /bin.`,
+  cat: `usage: cotton cat IMAGE PATH
+Print a file of the image.`,
+  put: `usage: cotton put IMAGE HOSTFILE PATH [--time T]
+Copy a host file into the image (into PATH if it is a directory).`,
+};
+
+export const FS_USAGE = Object.values(HELP)
+  .map((help) => help.split('\n')[0]!.replace('usage: ', '       '))
+  .join('\n')
+  .replace(/^ {7}/, 'usage: ');
+
+const usageOf = (command: string): string => HELP[command]?.split('\n')[0] ?? FS_USAGE;
 
 /** Where the commands print: the process's streams, or a test's buffers. */
 export interface FsCommandOutput {
@@ -60,18 +79,22 @@ export function fsCommand(
   argv: readonly string[],
   output: FsCommandOutput = processOutput,
 ): number {
-  const { positional, flags } = parseArguments(argv);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    output.out(`${HELP[command] ?? FS_USAGE}\n`);
+    return 0;
+  }
+  const { positional, flags } = parseArguments(command, argv);
   switch (command) {
     case 'mkfs':
       return mkfs(positional, flags, output);
     case 'fsck':
       return fsckCommand(positional, flags, output);
     case 'ls':
-      return withMountedImage(positional, 1, 2, output, (vfs, [path = '/']) =>
+      return withMountedImage('ls', positional, 1, 2, output, (vfs, [path = '/']) =>
         list(vfs, path, output),
       );
     case 'cat':
-      return withMountedImage(positional, 2, 2, output, (vfs, [path]) =>
+      return withMountedImage('cat', positional, 2, 2, output, (vfs, [path]) =>
         output.out(run(vfs.readFile(path!))),
       );
     case 'put':
@@ -86,7 +109,10 @@ export function fsCommand(
 const VALUE_FLAGS = new Set(['--size', '--from', '--label', '--time']);
 const SWITCHES = new Set(['--repair']);
 
-function parseArguments(argv: readonly string[]): {
+function parseArguments(
+  command: string,
+  argv: readonly string[],
+): {
   positional: string[];
   flags: Map<string, string>;
 } {
@@ -94,20 +120,30 @@ function parseArguments(argv: readonly string[]): {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (/^\[.*\]$/.test(arg))
+      throw new UsageError(
+        `${arg}: the brackets in a usage line mark what is optional; write ${arg.slice(1, -1)} without them, or leave it out`,
+        usageOf(command),
+      );
     if (SWITCHES.has(arg)) flags.set(arg, '');
     else if (VALUE_FLAGS.has(arg)) {
       const value = argv[++i];
-      if (value === undefined) throw new Error(`${arg} needs a value\n${FS_USAGE}`);
+      if (value === undefined) throw new UsageError(`${arg} needs a value`, usageOf(command));
       flags.set(arg, value);
-    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}\n${FS_USAGE}`);
+    } else if (arg.startsWith('--'))
+      throw new UsageError(`unknown option ${arg}`, usageOf(command));
     else positional.push(arg);
   }
   return { positional, flags };
 }
 
-function expectPositional(positional: string[], min: number, max: number): void {
-  if (positional.length < min || positional.length > max)
-    throw new Error(`wrong number of arguments\n${FS_USAGE}`);
+function expectPositional(command: string, positional: string[], min: number, max: number): void {
+  if (positional.length >= min && positional.length <= max) return;
+  const expected = min === max ? `${min}` : `${min} or ${max}`;
+  throw new UsageError(
+    `${command} takes ${expected} argument${max === 1 ? '' : 's'}, not ${positional.length}`,
+    usageOf(command),
+  );
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
@@ -136,10 +172,10 @@ export function parseTime(text: string | undefined): number {
 // ---- mkfs ----
 
 function mkfs(positional: string[], flags: Map<string, string>, output: FsCommandOutput): number {
-  expectPositional(positional, 1, 1);
+  expectPositional('mkfs', positional, 1, 1);
   const image = positional[0]!;
   const sizeText = flags.get('--size');
-  if (sizeText === undefined) throw new Error(`mkfs needs --size\n${FS_USAGE}`);
+  if (sizeText === undefined) throw new UsageError('mkfs needs --size', usageOf('mkfs'));
   const time = parseTime(flags.get('--time'));
   const from = flags.get('--from');
   const { image: bytes, fs } = buildCottonFsImage(
@@ -180,7 +216,7 @@ function fsckCommand(
   flags: Map<string, string>,
   output: FsCommandOutput,
 ): number {
-  expectPositional(positional, 1, 1);
+  expectPositional('fsck', positional, 1, 1);
   const image = positional[0]!;
   const repair = flags.has('--repair');
   const device = new MemoryBlockDevice(readImage(image));
@@ -214,20 +250,31 @@ function readImage(image: string): Uint8Array {
 
 /** Mount the image in memory (mounting writes: the mount count, a replayed journal) and run `action`; the file is not changed. */
 function withMountedImage(
+  command: string,
   positional: string[],
   min: number,
   max: number,
   output: FsCommandOutput,
   action: (vfs: Vfs, rest: string[]) => void,
 ): number {
-  expectPositional(positional, min, max);
+  expectPositional(command, positional, min, max);
   const [image, ...rest] = positional as [string, ...string[]];
   const fs = run(CottonFs.mount(new MemoryBlockDevice(readImage(image)), () => DEFAULT_START_TIME));
-  action(new Vfs(fs), rest);
+  try {
+    action(new Vfs(fs), rest);
+  } catch (error) {
+    if (error instanceof FsError)
+      throw new Error(`${image}: ${rest[0] ?? '/'}: ${plainMessage(error)}`);
+    throw error;
+  }
   return 0;
 }
 
 function list(vfs: Vfs, path: string, output: FsCommandOutput): void {
+  if (pathComponents(path)[0] === 'bin')
+    output.err(
+      "note: this is the image's own /bin; in the machine, /bin is the boot modules (read-only, r-xr-xr-x) mounted over it\n",
+    );
   const stat = run(vfs.stat(path));
   if (stat.type !== 'directory') {
     output.out(listingLine(stat, pathComponents(path).pop() ?? path));
@@ -258,7 +305,7 @@ function permissions(mode: number): string {
 
 /** Copy a host file into the image: to PATH, or into PATH under the host file's name if PATH is a directory. */
 function put(positional: string[], time: number, output: FsCommandOutput): number {
-  expectPositional(positional, 3, 3);
+  expectPositional('put', positional, 3, 3);
   const [image, hostFile, path] = positional as [string, string, string];
   const data = readFileSync(hostFile);
   const device = new MemoryBlockDevice(readImage(image));

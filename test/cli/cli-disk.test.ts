@@ -60,21 +60,36 @@ describe('cotton boot --disk', () => {
     expect(file[5 * 512]).toBe(0x11);
   });
 
-  it('boots the machine with the disk attached', async () => {
+  it('refuses a disk that holds no CottonFS, in plain words, unless asked for the RAM disk', async () => {
     const path = tempImage(2048);
-    const result = await new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          'node',
-          [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', '--disk', path],
-          { cwd: ROOT, timeout: 60_000 },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        );
-      },
+    const refused = await boot(['--disk', path]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/disk\.img is not a CottonFS disk the kernel can mount/);
+    expect(refused.stderr).toMatch(/cotton mkfs .*disk\.img --size 64M/);
+    expect(refused.stdout).toBe('');
+    const fallback = await boot(['--disk', path, '--ram-disk-fallback']);
+    expect(fallback.stderr).toMatch(/booting on a RAM disk \(--ram-disk-fallback\)/);
+    expect(fallback.code).toBe(0);
+    expect(fallback.stdout).toContain('CottonOS');
+  });
+
+  it('says there is no such image, without an errno code', async () => {
+    const missing = await boot(['--disk', '/nonexistent/disk.img']);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toBe(
+      'cotton: there is no disk image /nonexistent/disk.img; make one with: cotton mkfs /nonexistent/disk.img --size 64M\n',
     );
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('CottonOS');
   });
 });
+
+function boot(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'node',
+      [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', '--max-ms', '60000', ...args],
+      { cwd: ROOT, timeout: 90_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -16,7 +16,7 @@ function cotton(
     execFile(
       'node',
       [join(ROOT, 'bin/cotton.mjs'), ...args],
-      { cwd, timeout: 60_000 },
+      { cwd, timeout: 60_000, env: { ...process.env, FORCE_COLOR: '1' } }, // keep the OSC 133 marks in the pipe
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
@@ -37,7 +37,7 @@ describe('cotton boot arguments', () => {
       '--cmdline',
       'x=1',
     ]);
-    expect(args).toEqual({
+    expect(args).toMatchObject({
       fast: true,
       inputs: [{ kind: 'type', text: 'echo a\n' }],
       maxMs: 500,
@@ -45,6 +45,9 @@ describe('cotton boot arguments', () => {
       commandLine: 'x=1',
       overrides: {},
       noDisk: false,
+      powerCut: false,
+      ramDiskFallback: false,
+      help: false,
     });
     expect(unescapeTyped('\\e[A\\x41\\t\\\\')).toBe('\x1b[AA\t\\');
   });
@@ -98,7 +101,14 @@ describe('cotton boot (headless)', () => {
   });
 
   it('exits 0 when the kernel powers the machine off', async () => {
-    const { code, stderr } = await cotton(['boot', '--fast', '--type', 'halt\\n']);
+    const { code, stderr } = await cotton([
+      'boot',
+      '--fast',
+      '--max-ms',
+      '60000',
+      '--type',
+      'halt\\n',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/poweroff/);
   });
@@ -108,6 +118,8 @@ describe('cotton boot (headless)', () => {
     const { code, stdout, stderr } = await cotton([
       'boot',
       '--fast',
+      '--max-ms',
+      '60000',
       '--override',
       `src/kernel/shell/commands.ts=${edited}`,
       '--type',
