@@ -1,0 +1,159 @@
+/**
+ * The GUI chapter in a real browser: its machine boots into the desktop, the
+ * reader's mouse on the canvas opens and drags a window (the canvas's pixels
+ * before and after say so), keys typed on the screen reach the shell in a
+ * desktop Terminal window, Escape leaves the screen, and every exercise's
+ * Check passes on the reference kernel in the page's worker.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  typeInTerminal,
+  waitForTerminal,
+} from './book';
+
+/** From src/kernel/gui: the desktop's colour, the Apps button, the launcher's first row, a title bar. */
+const DESKTOP_BACKGROUND = [0x3a, 0x6e, 0xa5];
+const TITLE_BAR_ACTIVE = [0xe8, 0xe8, 0xe8];
+const APPS_BUTTON = { x: 36, y: 753 };
+const LAUNCHER_TERMINAL = { x: 60, y: 641 };
+/** The first window opens at (48, 32), 650 × 417 for a Terminal. */
+const TERMINAL_TITLE = { x: 300, y: 44 };
+const TERMINAL_CLIENT = { x: 300, y: 250 };
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+/** The canvas pixel at framebuffer (x, y) as [r, g, b]. */
+function pixel(x: number, y: number): Promise<number[]> {
+  return page.locator('cotton-machine .cm-screen').evaluate(
+    (canvas, [px, py]) => {
+      const data = (canvas as HTMLCanvasElement)
+        .getContext('2d')!
+        .getImageData(px!, py!, 1, 1).data;
+      return [data[0]!, data[1]!, data[2]!];
+    },
+    [x, y],
+  );
+}
+
+async function waitForPixel(x: number, y: number, colour: number[], what: string): Promise<void> {
+  await expect
+    .poll(() => pixel(x, y), { timeout: 30_000, interval: 100, message: what })
+    .toEqual(colour);
+}
+
+/** Where framebuffer (x, y) is on the page: the canvas is scaled to its column. */
+async function onPage(x: number, y: number): Promise<{ x: number; y: number }> {
+  const box = (await page.locator('cotton-machine .cm-screen').boundingBox())!;
+  return { x: box.x + ((x + 0.5) * box.width) / 1024, y: box.y + ((y + 0.5) * box.height) / 768 };
+}
+
+async function click(x: number, y: number): Promise<void> {
+  const at = await onPage(x, y);
+  await page.mouse.click(at.x, at.y);
+}
+
+async function showTab(view: 'screen' | 'terminal'): Promise<void> {
+  await page.click(`cotton-machine .cm-view-tab[data-view="${view}"]`);
+}
+
+async function runInConsole(command: string, expected: RegExp): Promise<void> {
+  const prompts = countPrompts(await waitForTerminal(page, () => true));
+  await typeInTerminal(page, `${command}\r`);
+  const text = await waitForTerminal(page, (t) => countPrompts(t) > prompts);
+  expect(text).toMatch(expected);
+}
+
+async function checkEveryExercise(): Promise<number> {
+  const exercises = page.locator('cotton-exercise');
+  const count = await exercises.count();
+  for (let i = 0; i < count; i++) {
+    const exercise = exercises.nth(i);
+    await exercise.locator('[data-action="check"]').click();
+    const summary = exercise.locator('.cx-summary');
+    await expect
+      .poll(() => summary.textContent(), { timeout: 180_000, interval: 250 })
+      .toMatch(/checks pass/);
+    expect(await summary.textContent(), `exercise ${i + 1}`).toMatch(/^All \d+ checks pass/);
+  }
+  return count;
+}
+
+describe('the GUI chapter', () => {
+  it('boots into the desktop, the mouse drags a window, keys reach a Terminal window, and the exercises pass', async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${inject('bookUrl')}/gui/`);
+    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    await waitForPixel(600, 400, DESKTOP_BACKGROUND, 'the desktop background');
+
+    // Apps, then Terminal: a window opens at the top left.
+    await click(APPS_BUTTON.x, APPS_BUTTON.y);
+    await click(LAUNCHER_TERMINAL.x, LAUNCHER_TERMINAL.y);
+    await waitForPixel(
+      TERMINAL_TITLE.x,
+      TERMINAL_TITLE.y,
+      TITLE_BAR_ACTIVE,
+      "the Terminal's title bar",
+    );
+
+    // Drag it by the title bar 200 right and 150 down.
+    const from = await onPage(TERMINAL_TITLE.x, TERMINAL_TITLE.y);
+    const to = await onPage(TERMINAL_TITLE.x + 200, TERMINAL_TITLE.y + 150);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 12 });
+    await page.mouse.up();
+    await waitForPixel(
+      TERMINAL_TITLE.x,
+      TERMINAL_TITLE.y,
+      DESKTOP_BACKGROUND,
+      'where the title bar was',
+    );
+    await waitForPixel(
+      TERMINAL_TITLE.x + 200,
+      TERMINAL_TITLE.y + 150,
+      TITLE_BAR_ACTIVE,
+      'the title bar, moved',
+    );
+
+    // Type a command into the Terminal window: it opens System Info, which the console's `windows` lists.
+    await click(TERMINAL_CLIENT.x + 200, TERMINAL_CLIENT.y + 150);
+    await page.keyboard.type('launch sysinfo\n', { delay: 20 });
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('cm-screen'))).toBe(
+      false,
+    );
+    await showTab('terminal');
+    await expect
+      .poll(
+        async () => {
+          await runInConsole('windows', /windows, top first/);
+          return waitForTerminal(page, () => true);
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toMatch(/\* +\d+ .*System Info[\s\S]*Terminal/);
+
+    expect(await checkEveryExercise()).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([]);
+  }, 600_000);
+});
