@@ -5,6 +5,7 @@
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { cottonCaptures } from './src/runtime/node/vite-plugin-captures.ts';
 import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 
 /** A planned chapter: listed in order, pointing at the front page's plan until it is written. */
@@ -24,14 +25,15 @@ export default defineConfig({
         { label: 'Paging', link: '/paging/' },
         { label: 'CottonFS', link: '/cottonfs/' },
         { label: 'Scheduler', link: '/scheduler/' },
-        ...['Networking & TLS'].map(comingChapter),
+        { label: 'Networking', link: '/networking/' },
+        ...['TLS'].map(comingChapter),
         { label: 'GUI', link: '/gui/' },
       ],
     }),
     mdx(),
   ],
   vite: {
-    plugins: [cottonKernel()],
+    plugins: [cottonKernel(), cottonCaptures()],
     worker: { format: 'es', plugins: () => [cottonKernel()] },
   },
 });

@@ -15,3 +15,19 @@ declare module 'virtual:cotton-kernel' {
 declare module 'virtual:cotton-kernel/sources' {
   export const sources: Readonly<Record<string, string>>;
 }
+
+/** Live captures made at build time (vite-plugin-captures.ts): every frame of each BOOK_CAPTURES entry. */
+declare module 'virtual:cotton-captures' {
+  export const captures: Readonly<
+    Record<
+      string,
+      ReadonlyArray<{
+        /** Virtual time since power-on. */
+        readonly timeMicros: number;
+        /** Sent by the machine (otherwise by a host of the virtual network). */
+        readonly fromGuest: boolean;
+        readonly hex: string;
+      }>
+    >
+  >;
+}

@@ -101,7 +101,7 @@ describe('recording the real machine', () => {
   it('names the script line of a bad step, and of a step that fails on the machine', () => {
     expect(() => parseScript('prompt\nwalk 3s\n')).toThrow(
       new ScriptError(
-        "unknown step 'walk' (expected prompt, typing, type, run, wait, marker, resize, power-cut, title, chapter, size, rtc or disk)",
+        "unknown step 'walk' (expected prompt, typing, type, run, wait, marker, resize, power-cut, key, keys, mouse, link, title, chapter, size, rtc or disk)",
         2,
       ),
     );

@@ -208,6 +208,8 @@ class RecordedMachine {
       case 'keys':
       case 'mouse':
         return this.desktopInput(step.kind, step.spec);
+      case 'link':
+        return this.host.machine.network.setLinkConditions(step.conditions);
     }
   }
 
