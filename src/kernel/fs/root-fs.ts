@@ -92,9 +92,11 @@ function* mountDisk({ log, clock }: RootFsContext, device: BlockDevice): Io<Cott
     const fs = yield* CottonFs.mount(device, clock);
     const replayed =
       fs.replayedBlocks > 0 ? `, journal replayed (${fs.replayedBlocks} blocks)` : ', clean';
+    const orphans =
+      fs.releasedOrphans > 0 ? `, ${fs.releasedOrphans} files unlinked while open freed` : '';
     log.log(
       'fs',
-      `root: CottonFS "${fs.superblock.label}" on hda, mount #${fs.superblock.mountCount}${replayed}`,
+      `root: CottonFS "${fs.superblock.label}" on hda, mount #${fs.superblock.mountCount}${replayed}${orphans}`,
     );
     return fs;
   } catch (error) {

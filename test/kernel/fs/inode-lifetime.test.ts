@@ -104,6 +104,21 @@ describe('inode lifetimes', () => {
     expect(check(device).problems).toEqual([]);
   });
 
+  it('refuse an orphan list naming a file that still has a name, which fsck then unlinks', () => {
+    const device = freshDevice();
+    const { fs, vfs } = mount(device);
+    const named = run(vfs.writeFile('/named', text('keep me')));
+    fs.superblock.orphanHead = named.number;
+    fs.superblockChanged();
+    run(fs.sync());
+    expect(code(() => run(CottonFs.mount(device, clock)))).toBe('EIO');
+    expect(check(device, true).problems[0]).toMatch(
+      /orphan list: inode \d+ is free or still named/,
+    );
+    expect(check(device).problems).toEqual([]);
+    expect(string(run(mount(device).vfs.readFile('/named')))).toBe('keep me');
+  });
+
   it('show a removed open directory as empty, and free it at the close', () => {
     const { fs, vfs } = mount(freshDevice());
     run(vfs.mkdir('/gone'));

@@ -134,9 +134,9 @@ function runOnHost(ops: string[]): string[] {
       const open = slot(s!);
       if (!open) return 'EBADF';
       const buffer = Buffer.alloc(Math.min(Number(n), 80), 97 + (line % 26));
-      if (open.append) open.position = fs.fstatSync(open.fd).size;
-      const wrote = fs.writeSync(open.fd, buffer, 0, buffer.length, open.position);
-      open.position += wrote;
+      const at = open.append ? fs.fstatSync(open.fd).size : open.position;
+      const wrote = fs.writeSync(open.fd, buffer, 0, buffer.length, at);
+      open.position = at + wrote;
       return `ok ${wrote}`;
     },
     seek: ([s, offset, whence]) => {

@@ -298,6 +298,11 @@ export class CottonFs implements FileSystem, OrphanStore {
   private *freeOrphanList(): Io<void> {
     const orphans = yield* orphanChain(this);
     for (const number of orphans) {
+      const { type, links } = yield* this.readInode(number);
+      if (type === INODE_TYPE_FREE || links !== 0)
+        throw new FsError('EIO', `orphan list: inode ${number} is free or still named; run fsck`);
+    }
+    for (const number of orphans) {
       yield* this.beginStep(METADATA_RESERVE);
       yield* this.freeInodeAndBlocks(number);
     }
