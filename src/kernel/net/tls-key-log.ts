@@ -11,7 +11,8 @@
  * setting belongs to the machine's network stack, like a sysctl, and lives
  * here beside it (a WeakMap keyed by the stack) so that net-stack.ts stays
  * about packets. Lines are appended to the file, which is created, with its
- * directory, when missing.
+ * directory, when missing, and written through to the disk, so that the
+ * page's "Download file…" (or `cotton cat` on a downloaded disk) finds them.
  */
 import type { Io } from '../fs/block-device';
 import { FsError, type Vfs } from '../fs/vfs';
@@ -40,6 +41,7 @@ export function* appendKeyLog(vfs: Vfs, path: string, lines: readonly string[]):
   const inode = yield* openForAppend(vfs, path);
   const { size } = yield* inode.stat();
   yield* inode.write(size, encoder.encode(lines.map((line) => `${line}\n`).join('')));
+  yield* vfs.syncAll(); // on the disk now: the page's Download file reads it from there
 }
 
 function* openForAppend(vfs: Vfs, path: string) {

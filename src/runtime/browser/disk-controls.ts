@@ -1,5 +1,5 @@
 /**
- * The machine's Disk menu: Reset disk, Download disk, Upload disk.
+ * The machine's Disk menu: Reset disk, Download disk, Download file, Upload disk.
  *
  * The reader's disk is one per site, shared by every chapter's machine and
  * stored in IndexedDB by the machine's worker (disk-store.ts). These controls
@@ -9,6 +9,9 @@
  *   machine finds none and starts from the book's disk.
  * - Download disk saves the running machine's disk as cottonos-disk.img, as
  *   it is now (its pending writes stored first).
+ * - Download file asks for a path (the TLS key log by default, for
+ *   Wireshark) and saves that one file of the disk as it is now, read with
+ *   the kernel's own file system code (host/disk-file.ts).
  * - Upload disk checks the file (disk-image-check.ts) before anything is
  *   touched, so a file that is no CottonFS disk is refused with the reason and
  *   the reader's disk is kept. A good one is stored whole and the machine
@@ -18,12 +21,15 @@
  * and stops storing (`suspendDisk`), or it would write its own disk back over
  * the new one; if replacing fails it stores again and nothing is lost.
  */
+import { readDiskFile } from '../host/disk-file';
 import { diskImageProblem, diskSizeProblem } from '../host/disk-image-check';
 import { storeWholeImage } from '../worker/disk-store';
 import { IndexedDbChunkStorage } from '../worker/indexeddb-storage';
 import { knownDiskVersion, type MachineSession } from './machine-client';
 
 export const DISK_FILE_NAME = 'cottonos-disk.img';
+/** What Download file offers first: the TLS key log (kernel/net/tls-key-log.ts). */
+export const DEFAULT_DOWNLOAD_PATH = '/var/log/tls-keys.log';
 
 const RESET_QUESTION =
   "Reset disk restores the book's disk: every file you wrote on the machine's disk, in every chapter, is lost. Reset the disk?";
@@ -70,6 +76,10 @@ export function installDiskControls(root: HTMLElement, host: DiskControlsHost): 
   find('[data-action="disk-download"]')?.addEventListener(
     'click',
     exclusive(() => downloadDisk(host)),
+  );
+  find('[data-action="disk-download-file"]')?.addEventListener(
+    'click',
+    exclusive(() => downloadFile(host)),
   );
   find('[data-action="disk-upload"]')?.addEventListener('click', () => input?.click());
   input?.addEventListener('change', () => {
@@ -135,11 +145,32 @@ async function downloadDisk(host: DiskControlsHost): Promise<void> {
     );
     return;
   }
+  saveAs(bytes, DISK_FILE_NAME);
+}
+
+async function downloadFile(host: DiskControlsHost): Promise<void> {
+  const session = host.session();
+  if (!session) {
+    host.notice('There is no running machine to read a file from. Press Reboot first.', 'error');
+    return;
+  }
+  const path = window.prompt("Path of the file on the machine's disk", DEFAULT_DOWNLOAD_PATH);
+  if (!path) return;
+  const image = await session.diskImage();
+  if (!image) {
+    host.notice('This machine has no disk.', 'error');
+    return;
+  }
+  saveAs(readDiskFile(image, path), path.slice(path.lastIndexOf('/') + 1) || 'file');
+}
+
+/** Let the browser save `bytes` as `name`. */
+function saveAs(bytes: Uint8Array, name: string): void {
   const link = document.createElement('a');
   link.href = URL.createObjectURL(
     new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
   );
-  link.download = DISK_FILE_NAME;
+  link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 0);
 }
