@@ -1,0 +1,58 @@
+/**
+ * The book as a published site: an Astro integration (astro.config.mjs) that
+ * - puts the chapters' root-relative links under the configured base
+ *   (base-links.ts),
+ * - loads the offline support on every built page (browser/offline.ts),
+ * - after the build, writes the service worker with its precache list
+ *   (service-worker-build.ts) and the pre-compressed copies of the large
+ *   files (precompress.ts), and reports the site's size.
+ * docs/publishing.md is the guide.
+ */
+import type { AstroIntegration } from 'astro';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rehypeBaseLinks } from './base-links';
+import { listFiles, precompress } from './precompress';
+import { writeServiceWorker } from './service-worker-build';
+
+const OFFLINE_CLIENT = fileURLToPath(new URL('../browser/offline.ts', import.meta.url));
+
+const mebibytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+async function totalBytes(dir: string, files: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const file of files) total += (await stat(join(dir, file))).size;
+  return total;
+}
+
+export function bookPublishing(): AstroIntegration {
+  return {
+    name: 'cotton-book-publishing',
+    hooks: {
+      'astro:config:setup': ({ command, config, updateConfig, injectScript }) => {
+        updateConfig({
+          markdown: { rehypePlugins: [[rehypeBaseLinks, { base: config.base }]] },
+        });
+        if (command === 'build') injectScript('page', `import ${JSON.stringify(OFFLINE_CLIENT)};`);
+      },
+      'astro:build:done': async ({ dir, logger }) => {
+        const root = fileURLToPath(dir);
+        const precache = await writeServiceWorker(root);
+        const files = (await listFiles(root)).filter((file) => !/\.(br|gz)$/.test(file));
+        const compressed = await precompress(root);
+        logger.info(
+          `${files.length} files, ${mebibytes(await totalBytes(root, files))}; ` +
+            `${precache.length} precached for offline reading (${mebibytes(
+              await totalBytes(
+                root,
+                precache.map((f) => (f.endsWith('/') ? `${f}index.html` : f)),
+              ),
+            )}); ` +
+            `${compressed.files} compressed: ${mebibytes(compressed.bytes)} -> ` +
+            `${mebibytes(compressed.brotliBytes)} brotli, ${mebibytes(compressed.gzipBytes)} gzip`,
+        );
+      },
+    },
+  };
+}

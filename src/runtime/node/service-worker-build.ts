@@ -1,0 +1,71 @@
+/**
+ * sw.js for the built book: the service worker
+ * (src/runtime/worker/service-worker.ts) stripped of its types, after the two
+ * constants it takes from the build: the files to precache and a version.
+ *
+ * The precache is what a reader needs to read, boot, edit a kernel file's
+ * copy and reboot offline: every page and every bundled file, except
+ * - the recordings (kept by the worker when a visited chapter loads them),
+ * - the editor's own files (Monaco, its language services and workers: large,
+ *   and kept when the reader first opens the editor),
+ * - the pre-compressed copies (the browser asks for the file and the server
+ *   picks the encoding), source maps, the sitemap.
+ * The version is a hash of the precached files' contents, so any change to the
+ * book gives a new sw.js, which is how browsers notice an update.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'sucrase';
+import { listFiles } from './precompress';
+
+export const SERVICE_WORKER_FILE = 'sw.js';
+const SOURCE = fileURLToPath(new URL('../worker/service-worker.ts', import.meta.url));
+
+/** Files never precached (see the header). */
+const LEFT_OUT = /(^recordings\/|\.(br|gz|map)$|^sitemap|^sw\.js$)/;
+
+/**
+ * The bundled files that belong to the editor: Monaco's chunks and workers and
+ * the chunks only they load. Vite names a chunk after its entry module, so
+ * the editor's are recognisable by name.
+ */
+const EDITOR_CHUNK =
+  /^_astro\/(editor|editor\.api|editor\.main|editor\.worker|ts\.worker|monaco|tsMode|typescript|register|[a-z]+Mode|lspLanguageFeatures|codicon)[.-]/i;
+
+/** A page's URL for `dir/index.html` is `dir/`; the front page's is the scope itself. */
+function pageUrl(path: string): string {
+  return path === 'index.html' ? './' : path.replace(/index\.html$/, '');
+}
+
+/** The precache list, relative to the book's base, and whether each file belongs to the editor. */
+export async function precacheList(dir: string): Promise<string[]> {
+  const files = await listFiles(dir);
+  return files
+    .filter((path) => !LEFT_OUT.test(path) && !EDITOR_CHUNK.test(path))
+    .map((path) => (path.endsWith('.html') ? pageUrl(path) : path))
+    .sort();
+}
+
+async function versionOf(dir: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const path = file.endsWith('/') || file === './' ? `${file}index.html` : file;
+    hash.update(file).update(await readFile(join(dir, path)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Write sw.js into the built book at `dir`; returns the precache list. */
+export async function writeServiceWorker(dir: string): Promise<string[]> {
+  const files = await precacheList(dir);
+  const version = await versionOf(dir, files);
+  const { code } = transform(await readFile(SOURCE, 'utf8'), { transforms: ['typescript'] });
+  const header =
+    `// The CottonOS book's service worker, version ${version} (built from src/runtime/worker/service-worker.ts).\n` +
+    `const BOOK_VERSION = ${JSON.stringify(version)};\n` +
+    `const BOOK_PRECACHE = ${JSON.stringify(files, null, 1)};\n`;
+  await writeFile(join(dir, SERVICE_WORKER_FILE), header + code);
+  return files;
+}
