@@ -96,6 +96,7 @@ export async function runBenchmarks(): Promise<number> {
   (await import('./fs-benchmarks')).fsBenchmarks().forEach(report);
   (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
   (await import('./gui-benchmarks')).guiBenchmarks().forEach(report);
+  (await (await import('./gui-browser-benchmarks')).guiBrowserBenchmarks()).forEach(report);
   (await import('./proc-benchmarks')).procBenchmarks().forEach(report);
   (await import('./tls-benchmarks')).tlsBenchmarks().forEach(report);
   return 0;
