@@ -155,6 +155,11 @@ export class MachineSession {
     return Promise.race([this.api.diskImage(), this.lost]);
   }
 
+  /** The machine's network frames since it booted, as a pcap file (Download capture). */
+  networkCapture(): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+    return Promise.race([this.api.networkCapture(), this.lost]);
+  }
+
   /** Store what is pending and stop storing (Reset and Upload replace the stored disk next); null or why it failed. */
   suspendDisk(): Promise<string | null> {
     return Promise.race([this.api.suspendDisk(), this.lost]);

@@ -16,6 +16,7 @@
  * and takes the keyboard and mouse while the reader works on it; the screen and
  * the terminal sit side by side when the widget is wide, or behind two tabs.
  */
+import { downloadCapture } from './capture-download';
 import type { MachineState } from '../../emu/machine';
 import { installDiskControls } from './disk-controls';
 import { EditorPanel } from './editor-panel';
@@ -99,6 +100,10 @@ export class CottonMachineElement extends HTMLElement {
     this.button('reset', () => void this.reset());
     this.button('record', () => void this.toggleRecording());
     this.button('save', () => void this.saveRecording());
+    this.button(
+      'capture',
+      () => void downloadCapture(this.session, (text, tone) => this.console.notice(text, tone)),
+    );
     this.button(
       'share',
       () =>

@@ -39,6 +39,7 @@ import { RealtimeDriver } from '../host/realtime';
 import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../host/book-disk';
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
+import { CaptureBuffer } from './capture-buffer';
 
 export const HEARTBEAT_MS = 250;
 
@@ -98,6 +99,8 @@ let prompted = false;
 let lastState: MachineState | null = null;
 let lastReportAt = 0;
 let recording: LiveRecording | null = null;
+/** The running machine's network frames since power-on (Download capture). */
+let capture: CaptureBuffer = new CaptureBuffer();
 let screenShown = false;
 /** Where the page last put the machine's pointer (pointerTo). */
 let pointer = { x: 0, y: 0 };
@@ -186,6 +189,7 @@ const api = {
   async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
     const { persistent, report: diskReport, pristine } = await openReaderDisk();
     try {
+      const frames = new CaptureBuffer();
       host = new MachineHost({
         sources,
         programs,
@@ -198,7 +202,9 @@ const api = {
           pending.push(bytes);
           recording?.output(bytes);
         },
+        onPowerOn: (machine) => frames.attach(machine),
       });
+      capture = frames;
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
     }
@@ -271,6 +277,12 @@ const api = {
     await disk.persistent.flush().catch(() => {});
     const bytes = disk.persistent.bytes.slice();
     return transfer(bytes, [bytes.buffer]);
+  },
+
+  /** The network capture since this machine booted, as a pcap file (Download capture). */
+  networkCapture(): { bytes: Uint8Array; truncated: boolean } {
+    const bytes = capture.file();
+    return transfer({ bytes, truncated: capture.truncated }, [bytes.buffer]);
   },
 
   /** Store what is pending, then stop storing: the page is about to replace the stored disk. */
