@@ -5,9 +5,12 @@
  * An exercise names a file and a `// #region exercise:NAME` … `// #endregion
  * exercise:NAME` in it; its starter replaces the region's body. The same checks
  * run in the page (in a worker, on the reader's edits) and in CI, where they
- * must fail on the starter and pass on the reference kernel.
+ * must fail on the starter and pass on the reference kernel. When the reader's
+ * code stops the machine (a panic, a hang), the failure message starts with
+ * the last call of the region's function(s) (exercise-probe.ts).
  */
 import type { BootModule } from '../../emu/firmware';
+import { ExerciseProbe, regionFunctions } from './exercise-probe';
 import { PointerState } from './gui-input';
 import type { KernelSources } from './kernel-loader';
 import { MachineHost } from './machine-host';
@@ -78,39 +81,75 @@ export function starterSource(exercise: Exercise, reference: string): string {
   );
 }
 
+/** A check's machine, and what the runner learns from it when the check fails. */
+interface ProbedMachine extends ExerciseMachine {
+  /**
+   * When the machine stopped (a panic, a crash, a hang) under a check: the last
+   * call of each of the exercise's functions, to put before the check's message.
+   */
+  stoppedReport(): string | null;
+}
+
 function machineFor(
+  exercise: Exercise,
   sources: KernelSources,
   overrides: Readonly<Record<string, string>>,
   programs: readonly BootModule[],
   bookDisk: (() => Uint8Array) | undefined,
-): ExerciseMachine {
+): ProbedMachine {
   let host: MachineHost | null = null;
   let pointer = new PointerState();
+  let probe: ExerciseProbe | null = null;
+  let stopped = false;
+  const targets = regionFunctions(
+    overrides[exercise.file] ?? sources[exercise.file] ?? '',
+    exercise.region,
+  );
+  /** Run `step` on the machine, remembering whether the machine failed under it. */
+  const watch = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (error) {
+      stopped = true;
+      throw error;
+    }
+  };
   return {
     async boot(options = {}) {
       pointer = new PointerState();
+      stopped = false;
       if (options.bookDisk && !bookDisk)
         throw new Error("this check needs the book's disk, and the host running it has none");
-      host = new MachineHost({
+      probe = new ExerciseProbe(exercise.file, targets);
+      const booted = new MachineHost({
         sources,
         overrides,
         programs,
         ramMiB: options.ramMiB,
         commandLine: options.cmdline,
+        tap: probe.tap(),
         ...(options.bookDisk && bookDisk ? { disk: { bytes: bookDisk() } } : {}),
       });
-      return host.runUntilPrompt();
+      host = booted;
+      return watch(() => booted.runUntilPrompt());
     },
     async run(command) {
       if (!host) throw new Error('boot the machine before running a command');
-      return host.command(command);
+      const running = host;
+      return watch(() => running.command(command));
     },
     async mouse(spec) {
       if (!host) throw new Error('boot the machine before moving the mouse');
-      for (const input of pointer.inputs(spec)) {
-        host.send(input);
-        host.runUntil(host.machine.clock.now + MOUSE_SETTLE_MS * NS_PER_MS);
-      }
+      const running = host;
+      watch(() => {
+        for (const input of pointer.inputs(spec)) {
+          running.send(input);
+          running.runUntil(running.machine.clock.now + MOUSE_SETTLE_MS * NS_PER_MS);
+        }
+      });
+    },
+    stoppedReport() {
+      return stopped ? (probe?.describeCalls() ?? null) : null;
     },
   };
 }
@@ -165,15 +204,17 @@ export async function runChecks(
   for (const [index, check] of exercise.checks.entries()) {
     const checkSeed = seed + index;
     checkGenerator = seededGenerator(checkSeed);
+    const machine = machineFor(exercise, sources, overrides, programs, options.bookDisk);
     try {
-      await check.run(machineFor(sources, overrides, programs, options.bookDisk));
+      await check.run(machine);
       results.push({ name: check.name, passed: true, message: 'passed' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const report = machine.stoppedReport();
       results.push({
         name: check.name,
         passed: false,
-        message: `${message}\n(random inputs from seed ${checkSeed})`,
+        message: `${report ? `${report}\n\n` : ''}${message}\n(random inputs from seed ${checkSeed})`,
       });
     }
   }

@@ -63,18 +63,31 @@ export function resolveModule(modules: KernelModules, from: string, specifier: s
 }
 
 /**
+ * Host code linked into a kernel beside its modules, to watch it run (the
+ * exercise probe, exercise-probe.ts). The kernel image is built without it.
+ */
+export interface KernelTap {
+  /** JavaScript run at the end of a module's body, in its scope, by file. */
+  readonly epilogues: Readonly<Record<string, string>>;
+  /** Objects the epilogues `require` by name. */
+  readonly libraries: Readonly<Record<string, object>>;
+}
+
+/**
  * Link a kernel: instantiate its modules afresh, starting from the entry module,
  * and return the entry function.
  */
-export function linkKernel(modules: KernelModules): KernelEntry {
+export function linkKernel(modules: KernelModules, tap?: KernelTap): KernelEntry {
   const instances = new Map<string, { exports: object }>();
+  const libraries = tap ? { ...KERNEL_LIBRARIES, ...tap.libraries } : KERNEL_LIBRARIES;
   const load = (file: string): object => {
     const existing = instances.get(file);
     if (existing) return existing.exports;
     const module = { exports: {} };
     instances.set(file, module);
-    compile(file, modules[file]!)(
-      (specifier) => KERNEL_LIBRARIES[specifier] ?? load(resolveModule(modules, file, specifier)),
+    const epilogue = tap?.epilogues[file];
+    compile(file, epilogue ? `${modules[file]!}\n${epilogue}` : modules[file]!)(
+      (specifier) => libraries[specifier] ?? load(resolveModule(modules, file, specifier)),
       module.exports,
       module,
     );

@@ -26,6 +26,7 @@ import {
   transpileCacheKey,
   transpileKernel,
   type KernelSources,
+  type KernelTap,
 } from './kernel-loader';
 import { checkDisk, checkKernelSources, checkState, kernelDigests, replayInputs } from './snapshot';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from './snapshot-format';
@@ -60,6 +61,8 @@ export interface BootOptions {
   readonly network?: VirtualNetworkConfig;
   /** Called with each new machine at power-on (and after a reset): to tap or bridge its network. */
   readonly onPowerOn?: (machine: CottonPC) => void;
+  /** Host code linked into the kernel to watch it run (an exercise's probe); not part of a snapshot. */
+  readonly tap?: KernelTap;
 }
 
 /** What a restored host takes from its caller rather than from the snapshot. */
@@ -187,7 +190,7 @@ export class MachineHost {
   private powerOn(): void {
     this.boot++;
     this.machine = new CottonPC({
-      kernel: { entry: linkKernel(this.modules), image: this.image },
+      kernel: { entry: linkKernel(this.modules, this.options.tap), image: this.image },
       ramBytes: (this.options.ramMiB ?? 128) * 1024 * 1024,
       commandLine: this.options.commandLine ?? '',
       modules: this.options.programs,
