@@ -98,6 +98,7 @@ export async function runBenchmarks(): Promise<number> {
   (await import('./gui-benchmarks')).guiBenchmarks().forEach(report);
   (await (await import('./gui-browser-benchmarks')).guiBrowserBenchmarks()).forEach(report);
   (await import('./proc-benchmarks')).procBenchmarks().forEach(report);
+  (await import('./net-benchmarks')).netBenchmarks().forEach(report);
   (await import('./tls-benchmarks')).tlsBenchmarks().forEach(report);
   return 0;
 }

@@ -17,7 +17,7 @@ import { DhcpError, describeLease } from '../net/dhcp-client';
 import { DnsError } from '../net/dns-resolver';
 import { HttpError, httpGet } from '../net/http-client';
 import type { Network } from '../net/network';
-import { createSocket, type TcpSocket } from '../net/sockets';
+import { createSocket, POLLERR, POLLHUP, POLLIN, POLLOUT, type TcpSocket } from '../net/sockets';
 import type { TcpConnection } from '../net/tcp/tcp-connection';
 import { formatIpv4Address, parseIpv4Address, type Ipv4Address } from '../net/wire/addresses';
 import { SIGINT } from '../proc/signals';
@@ -452,9 +452,19 @@ function* udprecv(args: string[], sh: ShellContext, network: Network) {
   return EXIT_SUCCESS;
 }
 
-/** Byte i of a bulk transfer: a pattern that a lost, doubled or swapped segment breaks. */
-function bulkByte(i: number): number {
-  return (i ^ (i >>> 8) ^ (i >>> 16)) & 0xff;
+/**
+ * The bytes of a bulk transfer: byte i is (i ^ i >> 8 ^ i >> 16) & 0xff, a
+ * pattern that a lost, doubled or swapped segment breaks. Built 256 bytes
+ * at a time (within a block only the low byte changes).
+ */
+function bulkData(total: number): Uint8Array {
+  const data = new Uint8Array(total);
+  for (let block = 0; block < total; block += 256) {
+    const high = ((block >>> 8) ^ (block >>> 16)) & 0xff;
+    const end = Math.min(256, total - block);
+    for (let j = 0; j < end; j++) data[block + j] = j ^ high;
+  }
+  return data;
 }
 
 /** Send `bytes` to host:port (reading the echo back and comparing, with `echo`) and time it. */
@@ -465,7 +475,7 @@ function* tcpbulk(args: string[], sh: ShellContext, network: Network) {
   if (args.length < 3 || args.length > 4 || !Number.isInteger(port) || !Number.isInteger(total)) {
     return usage(sh, 'tcpbulk', '<host> <port> <bytes> [echo]');
   }
-  const data = Uint8Array.from({ length: total }, (_, i) => bulkByte(i));
+  const data = bulkData(total);
   const address = yield* resolveHost(network, args[0]!);
   const socket = createSocket(network.stack, 'stream');
   try {
@@ -489,37 +499,32 @@ function* tcpbulk(args: string[], sh: ShellContext, network: Network) {
   }
 }
 
-/** Write all of `data` without blocking on either direction; returns the first wrong echoed byte, or -1. */
+/** Write all of `data`, reading the echo as it comes; returns the first wrong echoed byte, or -1. */
 function* pump(socket: TcpSocket, network: Network, data: Uint8Array, echo: boolean) {
-  socket.nonBlocking = true;
   let sent = 0;
   let received = echo ? 0 : data.length;
   let mismatch = -1;
   while (sent < data.length || received < data.length) {
     const before = sent + received;
-    if (sent < data.length) sent += yield* tryCall(socket.send(data.subarray(sent)), 0);
-    if (received < data.length) {
-      const back = yield* tryCall(socket.recv(65536), new Uint8Array(0));
+    const events = socket.pollEvents(); // only call what will not block, in either direction
+    if (events & (POLLERR | POLLHUP)) break;
+    if (sent < data.length && events & POLLOUT) {
+      socket.nonBlocking = true; // send what fits now, then go on reading
+      sent += yield* socket.send(data.subarray(sent));
+      socket.nonBlocking = false;
+    }
+    if (received < data.length && events & POLLIN) {
+      const back = yield* socket.recv(65536);
+      if (back.length === 0) break;
       for (let i = 0; i < back.length && mismatch < 0; i++) {
         if (back[i] !== data[received + i]) mismatch = received + i;
       }
       received += back.length;
-      if (back.length === 0 && socket.tcpConnection!.atEndOfStream) break;
     }
     if (sent + received === before) yield* network.stack.waitForActivity();
   }
   if (received < data.length && mismatch < 0) mismatch = received;
   return mismatch;
-}
-
-/** A non-blocking call's result, or `otherwise` if it would have blocked (EAGAIN). */
-function* tryCall<T>(call: Generator<void, T, void>, otherwise: T): Generator<void, T, void> {
-  try {
-    return yield* call;
-  } catch (error) {
-    if (error instanceof SyscallError && error.code === 'EAGAIN') return otherwise;
-    throw error;
-  }
 }
 
 /** Until the peer has acknowledged every byte written (or the connection died). */
