@@ -76,14 +76,18 @@ export function* startTls(
 ): Generator<void, TlsSocket, void> {
   const trustStore = yield* loadTrustStore(machine.vfs);
   const connection = socket.detachConnection();
-  const tls = new TlsSocket(net, connection, serverName, trustStore.roots, machine);
+  let tls: TlsSocket | null = null;
   try {
+    tls = new TlsSocket(net, connection, serverName, trustStore.roots, machine);
     yield* tls.handshake();
+    return tls;
   } catch (error) {
-    tls.release();
+    if (tls) tls.release();
+    else connection.abort(); // the client refused the name itself: nothing was sent yet
+    net.flushTcp();
+    if (error instanceof TlsError) throw new TlsFailure(error, []);
     throw error;
   }
-  return tls;
 }
 
 export class TlsSocket extends TcpSocket {
@@ -120,6 +124,7 @@ export class TlsSocket extends TcpSocket {
     yield* super.send(this.client.start());
     while (this.client.state !== 'connected') {
       this.throwIfFailed();
+      // The client fails on a transport closed mid-handshake; this only guards the loop.
       if (this.transportEnded) {
         const ended = new TlsError('internal_error', 'the server closed the connection');
         throw new TlsFailure(ended, this.client.handshakeLog);

@@ -74,6 +74,13 @@ describe('tls', () => {
     expect(out).toContain('verdict: trusted');
   }, 60_000);
 
+  it('refuses a server name too long for a host name, and the shell goes on', () => {
+    expect(run(`tls --connect 93.184.215.14 ${'x'.repeat(250)}.com`)).toMatch(
+      /verdict: REFUSED - "x+\.com" is not an ASCII host name/,
+    );
+    expect(run('tls example.com')).toContain('verdict: trusted');
+  }, 60_000);
+
   it('shows the HelloRetryRequest of hello-retry.cotton.test', () => {
     const out = run('tls hello-retry.cotton.test');
     expect(out).toMatch(/server asked to retry with a \S+ key share/);
