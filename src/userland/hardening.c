@@ -59,6 +59,7 @@ static void removed_open_directory(void) {
 }
 
 static void mount_points_and_dots(void) {
+  struct stat st;
   expect("rmdir(/dev) a mount point", rmdir("/dev"), -EBUSY);
   expect("rename(/bin, /b2) a mount point", rename("/bin", "/b2"), -EBUSY);
   expect("rename(/tmp, /bin) onto a mount point", rename("/tmp", "/bin"), -EBUSY);
@@ -70,6 +71,8 @@ static void mount_points_and_dots(void) {
   expect("unlink(.)", unlink("."), -EISDIR);
   expect("mkdir(..)", mkdir(".."), -EEXIST);
   expect("open(., O_CREAT)", open(".", O_RDONLY | O_CREAT), -EISDIR);
+  expect("open(new, O_CREAT|O_DIRECTORY)", open("new", O_RDONLY | O_CREAT | O_DIRECTORY), -EINVAL);
+  expect("... and it made no file", stat("new", &st), -ENOENT);
   chdir("/");
   expect("rmdir(/tmp/dots)", rmdir("/tmp/dots"), 0);
   expect("rename(/tmp/x, /bin/x) across file systems", rename("/tmp", "/bin/x"), -EXDEV);

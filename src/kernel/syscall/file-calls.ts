@@ -142,6 +142,8 @@ function* sysOpen(call: Syscall): Generator<void, number, void> {
   const access = flags & O_ACCMODE;
   if (access !== O_RDONLY && access !== O_WRONLY && access !== O_RDWR)
     throw new SyscallError('EINVAL', 'bad access mode');
+  if (flags & O_CREAT && flags & O_DIRECTORY)
+    throw new SyscallError('EINVAL', 'O_CREAT with O_DIRECTORY (Linux 6.4 and later refuse it)');
   const { vfs } = call.kernel;
   let inode;
   try {

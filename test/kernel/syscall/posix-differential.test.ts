@@ -39,19 +39,26 @@ function generate(seed: number, count: number): string[] {
   const place = (): string => {
     const roll = below(10);
     if (roll < 5) return pick(names);
-    if (roll < 8) return `${pick(names)}/${pick(names)}`;
+    if (roll < 7) return `${pick(names)}/${pick(names)}`;
+    if (roll < 8) return `${pick(names)}/${pick(names)}/${pick(names)}`;
     return `${HOME}/${pick(names)}`;
   };
   /** A path for a call that removes, makes or moves a name: now and then "." or "..". */
   const target = (): string => (below(30) === 0 ? pick(['.', '..']) : place());
   const fileSlot = (): number => below(FILE_SLOTS);
   const anySlot = (): number => below(FILE_SLOTS + DIRECTORY_SLOTS);
-  const openFlags = (): string =>
-    pick(['r', 'w', 'b']) +
-    (below(10) < 6 ? 'c' : '') +
-    (below(7) === 0 ? 'x' : '') +
-    (below(7) === 0 ? 't' : '') +
-    (below(7) === 0 ? 'a' : '');
+  // O_CREAT with O_DIRECTORY is EINVAL only since Linux 6.4 (CottonOS answers so): never both here.
+  const openFlags = (): string => {
+    const create = below(10) < 6;
+    return (
+      pick(['r', 'w', 'b']) +
+      (create ? 'c' : '') +
+      (below(7) === 0 ? 'x' : '') +
+      (below(7) === 0 ? 't' : '') +
+      (below(7) === 0 ? 'a' : '') +
+      (!create && below(6) === 0 ? 'd' : '')
+    );
+  };
   const makers: [number, () => string][] = [
     [15, () => `open ${fileSlot()} ${place()} ${openFlags()}`],
     [3, () => `open ${FILE_SLOTS + below(DIRECTORY_SLOTS)} ${pick([place(), '.'])} rd`],
