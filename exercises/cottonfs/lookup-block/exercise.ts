@@ -80,7 +80,7 @@ const checks: Check[] = [
         machine,
         '/tmp/huge',
         filledContents(pieces),
-        'Past 12 + 1024 blocks, a file block is reached through the double indirect table: slots[0] in it, then slots[1] in the table that names.',
+        'Past 12 + 1024 blocks, a file block is reached through the double indirect table: slots[0] of it names a second table, and slots[1] of that table names the data block.',
       );
       await expectClean(machine, 'Reading should never change the file system.');
     },

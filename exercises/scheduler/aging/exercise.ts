@@ -21,7 +21,7 @@ const checks: Check[] = [
       const { output, ticks } = await schedule(machine, 600, pids);
       if (ticks[2]! < 10 || ticks[2]! > 90) {
         throw new Error(
-          `pid ${pids[2]} (priority 4) waits behind two priority-2 programs; aging should lift it two levels in 200 ticks and give it a quantum now and then (10 to 90 of 600 ticks). It ran ${ticks[2]}:\n${timeline(output)}`,
+          `pid ${pids[2]} (priority 4) waits behind two priority-2 programs; aging should lift it two levels in 200 ticks and give it a quantum now and then (10 to 90 of 600 ticks). It ran ${ticks[2]} ticks:\n${timeline(output)}`,
         );
       }
     },

@@ -39,6 +39,7 @@ export class Pic8259Pair {
 
   constructor(private readonly cpu: MachineInterface) {}
 
+  // #region exercise:pic-remap
   /** Re-initialise both PICs to deliver IRQ 0–7 at `masterBase`, IRQ 8–15 at `slaveBase`; all IRQs masked. */
   remap(masterBase = MASTER_VECTOR_BASE, slaveBase = SLAVE_VECTOR_BASE): void {
     const { cpu } = this;
@@ -53,6 +54,7 @@ export class Pic8259Pair {
     this.mask = 0xffff & ~(1 << CASCADE_IRQ); // the cascade line must stay open for the slave's IRQs
     this.writeMasks();
   }
+  // #endregion exercise:pic-remap
 
   /** Let `irq` through to the CPU. */
   unmask(irq: number): void {

@@ -44,6 +44,7 @@ export class Pit8254 {
     readonly divisor = PIT_DIVISOR,
   ) {}
 
+  // #region exercise:pit-start
   /** Program counter 0 as a rate generator: IRQ 0 every `divisor` input cycles. */
   start(): void {
     this.cpu.outb(
@@ -54,6 +55,7 @@ export class Pit8254 {
     this.cpu.outb(CHANNEL0_DATA, this.divisor >> 8);
     this.running = true;
   }
+  // #endregion exercise:pit-start
 
   /** The IRQ 0 handler's work: one more tick. */
   tick(): void {
