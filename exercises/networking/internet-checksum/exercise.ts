@@ -58,7 +58,7 @@ const checks: Check[] = [
           const carries =
             ' Carries out of bit 15 go back in at bit 0 (fold until the sum fits in 16 bits), and the result is the complement.';
           throw new Error(
-            `The checksum of ${shown} is 0x${expected.toString(16).padStart(4, '0')}, but \`cksum\` printed:\n${output.trim()}\n${odd}${carries}`,
+            `The checksum of ${shown} is 0x${expected.toString(16).padStart(4, '0')}, but \`cksum\` printed:\n${output.trim()}\n\n${`${odd}${carries}`.trim()}`,
           );
         }
       }
