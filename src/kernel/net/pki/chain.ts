@@ -276,6 +276,7 @@ function checkLeafMayServeTls(path: Certificate[]): Problem | null {
   return null;
 }
 
+// #region exercise:validity-dates
 function checkValidityPeriods(path: Certificate[], { now }: ValidationOptions): Problem | null {
   const today = `now is ${formatUnixSeconds(now)}`;
   for (const certificate of path) {
@@ -298,6 +299,7 @@ function checkValidityPeriods(path: Certificate[], { now }: ValidationOptions): 
   }
   return null;
 }
+// #endregion exercise:validity-dates
 
 function checkHostname(path: Certificate[], { serverName }: ValidationOptions): Problem | null {
   const leaf = path[0]!;

@@ -40,12 +40,14 @@ function canonicalName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
+// #region exercise:hostname-wildcard
 function matchesPattern(pattern: string, name: string): boolean {
   if (!pattern.startsWith('*.')) return pattern === name;
   const base = pattern.slice(2);
   const firstDot = name.indexOf('.');
   return wildcardMayCover(base) && firstDot > 0 && name.slice(firstDot + 1) === base;
 }
+// #endregion exercise:hostname-wildcard
 
 function wildcardMayCover(base: string): boolean {
   const labels = base.split('.');

@@ -50,6 +50,7 @@ export function hkdfExtract(hash: HashFunction, salt: Uint8Array, ikm: Uint8Arra
   return extract(hash, ikm, salt);
 }
 
+// #region exercise:hkdf-expand-label
 /**
  * HKDF-Expand-Label(Secret, Label, Context, Length) = HKDF-Expand(Secret, HkdfLabel, Length)
  *
@@ -73,6 +74,7 @@ export function hkdfExpandLabel(
   );
   return expand(hash, secret, hkdfLabel, length);
 }
+// #endregion exercise:hkdf-expand-label
 
 /**
  * Derive-Secret(Secret, Label, Messages) =
