@@ -78,16 +78,16 @@ describe('network at boot', () => {
 });
 
 describe('TCP over a bad link', () => {
-  it('moves 1 MiB through the echo service with 1% loss and 1% reordering, byte for byte', () => {
-    const { host } = boot({ network: { seed: 5, link: { lossPercent: 1, reorderPercent: 1 } } });
+  it('moves 1 MiB through the echo service with 5% loss and 5% reordering, byte for byte', () => {
+    const { host } = boot({ network: { seed: 5, link: { lossPercent: 5, reorderPercent: 5 } } });
     const out = plain(host.command('tcpbulk echo.cotton.test 7 1048576 echo', 600_000));
     expect(out).toContain('sent 1048576 bytes');
     expect(out).toContain('echo: every byte came back');
     expect(out).not.toMatch(/retransmits 0,/);
   }, 120_000);
 
-  it('delivers 1 MiB to the discard service over a 1% lossy link, every byte counted there', () => {
-    const { host } = boot({ network: { seed: 5, link: { lossPercent: 1 } } });
+  it('delivers 1 MiB to the discard service over a 5% lossy link, every byte counted there', () => {
+    const { host } = boot({ network: { seed: 5, link: { lossPercent: 5 } } });
     expect(plain(host.command('tcpbulk echo.cotton.test 9 1048576', 600_000))).toContain(
       'sent 1048576 bytes',
     );

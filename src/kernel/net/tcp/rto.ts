@@ -22,8 +22,17 @@
  * Karn's algorithm: a segment that was sent twice cannot be timed, since
  * nobody knows which copy the acknowledgment answers. So only one segment is
  * timed at a time, and its timing is thrown away if it is retransmitted.
- * When the timer fires the RTO doubles (§5.5, "back off the timer") and stays
- * doubled until a fresh sample from a segment sent only once recomputes it.
+ * When the timer fires the timeout doubles (§5.5, "back off the timer").
+ *
+ * The backoff ends when new data is acknowledged, as in BSD and Linux, not
+ * only when a fresh sample arrives (§5.7). After a timeout the sender goes
+ * back to the first unacknowledged byte and sends everything again, and a
+ * receiver that drops out-of-order segments (the book's simulated hosts do)
+ * makes that the normal case under loss: every segment in flight is then a
+ * retransmission, Karn's rule leaves nothing to time, and a backoff that
+ * waited for a sample would grow to a minute and stall the transfer. An
+ * acknowledgment of new data shows the path delivers again, which is what
+ * the backoff was waiting to learn.
  */
 import { sequenceGreaterOrEqual } from './sequence';
 
@@ -48,9 +57,16 @@ export class RetransmissionTimeout {
   smoothedRtt: number | null = null;
   /** Round-trip time variation, ms; null before the first sample. */
   rttVariation: number | null = null;
-  /** The current retransmission timeout, ms, backoff included. */
+  /** The retransmission timeout from the round-trip samples, ms (§2), before any backoff. */
   rto = RTO_INITIAL_MS;
+  /** How often the timer fired since new data was last acknowledged. */
+  private backoffs = 0;
   private timed: TimedSegment | null = null;
+
+  /** The timeout to arm now: the RTO doubled for each backoff (§5.5), at most RTO_MAX_MS. */
+  get timeout(): number {
+    return clampRto(this.rto * 2 ** this.backoffs);
+  }
 
   /** A segment covering sequence space up to `endSequence` was sent at `now`. */
   segmentSent(endSequence: number, now: number, isRetransmission: boolean): void {
@@ -59,8 +75,9 @@ export class RetransmissionTimeout {
     else if (this.timed === null) this.timed = { endSequence, sentAt: now };
   }
 
-  /** An acknowledgment arrived at `now`: a sample if it covers the timed segment. */
+  /** An acknowledgment of new data arrived at `now`: the backoff ends, and a sample if it covers the timed segment. */
   acknowledged(acknowledgment: number, now: number): void {
+    this.backoffs = 0;
     if (this.timed === null || !sequenceGreaterOrEqual(acknowledgment, this.timed.endSequence))
       return;
     this.addSample(now - this.timed.sentAt);
@@ -83,9 +100,9 @@ export class RetransmissionTimeout {
   }
   // #endregion exercise:rto
 
-  /** The timer fired (RFC 6298 §5.5): double the RTO, and stop timing (Karn). */
+  /** The timer fired (RFC 6298 §5.5): double the timeout, and stop timing (Karn). */
   backOff(): void {
-    this.rto = clampRto(this.rto * 2);
+    this.backoffs++;
     this.timed = null;
   }
 }

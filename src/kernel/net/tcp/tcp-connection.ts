@@ -358,8 +358,9 @@ export class TcpConnection {
     return this.sendBuffer.length;
   }
 
+  /** The retransmission timeout in force, backoff included. */
   get rto(): number {
-    return this.rtt.rto;
+    return this.rtt.timeout;
   }
 
   get cwnd(): number {
@@ -376,7 +377,7 @@ export class TcpConnection {
       String(this.bytesUnacknowledged).padStart(6),
       endpoint(this.local).padEnd(21),
       endpoint(this.remote).padEnd(21),
-      `rto:${Math.round(this.rtt.rto)} cwnd:${this.cwnd} ssthresh:${this.congestion.ssthresh}`,
+      `rto:${Math.round(this.rtt.timeout)} cwnd:${this.cwnd} ssthresh:${this.congestion.ssthresh}`,
       `retrans:${c.retransmits} timeouts:${c.timeouts} fastretrans:${c.fastRetransmits}`,
       `dupacks:${c.duplicateAcks} ooo:${c.outOfOrderKept} probes:${c.zeroWindowProbes}`,
       this.error ?? '',
@@ -558,7 +559,7 @@ export class TcpConnection {
     if (sequence === this.sndNxt) this.sndNxt = end;
     if (sequenceGreaterThan(end, this.sndMax)) this.sndMax = end;
     this.rtt.segmentSent(end, now, isRetransmission);
-    this.retransmitAt ??= now + this.rtt.rto; // RFC 6298 §5.1
+    this.retransmitAt ??= now + this.rtt.timeout; // RFC 6298 §5.1
     this.persistAt = null;
   }
 
@@ -798,7 +799,7 @@ export class TcpConnection {
     this.retransmissionsInARow = 0;
     this.duplicateAcksInARow = 0;
     // RFC 6298 §5.2 and §5.3: stop the timer when all is acknowledged, else restart it.
-    this.retransmitAt = this.flightSize === 0 ? null : now + this.rtt.rto;
+    this.retransmitAt = this.flightSize === 0 ? null : now + this.rtt.timeout;
     if (this.congestion.inFastRecovery) {
       if (this.congestion.acknowledgedDuringRecovery(ack, bytes)) {
         this.resendFirstUnacknowledged = true;

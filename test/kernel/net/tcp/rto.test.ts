@@ -61,7 +61,7 @@ describe('RFC 6298 retransmission timeout', () => {
     const seen = [];
     for (let i = 0; i < 8; i++) {
       timer.backOff();
-      seen.push(timer.rto);
+      seen.push(timer.timeout);
     }
     expect(seen).toEqual([2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
   });
@@ -81,13 +81,24 @@ describe('RFC 6298 retransmission timeout', () => {
     timer.segmentSent(1100, 0, false);
     timer.backOff();
     timer.segmentSent(1100, 1000, true);
+    expect(timer.timeout).toBe(2000);
     timer.acknowledged(1100, 1010);
-    expect(timer.smoothedRtt).toBeNull();
-    expect(timer.rto).toBe(2000); // the backed-off RTO stays until a clean sample
+    expect(timer.smoothedRtt).toBeNull(); // no sample from a retransmitted segment
+    expect(timer.timeout).toBe(RTO_INITIAL_MS); // new data acknowledged: the backoff ends
     timer.segmentSent(2100, 1020, false);
     timer.acknowledged(2100, 1060);
     expect(timer.smoothedRtt).toBe(40);
     expect(timer.rto).toBe(RTO_MIN_MS);
+  });
+
+  it('keeps doubling while nothing new is acknowledged, and ends the backoff when new data is', () => {
+    const timer = new RetransmissionTimeout();
+    timer.addSample(100);
+    timer.backOff();
+    timer.backOff();
+    expect(timer.timeout).toBe(4 * timer.rto);
+    timer.acknowledged(5000, 2000);
+    expect(timer.timeout).toBe(timer.rto);
   });
 
   it('handles sequence numbers that wrap around 2^32', () => {
