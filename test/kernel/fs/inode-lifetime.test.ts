@@ -10,7 +10,17 @@ import { fsckExitCode } from '../../../src/kernel/fs/cottonfs/fsck';
 import { decodeSuperblock } from '../../../src/kernel/fs/cottonfs/superblock';
 import { InodeFile } from '../../../src/kernel/fs/open-file';
 import { FsError, Vfs } from '../../../src/kernel/fs/vfs';
-import { check, clock, freshDevice, mount, run, string, text } from './helpers';
+import {
+  PowerCut,
+  PowerCutDevice,
+  check,
+  clock,
+  freshDevice,
+  mount,
+  run,
+  string,
+  text,
+} from './helpers';
 
 const code = (action: () => unknown): string => {
   try {
@@ -91,6 +101,29 @@ describe('inode lifetimes', () => {
     expect(again.superblock.freeInodes).toBe(freeInodes);
     expect(again.superblock.orphanHead).toBe(0);
     expect(check(device).notes).toEqual([]);
+  });
+
+  it('survive a power cut at any point of a mount that frees orphans: the next mount finishes it', () => {
+    const device = freshDevice(2048, 128);
+    const { fs, vfs } = mount(device);
+    const files = Array.from({ length: 12 }, (_, i) => {
+      run(vfs.writeFile(`/f${i}`, text('z'.repeat(5000))));
+      return open(vfs, `/f${i}`);
+    });
+    for (let i = 0; i < files.length; i++) run(vfs.unlink(`/f${i}`));
+    run(fs.sync());
+    const image = device.bytes.slice();
+    for (let budget = 0; budget < 60; budget += 3) {
+      const copy = new MemoryBlockDevice(image.slice());
+      try {
+        run(CottonFs.mount(new PowerCutDevice(copy, budget), clock));
+      } catch (error) {
+        if (!(error instanceof PowerCut)) throw error;
+      }
+      const after = mount(copy).fs;
+      expect(after.superblock.orphanHead, `power cut after ${budget} writes`).toBe(0);
+      expect(check(copy).problems, `power cut after ${budget} writes`).toEqual([]);
+    }
   });
 
   it('let fsck clear a damaged orphan list and still end clean', () => {

@@ -302,12 +302,13 @@ export class CottonFs implements FileSystem, OrphanStore {
       if (type === INODE_TYPE_FREE || links !== 0)
         throw new FsError('EIO', `orphan list: inode ${number} is free or still named; run fsck`);
     }
-    for (const number of orphans) {
+    for (const [index, number] of orphans.entries()) {
       yield* this.beginStep(METADATA_RESERVE);
+      // The head moves in the same step as the freeing: no commit names a freed inode.
+      this.superblock.orphanHead = orphans[index + 1] ?? 0;
+      this.superblockDirty = true;
       yield* this.freeInodeAndBlocks(number);
     }
-    if (this.superblock.orphanHead !== 0) this.superblockDirty = true;
-    this.superblock.orphanHead = 0;
     this.releasedOrphans = orphans.length;
   }
 
