@@ -5,8 +5,15 @@
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { sidebarWithBase } from './src/runtime/node/base-links.ts';
+import { bookPublishing } from './src/runtime/node/publishing.ts';
 import { cottonCaptures } from './src/runtime/node/vite-plugin-captures.ts';
 import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
+
+// Where the book is published (docs/publishing.md): BOOK_SITE is its address
+// (turns on the sitemap and canonical links), BOOK_BASE the path under it.
+const site = process.env.BOOK_SITE || undefined;
+const base = process.env.BOOK_BASE || '/';
 
 /** A planned chapter: listed in order, pointing at the front page's plan until it is written. */
 function comingChapter(label) {
@@ -14,12 +21,14 @@ function comingChapter(label) {
 }
 
 export default defineConfig({
+  site,
+  base,
   integrations: [
     starlight({
       title: 'CottonOS',
       description:
         'An interactive book: build an operating system, in TypeScript, on a PC that runs in your browser.',
-      sidebar: [
+      sidebar: sidebarWithBase(base, [
         { label: 'The book', link: '/' },
         { label: 'Boot', link: '/boot/' },
         { label: 'Paging', link: '/paging/' },
@@ -28,9 +37,10 @@ export default defineConfig({
         { label: 'Networking', link: '/networking/' },
         ...['TLS'].map(comingChapter),
         { label: 'GUI', link: '/gui/' },
-      ],
+      ]),
     }),
     mdx(),
+    bookPublishing(),
   ],
   vite: {
     plugins: [cottonKernel(), cottonCaptures()],

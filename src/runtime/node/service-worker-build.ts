@@ -27,23 +27,24 @@ const SOURCE = fileURLToPath(new URL('../worker/service-worker.ts', import.meta.
 const LEFT_OUT = /(^recordings\/|\.(br|gz|map)$|^sitemap|^sw\.js$)/;
 
 /**
- * The bundled files that belong to the editor: Monaco's chunks and workers and
- * the chunks only they load. Vite names a chunk after its entry module, so
- * the editor's are recognisable by name.
+ * The scripts that belong to the editor: Monaco, its workers and language
+ * services, loaded when the editor opens. Vite names a chunk after its entry
+ * module, so they are recognisable by name. (The editor's stylesheet is linked
+ * by every page with a machine, so it is precached with the pages.)
  */
-const EDITOR_CHUNK =
-  /^_astro\/(editor|editor\.api|editor\.main|editor\.worker|ts\.worker|monaco|tsMode|typescript|register|[a-z]+Mode|lspLanguageFeatures|codicon)[.-]/i;
+const EDITOR_SCRIPT =
+  /^_astro\/(editor|editor\.worker|ts\.worker|tsMode|typescript)[.-][\w-]+\.js$/;
 
 /** A page's URL for `dir/index.html` is `dir/`; the front page's is the scope itself. */
 function pageUrl(path: string): string {
   return path === 'index.html' ? './' : path.replace(/index\.html$/, '');
 }
 
-/** The precache list, relative to the book's base, and whether each file belongs to the editor. */
+/** The precache list, relative to the book's base: pages as their directory URLs. */
 export async function precacheList(dir: string): Promise<string[]> {
   const files = await listFiles(dir);
   return files
-    .filter((path) => !LEFT_OUT.test(path) && !EDITOR_CHUNK.test(path))
+    .filter((path) => !LEFT_OUT.test(path) && !EDITOR_SCRIPT.test(path))
     .map((path) => (path.endsWith('.html') ? pageUrl(path) : path))
     .sort();
 }
@@ -51,7 +52,7 @@ export async function precacheList(dir: string): Promise<string[]> {
 async function versionOf(dir: string, files: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
   for (const file of files) {
-    const path = file.endsWith('/') || file === './' ? `${file}index.html` : file;
+    const path = file.endsWith('/') ? `${file}index.html` : file;
     hash.update(file).update(await readFile(join(dir, path)));
   }
   return hash.digest('hex').slice(0, 16);
