@@ -122,7 +122,7 @@ describe('user processes', () => {
     const rows = run(host, 'ps')
       .out.split('\n')
       .filter((line) => /^ +\d+ +\d+ /.test(line));
-    expect(rows).toHaveLength(4); // idle, init, flush, shell: every child was reaped
+    expect(rows).toHaveLength(6); // idle, init, flush, net, dhcp, shell: every child was reaped
   });
 
   it('are stopped by Ctrl-C in the foreground and by kill in the background', () => {
