@@ -15,11 +15,6 @@ import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 const site = process.env.BOOK_SITE || undefined;
 const base = process.env.BOOK_BASE || '/';
 
-/** A planned chapter: listed in order, pointing at the front page's plan until it is written. */
-function comingChapter(label) {
-  return { label, link: '/#the-chapters', badge: { text: 'coming', variant: 'note' } };
-}
-
 export default defineConfig({
   site,
   base,
@@ -35,7 +30,7 @@ export default defineConfig({
         { label: 'CottonFS', link: '/cottonfs/' },
         { label: 'Scheduler', link: '/scheduler/' },
         { label: 'Networking', link: '/networking/' },
-        ...['TLS'].map(comingChapter),
+        { label: 'TLS', link: '/tls/' },
         { label: 'GUI', link: '/gui/' },
       ]),
     }),

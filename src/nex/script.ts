@@ -79,6 +79,8 @@ export interface ScriptSettings {
   startTime?: number;
   /** An ATA disk of this many MiB holding a fresh CottonFS; none if absent. */
   diskMiB?: number;
+  /** `disk book`: a fresh copy of the book's own disk (its /etc/ssl/certs, programs, fonts). */
+  bookDisk?: boolean;
 }
 
 /** The largest `disk` a script may ask for (the whole image is held in memory). */
@@ -221,7 +223,8 @@ function parseLine(
     case 'resize':
       return { kind: 'resize', ...size(need()), line };
     case 'disk':
-      settings.diskMiB = diskSize(need());
+      if (need() === 'book') settings.bookDisk = true;
+      else settings.diskMiB = diskSize(need());
       return null;
     case 'power-cut':
       return { kind: 'power-cut', afterWrites: powerCut(arg), line };

@@ -18,6 +18,7 @@ import { DEFAULT_START_TIME } from '../../emu/machine';
 import { sha256 } from '../../emu/sha256';
 import { runToCompletion } from '../../kernel/fs/block-device';
 import { buildCottonFsImage } from '../host/book-disk';
+import { repoBookDisk } from './node-host';
 import { keyChord, PointerState, typedKeys } from '../host/gui-input';
 import {
   MachineStoppedError,
@@ -90,10 +91,12 @@ class RecordedMachine {
       defaultCwd: '/', // the kernel has no file system yet and sends no OSC 7
     });
     this.startTime = startTime;
-    if (settings.diskMiB) {
-      const bytes = scriptDisk(settings.diskMiB, startTime);
-      this.disk = { bytes, onWrite: () => this.diskWritten() };
-    }
+    const bytes = settings.bookDisk
+      ? repoBookDisk().slice()
+      : settings.diskMiB
+        ? scriptDisk(settings.diskMiB, startTime)
+        : undefined;
+    if (bytes) this.disk = { bytes, onWrite: () => this.diskWritten() };
     this.host = this.powerOn(startTime);
   }
 
