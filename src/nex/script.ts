@@ -10,6 +10,7 @@
  *   rtc     2026-01-01T09:00:00Z      the machine's clock at power-on (= created_at)
  *   disk    16M                       an ATA disk: a fresh CottonFS of that many MiB,
  *                                     with /home/reader (without it: no disk)
+ *   disk    book                      a fresh copy of the book's own disk instead
  *
  *   prompt [TIMEOUT]                  run until the shell shows its next prompt
  *   typing 60ms                       delay between typed keys from now on (default 0)
