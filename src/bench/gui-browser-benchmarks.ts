@@ -31,7 +31,8 @@ interface Result {
   readonly unit: string;
 }
 
-const DIST = join(REPO_ROOT, 'dist');
+/** The built book: dist/, or another build's folder (BOOK_DIST). */
+const DIST = process.env.BOOK_DIST ?? join(REPO_ROOT, 'dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const DRAG_STEPS = 60;
 
