@@ -30,8 +30,10 @@ import { Watchdog } from './watchdog';
 
 /** Silence from a running machine's worker for this long means the kernel never returns control. */
 export const WATCHDOG_MS = 2000;
-/** Checks run in fast mode and report only between checks, so one check may take longer. */
-export const CHECK_WATCHDOG_MS = 8000;
+/** Checks run in fast mode and report only between checks, so one check may take much longer. */
+export const CHECK_WATCHDOG_MS = 20_000;
+/** Transpiling and linking the kernel and opening the disk, before the machine runs and reports. */
+export const BUILD_WATCHDOG_MS = 30_000;
 
 export class WatchdogError extends Error {
   constructor(readonly timeoutMs: number) {
@@ -119,7 +121,9 @@ export class MachineSession {
   /** Transpile and link the kernel with these edits; nothing runs yet. */
   async boot(options: MachineOptions): Promise<BootResult> {
     await Promise.race([this.api.ready(), this.lost]);
-    this.watchdog.feed();
+    // Transpiling, linking and opening the disk send no messages and take seconds on a busy
+    // laptop: the build gets a long period of its own, the running machine the short one.
+    this.watchdog.feed(BUILD_WATCHDOG_MS);
     const sink = proxy((report: MachineReport) => this.onReport(report));
     await flushLiveDisks(this);
     const result = await Promise.race([this.api.boot(options, sink), this.lost]);
