@@ -25,7 +25,7 @@ import { currentTask, wake } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 
-type NetCommand = (
+export type NetCommand = (
   args: string[],
   sh: ShellContext,
   network: Network,
@@ -79,7 +79,12 @@ export const NET_COMMANDS: readonly ShellCommand[] = [
 ];
 
 /** A command that needs the network: says so without a card, reports errors as messages. */
-function netCommand(name: string, usage: string, help: string, run: NetCommand): ShellCommand {
+export function netCommand(
+  name: string,
+  usage: string,
+  help: string,
+  run: NetCommand,
+): ShellCommand {
   return {
     name,
     ...(usage ? { usage } : {}),

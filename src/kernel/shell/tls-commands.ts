@@ -17,9 +17,7 @@
  * Like the network commands, they run in the shell thread, and Ctrl-C ends
  * whatever they wait for (EINTR).
  */
-import { SyscallError } from '../lib/errno';
-import { DnsError } from '../net/dns-resolver';
-import { HttpError, httpGet, type HostResolver } from '../net/http-client';
+import { httpGet, type HostResolver } from '../net/http-client';
 import type { Network } from '../net/network';
 import { type Certificate, parseCertificate, PkiError } from '../net/pki';
 import { formatUnixSeconds } from '../net/pki/utc-time.ts';
@@ -29,87 +27,35 @@ import { startTls, TlsFailure, type TlsSocket } from '../net/tls-socket';
 import { loadTrustStore, TRUST_STORE_DIRECTORY } from '../net/tls-trust-store';
 import { describeHandshakeStep, type HandshakeStep } from '../net/tls/handshake-log.ts';
 import { formatIpv4Address, parseIpv4Address } from '../net/wire/addresses';
-import { SIGINT } from '../proc/signals';
-import { currentTask, wake } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
+import { netCommand } from './net-commands';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 
 export const HTTPS_PORT = 443;
 /** httpsget prints at most this much of a body. */
 const HTTPS_PRINT_LIMIT = 4096;
 
-type TlsCommand = (
-  args: string[],
-  sh: ShellContext,
-  network: Network,
-) => Generator<void, ExitStatus | void, void> | ExitStatus | void;
-
 export const TLS_COMMANDS: readonly ShellCommand[] = [
-  tlsCommand(
+  netCommand(
     'httpsget',
     '[--connect ip] <host|url> [path]',
     'fetch a page by HTTPS (TLS 1.3)',
     httpsget,
   ),
-  tlsCommand(
+  netCommand(
     'tls',
     '[--connect ip] <host> [port]',
     'a TLS 1.3 handshake step by step, and its verdict',
     tls,
   ),
-  tlsCommand('tlsroots', '', `the trusted roots (${TRUST_STORE_DIRECTORY})`, tlsroots),
-  tlsCommand(
+  netCommand('tlsroots', '', `the trusted roots (${TRUST_STORE_DIRECTORY})`, tlsroots),
+  netCommand(
     'tlskeylog',
     '[on [path] | off]',
     'log TLS secrets for Wireshark (SSLKEYLOGFILE format)',
     tlskeylog,
   ),
 ];
-
-/** A command that needs the network; network and TLS failures become messages. */
-function tlsCommand(name: string, usage: string, help: string, run: TlsCommand): ShellCommand {
-  return {
-    name,
-    ...(usage ? { usage } : {}),
-    help,
-    *run(args, sh): Generator<void, ExitStatus, void> {
-      const network = sh.kernel.net;
-      if (!network) {
-        sh.println(`${name}: no network card`);
-        return EXIT_FAILURE;
-      }
-      try {
-        const result = yield* interruptible(sh, run(args, sh, network));
-        return result ?? EXIT_SUCCESS;
-      } catch (error) {
-        const known =
-          error instanceof SyscallError || error instanceof DnsError || error instanceof HttpError;
-        if (!known) throw error;
-        const interrupted = error instanceof SyscallError && error.code === 'EINTR';
-        sh.println(`${name}: ${interrupted ? 'interrupted' : error.message}`);
-        return EXIT_FAILURE;
-      }
-    },
-  };
-}
-
-/** Run `body` with Ctrl-C interrupting whatever it waits for (EINTR). */
-function* interruptible<T>(sh: ShellContext, body: Generator<void, T, void> | T) {
-  const task = currentTask();
-  const console = sh.kernel.console;
-  console.interruptKey = () => {
-    console.write('^C\r\n');
-    task.pendingSignal = SIGINT;
-    wake(task);
-  };
-  try {
-    if (typeof body === 'object' && body !== null && 'next' in body) return yield* body;
-    return body as T;
-  } finally {
-    console.interruptKey = null;
-    task.pendingSignal = 0;
-  }
-}
 
 /**
  * `--connect ADDRESS` at the front of `args`: a resolver that answers
