@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,7 +48,8 @@ async function withServer(
     },
     (request, response) => {
       response.setHeader('Content-Type', 'text/plain');
-      response.end(`hello over OpenSSL ${request.socket.getCipher().name}, ${request.url}\n`);
+      const cipher = (request.socket as TLSSocket).getCipher().name;
+      response.end(`hello over OpenSSL ${cipher}, ${request.url}\n`);
     },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
