@@ -32,7 +32,9 @@ describe("the book's recordings", () => {
       .filter((f) => f.endsWith('.nex'))
       .sort();
     expect(files).toEqual(recordings.map((r) => `${r.id}.nex`).sort());
-    const chapters = readdirSync(join(ROOT, 'chapters')).map((f) => f.replace(/\.mdx?$/, ''));
+    const chapters = readdirSync(join(ROOT, 'chapters'))
+      .filter((f) => /\.mdx?$/.test(f))
+      .map((f) => f.replace(/\.mdx?$/, ''));
     for (const chapter of chapters)
       expect(
         recordings.some((r) => r.id.startsWith(`${chapter}-`)),
