@@ -85,11 +85,10 @@ async function playerStates(page: Page): Promise<Record<string, string>> {
 }
 
 /**
- * Known failure, issue 16 stays open for it: under /book/ the chapters' machines
- * do not reach their prompt (the kernel's watchdog stops them), while the same
- * build served at the root boots (boot-chapter.test.ts). The three tests that
- * need a booted machine are skipped until that is found; the compression test
- * runs.
+ * Known failure, issue 16 stays open for it: in the last run of this test's
+ * build the chapters' players still asked for `/recordings/…` without the
+ * base. The three tests that load chapters under /book/ are skipped until that
+ * is found; the compression test runs.
  */
 const needsBootUnderBase = it.skip;
 
