@@ -93,60 +93,66 @@ async function playerStates(page: Page): Promise<Record<string, string>> {
 const needsBootUnderBase = it.skip;
 
 describe('the book published under /book/', () => {
-  needsBootUnderBase('boots every chapter machine and loads every recording, with no failed request', async () => {
-    const recordings = readdirSync(join(ROOT, 'public', 'recordings'));
-    const loaded: string[] = [];
-    for (const path of CHAPTER_PAGES) {
-      const { page, failures } = await newPage();
-      await page.goto(`${server.url}${path}`);
-      if ((await page.locator('cotton-machine').count()) > 0)
-        await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-      const states = await playerStates(page);
-      for (const [src, state] of Object.entries(states)) {
-        expect(src, `a player on ${path}`).toMatch(/^\/book\/recordings\/[\w-]+\.nex$/);
-        expect(state, `${src} on ${path}`).toBe('ready');
-        loaded.push(src.slice(`${BASE}recordings/`.length));
+  needsBootUnderBase(
+    'boots every chapter machine and loads every recording, with no failed request',
+    async () => {
+      const recordings = readdirSync(join(ROOT, 'public', 'recordings'));
+      const loaded: string[] = [];
+      for (const path of CHAPTER_PAGES) {
+        const { page, failures } = await newPage();
+        await page.goto(`${server.url}${path}`);
+        if ((await page.locator('cotton-machine').count()) > 0)
+          await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+        const states = await playerStates(page);
+        for (const [src, state] of Object.entries(states)) {
+          expect(src, `a player on ${path}`).toMatch(/^\/book\/recordings\/[\w-]+\.nex$/);
+          expect(state, `${src} on ${path}`).toBe('ready');
+          loaded.push(src.slice(`${BASE}recordings/`.length));
+        }
+        const links = await page.$$eval('a[href^="/"]', (anchors) =>
+          anchors.map((anchor) => anchor.getAttribute('href') ?? ''),
+        );
+        expect(
+          links.filter((href) => !href.startsWith(BASE)),
+          `links on ${path}`,
+        ).toEqual([]);
+        expect(failures, `on ${path}`).toEqual([]);
+        await page.close();
       }
-      const links = await page.$$eval('a[href^="/"]', (anchors) =>
-        anchors.map((anchor) => anchor.getAttribute('href') ?? ''),
-      );
-      expect(
-        links.filter((href) => !href.startsWith(BASE)),
-        `links on ${path}`,
-      ).toEqual([]);
-      expect(failures, `on ${path}`).toEqual([]);
-      await page.close();
-    }
-    expect(loaded.sort()).toEqual(recordings.sort());
-  });
+      expect(loaded.sort()).toEqual(recordings.sort());
+    },
+  );
 
-  needsBootUnderBase('gives a room link under the base, and the room page loads from it', async () => {
-    const classroom = await startClassroom({ dist: OUT, base: BASE, port: 0, host: '127.0.0.1' });
-    try {
-      const { page, failures } = await newPage();
-      await page.goto(`${classroom.url}${BASE}boot/`);
-      await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-      await page.click('cotton-machine [data-action="share"]');
-      const linkField = page.locator('cotton-machine .cs-link');
-      await linkField.waitFor({ timeout: 15_000 });
-      const link = await linkField.inputValue();
-      expect(link).toMatch(new RegExp(`^${classroom.url}${BASE}room/\\?id=[a-z2-9]{8}$`));
+  needsBootUnderBase(
+    'gives a room link under the base, and the room page loads from it',
+    async () => {
+      const classroom = await startClassroom({ dist: OUT, base: BASE, port: 0, host: '127.0.0.1' });
+      try {
+        const { page, failures } = await newPage();
+        await page.goto(`${classroom.url}${BASE}boot/`);
+        await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+        await page.click('cotton-machine [data-action="share"]');
+        const linkField = page.locator('cotton-machine .cs-link');
+        await linkField.waitFor({ timeout: 15_000 });
+        const link = await linkField.inputValue();
+        expect(link).toMatch(new RegExp(`^${classroom.url}${BASE}room/\\?id=[a-z2-9]{8}$`));
 
-      const student = await newPage();
-      await student.page.goto(link);
-      await student.page
-        .locator('cotton-room .cr-status[data-status="watching"]')
-        .waitFor({ timeout: 15_000 });
-      expect(await student.page.locator('cotton-room footer a').getAttribute('href')).toBe(BASE);
-      expect(await student.page.locator('.cr-player-template').innerHTML()).toContain(
-        `data-src="${BASE}recordings/index-first-boot.nex"`,
-      );
-      expect(failures).toEqual([]);
-      expect(student.failures).toEqual([]);
-    } finally {
-      await classroom.close();
-    }
-  });
+        const student = await newPage();
+        await student.page.goto(link);
+        await student.page
+          .locator('cotton-room .cr-status[data-status="watching"]')
+          .waitFor({ timeout: 15_000 });
+        expect(await student.page.locator('cotton-room footer a').getAttribute('href')).toBe(BASE);
+        expect(await student.page.locator('.cr-player-template').innerHTML()).toContain(
+          `data-src="${BASE}recordings/index-first-boot.nex"`,
+        );
+        expect(failures).toEqual([]);
+        expect(student.failures).toEqual([]);
+      } finally {
+        await classroom.close();
+      }
+    },
+  );
 
   it('is compressed beside its large files, and the classroom server sends the compressed copy', async () => {
     const sw = readFileSync(join(OUT, 'sw.js'), 'utf8');
@@ -164,42 +170,45 @@ describe('the book published under /book/', () => {
     }
   });
 
-  needsBootUnderBase('works offline after one visit: reload, boot, reboot and play a recording with no network', async () => {
-    const { page, context } = await newPage();
-    await page.goto(`${server.url}${BASE}boot/`);
-    await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-    await playerStates(page);
-    // The service worker has installed (its precache is complete) and controls the page.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller)
-        await new Promise((resolve) =>
-          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
-        );
-    });
-    // The recordings this page loaded before the worker took it are kept for it.
-    await page.waitForFunction(
-      async (count) => {
-        const names = await caches.keys();
-        const runtime = names.find((name) => name.includes('runtime'));
-        if (!runtime) return false;
-        const kept = await (await caches.open(runtime)).keys();
-        return kept.filter((request) => request.url.endsWith('.nex')).length >= count;
-      },
-      await page.locator('cotton-player').count(),
-      { timeout: 15_000 },
-    );
+  needsBootUnderBase(
+    'works offline after one visit: reload, boot, reboot and play a recording with no network',
+    async () => {
+      const { page, context } = await newPage();
+      await page.goto(`${server.url}${BASE}boot/`);
+      await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+      await playerStates(page);
+      // The service worker has installed (its precache is complete) and controls the page.
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+        if (!navigator.serviceWorker.controller)
+          await new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+          );
+      });
+      // The recordings this page loaded before the worker took it are kept for it.
+      await page.waitForFunction(
+        async (count) => {
+          const names = await caches.keys();
+          const runtime = names.find((name) => name.includes('runtime'));
+          if (!runtime) return false;
+          const kept = await (await caches.open(runtime)).keys();
+          return kept.filter((request) => request.url.endsWith('.nex')).length >= count;
+        },
+        await page.locator('cotton-player').count(),
+        { timeout: 15_000 },
+      );
 
-    await context.setOffline(true);
-    const errors = collectPageErrors(page);
-    await page.reload();
-    await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-    expect(Object.values(await playerStates(page))).not.toContain('error');
-    await press(page, 'reboot');
-    // Another chapter visited only through the precache: its page and its machine.
-    await page.goto(`${server.url}${BASE}paging`);
-    await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-    expect(errors.filter((error) => !error.includes('recording'))).toEqual([]);
-    await context.setOffline(false);
-  });
+      await context.setOffline(true);
+      const errors = collectPageErrors(page);
+      await page.reload();
+      await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+      expect(Object.values(await playerStates(page))).not.toContain('error');
+      await press(page, 'reboot');
+      // Another chapter visited only through the precache: its page and its machine.
+      await page.goto(`${server.url}${BASE}paging`);
+      await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+      expect(errors.filter((error) => !error.includes('recording'))).toEqual([]);
+      await context.setOffline(false);
+    },
+  );
 });
