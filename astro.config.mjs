@@ -14,10 +14,14 @@ import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 // (turns on the sitemap and canonical links), BOOK_BASE the path under it.
 const site = process.env.BOOK_SITE || undefined;
 const base = process.env.BOOK_BASE || '/';
+// BOOK_DIST builds elsewhere than dist/ (the publishing test's own build, or
+// several builds side by side on one machine).
+const outDir = process.env.BOOK_DIST || './dist';
 
 export default defineConfig({
   site,
   base,
+  outDir,
   integrations: [
     starlight({
       title: 'CottonOS',

@@ -13,7 +13,8 @@ import type { TestProject } from 'vitest/node';
 import { serveStatic, type StaticServer } from './static-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
+// BOOK_DIST (as in astro.config.mjs) lets several checkouts' builds live side by side.
+const DIST = process.env.BOOK_DIST ? join(ROOT, process.env.BOOK_DIST) : join(ROOT, 'dist');
 const SOURCES = [
   'src',
   'chapters',
