@@ -169,19 +169,27 @@ function attach(relay: Relay, ws: WebSocket, address: string): void {
   ws.on('error', () => ws.terminate());
 }
 
-export const CLASSROOM_USAGE = `usage: cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR]
+export const CLASSROOM_USAGE = `usage: cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR] [--base PATH]
 
 Serve the built book (dist/, made by \`npm run build\`) and the classroom relay.
   --port N         the port (default ${DEFAULT_PORT})
   --lan            listen on every interface, so students' phones on the local network can join
   --host ADDRESS   listen on this address only (default ${DEFAULT_HOST}: this machine)
-  --dist DIR       the built book to serve (default: the repository's dist/)`;
+  --dist DIR       the built book to serve (default: the repository's dist/)
+  --base PATH      the base path the book was built for (default: BOOK_BASE, or /)`;
 
-/** `cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR]`: serve until interrupted. */
+/** A base path as the server matches it: one leading and one trailing slash ("book" -> "/book/"). */
+export function normalizeBase(base: string): string {
+  const inner = base.replace(/^\/+|\/+$/g, '');
+  return inner === '' ? '/' : `/${inner}/`;
+}
+
+/** `cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR] [--base PATH]`: serve until interrupted. */
 export async function classroomCommand(args: readonly string[]): Promise<number> {
   let port = DEFAULT_PORT;
   let host: string | undefined;
   let dist = join(import.meta.dirname, '..', '..', 'dist');
+  let base = process.env.BOOK_BASE || '/';
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     if (flag === '--help' || flag === '-h') {
@@ -195,11 +203,12 @@ export async function classroomCommand(args: readonly string[]): Promise<number>
       continue;
     }
     const value = args[i + 1];
-    if (flag !== '--port' && flag !== '--host' && flag !== '--dist')
+    if (flag !== '--port' && flag !== '--host' && flag !== '--dist' && flag !== '--base')
       throw new Error(`classroom: unknown argument '${flag}'\n${CLASSROOM_USAGE}`);
     if (value === undefined) throw new Error(`${flag} needs a value\n${CLASSROOM_USAGE}`);
     if (flag === '--port') port = Number(value);
     else if (flag === '--dist') dist = value;
+    else if (flag === '--base') base = value;
     else if (host !== undefined)
       throw new Error(`--lan and --host exclude each other\n${CLASSROOM_USAGE}`);
     else host = value;
@@ -207,12 +216,13 @@ export async function classroomCommand(args: readonly string[]): Promise<number>
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error('--port must be a port number (0 to 65535)');
-  const server = await startClassroom({ dist, port, host: host ?? DEFAULT_HOST });
+  base = normalizeBase(base);
+  const server = await startClassroom({ dist, base, port, host: host ?? DEFAULT_HOST });
   const port_ = Number(new URL(server.url).port);
   process.stdout.write(`CottonOS classroom: the book and the relay on port ${port_}\n`);
-  process.stdout.write(`  open ${server.url}/ (this machine)\n`);
+  process.stdout.write(`  open ${server.url}${base} (this machine)\n`);
   for (const url of server.lanUrls)
-    process.stdout.write(`  or   ${url}/ (the local network: students' phones)\n`);
+    process.stdout.write(`  or   ${url}${base} (the local network: students' phones)\n`);
   if (server.lanUrls.length === 0 && host === undefined)
     process.stdout.write(
       '  (this machine only; add --lan so phones on the local network can join)\n',

@@ -23,7 +23,7 @@ const HELP = `cotton — the CottonOS book's machine in your terminal
       Check a CottonFS image (exit 0 clean, 1 repaired, 4 problems left, 8 not checked).
   cotton ls IMAGE [PATH] | cat IMAGE PATH | put IMAGE HOSTFILE PATH [--time T]
       List a directory (types, sizes), print a file, copy a host file into the image.
-  cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR]
+  cotton classroom [--port N] [--lan | --host ADDRESS] [--dist DIR] [--base PATH]
       Serve the built book and the classroom relay (Share a machine with a room of students);
       localhost only unless --lan.
   cotton bench

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/classroom/protocol';
 import { CLOSE_EXPIRED, Relay, type Peer, type RelayLimits } from '../../src/classroom/relay';
-import { lanUrls, startClassroom, type ClassroomServer } from '../../src/classroom/server';
+import {
+  type ClassroomServer,
+  lanUrls,
+  normalizeBase,
+  startClassroom,
+} from '../../src/classroom/server';
 import { fakeDist, startTestServer, TestClient } from './relay-client';
 
 /** A relay connection without a socket: it keeps what the relay sends it. */
@@ -192,6 +197,22 @@ describe('where the server listens', () => {
     const text = await runClassroomUntilListening(['--host', '127.0.0.1']);
     expect(text).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/ \(this machine\)/);
     expect(text).not.toMatch(/phones/);
+  });
+
+  it('cotton classroom --base serves and prints the book under its base path', async () => {
+    const text = await runClassroomUntilListening(['--base', 'book']);
+    expect(text).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/book\/ \(this machine\)/);
+  });
+
+  it('normalizes a base path to one leading and one trailing slash', () => {
+    expect(['', '/', 'book', '/book', 'book/', '//a/b//'].map(normalizeBase)).toEqual([
+      '/',
+      '/',
+      '/book/',
+      '/book/',
+      '/book/',
+      '/a/b/',
+    ]);
   });
 
   it('cotton classroom without --lan says how to serve the LAN', async () => {
