@@ -11,8 +11,9 @@
  */
 import { EXIT_FAILURE, EXIT_SUCCESS, type ExitStatus, type ShellCommand } from '../shell/command';
 import type { ShellContext } from '../shell/command';
+import { type DamagedFrame, recentDamage, windowStack } from './desktop-inspect';
 import type { AppName } from './desktop-services';
-import type { DesktopSession, PresentedFrame } from './desktop-session';
+import type { DesktopSession } from './desktop-session';
 import { currentDesktop } from './desktop-thread';
 import type { Rect } from './rect';
 
@@ -37,37 +38,34 @@ export function formatRect(r: Rect): string {
 function windows(_args: string[], sh: ShellContext): ExitStatus {
   const desktop = desktopOrExplain('windows', sh);
   if (!desktop) return EXIT_FAILURE;
-  const manager = desktop.windowManager;
-  const stack = [...manager.windows].reverse();
-  sh.println(`${stack.length} windows, top first (* has the keyboard, - is minimised):`);
+  const stack = windowStack(desktop);
+  sh.println(`${stack.windows.length} windows, top first (* has the keyboard, - is minimised):`);
   sh.println('     id      x      y  width height  title');
-  for (const window of stack) {
-    const mark = window === manager.focused ? '*' : window.minimised ? '-' : ' ';
+  for (const window of stack.windows) {
+    const mark = window.focused ? '*' : window.minimised ? '-' : ' ';
     const { x, y, width, height } = window.frame;
     sh.println(
-      `  ${mark}${pad(window.id, 3)} ${pad(x, 6)} ${pad(y, 6)} ${pad(width, 6)} ${pad(height, 6)}  ${window.app.title}`,
+      `  ${mark}${pad(window.id, 3)} ${pad(x, 6)} ${pad(y, 6)} ${pad(width, 6)} ${pad(height, 6)}  ${window.title}`,
     );
   }
-  const { x, y } = manager.pointer;
-  sh.println(`pointer at ${x},${y}`);
+  sh.println(`pointer at ${stack.pointer.x},${stack.pointer.y}`);
   return EXIT_SUCCESS;
 }
 
-function describeFrame(frame: PresentedFrame): string {
-  const pixels = frame.rects.reduce((sum, r) => sum + r.width * r.height, 0);
+function describeFrame(frame: DamagedFrame): string {
   const rects = frame.rects.map(formatRect).join('  ');
-  return `  frame ${pad(frame.number, 5)}: ${pad(pixels, 7)} px in ${frame.rects.length}: ${rects}`;
+  return `  frame ${pad(frame.number, 5)}: ${pad(frame.pixels, 7)} px in ${frame.rects.length}: ${rects}`;
 }
 
 function damage(_args: string[], sh: ShellContext): ExitStatus {
   const desktop = desktopOrExplain('damage', sh);
   if (!desktop) return EXIT_FAILURE;
-  const { width, height } = desktop;
-  const frames = desktop.recentFrames;
+  const { screen, frames, frameCount } = recentDamage(desktop);
+  const { width, height } = screen;
   sh.println(`the last ${frames.length} frames, oldest first: rectangles copied to the screen`);
   for (const frame of frames) sh.println(describeFrame(frame));
   sh.println(
-    `${desktop.frames} frames so far; the screen is ${width}x${height} = ${width * height} px`,
+    `${frameCount} frames so far; the screen is ${width}x${height} = ${width * height} px`,
   );
   return EXIT_SUCCESS;
 }

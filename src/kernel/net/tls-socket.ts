@@ -35,6 +35,7 @@ import type { Certificate } from './pki';
 import { POLLIN, SHUT_RD, TcpSocket } from './sockets';
 import type { TcpConnection } from './tcp/tcp-connection';
 import { PkiAuthenticator } from './tls-authenticator';
+import { noteTlsHandshake } from './tls-history';
 import { appendKeyLog, keyLogPath } from './tls-key-log';
 import { loadTrustStore } from './tls-trust-store';
 import { TlsError } from './tls/alert.ts';
@@ -80,13 +81,17 @@ export function* startTls(
   try {
     tls = new TlsSocket(net, connection, serverName, trustStore.roots, machine);
     yield* tls.handshake();
+    noteTlsHandshake(net, serverName, tls.client.handshakeLog, null);
     return tls;
   } catch (error) {
     if (tls) tls.release();
     else connection.abort(); // the client refused the name itself: nothing was sent yet
     net.flushTcp();
-    if (error instanceof TlsError) throw new TlsFailure(error, []);
-    throw error;
+    const failure = error instanceof TlsError ? new TlsFailure(error, []) : error;
+    if (failure instanceof TlsFailure) {
+      noteTlsHandshake(net, serverName, failure.steps, failure.message);
+    }
+    throw failure;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The shell's network commands, as CottonOS has them: the interface (net,
  * setip, setmask, setgw, setdns, dhcp), what the stack counted (netstats,
- * arptable, ss), and small clients for every layer (arp, ping, dns,
+ * arptable, ss, tcptrace), and small clients for every layer (arp, ping, dns,
  * tcpconnect/tcpsend/tcprecv/tcpclose, udpsend/udprecv, httpget).
  *
  * The commands run in the shell thread and use the same kernel objects as
@@ -17,7 +17,9 @@ import { DhcpError, describeLease } from '../net/dhcp-client';
 import { DnsError } from '../net/dns-resolver';
 import { HttpError, httpGet } from '../net/http-client';
 import type { Network } from '../net/network';
+import { formatSocketTable, socketTable } from '../net/socket-table';
 import { createSocket, POLLERR, POLLHUP, POLLIN, POLLOUT, type TcpSocket } from '../net/sockets';
+import { formatConnectionTrace } from '../net/tcp/segment-trace';
 import type { TcpConnection } from '../net/tcp/tcp-connection';
 import { formatIpv4Address, parseIpv4Address, type Ipv4Address } from '../net/wire/addresses';
 import { SIGINT } from '../proc/signals';
@@ -70,6 +72,7 @@ export const NET_COMMANDS: readonly ShellCommand[] = [
   netCommand('udpsend', '<host> <port> <text...>', 'send one UDP datagram', udpsend),
   netCommand('udprecv', '<port>', 'wait for one UDP datagram on a port', udprecv),
   netCommand('ss', '', 'TCP connections and listeners, UDP ports', ss),
+  netCommand('tcptrace', '', 'the segments of the last TCP connection', tcptrace),
   netCommand(
     'tcpbulk',
     '<host> <port> <bytes> [echo]',
@@ -245,14 +248,13 @@ function arptable(_args: string[], sh: ShellContext, network: Network): void {
 }
 
 function ss(_args: string[], sh: ShellContext, network: Network): void {
-  const { connections, listeners } = network.stack.tcp.list();
-  sh.println(
-    `${'State'.padEnd(12)} ${'Recv-Q'.padStart(6)} ${'Send-Q'.padStart(6)} ${'Local'.padEnd(21)} ${'Peer'.padEnd(21)}`,
-  );
-  for (const listener of listeners) sh.println(listener.describe());
-  for (const connection of connections) sh.println(connection.describe());
-  const ports = network.stack.udp.ports();
-  if (ports.length > 0) sh.println(`udp ports: ${ports.join(' ')}`);
+  for (const line of formatSocketTable(socketTable(network.stack))) sh.println(line);
+}
+
+function tcptrace(_args: string[], sh: ShellContext, network: Network): void {
+  const trace = network.stack.tcp.trace.lastConnection();
+  if (!trace) sh.println('tcptrace: no TCP connection yet');
+  else for (const line of formatConnectionTrace(trace)) sh.println(line);
 }
 
 // ---- Clients -------------------------------------------------------------------

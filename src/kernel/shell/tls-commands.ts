@@ -19,13 +19,12 @@
  */
 import { httpGet, type HostResolver } from '../net/http-client';
 import type { Network } from '../net/network';
-import { type Certificate, parseCertificate, PkiError } from '../net/pki';
 import { formatUnixSeconds } from '../net/pki/utc-time.ts';
 import { createSocket, type TcpSocket } from '../net/sockets';
 import { DEFAULT_KEY_LOG_PATH, keyLogPath, setKeyLogPath } from '../net/tls-key-log';
+import { formatHandshakeStepInfo, lastTlsHandshake } from '../net/tls-history';
 import { startTls, TlsFailure, type TlsSocket } from '../net/tls-socket';
 import { loadTrustStore, TRUST_STORE_DIRECTORY } from '../net/tls-trust-store';
-import { describeHandshakeStep, type HandshakeStep } from '../net/tls/handshake-log.ts';
 import { formatIpv4Address, parseIpv4Address } from '../net/wire/addresses';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import { netCommand } from './net-commands';
@@ -162,8 +161,10 @@ function* tls(allArgs: string[], sh: ShellContext, network: Network) {
   } finally {
     tcp.release();
   }
-  const steps = failure ? failure.steps : session!.client.handshakeLog;
-  for (const step of steps) printStep(sh, step, started);
+  const handshake = lastTlsHandshake(network.stack);
+  for (const step of handshake?.steps ?? []) {
+    for (const line of formatHandshakeStepInfo(step, started)) sh.println(line);
+  }
   session?.release();
   if (failure) {
     sh.println(`verdict: REFUSED - ${failure.message}`);
@@ -171,36 +172,6 @@ function* tls(allArgs: string[], sh: ShellContext, network: Network) {
   }
   sh.println(`verdict: trusted - ${describeSession(session!)}`);
   return EXIT_SUCCESS;
-}
-
-function printStep(sh: ShellContext, step: HandshakeStep, started: number): void {
-  const at = `[${String(step.at - started).padStart(4)} ms]`;
-  sh.println(`${at} ${describeHandshakeStep(step)}`);
-  if (step.kind === 'certificates') {
-    step.chain.forEach((der, index) => printCertificate(sh, der, index));
-  }
-}
-
-/** One certificate of the chain: subject, issuer, key, names and dates. */
-function printCertificate(sh: ShellContext, der: Uint8Array, index: number): void {
-  const indent = ' '.repeat(13);
-  let certificate: Certificate;
-  try {
-    certificate = parseCertificate(der);
-  } catch (error) {
-    if (!(error instanceof PkiError)) throw error;
-    sh.println(`${indent}${index}: unreadable (${error.message})`);
-    return;
-  }
-  const names = certificate.extensions.subjectAltName?.dnsNames ?? [];
-  sh.println(`${indent}${index}: subject ${certificate.subject.text}`);
-  sh.println(`${indent}   issuer  ${certificate.issuer.text}`);
-  sh.println(
-    `${indent}   valid   ${formatUnixSeconds(certificate.notBefore)} .. ` +
-      formatUnixSeconds(certificate.notAfter),
-  );
-  const key = certificate.subjectPublicKeyInfo.algorithm.name;
-  sh.println(`${indent}   key     ${key}${names.length ? `, names ${names.join(', ')}` : ''}`);
 }
 
 // ---- tlsroots, tlskeylog ----------------------------------------------------------------------

@@ -115,6 +115,7 @@ import {
   sequenceLessThan,
 } from './sequence';
 import { TcpSocketError, type TcpFailure } from './tcp-error';
+import { formatTcpSocketInfo, type TcpConnectionInfo } from './tcp-socket-info';
 
 export type TcpState =
   | 'CLOSED'
@@ -367,23 +368,27 @@ export class TcpConnection {
     return this.congestion.cwnd;
   }
 
+  /** The connection as a row of the socket table (`ss`, the networking chapter's figure). */
+  info(): TcpConnectionInfo {
+    const endpoint = (e: TcpEndpoint) => `${formatIpv4Address(e.address)}:${e.port}`;
+    return {
+      kind: 'connection',
+      state: this.state,
+      recvQ: this.bytesToRead,
+      sendQ: this.bytesUnacknowledged,
+      local: endpoint(this.local),
+      peer: endpoint(this.remote),
+      rto: Math.round(this.rtt.timeout),
+      cwnd: this.cwnd,
+      ssthresh: this.congestion.ssthresh,
+      counters: { ...this.counters },
+      error: this.error,
+    };
+  }
+
   /** One `ss`-like line: state, queues, endpoints, timer and counters. */
   describe(): string {
-    const endpoint = (e: TcpEndpoint) => `${formatIpv4Address(e.address)}:${e.port}`;
-    const c = this.counters;
-    return [
-      this.state.padEnd(12),
-      String(this.bytesToRead).padStart(6),
-      String(this.bytesUnacknowledged).padStart(6),
-      endpoint(this.local).padEnd(21),
-      endpoint(this.remote).padEnd(21),
-      `rto:${Math.round(this.rtt.timeout)} cwnd:${this.cwnd} ssthresh:${this.congestion.ssthresh}`,
-      `retrans:${c.retransmits} timeouts:${c.timeouts} fastretrans:${c.fastRetransmits}`,
-      `dupacks:${c.duplicateAcks} ooo:${c.outOfOrderKept} probes:${c.zeroWindowProbes}`,
-      this.error ?? '',
-    ]
-      .join(' ')
-      .trimEnd();
+    return formatTcpSocketInfo(this.info());
   }
 
   // ---- Time ----------------------------------------------------------------

@@ -16,6 +16,7 @@
  */
 import { formatIpv4Address, IPV4_UNSPECIFIED, type Ipv4Address } from '../wire/addresses';
 import type { TcpConnection } from './tcp-connection';
+import { formatTcpSocketInfo, type TcpListenerInfo } from './tcp-socket-info';
 
 export const TCP_MAX_BACKLOG = 128;
 
@@ -77,16 +78,23 @@ export class TcpListener {
     return this.acceptQueue.shift() ?? null;
   }
 
-  /** An `ss`-like line: as in `ss`, Recv-Q is the accept queue and Send-Q the backlog. */
+  /** The listener as a row of the socket table: Recv-Q is the accept queue, Send-Q the backlog. */
+  info(): TcpListenerInfo {
+    return {
+      kind: 'listener',
+      state: this.state,
+      recvQ: this.acceptQueue.length,
+      sendQ: this.backlog,
+      local: `${formatIpv4Address(this.address)}:${this.port}`,
+      peer: '*:*',
+      synQueue: this.synQueue.size,
+      droppedSyns: this.droppedSyns,
+    };
+  }
+
+  /** An `ss`-like line. */
   describe(): string {
-    return [
-      this.state.padEnd(12),
-      String(this.acceptQueue.length).padStart(6),
-      String(this.backlog).padStart(6),
-      `${formatIpv4Address(this.address)}:${this.port}`.padEnd(21),
-      '*:*'.padEnd(21),
-      `synq:${this.synQueue.size} dropped:${this.droppedSyns}`,
-    ].join(' ');
+    return formatTcpSocketInfo(this.info());
   }
 
   /** Every connection it holds, half-open or waiting for accept() - to abort when it closes. */

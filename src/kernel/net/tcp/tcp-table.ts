@@ -24,6 +24,7 @@
 import type { Ipv4Address } from '../wire/addresses';
 import { TCP_FLAG_ACK, TCP_FLAG_RST, TCP_FLAG_SYN, type TcpSegment } from '../wire/tcp';
 import { resetFor } from './reset';
+import { SegmentTrace } from './segment-trace';
 import { TcpSocketError } from './tcp-error';
 import { TcpListener } from './tcp-listener';
 import { TcpConnection, type TcpConnectionOptions, type TcpEndpoint } from './tcp-connection';
@@ -56,6 +57,8 @@ export class TcpTable {
   /** Connections still in the SYN queue of the listener that created them. */
   private readonly halfOpenOf = new Map<TcpConnection, TcpListener>();
   private nextEphemeralPort: number;
+  /** The last segments in and out, for `tcptrace` and the networking chapter's figure. */
+  readonly trace = new SegmentTrace();
 
   constructor(private readonly options: TcpTableOptions) {
     this.nextEphemeralPort = EPHEMERAL_PORT_FIRST + (options.nextIsn() % EPHEMERAL_PORT_COUNT);
@@ -101,6 +104,7 @@ export class TcpTable {
     segment: TcpSegment,
     now: number,
   ): OutgoingTcpSegment[] {
+    this.trace.record(false, source, destination, segment, now);
     const local = { address: destination, port: segment.destinationPort };
     const remote = { address: source, port: segment.sourcePort };
     const connection = this.connections.get(connectionKey(local, remote));
@@ -112,7 +116,7 @@ export class TcpTable {
     if (listener?.acceptsFor(destination)) {
       return this.inputToListener(listener, local, remote, segment, now);
     }
-    return this.answerWithReset(local, remote, segment);
+    return this.answerWithReset(local, remote, segment, now);
   }
 
   /** Timers and application calls: everything every connection has to send at `now`. */
@@ -146,7 +150,7 @@ export class TcpTable {
     now: number,
   ): OutgoingTcpSegment[] {
     if (segment.flags & TCP_FLAG_RST) return [];
-    if (segment.flags & TCP_FLAG_ACK) return this.answerWithReset(local, remote, segment);
+    if (segment.flags & TCP_FLAG_ACK) return this.answerWithReset(local, remote, segment, now);
     if (!(segment.flags & TCP_FLAG_SYN)) return [];
     if (!listener.hasRoomForSyn) {
       listener.droppedSyns++;
@@ -163,18 +167,21 @@ export class TcpTable {
     local: TcpEndpoint,
     remote: TcpEndpoint,
     segment: TcpSegment,
+    now: number,
   ): OutgoingTcpSegment[] {
     const reset = resetFor(segment);
-    return reset ? [{ source: local.address, destination: remote.address, segment: reset }] : [];
+    if (!reset) return [];
+    this.trace.record(true, local.address, remote.address, reset, now);
+    return [{ source: local.address, destination: remote.address, segment: reset }];
   }
 
   /** Poll one connection; move it along its listener's queues, and out of the table if CLOSED. */
   private pollConnection(connection: TcpConnection, now: number): OutgoingTcpSegment[] {
-    const out = connection.poll(now).map((segment) => ({
-      source: connection.local.address,
-      destination: connection.remote.address,
-      segment,
-    }));
+    const { local, remote } = connection;
+    const out = connection.poll(now).map((segment) => {
+      this.trace.record(true, local.address, remote.address, segment, now);
+      return { source: local.address, destination: remote.address, segment };
+    });
     const listener = this.halfOpenOf.get(connection);
     if (listener && !listener.settle(connection)) this.halfOpenOf.delete(connection);
     if (connection.closed)

@@ -19,6 +19,12 @@ export type HandshakeStep =
   | { kind: 'alert-received'; at: number; alert: string }
   | { kind: 'closed'; at: number; reason: string };
 
+/** The line of the server's chain: how many certificates, how many bytes each. */
+export function describeCertificateSizes(sizes: readonly number[]): string {
+  const each = sizes.map((size) => `${size} bytes`).join(', ');
+  return `server certificate chain: ${sizes.length} certificate(s), ${each}`;
+}
+
 /** One line of text per step, as the `tls` command prints it. */
 export function describeHandshakeStep(step: HandshakeStep): string {
   switch (step.kind) {
@@ -31,10 +37,7 @@ export function describeHandshakeStep(step: HandshakeStep): string {
     case 'negotiated':
       return `negotiated ${step.version}, ${step.cipherSuite}, key exchange ${step.group}`;
     case 'certificates':
-      return (
-        `server certificate chain: ${step.chain.length} certificate(s), ` +
-        `${step.chain.map((der) => `${der.length} bytes`).join(', ')}`
-      );
+      return describeCertificateSizes(step.chain.map((der) => der.length));
     case 'chain-verdict':
       return step.ok ? 'certificate chain trusted' : `certificate chain refused: ${step.reason}`;
     case 'signature-verdict':
