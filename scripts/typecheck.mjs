@@ -11,6 +11,7 @@ const PROJECTS = [
   'src/kernel/tsconfig.json',
   'src/emu/tsconfig.json',
   'src/nex/tsconfig.json',
+  'src/figures/tsconfig.json',
   'src/runtime/host/tsconfig.json',
   'src/runtime/worker/tsconfig.json',
   'src/runtime/browser/tsconfig.json',

@@ -24,6 +24,7 @@ export const KERNEL_LAYERS = [
   'syscall',
   'shell',
   'gui',
+  'inspect',
   'boot',
 ] as const;
 

@@ -23,6 +23,7 @@ import { COMMANDS } from '../shell/commands';
 import { DESKTOP_COMMANDS } from '../gui/desktop-commands';
 import { startDesktopIfAsked } from '../gui/desktop-thread';
 import { dispatchSyscall } from '../syscall/dispatcher';
+import { openInspectionChannel } from '../inspect/inspection-channel';
 import type { Kernel, KernelCore } from '../proc/kernel';
 
 export const INIT_PATH = '/bin/init';
@@ -32,6 +33,7 @@ export const FLUSH_INTERVAL_MS = 1000;
 export function* kernelInit(core: KernelCore): ThreadBody {
   const vfs = yield* mountFileSystems({ ...core, modules: core.bootInfo.modules, ticks: ticksNow });
   const kernel: Kernel = { ...core, vfs, syscallEntry: dispatchSyscall };
+  openInspectionChannel(kernel);
   spawn('flush', flushThread(kernel));
   if (kernel.net) yield* startNetwork(kernel.net, kernel.log);
   const commands = [...COMMANDS, ...DESKTOP_COMMANDS];

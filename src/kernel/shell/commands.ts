@@ -12,7 +12,8 @@ import { PIT_DIVISOR, PIT_INPUT_HZ } from '../drivers/pit8254';
 import { BOLD, CLEAR_SCREEN, paint } from '../lib/ansi';
 import { formatIsoDateTime, formatUnixDate } from '../lib/date';
 import { formatDuration, formatSize, hex, KiB, pad } from '../lib/format';
-import { memoryTypeName, summarizeMemory } from '../arch/memory-map';
+import { summarizeMemory } from '../arch/memory-map';
+import { physicalMemoryView } from '../mm/physical-memory-view';
 import { sleepUntil, ticksNow } from '../sched/scheduler';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
@@ -87,22 +88,20 @@ function info(_args: string[], sh: ShellContext): void {
 }
 
 function mem(_args: string[], sh: ShellContext): void {
-  const regions = sh.kernel.bootInfo.memoryMap;
-  for (const region of regions) {
+  const view = physicalMemoryView(sh.kernel.bootInfo, sh.kernel.memory);
+  for (const region of view.regions) {
     const last = region.base + region.length - 1;
     sh.println(
-      `  [${hex(region.base, 16)}-${hex(last, 16)}] ${memoryTypeName(region.type).padEnd(10)} ${formatSize(region.length)}`,
+      `  [${hex(region.base, 16)}-${hex(last, 16)}] ${region.type.padEnd(10)} ${formatSize(region.length)}`,
     );
   }
-  const { total, usable, reserved } = summarizeMemory(regions);
+  const { total, usable, reserved, frames, heap } = view;
   sh.println(`total:    ${formatSize(total)} (${total / KiB} KiB)`);
   sh.println(`usable:   ${formatSize(usable)} (${usable / KiB} KiB)`);
   sh.println(`reserved: ${formatSize(reserved)} (${reserved / KiB} KiB)`);
-  const { frames } = sh.kernel.memory;
   sh.println(
-    `frames:   ${frames.totalFrames} of 4 KiB: ${frames.usedFrames} used, ${frames.freeFrames} free (${formatSize(frames.freeFrames * 4 * KiB)})`,
+    `frames:   ${frames.total} of 4 KiB: ${frames.used} used, ${frames.free} free (${formatSize(frames.free * frames.frameSize)})`,
   );
-  const heap = sh.kernel.memory.heap.stats();
   sh.println(
     `heap:     ${formatSize(heap.usedBytes)} used of ${formatSize(heap.sizeBytes)} in ${heap.allocations} blocks`,
   );

@@ -17,6 +17,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
+import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
 import type { RecordingOptions } from '../worker/machine-recording';
 import type {
   BootResult,
@@ -177,6 +178,11 @@ export class MachineSession {
   /** Where the disk came from and what was stored so far. */
   diskStatus(): Promise<DiskStatus | null> {
     return Promise.race([this.api.diskStatus(), this.lost]);
+  }
+
+  /** A view of the running kernel, a figure's data (src/kernel/inspect/views.ts). */
+  inspect(request: ViewRequest): Promise<InspectionAnswer> {
+    return Promise.race([this.api.inspect(request), this.lost]);
   }
 
   /** The machine's counters (virtual time, timer ticks, interrupts, console bytes). */

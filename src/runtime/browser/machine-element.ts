@@ -20,6 +20,7 @@ import { downloadCapture } from './capture-download';
 import type { MachineState } from '../../emu/machine';
 import { installDiskControls } from './disk-controls';
 import { EditorPanel } from './editor-panel';
+import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
 import { MachineSession, WatchdogError } from './machine-client';
 import type { MachineReport } from '../worker/machine-worker';
 import { ScreenView } from './screen-view';
@@ -75,6 +76,7 @@ export class CottonMachineElement extends HTMLElement {
   connectedCallback(): void {
     if (this.console) return;
     this.console = createConsole(this.child('.cm-terminal'), (data) => this.session?.input(data));
+    this.console.terminal.parser.registerOscHandler(133, (mark) => this.onShellMark(mark));
     this.editorPanel = new EditorPanel(
       this.child('.cm-editor'),
       JSON.parse(this.dataset.files ?? '[]'),
@@ -151,6 +153,21 @@ export class CottonMachineElement extends HTMLElement {
   async replaceFile(file: string, text: string): Promise<void> {
     await this.editorPanel.replace(file, text);
     this.child('[data-action="edit"]').setAttribute('aria-pressed', 'true');
+  }
+
+  /** A view of the running kernel (a figure's data); null while no machine runs. */
+  inspect(request: ViewRequest): Promise<InspectionAnswer | null> {
+    return this.session ? this.session.inspect(request) : Promise.resolve(null);
+  }
+
+  /**
+   * The shell's OSC 133 marks as the terminal shows them: at the end of each
+   * prompt ('B'), after boot and after every command, the page's figures
+   * redraw (`cotton-prompt`, figure-element.ts).
+   */
+  private onShellMark(mark: string): boolean {
+    if (mark === 'B') this.dispatchEvent(new CustomEvent('cotton-prompt'));
+    return false;
   }
 
   /** Boot a new machine with the current edits; the old one runs on if the new one fails to build. */

@@ -40,6 +40,11 @@ import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../host/book-di
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
+import {
+  type InspectionAnswer,
+  KernelInspector,
+  type ViewRequest,
+} from '../host/kernel-inspection';
 
 export const HEARTBEAT_MS = 250;
 
@@ -93,6 +98,8 @@ type ReportSink = (report: MachineReport) => void;
 primeTranspileCache(sources, modules);
 
 let host: MachineHost | null = null;
+/** The running kernel's inspection channel (figures' data). */
+let inspector = new KernelInspector();
 let driver: RealtimeDriver | null = null;
 let pending: Uint8Array[] = [];
 let prompted = false;
@@ -190,6 +197,7 @@ const api = {
     const { persistent, report: diskReport, pristine } = await openReaderDisk();
     try {
       const frames = new CaptureBuffer();
+      const nextInspector = new KernelInspector();
       host = new MachineHost({
         sources,
         programs,
@@ -203,8 +211,10 @@ const api = {
           recording?.output(bytes);
         },
         onPowerOn: (machine) => frames.attach(machine),
+        tap: nextInspector.tap,
       });
       capture = frames;
+      inspector = nextInspector;
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
     }
@@ -307,6 +317,11 @@ const api = {
       stats: { ...disk.persistent.stats },
       pendingChunks: disk.persistent.pendingChunks,
     };
+  },
+
+  /** A view of the running kernel (src/kernel/inspect/views.ts), taken between two slices: a figure's data. */
+  inspect(request: ViewRequest): InspectionAnswer {
+    return inspector.inspect(request);
   },
 
   stats(): MachineStats | null {

@@ -1,0 +1,20 @@
+/**
+ * The figures by view name: one line per figure, `'view-name': renderer`,
+ * where the view is the kernel's (src/kernel/inspect/views.ts) and the
+ * renderer is the file of the same name here (docs/figures.md).
+ */
+import { memoryMapFigure } from './memory-map';
+import type { Figure, FigureContext, FigureRenderer } from './svg';
+
+export type { Figure, FigureContext } from './svg';
+
+export const FIGURES: Readonly<Record<string, FigureRenderer<never>>> = {
+  'memory-map': memoryMapFigure,
+};
+
+/** Draw `data`, the kernel's answer for `view`; throws for a view without a figure. */
+export function renderFigure(view: string, data: unknown, context: FigureContext): Figure {
+  const renderer = Object.hasOwn(FIGURES, view) ? FIGURES[view] : undefined;
+  if (!renderer) throw new Error(`no figure for the view '${view}'`);
+  return (renderer as FigureRenderer<unknown>)(data, context);
+}

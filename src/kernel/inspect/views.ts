@@ -1,0 +1,74 @@
+/**
+ * The views: every structured snapshot of kernel state the book's figures
+ * draw, by name.
+ *
+ * Models: a debugger's or /proc's read-only views of a running kernel (Linux's
+ * /proc/iomem, /proc/PID/maps, debugfs). Each view is a producer that lives in
+ * the subsystem it describes and returns plain data (numbers, strings,
+ * booleans, arrays, plain objects), which the shell's text command for the
+ * same thing prints too; this table only names them, so that the host can ask
+ * for one (./inspection-channel.ts) and a figure can draw it (src/figures/).
+ * Producers read and never change kernel state, and cost what they show.
+ *
+ * Adding a view: one entry here, `'view-name': (kernel, args) => producer(...)`,
+ * reading its arguments with the helpers below (docs/figures.md).
+ */
+import { physicalMemoryView } from '../mm/physical-memory-view';
+import type { Kernel } from '../proc/kernel';
+
+/** A view's arguments, as a figure's `args` give them: `{ pid: 1, address: '0x10000' }`. */
+export type ViewArgs = Readonly<Record<string, string | number | boolean>>;
+
+export interface ViewRequest {
+  readonly view: string;
+  readonly args?: ViewArgs;
+}
+
+export type ViewProducer = (kernel: Kernel, args: ViewArgs) => unknown;
+
+/** A request for an unknown view, or with arguments the view cannot use. */
+export class ViewRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ViewRequestError';
+  }
+}
+
+export const VIEWS: Readonly<Record<string, ViewProducer>> = {
+  'memory-map': (kernel) => physicalMemoryView(kernel.bootInfo, kernel.memory),
+};
+
+/** Take the view `request` names; throws ViewRequestError for an unknown view or bad arguments. */
+export function inspectView(kernel: Kernel, request: ViewRequest): unknown {
+  const producer = Object.hasOwn(VIEWS, request.view) ? VIEWS[request.view] : undefined;
+  if (!producer) {
+    throw new ViewRequestError(
+      `no view '${request.view}' (known: ${Object.keys(VIEWS).sort().join(', ')})`,
+    );
+  }
+  return producer(kernel, request.args ?? {});
+}
+
+/** A whole-number argument (a pid, a count), or `fallback` when absent. */
+export function integerArg(args: ViewArgs, name: string, fallback?: number): number {
+  const value = args[name] ?? fallback;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
+    throw new ViewRequestError(`argument '${name}' must be a whole number, not ${String(value)}`);
+  }
+  return number;
+}
+
+/** An address argument: a number, or a string in hex (0x, underscores allowed) or decimal. */
+export function addressArg(args: ViewArgs, name: string, fallback?: number): number {
+  const value = args[name] ?? fallback;
+  const text = typeof value === 'string' ? value.replace(/_/g, '') : undefined;
+  const number =
+    text !== undefined && (/^0x[0-9a-f]{1,13}$/i.test(text) || /^\d{1,16}$/.test(text))
+      ? Number(text)
+      : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
+    throw new ViewRequestError(`argument '${name}' must be an address, not ${String(value)}`);
+  }
+  return number;
+}

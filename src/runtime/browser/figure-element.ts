@@ -1,0 +1,117 @@
+/**
+ * <cotton-figure>: a figure that follows the chapter's machine (written by
+ * components/Figure.astro, which renders it once at build time).
+ *
+ * After each prompt of the chapter's <cotton-machine> (the machine booted, or
+ * a command finished) the element asks the machine for its view through the
+ * worker's inspection channel, draws it with the same renderer the build used
+ * (src/figures/) and swaps the SVG if it changed. A figure built after
+ * `typed` commands keeps the book's picture until the reader does something
+ * (runs a command or reboots): a freshly booted machine would show less.
+ * Hovering or focusing a part shows its details under the figure.
+ *
+ * For tests: `data-refreshes` counts the views taken, `data-state` is
+ * 'built', 'live' or 'error', and the element fires `cotton-figure-refresh`
+ * after each one.
+ */
+import { type Figure, renderFigure } from '../../figures/index';
+import type { CottonMachineElement } from './machine-element';
+
+export class CottonFigureElement extends HTMLElement {
+  private machine: CottonMachineElement | null = null;
+  /** Prompts still to skip before following the machine (1 for a figure built after typed commands). */
+  private promptsToSkip = 0;
+  private refreshing: Promise<void> | null = null;
+  private again = false;
+  /** The SVG text last drawn in the page (null: still the build's). */
+  svgText: string | null = null;
+
+  connectedCallback(): void {
+    if (this.machine) return;
+    this.machine = document.querySelector<CottonMachineElement>('cotton-machine');
+    const typed = JSON.parse(this.dataset.typed ?? '[]') as string[];
+    this.promptsToSkip = typed.length > 0 ? 1 : 0;
+    this.machine?.addEventListener('cotton-prompt', () => this.onPrompt());
+    const box = this.querySelector<HTMLElement>('.cf-box');
+    box?.addEventListener('mouseover', (event) => this.showDetail(event.target));
+    box?.addEventListener('focusin', (event) => this.showDetail(event.target));
+  }
+
+  private onPrompt(): void {
+    if (this.promptsToSkip > 0) {
+      this.promptsToSkip--;
+      return;
+    }
+    void this.refresh();
+  }
+
+  /** Take the view again and redraw; a refresh asked for while one runs runs once more after it. */
+  refresh(): Promise<void> {
+    if (this.refreshing !== null) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.takeView().finally(() => {
+      this.refreshing = null;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.refreshing;
+  }
+
+  private async takeView(): Promise<void> {
+    const view = this.dataset.view!;
+    const args = JSON.parse(this.dataset.args ?? '{}') as Record<string, string | number | boolean>;
+    let answer: Awaited<ReturnType<CottonMachineElement['inspect']>>;
+    try {
+      answer = (await this.machine?.inspect({ view, args })) ?? null;
+    } catch (error) {
+      answer = { ok: false, view, reason: error instanceof Error ? error.message : String(error) };
+    }
+    if (answer === null) return; // no machine runs (it is being replaced): the next prompt redraws
+    if (!answer.ok) this.showError(answer.reason);
+    else {
+      try {
+        this.draw(
+          renderFigure(view, answer.data, { id: this.id, uptimeMicros: answer.uptimeMicros }),
+        );
+      } catch (error) {
+        this.showError(error instanceof Error ? error.message : String(error));
+      }
+    }
+    this.dataset.refreshes = String(Number(this.dataset.refreshes ?? '0') + 1);
+    this.dispatchEvent(new CustomEvent('cotton-figure-refresh'));
+  }
+
+  private draw(figure: Figure): void {
+    if (figure.svg !== this.svgText) {
+      this.child('.cf-box').innerHTML = figure.svg;
+      this.svgText = figure.svg;
+    }
+    this.child('.cf-words p').textContent = figure.alt;
+    this.child('.cf-source').textContent = `${figure.caption}, in your machine.`;
+    this.dataset.state = 'live';
+  }
+
+  /** The view could not be taken (the reader's kernel may have broken it): say why, keep the last picture. */
+  private showError(reason: string): void {
+    this.child('.cf-source').textContent = `This figure could not follow your machine: ${reason}`;
+    this.dataset.state = 'error';
+  }
+
+  private showDetail(target: EventTarget | null): void {
+    const part = target instanceof Element ? target.closest('.cf-part') : null;
+    const detail = part?.getAttribute('aria-label');
+    if (detail) this.child('.cf-detail').textContent = detail;
+  }
+
+  private child(selector: string): HTMLElement {
+    const element = this.querySelector<HTMLElement>(selector);
+    if (!element) throw new Error(`<cotton-figure> is missing ${selector}`);
+    return element;
+  }
+}
+
+customElements.define('cotton-figure', CottonFigureElement);
