@@ -29,6 +29,8 @@
 import type { CpuRequest, MachineInterface } from '../../emu/machine-interface';
 import { throwIfInterruptHandlerFailed } from '../arch/interrupts';
 import { panic } from '../arch/panic';
+import { recordTick, tickHistoryRange, tickTimeline } from './tick-history';
+import type { TickTimeline } from './tick-history';
 
 /** A task's code: a generator that yields whenever it stops running. */
 export type ThreadBody = Generator<void, void, void>;
@@ -79,13 +81,6 @@ let nextPid = 1;
 let now = 0;
 let idleTicks = 0;
 let needReschedule = false;
-/** Told, at each timer tick, which task the tick interrupted (null: idle); for the shell's `sched` timeline. */
-let tickObserver: ((tick: number, task: Task | null) => void) | null = null;
-
-/** Watch the timer ticks (null stops watching). */
-export function observeTicks(observer: ((tick: number, task: Task | null) => void) | null): void {
-  tickObserver = observer;
-}
 
 /** Create a task; it runs once the main loop picks it. */
 export function createTask(
@@ -152,6 +147,32 @@ export function idleTime(): { idleTicks: number; ticks: number } {
   return { idleTicks, ticks: now };
 }
 
+/** The last `count` ticks (or as many as the history holds) as a timeline, with the quantum: the scheduler chapter's figure. */
+export function recentTimeline(count: number): TickTimeline & { readonly quantumTicks: number } {
+  const { oldest, newest } = tickHistoryRange();
+  const from = Math.max(oldest, newest - count + 1);
+  return { ...tickTimeline(from, newest), quantumTicks: QUANTUM_TICKS };
+}
+
+/** One ready queue: its level and the tasks in it, first to run first. */
+export interface ReadyQueue {
+  readonly level: number;
+  readonly tasks: ReadonlyArray<{ pid: number; name: string; priority: number; waited: number }>;
+}
+
+/** The ready queues, highest level first, with how long each task has waited (aging lifts it at AGING_TICKS). */
+export function readyQueuesNow(): ReadyQueue[] {
+  return readyQueues.map((queue, level) => ({
+    level,
+    tasks: queue.map((task) => ({
+      pid: task.pid,
+      name: task.name,
+      priority: task.priority,
+      waited: now - task.readySince,
+    })),
+  }));
+}
+
 /** Put `task` at the back of the ready queue of its level. */
 function makeReady(task: Task): void {
   task.state = 'ready';
@@ -205,7 +226,6 @@ export function ticksNow(): number {
  */
 export function timerTick(tick: number): void {
   now = tick;
-  tickObserver?.(tick, current);
   // #region exercise:quantum
   if (current) {
     current.cpuTicks++;
@@ -214,6 +234,7 @@ export function timerTick(tick: number): void {
     idleTicks++;
   }
   // #endregion exercise:quantum
+  recordTick(tick, current);
   for (let i = sleepers.length - 1; i >= 0; i--) {
     if (sleepers[i]!.wakeTick <= now) wake(sleepers[i]!);
   }

@@ -6,41 +6,24 @@
  *
  * Models: the inspection tools of real file systems — ext2's dumpe2fs and
  * debugfs (`stat`, `blocks`, `logdump`) — cut down to one screen each. They
- * read the structures through the mounted file system's block cache, so they
- * show what the kernel sees now, changes not yet committed included; the
- * journal itself is never cached, so `journal` reads it from the device.
- * Every one of them is used by the CottonFS chapter of the book to draw its
- * figures from the running machine.
+ * print the data that fs/cottonfs/inspection.ts reads out of the mounted file
+ * system (what the kernel sees now, changes not yet committed included); the
+ * CottonFS chapter's figures draw the same data, so text and figure agree.
  */
-import { bitmapPosition, testBit } from '../fs/cottonfs/bitmap';
 import type { Io } from '../fs/block-device';
-import { LockedFs, unlocked } from '../fs/locked-fs';
-import { CottonFs } from '../fs/cottonfs/cottonfs';
-import { INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, type DiskInode } from '../fs/cottonfs/inode-format';
+import { crc32 } from '../fs/cottonfs/journal-format';
 import {
-  JOURNAL_COMMIT_MAGIC,
-  JOURNAL_DESCRIPTOR_MAGIC,
-  JOURNAL_HEADER_MAGIC,
-  crc32,
-  decodeJournalCommit,
-  decodeJournalDescriptor,
-  decodeJournalHeader,
-} from '../fs/cottonfs/journal-format';
-import {
-  BITS_PER_BLOCK,
-  BLOCK_SIZE,
-  DATA_BITMAP_BLOCKS,
-  DATA_BITMAP_START,
-  INODE_BITMAP_BLOCKS,
-  INODE_BITMAP_START,
-  INODE_TABLE_BLOCKS,
-  INODE_TABLE_START,
-  POINTERS_PER_BLOCK,
-  SUPERBLOCK_BLOCK,
-} from '../fs/cottonfs/layout';
-import { readPointer } from '../fs/cottonfs/block-map';
+  type InodeTree,
+  InspectionError,
+  type PointerTable,
+  diskMap,
+  inodeTree,
+  journalState,
+  mountedAt,
+  withCottonFs,
+} from '../fs/cottonfs/inspection';
+import { BLOCK_SIZE, POINTERS_PER_BLOCK } from '../fs/cottonfs/layout';
 import { FsError } from '../fs/vfs';
-import type { FileSystem } from '../fs/vfs';
 import { BOLD, paint } from '../lib/ansi';
 import { SyscallError } from '../lib/errno';
 import { normalizePath } from '../syscall/file-calls';
@@ -90,7 +73,14 @@ function* inspect(
     yield* operation();
     return EXIT_SUCCESS;
   } catch (error) {
-    if (!(error instanceof FsError || error instanceof SyscallError || error instanceof UsageError))
+    if (
+      !(
+        error instanceof FsError ||
+        error instanceof SyscallError ||
+        error instanceof InspectionError ||
+        error instanceof UsageError
+      )
+    )
       throw error;
     sh.println(`${command}: ${error.message}`);
     return EXIT_FAILURE;
@@ -103,150 +93,47 @@ const plural = (count: number, noun: string): string => `${count} ${noun}${count
 
 const absolute = (sh: ShellContext, path: string): string => normalizePath(sh.cwd, path);
 
-/**
- * The kernel mounts each CottonFS behind its lock (fs/locked-fs.ts);
- * inspecting holds that lock, so no other task (the flusher) changes the
- * structures halfway through a figure.
- */
-function* withCottonFs<T>(mounted: FileSystem, operation: (fs: CottonFs) => Io<T>): Io<T> {
-  const fs = unlocked(mounted);
-  if (!(fs instanceof CottonFs)) throw new UsageError(`${mounted.name} is not a CottonFS`);
-  return mounted instanceof LockedFs
-    ? yield* mounted.locked(() => operation(fs))
-    : yield* operation(fs);
-}
-
-function mountedAt(sh: ShellContext, arg: string): FileSystem {
-  const path = absolute(sh, arg);
-  const mount = sh.kernel.vfs.mountTable().find((m) => m.path === path);
-  if (!mount) throw new UsageError(`${path} is not a mount point (see mount)`);
-  return mount.fs;
-}
-
 // ---- blocks ----
 
-const MAP_COLUMNS = 64;
-const MAP_CELLS = 4 * MAP_COLUMNS;
-
-interface Region {
-  readonly letter: string;
-  readonly name: string;
-  readonly first: number;
-  readonly last: number;
-}
-
-function regionsOf(fs: CottonFs): Region[] {
-  const { journalStart, journalBlocks } = fs.superblock;
-  return [
-    { letter: 'S', name: 'superblock', first: SUPERBLOCK_BLOCK, last: SUPERBLOCK_BLOCK },
-    {
-      letter: 'i',
-      name: 'inode bitmap',
-      first: INODE_BITMAP_START,
-      last: INODE_BITMAP_START + INODE_BITMAP_BLOCKS - 1,
-    },
-    {
-      letter: 'b',
-      name: 'block bitmap',
-      first: DATA_BITMAP_START,
-      last: DATA_BITMAP_START + DATA_BITMAP_BLOCKS - 1,
-    },
-    {
-      letter: 'I',
-      name: 'inode table',
-      first: INODE_TABLE_START,
-      last: INODE_TABLE_START + INODE_TABLE_BLOCKS - 1,
-    },
-    { letter: 'J', name: 'journal', first: journalStart, last: journalStart + journalBlocks - 1 },
-  ];
-}
-
-/** The smallest power of two of blocks per character that fits the disk in MAP_CELLS characters. */
-function blocksPerCell(totalBlocks: number): number {
-  let per = 1;
-  while (Math.ceil(totalBlocks / per) > MAP_CELLS) per *= 2;
-  return per;
-}
-
-/** Whether each block of the file system is marked used in its data bitmap (as the cache holds it now). */
-function* usedBlocks(fs: CottonFs): Io<boolean[]> {
-  const { totalBlocks } = fs.superblock;
-  const used: boolean[] = [];
-  for (let block = 0; block < totalBlocks; ) {
-    const { blockIndex } = bitmapPosition(block);
-    const bitmap = yield* fs.cache.read(DATA_BITMAP_START + blockIndex);
-    const end = Math.min(totalBlocks, (blockIndex + 1) * BITS_PER_BLOCK);
-    for (; block < end; block++) used.push(testBit(bitmap, block % BITS_PER_BLOCK));
-  }
-  return used;
-}
-
 function* blocks(sh: ShellContext, arg: string): Io<void> {
-  yield* withCottonFs(mountedAt(sh, arg), function* (fs) {
-    const { totalBlocks, label } = fs.superblock;
-    const used = yield* usedBlocks(fs);
-    const per = blocksPerCell(totalBlocks);
-    const regions = regionsOf(fs);
-    const range = (first: number, last: number): string =>
-      first === last ? `${first}` : `${first}-${last}`;
+  const path = absolute(sh, arg);
+  const map = yield* withCottonFs(mountedAt(sh.kernel.vfs, path), diskMap);
+  const { totalBlocks, label, blocksPerCell: per, regions, columns } = map;
+  const range = (first: number, last: number): string =>
+    first === last ? `${first}` : `${first}-${last}`;
+  sh.println(
+    `${paint(BOLD, `CottonFS "${label}"`)} on ${path}: ${totalBlocks} blocks of 4 KiB, ${per === 1 ? 'one block' : `${per} blocks`} per character`,
+  );
+  const legend = [
+    ...regions.map((r) => `${r.letter} ${r.name} ${range(r.first, r.last)}`),
+    `data ${range(map.firstDataBlock, totalBlocks - 1)}`,
+  ];
+  for (let i = 0; i < legend.length; i += 3)
     sh.println(
-      `${paint(BOLD, `CottonFS "${label}"`)} on ${absolute(sh, arg)}: ${totalBlocks} blocks of 4 KiB, ${per === 1 ? 'one block' : `${per} blocks`} per character`,
+      `  ${legend
+        .slice(i, i + 3)
+        .map((text) => text.padEnd(25))
+        .join('')
+        .trimEnd()}`,
     );
-    const legend = [
-      ...regions.map((r) => `${r.letter} ${r.name} ${range(r.first, r.last)}`),
-      `data ${range(fs.firstDataBlock, totalBlocks - 1)}`,
-    ];
-    for (let i = 0; i < legend.length; i += 3)
-      sh.println(
-        `  ${legend
-          .slice(i, i + 3)
-          .map((text) => text.padEnd(25))
-          .join('')
-          .trimEnd()}`,
-      );
-    sh.println('  data: # used, + partly used, . free');
-    const cell = (first: number): string => {
-      const region = regions.find((r) => first >= r.first && first <= r.last);
-      if (region) return region.letter;
-      const group = used.slice(first, first + per);
-      const count = group.filter(Boolean).length;
-      return count === 0 ? '.' : count === group.length ? '#' : '+';
-    };
-    for (let row = 0; row * MAP_COLUMNS * per < totalBlocks; row++) {
-      let line = '';
-      for (let column = 0; column < MAP_COLUMNS; column++) {
-        const first = (row * MAP_COLUMNS + column) * per;
-        if (first < totalBlocks) line += cell(first);
-      }
-      sh.println(`${String(row * MAP_COLUMNS * per).padStart(6)}  ${line}`);
-    }
-    const dataUsed = used.slice(fs.firstDataBlock).filter(Boolean).length;
-    sh.println(
-      `data blocks: ${dataUsed} used, ${totalBlocks - fs.firstDataBlock - dataUsed} free; superblock says ${fs.superblock.freeBlocks} free`,
-    );
-  });
+  sh.println('  data: # used, + partly used, . free');
+  for (let row = 0; row * columns < map.cells.length; row++) {
+    const line = map.cells
+      .slice(row * columns, (row + 1) * columns)
+      .map((cell) => cell.region ?? (cell.used === 0 ? '.' : cell.used === cell.count ? '#' : '+'))
+      .join('');
+    sh.println(`${String(row * columns * per).padStart(6)}  ${line}`);
+  }
+  sh.println(
+    `data blocks: ${map.dataUsed} used, ${map.dataFree} free; superblock says ${map.superblockFree} free`,
+  );
 }
 
 // ---- inode ----
 
-function typeName(type: number): string {
-  return type === INODE_TYPE_FILE
-    ? 'regular file'
-    : type === INODE_TYPE_DIRECTORY
-      ? 'directory'
-      : type === 0
-        ? 'free'
-        : `type ${type}`;
-}
-
-/** "N of 1024 slots in use: a b c …": the pointers in a table block. */
-function* tableSummary(fs: CottonFs, table: number): Io<string> {
-  const data = yield* fs.cache.read(table);
-  const pointers: number[] = [];
-  for (let slot = 0; slot < POINTERS_PER_BLOCK; slot++) {
-    const pointer = readPointer(data, slot);
-    if (pointer !== 0) pointers.push(pointer);
-  }
+/** "-> N of 1024 slots used: a b c …": the pointers in a table block. */
+function tableSummary(table: PointerTable): string {
+  const { pointers } = table;
   const shown = pointers.slice(0, 6).join(' ');
   return `-> ${pointers.length} of ${POINTERS_PER_BLOCK} slots used${pointers.length ? `: ${shown}${pointers.length > 6 ? ' ...' : ''}` : ''}`;
 }
@@ -255,86 +142,69 @@ function* inode(sh: ShellContext, args: string[]): Io<void> {
   if (args.length !== 1) throw new UsageError('usage: inode <path>');
   const path = absolute(sh, args[0]!);
   const handle = yield* sh.kernel.vfs.resolve(path);
-  yield* withCottonFs(handle.fs, function* (fs) {
-    const raw: DiskInode = yield* fs.readInode(handle.number);
+  const tree: InodeTree = yield* withCottonFs(handle.fs, (inspected) =>
+    inodeTree(inspected, handle.number),
+  );
+  sh.println(
+    `${paint(BOLD, `inode ${tree.number}`)} (${path}): ${tree.type}, mode ${tree.mode.toString(8).padStart(4, '0')}, ${tree.links} link${tree.links === 1 ? '' : 's'}`,
+  );
+  sh.println(
+    `  size      ${tree.size} bytes (${plural(Math.ceil(tree.size / BLOCK_SIZE), 'block')} of 4 KiB)`,
+  );
+  sh.println(`  blocks    ${tree.blocks} allocated, tables included`);
+  sh.println(`  direct    ${tree.direct.join(' ')}`);
+  for (const [name, table] of [
+    ['indirect', tree.indirect],
+    ['double', tree.doubleIndirect],
+    ['triple', tree.tripleIndirect],
+  ] as const) {
     sh.println(
-      `${paint(BOLD, `inode ${handle.number}`)} (${path}): ${typeName(raw.type)}, mode ${raw.mode.toString(8).padStart(4, '0')}, ${raw.links} link${raw.links === 1 ? '' : 's'}`,
+      `  ${name.padEnd(8)}  ${table === null ? '0' : `${table.block} ${tableSummary(table)}`}`,
     );
-    sh.println(
-      `  size      ${raw.size} bytes (${plural(Math.ceil(raw.size / BLOCK_SIZE), 'block')} of 4 KiB)`,
-    );
-    sh.println(`  blocks    ${raw.blocks} allocated, tables included`);
-    sh.println(`  direct    ${raw.direct.join(' ')}`);
-    for (const [name, root] of [
-      ['indirect', raw.indirect],
-      ['double', raw.doubleIndirect],
-      ['triple', raw.tripleIndirect],
-    ] as const) {
-      sh.println(
-        `  ${name.padEnd(8)}  ${root === 0 ? '0' : `${root} ${yield* tableSummary(fs, root)}`}`,
-      );
-    }
-  });
+  }
 }
 
 // ---- journal ----
 
 function* journal(sh: ShellContext, arg: string): Io<void> {
-  yield* withCottonFs(mountedAt(sh, arg), function* (fs) {
-    const { start, blocks: length, capacity } = fs.journal;
-    const read = function* (index: number): Io<Uint8Array> {
-      const data = new Uint8Array(BLOCK_SIZE);
-      yield* fs.device.readBlock(start + index, data);
-      return data;
-    };
+  const state = yield* withCottonFs(mountedAt(sh.kernel.vfs, absolute(sh, arg)), journalState);
+  const { start, length, capacity, transaction } = state;
+  sh.println(
+    `${paint(BOLD, 'journal')} of CottonFS "${state.label}": blocks ${start}-${start + length - 1} (${length} blocks; a transaction holds up to ${capacity})`,
+  );
+  if (state.headerSequence === null) {
     sh.println(
-      `${paint(BOLD, 'journal')} of CottonFS "${fs.superblock.label}": blocks ${start}-${start + length - 1} (${length} blocks; a transaction holds up to ${capacity})`,
+      '  header    damaged (bad magic): the disk cannot be mounted; fsck --repair resets it',
     );
-    const header = decodeJournalHeader(yield* read(0));
-    if (header.magic !== JOURNAL_HEADER_MAGIC) {
-      sh.println(
-        '  header    damaged (bad magic): the disk cannot be mounted; fsck --repair resets it',
-      );
-      return;
-    }
+    return;
+  }
+  sh.println(
+    `  header    sequence ${state.headerSequence}: the next transaction is #${state.headerSequence}`,
+  );
+  if (transaction === null) {
+    sh.println('  log       empty: nothing has been committed since mkfs');
+  } else {
+    const count = transaction.homeBlocks.length;
+    const homes = transaction.homeBlocks.slice(0, 10).join(' ') + (count > 10 ? ' ...' : '');
     sh.println(
-      `  header    sequence ${header.sequence}: the next transaction is #${header.sequence}`,
+      `  log       transaction #${transaction.sequence}, ${plural(count, 'block')}: ${homes}`,
     );
-    const descriptorBlock = yield* read(1);
-    const descriptor = decodeJournalDescriptor(descriptorBlock);
-    if (descriptor.magic !== JOURNAL_DESCRIPTOR_MAGIC) {
-      sh.println('  log       empty: nothing has been committed since mkfs');
-    } else {
-      const count = descriptor.homeBlocks.length;
-      let checksum = crc32(descriptorBlock);
-      for (let i = 0; i < count; i++) checksum = crc32(yield* read(2 + i), checksum);
-      const commit = decodeJournalCommit(yield* read(2 + count));
-      const committed =
-        commit.magic === JOURNAL_COMMIT_MAGIC &&
-        commit.sequence === descriptor.sequence &&
-        commit.count === count &&
-        commit.checksum === checksum;
-      const homes = descriptor.homeBlocks.slice(0, 10).join(' ') + (count > 10 ? ' ...' : '');
-      sh.println(
-        `  log       transaction #${descriptor.sequence}, ${plural(count, 'block')}: ${homes}`,
-      );
-      sh.println(
-        `  commit    ${committed ? `record valid (CRC-32 ${checksum.toString(16).padStart(8, '0')})` : 'missing or does not match: the transaction never happened'}`,
-      );
-      const state =
-        descriptor.sequence !== header.sequence
-          ? `checkpointed: every block is at home and the header has moved on, so a mount ignores it`
-          : committed
-            ? 'committed but not checkpointed: a mount now would replay it'
-            : 'incomplete: a mount ignores it';
-      sh.println(`  state     ${state}`);
-    }
-    const dirty = fs.cache.dirtyCount;
     sh.println(
-      `  running   ${plural(dirty, 'block')} changed in the cache, not yet committed (sync, or the flusher within a second)`,
+      `  commit    ${transaction.committed ? `record valid (CRC-32 ${transaction.checksum.toString(16).padStart(8, '0')})` : 'missing or does not match: the transaction never happened'}`,
     );
-  });
+    sh.println(`  state     ${JOURNAL_STATE_TEXT[transaction.state]}`);
+  }
+  sh.println(
+    `  running   ${plural(state.dirtyBlocks, 'block')} changed in the cache, not yet committed (sync, or the flusher within a second)`,
+  );
 }
+
+const JOURNAL_STATE_TEXT = {
+  checkpointed:
+    'checkpointed: every block is at home and the header has moved on, so a mount ignores it',
+  committed: 'committed but not checkpointed: a mount now would replay it',
+  incomplete: 'incomplete: a mount ignores it',
+} as const;
 
 // ---- fill and crc32 ----
 

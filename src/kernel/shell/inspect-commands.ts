@@ -7,7 +7,8 @@
  *   vm <pid>               the process's memory areas, and how many of their
  *                          pages are mapped (demand paging at work)
  *   sched [ms]             which task each timer tick interrupted, for the
- *                          next ms milliseconds, as a timeline
+ *                          next ms milliseconds, as a timeline (read from the
+ *                          scheduler's tick history, sched/tick-history.ts)
  *
  * Models: the debugging views real kernels offer (Linux's /proc/PID/maps and
  * /proc/PID/pagemap, QEMU's `info tlb`, `perf sched timehist`). They read
@@ -34,8 +35,9 @@ import {
 import { PAGE_SIZE } from '../mm/page-table';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type MemoryArea } from '../mm/process-memory';
 import { processOf } from '../proc/process';
-import { findTask, IDLE_PID, observeTicks, sleepUntil, ticksNow } from '../sched/scheduler';
-import type { Task } from '../sched/scheduler';
+import { findTask, IDLE_PID, sleepUntil, ticksNow } from '../sched/scheduler';
+import { TickHistoryGone, tickTimeline } from '../sched/tick-history';
+import type { TickTimeline, TimelineTask } from '../sched/tick-history';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
 import type { ExitStatus, ShellCommand, ShellContext } from './command';
 
@@ -210,14 +212,6 @@ const MAX_SCHED_MS = 5000;
 /** The widest timeline the terminal shows; longer runs put several ticks in a column. */
 const TIMELINE_COLUMNS = 60;
 
-interface TaskRow {
-  readonly pid: number;
-  readonly label: string;
-  /** Tick numbers (relative to the start) at which the task was running. */
-  readonly ticks: boolean[];
-  count: number;
-}
-
 function* schedCommand(args: string[], sh: ShellContext): Generator<void, ExitStatus, void> {
   const ms = args.length === 0 ? DEFAULT_SCHED_MS : parsePid(args[0]);
   if (ms === null || ms < 1 || ms > MAX_SCHED_MS || args.length > 1) {
@@ -225,67 +219,44 @@ function* schedCommand(args: string[], sh: ShellContext): Generator<void, ExitSt
     return EXIT_FAILURE;
   }
   const start = ticksNow();
-  const ran: Array<Task | null> = [];
-  observeTicks((tick, task) => {
-    const at = tick - start - 1;
-    if (at >= 0 && at < ms) ran[at] = task;
-  });
+  yield* sleepUntil(start + ms + 1);
   try {
-    yield* sleepUntil(start + ms + 1);
-  } finally {
-    observeTicks(null);
+    printTimeline(sh, tickTimeline(start + 1, start + ms));
+  } catch (error) {
+    if (!(error instanceof TickHistoryGone)) throw error;
+    sh.println(`sched: ${error.message}`);
+    return EXIT_FAILURE;
   }
-  printTimeline(sh, ran, ms);
   return EXIT_SUCCESS;
 }
 
-function rowsOf(ran: ReadonlyArray<Task | null>, ms: number): TaskRow[] {
-  const rows = new Map<number, TaskRow>();
-  for (let at = 0; at < ms; at++) {
-    const task = ran[at] ?? null;
-    const pid = task?.pid ?? IDLE_PID;
-    let row = rows.get(pid);
-    if (!row) {
-      const label = task ? `${task.name} (pri ${task.priority})` : '[idle]';
-      rows.set(pid, (row = { pid, label, ticks: new Array<boolean>(ms).fill(false), count: 0 }));
-    }
-    row.ticks[at] = true;
-    row.count++;
-  }
-  return [...rows.values()].sort((a, b) => a.pid - b.pid);
-}
-
-/** Runs of consecutive ticks: how many, and how long on average (a slice, ended by the quantum or a block). */
-function runsOf(row: TaskRow): number {
-  let runs = 0;
-  for (let at = 0; at < row.ticks.length; at++) if (row.ticks[at] && !row.ticks[at - 1]) runs++;
-  return runs;
-}
-
-function printTimeline(sh: ShellContext, ran: ReadonlyArray<Task | null>, ms: number): void {
+/** The `sched` text of a timeline: a row of columns per task, then each task's share and slices. */
+export function printTimeline(sh: Pick<ShellContext, 'println'>, timeline: TickTimeline): void {
+  const ms = timeline.pids.length;
   const perColumn = Math.ceil(ms / TIMELINE_COLUMNS);
   const columns = Math.ceil(ms / perColumn);
   sh.println(
     `sched: ${ms} timer ticks (1 ms each), ${perColumn === 1 ? 'one column per tick' : `one column per ${perColumn} ticks`}; # ran the whole column, + part of it`,
   );
-  const rows = rowsOf(ran, ms);
-  const width = Math.max(...rows.map((row) => row.label.length)) + 7;
-  for (const row of rows) {
+  const label = (task: TimelineTask): string =>
+    task.pid === IDLE_PID ? '[idle]' : `${task.name} (pri ${task.priority})`;
+  const width = Math.max(...timeline.tasks.map((task) => label(task).length)) + 7;
+  for (const task of timeline.tasks) {
     let line = '';
     for (let column = 0; column < columns; column++) {
-      const slice = row.ticks.slice(column * perColumn, (column + 1) * perColumn);
-      const hits = slice.filter(Boolean).length;
+      const slice = timeline.pids.slice(column * perColumn, (column + 1) * perColumn);
+      const hits = slice.filter((pid) => pid === task.pid).length;
       line += hits === 0 ? '.' : hits === slice.length ? '#' : '+';
     }
-    sh.println(`${`${pad(row.pid, 4)} ${row.label}`.padEnd(width)}|${line}|`);
+    sh.println(`${`${pad(task.pid, 4)} ${label(task)}`.padEnd(width)}|${line}|`);
   }
   sh.println('');
   sh.println('   pid  ticks  share  slices  average slice');
-  for (const row of rows) {
-    const slices = runsOf(row);
-    const share = `${Math.round((100 * row.count) / ms)}%`;
+  for (const task of timeline.tasks) {
+    const slices = task.slices.length;
+    const share = `${Math.round((100 * task.ticks) / ms)}%`;
     sh.println(
-      `  ${pad(row.pid, 4)}  ${pad(row.count, 5)}  ${pad(share, 5)}  ${pad(slices, 6)}  ${pad((row.count / Math.max(slices, 1)).toFixed(1), 8)} ms`,
+      `  ${pad(task.pid, 4)}  ${pad(task.ticks, 5)}  ${pad(share, 5)}  ${pad(slices, 6)}  ${pad((task.ticks / Math.max(slices, 1)).toFixed(1), 8)} ms`,
     );
   }
 }

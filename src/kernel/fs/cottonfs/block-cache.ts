@@ -49,6 +49,11 @@ export class BlockCache {
     return data;
   }
 
+  /** The cached contents of `block` if the cache holds it, for looking only: no I/O, no change to the order or the statistics. */
+  peek(block: number): Uint8Array | undefined {
+    return this.blocks.get(block);
+  }
+
   /** The cached contents of `block`, marked dirty: change them in place. */
   *modify(block: number): Io<Uint8Array> {
     const data = yield* this.read(block);
