@@ -73,8 +73,9 @@ describe('cotton mkfs', () => {
     const bin = cotton('ls', image, '/bin').out.trim().split('\n');
     expect(bin.map((line) => line.split(/\s+/).pop())).toEqual(programs);
     const helloSize = readFileSync(join(ROOT, 'src/userland/bin/hello.elf')).length;
+    // The programs' mode is the one the machine's own /bin (BootFS) shows.
     expect(bin[programs.indexOf('hello')]).toBe(
-      `-rw-r--r--   1 ${String(helloSize).padStart(10)}  hello`,
+      `-r-xr-xr-x   1 ${String(helloSize).padStart(10)}  hello`,
     );
     expect(
       cotton('cat', image, '/bin/hello').bytes.equals(

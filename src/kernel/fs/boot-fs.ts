@@ -17,7 +17,7 @@ import { FsError } from './vfs';
 import type { DirEntry, FileSystem, FsStats, Inode, Stat } from './vfs';
 
 const ROOT_NUMBER = 1;
-const FILE_MODE = 0o555;
+export const BOOT_FILE_MODE = 0o555;
 
 /** The file name of a module: "/bin/hello" → "hello". */
 export function moduleFileName(module: BootModule): string {
@@ -48,7 +48,7 @@ class ModuleInode extends FixedFile {
     return {
       inode: this.number,
       type: 'file',
-      mode: FILE_MODE,
+      mode: BOOT_FILE_MODE,
       links: 1,
       size: this.size,
       blocks,
@@ -87,7 +87,7 @@ class BootRoot extends FixedDirectory {
     return {
       inode: ROOT_NUMBER,
       type: 'directory',
-      mode: FILE_MODE,
+      mode: BOOT_FILE_MODE,
       links: 2,
       size: 0,
       blocks: 0,

@@ -98,8 +98,8 @@ class LockedInode implements Inode {
   lookup(name: string): Io<Inode> {
     return this.wrap(() => this.inner.lookup(name));
   }
-  create(name: string, type: FileType): Io<Inode> {
-    return this.wrap(() => this.inner.create(name, type));
+  create(name: string, type: FileType, mode?: number): Io<Inode> {
+    return this.wrap(() => this.inner.create(name, type, mode));
   }
   mkdir(name: string): Io<Inode> {
     return this.wrap(() => this.inner.mkdir(name));

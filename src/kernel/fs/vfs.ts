@@ -106,7 +106,8 @@ export interface Inode {
   write(offset: number, data: Uint8Array): Io<number>;
   truncate(size: number): Io<void>;
   lookup(name: string): Io<Inode>;
-  create(name: string, type: FileType): Io<Inode>;
+  /** A new file or directory; `mode`, its permission bits, defaults to the file system's. */
+  create(name: string, type: FileType, mode?: number): Io<Inode>;
   mkdir(name: string): Io<Inode>;
   unlink(name: string): Io<void>;
   rmdir(name: string): Io<void>;
@@ -228,11 +229,11 @@ export class Vfs {
     return data.subarray(0, done);
   }
 
-  /** Create or replace the file at `path` with `data`. */
-  *writeFile(path: string, data: Uint8Array): Io<Inode> {
+  /** Create (with permission bits `mode`, if given) or replace the file at `path` with `data`. */
+  *writeFile(path: string, data: Uint8Array, mode?: number): Io<Inode> {
     const { parent, name } = yield* this.resolveParent(path);
     const existing = (yield* parent.readdir()).find((e) => e.name === name);
-    const inode = existing ? yield* parent.lookup(name) : yield* parent.create(name, 'file');
+    const inode = existing ? yield* parent.lookup(name) : yield* parent.create(name, 'file', mode);
     yield* inode.truncate(0);
     yield* inode.write(0, data);
     return inode;

@@ -4,8 +4,9 @@
  * without --disk, and what `cotton mkfs` writes without --from.
  *
  * It is built, not downloaded: the same kernel fs code the machine runs
- * formats an image in memory and writes the user programs to /bin, a little
- * of /etc, the reader's home, the file system's own documentation and the
+ * formats an image in memory and writes the user programs to /bin (mode 0555,
+ * as the machine's own /bin, BootFS, shows them), a little of /etc, the
+ * reader's home, the file system's own documentation and the
  * repository's `disk/` tree (the desktop's font under /usr/share/fonts). Every
  * time stamp is the machine's default start time and files are written in a
  * fixed order, so the same programs give byte-identical images, in Node and in
@@ -24,13 +25,14 @@ import type { BootModule } from '../../emu/firmware';
 import { DEFAULT_START_TIME } from '../../emu/machine';
 import { sha256, toHex } from '../../emu/sha256';
 import { MemoryBlockDevice, runToCompletion as run } from '../../kernel/fs/block-device';
+import { BOOT_FILE_MODE } from '../../kernel/fs/boot-fs';
 import { CottonFs, format, type Clock } from '../../kernel/fs/cottonfs/cottonfs';
 import { Vfs } from '../../kernel/fs/vfs';
 
 export const BOOK_DISK_BYTES = 32 * 1024 * 1024;
 export const BOOK_DISK_LABEL = 'cottonos';
 /** Bump when the default files below change, so browsers start readers on the new disk. */
-const BOOK_DISK_LAYOUT = 2;
+const BOOK_DISK_LAYOUT = 3;
 
 /** A file for the book's disk from the repository's `disk/` tree (the desktop's font, its licence). */
 export interface DiskFile {
@@ -94,7 +96,7 @@ export function writeBookFiles(
     run(vfs.mkdirs(directory));
   const byPath = programs.map((program) => ({ path: programPath(program), bytes: program.bytes }));
   byPath.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const { path, bytes } of byPath) run(vfs.writeFile(path, bytes));
+  for (const { path, bytes } of byPath) run(vfs.writeFile(path, bytes, BOOT_FILE_MODE));
   run(vfs.writeFile('/etc/hostname', text('cotton\n')));
   run(vfs.writeFile('/etc/motd', text(MOTD)));
   run(vfs.writeFile('/home/reader/welcome.txt', text(WELCOME)));

@@ -816,7 +816,12 @@ export class CottonFs implements FileSystem, OrphanStore {
     }));
   }
 
-  *create(parent: number, name: string, type: FileType): Io<number> {
+  *create(
+    parent: number,
+    name: string,
+    type: FileType,
+    mode = type === 'directory' ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE,
+  ): Io<number> {
     if (type === 'device') throw new FsError('EINVAL', 'CottonFS has no device files (see DevFS)');
     this.checkName(name);
     yield* this.beginStep(METADATA_RESERVE);
@@ -835,7 +840,7 @@ export class CottonFs implements FileSystem, OrphanStore {
     const inode: DiskInode = {
       ...emptyInode(),
       type: isDirectory ? INODE_TYPE_DIRECTORY : INODE_TYPE_FILE,
-      mode: isDirectory ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE,
+      mode,
       links: isDirectory ? 2 : 1,
       accessTime: now,
       modifyTime: now,
@@ -1056,8 +1061,8 @@ class CottonInode implements Inode {
     return new CottonInode(this.fs, yield* this.fs.lookup(this.number, name));
   }
 
-  *create(name: string, type: FileType): Io<Inode> {
-    return new CottonInode(this.fs, yield* this.fs.create(this.number, name, type));
+  *create(name: string, type: FileType, mode?: number): Io<Inode> {
+    return new CottonInode(this.fs, yield* this.fs.create(this.number, name, type, mode));
   }
 
   mkdir(name: string): Io<Inode> {
