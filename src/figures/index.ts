@@ -4,12 +4,24 @@
  * renderer is the file of the same name here (docs/figures.md).
  */
 import { memoryMapFigure } from './memory-map';
+import { desktopDamageFigure } from './desktop-damage';
+import { tcpConnectionsFigure } from './tcp-connections';
+import { tcpSequenceFigure } from './tcp-sequence';
+import { tlsChainFigure } from './tls-chain';
+import { tlsHandshakeFigure } from './tls-handshake';
+import { windowStackFigure } from './window-stack';
 import type { Figure, FigureContext, FigureRenderer } from './svg';
 
 export type { Figure, FigureContext } from './svg';
 
 export const FIGURES: Readonly<Record<string, FigureRenderer<never>>> = {
   'memory-map': memoryMapFigure,
+  'tcp-connections': tcpConnectionsFigure,
+  'tcp-sequence': tcpSequenceFigure,
+  'tls-handshake': tlsHandshakeFigure,
+  'tls-chain': tlsChainFigure,
+  'window-stack': windowStackFigure,
+  'desktop-damage': desktopDamageFigure,
 };
 
 /** Draw `data`, the kernel's answer for `view`; throws for a view without a figure. */

@@ -10,6 +10,7 @@
  * nothing on the desktop.
  */
 import type { DesktopSession } from './desktop-session';
+import { currentDesktop } from './desktop-thread';
 import type { Rect } from './rect';
 import { TASKBAR_HEIGHT } from './taskbar';
 
@@ -102,4 +103,10 @@ export function recentDamage(session: DesktopSession): DamageSnapshot {
     })),
     frameCount: session.frames,
   };
+}
+
+/** `read` of the running desktop, or null when none runs: the figures' views. */
+export function ofCurrentDesktop<T>(read: (session: DesktopSession) => T): T | null {
+  const session = currentDesktop();
+  return session ? read(session) : null;
 }

@@ -14,6 +14,9 @@
  * reading its arguments with the helpers below (docs/figures.md).
  */
 import { physicalMemoryView } from '../mm/physical-memory-view';
+import { ofCurrentDesktop, recentDamage, windowStack } from '../gui/desktop-inspect';
+import { socketTable } from '../net/socket-table';
+import { lastTlsHandshake } from '../net/tls-history';
 import type { Kernel } from '../proc/kernel';
 
 /** A view's arguments, as a figure's `args` give them: `{ pid: 1, address: '0x10000' }`. */
@@ -36,6 +39,12 @@ export class ViewRequestError extends Error {
 
 export const VIEWS: Readonly<Record<string, ViewProducer>> = {
   'memory-map': (kernel) => physicalMemoryView(kernel.bootInfo, kernel.memory),
+  'tcp-connections': (kernel) => (kernel.net ? socketTable(kernel.net.stack) : null),
+  'tcp-sequence': (kernel) => kernel.net?.stack.tcp.trace.lastConnection() ?? null,
+  'tls-handshake': (kernel) => (kernel.net ? lastTlsHandshake(kernel.net.stack) : null),
+  'tls-chain': (kernel) => (kernel.net ? lastTlsHandshake(kernel.net.stack) : null),
+  'window-stack': () => ofCurrentDesktop(windowStack),
+  'desktop-damage': () => ofCurrentDesktop(recentDamage),
 };
 
 /** Take the view `request` names; throws ViewRequestError for an unknown view or bad arguments. */

@@ -12,8 +12,6 @@ import type { NetStack } from './net-stack';
 import { formatTcpSocketInfo, TCP_SOCKET_HEADER, type TcpSocketInfo } from './tcp/tcp-socket-info';
 
 export interface SocketTable {
-  /** Virtual milliseconds since boot: when the table was read. */
-  readonly at: number;
   /** Listeners first, then connections in the order they were opened. */
   readonly tcp: readonly TcpSocketInfo[];
   readonly udpPorts: readonly number[];
@@ -22,7 +20,6 @@ export interface SocketTable {
 export function socketTable(stack: NetStack): SocketTable {
   const { connections, listeners } = stack.tcp.list();
   return {
-    at: stack.now(),
     tcp: [...listeners.map((l) => l.info()), ...connections.map((c) => c.info())],
     udpPorts: stack.udp.ports(),
   };
