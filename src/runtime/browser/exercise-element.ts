@@ -5,8 +5,10 @@
  * file, in the page's machine (the one that edits that file, else the first),
  * so the reader works in the same editor and can Reboot to try their code.
  * "Check" runs the exercise's checks on the reader's edits in a fresh worker
- * under a watchdog, and lists each check as it finishes: a check that hangs
- * costs a worker, never the page.
+ * under the machine's watchdog (a check's kernel that stops making progress is
+ * stopped; one that runs long in virtual time fails by the check's own limit),
+ * and lists each check as it finishes: a check that hangs costs a worker, never
+ * the page.
  */
 import type { CheckResult } from '../host/exercise';
 import { loadEdit, loadEdits, saveEditSoon } from './edits-store';
@@ -74,7 +76,7 @@ export class CottonExerciseElement extends HTMLElement {
 
   private failure(error: unknown): string {
     if (error instanceof WatchdogError) {
-      return `Watchdog: a check did not finish within ${error.timeoutMs / 1000} s — an infinite loop? The checks were stopped.`;
+      return `Watchdog: under a check, the kernel made no progress for ${error.timeoutMs / 1000} s — an infinite loop? The checks were stopped.`;
     }
     return `The checks could not run: ${error instanceof Error ? error.message : String(error)}`;
   }

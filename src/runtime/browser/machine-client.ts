@@ -1,6 +1,13 @@
 /**
  * The page's side of a machine worker: starts the worker, talks to it through
- * comlink, and watches it with a Watchdog.
+ * comlink, and watches it with a Watchdog fed by the beats the worker sends
+ * from inside its run loop (worker/liveness.ts) on a port of their own.
+ *
+ * The short watchdog runs only while a machine runs: a beat saying the worker
+ * builds a kernel (transpiles, links, makes a disk) disarms it, since no kernel
+ * loop can run then, and a beat from a machine whose virtual clock moved feeds
+ * it. A build gets a long timeout of its own, for a reader's loop at the top
+ * level of a module, which runs while the kernel is linked.
  *
  * Every machine gets a fresh worker (a Reboot too): a worker stuck in a
  * reader's loop can only be terminated, never reused, and a fresh worker also
@@ -14,7 +21,7 @@
  * disk as the old machine last wrote it; the same happens when the page is
  * hidden or unloaded (`pagehide`), so a reload finds what was written.
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
@@ -27,19 +34,31 @@ import type {
   MachineWorkerApi,
 } from '../worker/machine-worker';
 import { isLive } from '../host/realtime';
+import type { Beat } from '../worker/liveness';
 import { Watchdog } from './watchdog';
 
-/** Silence from a running machine's worker for this long means the kernel never returns control. */
-export const WATCHDOG_MS = 2000;
-/** Checks run in fast mode and report only between checks, so one check may take much longer. */
-export const CHECK_WATCHDOG_MS = 20_000;
-/** Transpiling and linking the kernel and opening the disk, before the machine runs and reports. */
-export const BUILD_WATCHDOG_MS = 30_000;
+/**
+ * A running machine that shows no progress for this long is stuck in a kernel loop. A working
+ * machine beats every 100 ms; its longest slice (a check's page tables) takes about 0.4 s on a
+ * loaded machine, which leaves room for a laptop several times slower.
+ */
+export const WATCHDOG_MS = 1500;
+/** Building a kernel (transpile, link, disk) for this long: a loop at the top level of a module. */
+export const BUILD_TIMEOUT_MS = 60_000;
 
 export class WatchdogError extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`the kernel did not return control for ${timeoutMs / 1000} s`);
+    super(`the kernel made no progress for ${timeoutMs / 1000} s`);
     this.name = 'WatchdogError';
+  }
+}
+
+export class BuildTimeoutError extends Error {
+  constructor() {
+    super(
+      `the kernel was still being built after ${BUILD_TIMEOUT_MS / 1000} s: a loop at the top level of a module?`,
+    );
+    this.name = 'BuildTimeoutError';
   }
 }
 
@@ -97,10 +116,58 @@ function startWorker(): WorkerHandle {
   return { worker, api: wrap<MachineWorkerApi>(worker), failed };
 }
 
+/**
+ * The two watchdogs over a worker, fed by its beats: `stuck` when a running
+ * machine stops making progress, `buildTimedOut` when a build never ends.
+ */
+class Liveness {
+  private readonly running: Watchdog;
+  private readonly building: Watchdog;
+  private lastVirtualNs = -1;
+  private enabled = true;
+
+  constructor(api: Remote<MachineWorkerApi>, stuck: () => void, buildTimedOut: () => void) {
+    this.running = new Watchdog(WATCHDOG_MS, stuck);
+    this.building = new Watchdog(BUILD_TIMEOUT_MS, buildTimedOut);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event: MessageEvent<Beat>) => this.onBeat(event.data);
+    void api.watch(transfer(channel.port2, [channel.port2]));
+  }
+
+  /** The machine made progress (or is about to run): the short watchdog counts from now. */
+  progress(): void {
+    if (!this.enabled) return;
+    this.building.disarm();
+    this.running.feed();
+  }
+
+  /** Stop watching (paused, stopped, disposed) until `enable()`. */
+  disable(): void {
+    this.enabled = false;
+    this.running.disarm();
+    this.building.disarm();
+  }
+
+  enable(): void {
+    this.enabled = true;
+  }
+
+  private onBeat(beat: Beat): void {
+    if (!this.enabled) return;
+    if (beat.activity === 'building') {
+      this.running.disarm();
+      this.building.feed();
+    } else if (beat.virtualNs !== this.lastVirtualNs || !this.running.armed) {
+      this.progress();
+    }
+    this.lastVirtualNs = beat.virtualNs;
+  }
+}
+
 export class MachineSession {
   private readonly handle: WorkerHandle;
   private readonly api: Remote<MachineWorkerApi>;
-  private readonly watchdog: Watchdog;
+  private readonly liveness: Liveness;
   private disposed = false;
   private paused = false;
   private state: MachineState = 'off';
@@ -111,7 +178,11 @@ export class MachineSession {
   constructor(private readonly events: SessionEvents) {
     this.handle = startWorker();
     this.api = this.handle.api;
-    this.watchdog = new Watchdog(WATCHDOG_MS, () => this.bark());
+    this.liveness = new Liveness(
+      this.api,
+      () => this.bark(new WatchdogError(WATCHDOG_MS)),
+      () => this.bark(new BuildTimeoutError()),
+    );
     this.lost = new Promise<never>((_, reject) => {
       this.loseWorker = reject;
       this.handle.failed.catch(reject);
@@ -119,16 +190,16 @@ export class MachineSession {
     this.lost.catch(() => {});
   }
 
-  /** Transpile and link the kernel with these edits; nothing runs yet. */
+  /**
+   * Transpile and link the kernel with these edits; nothing runs yet. Rejects with a
+   * WatchdogError or BuildTimeoutError if the new kernel hangs (the worker is then terminated).
+   */
   async boot(options: MachineOptions): Promise<BootResult> {
     await Promise.race([this.api.ready(), this.lost]);
-    // Transpiling, linking and opening the disk send no messages and take seconds on a busy
-    // laptop: the build gets a long period of its own, the running machine the short one.
-    this.watchdog.feed(BUILD_WATCHDOG_MS);
     const sink = proxy((report: MachineReport) => this.onReport(report));
     await flushLiveDisks(this);
     const result = await Promise.race([this.api.boot(options, sink), this.lost]);
-    if (!result.ok) this.watchdog.disarm();
+    if (!result.ok) this.liveness.disable();
     else {
       diskVersion = result.disk.version;
       const { source, bytes, openMs, persistent, problem } = result.disk;
@@ -141,7 +212,7 @@ export class MachineSession {
   }
 
   start(): void {
-    this.watchdog.feed();
+    this.liveness.progress();
     void this.api.start();
   }
 
@@ -216,42 +287,48 @@ export class MachineSession {
 
   pause(): void {
     this.paused = true;
-    this.watchdog.disarm();
+    this.liveness.disable();
     void this.api.pause();
   }
 
   resume(): void {
     if (!this.paused || this.disposed) return;
     this.paused = false;
-    if (isLive(this.state)) this.watchdog.feed();
+    if (isLive(this.state)) {
+      this.liveness.enable();
+      this.liveness.progress();
+    }
     void this.api.resume();
   }
 
   dispose(): void {
     this.disposed = true;
     liveSessions.delete(this);
-    this.watchdog.disarm();
+    this.liveness.disable();
     this.handle.worker.terminate();
   }
 
   private onReport(report: MachineReport): void {
     if (this.disposed) return;
     this.state = report.state;
-    if (isLive(report.state) && !this.paused) this.watchdog.feed();
-    else this.watchdog.disarm();
+    if (!isLive(report.state)) this.liveness.disable();
+    else if (!this.paused) this.liveness.progress();
     this.events.report(report);
   }
 
-  private bark(): void {
+  private bark(error: Error): void {
     this.dispose();
-    this.loseWorker(new WatchdogError(WATCHDOG_MS));
-    this.events.watchdog();
+    this.loseWorker(error);
+    if (error instanceof WatchdogError) this.events.watchdog();
   }
 }
 
 /**
- * Run an exercise's checks in a fresh worker, under a watchdog; `progress`
- * receives each result as it comes. Rejects with WatchdogError if a check hangs.
+ * Run an exercise's checks in a fresh worker, under the same watchdogs as a
+ * machine (a check's machine beats as it runs, in fast mode); `progress`
+ * receives each result as it comes. Rejects with WatchdogError if a check's
+ * kernel hangs; a check that only runs long in virtual time fails by its own
+ * virtual-time limit instead.
  */
 export function runChecksInWorker(
   exerciseId: string,
@@ -261,20 +338,20 @@ export function runChecksInWorker(
   const { worker, api, failed } = startWorker();
   return new Promise<CheckResult[]>((resolve, reject) => {
     failed.catch(reject);
-    const watchdog = new Watchdog(CHECK_WATCHDOG_MS, () => {
+    const stop = (error: Error): void => {
       worker.terminate();
-      reject(new WatchdogError(CHECK_WATCHDOG_MS));
-    });
-    watchdog.feed();
-    const onResult = (result: CheckResult): void => {
-      watchdog.feed();
-      progress(result);
+      reject(error);
     };
+    const liveness = new Liveness(
+      api,
+      () => stop(new WatchdogError(WATCHDOG_MS)),
+      () => stop(new BuildTimeoutError()),
+    );
     api
-      .runChecks(exerciseId, overrides, proxy(onResult))
+      .runChecks(exerciseId, overrides, proxy(progress))
       .then(resolve, reject)
       .finally(() => {
-        watchdog.disarm();
+        liveness.disable();
         worker.terminate();
       });
   });

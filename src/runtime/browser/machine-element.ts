@@ -4,10 +4,10 @@
  *
  * It owns one MachineSession at a time. Reboot builds a new session with the
  * reader's edits and swaps it in only once the kernel has linked, so a syntax
- * error is reported while the previous machine keeps running. When the
- * watchdog stops a hung worker the page says so in the terminal and the status
- * line, and Reboot starts a fresh worker. The machine pauses while the page is
- * hidden, which also keeps throttled background timers from fooling the watchdog.
+ * error is reported while the previous machine keeps running, and so is a new
+ * kernel that hangs before it is adopted. When the watchdog stops the running
+ * machine's hung worker the page says so in the terminal and the status line,
+ * and Reboot starts a fresh worker. The machine pauses while the page is hidden.
  * Record records the session in the worker (virtual-clock times, the reader's
  * keys marked as input) until pressed again or the machine is replaced; Save
  * downloads the recording, so far or finished, as a .nex file. Share shows the
@@ -21,13 +21,12 @@ import type { MachineState } from '../../emu/machine';
 import { installDiskControls } from './disk-controls';
 import { EditorPanel } from './editor-panel';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
-import { MachineSession, WatchdogError } from './machine-client';
+import { MachineSession, WATCHDOG_MS, WatchdogError } from './machine-client';
 import type { MachineReport } from '../worker/machine-worker';
 import { ScreenView } from './screen-view';
 import { createConsole, type Console } from './terminal';
 
-const WATCHDOG_MESSAGE =
-  'Watchdog: the kernel did not return control for 2 s — an infinite loop? The machine was stopped. Fix the code and press Reboot.';
+const WATCHDOG_MESSAGE = `Watchdog: the kernel made no progress for ${WATCHDOG_MS / 1000} s — an infinite loop? The machine was stopped. Fix the code and press Reboot.`;
 
 type Status =
   | 'booting'
@@ -141,6 +140,15 @@ export class CottonMachineElement extends HTMLElement {
     return this.console.text();
   }
 
+  /** The terminal's columns, and how many of its rows continue a line too long for them (for the tests). */
+  terminalLayout(): { cols: number; wrappedRows: number } {
+    const { terminal } = this.console;
+    const buffer = terminal.buffer.active;
+    let wrappedRows = 0;
+    for (let y = 0; y < buffer.length; y++) if (buffer.getLine(y)?.isWrapped) wrappedRows++;
+    return { cols: terminal.cols, wrappedRows };
+  }
+
   get files(): readonly string[] {
     return this.editorPanel.files;
   }
@@ -195,8 +203,13 @@ export class CottonMachineElement extends HTMLElement {
         this.adopt(next);
       } else this.buildFailed(next, result.message);
     } catch (error) {
-      if (!(error instanceof WatchdogError))
-        this.buildFailed(next, error instanceof Error ? error.message : String(error));
+      const message =
+        error instanceof WatchdogError
+          ? `${error.message}, an infinite loop? Fix the code and press Reboot.`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      this.buildFailed(next, message);
     } finally {
       this.booting = false;
     }
@@ -240,8 +253,7 @@ export class CottonMachineElement extends HTMLElement {
   }
 
   private onWatchdog(hung: MachineSession): void {
-    // A hang while linking a new kernel stops the old machine too: Reboot was to replace it.
-    if (this.session !== hung) this.session?.dispose();
+    if (this.session !== hung) return; // a new kernel that hung while booting: reboot() reports it
     this.session = null;
     this.setRecording(false);
     this.console.notice(WATCHDOG_MESSAGE, 'error');

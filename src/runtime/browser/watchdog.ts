@@ -2,23 +2,33 @@
  * The page's watchdog over a machine worker.
  *
  * Kernel code runs on the worker's only thread, so a reader's infinite loop
- * never gives control back: the worker stops answering, and nothing inside it
- * can notice. The page can. While armed, every message from the worker feeds
- * the watchdog; if none comes for `timeoutMs`, it barks once, and the owner
- * terminates the worker. Like a hardware watchdog, it is simply a timer that
+ * never gives control back: the worker stops, and nothing inside it can
+ * notice. The page can. The worker sends beats from inside its run loop
+ * (worker/liveness.ts) and the owner feeds the watchdog with every one that
+ * shows progress; after `timeoutMs` of silence it barks once, and the owner
+ * terminates the worker. Like a hardware watchdog, it is a countdown that
  * healthy code keeps resetting.
  *
- * The page's own timers can be late: on a busy laptop, or in a background
- * tab, a 2-second timer may fire after ten. Then the page itself was not
- * running, and the worker's messages may be waiting in its queue unread, so a
- * late timer proves nothing: the watchdog starts a fresh period instead of
- * barking, and only a period that ran on time without a message counts.
+ * Silence is counted by the page's own ticks, and only as far as the page was
+ * running: on a busy laptop or in a background tab, a 100 ms tick may come
+ * seconds late, while the worker's beats wait unread in the page's queue. A
+ * late tick proves nothing about the worker, so each tick counts at most
+ * MAX_TICK_COUNTED_MS, however late it comes. A stuck kernel is still stopped,
+ * later on a starved page; a working one is never stopped for the page's delays.
  */
+
+/** How often the page looks at the silence. */
+export const TICK_MS = 100;
+/** The most one tick adds to the silence, however late it comes. */
+export const MAX_TICK_COUNTED_MS = 2 * TICK_MS;
+
 export class Watchdog {
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private silentMs = 0;
+  private lastTick = 0;
 
   constructor(
-    private readonly timeoutMs: number,
+    readonly timeoutMs: number,
     private readonly bark: () => void,
   ) {}
 
@@ -26,20 +36,25 @@ export class Watchdog {
     return this.timer !== null;
   }
 
-  /** Start (or restart) the countdown, of `timeoutMs` unless a longer one is asked (a build). */
-  feed(timeoutMs = this.timeoutMs): void {
-    this.disarm();
-    const deadline = performance.now() + timeoutMs;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const lateMs = performance.now() - deadline;
-      if (lateMs > Math.min(timeoutMs / 2, 1000)) this.feed(timeoutMs);
-      else this.bark();
-    }, timeoutMs);
+  /** Progress seen: the silence starts again from now (and the watchdog is armed). */
+  feed(): void {
+    this.silentMs = 0;
+    if (this.timer !== null) return;
+    this.lastTick = performance.now();
+    this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 
   disarm(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    this.silentMs += Math.min(now - this.lastTick, MAX_TICK_COUNTED_MS);
+    this.lastTick = now;
+    if (this.silentMs < this.timeoutMs) return;
+    this.disarm();
+    this.bark();
   }
 }

@@ -85,6 +85,22 @@ export class MachineStoppedError extends Error {
 
 const transpileCache = new Map<string, string>();
 
+/**
+ * What the hosts of this thread are doing, for a watchdog outside the thread
+ * (worker/liveness.ts): 'building' when a host starts to transpile and link a
+ * kernel (no machine time passes), 'running' before each slice of machine time.
+ * A kernel stuck in a loop never returns from its slice, so the reports stop.
+ */
+export type HostActivity = 'building' | 'running';
+export type HostActivityListener = (activity: HostActivity, virtualNs: number) => void;
+
+let activityListener: HostActivityListener | null = null;
+
+/** Hear every host of this thread (one listener; null stops). Called on every slice: keep it cheap. */
+export function listenToHosts(listener: HostActivityListener | null): void {
+  activityListener = listener;
+}
+
 /** A disk's identity for snapshots, its digest computed at most once and only if asked for. */
 function diskIdentity(
   length: number,
@@ -121,6 +137,7 @@ export class MachineHost {
 
   /** Transpile and link the kernel (throws TranspileError for a reader's syntax error), then power on. */
   constructor(readonly options: BootOptions) {
+    activityListener?.('building', 0);
     this.modules = transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
     this.image = buildKernelImage(this.modules);
     const disk = options.disk?.bytes;
@@ -211,6 +228,7 @@ export class MachineHost {
 
   /** Run until virtual time `untilNs`; a reset reboots the same kernel, as a PC's reset line does. */
   runUntil(untilNs: number): MachineState {
+    activityListener?.('running', this.machine.clock.now);
     const state = this.machine.run(untilNs);
     if (state === 'reset') {
       this.resets.push(this.machine.clock.now);

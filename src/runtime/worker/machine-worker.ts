@@ -7,8 +7,9 @@
  * transpile or link error as a message with file:line (the page then keeps the
  * machine it had), `start()` lets the new machine run. While it runs, the
  * worker reports after each slice that produced output or changed state, and
- * at least every HEARTBEAT_MS: the page's watchdog takes a silent worker for a
- * kernel stuck in a loop, since a loop in kernel code never returns control here.
+ * at least every HEARTBEAT_MS. The page's watchdog listens to beats sent from
+ * inside the run loop (`watch`, liveness.ts): a loop in kernel code never
+ * returns control here, and the beats stop.
  * A machine booted with `screen` also sends, with each report, the framebuffer's
  * changed rectangles since the last one (their pixels transferred, not copied),
  * and takes the page's keyboard and mouse events for its PS/2 devices (the
@@ -40,6 +41,7 @@ import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../host/book-di
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
+import { beat, reportLiveness } from './liveness';
 import {
   type InspectionAnswer,
   KernelInspector,
@@ -116,6 +118,7 @@ let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array
 let checkDisk: Uint8Array | null = null;
 
 function freshCheckDisk(): Uint8Array {
+  beat('building', 0);
   checkDisk ??= buildBookDisk(programs, { files: diskFiles });
   return checkDisk.slice();
 }
@@ -193,7 +196,13 @@ const api = {
     return true;
   },
 
+  /** Send the page's watchdog this worker's beats on `port` (before `boot` or `runChecks`). */
+  watch(port: MessagePort): void {
+    reportLiveness(port);
+  },
+
   async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
+    beat('building', 0);
     const { persistent, report: diskReport, pristine } = await openReaderDisk();
     try {
       const frames = new CaptureBuffer();
@@ -338,6 +347,7 @@ const api = {
     const seed = freshSeed();
     const results: CheckResult[] = [];
     for (const [index, check] of exercise.checks.entries()) {
+      beat('building', 0);
       const [result] = await runChecks(
         { ...exercise, checks: [check] },
         sources,
