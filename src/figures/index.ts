@@ -4,6 +4,9 @@
  * renderer is the file of the same name here (docs/figures.md).
  */
 import { memoryMapFigure } from './memory-map';
+import { addressSpaceFigure } from './address-space';
+import { bootStagesFigure } from './boot-stages';
+import { pageWalkFigure } from './page-walk';
 import { desktopDamageFigure } from './desktop-damage';
 import { tcpConnectionsFigure } from './tcp-connections';
 import { tcpSequenceFigure } from './tcp-sequence';
@@ -16,6 +19,9 @@ export type { Figure, FigureContext } from './svg';
 
 export const FIGURES: Readonly<Record<string, FigureRenderer<never>>> = {
   'memory-map': memoryMapFigure,
+  'boot-stages': bootStagesFigure,
+  'page-walk': pageWalkFigure,
+  'address-space': addressSpaceFigure,
   'tcp-connections': tcpConnectionsFigure,
   'tcp-sequence': tcpSequenceFigure,
   'tls-handshake': tlsHandshakeFigure,

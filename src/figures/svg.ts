@@ -83,6 +83,22 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number): (v:
   return (value) => r0 + ((value - d0) / span) * (r1 - r0);
 }
 
+/** Round tick values from 0 to at least `max`: steps of 1, 2 or 5 times a power of ten, at most `count` + 1 ticks. */
+export function niceTicks(max: number, count: number): number[] {
+  if (max <= 0) return [0];
+  const rough = max / count;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const ticks = [0];
+  while (ticks[ticks.length - 1]! < max) ticks.push(round(ticks.length * step));
+  return ticks;
+}
+
+/** A text cut to `chars` characters, with an ellipsis if it was longer. */
+export function clip(content: string, chars: number): string {
+  return content.length <= chars ? content : `${content.slice(0, chars - 1)}…`;
+}
+
 /** The id of pattern `pattern` in the figure `context` belongs to. */
 function patternId(context: FigureContext, pattern: Exclude<Pattern, 'solid'>): string {
   return `${context.id}-${pattern}`;

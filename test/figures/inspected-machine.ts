@@ -3,6 +3,8 @@
  * it (the repository's kernel, programs and book disk), with the inspection
  * channel linked in, booted once per test file.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KernelInspector, type ViewRequest } from '../../src/runtime/host/kernel-inspection';
 import type { MachineHost } from '../../src/runtime/host/machine-host';
 import {
@@ -55,4 +57,19 @@ export function bootInspected(): InspectedMachine {
       return text.slice(text.indexOf('\n') + 1, text.lastIndexOf('\n') + 1);
     },
   };
+}
+
+/** The shape of a JSON value: its keys and the types of its leaves, arrays by their first item. */
+export function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return [value.length > 0 ? shapeOf(value[0]) : 'empty'];
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)]));
+  return typeof value;
+}
+
+/** A view's data captured from a Node boot, for golden figures (test/figures/fixtures). */
+export function fixture<T>(name: string): T {
+  return JSON.parse(
+    readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'),
+  ) as T;
 }

@@ -10,19 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryMapFigure } from '../../src/figures/memory-map';
 import { hex } from '../../src/kernel/lib/format';
 import type { PhysicalMemoryView } from '../../src/kernel/mm/physical-memory-view';
-import { bootInspected, type InspectedMachine } from './inspected-machine';
+import { bootInspected, type InspectedMachine, shapeOf } from './inspected-machine';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'memory-map.json');
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as PhysicalMemoryView;
 const context = { id: 'fig-memory-map', uptimeMicros: 1_234_567 };
-
-/** The shape of a JSON value: its keys and the types of its leaves, arrays by their first item. */
-function shapeOf(value: unknown): unknown {
-  if (Array.isArray(value)) return [value.length > 0 ? shapeOf(value[0]) : 'empty'];
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)]));
-  return typeof value;
-}
 
 describe('memory-map view', () => {
   let machine: InspectedMachine;

@@ -13,7 +13,10 @@
  * Adding a view: one entry here, `'view-name': (kernel, args) => producer(...)`,
  * reading its arguments with the helpers below (docs/figures.md).
  */
+import { bootStages } from '../lib/boot-stages';
 import { physicalMemoryView } from '../mm/physical-memory-view';
+import { addressSpaceView, pageWalkView, spaceOwner } from '../proc/memory-views';
+import { lastVmShown, lastWalked } from '../shell/inspect-commands';
 import { ofCurrentDesktop, recentDamage, windowStack } from '../gui/desktop-inspect';
 import { socketTable } from '../net/socket-table';
 import { lastTlsHandshake } from '../net/tls-history';
@@ -39,6 +42,23 @@ export class ViewRequestError extends Error {
 
 export const VIEWS: Readonly<Record<string, ViewProducer>> = {
   'memory-map': (kernel) => physicalMemoryView(kernel.bootInfo, kernel.memory),
+  'boot-stages': (kernel) => bootStages(kernel.log.entries(), kernel.log.dropped),
+  // The reader's last `walk` (or `vm`) if its process still runs, else the figure's own arguments.
+  'page-walk': (kernel, args) => {
+    const last = lastWalked();
+    const owner = last && spaceOwner(kernel, last.pid);
+    if (last && typeof owner !== 'string' && owner)
+      return pageWalkView(kernel, owner, last.address);
+    const pid = integerArg(args, 'pid');
+    return pageWalkView(kernel, found(spaceOwner(kernel, pid)), addressArg(args, 'address'));
+  },
+  'address-space': (kernel, args) => {
+    const last = lastVmShown();
+    const space = last === null ? null : addressSpaceView(last);
+    return space && typeof space !== 'string'
+      ? space
+      : found(addressSpaceView(integerArg(args, 'pid')));
+  },
   'tcp-connections': (kernel) => (kernel.net ? socketTable(kernel.net.stack) : null),
   'tcp-sequence': (kernel) => kernel.net?.stack.tcp.trace.lastConnection() ?? null,
   'tls-handshake': (kernel) => (kernel.net ? lastTlsHandshake(kernel.net.stack) : null),
@@ -56,6 +76,12 @@ export function inspectView(kernel: Kernel, request: ViewRequest): unknown {
     );
   }
   return producer(kernel, request.args ?? {});
+}
+
+/** What a producer found, or a ViewRequestError saying why it found nothing. */
+export function found<T>(result: T | string): T {
+  if (typeof result === 'string') throw new ViewRequestError(result);
+  return result;
 }
 
 /** A whole-number argument (a pid, a count), or `fallback` when absent. */

@@ -12,30 +12,20 @@
  *
  * Models: the debugging views real kernels offer (Linux's /proc/PID/maps and
  * /proc/PID/pagemap, QEMU's `info tlb`, `perf sched timehist`). They read
- * kernel state and change nothing; the book's paging and scheduler chapters
- * draw their figures with them.
+ * kernel state and change nothing; they print the data the book's paging and
+ * scheduler figures draw (proc/memory-views.ts, sched/tick-history.ts), and
+ * the Paging chapter's figures follow the last `walk` and `vm` typed.
  */
 import { formatSize, hex, pad } from '../lib/format';
-import {
-  entryAddress,
-  PageTables,
-  PTE_ACCESSED,
-  PTE_CACHE_DISABLE,
-  PTE_DIRTY,
-  PTE_GLOBAL,
-  PTE_PAGE_SIZE,
-  PTE_NO_EXECUTE,
-  PTE_OWNED,
-  PTE_PRESENT,
-  PTE_USER,
-  PTE_WRITABLE,
-  PTE_WRITE_THROUGH,
-  type WalkStep,
-} from '../mm/page-table';
 import { PAGE_SIZE } from '../mm/page-table';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, type MemoryArea } from '../mm/process-memory';
-import { processOf } from '../proc/process';
-import { findTask, IDLE_PID, sleepUntil, ticksNow } from '../sched/scheduler';
+import {
+  addressSpaceView,
+  addressText,
+  pageWalkView,
+  spaceOwner,
+  type PageWalkView,
+} from '../proc/memory-views';
+import { IDLE_PID, sleepUntil, ticksNow } from '../sched/scheduler';
 import { TickHistoryGone, tickTimeline } from '../sched/tick-history';
 import type { TickTimeline, TimelineTask } from '../sched/tick-history';
 import { EXIT_FAILURE, EXIT_SUCCESS } from './command';
@@ -64,30 +54,16 @@ export const INSPECT_COMMANDS: readonly ShellCommand[] = [
 
 // ---- walk ----
 
-/** The entry bits by name, in bit order (SDM Vol. 3A Table 4-19); OWN is CottonOS's software bit 9. */
-const FLAG_NAMES: ReadonlyArray<[number, string]> = [
-  [PTE_PRESENT, 'P'],
-  [PTE_WRITABLE, 'RW'],
-  [PTE_USER, 'US'],
-  [PTE_WRITE_THROUGH, 'PWT'],
-  [PTE_CACHE_DISABLE, 'PCD'],
-  [PTE_ACCESSED, 'A'],
-  [PTE_DIRTY, 'D'],
-  [PTE_PAGE_SIZE, 'PS'],
-  [PTE_GLOBAL, 'G'],
-  [PTE_OWNED, 'OWN'],
-];
+/** The last `walk` and `vm` typed: the Paging chapter's figures follow them (inspect/views.ts). */
+let lastWalk: { readonly pid: number; readonly address: number } | null = null;
+let lastVmPid: number | null = null;
 
-/** "P RW US A NX": the bits set in an entry. */
-export function decodeEntryFlags(low: number, high: number): string {
-  const names = FLAG_NAMES.filter(([bit]) => (low & bit) !== 0).map(([, name]) => name);
-  if ((high & PTE_NO_EXECUTE) !== 0) names.push('NX');
-  return names.join(' ') || '-';
+export function lastWalked(): { readonly pid: number; readonly address: number } | null {
+  return lastWalk;
 }
 
-/** A raw 64-bit entry from its two words: 0x80000000_0012f007. */
-function rawEntry(step: WalkStep): string {
-  return `0x${(step.high >>> 0).toString(16).padStart(8, '0')}_${(step.low >>> 0).toString(16).padStart(8, '0')}`;
+export function lastVmShown(): number | null {
+  return lastVmPid;
 }
 
 /** An address typed by the user: hex with 0x (underscores allowed) or decimal. Null if neither. */
@@ -103,16 +79,6 @@ function parsePid(text: string | undefined): number | null {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : null;
 }
 
-/** The PML4 of `pid`'s address space (0: the kernel's), or a message saying why there is none. */
-function rootOf(sh: ShellContext, pid: number): { root: number; name: string } | string {
-  if (pid === IDLE_PID) return { root: sh.kernel.memory.kernelSpace.root, name: 'kernel' };
-  const task = findTask(pid);
-  const process = task && processOf(task);
-  if (!task || !process) return `no user process ${pid}`;
-  if (task.state === 'zombie') return `process ${pid} has exited; its page tables are gone`;
-  return { root: process.memory.space.root, name: task.name };
-}
-
 function walkCommand(args: string[], sh: ShellContext): ExitStatus {
   const pid = parsePid(args[0]);
   const virt = parseAddress(args[1]);
@@ -120,9 +86,9 @@ function walkCommand(args: string[], sh: ShellContext): ExitStatus {
     sh.println("walk: usage: walk <pid> <address>   (pid 0: the kernel's page tables)");
     return EXIT_FAILURE;
   }
-  const space = rootOf(sh, pid);
-  if (typeof space === 'string') {
-    sh.println(`walk: ${space}`);
+  const owner = spaceOwner(sh.kernel, pid);
+  if (typeof owner === 'string') {
+    sh.println(`walk: ${owner}`);
     return EXIT_FAILURE;
   }
   if (BigInt(virt) !== BigInt(args[1]!.replace(/_/g, ''))) {
@@ -130,79 +96,63 @@ function walkCommand(args: string[], sh: ShellContext): ExitStatus {
       `walk: note: ${args[1]} is not exact as a JavaScript number; walking ${hex(virt, 16)}, the nearest one`,
     );
   }
-  const tables = new PageTables(sh.kernel.cpu, sh.kernel.memory.frames);
+  lastWalk = { pid, address: virt };
+  return printWalk(sh, pageWalkView(sh.kernel, owner, virt));
+}
+
+function printWalk(sh: ShellContext, walk: PageWalkView): ExitStatus {
+  const { owner, address, translation } = walk;
   sh.println(
-    `walk ${hex(virt, virt >= 2 ** 32 ? 16 : 8)} in pid ${pid} (${space.name}): CR3 = PML4 at ${hex(space.root)}`,
+    `walk ${addressText(address)} in pid ${owner.pid} (${owner.name}): CR3 = PML4 at ${hex(owner.root)}`,
   );
   sh.println('  level  table       index  entry                  flags');
-  const steps = tables.walk(space.root, virt);
-  for (const step of steps) {
-    const present = (step.low & PTE_PRESENT) !== 0;
+  for (const step of walk.steps) {
     sh.println(
-      `  ${step.level.padEnd(5)}  ${hex(step.table, 8)}  ${pad(step.index, 5)}  ${rawEntry(step)}  ${present ? decodeEntryFlags(step.low, step.high) : 'not present'}`,
+      `  ${step.level.padEnd(5)}  ${hex(step.table, 8)}  ${pad(step.index, 5)}  ${step.raw}  ${step.present ? step.flags.join(' ') || '-' : 'not present'}`,
     );
   }
-  const translation = tables.translate(space.root, virt);
   if (translation === null) {
     sh.println(
-      `  → not mapped: the MMU would raise a page fault (#PF, vector 14) with CR2 = ${hex(virt)}`,
+      `  → not mapped: the MMU would raise a page fault (#PF, vector 14) with CR2 = ${hex(address)}`,
     );
     return EXIT_FAILURE;
   }
-  const last = steps[steps.length - 1]!;
-  const page = entryAddress(last) - (entryAddress(last) % translation.pageSize);
-  const rights = `${(translation.flags & PTE_USER) !== 0 ? 'user' : 'kernel'} ${(translation.flags & PTE_WRITABLE) !== 0 ? 'read-write' : 'read-only'}${translation.noExecute ? ', no execute' : ''}`;
+  const rights = `${translation.user ? 'user' : 'kernel'} ${translation.writable ? 'read-write' : 'read-only'}${translation.noExecute ? ', no execute' : ''}`;
   sh.println(
-    `  → ${formatSize(translation.pageSize)} page at ${hex(page)} + offset ${hex(virt % translation.pageSize)} = physical ${hex(translation.physical)} (${rights})`,
+    `  → ${formatSize(translation.pageSize)} page at ${hex(translation.page)} + offset ${hex(translation.offset)} = physical ${hex(translation.physical)} (${rights})`,
   );
   return EXIT_SUCCESS;
 }
 
 // ---- vm ----
 
-function protString(prot: number): string {
-  return `${prot & PROT_READ ? 'r' : '-'}${prot & PROT_WRITE ? 'w' : '-'}${prot & PROT_EXEC ? 'x' : '-'}`;
-}
-
 function vmCommand(args: string[], sh: ShellContext): ExitStatus {
   const pid = parsePid(args[0]);
-  const task = pid === null ? undefined : findTask(pid);
-  const process = task && processOf(task);
   if (pid === null || args.length !== 1) {
     sh.println('vm: usage: vm <pid>');
     return EXIT_FAILURE;
   }
-  if (!task || !process || task.state === 'zombie') {
-    sh.println(`vm: no user process ${pid}`);
+  const space = addressSpaceView(pid);
+  if (typeof space === 'string') {
+    sh.println(`vm: ${space}`);
     return EXIT_FAILURE;
   }
-  const memory = process.memory;
+  lastVmPid = pid;
   sh.println(
-    `pid ${pid} (${task.name}): PML4 at ${hex(memory.space.root)}, break ${hex(memory.break, 8)}`,
+    `pid ${pid} (${space.owner.name}): PML4 at ${hex(space.owner.root)}, break ${hex(space.break, 8)}`,
   );
   sh.println('  start       end         rights  kind    pages mapped');
   let mapped = 0;
-  for (const area of memory.memoryAreas()) {
-    const inArea = mappedPages(memory.space, area);
-    mapped += inArea;
-    const total = (area.end - area.start) / PAGE_SIZE;
+  for (const area of space.areas) {
+    mapped += area.mapped;
     sh.println(
-      `  ${hex(area.start, 8)}  ${hex(area.end, 8)}  ${protString(area.prot).padEnd(6)}  ${area.kind.padEnd(6)}  ${pad(inArea, 5)} of ${total}`,
+      `  ${hex(area.start, 8)}  ${hex(area.end, 8)}  ${area.rights.padEnd(6)}  ${area.kind.padEnd(6)}  ${pad(area.mapped, 5)} of ${area.pages}`,
     );
   }
   sh.println(
-    `${mapped} pages mapped (${formatSize(mapped * PAGE_SIZE)}), ${memory.space.userPageCount()} in the page tables`,
+    `${mapped} pages mapped (${formatSize(mapped * PAGE_SIZE)}), ${space.pagesInTables} in the page tables`,
   );
   return EXIT_SUCCESS;
-}
-
-/** Pages of `area` that the page tables map now. */
-function mappedPages(space: { translate(virt: number): unknown }, area: MemoryArea): number {
-  let count = 0;
-  for (let page = area.start; page < area.end; page += PAGE_SIZE) {
-    if (space.translate(page) !== null) count++;
-  }
-  return count;
 }
 
 // ---- sched ----

@@ -3,12 +3,7 @@
  * say why when no view can be taken.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  addressArg,
-  integerArg,
-  VIEWS,
-  ViewRequestError,
-} from '../../../src/kernel/inspect/views';
+import { addressArg, integerArg, VIEWS, ViewRequestError } from '../../../src/kernel/inspect/views';
 import { KernelInspector } from '../../../src/runtime/host/kernel-inspection';
 import { bootFromRepo, freshBookDisk } from '../../../src/runtime/node/node-host';
 import { FIGURES } from '../../../src/figures/index';
