@@ -4,6 +4,10 @@
  * renderer is the file of the same name here (docs/figures.md).
  */
 import { memoryMapFigure } from './memory-map';
+import { blockMapFigure } from './block-map';
+import { diskLayoutFigure } from './disk-layout';
+import { inodeTreeFigure } from './inode-tree';
+import { schedTimelineFigure } from './sched-timeline';
 import { addressSpaceFigure } from './address-space';
 import { bootStagesFigure } from './boot-stages';
 import { pageWalkFigure } from './page-walk';
@@ -28,6 +32,10 @@ export const FIGURES: Readonly<Record<string, FigureRenderer<never>>> = {
   'tls-chain': tlsChainFigure,
   'window-stack': windowStackFigure,
   'desktop-damage': desktopDamageFigure,
+  'disk-layout': diskLayoutFigure,
+  'block-map': blockMapFigure,
+  'inode-tree': inodeTreeFigure,
+  'sched-timeline': schedTimelineFigure,
 };
 
 /** Draw `data`, the kernel's answer for `view`; throws for a view without a figure. */

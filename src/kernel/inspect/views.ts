@@ -15,6 +15,9 @@
  */
 import { bootStages } from '../lib/boot-stages';
 import { physicalMemoryView } from '../mm/physical-memory-view';
+import { diskMapView, diskView, inodeView } from '../fs/cottonfs/inspection';
+import { recentTimeline } from '../sched/scheduler';
+import { lastInodeShown } from '../shell/fs-inspect-commands';
 import { addressSpaceView, pageWalkView, spaceOwner } from '../proc/memory-views';
 import { lastVmShown, lastWalked } from '../shell/inspect-commands';
 import { ofCurrentDesktop, recentDamage, windowStack } from '../gui/desktop-inspect';
@@ -65,6 +68,12 @@ export const VIEWS: Readonly<Record<string, ViewProducer>> = {
   'tls-chain': (kernel) => (kernel.net ? lastTlsHandshake(kernel.net.stack) : null),
   'window-stack': () => ofCurrentDesktop(windowStack),
   'desktop-damage': () => ofCurrentDesktop(recentDamage),
+  'disk-layout': (kernel, args) => diskMapView(kernel.vfs, String(args.mount ?? '/')),
+  'block-map': (kernel, args) => diskView(kernel.vfs, String(args.mount ?? '/')),
+  // The file of the reader's last `inode`, else the figure's own path.
+  'inode-tree': (kernel, args) =>
+    inodeView(kernel.vfs, lastInodeShown() ?? String(args.path ?? '/')),
+  'sched-timeline': (_kernel, args) => recentTimeline(integerArg(args, 'ticks', 200)),
 };
 
 /** Take the view `request` names; throws ViewRequestError for an unknown view or bad arguments. */

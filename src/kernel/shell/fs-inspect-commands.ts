@@ -138,6 +138,13 @@ function tableSummary(table: PointerTable): string {
   return `-> ${pointers.length} of ${POINTERS_PER_BLOCK} slots used${pointers.length ? `: ${shown}${pointers.length > 6 ? ' ...' : ''}` : ''}`;
 }
 
+/** The path the last `inode` showed: the CottonFS chapter's pointer tree figure follows it. */
+let lastInodePath: string | null = null;
+
+export function lastInodeShown(): string | null {
+  return lastInodePath;
+}
+
 function* inode(sh: ShellContext, args: string[]): Io<void> {
   if (args.length !== 1) throw new UsageError('usage: inode <path>');
   const path = absolute(sh, args[0]!);
@@ -145,6 +152,7 @@ function* inode(sh: ShellContext, args: string[]): Io<void> {
   const tree: InodeTree = yield* withCottonFs(handle.fs, (inspected) =>
     inodeTree(inspected, handle.number),
   );
+  lastInodePath = path;
   sh.println(
     `${paint(BOLD, `inode ${tree.number}`)} (${path}): ${tree.type}, mode ${tree.mode.toString(8).padStart(4, '0')}, ${tree.links} link${tree.links === 1 ? '' : 's'}`,
   );

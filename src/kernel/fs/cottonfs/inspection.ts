@@ -61,6 +61,11 @@ export function mountedAt(vfs: Vfs, path: string): FileSystem {
   return mount.fs;
 }
 
+/** A view needed a block the cache does not hold (the kernel has not read it since boot). */
+export class NotCached extends InspectionError {
+  override name = 'NotCached';
+}
+
 /** Where an inspection reads a block from. */
 export type BlockReader = (block: number) => Io<Uint8Array>;
 
@@ -108,7 +113,7 @@ export function residentCottonFs(mounted: FileSystem): Inspected {
     throw new InspectionError(`the file system is busy (pid ${holder.pid} is changing it)`);
   const read = function* (block: number): Io<Uint8Array> {
     const data = fs.cache.peek(block);
-    if (!data) throw new InspectionError(`block ${block} is not in the block cache yet`);
+    if (!data) throw new NotCached(`block ${block} is not in the block cache yet`);
     return data;
   };
   return { fs, read };
@@ -382,19 +387,36 @@ function* directoryEntries(inspected: Inspected, tree: InodeTree): Io<DirectoryE
   return entries;
 }
 
+/** The files found, and the paths that could not be read (a view finds only what the cache holds). */
+export interface BlockOwners {
+  readonly owners: readonly BlockOwner[];
+  /** Paths whose inode or directory blocks a view could not read: their files are not in `owners`. */
+  readonly unread: readonly string[];
+}
+
 /**
  * Every file and directory reachable from the root, with the blocks it owns
  * (debugfs's `icheck` and `ncheck` for the whole disk at once). Each inode is
  * visited once, so a damaged tree cannot loop; a hard link is listed under
  * its first name.
  */
-export function* blockOwners(inspected: Inspected): Io<BlockOwner[]> {
+export function* blockOwners(inspected: Inspected): Io<BlockOwners> {
   const owners: BlockOwner[] = [];
+  const unread: string[] = [];
   const seen = new Set<number>();
   const visit = function* (number: number, path: string): Io<void> {
     if (seen.has(number)) return;
     seen.add(number);
-    const tree = yield* inodeTree(inspected, number);
+    let tree: InodeTree;
+    let entries: DirectoryEntry[] = [];
+    try {
+      tree = yield* inodeTree(inspected, number);
+      if (tree.type === 'directory') entries = yield* directoryEntries(inspected, tree);
+    } catch (error) {
+      if (!(error instanceof NotCached)) throw error;
+      unread.push(path);
+      return;
+    }
     owners.push({
       inode: number,
       path,
@@ -402,14 +424,13 @@ export function* blockOwners(inspected: Inspected): Io<BlockOwner[]> {
       data: dataBlocks(tree),
       tables: tableBlocks(tree),
     });
-    if (tree.type !== 'directory') return;
-    for (const entry of yield* directoryEntries(inspected, tree)) {
+    for (const entry of entries) {
       if (entry.name === '.' || entry.name === '..') continue;
       yield* visit(entry.inode, `${path === '/' ? '' : path}/${entry.name}`);
     }
   };
   yield* visit(ROOT_INODE, '/');
-  return owners;
+  return { owners, unread };
 }
 
 // ---- the journal ----
@@ -486,7 +507,8 @@ export function* journalState({ fs }: Inspected): Io<JournalState> {
 export interface DiskView {
   readonly mountPoint: string;
   readonly map: DiskMap;
-  readonly owners: readonly BlockOwner[];
+  /** Every file and directory the cache lets the view read, with its blocks. */
+  readonly files: BlockOwners;
 }
 
 /** An inode's tree and the path it was asked for: what the inode-tree figure draws. */
@@ -521,7 +543,7 @@ export function diskView(vfs: Vfs, mountPoint: string): DiskView {
   return {
     mountPoint,
     map: runToCompletion(diskMap(inspected)),
-    owners: runToCompletion(blockOwners(inspected)),
+    files: runToCompletion(blockOwners(inspected)),
   };
 }
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CottonFs } from '../../../../src/kernel/fs/cottonfs/cottonfs';
 import {
   InspectionError,
+  NotCached,
   blockOwners,
   diskMap,
   inodeTree,
@@ -85,7 +86,10 @@ describe('the disk map', () => {
     const after = run(withCottonFs(fs, diskMap));
     // 40 data blocks, 12 named in the inode and 28 in one indirect table.
     expect(after.dataUsed - before.dataUsed).toBe(41);
-    const owned = run(withCottonFs(fs, blockOwners)).flatMap((o) => [...o.data, ...o.tables]);
+    const owned = run(withCottonFs(fs, blockOwners)).owners.flatMap((o) => [
+      ...o.data,
+      ...o.tables,
+    ]);
     expect(new Set(owned).size).toBe(owned.length);
     expect(owned).toHaveLength(after.dataUsed);
     const usedInCells = after.cells
@@ -96,7 +100,8 @@ describe('the disk map', () => {
 
   it('names each file by its path, with the blocks of its tree', () => {
     const { fs } = machineWithFiles();
-    const owners = run(withCottonFs(fs, blockOwners));
+    const { owners, unread } = run(withCottonFs(fs, blockOwners));
+    expect(unread).toEqual([]);
     expect(owners.map((o) => o.path)).toEqual([
       '/',
       '/home',
@@ -122,10 +127,27 @@ describe('a view taken between two slices of the machine', () => {
     const { fs } = mount(freshDevice(4096));
     fs.cache.clear();
     expect(() => run(diskMap(residentCottonFs(fs)))).toThrow(
-      new InspectionError('block 32 is not in the block cache yet'),
+      new NotCached('block 32 is not in the block cache yet'),
     );
     const throughCache = run(withCottonFs(fs, diskMap));
     expect(run(diskMap(residentCottonFs(fs)))).toEqual(throughCache);
+  });
+});
+
+describe('block owners in a view', () => {
+  it('lists the files the cache lets it read, and the paths it could not read', () => {
+    const { fs, vfs } = machineWithFiles();
+    run(fs.sync());
+    fs.cache.clear();
+    run(vfs.resolve('/home/reader/small.txt'));
+    const { owners, unread } = run(blockOwners(residentCottonFs(fs)));
+    expect(owners.map((o) => o.path)).toEqual([
+      '/',
+      '/home',
+      '/home/reader',
+      '/home/reader/small.txt',
+    ]);
+    expect(unread).toEqual(['/home/reader/holes']);
   });
 });
 
