@@ -52,7 +52,7 @@ const USES_NODE_GLOBALS = 'export const argv: string[] = process.argv;\n';
 const PLATFORM_FREE = 'export const bytes: Uint8Array = new TextEncoder().encode("ok");\n';
 
 describe('platform configurations', () => {
-  for (const folder of ['src/kernel', 'src/emu', 'src/nex', 'src/runtime/host']) {
+  for (const folder of ['src/kernel', 'src/emu', 'src/nex', 'src/figures', 'src/runtime/host']) {
     it(`${folder} sees neither the DOM nor Node, but has TextEncoder`, () => {
       const config = `${folder}/tsconfig.json`;
       expect(compile(config, USES_THE_DOM).join('\n')).toMatch(/Cannot find name 'document'/);
