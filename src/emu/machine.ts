@@ -86,6 +86,8 @@ export const NIC_MMIO_BASE = 0xfebf1000;
 const VRAM_BYTES = 16 * 1024 * 1024;
 
 const COM1 = 0x3f8;
+/** Serial output bytes sent further apart than this reach the host as separate runs (100 µs). */
+const SERIAL_RUN_NS = 100_000;
 const IRQ_PIT = 0;
 const IRQ_KEYBOARD = 1;
 const IRQ_COM1 = 4;
@@ -161,6 +163,8 @@ export class CottonPC {
   crash: Error | null = null;
   private kernel: Generator<CpuRequest, void, void> | null = null;
   private serialOut: number[] = [];
+  /** Virtual time of the first byte in serialOut. */
+  private serialOutSince = 0;
   private serialBytesOut = 0;
 
   constructor(private readonly config: MachineConfig) {
@@ -169,7 +173,7 @@ export class CottonPC {
     this.uart = new Uart16550(
       COM1,
       (high) => this.pic.setIrq(IRQ_COM1, high),
-      (byte) => this.serialOut.push(byte),
+      (byte) => this.serialByte(byte),
     );
     this.rtc = new CmosRtc(this.clock, config.startTime ?? DEFAULT_START_TIME, this.memory.size);
     this.cpu = new CpuCore(this.clock, this.io, this.memory, this.pic);
@@ -356,6 +360,19 @@ export class CottonPC {
   private fail(error: Error): void {
     this.crash = error;
     this.state = 'crashed';
+  }
+
+  /**
+   * A byte the UART sent. The host gets bytes in runs that left the line
+   * within SERIAL_RUN_NS of each other, while the kernel runs, not once per
+   * slice: a recording then times each piece of output when the machine sent
+   * it, and a command that prints for a millisecond lasts a millisecond.
+   */
+  private serialByte(byte: number): void {
+    if (this.serialOut.length > 0 && this.clock.now - this.serialOutSince >= SERIAL_RUN_NS)
+      this.flushSerial();
+    if (this.serialOut.length === 0) this.serialOutSince = this.clock.now;
+    this.serialOut.push(byte);
   }
 
   private flushSerial(): void {

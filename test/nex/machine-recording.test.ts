@@ -71,6 +71,17 @@ describe('recording the real machine', () => {
     expect(session.info.durationSeconds).toBeCloseTo(lastOutput + 0.25, 6);
   });
 
+  it('lasts as long as its output took to leave the serial line', () => {
+    const mem = recordScript(parseScript('prompt\nrun mem\n'), bootFromRepo);
+    const [summary] = commandSummaries(mem);
+    // Hundreds of bytes, each written to the UART's port after polling its status: about
+    // two I/O cycles (2 µs) a byte, so the command's output spans some hundreds of µs.
+    expect(summary!.output_bytes).toBeGreaterThan(300);
+    expect(summary!.duration_s).toBeGreaterThan(summary!.output_bytes * 1e-6);
+    const outputs = mem.events.filter((e) => e.kind === 'output' && e.t >= summary!.start_t);
+    expect(new Set(outputs.map((e) => e.t)).size).toBeGreaterThan(1);
+  });
+
   it('gives byte-identical .nex files for the same script, and reads back the same', () => {
     const first = writeNex(session);
     const again = writeNex(recordScript(parseScript(SCRIPT), bootFromRepo));
