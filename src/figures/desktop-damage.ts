@@ -8,6 +8,7 @@
  * Data: `desktop-damage` (src/kernel/gui/desktop-inspect.ts), which `damage`
  * prints.
  */
+import { emptyFigure } from './empty-figure';
 import type { DamagedFrame, DamageSnapshot } from '../kernel/gui/desktop-inspect';
 import {
   el,
@@ -21,6 +22,7 @@ import {
   toneRect,
 } from './svg';
 
+const NO_DESKTOP = 'No desktop is running (run desktop, or boot with gui).';
 const WIDTH = 700;
 const LEFT = 10;
 const TOP = 30;
@@ -89,14 +91,12 @@ export function desktopDamageFigure(
   context: FigureContext,
 ): Figure {
   const when = formatUptime(context.uptimeMicros);
-  if (!snapshot) {
-    const why = 'No desktop is running (run desktop, or boot with gui).';
-    return {
-      svg: svgDocument(context, { width: WIDTH, height: 40 }, 'No desktop', text(LEFT, 24, why)),
-      alt: why,
-      caption: `From the compositor's last frames (what damage prints), at ${when}`,
-    };
-  }
+  if (!snapshot)
+    return emptyFigure(
+      context,
+      NO_DESKTOP,
+      `From the compositor's last frames (what damage prints), at ${when}`,
+    );
   const cellHeight = (snapshot.screen.height * CELL_WIDTH) / snapshot.screen.width + 40;
   const rows = Math.max(1, Math.ceil(snapshot.frames.length / COLUMNS));
   const cells = snapshot.frames

@@ -8,6 +8,7 @@
  * Data: `tcp-connections` (src/kernel/net/socket-table.ts), which `ss`
  * prints.
  */
+import { emptyFigure } from './empty-figure';
 import type { SocketTable } from '../kernel/net/socket-table';
 import type { TcpSocketInfo } from '../kernel/net/tcp/tcp-socket-info';
 import {
@@ -91,14 +92,8 @@ function altText(table: SocketTable): string {
 export function tcpConnectionsFigure(table: SocketTable | null, context: FigureContext): Figure {
   const when = formatUptime(context.uptimeMicros);
   const caption = `From the kernel's socket table (what ss prints), at ${when}`;
-  if (!table) {
-    const body = text(LEFT, 24, 'This machine has no network card.');
-    return {
-      svg: svgDocument(context, { width: WIDTH, height: 40 }, 'No network', body),
-      alt: 'The machine has no network card, so no sockets.',
-      caption,
-    };
-  }
+  if (!table)
+    return emptyFigure(context, 'This machine has no network card, so no sockets.', caption);
   const rows = table.tcp.length
     ? table.tcp.map((info, i) => row(info, TOP + i * ROW, context)).join('')
     : text(LEFT, TOP, 'No TCP sockets: every connection has closed (or none was opened).');

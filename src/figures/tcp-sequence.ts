@@ -7,9 +7,10 @@
  * Data: `tcp-sequence` (src/kernel/net/tcp/segment-trace.ts,
  * SegmentTrace.lastConnection), which `tcptrace` prints.
  */
+import { emptyFigure } from './empty-figure';
 import type { ConnectionSegment, ConnectionTrace } from '../kernel/net/tcp/segment-trace';
 import { type Lanes, laneHeads, messageArrow } from './message-arrows';
-import { type Figure, type FigureContext, formatUptime, svgDocument, text } from './svg';
+import { type Figure, type FigureContext, formatUptime, svgDocument } from './svg';
 
 const WIDTH = 640;
 const TOP = 48;
@@ -41,17 +42,11 @@ function altText(trace: ConnectionTrace): string {
 
 export function tcpSequenceFigure(trace: ConnectionTrace | null, context: FigureContext): Figure {
   const when = formatUptime(context.uptimeMicros);
+  const caption = `From the kernel's TCP segment trace (what tcptrace prints): the last connection, numbers counted from each side's first, at ${when}`;
   if (!trace) {
-    return {
-      svg: svgDocument(
-        context,
-        { width: WIDTH, height: 40 },
-        'No TCP connection yet',
-        text(10, 24, 'No TCP connection yet: run a command that opens one (httpget, fetch).'),
-      ),
-      alt: 'No TCP connection has been made since the machine booted.',
-      caption: `From the kernel's TCP segment trace (what tcptrace prints), at ${when}`,
-    };
+    const words =
+      'No TCP connection yet: run a command that opens one (httpget, fetch, tcpconnect).';
+    return emptyFigure(context, words, caption);
   }
   const lanes: Lanes = {
     ...LANES,
@@ -79,6 +74,6 @@ export function tcpSequenceFigure(trace: ConnectionTrace | null, context: Figure
       laneHeads(lanes, 20, bottom + 6) + arrows,
     ),
     alt: altText(trace),
-    caption: `From the kernel's TCP segment trace (what tcptrace prints): the last connection, numbers counted from each side's first, at ${when}`,
+    caption,
   };
 }

@@ -9,6 +9,7 @@
  * Data: `tls-chain` (src/kernel/net/tls-history.ts, the same record as
  * `tls-handshake`), which `tls HOST` prints under "server certificate chain".
  */
+import { emptyFigure } from './empty-figure';
 import type {
   CertificateSummary,
   HandshakeStepInfo,
@@ -109,16 +110,7 @@ export function tlsChainFigure(info: TlsHandshakeInfo | null, context: FigureCon
     const why = info
       ? `The handshake with ${info.serverName} ended before a certificate arrived.`
       : 'No TLS connection yet.';
-    return {
-      svg: svgDocument(
-        context,
-        { width: WIDTH, height: 40 },
-        'No certificate chain',
-        text(LEFT, 24, why),
-      ),
-      alt: why,
-      caption,
-    };
+    return emptyFigure(context, why, caption);
   }
   const count = chain.certificates.length;
   let body = text(LEFT, 18, `Certificates sent by ${info.serverName}, the server's first`, {

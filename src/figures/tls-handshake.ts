@@ -9,6 +9,7 @@
  * Data: `tls-handshake` (src/kernel/net/tls-history.ts), which `tls HOST`
  * prints.
  */
+import { emptyFigure } from './empty-figure';
 import type { HandshakeStepInfo, TlsHandshakeInfo } from '../kernel/net/tls-history';
 import { describeCertificateSizes, describeHandshakeStep } from '../kernel/net/tls/handshake-log';
 import { type Lanes, laneHeads, type Message, messageArrow } from './message-arrows';
@@ -113,16 +114,8 @@ export function tlsHandshakeFigure(info: TlsHandshakeInfo | null, context: Figur
   const when = formatUptime(context.uptimeMicros);
   const caption = `From the kernel's record of its last TLS handshake (what tls HOST prints), at ${when}`;
   if (!info) {
-    const body = text(
-      10,
-      24,
-      'No TLS connection yet: try tls example.com or httpsget example.com /.',
-    );
-    return {
-      svg: svgDocument(context, { width: WIDTH, height: 40 }, 'No TLS handshake yet', body),
-      alt: 'No TLS connection has been made since the machine booted.',
-      caption,
-    };
+    const words = 'No TLS connection yet: try tls example.com or httpsget example.com /.';
+    return emptyFigure(context, words, caption);
   }
   const lanes: Lanes = { ...LANES, rightName: `server ${info.serverName}` };
   const started = info.steps[0]?.at ?? 0;

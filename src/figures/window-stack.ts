@@ -8,6 +8,7 @@
  * Data: `window-stack` (src/kernel/gui/desktop-inspect.ts), which `windows`
  * prints.
  */
+import { emptyFigure } from './empty-figure';
 import type { WindowInfo, WindowStackSnapshot } from '../kernel/gui/desktop-inspect';
 import {
   el,
@@ -22,6 +23,7 @@ import {
   toneRect,
 } from './svg';
 
+const NO_DESKTOP = 'No desktop is running (run desktop, or boot with gui).';
 const WIDTH = 720;
 const LEFT = 10;
 const TOP = 30;
@@ -69,14 +71,12 @@ export function windowStackFigure(
   context: FigureContext,
 ): Figure {
   const when = formatUptime(context.uptimeMicros);
-  if (!snapshot) {
-    const why = 'No desktop is running (run desktop, or boot with gui).';
-    return {
-      svg: svgDocument(context, { width: WIDTH, height: 40 }, 'No desktop', text(LEFT, 24, why)),
-      alt: why,
-      caption: `From the window manager (what windows prints), at ${when}`,
-    };
-  }
+  if (!snapshot)
+    return emptyFigure(
+      context,
+      NO_DESKTOP,
+      `From the window manager (what windows prints), at ${when}`,
+    );
   const { width, height } = snapshot.screen;
   const scale = SCREEN_WIDTH / width;
   const screenHeight = height * scale;

@@ -53,7 +53,7 @@ describe('tcp-sequence figure', () => {
       /^Sequence diagram of the last TCP connection, 10\.0\.2\.15:\d+ to 93\.184\.215\.14:80: \d+ segments, 0 retransmitted, in order: out SYN; in SYN\+ACK; /,
     );
     expect(tcpSequenceFigure(null, context).alt).toBe(
-      'No TCP connection has been made since the machine booted.',
+      'No TCP connection yet: run a command that opens one (httpget, fetch, tcpconnect).',
     );
   });
 
