@@ -92,7 +92,9 @@ export class ScreenView {
   }
 
   private onPointerDown(event: PointerEvent): void {
-    this.canvas.focus();
+    // Without preventScroll, focusing a canvas the page shows only in part scrolls it into
+    // view under the pressed pointer, and the drag that follows jumps by that much.
+    this.canvas.focus({ preventScroll: true });
     if (!this.pointerLocked) this.canvas.setPointerCapture(event.pointerId);
     this.onPointer(event);
   }
