@@ -1,6 +1,6 @@
 /**
- * The Boot chapter's live figures in a real browser: the build-time figure
- * is in the page before the machine boots; once the machine is at its prompt
+ * The Boot chapter's live figures in a real browser (the memory map and the
+ * boot's stages): the build-time figure is in the page before the machine boots; once the machine is at its prompt
  * the page redraws it from the running kernel, the same SVG as the build's
  * (Node and the browser boot the same machine); a command that changes the
  * kernel's state changes the figure; a part shows its details on focus; on a
@@ -49,6 +49,7 @@ async function booted(): Promise<void> {
 }
 
 const MEMORY_MAP = 'cotton-figure[data-view="memory-map"]';
+const BOOT_STAGES = 'cotton-figure[data-view="boot-stages"]';
 /** A first boot in a fresh browser builds the reader's disk: slow on a loaded machine. */
 const BOOT_TIMEOUT_MS = 90_000;
 
@@ -62,6 +63,8 @@ describe(
       await booted();
       expect(await page.getAttribute(MEMORY_MAP, 'data-state')).toBe('live');
       expect(await figureBox(page, MEMORY_MAP)).toBe(built);
+      await waitForRefresh(page, BOOT_STAGES, 0);
+      expect(await figureBox(page, BOOT_STAGES)).toBe(await staticFigureBox(page, BOOT_STAGES));
       expect(await page.textContent(`${MEMORY_MAP} .cf-source`)).toMatch(/in your machine\.$/);
       expect(errors).toEqual([]);
     });
