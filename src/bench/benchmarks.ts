@@ -97,6 +97,7 @@ export async function runBenchmarks(): Promise<number> {
   (await import('./fb-benchmarks')).fbBenchmarks().forEach(report);
   (await import('./gui-benchmarks')).guiBenchmarks().forEach(report);
   (await (await import('./gui-browser-benchmarks')).guiBrowserBenchmarks()).forEach(report);
+  (await (await import('./browser-benchmarks')).browserBenchmarks()).forEach(report);
   (await import('./proc-benchmarks')).procBenchmarks().forEach(report);
   (await import('./net-benchmarks')).netBenchmarks().forEach(report);
   (await import('./tls-benchmarks')).tlsBenchmarks().forEach(report);

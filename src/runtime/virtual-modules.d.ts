@@ -4,7 +4,7 @@
 declare module 'virtual:cotton-kernel' {
   /** TypeScript source of every kernel file, keyed by repository path (`src/kernel/…/x.ts`). */
   export const sources: Readonly<Record<string, string>>;
-  /** The same files transpiled at build time, keyed the same way. */
+  /** The same files transpiled at build time, keyed the same way, without comments (lines kept). */
   export const modules: Readonly<Record<string, string>>;
   /** The user programs (src/userland/bin), as the firmware's boot modules for /bin. */
   export const programs: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array }>;

@@ -11,7 +11,8 @@
  *
  * Every machine gets a fresh worker (a Reboot too): a worker stuck in a
  * reader's loop can only be terminated, never reused, and a fresh worker also
- * means fresh module state. A session stays silent towards the page until
+ * means fresh module state. A Reboot's worker is usually started ahead, once
+ * the page is idle (`prepareSpareWorker`). A session stays silent towards the page until
  * `start()`, so the page can keep the old machine while the new one is linked
  * and drop the new one if the reader's code does not compile.
  *
@@ -117,6 +118,29 @@ function startWorker(): WorkerHandle {
 }
 
 /**
+ * A worker started ahead, while the page is idle, for the next machine (a
+ * Reboot): its script loaded and its kernel compiled, and the transpiler too
+ * when the reader edits, so a reboot waits only for its own disk and boot.
+ */
+let spare: WorkerHandle | null = null;
+
+function takeWorker(): WorkerHandle {
+  const handle = spare ?? startWorker();
+  spare = null;
+  return handle;
+}
+
+/** Have a spare worker ready for the next Reboot, started once the page is idle. */
+export function prepareSpareWorker(withTranspiler: boolean): void {
+  const prepare = (): void => {
+    spare ??= startWorker();
+    void spare.api.prepare(withTranspiler).catch(() => {});
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(prepare, { timeout: 2000 });
+  else setTimeout(prepare, 200);
+}
+
+/**
  * The two watchdogs over a worker, fed by its beats: `stuck` when a running
  * machine stops making progress, `buildTimedOut` when a build never ends.
  */
@@ -176,7 +200,7 @@ export class MachineSession {
   private loseWorker!: (error: Error) => void;
 
   constructor(private readonly events: SessionEvents) {
-    this.handle = startWorker();
+    this.handle = takeWorker();
     this.api = this.handle.api;
     this.liveness = new Liveness(
       this.api,

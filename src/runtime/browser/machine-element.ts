@@ -21,7 +21,7 @@ import type { MachineState } from '../../emu/machine';
 import { installDiskControls } from './disk-controls';
 import { EditorPanel } from './editor-panel';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
-import { MachineSession, WATCHDOG_MS, WatchdogError } from './machine-client';
+import { MachineSession, prepareSpareWorker, WATCHDOG_MS, WatchdogError } from './machine-client';
 import type { MachineReport } from '../worker/machine-worker';
 import { ScreenView } from './screen-view';
 import { createConsole, type Console } from './terminal';
@@ -69,6 +69,8 @@ export class CottonMachineElement extends HTMLElement {
    */
   private statusPinned = false;
   private recording = false;
+  /** The machine after whose first prompt a spare worker was prepared for the next Reboot. */
+  private spareFor: MachineSession | null = null;
   /** The last finished recording, for Save. */
   private recorded: Uint8Array | null = null;
 
@@ -245,6 +247,11 @@ export class CottonMachineElement extends HTMLElement {
     const changed = report.state !== this.state;
     this.state = report.state;
     this.machineStatus = STATE_STATUS[report.state] ?? (report.prompted ? 'running' : 'booting');
+    // Booted: the next Reboot's worker can start now, while the page idles.
+    if (report.prompted && this.spareFor !== this.session) {
+      this.spareFor = this.session;
+      prepareSpareWorker(this.editorPanel.open || this.editorPanel.hasEdits());
+    }
     if (!this.statusPinned) this.setStatus(this.machineStatus, report.crash ?? undefined);
     if (!changed) return;
     if (report.crash) this.console.notice(`The kernel crashed:\n${report.crash}`, 'error');
@@ -263,6 +270,7 @@ export class CottonMachineElement extends HTMLElement {
   private async toggleEditor(): Promise<void> {
     const button = this.child('[data-action="edit"]');
     button.setAttribute('aria-pressed', String(!this.editorPanel.open));
+    if (!this.editorPanel.open) prepareSpareWorker(true); // edits come: a Reboot will transpile
     await this.editorPanel.toggle();
   }
 

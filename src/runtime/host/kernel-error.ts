@@ -10,7 +10,7 @@
  * are the machine, not the reader's program — unless there is no kernel frame
  * at all, when the error is the machine's own and its first frames are kept.
  */
-import { TranspileError } from './transpile';
+import { TranspileError } from './transpile-error';
 
 const KERNEL_FRAME = /src\/kernel\/[\w./-]+\.ts:\d+:\d+/;
 

@@ -8,10 +8,15 @@
  * (docs/architecture.md §4). Modules are evaluated with a `sourceURL` naming their repository
  * path, so stack frames read `src/kernel/shell/shell.ts:42:7`, and the wrapper
  * starts on the module's first line, so those line numbers are the TypeScript's.
+ *
+ * The loader links JavaScript; it does not import the transpiler. The book
+ * ships its kernel transpiled at build time, so a machine worker that boots
+ * the book's kernel never loads sucrase: transpile.ts installs itself here
+ * (`installTranspiler`) when loaded, which Node does at once (node-host.ts)
+ * and the worker only for a reader's edited files.
  */
 import type { KernelEntry } from '../../emu/machine-interface';
 import { KERNEL_LIBRARIES } from './kernel-libraries';
-import { transpileModule } from './transpile';
 
 /** The module whose `kernelEntry` export the firmware calls. */
 export const KERNEL_ENTRY_MODULE = 'src/kernel/boot/entry.ts';
@@ -106,7 +111,21 @@ export function transpileCacheKey(file: string, source: string): string {
   return `${file}\0${source}`;
 }
 
-/** Transpile a whole set of sources (e.g. the originals with a reader's edits in place). */
+/** Transpiles one kernel module's TypeScript into a module body (transpile.ts). */
+export type ModuleTranspiler = (file: string, source: string) => string;
+
+let transpiler: ModuleTranspiler | null = null;
+
+/** Make `transpile` the transpiler of kernel sources (transpile.ts does, when it is loaded). */
+export function installTranspiler(transpile: ModuleTranspiler): void {
+  transpiler = transpile;
+}
+
+/**
+ * Transpile a whole set of sources (e.g. the originals with a reader's edits
+ * in place); what `cache` holds (modules transpiled at build time) needs no
+ * transpiler.
+ */
 export function transpileKernel(
   sources: KernelSources,
   cache?: Map<string, string>,
@@ -116,10 +135,20 @@ export function transpileKernel(
     const key = transpileCacheKey(file, source);
     let js = cache?.get(key);
     if (js === undefined) {
-      js = transpileModule(file, source);
+      if (!transpiler) throw new Error(`${file}: no kernel transpiler is loaded (transpile.ts)`);
+      js = transpiler(file, source);
       cache?.set(key, js);
     }
     modules[file] = js;
   }
   return modules;
+}
+
+/**
+ * Compile every module's function ahead of linking: the costly part of a
+ * boot (a module body runs in microseconds), done once per thread, e.g.
+ * while the disk loads. linkKernel reuses the compiled functions.
+ */
+export function compileKernel(modules: KernelModules): void {
+  for (const [file, js] of Object.entries(modules)) compile(file, js);
 }

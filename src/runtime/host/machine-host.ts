@@ -23,6 +23,7 @@ import { deliverInput, type LoggedInput, type MachineInput, type MachineMoment }
 import { buildKernelImage } from './kernel-image';
 import {
   linkKernel,
+  type KernelModules,
   transpileCacheKey,
   transpileKernel,
   type KernelSources,
@@ -37,8 +38,17 @@ const NS_PER_MS = 1_000_000;
 const FAST_SLICE_NS = 1 * NS_PER_MS;
 
 export interface BootOptions {
-  /** The kernel's original sources. */
-  readonly sources: KernelSources;
+  /**
+   * The kernel's original sources: what a snapshot names, and what the host
+   * transpiles, with `overrides` in place, unless `modules` is given.
+   */
+  readonly sources?: KernelSources;
+  /**
+   * The kernel already transpiled, `overrides` included (the book's machine
+   * worker has it from the build): linked as it is, with no transpiler loaded.
+   * A host without `sources` cannot take a snapshot.
+   */
+  readonly modules?: KernelModules;
   /** Edited files that take the place of originals (a reader's edits). */
   readonly overrides?: Readonly<Record<string, string>>;
   readonly ramMiB?: number;
@@ -138,7 +148,9 @@ export class MachineHost {
   /** Transpile and link the kernel (throws TranspileError for a reader's syntax error), then power on. */
   constructor(readonly options: BootOptions) {
     activityListener?.('building', 0);
-    this.modules = transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
+    this.modules =
+      options.modules ??
+      transpileKernel({ ...options.sources, ...options.overrides }, transpileCache);
     this.image = buildKernelImage(this.modules);
     const disk = options.disk?.bytes;
     this.diskAtPowerOn = disk
@@ -180,7 +192,7 @@ export class MachineHost {
   /** The machine as a snapshot blob: a few kilobytes naming the kernel, the configuration and the inputs so far. */
   snapshot(): Uint8Array {
     return encodeSnapshot({
-      kernel: kernelDigests(this.options.sources),
+      kernel: kernelDigests(this.sources()),
       overrides: this.options.overrides ?? {},
       ramMiB: this.options.ramMiB ?? 128,
       commandLine: this.options.commandLine ?? '',
@@ -192,6 +204,12 @@ export class MachineHost {
       moment: this.moment(),
       state: machineStateDigests(this.machine).map(({ part, digest }) => ({ name: part, digest })),
     });
+  }
+
+  private sources(): KernelSources {
+    if (!this.options.sources)
+      throw new Error('this machine was booted from transpiled modules: its sources are unknown');
+    return this.options.sources;
   }
 
   /** SHA-256 of the machine's whole device-visible state, as hex (see src/emu/machine-state.ts). */

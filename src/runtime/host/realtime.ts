@@ -9,6 +9,12 @@
  * machine falls far behind (a long computation), the lag is forgiven rather
  * than raced through afterwards. Used by the browser worker and by the CLI's
  * interactive mode.
+ *
+ * A driver may start in fast mode (`fastWhile`): slices run the machine as
+ * fast as the host goes, virtual time jumping from event to event, until the
+ * condition fails (the book's machine: until its first prompt), and pacing
+ * starts from the virtual time reached. The machine cannot tell: what it
+ * prints, and when in virtual time, is the same either way.
  */
 import type { MachineState } from '../../emu/machine';
 import type { MachineHost } from './machine-host';
@@ -23,6 +29,8 @@ export interface RealtimeOptions {
   readonly sliceMs?: number;
   /** Called after every slice (flush output, heartbeat, state changes). */
   readonly onSlice?: (state: MachineState) => void;
+  /** Run in fast mode while this holds (asked between steps), then in real time for good. */
+  readonly fastWhile?: () => boolean;
 }
 
 /** Whether a machine in this state still runs (as opposed to halted, powered off, panicked, crashed). */
@@ -34,11 +42,14 @@ export class RealtimeDriver {
   private wallOrigin = 0;
   private virtualOrigin = 0;
   private active = false;
+  private fast: boolean;
 
   constructor(
     private readonly host: MachineHost,
     private readonly options: RealtimeOptions = {},
-  ) {}
+  ) {
+    this.fast = options.fastWhile !== undefined;
+  }
 
   /** Start (or resume) pacing from the machine's current virtual time. */
   start(): void {
@@ -80,9 +91,31 @@ export class RealtimeDriver {
     this.timer = setTimeout(() => this.slice(), delayMs);
   }
 
+  /** A slice of fast mode: as much virtual time as `sliceMs` of work runs, while `fastWhile` holds. */
+  private fastSlice(sliceMs: number): MachineState {
+    const started = performance.now();
+    let state = this.host.state;
+    while (isLive(state) && performance.now() - started < sliceMs) {
+      if (!this.options.fastWhile?.()) {
+        this.fast = false;
+        this.resync();
+        break;
+      }
+      state = this.host.runUntil(this.host.machine.clock.now + STEP_NS);
+    }
+    return state;
+  }
+
   private slice(): void {
     this.timer = null;
     const sliceMs = this.options.sliceMs ?? 10;
+    if (this.fast) {
+      const state = this.fastSlice(sliceMs);
+      this.options.onSlice?.(state);
+      if (!isLive(state)) return this.stop();
+      if (this.active) this.schedule(0);
+      return;
+    }
     const started = performance.now();
     let target = this.virtualOrigin + (started - this.wallOrigin) * NS_PER_MS;
     let state = this.host.state;

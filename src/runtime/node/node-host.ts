@@ -21,6 +21,8 @@ import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
 import { MachineHost, type BootOptions, type RestoreOptions } from '../host/machine-host';
 import type { KernelSources } from '../host/kernel-loader';
 import { decodeSnapshot } from '../host/snapshot-format';
+// Node boots kernels from their TypeScript: load the transpiler, which installs itself in the loader.
+import '../host/transpile';
 
 let repoSources: KernelSources | null = null;
 let repoPrograms: BootModule[] | null = null;

@@ -1,16 +1,20 @@
 /**
- * Vite plugin: serves the kernel's sources to the book as virtual modules.
+ * Vite plugin: serves the kernel to the book as virtual modules.
  *
- *   virtual:cotton-kernel          { sources, modules, programs, diskFiles }  for the machine worker
+ *   virtual:cotton-kernel          { modules, programs, diskFiles }  for the machine worker
+ *                                  (and `sources`, for build-time figures)
  *   virtual:cotton-kernel/sources  { sources }           for the page (editor, exercises)
+ *                                                       and the worker's checks
  *
- * `modules` holds every kernel file transpiled separately at build time, so a
- * worker booting the original kernel transpiles nothing (primeTranspileCache);
- * only a reader's edited files are transpiled in the browser. `programs` are
- * the committed user programs (src/userland/bin/*.elf), base64 in the bundle,
- * which the worker hands to the firmware as boot modules; `diskFiles` the
- * repository's disk/ tree (the desktop's font), which the worker's book disk
- * carries at the same paths (disk-tree.ts). The page gets
+ * `modules` holds every kernel file transpiled separately at build time, its
+ * comments taken out with its lines kept (strip-comments.ts), so a worker
+ * booting the original kernel neither transpiles nor even loads the
+ * transpiler or the TypeScript: only a reader's edited files are transpiled
+ * in the browser, and the sources come to the worker only for checks.
+ * `programs` are the committed user programs (src/userland/bin/*.elf), base64
+ * in the bundle, which the worker hands to the firmware as boot modules;
+ * `diskFiles` the repository's disk/ tree (the desktop's font), which the
+ * worker's book disk carries at the same paths (disk-tree.ts). The page gets
  * the sources alone: it needs them for Monaco and exercise starters, never the
  * JavaScript. In dev the kernel folder is watched and any change invalidates
  * both modules and reloads the page, so the book always boots the kernel on disk.
@@ -18,9 +22,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
-import { transpileKernel } from '../host/kernel-loader';
+import { transpileModule } from '../host/transpile';
 import { readDiskTree } from './disk-tree';
 import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
+import { stripComments } from './strip-comments';
 
 const KERNEL_ID = 'virtual:cotton-kernel';
 const SOURCES_ID = 'virtual:cotton-kernel/sources';
@@ -54,15 +59,42 @@ function diskFilesCode(): string {
   return `export const diskFiles = ${JSON.stringify(files)}.map(({ path, base64 }) => ({ path, bytes: decode(base64) }));`;
 }
 
-function kernelModuleCode(withModules: boolean): string {
-  const sources = readKernelSources();
-  const lines = [`export const sources = ${JSON.stringify(sources)};`];
-  if (withModules)
-    lines.push(
-      `export const modules = ${JSON.stringify(transpileKernel(sources))};`,
-      programsCode(),
-    );
-  return lines.join('\n');
+/**
+ * Every kernel file transpiled and without its comments (strip-comments.ts),
+ * cached by file and text: a dev server rebuilds only what changed.
+ */
+const builtModules = new Map<string, string>();
+
+function transpiledKernel(): Record<string, string> {
+  const modules: Record<string, string> = {};
+  for (const [file, source] of Object.entries(readKernelSources())) {
+    const key = `${file}\0${source}`;
+    let js = builtModules.get(key);
+    if (js === undefined) {
+      js = stripComments(transpileModule(file, source));
+      builtModules.set(key, js);
+    }
+    modules[file] = js;
+  }
+  return modules;
+}
+
+/** The page's module (editor, exercises), and the worker's for checks: the TypeScript. */
+function sourcesModuleCode(): string {
+  return `export const sources = ${JSON.stringify(readKernelSources())};`;
+}
+
+/**
+ * The machine worker's module: the kernel as JavaScript, the programs, the
+ * disk tree, and the sources for build-time code (figures); an unused export
+ * is a plain literal, which the bundler leaves out of the worker.
+ */
+function kernelModuleCode(): string {
+  return [
+    sourcesModuleCode(),
+    `export const modules = ${JSON.stringify(transpiledKernel())};`,
+    programsCode(),
+  ].join('\n');
 }
 
 function watchKernel(server: ViteDevServer): void {
@@ -88,8 +120,8 @@ export function cottonKernel(): Plugin {
       return VIRTUAL_IDS.includes(id) ? resolved(id) : undefined;
     },
     load(id) {
-      if (id === resolved(KERNEL_ID)) return kernelModuleCode(true);
-      if (id === resolved(SOURCES_ID)) return kernelModuleCode(false);
+      if (id === resolved(KERNEL_ID)) return kernelModuleCode();
+      if (id === resolved(SOURCES_ID)) return sourcesModuleCode();
       return undefined;
     },
     configureServer: watchKernel,

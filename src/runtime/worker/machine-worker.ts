@@ -3,9 +3,12 @@
  * comlink API (docs/architecture.md §1).
  *
  * Booting is split in two so the page can swap machines cleanly: `boot()`
- * transpiles and links the kernel with the reader's edits and reports a
+ * links the kernel the book ships transpiled, with the reader's edited files
+ * transpiled in place, while the disk loads, and reports a
  * transpile or link error as a message with file:line (the page then keeps the
- * machine it had), `start()` lets the new machine run. While it runs, the
+ * machine it had), `start()` lets the new machine run: in fast mode up to its
+ * first prompt (virtual time as fast as this thread goes, so the reader waits
+ * for no virtual timer), then in real time. While it runs, the
  * worker reports after each slice that produced output or changed state, and
  * at least every HEARTBEAT_MS. The page's watchdog listens to beats sent from
  * inside the run loop (`watch`, liveness.ts): a loop in kernel code never
@@ -27,13 +30,13 @@
  * machine stops storing while the page replaces the stored disk.
  */
 import { expose, transfer } from 'comlink';
-import { diskFiles, sources, modules, programs } from 'virtual:cotton-kernel';
+import { diskFiles, modules, programs } from 'virtual:cotton-kernel';
 import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
-import { freshSeed, runChecks, type CheckResult } from '../host/exercise';
-import { findExercise } from './exercises';
+import type { CheckResult } from '../host/exercise';
 import { sha256 } from '../../emu/sha256';
 import { describeKernelError } from '../host/kernel-error';
+import { compileKernel, type KernelModules } from '../host/kernel-loader';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import { LiveRecording, type RecordingOptions } from './machine-recording';
 import { RealtimeDriver } from '../host/realtime';
@@ -97,7 +100,45 @@ export type BootResult =
 
 type ReportSink = (report: MachineReport) => void;
 
-primeTranspileCache(sources, modules);
+/**
+ * A new machine runs in fast mode until its first prompt (realtime.ts), for at
+ * most this much virtual time (a kernel that never prompts), then in real time.
+ */
+const FAST_BOOT_LIMIT_NS = 30_000 * 1_000_000;
+
+/**
+ * What checks need and a machine does not: the exercises, the kernel's
+ * TypeScript (checks boot it with the reader's region in place) and the
+ * transpiler, loaded by the first check of a worker. The build's modules
+ * stand for the originals, so only the edited files are transpiled.
+ */
+async function loadChecks() {
+  const [exercise, { findExercise }, { sources }] = await Promise.all([
+    import('../host/exercise'),
+    import('./exercises'),
+    import('virtual:cotton-kernel/sources'),
+    import('../host/transpile'),
+  ]);
+  primeTranspileCache(sources, modules);
+  return { findExercise, freshSeed: exercise.freshSeed, runChecks: exercise.runChecks, sources };
+}
+
+const stillBooting = (booted: MachineHost): boolean =>
+  booted.machine.clock.now < FAST_BOOT_LIMIT_NS && !booted.output.includes(OSC133_PROMPT_END);
+
+/**
+ * The kernel with the reader's edits: the book's modules as built, the edited
+ * files transpiled here, by a transpiler loaded only now (the first page load
+ * carries none). Throws a TranspileError for a syntax error.
+ */
+async function kernelWith(overrides: Readonly<Record<string, string>>): Promise<KernelModules> {
+  if (Object.keys(overrides).length === 0) return modules;
+  const { transpileModule } = await import('../host/transpile');
+  const edited: Record<string, string> = { ...modules };
+  for (const [file, source] of Object.entries(overrides))
+    edited[file] = transpileModule(file, source);
+  return edited;
+}
 
 let host: MachineHost | null = null;
 /** The running kernel's inspection channel (figures' data). */
@@ -196,6 +237,16 @@ const api = {
     return true;
   },
 
+  /**
+   * Get ready for a boot that is yet to be asked for (a spare worker, started
+   * while the page is idle): compile the book's kernel, and load the
+   * transpiler too if the reader edits.
+   */
+  async prepare(withTranspiler: boolean): Promise<void> {
+    compileKernel(modules);
+    if (withTranspiler) await import('../host/transpile');
+  },
+
   /** Send the page's watchdog this worker's beats on `port` (before `boot` or `runChecks`). */
   watch(port: MessagePort): void {
     reportLiveness(port);
@@ -203,12 +254,21 @@ const api = {
 
   async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
     beat('building', 0);
-    const { persistent, report: diskReport, pristine } = await openReaderDisk();
+    // The disk loads (IndexedDB, off this thread) while the kernel is transpiled and compiled.
+    const opening = openReaderDisk();
+    let kernel: KernelModules;
+    try {
+      kernel = await kernelWith(options.overrides);
+      compileKernel(kernel);
+    } catch (error) {
+      return { ok: false, message: describeKernelError(error) };
+    }
+    const { persistent, report: diskReport, pristine } = await opening;
     try {
       const frames = new CaptureBuffer();
       const nextInspector = new KernelInspector();
       host = new MachineHost({
-        sources,
+        modules: kernel,
         programs,
         disk: persistent.image,
         diskDigest: () => sha256(pristine),
@@ -228,7 +288,11 @@ const api = {
       return { ok: false, message: describeKernelError(error) };
     }
     screenShown = options.screen ?? false;
-    driver = new RealtimeDriver(host, { onSlice: (state) => report(sink, state) });
+    const booted = host;
+    driver = new RealtimeDriver(host, {
+      onSlice: (state) => report(sink, state),
+      fastWhile: () => stillBooting(booted),
+    });
     return { ok: true, disk: diskReport };
   },
 
@@ -343,6 +407,7 @@ const api = {
     overrides: Readonly<Record<string, string>>,
     progress: (result: CheckResult) => void,
   ): Promise<CheckResult[]> {
+    const { findExercise, freshSeed, runChecks, sources } = await loadChecks();
     const exercise = findExercise(exerciseId);
     const seed = freshSeed();
     const results: CheckResult[] = [];

@@ -73,4 +73,35 @@ describe('the real-time driver', () => {
     // More than one slice for half a second of virtual time: the driver gave the thread back between them.
     expect(machine.sliceWorkMs.length).toBeGreaterThan(1);
   });
+
+  it('boots in fast mode to the first prompt, printing what a fast-mode host prints, then paces', async () => {
+    const expected = bootFromRepo().runUntilPrompt();
+    const host = bootFromRepo();
+    let fastSteps = 0;
+    let atPrompt: { wallMs: number; virtualNs: number } | null = null;
+    const driver = new RealtimeDriver(host, {
+      fastWhile: () => {
+        const booting = prompts(host) === 0;
+        if (booting) fastSteps++;
+        return booting;
+      },
+      onSlice: () => {
+        if (prompts(host) > 0)
+          atPrompt ??= { wallMs: performance.now(), virtualNs: host.machine.clock.now };
+      },
+    });
+    driver.start();
+    await new Promise<void>((resolve) => {
+      const poll = (): void => void (atPrompt ? resolve() : setTimeout(poll, 10));
+      poll();
+    });
+    expect(host.output).toBe(expected);
+    expect(fastSteps).toBeGreaterThan(1);
+    // Real time from the prompt on: the virtual clock moves no faster than the wall clock.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const wallMs = performance.now() - atPrompt!.wallMs;
+    const virtualMs = (host.machine.clock.now - atPrompt!.virtualNs) / 1e6;
+    driver.stop();
+    expect(virtualMs).toBeLessThanOrEqual(wallMs + 20);
+  });
 });

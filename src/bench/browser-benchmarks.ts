@@ -1,0 +1,343 @@
+/**
+ * The book as a new reader meets it, in Chromium: how long until the machine
+ * of a chapter shows its first prompt, how long an edited kernel takes to
+ * boot after Reboot, how long the editor takes to appear, and how much
+ * JavaScript the page makes the browser download (issue 12).
+ *
+ *   browser.first_prompt_ms     navigation → the shell's first prompt in the
+ *                               terminal, median of COLD_LOADS loads, each in
+ *                               a fresh browser context (no HTTP cache, no
+ *                               stored disk: a first visit)
+ *   browser.first_prompt_<phase>_ms  the same loads cut into phases:
+ *                               page (navigation → the machine's worker is
+ *                               created), worker (→ its script has loaded and
+ *                               answered), build (→ the kernel is linked and
+ *                               the disk open), disk (how much of the build
+ *                               the disk took, in the worker), boot (→ the
+ *                               prompt: the kernel booting in virtual time)
+ *   browser.warm_prompt_ms      the same after a reload (cached scripts, the
+ *                               stored disk: a returning reader)
+ *   browser.reboot_edit_ms      Reboot with an edited kernel file → the new
+ *                               machine's prompt (median)
+ *   editor.open_ms              Edit pressed → Monaco showing the file (median)
+ *   page.js_gzip_kb             gzipped JavaScript the page fetched before its
+ *                               first prompt, the worker's included
+ *   editor.js_gzip_kb           gzipped JavaScript fetched for the editor
+ *                               (Monaco, its workers, the transpiler)
+ *   browser.failed_loads        loads that did not get through (a watchdog
+ *                               that stopped a machine, a timeout)
+ *
+ * Sizes come from the requests Chromium made to the benchmark's own server,
+ * each file gzipped here at the default level, so they do not depend on what
+ * pre-compressed twins a build has. Times are measured inside the page
+ * (performance.now() since navigation, checked each animation frame), with
+ * the worker's creation and first messages seen through a wrapped `Worker`.
+ * It needs the built book (BOOK_DIST or dist/; built here when missing) and
+ * Chromium (CHROMIUM, or /usr/bin/chromium); without Chromium it reports
+ * nothing and says why. BENCH_COLD_LOADS changes the number of loads.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, isAbsolute, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { resolveFile, sendFile } from '../classroom/static-files';
+import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
+
+interface Result {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+const DIST_SETTING = process.env.BOOK_DIST ?? 'dist';
+const DIST = isAbsolute(DIST_SETTING) ? DIST_SETTING : join(REPO_ROOT, DIST_SETTING);
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHAPTER = '/boot/';
+const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
+const REBOOTS_PER_LOAD = 2;
+const TIMEOUT_MS = 60_000;
+
+/** Milestones of one load, in page milliseconds since navigation. */
+interface LoadTimes {
+  readonly workerCreated: number;
+  readonly workerAnswered: number;
+  readonly built: number;
+  readonly diskMs: number;
+  readonly prompt: number;
+}
+
+/**
+ * Runs in the page before its scripts: timestamps the machine worker's
+ * creation and its first two answers (to `ready()` and to `boot()`, the
+ * latter carrying the disk's open time).
+ */
+function watchWorkers(): void {
+  const times: Record<string, number> = {};
+  (window as unknown as { cottonBench: Record<string, number> }).cottonBench = times;
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      if (options?.name !== 'cotton-machine' || times.workerCreated !== undefined) return;
+      times.workerCreated = performance.now();
+      let answers = 0;
+      this.addEventListener('message', (event: MessageEvent) => {
+        answers++;
+        const now = performance.now();
+        const value = (event.data as { value?: { disk?: { openMs?: number } } } | null)?.value;
+        if (value && typeof value === 'object' && value.disk?.openMs !== undefined) {
+          times.built ??= now;
+          times.diskMs ??= value.disk.openMs;
+        } else if (answers === 1) times.workerAnswered ??= now;
+      });
+    }
+  };
+}
+
+/** Runs in the page: performance.now() once the first machine's terminal shows a prompt. */
+function promptShown(): number | false {
+  const machine = document.querySelector('cotton-machine') as
+    | (HTMLElement & { terminalText?: () => string })
+    | null;
+  const text = machine?.terminalText?.() ?? '';
+  return /^cotton:\S* ?\$ /m.test(text) ? performance.now() : false;
+}
+
+/** Runs in the page: the first machine's status and the end of its terminal, for a failure's message. */
+function machineShows(): string {
+  const machine = document.querySelector('cotton-machine') as
+    | (HTMLElement & { terminalText?: () => string })
+    | null;
+  const status = machine?.querySelector('.cm-status');
+  const text = machine?.terminalText?.() ?? '';
+  return `status ${status?.getAttribute('data-status')} (${status?.getAttribute('title')}); the terminal shows:\n${text.slice(-1500)}`;
+}
+
+/** Wait until `condition` (run in the page each frame) returns a time; fails saying what the machine shows. */
+async function timeInPage(page: Page, condition: () => number | false): Promise<number> {
+  try {
+    const handle = await page.waitForFunction(condition, null, {
+      polling: 'raf',
+      timeout: TIMEOUT_MS,
+    });
+    return (await handle.jsonValue()) as number;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${await page.evaluate(machineShows)}`);
+  }
+}
+
+async function loadTimes(page: Page): Promise<LoadTimes> {
+  const prompt = await timeInPage(page, promptShown);
+  const times = await page.evaluate(
+    () => (window as unknown as { cottonBench: Record<string, number> }).cottonBench,
+  );
+  return {
+    workerCreated: times.workerCreated ?? Number.NaN,
+    workerAnswered: times.workerAnswered ?? times.built ?? Number.NaN,
+    built: times.built ?? Number.NaN,
+    diskMs: times.diskMs ?? Number.NaN,
+    prompt,
+  };
+}
+
+/** Edit `file` (the reader's version plus a comment), press Reboot, wait for the new machine's prompt. */
+async function rebootWithEdit(page: Page, round: number): Promise<number> {
+  await page.evaluate(async (round) => {
+    const machine = document.querySelector('cotton-machine') as HTMLElement & {
+      files: readonly string[];
+      replaceFile(file: string, text: string): Promise<void>;
+    };
+    const file = machine.files[0]!;
+    const text = await fetch(`/__bench/source?file=${encodeURIComponent(file)}`).then((r) =>
+      r.text(),
+    );
+    await machine.replaceFile(file, `${text}\n// edited by the benchmark, round ${round}\n`);
+  }, round);
+  const clicked = await page.evaluate(() => {
+    const machine = document.querySelector('cotton-machine') as HTMLElement & {
+      terminalText(): string;
+    };
+    (window as unknown as { cottonBenchMark: string }).cottonBenchMark = machine.terminalText();
+    machine.querySelector<HTMLElement>('[data-action="reboot"]')!.click();
+    return performance.now();
+  });
+  const shown = await timeInPage(page, () => {
+    const machine = document.querySelector('cotton-machine') as HTMLElement & {
+      terminalText(): string;
+    };
+    const text = machine.terminalText();
+    const before = (window as unknown as { cottonBenchMark: string }).cottonBenchMark;
+    return text !== before && !text.startsWith(before) && /^cotton:\S* ?\$ /m.test(text)
+      ? performance.now()
+      : false;
+  });
+  return shown - clicked;
+}
+
+/** Press Edit and wait until Monaco shows the file's lines. */
+async function openEditor(page: Page): Promise<number> {
+  const pressed = await page.evaluate(() => {
+    document.querySelector<HTMLElement>('cotton-machine [data-action="edit"]')!.click();
+    return performance.now();
+  });
+  const shown = await timeInPage(page, () => {
+    const lines = document.querySelector('cotton-machine .cm-monaco .view-lines');
+    return lines && lines.childElementCount > 0 ? performance.now() : false;
+  });
+  return shown - pressed;
+}
+
+/** The book's server: the built files, plus a kernel file's original text for the edit step. */
+async function serveBook(requests: string[]): Promise<{ url: string; close(): void }> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://book');
+    if (url.pathname === '/__bench/source') {
+      const file = url.searchParams.get('file') ?? '';
+      if (!/^src\/kernel\/[\w/-]+\.ts$/.test(file)) return void response.writeHead(400).end();
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      return void response.end(readFileSync(join(REPO_ROOT, file)));
+    }
+    const file = resolveFile(DIST, url.pathname, '/');
+    if (!file) return void response.writeHead(404).end();
+    requests.push(file);
+    sendFile(request, response, file);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+const gzipCache = new Map<string, number>();
+
+/** Gzipped kilobytes of the JavaScript files among `files` (each counted once). */
+function jsGzipKb(files: Iterable<string>): number {
+  let bytes = 0;
+  for (const file of new Set(files)) {
+    if (extname(file) !== '.js' && extname(file) !== '.mjs') continue;
+    let size = gzipCache.get(file);
+    if (size === undefined) {
+      size = gzipSync(readFileSync(file)).length;
+      gzipCache.set(file, size);
+    }
+    bytes += size;
+  }
+  return Math.round((bytes / 1024) * 10) / 10;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const ms = (name: string, values: readonly number[]): Result => ({
+  name,
+  value: Math.round(median(values)),
+  unit: 'ms',
+});
+
+function buildBookIfMissing(): void {
+  if (existsSync(join(DIST, 'boot', 'index.html'))) return;
+  console.error(`browser benchmarks: building the book into ${DIST} …`);
+  execFileSync('npx', ['astro', 'build'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BOOK_DIST: DIST },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+interface Samples {
+  loads: LoadTimes[];
+  warm: number[];
+  editor: number[];
+  reboots: number[];
+  pageJs: number[];
+  editorJs: number[];
+  failures: number;
+}
+
+/**
+ * One cold load in a fresh context: first prompt, the editor, reboots with
+ * edits, a warm reload. A step that fails (a watchdog on a loaded machine)
+ * is counted in `failures` and ends this load; the samples taken so far stay.
+ */
+async function coldLoad(browser: Browser, url: string, requests: string[], samples: Samples) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  try {
+    await context.addInitScript(watchWorkers);
+    const page = await context.newPage();
+    requests.length = 0;
+    await page.goto(`${url}${CHAPTER}`);
+    samples.loads.push(await loadTimes(page));
+    const pageFiles = [...requests];
+    samples.pageJs.push(jsGzipKb(pageFiles));
+    samples.editor.push(await openEditor(page));
+    for (let round = 0; round < REBOOTS_PER_LOAD; round++)
+      samples.reboots.push(await rebootWithEdit(page, round));
+    const pageSet = new Set(pageFiles);
+    samples.editorJs.push(jsGzipKb(requests.filter((file) => !pageSet.has(file))));
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    samples.warm.push((await loadTimes(page)).prompt);
+  } catch (error) {
+    samples.failures++;
+    console.error(`browser benchmarks: a load failed: ${(error as Error).message}`);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function browserBenchmarks(): Promise<Result[]> {
+  if (!existsSync(CHROMIUM)) {
+    console.error(
+      'browser.first_prompt_ms: skipped (needs Chromium: CHROMIUM or /usr/bin/chromium)',
+    );
+    return [];
+  }
+  buildBookIfMissing();
+  const requests: string[] = [];
+  const server = await serveBook(requests);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  const samples: Samples = {
+    loads: [],
+    warm: [],
+    editor: [],
+    reboots: [],
+    pageJs: [],
+    editorJs: [],
+    failures: 0,
+  };
+  try {
+    for (let i = 0; i < COLD_LOADS; i++) await coldLoad(browser, server.url, requests, samples);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  const { loads } = samples;
+  const phase = (name: string, of: (load: LoadTimes) => number): Result =>
+    ms(`browser.first_prompt_${name}_ms`, loads.map(of));
+  return [
+    ms(
+      'browser.first_prompt_ms',
+      loads.map((load) => load.prompt),
+    ),
+    phase('page', (load) => load.workerCreated),
+    phase('worker', (load) => load.workerAnswered - load.workerCreated),
+    phase('build', (load) => load.built - load.workerAnswered),
+    phase('disk', (load) => load.diskMs),
+    phase('boot', (load) => load.prompt - load.built),
+    ms('browser.warm_prompt_ms', samples.warm),
+    ms('browser.reboot_edit_ms', samples.reboots),
+    ms('editor.open_ms', samples.editor),
+    { name: 'page.js_gzip_kb', value: median(samples.pageJs), unit: 'KB' },
+    { name: 'editor.js_gzip_kb', value: median(samples.editorJs), unit: 'KB' },
+    { name: 'browser.failed_loads', value: samples.failures, unit: 'loads' },
+  ];
+}
