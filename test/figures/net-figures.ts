@@ -18,7 +18,7 @@ export interface FigureScript {
 
 /** The scripts of the chapters' figures (chapters/networking.mdx, tls.mdx, gui.mdx). */
 export const NETWORKING: FigureScript = {
-  typed: ['tcpconnect echo.cotton.test 7', 'httpget example.com /'],
+  typed: ['tcpconnect echo.cotton.test 7', 'httpget example.com /', 'ss'],
 };
 export const TLS: FigureScript = { typed: ['tls example.com'] };
 export const GUI: FigureScript = {

@@ -1,7 +1,8 @@
 /**
  * The socket table figure (Networking chapter), drawn from a fixture of the
- * chapter's machine after `tcpconnect echo.cotton.test 7` and `httpget
- * example.com /`: one connection ESTABLISHED, one closing.
+ * chapter's machine taken right after `tcpconnect echo.cotton.test 7` and
+ * `httpget example.com /` (before the chapter's `ss`, while the page's
+ * connection still closes): one connection ESTABLISHED, one in LAST-ACK.
  */
 import { describe, expect, it } from 'vitest';
 import { tcpConnectionsFigure } from '../../src/figures/tcp-connections';
