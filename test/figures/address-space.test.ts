@@ -7,7 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addressSpaceFigure } from '../../src/figures/address-space';
 import { hex } from '../../src/kernel/lib/format';
 import type { AddressSpaceView } from '../../src/kernel/proc/memory-views';
-import { bootInspected, fixture, type InspectedMachine, shapeOf } from './inspected-machine';
+import {
+  bootInspected,
+  fixture,
+  type InspectedMachine,
+  shapeOf,
+  BOOT_TIMEOUT_MS,
+} from './inspected-machine';
 
 const init = fixture<AddressSpaceView>('address-space');
 const context = { id: 'fig-address-space', uptimeMicros: 3_000_000 };
@@ -16,7 +22,7 @@ describe('address-space view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
     machine = bootInspected();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
     expect(shapeOf(machine.view({ view: 'address-space', args: { pid: 1 } }))).toEqual(

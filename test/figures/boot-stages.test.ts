@@ -7,7 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bootStagesFigure } from '../../src/figures/boot-stages';
 import type { BootStagesView } from '../../src/kernel/lib/boot-stages';
 import { formatSeconds, pad } from '../../src/kernel/lib/format';
-import { bootInspected, fixture, type InspectedMachine, shapeOf } from './inspected-machine';
+import {
+  bootInspected,
+  fixture,
+  type InspectedMachine,
+  shapeOf,
+  BOOT_TIMEOUT_MS,
+} from './inspected-machine';
 
 const stages = fixture<BootStagesView>('boot-stages');
 const context = { id: 'fig-boot-stages', uptimeMicros: 2_500_000 };
@@ -16,7 +22,7 @@ describe('boot-stages view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
     machine = bootInspected();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
     expect(shapeOf(machine.view({ view: 'boot-stages' }))).toEqual(shapeOf(stages));

@@ -16,6 +16,9 @@ import {
 } from '../../src/runtime/node/node-host';
 import { type BookMachine, FigureBuilder } from '../../src/runtime/node/figure-build';
 
+/** How long a test may take to boot the book's machine (a loaded 2-core machine takes seconds). */
+export const BOOT_TIMEOUT_MS = 60_000;
+
 /** Text without the terminal's colours and OSC 133 marks. */
 export const plain = (text: string): string =>
   text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');

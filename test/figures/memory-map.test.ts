@@ -10,7 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryMapFigure } from '../../src/figures/memory-map';
 import { hex } from '../../src/kernel/lib/format';
 import type { PhysicalMemoryView } from '../../src/kernel/mm/physical-memory-view';
-import { bootInspected, type InspectedMachine, shapeOf } from './inspected-machine';
+import {
+  bootInspected,
+  type InspectedMachine,
+  shapeOf,
+  BOOT_TIMEOUT_MS,
+} from './inspected-machine';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'memory-map.json');
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as PhysicalMemoryView;
@@ -20,7 +25,7 @@ describe('memory-map view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
     machine = bootInspected();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
     expect(shapeOf(machine.view({ view: 'memory-map' }))).toEqual(shapeOf(fixture));

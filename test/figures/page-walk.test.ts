@@ -7,7 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pageWalkFigure } from '../../src/figures/page-walk';
 import { hex } from '../../src/kernel/lib/format';
 import type { PageWalkView } from '../../src/kernel/proc/memory-views';
-import { bootInspected, fixture, type InspectedMachine, shapeOf } from './inspected-machine';
+import {
+  bootInspected,
+  fixture,
+  type InspectedMachine,
+  shapeOf,
+  BOOT_TIMEOUT_MS,
+} from './inspected-machine';
 
 const mapped = fixture<PageWalkView>('page-walk');
 const fault = fixture<PageWalkView>('page-walk-fault');
@@ -18,7 +24,7 @@ describe('page-walk view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
     machine = bootInspected();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
     expect(shapeOf(machine.view({ view: 'page-walk', args: CODE }))).toEqual(shapeOf(mapped));

@@ -8,6 +8,7 @@ import { KernelInspector } from '../../../src/runtime/host/kernel-inspection';
 import { bootFromRepo, freshBookDisk } from '../../../src/runtime/node/node-host';
 import { FIGURES } from '../../../src/figures/index';
 import type { MachineHost } from '../../../src/runtime/host/machine-host';
+import { BOOT_TIMEOUT_MS } from '../../figures/inspected-machine';
 
 describe('view arguments', () => {
   it('reads whole numbers and addresses in hex, decimal or as numbers', () => {
@@ -42,7 +43,7 @@ describe('the inspection channel', () => {
   const inspector = new KernelInspector();
   beforeAll(() => {
     host = bootFromRepo({ ...freshBookDisk(), tap: inspector.tap });
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('answers "still booting" before the kernel is whole, then the view', () => {
     expect(inspector.inspect({ view: 'memory-map' })).toEqual({
@@ -61,6 +62,15 @@ describe('the inspection channel', () => {
     expect(answer.ok).toBe(false);
     expect(!answer.ok && answer.reason).toMatch(/no view 'no-such-view' \(known: .*memory-map/);
     expect(inspector.inspect({ view: 'toString' }).ok).toBe(false);
+  });
+
+  it('changes nothing in the machine, whichever view it takes', () => {
+    const before = host.stateDigest();
+    for (const view of Object.keys(VIEWS)) {
+      const answer = inspector.inspect({ view, args: { pid: 1, address: '0x10000' } });
+      expect(answer.ok ? 'ok' : answer.reason, view).not.toMatch(/Error/);
+    }
+    expect(host.stateDigest()).toBe(before);
   });
 
   it('follows the machine across a reboot', () => {
