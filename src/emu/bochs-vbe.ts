@@ -406,8 +406,8 @@ export class BochsVbe implements PortDevice, MmioDevice {
       const end = (row + 1) * rect.width;
       for (let dst = row * rect.width; dst < end; dst++, src++) {
         const bgrx = words[src]!;
-        out[dst] =
-          (0xff000000 | ((bgrx & 0xff) << 16) | (bgrx & 0xff00) | ((bgrx >>> 16) & 0xff)) >>> 0;
+        // All 32-bit integer operations; a negative result is stored modulo 2^32, as wanted.
+        out[dst] = 0xff000000 | ((bgrx & 0xff) << 16) | (bgrx & 0xff00) | ((bgrx >> 16) & 0xff);
       }
     }
   }
