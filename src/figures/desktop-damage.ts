@@ -21,8 +21,8 @@ import {
   text,
   toneRect,
 } from './svg';
+import { NO_DESKTOP } from './window-stack';
 
-const NO_DESKTOP = 'No desktop is running (run desktop, or boot with gui).';
 const WIDTH = 700;
 const LEFT = 10;
 const TOP = 30;

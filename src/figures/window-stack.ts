@@ -23,7 +23,8 @@ import {
   toneRect,
 } from './svg';
 
-const NO_DESKTOP = 'No desktop is running (run desktop, or boot with gui).';
+/** What the GUI figures say on a machine without a desktop. */
+export const NO_DESKTOP = 'No desktop is running (run desktop, or boot with gui).';
 const WIDTH = 720;
 const LEFT = 10;
 const TOP = 30;
