@@ -1,11 +1,11 @@
 /**
- * The built book served on a free loopback port, as any static host would
- * serve it, for the benchmarks that open it in Chromium.
+ * The built book served on a free loopback port, for the benchmarks that
+ * open it in Chromium: files as the classroom server sends them (the
+ * precompressed copies when the browser takes them), 404 otherwise.
  */
-import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { contentType, resolveFile } from '../classroom/static-files';
+import { resolveFile, sendFile } from '../classroom/static-files';
 
 export interface BookServer {
   readonly url: string;
@@ -15,14 +15,11 @@ export interface BookServer {
 export async function serveBook(root: string): Promise<BookServer> {
   const server = createServer((request, response) => {
     const file = resolveFile(root, request.url ?? '/', '/');
-    if (!file) return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': contentType(file) });
-    createReadStream(file).pipe(response);
+    if (file) sendFile(request, response, file);
+    else response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  const url = `http://127.0.0.1:${port}`;
+  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
