@@ -27,7 +27,8 @@
  *   browser.failed_loads        loads that did not get through (a watchdog
  *                               that stopped a machine, a timeout)
  *
- * Sizes come from the requests Chromium made to the benchmark's own server,
+ * Sizes come from the requests Chromium made for the page and its workers
+ * (not the service worker's precache of the whole book for offline reading),
  * each file gzipped here at the default level, so they do not depend on what
  * pre-compressed twins a build has. Times are measured inside the page
  * (performance.now() since navigation, checked each animation frame), with
@@ -191,7 +192,7 @@ async function openEditor(page: Page): Promise<number> {
 }
 
 /** The book's server: the built files, plus a kernel file's original text for the edit step. */
-async function serveBook(requests: string[]): Promise<{ url: string; close(): void }> {
+async function serveBook(): Promise<{ url: string; close(): void }> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://book');
     if (url.pathname === '/__bench/source') {
@@ -202,7 +203,6 @@ async function serveBook(requests: string[]): Promise<{ url: string; close(): vo
     }
     const file = resolveFile(DIST, url.pathname, '/');
     if (!file) return void response.writeHead(404).end();
-    requests.push(file);
     sendFile(request, response, file);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -267,6 +267,12 @@ interface Samples {
  */
 async function coldLoad(browser: Browser, url: string, requests: string[], samples: Samples) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  // What the page and its workers fetch; the service worker's precache (offline copies) is apart.
+  context.on('request', (request) => {
+    if (request.serviceWorker()) return;
+    const file = resolveFile(DIST, new URL(request.url()).pathname, '/');
+    if (file) requests.push(file);
+  });
   try {
     await context.addInitScript(watchWorkers);
     const page = await context.newPage();
@@ -300,7 +306,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
   }
   buildBookIfMissing();
   const requests: string[] = [];
-  const server = await serveBook(requests);
+  const server = await serveBook();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
