@@ -8,6 +8,7 @@ import { blockMapFigure } from './block-map';
 import { diskLayoutFigure } from './disk-layout';
 import { inodeTreeFigure } from './inode-tree';
 import { schedTimelineFigure } from './sched-timeline';
+import { runQueuesFigure } from './run-queues';
 import { addressSpaceFigure } from './address-space';
 import { bootStagesFigure } from './boot-stages';
 import { pageWalkFigure } from './page-walk';
@@ -36,6 +37,7 @@ export const FIGURES: Readonly<Record<string, FigureRenderer<never>>> = {
   'block-map': blockMapFigure,
   'inode-tree': inodeTreeFigure,
   'sched-timeline': schedTimelineFigure,
+  'run-queues': runQueuesFigure,
 };
 
 /** Draw `data`, the kernel's answer for `view`; throws for a view without a figure. */

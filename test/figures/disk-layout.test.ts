@@ -18,6 +18,8 @@ const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8')) as T;
 const layout = fixture<DiskMap>('disk-layout');
 const blockMap = fixture<DiskView>('block-map');
+/** Booting the book's machine and typing the script, on a loaded machine. */
+const BOOT_MS = 60_000;
 const context = { id: 'fig-disk', uptimeMicros: 1_234_567 };
 
 /** The map rows of `blocks`, as one string of cell characters. */
@@ -30,7 +32,7 @@ describe('disk-layout and block-map views', () => {
   beforeAll(() => {
     machine = bootInspected();
     for (const line of CHAPTER_SCRIPTS.cottonfs) machine.command(line);
-  });
+  }, BOOT_MS);
 
   it('have the shape of the fixtures the golden figures are drawn from', () => {
     expect(shapeOf(machine.view({ view: 'disk-layout' }))).toEqual(shapeOf(layout));

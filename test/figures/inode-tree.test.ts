@@ -15,6 +15,8 @@ import { shapeOf } from './shape';
 const fixture = JSON.parse(
   readFileSync(join(import.meta.dirname, 'fixtures', 'inode-tree.json'), 'utf8'),
 ) as InodeView;
+/** Booting the book's machine and typing the script, on a loaded machine. */
+const BOOT_MS = 60_000;
 const context = { id: 'fig-inode', uptimeMicros: 1_234_567 };
 const NOTES = { view: 'inode-tree', args: { path: '/home/reader/notes.txt' } };
 
@@ -23,7 +25,7 @@ describe('inode-tree view', () => {
   beforeAll(() => {
     machine = bootInspected();
     for (const line of CHAPTER_SCRIPTS.cottonfs) machine.command(line);
-  });
+  }, BOOT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
     expect(shapeOf(machine.view(NOTES))).toEqual(shapeOf(fixture));

@@ -15,6 +15,8 @@ import { shapeOf } from './shape';
 const fixture = JSON.parse(
   readFileSync(join(import.meta.dirname, 'fixtures', 'sched-timeline.json'), 'utf8'),
 ) as SchedTimeline;
+/** Booting the book's machine and typing the script, on a loaded machine. */
+const BOOT_MS = 60_000;
 const context = { id: 'fig-sched', uptimeMicros: 1_234_567 };
 
 describe('sched-timeline view', () => {
@@ -25,7 +27,7 @@ describe('sched-timeline view', () => {
     const lines = [...CHAPTER_SCRIPTS.scheduler];
     for (const line of lines.slice(0, -1)) machine.command(line);
     schedText = machine.command(lines.at(-1)!);
-  });
+  }, BOOT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
     expect(shapeOf(machine.view({ view: 'sched-timeline', args: { ticks: 300 } }))).toEqual(

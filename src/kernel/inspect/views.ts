@@ -16,7 +16,7 @@
 import { bootStages } from '../lib/boot-stages';
 import { physicalMemoryView } from '../mm/physical-memory-view';
 import { diskMapView, diskView, inodeView } from '../fs/cottonfs/inspection';
-import { recentTimeline } from '../sched/scheduler';
+import { readyQueuesNow, recentTimeline } from '../sched/scheduler';
 import { lastInodeShown } from '../shell/fs-inspect-commands';
 import { addressSpaceView, pageWalkView, spaceOwner } from '../proc/memory-views';
 import { lastVmShown, lastWalked } from '../shell/inspect-commands';
@@ -74,6 +74,7 @@ export const VIEWS: Readonly<Record<string, ViewProducer>> = {
   'inode-tree': (kernel, args) =>
     inodeView(kernel.vfs, lastInodeShown() ?? String(args.path ?? '/')),
   'sched-timeline': (_kernel, args) => recentTimeline(integerArg(args, 'ticks', 200)),
+  'run-queues': () => readyQueuesNow(),
 };
 
 /** Take the view `request` names; throws ViewRequestError for an unknown view or bad arguments. */

@@ -160,9 +160,9 @@ export interface ReadyQueue {
   readonly tasks: ReadonlyArray<{ pid: number; name: string; priority: number; waited: number }>;
 }
 
-/** The ready queues, highest level first, with how long each task has waited (aging lifts it at AGING_TICKS). */
-export function readyQueuesNow(): ReadyQueue[] {
-  return readyQueues.map((queue, level) => ({
+/** The ready queues, highest level first, with how long each task has waited: the chapter's figure of them. */
+export function readyQueuesNow(): { readonly agingTicks: number; readonly levels: ReadyQueue[] } {
+  const levels = readyQueues.map((queue, level) => ({
     level,
     tasks: queue.map((task) => ({
       pid: task.pid,
@@ -171,6 +171,7 @@ export function readyQueuesNow(): ReadyQueue[] {
       waited: now - task.readySince,
     })),
   }));
+  return { agingTicks: AGING_TICKS, levels };
 }
 
 /** Put `task` at the back of the ready queue of its level. */
