@@ -64,6 +64,6 @@ describe('accessibility (axe-core)', () => {
         for (const line of await violations()) found.push(`/${path}: ${line}`);
       }
       expect(found).toEqual([]);
-    }, 900_000);
+    }, 1_800_000);
   }
 });
