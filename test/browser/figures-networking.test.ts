@@ -22,6 +22,9 @@ const SEQUENCE = figureOf('tcp-sequence');
 const BOTH = [CONNECTIONS, SEQUENCE];
 
 const book = chapterBrowser();
+
+/** A sequence diagram without its times ("+2 ms", "2 ms"). */
+const withoutTimes = (svg: string) => svg.replace(/\+?\d+ ms/g, 'N ms');
 let errors: string[] = [];
 
 async function open(width?: number): Promise<Page> {
@@ -44,7 +47,8 @@ describe(
       await runAndRedraw(page, 'ss', BOTH);
       expect(await page.getAttribute(CONNECTIONS, 'data-state')).toBe('live');
       expect(await figureBox(page, CONNECTIONS)).toBe(built[0]);
-      expect(await figureBox(page, SEQUENCE)).toBe(built[1]);
+      // The segments are the same; the last ACK's millisecond depends on where the worker's slice ended.
+      expect(withoutTimes(await figureBox(page, SEQUENCE))).toBe(withoutTimes(built[1]!));
       expect(await page.textContent(`${SEQUENCE} .cf-source`)).toMatch(/in your machine\.$/);
       expect(errors).toEqual([]);
     });
