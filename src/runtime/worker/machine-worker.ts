@@ -152,8 +152,10 @@ let recording: LiveRecording | null = null;
 /** The running machine's network frames since power-on (Download capture). */
 let capture: CaptureBuffer = new CaptureBuffer();
 let screenShown = false;
-/** Where the page last put the machine's pointer (pointerTo). */
-let pointer = { x: 0, y: 0 };
+/** Where the page last put the machine's pointer (pointerTo), and the buttons it held. */
+let pointer = { x: 0, y: 0, buttons: 0 };
+/** Farther than any screen is wide or tall: a move this far pins the machine's pointer in a corner. */
+const POINTER_HOME_PIXELS = 8192;
 let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array } | null = null;
 /** The book's disk as built, for checks that boot on it (built on the first such boot). */
 let checkDisk: Uint8Array | null = null;
@@ -316,10 +318,18 @@ const api = {
    * The page's pointer is at (x, y) on the screen: a PS/2 mouse reports only
    * movement, so the worker sends the way from where it last put the pointer
    * (the desktop starts it at 0, 0 and keeps it on screen, as the page does).
+   * Moves made before the desktop turned its mouse on are lost, so at every
+   * press the pointer is first sent home to the top-left corner, where the
+   * desktop's clamp holds it, and then to (x, y): a click lands where the
+   * reader clicked, however the two drifted apart.
    */
   pointerTo(x: number, y: number, buttons: number): void {
+    if (buttons !== 0 && pointer.buttons === 0) {
+      host?.mouseEvent(-POINTER_HOME_PIXELS, -POINTER_HOME_PIXELS, 0);
+      pointer = { x: 0, y: 0, buttons: 0 };
+    }
     host?.mouseEvent(x - pointer.x, y - pointer.y, buttons);
-    pointer = { x, y };
+    pointer = { x, y, buttons };
     driver?.wake();
   },
 
