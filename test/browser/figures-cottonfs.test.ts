@@ -1,0 +1,87 @@
+/**
+ * The CottonFS chapter's live figures in a real browser: the disk's layout,
+ * the block map and a file's pointer tree keep the book's picture until the
+ * reader acts; after the reader types the chapter's own script the page draws
+ * the same SVGs as the build (Node and the browser run the same machine); a
+ * file written adds blocks to the map; `inode` points the tree at another
+ * file; a cell shows its blocks' file when it has keyboard focus.
+ */
+import { describe, expect, it } from 'vitest';
+import { PROMPT_TIMEOUT_MS } from './book';
+import { figureBox, staticFigureBox } from './figures';
+import {
+  BOOT_TIMEOUT_MS,
+  COMMAND_TIMEOUT_MS,
+  chapterBrowser,
+  figureOf,
+  runAndRedraw,
+} from './figures-chapter';
+
+const LAYOUT = figureOf('disk-layout');
+const BLOCK_MAP = figureOf('block-map');
+const INODE_TREE = figureOf('inode-tree');
+const ALL = [LAYOUT, BLOCK_MAP, INODE_TREE];
+
+const book = chapterBrowser();
+
+/** "data blocks: 221 used": the block map's count of used data blocks. */
+const usedBlocks = (svg: string): number => Number(/data blocks: (\d+) used/.exec(svg)?.[1]);
+
+describe('the CottonFS chapter’s figures', () => {
+  it(
+    'keep the book’s picture, then draw the build’s SVGs once the reader typed the same script',
+    async () => {
+      const { page, errors } = await book.open('cottonfs/');
+      for (const figure of ALL) {
+        expect(await page.getAttribute(figure, 'data-state')).toBe('built');
+        expect(await staticFigureBox(page, figure)).toContain('cf-part');
+      }
+      expect(await page.textContent(`${BLOCK_MAP} .cf-source`)).toMatch(
+        /in the book.s machine after “fill \/home\/reader\/notes\.txt 300K”/,
+      );
+      await runAndRedraw(page, 'fill /home/reader/notes.txt 300K', ALL);
+      for (const figure of ALL) {
+        expect(await page.getAttribute(figure, 'data-state')).toBe('live');
+        expect(await figureBox(page, figure), figure).toBe(await staticFigureBox(page, figure));
+      }
+      expect(errors).toEqual([]);
+    },
+    BOOT_TIMEOUT_MS + PROMPT_TIMEOUT_MS + COMMAND_TIMEOUT_MS,
+  );
+
+  it(
+    'follow the machine: a file written adds blocks to the map, `inode` redraws the tree',
+    async () => {
+      const { page, errors } = await book.open('cottonfs/');
+      // A view reads only what the block cache holds and waits for no lock: `sync` lets the
+      // flusher finish its commit, so the view after it sees the disk at rest.
+      await runAndRedraw(page, 'fill /home/reader/small 4K', ALL);
+      await runAndRedraw(page, 'sync', ALL);
+      expect(await page.getAttribute(BLOCK_MAP, 'data-state')).toBe('live');
+      const before = usedBlocks(await figureBox(page, BLOCK_MAP));
+      await runAndRedraw(page, 'fill /home/reader/big 2M', ALL);
+      await runAndRedraw(page, 'sync', ALL);
+      // 512 data blocks and the indirect table that names 500 of them. A redraw asked for
+      // while one runs comes after it: wait for the one after `fill`.
+      const grown = async () => usedBlocks(await figureBox(page, BLOCK_MAP)) - before;
+      await expect.poll(grown, { timeout: COMMAND_TIMEOUT_MS }).toBe(513);
+      const after = await figureBox(page, BLOCK_MAP);
+      expect(after).toContain('/home/reader/big (inode');
+      await runAndRedraw(page, 'inode /home/reader/big', [INODE_TREE]);
+      const treeOfBig = async () =>
+        (await figureBox(page, INODE_TREE)).includes('/home/reader/big');
+      await expect.poll(treeOfBig, { timeout: COMMAND_TIMEOUT_MS }).toBe(true);
+      const tree = await figureBox(page, INODE_TREE);
+      expect(tree).toMatch(/table \d+: 500 of 1024/);
+      const cell = page.locator(`${BLOCK_MAP} .cf-part[aria-label*="/home/reader/big"]`).first();
+      const label = await cell.getAttribute('aria-label');
+      await cell.focus();
+      expect(await page.textContent(`${BLOCK_MAP} .cf-detail`)).toBe(label);
+      expect(label).toMatch(
+        /^blocks \d+–\d+: \d+ of 32 used by .*\/home\/reader\/big \(inode \d+\)/,
+      );
+      expect(errors).toEqual([]);
+    },
+    BOOT_TIMEOUT_MS + COMMAND_TIMEOUT_MS * 4,
+  );
+});
