@@ -153,9 +153,7 @@ describe('the boot chapter', () => {
     const started = Date.now();
     await waitForStatus(page, 'watchdog', 10_000);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(await terminalText(page)).toContain(
-      'Watchdog: the kernel made no progress for 1.5 s',
-    );
+    expect(await terminalText(page)).toContain('Watchdog: the kernel made no progress for 1.5 s');
     // The page still answers: Reset restores the files and boots a working machine.
     await press(page, 'reset');
     await runCommand('echo back', /^back$/m);
