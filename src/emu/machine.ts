@@ -86,8 +86,9 @@ export const NIC_MMIO_BASE = 0xfebf1000;
 const VRAM_BYTES = 16 * 1024 * 1024;
 
 const COM1 = 0x3f8;
-/** Serial output bytes sent further apart than this reach the host as separate runs (100 µs). */
+/** Serial output reaches the host in runs of lines sent over at least this long (100 µs). */
 const SERIAL_RUN_NS = 100_000;
+const LINE_FEED = 0x0a;
 const IRQ_PIT = 0;
 const IRQ_KEYBOARD = 1;
 const IRQ_COM1 = 4;
@@ -363,16 +364,19 @@ export class CottonPC {
   }
 
   /**
-   * A byte the UART sent. The host gets bytes in runs that left the line
-   * within SERIAL_RUN_NS of each other, while the kernel runs, not once per
-   * slice: a recording then times each piece of output when the machine sent
-   * it, and a command that prints for a millisecond lasts a millisecond.
+   * A byte the UART sent. The host gets bytes in runs, while the kernel runs,
+   * not once per slice: a run ends at the end of a line sent SERIAL_RUN_NS or
+   * more after the run began. A recording then times each line of output when
+   * the machine sent it, so a command that prints for a millisecond lasts a
+   * millisecond; and no run ends inside a line, so a player never sees half a
+   * character, half an escape sequence or a carriage return apart from its
+   * line feed.
    */
   private serialByte(byte: number): void {
-    if (this.serialOut.length > 0 && this.clock.now - this.serialOutSince >= SERIAL_RUN_NS)
-      this.flushSerial();
     if (this.serialOut.length === 0) this.serialOutSince = this.clock.now;
     this.serialOut.push(byte);
+    if (byte === LINE_FEED && this.clock.now - this.serialOutSince >= SERIAL_RUN_NS)
+      this.flushSerial();
   }
 
   private flushSerial(): void {
