@@ -14,6 +14,10 @@ import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 // (turns on the sitemap and canonical links), BOOK_BASE the path under it.
 const site = process.env.BOOK_SITE || undefined;
 const base = process.env.BOOK_BASE || '/';
+// Vite lets a BASE_URL in the environment win over `base` when it renders the
+// pages (Vitest sets BASE_URL=/ for its own modules, so a build started from a
+// test linked everything from the root): the base comes from BOOK_BASE only.
+delete process.env.BASE_URL;
 // BOOK_DIST builds elsewhere than dist/ (the publishing test's own build, or
 // several builds side by side on one machine).
 const outDir = process.env.BOOK_DIST || './dist';

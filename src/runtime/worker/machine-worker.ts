@@ -325,8 +325,10 @@ const api = {
    */
   pointerTo(x: number, y: number, buttons: number): void {
     if (buttons !== 0 && pointer.buttons === 0) {
+      // Home, then there with no button held (a long move is several packets), then the press.
       host?.mouseEvent(-POINTER_HOME_PIXELS, -POINTER_HOME_PIXELS, 0);
-      pointer = { x: 0, y: 0, buttons: 0 };
+      host?.mouseEvent(x, y, 0);
+      pointer = { x, y, buttons: 0 };
     }
     host?.mouseEvent(x - pointer.x, y - pointer.y, buttons);
     pointer = { x, y, buttons };
