@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { figureBox, staticFigureBox } from './figures';
+import { figureBox, staticFigureBox, withoutTimes } from './figures';
 import {
   BOOT_TIMEOUT_MS,
   COMMAND_TIMEOUT_MS,
@@ -23,8 +23,6 @@ const BOTH = [CONNECTIONS, SEQUENCE];
 
 const book = chapterBrowser();
 
-/** A sequence diagram without its times ("+2 ms", "2 ms"). */
-const withoutTimes = (svg: string) => svg.replace(/\+?\d+ ms/g, 'N ms');
 let errors: string[] = [];
 
 async function open(width?: number): Promise<Page> {

@@ -20,6 +20,13 @@ export function staticFigureBox(page: Page, selector: string): Promise<string> {
   }, selector);
 }
 
+/**
+ * A message diagram without its times ("+2 ms", "2 ms"): the messages are the
+ * machine's, but a millisecond depends on where the worker's slice ended when
+ * the reader's command arrived, which the build cannot know.
+ */
+export const withoutTimes = (svg: string): string => svg.replace(/\+?\d+ ms/g, 'N ms');
+
 /** How many times the figure has taken its view from the machine. */
 export async function refreshesOf(page: Page, selector: string): Promise<number> {
   return Number(await page.getAttribute(selector, 'data-refreshes'));
