@@ -21,9 +21,12 @@
  *                               machine's prompt (median)
  *   editor.open_ms              Edit pressed → Monaco showing the file (median)
  *   page.js_gzip_kb             gzipped JavaScript the page fetched before its
- *                               first prompt, the worker's included
+ *                               first prompt, the worker's included, and the
+ *                               binary file of the programs the worker fetches
+ *   page.gzip_kb.<file>         the same, file by file (page-weight.ts)
  *   editor.js_gzip_kb           gzipped JavaScript fetched for the editor
  *                               (Monaco, its workers, the transpiler)
+ *   editor.gzip_kb.<file>       the same, file by file
  *   browser.failed_loads        loads that did not get through (a watchdog
  *                               that stopped a machine, a timeout)
  *
@@ -41,11 +44,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, isAbsolute, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { isAbsolute, join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { resolveFile, sendFile } from '../classroom/static-files';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
+import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
 
 interface Result {
   readonly name: string;
@@ -60,6 +63,7 @@ const CHAPTER = '/boot/';
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
 const REBOOTS_PER_LOAD = 2;
 const TIMEOUT_MS = 60_000;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 
 /** Milestones of one load, in page milliseconds since navigation. */
 interface LoadTimes {
@@ -210,21 +214,12 @@ async function serveBook(): Promise<{ url: string; close(): void }> {
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-const gzipCache = new Map<string, number>();
-
-/** Gzipped kilobytes of the JavaScript files among `files` (each counted once). */
+/**
+ * Gzipped kilobytes of what among `files` a machine needs: its scripts and
+ * the programs' binary file (page-weight.ts).
+ */
 function jsGzipKb(files: Iterable<string>): number {
-  let bytes = 0;
-  for (const file of new Set(files)) {
-    if (extname(file) !== '.js' && extname(file) !== '.mjs') continue;
-    let size = gzipCache.get(file);
-    if (size === undefined) {
-      size = gzipSync(readFileSync(file)).length;
-      gzipCache.set(file, size);
-    }
-    bytes += size;
-  }
-  return Math.round((bytes / 1024) * 10) / 10;
+  return totalKb(weightOf(files, isMachineCode));
 }
 
 function median(values: readonly number[]): number {
@@ -239,6 +234,46 @@ const ms = (name: string, values: readonly number[]): Result => ({
   value: Math.round(median(values)),
   unit: 'ms',
 });
+
+/** Note in `requests` the built files the page and its workers fetch (not the service worker's offline precache). */
+function recordRequests(context: BrowserContext, requests: string[]): void {
+  context.on('request', (request) => {
+    if (request.serviceWorker()) return;
+    const file = resolveFile(DIST, new URL(request.url()).pathname, '/');
+    if (file) requests.push(file);
+  });
+}
+
+/**
+ * One load of `chapter` in a fresh context: what it fetched up to its first
+ * prompt, then what pressing Edit added (page-weight.ts, run alone).
+ */
+export async function measureChapterWeight(
+  chapter: string,
+): Promise<{ page: FileWeight[]; editor: FileWeight[] }> {
+  buildBookIfMissing();
+  const server = await serveBook();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const requests: string[] = [];
+    recordRequests(context, requests);
+    await context.addInitScript(watchWorkers);
+    const page = await context.newPage();
+    await page.goto(`${server.url}${chapter}`);
+    await loadTimes(page);
+    const pageFiles = [...requests];
+    await openEditor(page);
+    const pageSet = new Set(pageFiles);
+    return {
+      page: weightOf(pageFiles),
+      editor: weightOf(requests.filter((file) => !pageSet.has(file))),
+    };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
 
 function buildBookIfMissing(): void {
   if (existsSync(join(DIST, 'boot', 'index.html'))) return;
@@ -257,6 +292,9 @@ interface Samples {
   reboots: number[];
   pageJs: number[];
   editorJs: number[];
+  /** What the first load fetched, file by file (the breakdown lines). */
+  pageFiles: string[];
+  editorFiles: string[];
   failures: number;
 }
 
@@ -267,12 +305,7 @@ interface Samples {
  */
 async function coldLoad(browser: Browser, url: string, requests: string[], samples: Samples) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  // What the page and its workers fetch; the service worker's precache (offline copies) is apart.
-  context.on('request', (request) => {
-    if (request.serviceWorker()) return;
-    const file = resolveFile(DIST, new URL(request.url()).pathname, '/');
-    if (file) requests.push(file);
-  });
+  recordRequests(context, requests);
   try {
     await context.addInitScript(watchWorkers);
     const page = await context.newPage();
@@ -281,11 +314,14 @@ async function coldLoad(browser: Browser, url: string, requests: string[], sampl
     samples.loads.push(await loadTimes(page));
     const pageFiles = [...requests];
     samples.pageJs.push(jsGzipKb(pageFiles));
+    if (samples.pageFiles.length === 0) samples.pageFiles = pageFiles;
     samples.editor.push(await openEditor(page));
     for (let round = 0; round < REBOOTS_PER_LOAD; round++)
       samples.reboots.push(await rebootWithEdit(page, round));
     const pageSet = new Set(pageFiles);
-    samples.editorJs.push(jsGzipKb(requests.filter((file) => !pageSet.has(file))));
+    const editorFiles = requests.filter((file) => !pageSet.has(file));
+    samples.editorJs.push(jsGzipKb(editorFiles));
+    if (samples.editorFiles.length === 0) samples.editorFiles = editorFiles;
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     samples.warm.push((await loadTimes(page)).prompt);
@@ -309,7 +345,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
   const server = await serveBook();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const samples: Samples = {
     loads: [],
@@ -318,6 +354,8 @@ export async function browserBenchmarks(): Promise<Result[]> {
     reboots: [],
     pageJs: [],
     editorJs: [],
+    pageFiles: [],
+    editorFiles: [],
     failures: 0,
   };
   try {
@@ -345,5 +383,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
     { name: 'page.js_gzip_kb', value: median(samples.pageJs), unit: 'KB' },
     { name: 'editor.js_gzip_kb', value: median(samples.editorJs), unit: 'KB' },
     { name: 'browser.failed_loads', value: samples.failures, unit: 'loads' },
+    ...breakdown('page.gzip_kb', weightOf(samples.pageFiles, isMachineCode)),
+    ...breakdown('editor.gzip_kb', weightOf(samples.editorFiles, isMachineCode)),
   ];
 }

@@ -1,0 +1,98 @@
+/**
+ * What a chapter's page makes the browser download, file by file: the
+ * breakdown behind `page.js_gzip_kb` and `editor.js_gzip_kb` (issue 12).
+ *
+ * `weightOf` takes the built files a page requested and sizes each one
+ * gzipped at the default level (so a figure does not depend on which
+ * pre-compressed twins a build has); `breakdown` turns them into extra JSON
+ * lines of the benchmark, one per file, named by the file without its
+ * content hash (`page.gzip_kb.machine-worker.js`), so two builds compare
+ * line by line. The run-alone table lists every file the page fetched;
+ * the benchmark's lines count what a machine needs to run (isMachineCode).
+ *
+ * Run alone (`npx tsx src/bench/page-weight.ts [chapter]`, the book built in
+ * BOOK_DIST or dist/) it loads the chapter once in Chromium, waits for the
+ * first prompt, presses Edit, and prints both breakdowns as a table.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export interface FileWeight {
+  /** The built file's name without its content hash: `machine-worker.js`. */
+  readonly name: string;
+  readonly file: string;
+  readonly gzipBytes: number;
+  readonly rawBytes: number;
+}
+
+const gzipCache = new Map<string, { gzip: number; raw: number }>();
+
+/** Vite's names are `name.HASH.ext` or `name-HASH.ext`; the hash is 8 characters of [\w-]. */
+export function unhashedName(file: string): string {
+  return basename(file).replace(/[.-][\w-]{8}(?=\.[a-z]+$)/, '');
+}
+
+/** Each distinct file of `files` (those `only` accepts, if given), gzipped. */
+export function weightOf(files: Iterable<string>, only?: (file: string) => boolean): FileWeight[] {
+  const weights: FileWeight[] = [];
+  for (const file of new Set(files)) {
+    if (only && !only(file)) continue;
+    let size = gzipCache.get(file);
+    if (size === undefined) {
+      const bytes = readFileSync(file);
+      size = { gzip: gzipSync(bytes).length, raw: bytes.length };
+      gzipCache.set(file, size);
+    }
+    weights.push({ name: unhashedName(file), file, gzipBytes: size.gzip, rawBytes: size.raw });
+  }
+  return weights.sort((a, b) => b.gzipBytes - a.gzipBytes);
+}
+
+/**
+ * What a machine needs to run, the benchmark's measure: scripts, and the
+ * binary file of the book's programs (it replaced JavaScript that carried
+ * them as base64, so it counts as that did).
+ */
+export const isMachineCode = (file: string): boolean =>
+  ['.js', '.mjs', '.bin'].includes(extname(file));
+
+export const kilobytes = (bytes: number): number => Math.round((bytes / 1024) * 10) / 10;
+
+export const totalKb = (weights: readonly FileWeight[]): number =>
+  kilobytes(weights.reduce((n, w) => n + w.gzipBytes, 0));
+
+/** One benchmark line per file: `<prefix>.<name>` in gzipped KB. */
+export function breakdown(prefix: string, weights: readonly FileWeight[]) {
+  return weights.map((w) => ({
+    name: `${prefix}.${w.name}`,
+    value: kilobytes(w.gzipBytes),
+    unit: 'KB',
+  }));
+}
+
+function table(title: string, weights: readonly FileWeight[]): string {
+  const rows = weights.map(
+    (w) =>
+      `${String(kilobytes(w.gzipBytes)).padStart(8)}  ${String(kilobytes(w.rawBytes)).padStart(8)}  ${w.name}`,
+  );
+  return [`${title}: ${totalKb(weights)} KB gzipped`, '  gz KB    raw KB  file', ...rows].join(
+    '\n',
+  );
+}
+
+async function main(): Promise<void> {
+  const { measureChapterWeight } = await import('./browser-benchmarks');
+  const chapter = process.argv[2] ?? '/boot/';
+  const { page, editor } = await measureChapterWeight(chapter);
+  console.log(table(`${chapter} before Edit`, page));
+  console.log();
+  console.log(table('Edit adds', editor));
+}
+
+// Not awaited at the top level: browser-benchmarks.ts imports this module back.
+if (import.meta.url === `file://${process.argv[1]}`)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
