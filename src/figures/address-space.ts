@@ -13,6 +13,7 @@ import type { AddressSpaceView, AreaView } from '../kernel/proc/memory-views';
 import {
   el,
   type Figure,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
@@ -24,7 +25,6 @@ import {
   toneRect,
 } from './svg';
 
-const WIDTH = 720;
 const ADDRESS_X = 96;
 const AREA_LEFT = 106;
 const AREA_WIDTH = 330;
@@ -145,7 +145,7 @@ export function addressSpaceFigure(space: AddressSpaceView, context: FigureConte
   return {
     svg: svgDocument(
       context,
-      { width: WIDTH, height: y + 54 },
+      { width: FIGURE_WIDTH, height: y + 54 },
       `The address space of pid ${owner.pid}`,
       body,
     ),

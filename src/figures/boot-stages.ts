@@ -12,6 +12,7 @@ import {
   clip,
   el,
   type Figure,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
@@ -23,10 +24,9 @@ import {
   toneRect,
 } from './svg';
 
-const WIDTH = 720;
 const LABEL_X = 10;
 const PLOT_LEFT = 330;
-const PLOT_RIGHT = WIDTH - 14;
+const PLOT_RIGHT = FIGURE_WIDTH - 14;
 const TOP = 34;
 const ROW = 19;
 /** Characters of a stage's first message that fit the label column. */
@@ -80,7 +80,7 @@ export function bootStagesFigure(view: BootStagesView, context: FigureContext): 
           });
     body += part(
       detail,
-      el('rect', { x: 0, y, width: WIDTH, height: ROW, class: 'cf-row' }) +
+      el('rect', { x: 0, y, width: FIGURE_WIDTH, height: ROW, class: 'cf-row' }) +
         text(LABEL_X, y + 13, stage.subsystem, { className: 'cf-text cf-heading' }) +
         text(LABEL_X + 52, y + 13, clip(stage.firstMessage, MESSAGE_CHARS), {
           className: 'cf-text cf-small',
@@ -102,7 +102,7 @@ export function bootStagesFigure(view: BootStagesView, context: FigureContext): 
   return {
     svg: svgDocument(
       context,
-      { width: WIDTH, height: bottom + 48 },
+      { width: FIGURE_WIDTH, height: bottom + 48 },
       'The boot, stage by stage',
       body,
     ),

@@ -12,21 +12,21 @@ import type { DiskMap, DiskRegion } from '../kernel/fs/cottonfs/inspection';
 import {
   el,
   type Figure,
+  FIGURE_MARGIN,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
   linearScale,
-  type Pattern,
   part,
+  type Pattern,
   svgDocument,
   text,
   type Tone,
   toneRect,
 } from './svg';
 
-const WIDTH = 720;
-const LEFT = 10;
-const RIGHT = WIDTH - 10;
+const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const BAR_HEIGHT = 34;
 /** The narrowest band in the enlarged bar, so that the one-block superblock can be seen and pointed at. */
 const MIN_BAND = 14;
@@ -95,8 +95,8 @@ function dataBand(
 function metadataBar(map: DiskMap, context: FigureContext, y: number): string {
   const widths = map.regions.map((r) => r.last - r.first + 1);
   const total = widths.reduce((sum, w) => sum + w, 0);
-  const free = RIGHT - LEFT - MIN_BAND * map.regions.length;
-  let at = LEFT;
+  const free = RIGHT - FIGURE_MARGIN - MIN_BAND * map.regions.length;
+  let at = FIGURE_MARGIN;
   let out = '';
   map.regions.forEach((region, i) => {
     const width = MIN_BAND + (free * widths[i]!) / total;
@@ -127,7 +127,7 @@ function altText(map: DiskMap): string {
 }
 
 export function diskLayoutFigure(map: DiskMap, context: FigureContext): Figure {
-  const x = linearScale(0, map.totalBlocks, LEFT, RIGHT);
+  const x = linearScale(0, map.totalBlocks, FIGURE_MARGIN, RIGHT);
   const metadataEnd = map.firstDataBlock;
   const zoomY = 24 + BAR_HEIGHT + 58;
   let whole = '';
@@ -167,7 +167,7 @@ export function diskLayoutFigure(map: DiskMap, context: FigureContext): Figure {
     .join('');
   const body =
     text(
-      LEFT,
+      FIGURE_MARGIN,
       16,
       `The whole disk, ${map.totalBlocks} blocks (${formatSize(map.totalBlocks * map.blockSize)}), to scale`,
       { className: 'cf-text cf-heading' },
@@ -175,14 +175,14 @@ export function diskLayoutFigure(map: DiskMap, context: FigureContext): Figure {
     whole +
     axis +
     el('path', {
-      d: `M${LEFT},${24 + BAR_HEIGHT} V${zoomY} M${x(metadataEnd)},${24 + BAR_HEIGHT} V${zoomY - 22} H${RIGHT} V${zoomY}`,
+      d: `M${FIGURE_MARGIN},${24 + BAR_HEIGHT} V${zoomY} M${x(metadataEnd)},${24 + BAR_HEIGHT} V${zoomY - 22} H${RIGHT} V${zoomY}`,
       class: 'cf-zoom',
     }) +
-    text(LEFT + 6, zoomY - 6, `Blocks 0–${metadataEnd - 1}, the metadata, enlarged`, {
+    text(FIGURE_MARGIN + 6, zoomY - 6, `Blocks 0–${metadataEnd - 1}, the metadata, enlarged`, {
       className: 'cf-text cf-heading',
     }) +
     metadataBar(map, context, zoomY) +
-    legend(context, LEFT, zoomY + BAR_HEIGHT + 14 + map.regions.length * 14 + 14, [
+    legend(context, FIGURE_MARGIN, zoomY + BAR_HEIGHT + 14 + map.regions.length * 14 + 14, [
       { label: 'superblock', ...REGION_LOOKS.S! },
       { label: 'bitmaps (inode: dots, block: hatch)', ...REGION_LOOKS.b! },
       { label: 'inode table', ...REGION_LOOKS.I! },
@@ -193,7 +193,7 @@ export function diskLayoutFigure(map: DiskMap, context: FigureContext): Figure {
   return {
     svg: svgDocument(
       context,
-      { width: WIDTH, height: zoomY + BAR_HEIGHT + map.regions.length * 14 + 38 },
+      { width: FIGURE_WIDTH, height: zoomY + BAR_HEIGHT + map.regions.length * 14 + 38 },
       `The layout of the CottonFS "${map.label}"`,
       body,
     ),

@@ -11,6 +11,8 @@ import type { PhysicalMemoryView } from '../kernel/mm/physical-memory-view';
 import {
   el,
   type Figure,
+  FIGURE_MARGIN,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
@@ -21,9 +23,7 @@ import {
   toneRect,
 } from './svg';
 
-const WIDTH = 720;
-const LEFT = 10;
-const RIGHT = WIDTH - 10;
+const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const BAR_HEIGHT = 30;
 const FRAMES_HEIGHT = 12;
 const MiB = 1024 * 1024;
@@ -53,7 +53,7 @@ function holesOf(view: PhysicalMemoryView, top: number): Span[] {
 
 /** One bar: the map's ranges and holes, then the frames in use, from `span.start` to `span.end`. */
 function bar(view: PhysicalMemoryView, context: FigureContext, span: Span, y: number): string {
-  const x = linearScale(span.start, span.end, LEFT, RIGHT);
+  const x = linearScale(span.start, span.end, FIGURE_MARGIN, RIGHT);
   const box = (from: number, to: number, top: number, height: number) => {
     const left = x(Math.max(from, span.start));
     const right = x(Math.min(to, span.end));
@@ -83,9 +83,9 @@ function bar(view: PhysicalMemoryView, context: FigureContext, span: Span, y: nu
   }
   const framesY = y + BAR_HEIGHT + 4;
   out += el('rect', {
-    x: LEFT,
+    x: FIGURE_MARGIN,
     y: framesY,
-    width: RIGHT - LEFT,
+    width: RIGHT - FIGURE_MARGIN,
     height: FRAMES_HEIGHT,
     class: 'cf-tone-muted',
   });
@@ -107,7 +107,7 @@ function axis(
   ticks: readonly number[],
   label: (v: number) => string,
 ): string {
-  const x = linearScale(span.start, span.end, LEFT, RIGHT);
+  const x = linearScale(span.start, span.end, FIGURE_MARGIN, RIGHT);
   return ticks
     .map((tick, i) => {
       const anchor = i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle';
@@ -121,7 +121,7 @@ function axis(
 
 /** What boot reserved, each with a bracket under the top bar and its own row of text. */
 function reservations(view: PhysicalMemoryView, span: Span, y: number): string {
-  const x = linearScale(span.start, span.end, LEFT, RIGHT);
+  const x = linearScale(span.start, span.end, FIGURE_MARGIN, RIGHT);
   return view.reservedAtBoot
     .map((range, i) => {
       const rowY = y + i * 15;
@@ -155,13 +155,13 @@ export function memoryMapFigure(view: PhysicalMemoryView, context: FigureContext
   const top = topOf(view);
   const whole = { start: 0, end: top };
   const low = { start: 0, end: Math.min(MiB, top) };
-  const lowX = linearScale(0, top, LEFT, RIGHT)(low.end);
+  const lowX = linearScale(0, top, FIGURE_MARGIN, RIGHT)(low.end);
   const quarters = [0, 1, 2, 3, 4].map((q) => (top * q) / 4);
   const lowTicks = [0, 1, 2, 3, 4].map((q) => (low.end * q) / 4);
   const rows = view.reservedAtBoot.length;
   const zoomY = 120 + rows * 15;
   const body =
-    text(LEFT, 16, `All of physical memory, 0 to ${formatSize(top)}, to scale`, {
+    text(FIGURE_MARGIN, 16, `All of physical memory, 0 to ${formatSize(top)}, to scale`, {
       className: 'cf-text cf-heading',
     }) +
     bar(view, context, whole, 24) +
@@ -170,10 +170,10 @@ export function memoryMapFigure(view: PhysicalMemoryView, context: FigureContext
     ) +
     reservations(view, whole, 24 + BAR_HEIGHT + FRAMES_HEIGHT + 40) +
     el('path', {
-      d: `M${LEFT},${24 + BAR_HEIGHT} V${zoomY} M${lowX},${24 + BAR_HEIGHT} V${zoomY - 22} H${RIGHT} V${zoomY}`,
+      d: `M${FIGURE_MARGIN},${24 + BAR_HEIGHT} V${zoomY} M${lowX},${24 + BAR_HEIGHT} V${zoomY - 22} H${RIGHT} V${zoomY}`,
       class: 'cf-zoom',
     }) +
-    text(LEFT, zoomY - 6, `The first ${formatSize(low.end)}, enlarged`, {
+    text(FIGURE_MARGIN, zoomY - 6, `The first ${formatSize(low.end)}, enlarged`, {
       className: 'cf-text cf-heading',
     }) +
     bar(view, context, low, zoomY) +
@@ -181,11 +181,11 @@ export function memoryMapFigure(view: PhysicalMemoryView, context: FigureContext
       v === 0 ? '0' : formatSize(v),
     ) +
     text(
-      LEFT,
+      FIGURE_MARGIN,
       zoomY + BAR_HEIGHT + FRAMES_HEIGHT + 40,
       `frames: ${view.frames.total} of ${formatSize(view.frames.frameSize)}, ${view.frames.used} used, ${view.frames.free} free · heap: ${formatSize(view.heap.usedBytes)} used of ${formatSize(view.heap.sizeBytes)}`,
     ) +
-    legend(context, LEFT, zoomY + BAR_HEIGHT + FRAMES_HEIGHT + 62, [
+    legend(context, FIGURE_MARGIN, zoomY + BAR_HEIGHT + FRAMES_HEIGHT + 62, [
       { label: 'RAM (available)', tone: 'usable', pattern: 'solid' },
       { label: 'reserved by the firmware', tone: 'reserved', pattern: 'hatch' },
       { label: 'not in the map', tone: 'hole', pattern: 'dots' },
@@ -194,7 +194,7 @@ export function memoryMapFigure(view: PhysicalMemoryView, context: FigureContext
   return {
     svg: svgDocument(
       context,
-      { width: WIDTH, height: zoomY + BAR_HEIGHT + FRAMES_HEIGHT + 72 },
+      { width: FIGURE_WIDTH, height: zoomY + BAR_HEIGHT + FRAMES_HEIGHT + 72 },
       'Physical memory map',
       body,
     ),

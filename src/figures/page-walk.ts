@@ -13,6 +13,8 @@ import type { PageWalkView, WalkStepView } from '../kernel/proc/memory-views';
 import {
   el,
   type Figure,
+  FIGURE_MARGIN,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
@@ -23,9 +25,7 @@ import {
   toneRect,
 } from './svg';
 
-const WIDTH = 720;
-const LEFT = 10;
-const RIGHT = WIDTH - 10;
+const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const STRIP_Y = 30;
 const STRIP_HEIGHT = 36;
 const TABLE_Y = 112;
@@ -130,11 +130,11 @@ function arrow(fromX: number, fromY: number, toX: number, toY: number): string {
 
 export function pageWalkFigure(walk: PageWalkView, context: FigureContext): Figure {
   const fields = fieldsOf(walk);
-  const x = linearScale(48, 0, LEFT, RIGHT);
+  const x = linearScale(48, 0, FIGURE_MARGIN, RIGHT);
   const centers = fields.map((field) => (x(field.high + 1) + x(field.low)) / 2);
   const { owner, translation, steps } = walk;
   let body = text(
-    LEFT,
+    FIGURE_MARGIN,
     16,
     `walk ${hex(walk.address)} in pid ${owner.pid} (${owner.name}): CR3 = PML4 at ${hex(owner.root)}`,
     { className: 'cf-text cf-heading cf-mono' },
@@ -254,8 +254,8 @@ export function pageWalkFigure(walk: PageWalkView, context: FigureContext): Figu
     ? `→ physical ${hex(translation.physical)} (${translation.user ? 'user' : 'kernel'} ${translation.writable ? 'read-write' : 'read-only'}${translation.noExecute ? ', no execute' : ''})`
     : `→ not mapped: the MMU would raise a page fault (#PF, vector 14) with CR2 = ${hex(walk.address)}`;
   const bottom = TABLE_Y + TABLE_HEIGHT;
-  body += text(LEFT, bottom + 20, result, { className: 'cf-text cf-mono' });
-  body += legend(context, LEFT, bottom + 44, [
+  body += text(FIGURE_MARGIN, bottom + 20, result, { className: 'cf-text cf-mono' });
+  body += legend(context, FIGURE_MARGIN, bottom + 44, [
     { label: 'index bits', tone: 'accent', pattern: 'solid' },
     { label: 'entry present', tone: 'usable', pattern: 'solid' },
     { label: 'entry not present', tone: 'reserved', pattern: 'hatch' },
@@ -269,7 +269,12 @@ export function pageWalkFigure(walk: PageWalkView, context: FigureContext): Figu
     )
     .join(', then ');
   return {
-    svg: svgDocument(context, { width: WIDTH, height: bottom + 54 }, 'A page-table walk', body),
+    svg: svgDocument(
+      context,
+      { width: FIGURE_WIDTH, height: bottom + 54 },
+      'A page-table walk',
+      body,
+    ),
     alt: `Page-table walk of ${hex(walk.address)} in pid ${owner.pid} (${owner.name}). The address splits into ${fields.map((f) => `${f.name} ${f.name === 'offset' ? hex(f.value) : f.value} (bits ${f.high} to ${f.low})`).join(', ')}. From CR3 = ${hex(owner.root)} the MMU reads ${path}. ${result.slice(2)}.`,
     caption: `From pid ${owner.pid}'s page tables (what walk ${owner.pid} ${hex(walk.address)} prints), at ${formatUptime(context.uptimeMicros)}`,
   };

@@ -12,6 +12,8 @@ import type { ReadyQueue } from '../kernel/sched/scheduler';
 import {
   el,
   type Figure,
+  FIGURE_MARGIN,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   part,
@@ -25,7 +27,6 @@ export interface RunQueues {
   readonly levels: readonly ReadyQueue[];
 }
 
-const WIDTH = 720;
 const LEFT = 100;
 const TOP = 30;
 const ROW = 34;
@@ -120,7 +121,7 @@ export function runQueuesFigure(queues: RunQueues, context: FigureContext): Figu
     });
     body += el('line', {
       x1: LEFT - 6,
-      x2: WIDTH - 10,
+      x2: FIGURE_WIDTH - FIGURE_MARGIN,
       y1: y + BOX_HEIGHT + 3,
       y2: y + BOX_HEIGHT + 3,
       class: 'cf-axis',
@@ -156,7 +157,12 @@ export function runQueuesFigure(queues: RunQueues, context: FigureContext): Figu
     { className: 'cf-text cf-small' },
   );
   return {
-    svg: svgDocument(context, { width: WIDTH, height: bottom + 24 }, 'The ready queues', body),
+    svg: svgDocument(
+      context,
+      { width: FIGURE_WIDTH, height: bottom + 24 },
+      'The ready queues',
+      body,
+    ),
     alt: altText(queues),
     caption: `From the scheduler's ready queues, between two of its steps, at ${formatUptime(context.uptimeMicros)}`,
   };

@@ -12,12 +12,13 @@ import type { TickTimeline, TimelineSlice, TimelineTask } from '../kernel/sched/
 import {
   el,
   type Figure,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
   linearScale,
-  type Pattern,
   part,
+  type Pattern,
   svgDocument,
   text,
   type Tone,
@@ -26,10 +27,9 @@ import {
 
 export type SchedTimeline = TickTimeline & { readonly quantumTicks: number };
 
-const WIDTH = 720;
 const LABEL_WIDTH = 150;
 const LEFT = LABEL_WIDTH + 10;
-const RIGHT = WIDTH - 14;
+const RIGHT = FIGURE_WIDTH - 14;
 const TOP = 40;
 const ROW = 26;
 const BAR = 16;
@@ -172,7 +172,12 @@ export function schedTimelineFigure(timeline: SchedTimeline, context: FigureCont
     endMark({ start: 0, length: 0, level: 0, quantumEnds: [], end: 'stopped' }, 290, bottom + 60) +
     text(300, bottom + 64, 'stopped: slept, waited or exited', { className: 'cf-text cf-small' });
   return {
-    svg: svgDocument(context, { width: WIDTH, height: bottom + 74 }, 'Scheduler timeline', body),
+    svg: svgDocument(
+      context,
+      { width: FIGURE_WIDTH, height: bottom + 74 },
+      'Scheduler timeline',
+      body,
+    ),
     alt: altText(timeline),
     caption: `From the scheduler's tick history, ticks ${timeline.from} to ${timeline.to} (what the sched command prints), at ${formatUptime(context.uptimeMicros)}`,
   };

@@ -170,6 +170,10 @@ export function legend(
   return el('g', { class: 'cf-legend' }, out);
 }
 
+/** A full-column figure's width (the book's column at 1:1) and the margin inside its edges. */
+export const FIGURE_WIDTH = 720;
+export const FIGURE_MARGIN = 10;
+
 /** The font sizes figure.css gives .cf-text and .cf-small, for layout. */
 export const FONT_PX = 12;
 export const SMALL_FONT_PX = 11;

@@ -13,6 +13,8 @@ import type { WindowInfo, WindowStackSnapshot } from '../kernel/gui/desktop-insp
 import {
   el,
   type Figure,
+  FIGURE_MARGIN,
+  FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
   legend,
@@ -25,12 +27,10 @@ import {
 
 /** What the GUI figures say on a machine without a desktop. */
 export const NO_DESKTOP = 'No desktop is running (run desktop, or boot with gui).';
-const WIDTH = 720;
-const LEFT = 10;
 const TOP = 30;
 /** The screen is drawn this wide; the list of the stack sits to its right. */
 const SCREEN_WIDTH = 440;
-const LIST_X = LEFT + SCREEN_WIDTH + 20;
+const LIST_X = FIGURE_MARGIN + SCREEN_WIDTH + 20;
 const LIST_ROW = 30;
 
 function frameText(window: WindowInfo): string {
@@ -81,7 +81,7 @@ export function windowStackFigure(
   const { width, height } = snapshot.screen;
   const scale = SCREEN_WIDTH / width;
   const screenHeight = height * scale;
-  const sx = linearScale(0, width, LEFT, LEFT + SCREEN_WIDTH);
+  const sx = linearScale(0, width, FIGURE_MARGIN, FIGURE_MARGIN + SCREEN_WIDTH);
   const sy = linearScale(0, height, TOP, TOP + screenHeight);
   const box = (r: { x: number; y: number; width: number; height: number }) => ({
     x: sx(r.x),
@@ -152,7 +152,7 @@ export function windowStackFigure(
   const listBottom = TOP + 12 + (snapshot.windows.length + 1) * LIST_ROW;
   const bottom = Math.max(TOP + screenHeight, listBottom) + 20;
   const body =
-    text(LEFT, 16, `The screen, ${width}x${height}, at ${Math.round(scale * 100)}%`, {
+    text(FIGURE_MARGIN, 16, `The screen, ${width}x${height}, at ${Math.round(scale * 100)}%`, {
       className: 'cf-text cf-heading',
     }) +
     text(LIST_X, 16, 'Top first (* has the keyboard)', {
@@ -160,14 +160,19 @@ export function windowStackFigure(
     }) +
     screen +
     order +
-    text(LEFT, bottom, pointerText(snapshot)) +
-    legend(context, LEFT, bottom + 24, [
+    text(FIGURE_MARGIN, bottom, pointerText(snapshot)) +
+    legend(context, FIGURE_MARGIN, bottom + 24, [
       { label: 'focused window (thick edge, *)', tone: 'accent', pattern: 'solid' },
       { label: 'other window', tone: 'usable', pattern: 'dots' },
       { label: 'taskbar', tone: 'kernel', pattern: 'hatch' },
     ]);
   return {
-    svg: svgDocument(context, { width: WIDTH, height: bottom + 36 }, 'The window stack', body),
+    svg: svgDocument(
+      context,
+      { width: FIGURE_WIDTH, height: bottom + 36 },
+      'The window stack',
+      body,
+    ),
     alt: altText(snapshot),
     caption: `From the window manager (what windows prints), after frame ${snapshot.frame}, at ${when}`,
   };

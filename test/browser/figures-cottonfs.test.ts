@@ -15,7 +15,7 @@ import {
   chapterBrowser,
   figureOf,
   runAndRedraw,
-} from './figures-chapter';
+} from './chapter-page';
 
 const LAYOUT = figureOf('disk-layout');
 const BLOCK_MAP = figureOf('block-map');

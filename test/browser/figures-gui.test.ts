@@ -12,7 +12,7 @@ import {
   figureOf,
   chapterBrowser,
   runAndRedraw,
-} from './figures-chapter';
+} from './chapter-page';
 
 const STACK = figureOf('window-stack');
 const DAMAGE = figureOf('desktop-damage');

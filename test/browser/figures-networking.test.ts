@@ -15,7 +15,7 @@ import {
   figureOf,
   chapterBrowser,
   runAndRedraw,
-} from './figures-chapter';
+} from './chapter-page';
 
 const CONNECTIONS = figureOf('tcp-connections');
 const SEQUENCE = figureOf('tcp-sequence');

@@ -14,7 +14,7 @@ import {
   chapterBrowser,
   figureOf,
   runAndRedraw,
-} from './figures-chapter';
+} from './chapter-page';
 
 const TIMELINE = figureOf('sched-timeline');
 const QUEUES = figureOf('run-queues');

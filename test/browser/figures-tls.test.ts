@@ -12,7 +12,7 @@ import {
   figureOf,
   chapterBrowser,
   runAndRedraw,
-} from './figures-chapter';
+} from './chapter-page';
 
 const HANDSHAKE = figureOf('tls-handshake');
 const CHAIN = figureOf('tls-chain');

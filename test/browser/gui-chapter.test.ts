@@ -5,15 +5,9 @@
  * desktop Terminal window, Escape leaves the screen, and every exercise's
  * Check passes on the reference kernel in the page's worker.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  collectPageErrors,
-  countPrompts,
-  launchChromium,
-  typeInTerminal,
-  waitForTerminal,
-} from './book';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chapterBrowser, checkEveryExercise, runCommand } from './chapter-page';
 
 /** From src/kernel/gui: the desktop's colour, the Apps button, the launcher's first row, a title bar. */
 const DESKTOP_BACKGROUND = [0x3a, 0x6e, 0xa5];
@@ -31,21 +25,8 @@ const DRAG = { x: 200, y: 150 };
  */
 const TITLE_AWAY_FROM_POINTER = { x: 200, y: 0 };
 
-let browser: Browser;
-let context: BrowserContext;
+const book = chapterBrowser();
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
 
 /** The canvas pixel at framebuffer (x, y) as [r, g, b]. */
 function pixel(x: number, y: number): Promise<number[]> {
@@ -95,35 +76,11 @@ async function showTab(view: 'screen' | 'terminal'): Promise<void> {
   await page.click(`cotton-machine .cm-view-tab[data-view="${view}"]`);
 }
 
-async function runInConsole(command: string, expected: RegExp): Promise<void> {
-  const prompts = countPrompts(await waitForTerminal(page, () => true));
-  await typeInTerminal(page, `${command}\r`);
-  const text = await waitForTerminal(page, (t) => countPrompts(t) > prompts);
-  expect(text).toMatch(expected);
-}
-
-async function checkEveryExercise(): Promise<number> {
-  const exercises = page.locator('cotton-exercise');
-  const count = await exercises.count();
-  for (let i = 0; i < count; i++) {
-    const exercise = exercises.nth(i);
-    await exercise.locator('[data-action="check"]').click();
-    const summary = exercise.locator('.cx-summary');
-    await expect
-      .poll(() => summary.textContent(), { timeout: 180_000, interval: 250 })
-      .toMatch(/checks pass/);
-    expect(await summary.textContent(), `exercise ${i + 1}`).toMatch(/^All \d+ checks pass/);
-  }
-  return count;
-}
-
 describe('the GUI chapter', () => {
   it('boots into the desktop, the mouse drags a window, keys reach a Terminal window, and the exercises pass', async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${inject('bookUrl')}/gui/`);
-    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    const chapter = await book.open('gui/');
+    page = chapter.page;
+    const { errors } = chapter;
     await waitForPixel(600, 400, DESKTOP_BACKGROUND, 'the desktop background');
     // The whole screen in the viewport: its taskbar is the last 24 of 768 rows, and at a column's
     // width the canvas starts low enough on the page that they lie below the fold.
@@ -168,16 +125,10 @@ describe('the GUI chapter', () => {
     );
     await showTab('terminal');
     await expect
-      .poll(
-        async () => {
-          await runInConsole('windows', /windows, top first/);
-          return waitForTerminal(page, () => true);
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toMatch(/\* +\d+ .*System Info[\s\S]*Terminal/);
+      .poll(() => runCommand(page, 'windows'), { timeout: 30_000, interval: 500 })
+      .toMatch(/windows, top first[\s\S]*\* +\d+ .*System Info[\s\S]*Terminal/);
 
-    expect(await checkEveryExercise()).toBeGreaterThanOrEqual(3);
+    expect(await checkEveryExercise(page)).toBeGreaterThanOrEqual(3);
     expect(errors).toEqual([]);
   }, 600_000);
 });

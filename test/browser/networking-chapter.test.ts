@@ -7,45 +7,24 @@
  * Check passes on the reference kernel in the page's worker.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  collectPageErrors,
-  countPrompts,
-  launchChromium,
-  typeInTerminal,
-  waitForTerminal,
-} from './book';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chapterBrowser, checkEveryExercise, runCommand } from './chapter-page';
 
-let browser: Browser;
-let context: BrowserContext;
+const book = chapterBrowser();
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-});
 
 /** Type a command and wait for its output to match. */
 async function run(command: string, expected: RegExp): Promise<void> {
-  const prompts = countPrompts(await waitForTerminal(page, () => true));
-  await typeInTerminal(page, `${command}\r`);
-  const text = await waitForTerminal(page, (t) => countPrompts(t) > prompts);
-  expect(text.slice(text.lastIndexOf(command))).toMatch(expected);
+  expect(await runCommand(page, command)).toMatch(expected);
 }
 
 describe('the networking chapter', () => {
   it('boots on the simulated network: dhcp, dns and httpget work, and the exercises pass on the reference', async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${inject('bookUrl')}/networking/`);
-    const boot = await waitForTerminal(page, (text) => countPrompts(text) > 0);
-    expect(boot).toMatch(/dhcp: lease 10\.0\.2\.15\/24/);
+    const chapter = await book.open('networking/');
+    page = chapter.page;
+    const { errors } = chapter;
+    expect(chapter.boot).toMatch(/dhcp: lease 10\.0\.2\.15\/24/);
 
     await run('dhcp', /lease 10\.0\.2\.15\/24 from 10\.0\.2\.2/);
     await run('dns example.com', /example\.com has address 93\.184\.215\.14/);
@@ -65,18 +44,8 @@ describe('the networking chapter', () => {
     await expect.poll(() => page.locator('.pc-list').first().textContent()).toMatch(/DHCPDISCOVER/);
     expect(await page.locator('.ts-svg').count()).toBeGreaterThanOrEqual(2);
 
-    const exercises = page.locator('cotton-exercise');
-    const count = await exercises.count();
+    const count = await checkEveryExercise(page);
     expect(count).toBeGreaterThanOrEqual(3);
-    for (let i = 0; i < count; i++) {
-      const exercise = exercises.nth(i);
-      await exercise.locator('[data-action="check"]').click();
-      const summary = exercise.locator('.cx-summary');
-      await expect
-        .poll(() => summary.textContent(), { timeout: 120_000, interval: 250 })
-        .toMatch(/checks pass/);
-      expect(await summary.textContent(), `exercise ${i + 1}`).toMatch(/^All \d+ checks pass/);
-    }
     expect(errors).toEqual([]);
   }, 300_000);
 });

@@ -7,31 +7,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addressSpaceFigure } from '../../src/figures/address-space';
 import { hex } from '../../src/kernel/lib/format';
 import type { AddressSpaceView } from '../../src/kernel/proc/memory-views';
-import {
-  bootInspected,
-  fixture,
-  type InspectedMachine,
-  shapeOf,
-  BOOT_TIMEOUT_MS,
-} from './inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
+import { InspectedMachine, BOOT_TIMEOUT_MS } from '../support/inspected-machine';
 
-const init = fixture<AddressSpaceView>('address-space');
+const init = readFixture<AddressSpaceView>('address-space');
 const context = { id: 'fig-address-space', uptimeMicros: 3_000_000 };
 
 describe('address-space view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
   }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'address-space', args: { pid: 1 } }))).toEqual(
-      shapeOf(init),
-    );
+    expect(shapeOf(machine.view('address-space', { pid: 1 }))).toEqual(shapeOf(init));
   });
 
   it('holds what vm prints: every area, its rights and its mapped pages', () => {
-    const view = machine.view<AddressSpaceView>({ view: 'address-space', args: { pid: 1 } });
+    const view = machine.view<AddressSpaceView>('address-space', { pid: 1 });
     const text = machine.command('vm 1');
     for (const area of view.areas) {
       expect(text).toContain(
@@ -45,7 +38,7 @@ describe('address-space view', () => {
     machine.command('spin &');
     const pid = Number(/^ +(\d+) .*spin/m.exec(machine.command('ps'))?.[1]);
     machine.command(`vm ${pid}`);
-    const view = machine.view<AddressSpaceView>({ view: 'address-space', args: { pid: 1 } });
+    const view = machine.view<AddressSpaceView>('address-space', { pid: 1 });
     expect(view.owner.pid).toBe(pid);
     expect(view.owner.name).toContain('spin');
   });

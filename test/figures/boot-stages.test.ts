@@ -7,29 +7,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bootStagesFigure } from '../../src/figures/boot-stages';
 import type { BootStagesView } from '../../src/kernel/lib/boot-stages';
 import { formatSeconds, pad } from '../../src/kernel/lib/format';
-import {
-  bootInspected,
-  fixture,
-  type InspectedMachine,
-  shapeOf,
-  BOOT_TIMEOUT_MS,
-} from './inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
+import { InspectedMachine, BOOT_TIMEOUT_MS } from '../support/inspected-machine';
 
-const stages = fixture<BootStagesView>('boot-stages');
+const stages = readFixture<BootStagesView>('boot-stages');
 const context = { id: 'fig-boot-stages', uptimeMicros: 2_500_000 };
 
 describe('boot-stages view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
   }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'boot-stages' }))).toEqual(shapeOf(stages));
+    expect(shapeOf(machine.view('boot-stages'))).toEqual(shapeOf(stages));
   });
 
   it('starts each stage with a line dmesg prints, at the same time', () => {
-    const view = machine.view<BootStagesView>({ view: 'boot-stages' });
+    const view = machine.view<BootStagesView>('boot-stages');
     const dmesg = machine.command('dmesg');
     for (const stage of view.stages) {
       const stamp = `[${pad(formatSeconds(stage.startMicros), 12)}]`;
@@ -41,7 +36,7 @@ describe('boot-stages view', () => {
   });
 
   it('runs from the serial port to init, in time order, and is complete once booted', () => {
-    const view = machine.view<BootStagesView>({ view: 'boot-stages' });
+    const view = machine.view<BootStagesView>('boot-stages');
     expect(view.complete).toBe(true);
     expect(view.truncated).toBe(false);
     expect(view.stages[0]?.subsystem).toBe('serial');
@@ -51,9 +46,9 @@ describe('boot-stages view', () => {
   });
 
   it('stays the same while the machine runs on: the boot is over', () => {
-    const before = machine.view({ view: 'boot-stages' });
+    const before = machine.view('boot-stages');
     machine.command('ls /bin');
-    expect(machine.view({ view: 'boot-stages' })).toEqual(before);
+    expect(machine.view('boot-stages')).toEqual(before);
   });
 });
 

@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { desktopDamageFigure } from '../../src/figures/desktop-damage';
 import type { DamageSnapshot } from '../../src/kernel/gui/desktop-inspect';
-import { fixture, GOLDEN_CONTEXT, GUI, jsonShape, liveView, partDetails } from './net-figures';
+import { readFixture, shapeOf } from './fixtures';
+import { GOLDEN_CONTEXT, GUI, liveView, partDetails } from './net-figures';
 
-const damage = fixture<DamageSnapshot>('desktop-damage');
+const damage = readFixture<DamageSnapshot>('desktop-damage');
 const context = { ...GOLDEN_CONTEXT, id: 'fig-desktop-damage' };
 
 describe('desktop-damage figure', () => {
@@ -47,6 +48,6 @@ describe('desktop-damage figure', () => {
   });
 
   it('has the shape of the view of today’s kernel', () => {
-    expect(jsonShape(liveView(GUI, 'desktop-damage'))).toEqual(jsonShape(damage));
+    expect(shapeOf(liveView(GUI, 'desktop-damage'))).toEqual(shapeOf(damage));
   }, 60_000);
 });

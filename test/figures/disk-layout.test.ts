@@ -4,20 +4,16 @@
  * are golden files drawn from data captured from a Node boot that typed the
  * chapter's script (fixtures/disk-layout.json, fixtures/block-map.json).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blockMapFigure } from '../../src/figures/block-map';
 import { diskLayoutFigure } from '../../src/figures/disk-layout';
 import type { DiskMap, DiskView } from '../../src/kernel/fs/cottonfs/inspection';
 import { CHAPTER_SCRIPTS } from './fs-sched-scripts';
-import { bootInspected, type InspectedMachine } from './inspected-machine';
-import { shapeOf } from './shape';
+import { InspectedMachine } from '../support/inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
 
-const fixture = <T>(name: string): T =>
-  JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8')) as T;
-const layout = fixture<DiskMap>('disk-layout');
-const blockMap = fixture<DiskView>('block-map');
+const layout = readFixture<DiskMap>('disk-layout');
+const blockMap = readFixture<DiskView>('block-map');
 /** Booting the book's machine and typing the script, on a loaded machine. */
 const BOOT_MS = 60_000;
 const context = { id: 'fig-disk', uptimeMicros: 1_234_567 };
@@ -30,17 +26,17 @@ function mapCharacters(text: string): string {
 describe('disk-layout and block-map views', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
     for (const line of CHAPTER_SCRIPTS.cottonfs) machine.command(line);
   }, BOOT_MS);
 
   it('have the shape of the fixtures the golden figures are drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'disk-layout' }))).toEqual(shapeOf(layout));
-    expect(shapeOf(machine.view({ view: 'block-map' }))).toEqual(shapeOf(blockMap));
+    expect(shapeOf(machine.view('disk-layout'))).toEqual(shapeOf(layout));
+    expect(shapeOf(machine.view('block-map'))).toEqual(shapeOf(blockMap));
   });
 
   it('hold the map `blocks` prints, cell for character, and its counts', () => {
-    const view = machine.view<DiskView>({ view: 'block-map' });
+    const view = machine.view<DiskView>('block-map');
     const text = machine.command('blocks');
     const drawn = view.map.cells
       .map((c) => c.region ?? (c.used === 0 ? '.' : c.used === c.count ? '#' : '+'))
@@ -49,11 +45,11 @@ describe('disk-layout and block-map views', () => {
     expect(text).toContain(
       `data blocks: ${view.map.dataUsed} used, ${view.map.dataFree} free; superblock says ${view.map.superblockFree} free`,
     );
-    expect(machine.view({ view: 'disk-layout' })).toEqual(view.map);
+    expect(machine.view('disk-layout')).toEqual(view.map);
   });
 
   it('name the file that owns each block, as `inode` does', () => {
-    const view = machine.view<DiskView>({ view: 'block-map' });
+    const view = machine.view<DiskView>('block-map');
     const notes = view.files.owners.find((o) => o.path === '/home/reader/notes.txt')!;
     const text = machine.command('inode /home/reader/notes.txt');
     expect(text).toContain(`inode ${notes.inode} (/home/reader/notes.txt)`);
@@ -62,9 +58,9 @@ describe('disk-layout and block-map views', () => {
   });
 
   it('grow when a file is written', () => {
-    const before = machine.view<DiskView>({ view: 'block-map' });
+    const before = machine.view<DiskView>('block-map');
     machine.command('fill /home/reader/more.bin 64K');
-    const after = machine.view<DiskView>({ view: 'block-map' });
+    const after = machine.view<DiskView>('block-map');
     // 16 data blocks, 12 named in the inode and 4 in an indirect table.
     expect(after.map.dataUsed - before.map.dataUsed).toBe(17);
     const file = after.files.owners.find((o) => o.path === '/home/reader/more.bin')!;
@@ -73,13 +69,13 @@ describe('disk-layout and block-map views', () => {
 
   it('taking them changes nothing in the machine', () => {
     const before = machine.host.stateDigest();
-    machine.view({ view: 'block-map' });
-    machine.view({ view: 'disk-layout' });
+    machine.view('block-map');
+    machine.view('disk-layout');
     expect(machine.host.stateDigest()).toBe(before);
   });
 
   it('refuse a path that is not a mount point, with the reason', () => {
-    expect(() => machine.view({ view: 'block-map', args: { mount: '/home' } })).toThrow(
+    expect(() => machine.view('block-map', { mount: '/home' })).toThrow(
       /\/home is not a mount point/,
     );
   });

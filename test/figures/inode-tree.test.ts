@@ -3,48 +3,40 @@
  * prints, and its SVG is a golden file drawn from data captured from a Node
  * boot that typed the chapter's script (fixtures/inode-tree.json).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inodeTreeFigure, runsOf } from '../../src/figures/inode-tree';
 import type { InodeView } from '../../src/kernel/fs/cottonfs/inspection';
 import { CHAPTER_SCRIPTS } from './fs-sched-scripts';
-import { bootInspected, type InspectedMachine } from './inspected-machine';
-import { shapeOf } from './shape';
+import { InspectedMachine } from '../support/inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
 
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'fixtures', 'inode-tree.json'), 'utf8'),
-) as InodeView;
+const fixture = readFixture<InodeView>('inode-tree');
 /** Booting the book's machine and typing the script, on a loaded machine. */
 const BOOT_MS = 60_000;
 const context = { id: 'fig-inode', uptimeMicros: 1_234_567 };
-const NOTES = { view: 'inode-tree', args: { path: '/home/reader/notes.txt' } };
+const NOTES = { path: '/home/reader/notes.txt' };
 
 describe('inode-tree view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
     for (const line of CHAPTER_SCRIPTS.cottonfs) machine.command(line);
   }, BOOT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view(NOTES))).toEqual(shapeOf(fixture));
+    expect(shapeOf(machine.view('inode-tree', NOTES))).toEqual(shapeOf(fixture));
   });
 
   it('follows a path through directories, and refuses one that names nothing (before any `inode`)', () => {
-    expect(
-      machine.view<InodeView>({ view: 'inode-tree', args: { path: '/home/reader' } }).type,
-    ).toBe('directory');
-    expect(() => machine.view({ view: 'inode-tree', args: { path: '/home/nobody' } })).toThrow(
+    expect(machine.view<InodeView>('inode-tree', { path: '/home/reader' }).type).toBe('directory');
+    expect(() => machine.view('inode-tree', { path: '/home/nobody' })).toThrow(
       /\/home\/nobody: no such file/,
     );
-    expect(() => machine.view({ view: 'inode-tree', args: { path: '/bin/ls' } })).toThrow(
-      /not a CottonFS/,
-    );
+    expect(() => machine.view('inode-tree', { path: '/bin/ls' })).toThrow(/not a CottonFS/);
   });
 
   it('holds what `inode` prints: the fields, the direct pointers, each table', () => {
-    const view = machine.view<InodeView>(NOTES);
+    const view = machine.view<InodeView>('inode-tree', NOTES);
     const text = machine.command('inode /home/reader/notes.txt');
     expect(text).toContain(
       `inode ${view.number} (/home/reader/notes.txt): ${view.type}, mode 0644, 1 link`,
@@ -60,7 +52,7 @@ describe('inode-tree view', () => {
 
   it("follows the reader's last `inode` rather than its own path", () => {
     machine.command('inode /home/reader/welcome.txt');
-    const view = machine.view<InodeView>(NOTES);
+    const view = machine.view<InodeView>('inode-tree', NOTES);
     expect(view.path).toBe('/home/reader/welcome.txt');
     expect(view.direct.filter((b) => b !== 0)).toHaveLength(1);
     machine.command('inode /home/reader/notes.txt');

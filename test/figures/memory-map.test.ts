@@ -4,35 +4,28 @@
  * boot (fixtures/memory-map.json), so the kernel's image growing does not move
  * it; the data's shape is checked against today's kernel.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryMapFigure } from '../../src/figures/memory-map';
 import { hex } from '../../src/kernel/lib/format';
 import type { PhysicalMemoryView } from '../../src/kernel/mm/physical-memory-view';
-import {
-  bootInspected,
-  type InspectedMachine,
-  shapeOf,
-  BOOT_TIMEOUT_MS,
-} from './inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
+import { InspectedMachine, BOOT_TIMEOUT_MS } from '../support/inspected-machine';
 
-const FIXTURE = join(import.meta.dirname, 'fixtures', 'memory-map.json');
-const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as PhysicalMemoryView;
+const fixture = readFixture<PhysicalMemoryView>('memory-map');
 const context = { id: 'fig-memory-map', uptimeMicros: 1_234_567 };
 
 describe('memory-map view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
   }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'memory-map' }))).toEqual(shapeOf(fixture));
+    expect(shapeOf(machine.view('memory-map'))).toEqual(shapeOf(fixture));
   });
 
   it('holds what mem prints: every range, the frame and heap counts', () => {
-    const view = machine.view<PhysicalMemoryView>({ view: 'memory-map' });
+    const view = machine.view<PhysicalMemoryView>('memory-map');
     const text = machine.command('mem');
     for (const region of view.regions) {
       expect(text).toContain(
@@ -47,7 +40,7 @@ describe('memory-map view', () => {
   });
 
   it('sums the bitmap up in runs that add up to the used frames of available RAM', () => {
-    const view = machine.view<PhysicalMemoryView>({ view: 'memory-map' });
+    const view = machine.view<PhysicalMemoryView>('memory-map');
     const runFrames = view.frames.usedRuns.reduce(
       (sum, run) => sum + (run.end - run.start) / view.frames.frameSize,
       0,
@@ -59,7 +52,7 @@ describe('memory-map view', () => {
 
   it('taking the view changes nothing in the machine', () => {
     const before = machine.host.stateDigest();
-    machine.view({ view: 'memory-map' });
+    machine.view('memory-map');
     expect(machine.host.stateDigest()).toBe(before);
   });
 });

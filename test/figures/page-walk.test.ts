@@ -7,31 +7,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pageWalkFigure } from '../../src/figures/page-walk';
 import { hex } from '../../src/kernel/lib/format';
 import type { PageWalkView } from '../../src/kernel/proc/memory-views';
-import {
-  bootInspected,
-  fixture,
-  type InspectedMachine,
-  shapeOf,
-  BOOT_TIMEOUT_MS,
-} from './inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
+import { InspectedMachine, BOOT_TIMEOUT_MS } from '../support/inspected-machine';
 
-const mapped = fixture<PageWalkView>('page-walk');
-const fault = fixture<PageWalkView>('page-walk-fault');
+const mapped = readFixture<PageWalkView>('page-walk');
+const fault = readFixture<PageWalkView>('page-walk-fault');
 const context = { id: 'fig-page-walk', uptimeMicros: 3_000_000 };
 const CODE = { pid: 1, address: '0x10000' };
 
 describe('page-walk view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
   }, BOOT_TIMEOUT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'page-walk', args: CODE }))).toEqual(shapeOf(mapped));
+    expect(shapeOf(machine.view('page-walk', CODE))).toEqual(shapeOf(mapped));
   });
 
   it('holds what walk prints: each entry read, and the physical address', () => {
-    const view = machine.view<PageWalkView>({ view: 'page-walk', args: CODE });
+    const view = machine.view<PageWalkView>('page-walk', CODE);
     const text = machine.command('walk 1 0x10000');
     for (const step of view.steps) {
       expect(text).toContain(`${step.level.padEnd(5)}  ${hex(step.table, 8)}`);
@@ -42,7 +37,7 @@ describe('page-walk view', () => {
 
   it('takes the indices from the address bits', () => {
     machine.command('walk 1 0x7f80_1234');
-    const view = machine.view<PageWalkView>({ view: 'page-walk', args: CODE });
+    const view = machine.view<PageWalkView>('page-walk', CODE);
     const address = 0x7f80_1234;
     expect(view.indices).toEqual({
       pml4: Math.floor(address / 2 ** 39) % 512,
@@ -61,15 +56,13 @@ describe('page-walk view', () => {
 
   it('follows the reader: after walk of another address, it shows that one', () => {
     machine.command('walk 1 0x11000');
-    const view = machine.view<PageWalkView>({ view: 'page-walk', args: CODE });
+    const view = machine.view<PageWalkView>('page-walk', CODE);
     expect(view.address).toBe(0x11000);
   });
 
   it('refuses a process that does not exist, saying so', () => {
-    const fresh = bootInspected();
-    expect(() => fresh.view({ view: 'page-walk', args: { pid: 99, address: 0 } })).toThrow(
-      /no user process 99/,
-    );
+    const fresh = new InspectedMachine();
+    expect(() => fresh.view('page-walk', { pid: 99, address: 0 })).toThrow(/no user process 99/);
   });
 });
 

@@ -4,17 +4,13 @@
  * data captured from a Node boot that typed the chapter's script
  * (fixtures/run-queues.json: two spins at priority 2, one niced to 4).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunQueues, runQueuesFigure } from '../../src/figures/run-queues';
 import { CHAPTER_SCRIPTS } from './fs-sched-scripts';
-import { bootInspected, type InspectedMachine } from './inspected-machine';
-import { shapeOf } from './shape';
+import { InspectedMachine } from '../support/inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
 
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'fixtures', 'run-queues.json'), 'utf8'),
-) as RunQueues;
+const fixture = readFixture<RunQueues>('run-queues');
 /** Booting the book's machine and typing the script, on a loaded machine. */
 const BOOT_MS = 60_000;
 const context = { id: 'fig-queues', uptimeMicros: 1_234_567 };
@@ -22,16 +18,16 @@ const context = { id: 'fig-queues', uptimeMicros: 1_234_567 };
 describe('run-queues view', () => {
   let machine: InspectedMachine;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
     for (const line of CHAPTER_SCRIPTS.scheduler) machine.command(line);
   }, BOOT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'run-queues' }))).toEqual(shapeOf(fixture));
+    expect(shapeOf(machine.view('run-queues'))).toEqual(shapeOf(fixture));
   });
 
   it('holds the ready tasks `ps` shows, each in the queue of its level', () => {
-    const queues = machine.view<RunQueues>({ view: 'run-queues' });
+    const queues = machine.view<RunQueues>('run-queues');
     expect(queues.levels.map((q) => q.level)).toEqual([0, 1, 2, 3, 4]);
     const ready = queues.levels.flatMap((q) => q.tasks.map((t) => ({ ...t, level: q.level })));
     const ps = machine.command('ps');
@@ -45,7 +41,7 @@ describe('run-queues view', () => {
 
   it('taking it changes nothing in the machine', () => {
     const before = machine.host.stateDigest();
-    machine.view({ view: 'run-queues' });
+    machine.view('run-queues');
     expect(machine.host.stateDigest()).toBe(before);
   });
 });

@@ -4,17 +4,13 @@
  * captured from a Node boot that typed the chapter's script
  * (fixtures/sched-timeline.json: three spins, the third niced to 4).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SchedTimeline, schedTimelineFigure } from '../../src/figures/sched-timeline';
 import { CHAPTER_SCRIPTS } from './fs-sched-scripts';
-import { bootInspected, type InspectedMachine } from './inspected-machine';
-import { shapeOf } from './shape';
+import { InspectedMachine } from '../support/inspected-machine';
+import { readFixture, shapeOf } from './fixtures';
 
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'fixtures', 'sched-timeline.json'), 'utf8'),
-) as SchedTimeline;
+const fixture = readFixture<SchedTimeline>('sched-timeline');
 /** Booting the book's machine and typing the script, on a loaded machine. */
 const BOOT_MS = 60_000;
 const context = { id: 'fig-sched', uptimeMicros: 1_234_567 };
@@ -23,20 +19,18 @@ describe('sched-timeline view', () => {
   let machine: InspectedMachine;
   let schedText: string;
   beforeAll(() => {
-    machine = bootInspected();
+    machine = new InspectedMachine();
     const lines = [...CHAPTER_SCRIPTS.scheduler];
     for (const line of lines.slice(0, -1)) machine.command(line);
     schedText = machine.command(lines.at(-1)!);
   }, BOOT_MS);
 
   it('has the shape of the fixture the golden figure is drawn from', () => {
-    expect(shapeOf(machine.view({ view: 'sched-timeline', args: { ticks: 300 } }))).toEqual(
-      shapeOf(fixture),
-    );
+    expect(shapeOf(machine.view('sched-timeline', { ticks: 300 }))).toEqual(shapeOf(fixture));
   });
 
   it('shows the tasks `sched` printed, with their names and priorities', () => {
-    const view = machine.view<SchedTimeline>({ view: 'sched-timeline', args: { ticks: 300 } });
+    const view = machine.view<SchedTimeline>('sched-timeline', { ticks: 300 });
     expect(view.pids).toHaveLength(300);
     expect(view.to - view.from + 1).toBe(300);
     const rows = [...schedText.matchAll(/^ +(\d+) (\S+) \(pri (\d)\)/gm)].map((m) => [
@@ -53,7 +47,7 @@ describe('sched-timeline view', () => {
   });
 
   it('records how the spins took turns: whole quanta, each ended by preemption', () => {
-    const view = machine.view<SchedTimeline>({ view: 'sched-timeline', args: { ticks: 300 } });
+    const view = machine.view<SchedTimeline>('sched-timeline', { ticks: 300 });
     const spins = view.tasks.filter((t) => t.name === 'spin' && t.priority === 2);
     expect(spins).toHaveLength(2);
     const whole = spins.flatMap((t) => t.slices).filter((s) => s.start > 0 && s.end !== null);
@@ -67,15 +61,15 @@ describe('sched-timeline view', () => {
   it('a spin started later appears on the timeline', () => {
     machine.command('spin 50 D &');
     machine.command('sched 100');
-    const view = machine.view<SchedTimeline>({ view: 'sched-timeline', args: { ticks: 150 } });
+    const view = machine.view<SchedTimeline>('sched-timeline', { ticks: 150 });
     expect(view.tasks.filter((t) => t.name === 'spin').length).toBeGreaterThanOrEqual(3);
   });
 
   it('taking it changes nothing in the machine; a bad count is refused', () => {
     const before = machine.host.stateDigest();
-    machine.view({ view: 'sched-timeline' });
+    machine.view('sched-timeline');
     expect(machine.host.stateDigest()).toBe(before);
-    expect(() => machine.view({ view: 'sched-timeline', args: { ticks: 'many' } })).toThrow(
+    expect(() => machine.view('sched-timeline', { ticks: 'many' })).toThrow(
       /argument 'ticks' must be a whole number/,
     );
   });

@@ -7,16 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { tcpConnectionsFigure } from '../../src/figures/tcp-connections';
 import type { SocketTable } from '../../src/kernel/net/socket-table';
-import {
-  fixture,
-  GOLDEN_CONTEXT,
-  jsonShape,
-  liveView,
-  NETWORKING,
-  partDetails,
-} from './net-figures';
+import { readFixture, shapeOf } from './fixtures';
+import { GOLDEN_CONTEXT, liveView, NETWORKING, partDetails } from './net-figures';
 
-const table = fixture<SocketTable>('tcp-connections');
+const table = readFixture<SocketTable>('tcp-connections');
 const context = { ...GOLDEN_CONTEXT, id: 'fig-tcp-connections' };
 
 describe('tcp-connections figure', () => {
@@ -52,6 +46,6 @@ describe('tcp-connections figure', () => {
   });
 
   it('has the shape of the view of today’s kernel', () => {
-    expect(jsonShape(liveView(NETWORKING, 'tcp-connections'))).toEqual(jsonShape(table));
+    expect(shapeOf(liveView(NETWORKING, 'tcp-connections'))).toEqual(shapeOf(table));
   }, 60_000);
 });

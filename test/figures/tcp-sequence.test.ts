@@ -5,16 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { tcpSequenceFigure } from '../../src/figures/tcp-sequence';
 import type { ConnectionTrace } from '../../src/kernel/net/tcp/segment-trace';
-import {
-  fixture,
-  GOLDEN_CONTEXT,
-  jsonShape,
-  liveView,
-  NETWORKING,
-  partDetails,
-} from './net-figures';
+import { readFixture, shapeOf } from './fixtures';
+import { GOLDEN_CONTEXT, liveView, NETWORKING, partDetails } from './net-figures';
 
-const trace = fixture<ConnectionTrace>('tcp-sequence');
+const trace = readFixture<ConnectionTrace>('tcp-sequence');
 const context = { ...GOLDEN_CONTEXT, id: 'fig-tcp-sequence' };
 
 describe('tcp-sequence figure', () => {
@@ -58,6 +52,6 @@ describe('tcp-sequence figure', () => {
   });
 
   it('has the shape of the view of today’s kernel', () => {
-    expect(jsonShape(liveView(NETWORKING, 'tcp-sequence'))).toEqual(jsonShape(trace));
+    expect(shapeOf(liveView(NETWORKING, 'tcp-sequence'))).toEqual(shapeOf(trace));
   }, 60_000);
 });

@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { tlsChainFigure } from '../../src/figures/tls-chain';
 import type { TlsHandshakeInfo } from '../../src/kernel/net/tls-history';
-import { fixture, GOLDEN_CONTEXT, jsonShape, liveView, partDetails, TLS } from './net-figures';
+import { readFixture, shapeOf } from './fixtures';
+import { GOLDEN_CONTEXT, liveView, partDetails, TLS } from './net-figures';
 
-const info = fixture<TlsHandshakeInfo>('tls-chain');
+const info = readFixture<TlsHandshakeInfo>('tls-chain');
 const context = { ...GOLDEN_CONTEXT, id: 'fig-tls-chain' };
 
 describe('tls-chain figure', () => {
@@ -44,6 +45,6 @@ describe('tls-chain figure', () => {
   });
 
   it('has the shape of the view of today’s kernel', () => {
-    expect(jsonShape(liveView(TLS, 'tls-chain'))).toEqual(jsonShape(info));
+    expect(shapeOf(liveView(TLS, 'tls-chain'))).toEqual(shapeOf(info));
   }, 60_000);
 });

@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { tlsHandshakeFigure } from '../../src/figures/tls-handshake';
 import type { TlsHandshakeInfo } from '../../src/kernel/net/tls-history';
-import { fixture, GOLDEN_CONTEXT, jsonShape, liveView, partDetails, TLS } from './net-figures';
+import { readFixture, shapeOf } from './fixtures';
+import { GOLDEN_CONTEXT, liveView, partDetails, TLS } from './net-figures';
 
-const info = fixture<TlsHandshakeInfo>('tls-handshake');
+const info = readFixture<TlsHandshakeInfo>('tls-handshake');
 const context = { ...GOLDEN_CONTEXT, id: 'fig-tls-handshake' };
 
 describe('tls-handshake figure', () => {
@@ -50,6 +51,6 @@ describe('tls-handshake figure', () => {
   });
 
   it('has the shape of the view of today’s kernel', () => {
-    expect(jsonShape(liveView(TLS, 'tls-handshake'))).toEqual(jsonShape(info));
+    expect(shapeOf(liveView(TLS, 'tls-handshake'))).toEqual(shapeOf(info));
   }, 60_000);
 });

@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { windowStackFigure } from '../../src/figures/window-stack';
 import type { WindowStackSnapshot } from '../../src/kernel/gui/desktop-inspect';
-import { fixture, GOLDEN_CONTEXT, GUI, jsonShape, liveView, partDetails } from './net-figures';
+import { readFixture, shapeOf } from './fixtures';
+import { GOLDEN_CONTEXT, GUI, liveView, partDetails } from './net-figures';
 
-const stack = fixture<WindowStackSnapshot>('window-stack');
+const stack = readFixture<WindowStackSnapshot>('window-stack');
 const context = { ...GOLDEN_CONTEXT, id: 'fig-window-stack' };
 
 describe('window-stack figure', () => {
@@ -53,6 +54,6 @@ describe('window-stack figure', () => {
   });
 
   it('has the shape of the view of today’s kernel', () => {
-    expect(jsonShape(liveView(GUI, 'window-stack'))).toEqual(jsonShape(stack));
+    expect(shapeOf(liveView(GUI, 'window-stack'))).toEqual(shapeOf(stack));
   }, 60_000);
 });

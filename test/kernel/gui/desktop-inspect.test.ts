@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DamageSnapshot, WindowStackSnapshot } from '../../../src/kernel/gui/desktop-inspect';
-import { InspectedMachine } from '../net/inspected-machine';
+import { InspectedMachine } from '../../support/inspected-machine';
 
 let machine: InspectedMachine;
 beforeAll(() => {

@@ -8,7 +8,7 @@ import { KernelInspector } from '../../../src/runtime/host/kernel-inspection';
 import { bootFromRepo, freshBookDisk } from '../../../src/runtime/node/node-host';
 import { FIGURES } from '../../../src/figures/index';
 import type { MachineHost } from '../../../src/runtime/host/machine-host';
-import { BOOT_TIMEOUT_MS } from '../../figures/inspected-machine';
+import { BOOT_TIMEOUT_MS } from '../../support/inspected-machine';
 
 describe('view arguments', () => {
   it('reads whole numbers and addresses in hex, decimal or as numbers', () => {

@@ -10,7 +10,7 @@ import {
   type ConnectionTrace,
   formatConnectionTrace,
 } from '../../../src/kernel/net/tcp/segment-trace';
-import { InspectedMachine } from './inspected-machine';
+import { InspectedMachine } from '../../support/inspected-machine';
 
 let machine: InspectedMachine;
 beforeAll(() => {

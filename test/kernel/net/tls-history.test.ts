@@ -9,7 +9,7 @@ import {
   formatHandshakeStepInfo,
   type TlsHandshakeInfo,
 } from '../../../src/kernel/net/tls-history';
-import { InspectedMachine } from './inspected-machine';
+import { InspectedMachine } from '../../support/inspected-machine';
 
 let machine: InspectedMachine;
 beforeAll(() => {

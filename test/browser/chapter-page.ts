@@ -1,10 +1,11 @@
 /**
- * For the browser tests of the networking, TLS and GUI chapters' figures:
- * open a chapter, wait for its machine's first prompt, run a command at the
- * serial console and wait until a figure has been redrawn after it.
+ * For the browser tests of the chapters and their figures: open a chapter,
+ * wait for its machine's first prompt, run a command at the serial console
+ * (and wait until a figure has been redrawn after it), press Check on every
+ * exercise of the page.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import {
   collectPageErrors,
   countPrompts,
@@ -18,11 +19,15 @@ import { refreshesOf, waitForRefresh } from './figures';
 export const BOOT_TIMEOUT_MS = 90_000;
 /** A command on the simulated network, then the figures' redraw. */
 export const COMMAND_TIMEOUT_MS = 60_000;
+/** One exercise's checks boot several machines in the page's worker. */
+const CHECK_TIMEOUT_MS = 180_000;
 
 export interface OpenChapter {
   readonly context: BrowserContext;
   readonly page: Page;
   readonly errors: string[];
+  /** The terminal's text at the first prompt: the boot log. */
+  readonly boot: string;
 }
 
 /**
@@ -56,8 +61,20 @@ async function openBooted(browser: Browser, path: string, width = 1280): Promise
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(`${inject('bookUrl')}/${path}`);
-  await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-  return { context, page, errors };
+  const boot = await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+  return { context, page, errors, boot };
+}
+
+/** Type `command` at the console, wait for the next prompt; the terminal's text from the command on. */
+export async function runCommand(page: Page, command: string): Promise<string> {
+  const prompts = countPrompts(await waitForTerminal(page, () => true));
+  await typeInTerminal(page, `${command}\r`);
+  const text = await waitForTerminal(
+    page,
+    (now) => countPrompts(now) > prompts,
+    COMMAND_TIMEOUT_MS,
+  );
+  return text.slice(text.lastIndexOf(command));
 }
 
 /** Run `command` at the console and wait until each of `figures` has been redrawn after it. */
@@ -66,10 +83,8 @@ export async function runAndRedraw(
   command: string,
   figures: readonly string[],
 ): Promise<void> {
-  const prompts = countPrompts(await waitForTerminal(page, () => true));
   const before = await Promise.all(figures.map((figure) => refreshesOf(page, figure)));
-  await typeInTerminal(page, `${command}\r`);
-  await waitForTerminal(page, (text) => countPrompts(text) > prompts, COMMAND_TIMEOUT_MS);
+  await runCommand(page, command);
   await Promise.all(
     figures.map((figure, i) => waitForRefresh(page, figure, before[i]!, COMMAND_TIMEOUT_MS)),
   );
@@ -78,4 +93,20 @@ export async function runAndRedraw(
 /** The selector of the figure of `view`. */
 export function figureOf(view: string): string {
   return `cotton-figure[data-view="${view}"]`;
+}
+
+/** Press Check on every exercise of the page, one after the other; each must pass. Returns how many. */
+export async function checkEveryExercise(page: Page): Promise<number> {
+  const exercises = page.locator('cotton-exercise');
+  const count = await exercises.count();
+  for (let i = 0; i < count; i++) {
+    const exercise = exercises.nth(i);
+    await exercise.locator('[data-action="check"]').click();
+    const summary = exercise.locator('.cx-summary');
+    await expect
+      .poll(() => summary.textContent(), { timeout: CHECK_TIMEOUT_MS, interval: 250 })
+      .toMatch(/checks pass/);
+    expect(await summary.textContent(), `exercise ${i + 1}`).toMatch(/^All \d+ checks pass/);
+  }
+  return count;
 }
