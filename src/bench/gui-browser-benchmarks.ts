@@ -4,10 +4,11 @@
  * the canvas.
  *
  *   gui.frame_ms_p99   the 99th percentile, over the drag's 60 moves, of the
- *                      time from the page's pointermove to the canvas showing
- *                      the title bar at its new place: page → worker → PS/2
- *                      packet → IRQ 12 → window manager → compositor →
- *                      framebuffer → worker → canvas
+ *                      time from the page's pointermove to the putImageData
+ *                      that puts the title bar at its new place on the
+ *                      canvas (shown at the display's next frame): page →
+ *                      worker → PS/2 packet → IRQ 12 → window manager →
+ *                      compositor → framebuffer → worker → canvas
  *   gui.frame_ms_mean  the mean of the same times
  *   gui.drag_fps       frames per second the desktop shows while the pointer
  *                      moves once per display frame, as a hand on a mouse
@@ -15,8 +16,8 @@
  *                      at most the display's rate (60 Hz headless)
  *
  * The pointer is Chromium's own (real input events, through the page's
- * ScreenView), and the times are taken inside the page, so they hold no
- * DevTools round trips. It needs the built book (dist/ from `npx astro build`,
+ * ScreenView), and the times are taken inside the page, by a hook on the
+ * canvas's putImageData, so they hold no DevTools round trips and no polling. It needs the built book (dist/ from `npx astro build`,
  * or BOOK_DIST) and Chromium (CHROMIUM, or /usr/bin/chromium); without them it
  * reports nothing and says why.
  */
@@ -51,44 +52,65 @@ const LAUNCHER_TERMINAL = { x: 60, y: 641 };
  */
 const PROBE = { dx: 200, dy: 10 };
 
-/** Installed in the page: the canvas's pixels and the time of the last pointermove, in framebuffer pixels. */
+/**
+ * Installed in the page: the time of the last pointermove, and a hook on the
+ * canvas's putImageData, so that a frame is timed when its pixels reach the
+ * canvas (not when a DevTools round trip comes to look, nor by polling the
+ * canvas, which would take the CPU the machine's worker needs).
+ */
 function installProbe(): void {
   const canvas = document.querySelector<HTMLCanvasElement>('cotton-machine .cm-screen')!;
-  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  const context = canvas.getContext('2d')!;
   const state = { lastMove: 0 };
   canvas.addEventListener('pointermove', () => (state.lastMove = performance.now()), true);
-  const channel = new MessageChannel();
-  const tasks: (() => void)[] = [];
-  channel.port1.onmessage = () => tasks.shift()?.();
-  /** Yield to the page's other tasks (the worker's messages) without setTimeout's 4 ms clamp. */
-  const yieldTask = () =>
-    new Promise<void>((resolve) => {
-      tasks.push(resolve);
-      channel.port2.postMessage(0);
-    });
   const isTitleBar = (x: number, y: number) => {
     const [r, g, b] = context.getImageData(x, y, 1, 1).data;
     return r === 0xe8 && g === 0xe8 && b === 0xe8;
   };
+  const drawListeners = new Set<() => void>();
+  const putImageData = context.putImageData;
+  context.putImageData = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+    (putImageData as (...a: unknown[]) => void).apply(this, args);
+    for (const listener of drawListeners) listener();
+  } as typeof putImageData;
+  /** Call `listener` after every putImageData on the canvas; returns how to stop. */
+  const onDraw = (listener: () => void): (() => void) => {
+    drawListeners.add(listener);
+    return () => drawListeners.delete(listener);
+  };
+  let watched: Promise<number> | null = null;
   Object.assign(window, {
     guiProbe: {
-      isTitleBar,
-      /** Milliseconds from the last pointermove until the pixel (x, y) shows the title bar. */
-      async waitForTitleBar(x: number, y: number): Promise<number> {
-        const deadline = performance.now() + 10_000;
-        while (!isTitleBar(x, y)) {
-          if (performance.now() > deadline) throw new Error(`no title bar at (${x}, ${y})`);
-          await yieldTask();
-        }
-        return performance.now() - state.lastMove;
+      onDraw,
+      /** Watch the pixel (x, y) until a draw makes it the title bar's (before the move that will). */
+      watchForTitleBar(x: number, y: number): void {
+        watched = new Promise((resolve, reject) => {
+          const check = () => {
+            if (!isTitleBar(x, y)) return;
+            stop();
+            clearTimeout(timeout);
+            resolve(performance.now() - state.lastMove);
+          };
+          const stop = onDraw(check);
+          const timeout = setTimeout(() => {
+            stop();
+            reject(new Error(`no title bar at (${x}, ${y})`));
+          }, 10_000);
+          check();
+        });
+      },
+      /** Milliseconds from the last pointermove to the draw that put the watched pixel on the canvas. */
+      waitForTitleBar(): Promise<number> {
+        return watched!;
       },
     },
   });
 }
 
 interface GuiProbe {
-  isTitleBar(x: number, y: number): boolean;
-  waitForTitleBar(x: number, y: number): Promise<number>;
+  onDraw(listener: () => void): () => void;
+  watchForTitleBar(x: number, y: number): void;
+  waitForTitleBar(): Promise<number>;
 }
 declare const guiProbe: GuiProbe;
 
@@ -99,14 +121,15 @@ async function pagePoint(page: Page, x: number, y: number): Promise<{ x: number;
 }
 
 async function openTerminal(page: Page): Promise<void> {
+  await page.evaluate((at) => guiProbe.watchForTitleBar(at.x, at.y), {
+    x: GRAB.x + PROBE.dx,
+    y: GRAB.y + PROBE.dy,
+  });
   for (const at of [APPS_BUTTON, LAUNCHER_TERMINAL]) {
     const point = await pagePoint(page, at.x, at.y);
     await page.mouse.click(point.x, point.y);
   }
-  await page.evaluate((at) => guiProbe.waitForTitleBar(at.x, at.y), {
-    x: GRAB.x + PROBE.dx,
-    y: GRAB.y + PROBE.dy,
-  });
+  await page.evaluate(() => guiProbe.waitForTitleBar());
 }
 
 /** Each move waits for its frame: the time each takes to reach the canvas. */
@@ -116,13 +139,12 @@ async function timedMoves(page: Page, steps: number): Promise<number[]> {
     const x = GRAB.x + i * STEP.x;
     const y = GRAB.y + i * STEP.y;
     const point = await pagePoint(page, x, y);
+    await page.evaluate((at) => guiProbe.watchForTitleBar(at.x, at.y), {
+      x: x + PROBE.dx,
+      y: y + PROBE.dy,
+    });
     await page.mouse.move(point.x, point.y);
-    waits.push(
-      await page.evaluate((at) => guiProbe.waitForTitleBar(at.x, at.y), {
-        x: x + PROBE.dx,
-        y: y + PROBE.dy,
-      }),
-    );
+    waits.push(await page.evaluate(() => guiProbe.waitForTitleBar()));
   }
   return waits;
 }
@@ -134,13 +156,8 @@ async function timedMoves(page: Page, steps: number): Promise<number[]> {
  */
 async function pacedDrag({ from, step, frames }: PacedDrag): Promise<number> {
   const canvas = document.querySelector<HTMLCanvasElement>('cotton-machine .cm-screen')!;
-  const context = canvas.getContext('2d')!;
   let drawn = false;
-  const putImageData = context.putImageData;
-  context.putImageData = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
-    drawn = true;
-    (putImageData as (...a: unknown[]) => void).apply(this, args);
-  } as typeof putImageData;
+  const stop = guiProbe.onDraw(() => (drawn = true));
   const box = canvas.getBoundingClientRect();
   const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
   let shown = 0;
@@ -163,7 +180,7 @@ async function pacedDrag({ from, step, frames }: PacedDrag): Promise<number> {
     drawn = false;
   }
   const elapsed = (await nextFrame()) - started;
-  delete (context as Partial<CanvasRenderingContext2D>).putImageData;
+  stop();
   return (1000 * shown) / elapsed;
 }
 

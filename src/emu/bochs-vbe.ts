@@ -16,6 +16,9 @@
  * touches as dirty (16 rows: one line of the 8×16 console font), and
  * `takeUpdate()` returns only the changed rectangles, as RGBA pixels ready
  * for a canvas ImageData, so the page copies what changed and nothing more.
+ * The patches of one update share one buffer, which the caller may supply:
+ * a host that sends updates to another thread hands the buffers it got back
+ * in again, as fresh memory for every frame is slow to touch.
  */
 import { pieceDigests, type DeviceState } from './device-state';
 import type { PortDevice } from './io-bus';
@@ -53,6 +56,8 @@ const SUPPORTED_BPP = [8, 15, 16, 24, 32];
 
 /** Whether this host stores words low byte first (every browser's and Node's platform in practice). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Opaque black as one RGBA word in host byte order. */
+const BLACK_RGBA = LITTLE_ENDIAN ? 0xff000000 : 0x000000ff;
 const TILE_WIDTH = 64;
 const TILE_HEIGHT = 16;
 
@@ -67,6 +72,11 @@ export interface FramebufferRect {
 export interface FramebufferPatch extends FramebufferRect {
   readonly rgba: Uint8ClampedArray;
 }
+
+/** A buffer of at least `bytes` bytes for an update's RGBA pixels (its patches are views into it). */
+export type RgbaBuffer = (bytes: number) => ArrayBuffer;
+
+const freshBuffer: RgbaBuffer = (bytes) => new ArrayBuffer(bytes);
 
 /** What changed on screen since the previous update. */
 export interface FramebufferUpdate {
@@ -368,16 +378,21 @@ export class BochsVbe implements PortDevice, MmioDevice {
     return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
   }
 
-  /** The pixels of a screen rectangle as RGBA (alpha 255), for a canvas ImageData. */
-  readRgba(rect: FramebufferRect): Uint8ClampedArray {
-    const out = new Uint8ClampedArray(rect.width * rect.height * 4);
+  /**
+   * The pixels of a screen rectangle as RGBA (alpha 255), for a canvas
+   * ImageData: into `out` (width × height × 4 bytes at a multiple of 4), or a new array.
+   */
+  readRgba(
+    rect: FramebufferRect,
+    out = new Uint8ClampedArray(rect.width * rect.height * 4),
+  ): Uint8ClampedArray {
     const vram = this.vram;
     if (!vram || !this.enabled) {
-      for (let alpha = 3; alpha < out.length; alpha += 4) out[alpha] = 255; // black
+      new Uint32Array(out.buffer, out.byteOffset, out.length >> 2).fill(BLACK_RGBA);
       return out;
     }
     if (this.bpp === 32 && LITTLE_ENDIAN) {
-      this.readRgba32(vram, rect, new Uint32Array(out.buffer));
+      this.readRgba32(vram, rect, new Uint32Array(out.buffer, out.byteOffset, out.length >> 2));
       return out;
     }
     const bytesPerPixel = this.bytesPerPixel;
@@ -429,9 +444,21 @@ export class BochsVbe implements PortDevice, MmioDevice {
     out[dst + 3] = 255;
   }
 
-  /** Everything the page needs to bring its canvas up to date; patches are empty when nothing changed. */
-  takeUpdate(): FramebufferUpdate {
-    const patches = this.takeDirtyRects().map((rect) => ({ ...rect, rgba: this.readRgba(rect) }));
+  /**
+   * Everything the page needs to bring its canvas up to date; patches are
+   * empty when nothing changed. Their pixels lie one after another in one
+   * buffer from `buffer` (a new one by default).
+   */
+  takeUpdate(buffer: RgbaBuffer = freshBuffer): FramebufferUpdate {
+    const rects = this.takeDirtyRects();
+    const bytes = rects.reduce((sum, r) => sum + r.width * r.height * 4, 0);
+    const pixels = bytes > 0 ? buffer(bytes) : null;
+    let offset = 0;
+    const patches = rects.map((rect) => {
+      const rgba = new Uint8ClampedArray(pixels!, offset, rect.width * rect.height * 4);
+      offset += rgba.length;
+      return { ...rect, rgba: this.readRgba(rect, rgba) };
+    });
     return { width: this.xres, height: this.yres, enabled: this.enabled, patches };
   }
 }

@@ -36,7 +36,7 @@ export function screenAfter(snapshot: Uint8Array): ScreenDigests {
     disk: { bytes: bookDisk.slice() },
   });
   const canvas = document.createElement('canvas');
-  const view = new ScreenView(canvas, { key() {}, pointer() {} });
+  const view = new ScreenView(canvas, { key() {}, pointer() {}, drawn() {} });
   view.draw(host.machine.takeFramebufferUpdate());
   const { width, height } = canvas;
   const shown = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;

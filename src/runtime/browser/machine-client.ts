@@ -299,6 +299,11 @@ export class MachineSession {
     void this.api.pointerTo(x, y, buttons);
   }
 
+  /** A screen update's pixels are on the canvas: the worker may fill their buffer again. */
+  screenDrawn(buffer: ArrayBuffer): void {
+    void this.api.screenDrawn(transfer(buffer, [buffer]));
+  }
+
   /** Record what the machine prints and the reader types, from now on (the Record button). */
   startRecording(options: RecordingOptions): void {
     void this.api.startRecording(options);

@@ -92,6 +92,7 @@ export class CottonMachineElement extends HTMLElement {
       this.screen = new ScreenView(canvas, {
         key: (code, pressed) => this.session?.keyEvent(code, pressed),
         pointer: (x, y, buttons) => this.session?.pointerTo(x, y, buttons),
+        drawn: (buffer) => this.session?.screenDrawn(buffer),
       });
       const screen = this.screen;
       this.button('pointer-lock', () => screen.lockPointer());

@@ -3,7 +3,8 @@
  * framebuffer mode, scaled by CSS to the widget's width (machine.css).
  *
  * `draw()` copies only the changed rectangles the worker reported
- * (putImageData) and resizes the canvas when the kernel sets another mode.
+ * (putImageData) and resizes the canvas when the kernel sets another mode,
+ * then hands their buffer back (`drawn`), for the worker to fill again.
  * Scaled up, pixels stay square (`data-scale="up"`: image-rendering:
  * pixelated); scaled down, the browser's smoothing keeps text legible.
  *
@@ -25,6 +26,8 @@ export interface ScreenInput {
   key(code: string, pressed: boolean): void;
   /** The pointer is at (x, y) in framebuffer pixels with these buttons: 1 left, 2 right, 4 middle. */
   pointer(x: number, y: number, buttons: number): void;
+  /** An update's pixels are on the canvas: `buffer`, which held them, may carry a later update. */
+  drawn(buffer: ArrayBuffer): void;
 }
 
 /** PointerEvent.buttons has the PS/2 mouse's bits already: left 1, right 2, middle 4. */
@@ -69,6 +72,8 @@ export class ScreenView {
         y,
       );
     }
+    const buffers = new Set(update.patches.map((patch) => patch.rgba.buffer as ArrayBuffer));
+    for (const buffer of buffers) this.input.drawn(buffer);
   }
 
   /** Pointer lock: relative movement without bounds, until Escape. */

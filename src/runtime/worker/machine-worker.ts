@@ -152,6 +152,14 @@ let recording: LiveRecording | null = null;
 /** The running machine's network frames since power-on (Download capture). */
 let capture: CaptureBuffer = new CaptureBuffer();
 let screenShown = false;
+/**
+ * Buffers of screen updates the page has drawn and handed back
+ * (`screenDrawn`), to carry the next updates: memory the worker has filled
+ * before is quick to fill again, fresh memory for every frame is not (a
+ * dragged window is a megabyte or more per frame).
+ */
+const screenBuffers: ArrayBuffer[] = [];
+const SCREEN_BUFFERS_KEPT = 4;
 /** Where the page last put the machine's pointer (pointerTo), and the buttons it held. */
 let pointer = { x: 0, y: 0, buttons: 0 };
 /** Farther than any screen is wide or tall: a move this far pins the machine's pointer in a corner. */
@@ -208,13 +216,25 @@ function takeOutput(): Uint8Array | null {
 
 function takeScreen(): FramebufferUpdate | null {
   if (!screenShown) return null;
-  const update = host!.machine.takeFramebufferUpdate();
+  const update = host!.machine.display.takeUpdate(screenBuffer);
   return update.patches.length > 0 ? update : null;
 }
 
-/** The buffers a report hands over to the page rather than copies. */
+/** The screen's size in RGBA bytes: every buffer made holds a whole screen, so any update fits. */
+function screenBytes(): number {
+  const display = host!.machine.display;
+  return display.width * display.height * 4;
+}
+
+function screenBuffer(bytes: number): ArrayBuffer {
+  const kept = screenBuffers.pop();
+  return kept && kept.byteLength >= bytes ? kept : new ArrayBuffer(Math.max(bytes, screenBytes()));
+}
+
+/** The buffers a report hands over to the page rather than copies (a screen update's patches share one). */
 function transferables(output: Uint8Array | null, screen: FramebufferUpdate | null): ArrayBuffer[] {
-  const buffers = screen ? screen.patches.map((patch) => patch.rgba.buffer as ArrayBuffer) : [];
+  const pixels = screen?.patches[0]?.rgba.buffer as ArrayBuffer | undefined;
+  const buffers = pixels ? [pixels] : [];
   return output ? [output.buffer as ArrayBuffer, ...buffers] : buffers;
 }
 
@@ -333,6 +353,12 @@ const api = {
     host?.mouseEvent(x - pointer.x, y - pointer.y, buttons);
     pointer = { x, y, buttons };
     driver?.wake();
+  },
+
+  /** The page has drawn a screen update: its buffer (the page's no more) carries a later one. */
+  screenDrawn(buffer: ArrayBuffer): void {
+    if (host && buffer.byteLength >= screenBytes() && screenBuffers.length < SCREEN_BUFFERS_KEPT)
+      screenBuffers.push(buffer);
   },
 
   /** Stop the machine while the page is hidden; its disk is stored at once (the page may be going away). */

@@ -78,6 +78,31 @@ describe('Bochs VBE display', () => {
     expect(s.vbe.takeUpdate().patches).toEqual([]);
   });
 
+  it('puts the patches of an update one after another in a buffer the caller gives, overwriting it', () => {
+    const s = setup();
+    s.vbe.takeDirtyRects();
+    s.memory.write32(LFB + 100 * 4096 + 200 * 4, 0x00112233);
+    s.memory.write32(LFB + 700 * 4096 + 1000 * 4, 0x00ff0000);
+    const fresh = s.vbe.readRgba({ x: 192, y: 96, width: 64, height: 16 });
+    const reused = new ArrayBuffer(1 << 20);
+    new Uint8Array(reused).fill(0x5a); // what an earlier frame left there
+    const asked: number[] = [];
+    const update = s.vbe.takeUpdate((bytes) => (asked.push(bytes), reused));
+    expect(asked).toEqual([2 * 64 * 16 * 4]);
+    const [first, second] = update.patches;
+    expect(first!.rgba.buffer).toBe(reused);
+    expect(second!.rgba.buffer).toBe(reused);
+    expect(second!.rgba.byteOffset).toBe(first!.rgba.byteLength);
+    expect(first!.rgba).toEqual(fresh);
+    expect(Array.from(second!.rgba.subarray(0, 4))).toEqual([0, 0, 0, 255]);
+  });
+
+  it('asks for no buffer when nothing changed', () => {
+    const s = setup();
+    s.vbe.takeDirtyRects();
+    expect(s.vbe.takeUpdate(() => expect.unreachable('no buffer needed')).patches).toEqual([]);
+  });
+
   it('merges a bulk copy of whole rows into one rectangle', () => {
     const s = setup();
     s.vbe.takeDirtyRects();
