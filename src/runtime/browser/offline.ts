@@ -4,7 +4,9 @@
  * and offers to reload when a new version of the book has been published.
  *
  * Loaded on every page of the built book (publishing.ts injects it; not in
- * `npm run dev`, where the files change under the worker). The first visit
+ * `npm run dev`, where the files change under the worker), it registers only
+ * once the page's first load is over (after a machine's first prompt), so the
+ * precache does not slow the first boot. The first visit
  * hands the worker what the page already loaded (the recordings of this
  * chapter, the editor if it was opened), since the worker only sees the
  * requests made after it takes the page.
@@ -92,8 +94,34 @@ async function register(): Promise<void> {
   if (ready.active) keepLoaded(ready.active);
 }
 
-if ('serviceWorker' in navigator) {
+/**
+ * Longest wait for a machine's first prompt before registering anyway (a
+ * reader's kernel that never prompts still gets the book cached).
+ */
+const PROMPT_WAIT_MS = 30_000;
+
+/**
+ * Register once the page's first load is over, so the precache (the whole
+ * book) does not compete with it: on a page with a machine, after its first
+ * prompt (the machine element's `cotton-prompt`, seen in the capture phase),
+ * otherwise after `load`; in both cases when the page is next idle.
+ */
+function registerAfterFirstLoad(): void {
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    const run = (): void => {
+      register().catch((error: unknown) => console.warn('the book will not work offline:', error));
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+    else setTimeout(run, 200);
+  };
+  document.addEventListener('cotton-prompt', start, { capture: true, once: true });
   window.addEventListener('load', () => {
-    register().catch((error: unknown) => console.warn('the book will not work offline:', error));
+    if (document.querySelector('cotton-machine')) setTimeout(start, PROMPT_WAIT_MS);
+    else start();
   });
 }
+
+if ('serviceWorker' in navigator) registerAfterFirstLoad();

@@ -8,7 +8,9 @@
  *   scripts — the list the build writes at the top of sw.js
  *   (src/runtime/node/publishing.ts), fetched whole when this version installs;
  * - the runtime cache: what a reader used besides, kept as it is fetched — the
- *   recordings of the chapters visited, the editor (Monaco) once opened.
+ *   recordings of the chapters visited, and the editor (Monaco) once opened:
+ *   all of its scripts at its first request (also BOOK_EDITOR), since its
+ *   workers and language services load later, perhaps with the network gone.
  *
  * Requests are answered from the caches first, so a page loads the same
  * offline as online. A new version (a new sw.js: its list names new hashed
@@ -25,6 +27,8 @@ const serviceWorker = self as unknown as ServiceWorkerGlobalScope;
 declare const BOOK_VERSION: string;
 /** Set by the build: the files every version keeps, relative to the worker's scope. */
 declare const BOOK_PRECACHE: readonly string[];
+/** Set by the build: the editor's scripts, kept together once the reader opens the editor. */
+declare const BOOK_EDITOR: readonly string[];
 
 const CACHE_PREFIX = 'cotton-book-';
 const PRECACHE = `${CACHE_PREFIX}precache-${BOOK_VERSION}`;
@@ -68,20 +72,49 @@ serviceWorker.addEventListener('message', (event) => {
     event.waitUntil(keep(message.urls.filter((url) => typeof url === 'string')));
 });
 
-/** Put into the runtime cache what a page loaded before this worker controlled it. */
-async function keep(urls: readonly string[]): Promise<void> {
-  const cache = await caches.open(RUNTIME);
-  for (const href of urls) {
-    const url = new URL(href, scope);
-    const path = inScope(url);
-    if (path === null || !RUNTIME_PATHS.test(path) || (await caches.match(url.href))) continue;
+/** The files being fetched into the runtime cache: one fetch per file at a time. */
+const fetching = new Map<string, Promise<Response>>();
+
+/** Fetch the file at `href` (a path in RUNTIME_PATHS) and keep it in the runtime cache. */
+function fetchAndKeep(href: string, request: Request | string = href): Promise<Response> {
+  let pending = fetching.get(href);
+  if (!pending) {
+    pending = (async () => {
+      const response = await fetch(request);
+      if (response.ok) await (await caches.open(RUNTIME)).put(href, response.clone());
+      return response;
+    })().finally(() => fetching.delete(href));
+    fetching.set(href, pending);
+  }
+  return pending.then((response) => response.clone());
+}
+
+/** Keep these files (paths relative to the scope) in the runtime cache, but those cached already. */
+async function keepFiles(paths: Iterable<string>): Promise<void> {
+  for (const path of paths) {
+    const href = new URL(path, scope).href;
+    if (await caches.match(href)) continue;
     try {
-      const response = await fetch(url.href);
-      if (response.ok) await cache.put(url.href, response);
+      await fetchAndKeep(href);
     } catch {
       // offline already: nothing to keep
     }
   }
+}
+
+/** The whole editor, once any of its scripts is asked for. */
+function keepEditor(event: ExtendableEvent): void {
+  event.waitUntil(keepFiles(BOOK_EDITOR));
+}
+
+/** Keep what a page loaded before this worker controlled it (and the whole editor, if it was opened). */
+async function keep(urls: readonly string[]): Promise<void> {
+  const paths = urls
+    .map((href) => inScope(new URL(href, scope)))
+    .filter((path) => path !== null && RUNTIME_PATHS.test(path)) as string[];
+  await keepFiles(
+    paths.some((path) => BOOK_EDITOR.includes(path)) ? [...paths, ...BOOK_EDITOR] : paths,
+  );
 }
 
 /** The cached answer for a request: pages also by their directory (`boot` and `boot/` are `boot/`). */
@@ -93,22 +126,17 @@ async function fromCache(request: Request, url: URL): Promise<Response | undefin
   return caches.match(directory.href);
 }
 
-async function answer(request: Request, url: URL, path: string): Promise<Response> {
+async function answer(event: FetchEvent, url: URL, path: string): Promise<Response> {
+  const { request } = event;
+  if (BOOK_EDITOR.includes(path)) keepEditor(event);
   const cached = await fromCache(request, url);
   if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && RUNTIME_PATHS.test(path)) {
-    const cache = await caches.open(RUNTIME);
-    await cache.put(url.href, response.clone());
-  }
-  return response;
+  return RUNTIME_PATHS.test(path) ? fetchAndKeep(url.href, request) : fetch(request);
 }
 
 serviceWorker.addEventListener('fetch', (event) => {
-  const { request } = event;
-  if (request.method !== 'GET') return;
-  const url = new URL(request.url);
+  const url = new URL(event.request.url);
   const path = inScope(url);
-  if (path === null) return;
-  event.respondWith(answer(request, url, path));
+  if (event.request.method !== 'GET' || path === null) return;
+  event.respondWith(answer(event, url, path));
 });
