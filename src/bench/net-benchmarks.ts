@@ -14,6 +14,7 @@
 import type { MachineHost } from '../runtime/host/machine-host';
 import { bootFromRepo } from '../runtime/node/node-host';
 import type { VirtualNetworkConfig } from '../emu/net/virtual-network';
+import { uniformRandom } from '../runtime/host/seeded-random';
 
 interface Result {
   readonly name: string;
@@ -61,17 +62,6 @@ function bulk(name: string, network?: VirtualNetworkConfig): Result[] {
   return results;
 }
 
-/** mulberry32, seeded: the same frames every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** An IPv4 frame to the guest with random header bytes and a random payload. */
 function brokenFrame(random: () => number): Uint8Array {
   const frame = new Uint8Array(42 + Math.floor(random() * 200));
@@ -84,7 +74,7 @@ function brokenFrame(random: () => number): Uint8Array {
 
 function fuzz(): Result {
   const host = booted();
-  const random = seeded(1);
+  const random = uniformRandom(1);
   const port = host.machine.network.switch.connect({ name: 'fuzzer', receiveFrame: () => {} });
   const start = performance.now();
   for (let sent = 0; sent < FUZZ_FRAMES; sent += 24) {

@@ -1,7 +1,7 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { incrementalSha256, sha256, toHex } from '../../src/emu/sha256';
-import { prng } from '../support/prng';
+import { uniformRandom } from '../../src/runtime/host/seeded-random';
 
 describe('SHA-256', () => {
   it("gives FIPS 180-2's digests", () => {
@@ -14,7 +14,7 @@ describe('SHA-256', () => {
   });
 
   it('agrees with the pure-JavaScript implementation the browser uses, whole and in pieces', () => {
-    const random = prng(7);
+    const random = uniformRandom(7);
     const data = Uint8Array.from({ length: 100_000 }, () => Math.floor(random() * 256));
     expect(toHex(sha256(data))).toBe(toHex(nobleSha256(data)));
     const hash = incrementalSha256();

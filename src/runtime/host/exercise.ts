@@ -14,6 +14,7 @@ import { ExerciseProbe, regionFunctions } from './exercise-probe';
 import { PointerState } from './gui-input';
 import type { KernelSources } from './kernel-loader';
 import { MachineHost } from './machine-host';
+import { uniformRandom } from './seeded-random';
 
 /** Virtual time the desktop gets after each mouse event, to take it in and draw a frame. */
 const MOUSE_SETTLE_MS = 20;
@@ -160,19 +161,7 @@ function machineFor(
  * the failure message names the check's seed, and running that check alone
  * with `runChecks(..., { seed })` repeats it.
  */
-let checkGenerator = seededGenerator(1);
-
-/** mulberry32: a small, fast 32-bit generator; plenty for picking test inputs. */
-function seededGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+let checkGenerator = uniformRandom(1);
 
 /** A number in [0, 1) from the running check's seeded generator: what checks use instead of Math.random. */
 export function checkRandom(): number {
@@ -203,7 +192,7 @@ export async function runChecks(
   const results: CheckResult[] = [];
   for (const [index, check] of exercise.checks.entries()) {
     const checkSeed = seed + index;
-    checkGenerator = seededGenerator(checkSeed);
+    checkGenerator = uniformRandom(checkSeed);
     const machine = machineFor(exercise, sources, overrides, programs, options.bookDisk);
     try {
       await check.run(machine);

@@ -17,7 +17,7 @@ import {
   userMachine,
   type UserMachine,
 } from './user-machine';
-import { prng } from '../../support/prng';
+import { uniformRandom } from '../../../src/runtime/host/seeded-random';
 
 const BASE = 31; // holds DATA + 0x800, never written
 const COUNTER = 30; // loop counter, written only by loop scaffolding
@@ -83,7 +83,7 @@ function straight(random: () => number, allowFaults: boolean): number {
 
 /** A program: random straight code, forward branches and jumps, and counted loops; ends with ECALL. */
 function randomProgram(seed: number, allowFaults: boolean): number[] {
-  const random = prng(seed);
+  const random = uniformRandom(seed);
   const words: number[] = [];
   while (words.length < 300) {
     const roll = random();
@@ -130,7 +130,7 @@ function startTicks(machine: UserMachine, periodNs: number): void {
 function execute(engine: Engine, words: number[], seed: number, tickNs: number): Outcome {
   const machine = userMachine(engine, 1);
   loadCode(machine, words);
-  const random = prng(seed ^ 0x5eed);
+  const random = uniformRandom(seed ^ 0x5eed);
   for (let i = 0; i < 4096; i += 4)
     machine.memory.write32(machine.dataFrames[0]! + i, Math.floor(random() * 2 ** 32));
   if (tickNs > 0) startTicks(machine, tickNs);

@@ -23,7 +23,8 @@ import {
   inodeLocation,
 } from '../../../src/kernel/fs/cottonfs/layout';
 import { FsError, Vfs } from '../../../src/kernel/fs/vfs';
-import { check, clock, freshDevice, mount, prng, run, text } from './helpers';
+import { check, clock, freshDevice, mount, run, text } from './helpers';
+import { uniformRandom } from '../../../src/runtime/host/seeded-random';
 
 const JOURNAL_BLOCKS = 128;
 /** Random damage runs: each checks, repairs, re-checks and walks one damaged image (about 70 ms). */
@@ -359,7 +360,7 @@ describe('random damage', () => {
     const original = populated();
     const places = targets(original);
     for (let seed = 1; seed <= SEEDS; seed++) {
-      const random = prng(seed);
+      const random = uniformRandom(seed);
       const device = copy(original);
       const damage = 1 + Math.floor(random() * 6);
       for (let i = 0; i < damage; i++) {

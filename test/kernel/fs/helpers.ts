@@ -53,5 +53,3 @@ export class PowerCutDevice implements BlockDevice {
 
   *flush(): Io<void> {}
 }
-
-export { prng } from '../../support/prng';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FsError } from '../../../src/kernel/fs/vfs';
-import { check, freshDevice, mount, prng, run } from './helpers';
+import { check, freshDevice, mount, run } from './helpers';
+import { uniformRandom } from '../../../src/runtime/host/seeded-random';
 
 type Model = Map<string, Uint8Array | 'dir'>;
 
@@ -19,7 +20,7 @@ function modelChildren(model: Model, dir: string): string[] {
 }
 
 function runModelTest(seed: number, steps: number): void {
-  const random = prng(seed);
+  const random = uniformRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const device = freshDevice(1024, 128);
   let { vfs, fs } = mount(device);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Psf2Font } from '../../../src/kernel/gui/psf2-font';
 import type { Rect } from '../../../src/kernel/gui/rect';
-import { prng } from '../../support/prng';
+import { uniformRandom } from '../../../src/runtime/host/seeded-random';
 
 export const FONT_PATH = fileURLToPath(
   new URL('../../../disk/usr/share/fonts/cotton-8x16.psf', import.meta.url),
@@ -23,7 +23,7 @@ export function testSeed(fallback: number): number {
 }
 
 export function random(seed: number): { int(below: number): number; next(): number } {
-  const next = prng(seed);
+  const next = uniformRandom(seed);
   return { next, int: (below) => Math.floor(next() * below) };
 }
 

@@ -22,6 +22,7 @@ import { emitIpv4Packet } from '../../../src/kernel/net/wire/ipv4';
 import { emitTcpSegment, TCP_FLAG_ACK, TCP_FLAG_SYN } from '../../../src/kernel/net/wire/tcp';
 import { emitUdpDatagram } from '../../../src/kernel/net/wire/udp';
 import { emitIcmpMessage } from '../../../src/kernel/net/wire/icmp';
+import { uniformRandom } from '../../../src/runtime/host/seeded-random';
 
 const plain = (text: string) => text.replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const TSHARK = process.env.TSHARK ?? '/usr/bin/tshark';
@@ -162,18 +163,6 @@ describe.skipIf(tsharkMissing)('capture', () => {
   }, 60_000);
 });
 
-/** mulberry32: the fuzz test's seeded generator. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FUZZ_FRAMES = Number(process.env.NET_FUZZ_FRAMES ?? 100_000);
 const FUZZ_SEED = Number(process.env.NET_FUZZ_SEED ?? 0xc0ffee);
 
@@ -182,7 +171,7 @@ describe('a flood of broken frames', () => {
     const { host } = boot();
     host.command('tcpconnect echo.cotton.test 7');
     const framesBefore = plain(host.command('mem')).match(/frames: .*/)![0];
-    const random = mulberry32(FUZZ_SEED);
+    const random = uniformRandom(FUZZ_SEED);
     const int = (n: number) => Math.floor(random() * n);
     const port = host.machine.network.switch.connect({ name: 'fuzzer', receiveFrame: () => {} });
     const guest = ip('10.0.2.15');

@@ -19,7 +19,7 @@ import { CottonFs, format } from '../../../src/kernel/fs/cottonfs/cottonfs';
 import { fsck } from '../../../src/kernel/fs/cottonfs/fsck';
 import { Vfs } from '../../../src/kernel/fs/vfs';
 import { bootFromRepo } from '../../../src/runtime/node/node-host';
-import { prng } from '../../support/prng';
+import { uniformRandom } from '../../../src/runtime/host/seeded-random';
 
 const CLOCK = () => 1_767_258_000;
 const OPS = Number(process.env.FSDIFF_OPS ?? 2000);
@@ -32,7 +32,7 @@ const DIRECTORY_SLOTS = 2;
 // ---- the generator ----
 
 function generate(seed: number, count: number): string[] {
-  const random = prng(seed);
+  const random = uniformRandom(seed);
   const below = (n: number): number => Math.floor(random() * n);
   const pick = <T>(items: readonly T[]): T => items[below(items.length)]!;
   const names = ['a', 'b', 'c', 'd'];

@@ -10,6 +10,7 @@ import {
   parsePollfds,
   parseSockaddrIn,
 } from '../../../src/kernel/syscall/socket-structs';
+import { mulberry32 } from '../../../src/runtime/host/seeded-random';
 
 function errnoOf(action: () => unknown): string {
   try {
@@ -19,18 +20,6 @@ function errnoOf(action: () => unknown): string {
     throw error;
   }
   return 'no error';
-}
-
-/** A small seeded generator (mulberry32) for the round-trip test. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 describe('struct sockaddr_in', () => {

@@ -12,7 +12,8 @@ import { BOOK_CERTIFICATES } from '../../../../src/emu/net/tls-server/book-certi
 import { tlsService } from '../../../../src/emu/net/tls-server/tls-service';
 import { GROUP_SECP256R1 } from '../../../../src/emu/net/tls-server/tls-registry';
 import { RFC8448 } from '../../../kernel/net/tls/support/rfc8448-trace';
-import { makeClient, seededBytes } from './support';
+import { makeClient } from './support';
+import { type SeededRandom, seededRandom } from '../../../support/seeded-random';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x7415);
@@ -39,7 +40,7 @@ function seedHellos(): Uint8Array[] {
   return [...kernel, record(rfc), record(withSession)];
 }
 
-type Random = ReturnType<typeof seededBytes>;
+type Random = SeededRandom;
 
 function mutate(hello: Uint8Array, random: Random): Uint8Array {
   let bytes = hello.slice();
@@ -102,7 +103,7 @@ function noise(random: Random): Uint8Array {
 describe('TLS server ClientHello fuzz', () => {
   const title = `ends ${CASES} malformed first flights in an alert or a close (seed ${SEED})`;
   it(title, () => {
-    const random = seededBytes(SEED);
+    const random = seededRandom(SEED);
     const hosts = BOOK_HTTPS_HOSTS.filter(
       (host) => host.name === 'example.com' || host.name === 'hello-retry.cotton.test',
     );

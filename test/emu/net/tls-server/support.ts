@@ -19,6 +19,7 @@ import {
 } from '../../../../src/kernel/net/pki/index';
 import type { PeerAuthenticator } from '../../../../src/kernel/net/tls/authenticator';
 import { TlsClient } from '../../../../src/kernel/net/tls/tls-client';
+import { seededRandom } from '../../../support/seeded-random';
 
 export const TRUST_STORE_PATH = join(
   import.meta.dirname,
@@ -28,25 +29,6 @@ export const TRUST_STORE_PEM = readFileSync(TRUST_STORE_PATH, 'utf8');
 
 export const text = (s: string) => new TextEncoder().encode(s);
 export const str = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** mulberry32: the same seed gives the same bytes. */
-export function seededBytes(seed: number): {
-  bytes: (length: number) => Uint8Array;
-  below: (limit: number) => number;
-} {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return {
-    bytes: (length) => Uint8Array.from({ length }, () => next() & 0xff),
-    below: (limit) => next() % limit,
-  };
-}
 
 /** Judges chains with the kernel's validateChain against the book's trust store, at `now`. */
 export function pkiAuthenticator(now = DEFAULT_START_TIME): PeerAuthenticator {
@@ -74,7 +56,7 @@ export function makeServer(
 ): TlsServer {
   return new TlsServer({
     identity: bookIdentity(certificate),
-    random: seededBytes(seed).bytes,
+    random: seededRandom(seed).bytes,
     ...options,
   });
 }
@@ -86,7 +68,7 @@ export function makeClient(
 ): TlsClient {
   return new TlsClient({
     serverName,
-    random: seededBytes(seed).bytes,
+    random: seededRandom(seed).bytes,
     authenticator: pkiAuthenticator(),
     now: () => 0,
     ...(keyLog && { keyLog }),

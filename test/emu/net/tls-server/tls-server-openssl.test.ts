@@ -16,7 +16,8 @@ import {
 import { tlsService } from '../../../../src/emu/net/tls-server/tls-service';
 import { GROUP_SECP256R1, GROUP_X25519 } from '../../../../src/emu/net/tls-server/tls-registry';
 import type { TlsServerOptions } from '../../../../src/emu/net/tls-server/tls-server';
-import { bookIdentity, seededBytes, TRUST_STORE_PEM } from './support';
+import { bookIdentity, TRUST_STORE_PEM } from './support';
+import { seededRandom } from '../../../support/seeded-random';
 
 const servers: Server[] = [];
 afterAll(() => {
@@ -44,7 +45,7 @@ async function listen(
   const service = tlsService(
     {
       identity: bookIdentity(host.certificate),
-      random: seededBytes(servers.length + 1).bytes,
+      random: seededRandom(servers.length + 1).bytes,
       groups: host.groups,
       keyLog: (line) => keyLog.push(line),
       ...options,

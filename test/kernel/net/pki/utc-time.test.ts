@@ -4,24 +4,13 @@ import {
   formatUnixSeconds,
   unixSeconds,
 } from '../../../../src/kernel/net/pki/utc-time.ts';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 describe('UTC calendar arithmetic', () => {
   const seed = Number(process.env.PKI_SEED ?? 20_260_101);
 
   it(`agrees with Date.UTC on 5,000 random dates from 1950 to 9999 (seed ${seed})`, () => {
-    const random = mulberry32(seed);
+    const random = uniformRandom(seed);
     const pick = (n: number) => Math.floor(random() * n);
     for (let i = 0; i < 5000; i++) {
       const year = 1950 + pick(8050);

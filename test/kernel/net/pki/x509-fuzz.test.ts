@@ -11,6 +11,7 @@ import { parsePem } from '../../../../src/kernel/net/pki/pem.ts';
 import { PkiError } from '../../../../src/kernel/net/pki/pki-error.ts';
 import { parseCertificate } from '../../../../src/kernel/net/pki/x509.ts';
 import { FIXTURES, fixtureCertificate, NOW } from './certificate-builder.ts';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const COUNT = 10_000 * SCALE;
@@ -18,17 +19,6 @@ const SEED = Number(process.env.PKI_SEED ?? 0x5eed_2026);
 const VALIDATE_EVERY = 97;
 const MAX_PARSE_MILLISECONDS = 2000;
 const INTERESTING_BYTES = [0x00, 0x01, 0x02, 0x05, 0x30, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xa3, 0xff];
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds = readdirSync(FIXTURES)
   .filter((file) => file.endsWith('.pem') && !file.endsWith('.key.pem'))
@@ -77,7 +67,7 @@ describe('parser fuzzing', () => {
   it(
     `parses or refuses ${COUNT} mutated certificates with PkiError only (seed ${SEED})`,
     () => {
-      const random = mulberry32(SEED);
+      const random = uniformRandom(SEED);
       const roots = [fixtureCertificate('root-ca')];
       const intermediate = fixtureCertificate('intermediate-ca').der;
       let parsed = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteQueue } from '../../../../src/kernel/net/tcp/byte-queue';
 import { ReassemblyQueue } from '../../../../src/kernel/net/tcp/reassembly';
 import { SendBuffer } from '../../../../src/kernel/net/tcp/send-buffer';
-import { mulberry32 } from './network';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const range = (from: number, to: number) =>
@@ -21,7 +21,7 @@ describe('ByteQueue', () => {
   });
 
   it('keeps the order through wrap-around and growth (seeded against an array model)', () => {
-    const random = mulberry32(3);
+    const random = uniformRandom(3);
     const queue = new ByteQueue(20_000);
     const model: number[] = [];
     let next = 0;
@@ -101,7 +101,7 @@ describe('ReassemblyQueue', () => {
   });
 
   it('reassembles any arrival order, across the sequence wrap (seeded)', () => {
-    const random = mulberry32(77);
+    const random = uniformRandom(77);
     const start = 0xffffff00;
     const data = range(0, 2000);
     const pieces: [number, number][] = [];

@@ -15,18 +15,7 @@ import {
   type TcpSegment,
 } from '../../../../src/kernel/net/wire/tcp';
 import type { OutgoingTcpSegment, TcpTable } from '../../../../src/kernel/net/tcp/tcp-table';
-
-/** mulberry32: a small seeded generator. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 /** An ISN source for a table, from a seeded generator. */
 export function isnSource(random: () => number): () => number {
@@ -83,7 +72,7 @@ export class SimulatedNetwork {
   private readonly random: () => number;
 
   constructor(private readonly link: LinkOptions = {}) {
-    this.random = link.random ?? mulberry32(1);
+    this.random = link.random ?? uniformRandom(1);
   }
 
   addHost(address: Ipv4Address, table: TcpTable): void {

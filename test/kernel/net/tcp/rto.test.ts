@@ -5,7 +5,7 @@ import {
   RTO_MAX_MS,
   RTO_MIN_MS,
 } from '../../../../src/kernel/net/tcp/rto';
-import { mulberry32 } from './network';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 /** RFC 6298 §2, written out independently of the implementation. */
 function referenceRto(samples: number[]): { srtt: number; rttvar: number; rto: number } {
@@ -35,7 +35,7 @@ describe('RFC 6298 retransmission timeout', () => {
   });
 
   it('follows the §2.3 formulas over a seeded series of samples', () => {
-    const random = mulberry32(6298);
+    const random = uniformRandom(6298);
     const samples = Array.from({ length: 200 }, () => 20 + Math.floor(random() * 400));
     const timer = new RetransmissionTimeout();
     for (let n = 1; n <= samples.length; n++) {

@@ -18,7 +18,8 @@ import {
 import { TcpSocketError } from '../../../../src/kernel/net/tcp/tcp-error';
 import { TcpTable, type TcpTableOptions } from '../../../../src/kernel/net/tcp/tcp-table';
 import { RTO_MAX_MS } from '../../../../src/kernel/net/tcp/rto';
-import { isnSource, mulberry32, SimulatedNetwork, type LinkOptions } from './network';
+import { isnSource, SimulatedNetwork, type LinkOptions } from './network';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 const CLIENT = parseIpv4Address('10.0.2.15')!;
 const SERVER = parseIpv4Address('10.0.2.2')!;
@@ -27,7 +28,7 @@ const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 function setup(link: LinkOptions = {}, options: Partial<TcpTableOptions> = {}) {
-  const random = mulberry32(42);
+  const random = uniformRandom(42);
   const net = new SimulatedNetwork({ random, ...link });
   const clientTable = new TcpTable({ nextIsn: isnSource(random), ...options });
   const serverTable = new TcpTable({ nextIsn: isnSource(random), ...options });
@@ -97,7 +98,7 @@ describe('TCP handshake', () => {
   });
 
   it('completes a simultaneous open (SYN-SENT -> SYN-RECEIVED -> ESTABLISHED on both sides)', () => {
-    const random = mulberry32(7);
+    const random = uniformRandom(7);
     const a = TcpConnection.connect({
       local: { address: CLIENT, port: 5000 },
       remote: { address: SERVER, port: 6000 },

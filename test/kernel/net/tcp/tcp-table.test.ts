@@ -8,14 +8,15 @@ import {
   TcpTable,
 } from '../../../../src/kernel/net/tcp/tcp-table';
 import { TCP_MAX_BACKLOG } from '../../../../src/kernel/net/tcp/tcp-listener';
-import { isnSource, mulberry32, SimulatedNetwork } from './network';
+import { isnSource, SimulatedNetwork } from './network';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 const CLIENT = parseIpv4Address('10.0.2.15')!;
 const SERVER = parseIpv4Address('10.0.2.2')!;
 const OTHER = parseIpv4Address('10.0.2.3')!;
 
 function table(seed = 1): TcpTable {
-  return new TcpTable({ nextIsn: isnSource(mulberry32(seed)) });
+  return new TcpTable({ nextIsn: isnSource(uniformRandom(seed)) });
 }
 
 describe('TcpTable', () => {
@@ -75,7 +76,7 @@ describe('TcpTable', () => {
   });
 
   it('demultiplexes by the full 4-tuple: two clients on one server port', () => {
-    const random = mulberry32(5);
+    const random = uniformRandom(5);
     const net = new SimulatedNetwork({ random });
     const server = new TcpTable({ nextIsn: isnSource(random) });
     const clientA = new TcpTable({ nextIsn: isnSource(random) });
@@ -101,7 +102,7 @@ describe('TcpTable', () => {
   });
 
   it('resets the connections nobody accepted when the listener closes', () => {
-    const random = mulberry32(8);
+    const random = uniformRandom(8);
     const net = new SimulatedNetwork({ random });
     const server = new TcpTable({ nextIsn: isnSource(random) });
     const client = new TcpTable({ nextIsn: isnSource(random) });

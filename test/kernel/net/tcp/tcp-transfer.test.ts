@@ -3,7 +3,8 @@ import { parseIpv4Address } from '../../../../src/kernel/net/wire/addresses';
 import { TCP_FLAG_ACK, TCP_FLAG_SYN } from '../../../../src/kernel/net/wire/tcp';
 import type { TcpConnection } from '../../../../src/kernel/net/tcp/tcp-connection';
 import { TcpTable } from '../../../../src/kernel/net/tcp/tcp-table';
-import { isnSource, mulberry32, SimulatedNetwork, type LinkOptions } from './network';
+import { isnSource, SimulatedNetwork, type LinkOptions } from './network';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 const CLIENT = parseIpv4Address('10.0.2.15')!;
 const SERVER = parseIpv4Address('10.0.2.2')!;
@@ -17,7 +18,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function pattern(size: number, seed: number): Uint8Array {
-  const random = mulberry32(seed);
+  const random = uniformRandom(seed);
   return new Uint8Array(size).map(() => Math.floor(random() * 256));
 }
 
@@ -64,7 +65,7 @@ class Endpoint {
 
 /** Connect a client to a server over `link`, send `size` bytes each way, close both sides. */
 function exchange(link: LinkOptions, size: number, seed: number) {
-  const random = mulberry32(seed);
+  const random = uniformRandom(seed);
   const net = new SimulatedNetwork({ random, ...link });
   const clientTable = new TcpTable({ nextIsn: isnSource(random) });
   const serverTable = new TcpTable({ nextIsn: isnSource(random) });
@@ -166,7 +167,7 @@ describe('TCP bulk transfer', () => {
 
 describe('TCP listener under a SYN flood', () => {
   it('keeps at most `backlog` half-open connections, and serves clients again once they expire', () => {
-    const random = mulberry32(99);
+    const random = uniformRandom(99);
     const net = new SimulatedNetwork({ random });
     const serverTable = new TcpTable({ nextIsn: isnSource(random) });
     net.addHost(SERVER, serverTable);

@@ -27,12 +27,12 @@ import {
   ScriptedServer,
   type ScriptedServerOptions,
 } from './support/scripted-server.ts';
-import { type SeededRandom, seededRandom } from './support/seeded-random.ts';
 import {
   makeIdentity,
   type TestIdentity,
   trustingAuthenticator,
 } from './support/test-identities.ts';
+import { type SeededRandom, seededRandom } from '../../../support/seeded-random';
 
 const HOST = 'fuzz.cotton';
 const SCALE = Number(process.env.FUZZ_SCALE ?? '1');

@@ -7,13 +7,13 @@ import { connect, type Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TlsClient } from '../../../../src/kernel/net/tls/tls-client.ts';
-import { seededRandom } from './support/seeded-random.ts';
 import {
   type KeyKind,
   makeIdentity,
   type TestIdentity,
   trustingAuthenticator,
 } from './support/test-identities.ts';
+import { seededRandom } from '../../../support/seeded-random';
 
 const HOST = 'openssl.cotton';
 const text = (s: string) => new TextEncoder().encode(s);

@@ -12,12 +12,13 @@ import {
   ScriptedServer,
   type ScriptedServerOptions,
 } from './support/scripted-server.ts';
-import { seededRandom, toHex } from './support/seeded-random.ts';
+import { toHex } from './support/seeded-random.ts';
 import {
   makeIdentity,
   type TestIdentity,
   trustingAuthenticator,
 } from './support/test-identities.ts';
+import { seededRandom } from '../../../support/seeded-random';
 
 const HOST = 'test.cotton';
 const X25519 = 0x001d;

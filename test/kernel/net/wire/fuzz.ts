@@ -6,21 +6,10 @@
  * WIRE_FUZZ_SEED when set, and is printed with any failure.
  */
 import { MalformedPacket } from '../../../../src/kernel/net/wire/malformed';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 export const FUZZ_ITERATIONS = 10_000;
 export const FUZZ_SEED = Number(process.env.WIRE_FUZZ_SEED ?? 0xc0770);
-
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BOUNDARY_BYTES = [0x00, 0x01, 0x03, 0x04, 0x05, 0x06, 0x3f, 0x40, 0x7f, 0x80, 0xc0, 0xff];
 
@@ -86,7 +75,7 @@ export function fuzzParser(
   options: FuzzOptions = {},
 ): FuzzResult {
   const seed = options.seed ?? FUZZ_SEED;
-  const random = seededRandom(seed);
+  const random = uniformRandom(seed);
   const result: FuzzResult = { accepted: 0, rejected: 0 };
   for (let iteration = 0; iteration < (options.iterations ?? FUZZ_ITERATIONS); iteration++) {
     let bytes = samples[Math.floor(random() * samples.length)]!;

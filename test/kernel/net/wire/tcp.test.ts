@@ -10,6 +10,7 @@ import {
   TCP_FLAG_SYN,
   type TcpSegment,
 } from '../../../../src/kernel/net/wire/tcp';
+import { uniformRandom } from '../../../../src/runtime/host/seeded-random';
 
 const CLIENT = parseIpv4Address('10.0.2.15')!;
 const SERVER = parseIpv4Address('93.184.216.34')!;
@@ -140,23 +141,11 @@ describe('TCP segment wire format', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing fuzz run can be repeated. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('TCP parser fuzz', () => {
   const seed = Number(process.env.FUZZ_SEED ?? 0x7c9);
 
   it(`only ever throws MalformedPacket on 10,000 mutated segments (seed ${seed})`, () => {
-    const random = mulberry32(seed);
+    const random = uniformRandom(seed);
     const int = (n: number) => Math.floor(random() * n);
     let accepted = 0;
     for (let round = 0; round < 10_000; round++) {
