@@ -6,12 +6,11 @@
  * Every test gets a fresh browser context (empty localStorage) unless it is
  * about what survives a reload.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import {
   collectPageErrors,
   countPrompts,
-  launchChromium,
   press,
   statusOf,
   terminalText,
@@ -19,26 +18,17 @@ import {
   waitForStatus,
   waitForTerminal,
 } from './book';
+import { useChromium } from './chromium-session';
 
 const ENTRY = 'src/kernel/boot/entry.ts';
 const COMMANDS = 'src/kernel/shell/commands.ts';
 
-let browser: Browser;
-let context: BrowserContext;
+const chromium = useChromium();
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 async function openBootChapter(): Promise<number> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  page = await context.newPage();
+  page = await (await chromium.newContext()).newPage();
   errors = collectPageErrors(page);
   page.on('dialog', (dialog) => void dialog.accept());
   const started = Date.now();
@@ -46,10 +36,6 @@ async function openBootChapter(): Promise<number> {
   await waitForTerminal(page, (text) => countPrompts(text) > 0);
   return Date.now() - started;
 }
-
-afterEach(async () => {
-  await context?.close();
-});
 
 /** Whether keyboard focus is inside Monaco's find widget. */
 const findWidgetFocused = (): boolean => document.activeElement?.closest('.find-widget') != null;
@@ -107,8 +93,7 @@ describe('the boot chapter', () => {
   });
 
   it('loads Monaco only when the reader presses Edit', async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
+    page = await (await chromium.newContext()).newPage();
     const scripts: string[] = [];
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(request.url());
@@ -192,8 +177,7 @@ describe('the boot chapter', () => {
 
 describe('the front page', () => {
   it('introduces the book and lists every chapter', async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
+    page = await (await chromium.newContext()).newPage();
     await page.goto(`${inject('bookUrl')}/`);
     const text = await page.locator('main').innerText();
     for (const chapter of ['Boot', 'Paging', 'CottonFS', 'Scheduler', 'Networking', 'TLS', 'GUI'])

@@ -4,15 +4,10 @@
  * (and wait until a figure has been redrawn after it), press Check on every
  * exercise of the page.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
-import {
-  collectPageErrors,
-  countPrompts,
-  launchChromium,
-  typeInTerminal,
-  waitForTerminal,
-} from './book';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { collectPageErrors, countPrompts, typeInTerminal, waitForTerminal } from './book';
+import { useChromium } from './chromium-session';
 import { refreshesOf, waitForRefresh } from './figures';
 
 /** A first boot in a fresh browser builds the reader's disk: slow on a loaded machine. */
@@ -36,33 +31,17 @@ export interface OpenChapter {
  * its machine at its first prompt; each test's context is closed after it.
  */
 export function chapterBrowser(): { open(path: string, width?: number): Promise<OpenChapter> } {
-  let browser: Browser;
-  let opened: OpenChapter | null = null;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await opened?.context.close();
-    opened = null;
-  });
+  const chromium = useChromium();
   return {
-    async open(path, width) {
-      opened = await openBooted(browser, path, width);
-      return opened;
+    async open(path, width = 1280) {
+      const context = await chromium.newContext({ viewport: { width, height: 1000 } });
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(`${inject('bookUrl')}/${path}`);
+      const boot = await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+      return { context, page, errors, boot };
     },
   };
-}
-
-async function openBooted(browser: Browser, path: string, width = 1280): Promise<OpenChapter> {
-  const context = await browser.newContext({ viewport: { width, height: 1000 } });
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${inject('bookUrl')}/${path}`);
-  const boot = await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
-  return { context, page, errors, boot };
 }
 
 /** Type `command` at the console, wait for the next prompt; the terminal's text from the command on. */

@@ -6,37 +6,24 @@
  * kernel's state changes the figure; a part shows its details on focus; on a
  * narrow screen the figure scrolls in its box instead of widening the page.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import {
   collectPageErrors,
   countPrompts,
-  launchChromium,
   PROMPT_TIMEOUT_MS,
   typeInTerminal,
   waitForTerminal,
 } from './book';
+import { useChromium } from './chromium-session';
 import { figureBox, refreshesOf, staticFigureBox, waitForRefresh } from './figures';
 
-let browser: Browser;
-let context: BrowserContext;
+const chromium = useChromium();
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
-
 async function openChapter(width = 1280): Promise<void> {
-  context = await browser.newContext({ viewport: { width, height: 1000 } });
+  const context = await chromium.newContext({ viewport: { width, height: 1000 } });
   page = await context.newPage();
   errors = collectPageErrors(page);
   await page.goto(`${inject('bookUrl')}/boot/`);

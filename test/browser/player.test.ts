@@ -5,39 +5,18 @@
  * command from the list; a damaged file plays up to the damage under an
  * error; and the machine's Record / Save buttons give a .nex that src/nex reads.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { readNex } from '../../src/nex/nex-format';
-import {
-  collectPageErrors,
-  countPrompts,
-  launchChromium,
-  typeInTerminal,
-  waitForTerminal,
-} from './book';
+import { collectPageErrors, countPrompts, typeInTerminal, waitForTerminal } from './book';
+import { useChromium } from './chromium-session';
 
-let browser: Browser;
-let context: BrowserContext;
+const chromium = useChromium();
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
-
 async function open(path: string): Promise<void> {
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 1000 },
-    acceptDownloads: true,
-  });
+  const context = await chromium.newContext({ acceptDownloads: true });
   page = await context.newPage();
   errors = collectPageErrors(page);
   await page.goto(`${inject('bookUrl')}${path}`);
