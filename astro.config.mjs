@@ -8,6 +8,7 @@ import { defineConfig } from 'astro/config';
 import { sidebarWithBase } from './src/runtime/node/base-links.ts';
 import { bookPublishing } from './src/runtime/node/publishing.ts';
 import { cottonCaptures } from './src/runtime/node/vite-plugin-captures.ts';
+import { cottonBookFiles } from './src/runtime/node/vite-plugin-book-files.ts';
 import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 
 // Where the book is published (docs/publishing.md): BOOK_SITE is its address
@@ -46,7 +47,7 @@ export default defineConfig({
     bookPublishing(),
   ],
   vite: {
-    plugins: [cottonKernel(), cottonCaptures()],
-    worker: { format: 'es', plugins: () => [cottonKernel()] },
+    plugins: [cottonKernel(), cottonBookFiles(), cottonCaptures()],
+    worker: { format: 'es', plugins: () => [cottonKernel(), cottonBookFiles()] },
   },
 });

@@ -12,6 +12,11 @@ declare module 'virtual:cotton-kernel' {
   export const diskFiles: ReadonlyArray<{ readonly path: string; readonly bytes: Uint8Array }>;
 }
 
+/** Where the machine worker fetches the programs and the disk/ tree (vite-plugin-book-files.ts). */
+declare module 'virtual:cotton-book-files' {
+  export const bookFilesUrl: string;
+}
+
 declare module 'virtual:cotton-kernel/sources' {
   export const sources: Readonly<Record<string, string>>;
 }

@@ -76,6 +76,14 @@ export class EditorPanel {
     for (const file of this.files) editor.setText(file, editor.original(file));
   }
 
+  /**
+   * Start fetching Monaco (the reader is about to press Edit: the pointer is on
+   * the button, or the keyboard focus); nothing is created until `show`.
+   */
+  preload(): void {
+    void import('./editor').catch(() => {});
+  }
+
   private load(): Promise<KernelEditor> {
     this.editor ??= import('./editor').then(({ createKernelEditor }) =>
       createKernelEditor(this.panel.querySelector<HTMLElement>('.cm-monaco')!, {

@@ -18,7 +18,6 @@
  */
 import { downloadCapture } from './capture-download';
 import type { MachineState } from '../../emu/machine';
-import { installDiskControls } from './disk-controls';
 import { EditorPanel } from './editor-panel';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
 import { MachineSession, prepareSpareWorker, WATCHDOG_MS, WatchdogError } from './machine-client';
@@ -101,6 +100,9 @@ export class CottonMachineElement extends HTMLElement {
     }
     this.button('reboot', () => void this.reboot());
     this.button('edit', () => void this.toggleEditor());
+    const edit = this.child('[data-action="edit"]');
+    for (const intent of ['pointerenter', 'focus'])
+      edit.addEventListener(intent, () => this.editorPanel.preload(), { once: true });
     this.button('reset', () => void this.reset());
     this.button('record', () => void this.toggleRecording());
     this.button('save', () => void this.saveRecording());
@@ -119,14 +121,43 @@ export class CottonMachineElement extends HTMLElement {
           }),
         ),
     );
-    installDiskControls(this, {
-      session: () => this.session,
-      reboot: () => this.reboot(),
-      notice: (text, tone) => this.console.notice(text, tone),
-    });
+    this.lazyDiskMenu();
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
     this.child('.cm-status').addEventListener('mouseenter', () => void this.describeMachine());
     void this.reboot();
+  }
+
+  /**
+   * The Disk menu's code (with the kernel's file system code it checks and
+   * reads disks with) loads when the reader first opens the menu, not with
+   * the page; a press that comes before it has loaded is replayed once it has.
+   */
+  private lazyDiskMenu(): void {
+    const menu = this.querySelector<HTMLDetailsElement>('.cm-disk');
+    if (!menu) return;
+    let installed = false;
+    let installing: Promise<void> | null = null;
+    const install = (): Promise<void> =>
+      (installing ??= import('./disk-controls').then(({ installDiskControls }) => {
+        installDiskControls(this, {
+          session: () => this.session,
+          reboot: () => this.reboot(),
+          notice: (text, tone) => this.console.notice(text, tone),
+        });
+        installed = true;
+      }));
+    menu.addEventListener('toggle', () => void install(), { once: true });
+    menu.addEventListener(
+      'click',
+      (event) => {
+        const button = (event.target as Element).closest<HTMLElement>('[data-action^="disk-"]');
+        if (installed || !button) return;
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        void install().then(() => button.click());
+      },
+      { capture: true },
+    );
   }
 
   /** On a narrow page, the screen or the terminal (wide pages show both side by side). */

@@ -11,10 +11,10 @@
  * booting the original kernel neither transpiles nor even loads the
  * transpiler or the TypeScript: only a reader's edited files are transpiled
  * in the browser, and the sources come to the worker only for checks.
- * `programs` are the committed user programs (src/userland/bin/*.elf), base64
- * in the bundle, which the worker hands to the firmware as boot modules;
- * `diskFiles` the repository's disk/ tree (the desktop's font), which the
- * worker's book disk carries at the same paths (disk-tree.ts). The page gets
+ * `programs` are the committed user programs (src/userland/bin/*.elf), base64,
+ * and `diskFiles` the repository's disk/ tree (the desktop's font), for
+ * build-time figures; the machine worker fetches both as one binary file
+ * (vite-plugin-book-files.ts), so they are marked pure and left out of it. The page gets
  * the sources alone: it needs them for Monaco and exercise starters, never the
  * JavaScript. In dev the kernel folder is watched and any change invalidates
  * both modules and reloads the page, so the book always boots the kernel on disk.
@@ -45,7 +45,7 @@ function programsCode(): string {
     }));
   return [
     `const decode = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));`,
-    `export const programs = ${JSON.stringify(programs)}.map(({ name, base64 }) => ({ name, bytes: decode(base64) }));`,
+    `export const programs = /* @__PURE__ */ ${JSON.stringify(programs)}.map(({ name, base64 }) => ({ name, bytes: decode(base64) }));`,
     diskFilesCode(),
   ].join('\n');
 }
@@ -56,7 +56,7 @@ function diskFilesCode(): string {
     path,
     base64: Buffer.from(bytes).toString('base64'),
   }));
-  return `export const diskFiles = ${JSON.stringify(files)}.map(({ path, base64 }) => ({ path, bytes: decode(base64) }));`;
+  return `export const diskFiles = /* @__PURE__ */ ${JSON.stringify(files)}.map(({ path, base64 }) => ({ path, bytes: decode(base64) }));`;
 }
 
 /**

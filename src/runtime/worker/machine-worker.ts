@@ -20,6 +20,9 @@
  * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
  * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
  *
+ * The user programs and the disk/ tree come as one binary file, fetched while
+ * the kernel compiles (book-files.ts), not as base64 inside this script.
+ *
  * Every machine gets the reader's disk as its ATA disk: loaded from IndexedDB
  * when `boot()` starts, or the book's disk built afresh (book-disk.ts) when
  * none is stored. The worker persists the disk itself (disk-store.ts): what
@@ -30,17 +33,18 @@
  * machine stops storing while the page replaces the stored disk.
  */
 import { expose, transfer } from 'comlink';
-import { diskFiles, modules, programs } from 'virtual:cotton-kernel';
+import { modules } from 'virtual:cotton-kernel';
+import { bookFilesUrl } from 'virtual:cotton-book-files';
 import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
-import { sha256 } from '../../emu/sha256';
 import { describeKernelError } from '../host/kernel-error';
 import { compileKernel, type KernelModules } from '../host/kernel-loader';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
-import { LiveRecording, type RecordingOptions } from './machine-recording';
+import type { LiveRecording, RecordingOptions } from './machine-recording';
 import { RealtimeDriver } from '../host/realtime';
 import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../host/book-disk';
+import { type BookFiles, unpackBookFiles } from '../host/book-files';
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
@@ -149,6 +153,12 @@ let prompted = false;
 let lastState: MachineState | null = null;
 let lastReportAt = 0;
 let recording: LiveRecording | null = null;
+/**
+ * The recorder's code (NEX, its compression) loads when the reader first
+ * presses Record; typing and Save wait for it meanwhile, so nothing typed
+ * after the press is missing from the recording.
+ */
+let recordingStarts: Promise<void> | null = null;
 /** The running machine's network frames since power-on (Download capture). */
 let capture: CaptureBuffer = new CaptureBuffer();
 let screenShown = false;
@@ -164,11 +174,33 @@ const SCREEN_BUFFERS_KEPT = 4;
 let pointer = { x: 0, y: 0, buttons: 0 };
 /** Farther than any screen is wide or tall: a move this far pins the machine's pointer in a corner. */
 const POINTER_HOME_PIXELS = 8192;
-let disk: { persistent: PersistentDisk; report: DiskReport; pristine: Uint8Array } | null = null;
+let disk: { persistent: PersistentDisk; report: DiskReport } | null = null;
 /** The book's disk as built, for checks that boot on it (built on the first such boot). */
 let checkDisk: Uint8Array | null = null;
+let bookFiles: Promise<BookFiles> | null = null;
 
-function freshCheckDisk(): Uint8Array {
+/**
+ * The programs and the disk/ tree (book-files.ts): one binary file, fetched
+ * once per worker, while the kernel compiles; the HTTP cache keeps it.
+ */
+function loadBookFiles(): Promise<BookFiles> {
+  bookFiles ??= fetch(bookFilesUrl).then(async (response) => {
+    if (!response.ok)
+      throw new Error(`the book's programs: ${response.status} from ${bookFilesUrl}`);
+    return unpackBookFiles(new Uint8Array(await response.arrayBuffer()));
+  });
+  return bookFiles;
+}
+
+let diskVersion: string | null = null;
+
+/** The name of the book's disk these files make (it hashes the programs: once per worker). */
+function bookDiskVersionOf({ programs, diskFiles }: BookFiles): string {
+  diskVersion ??= bookDiskVersion(programs, BOOK_DISK_BYTES, diskFiles);
+  return diskVersion;
+}
+
+function freshCheckDisk({ programs, diskFiles }: BookFiles): Uint8Array {
   beat('building', 0);
   checkDisk ??= buildBookDisk(programs, { files: diskFiles });
   return checkDisk.slice();
@@ -178,7 +210,9 @@ function freshCheckDisk(): Uint8Array {
 async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
   if (disk) return disk;
   const started = performance.now();
-  const version = bookDiskVersion(programs, BOOK_DISK_BYTES, diskFiles);
+  const files = await loadBookFiles();
+  const { programs, diskFiles } = files;
+  const version = bookDiskVersionOf(files);
   const persistent = IndexedDbChunkStorage.available();
   const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
   const opened = await PersistentDisk.open(storage, version, () =>
@@ -193,8 +227,7 @@ async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
     bytes: opened.disk.bytes.length,
     openMs: Math.round(performance.now() - started),
   };
-  // The disk as it was at power-on, for a snapshot's disk digest (hashed only if one is taken).
-  disk = { persistent: opened.disk, report, pristine: opened.disk.bytes.slice() };
+  disk = { persistent: opened.disk, report };
   return disk;
 }
 
@@ -261,10 +294,13 @@ const api = {
 
   /**
    * Get ready for a boot that is yet to be asked for (a spare worker, started
-   * while the page is idle): compile the book's kernel, and load the
-   * transpiler too if the reader edits.
+   * while the page is idle): fetch the programs, compile the book's kernel,
+   * and load the transpiler too if the reader edits.
    */
   async prepare(withTranspiler: boolean): Promise<void> {
+    void loadBookFiles()
+      .then(bookDiskVersionOf)
+      .catch(() => {});
     compileKernel(modules);
     if (withTranspiler) await import('../host/transpile');
   },
@@ -278,6 +314,7 @@ const api = {
     beat('building', 0);
     // The disk loads (IndexedDB, off this thread) while the kernel is transpiled and compiled.
     const opening = openReaderDisk();
+    opening.catch(() => {}); // awaited below, unless the kernel fails first
     let kernel: KernelModules;
     try {
       kernel = await kernelWith(options.overrides);
@@ -285,7 +322,15 @@ const api = {
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
     }
-    const { persistent, report: diskReport, pristine } = await opening;
+    let opened: NonNullable<typeof disk>;
+    let programs: BookFiles['programs'];
+    try {
+      opened = await opening;
+      ({ programs } = await loadBookFiles());
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+    const { persistent, report: diskReport } = opened;
     try {
       const frames = new CaptureBuffer();
       const nextInspector = new KernelInspector();
@@ -293,7 +338,11 @@ const api = {
         modules: kernel,
         programs,
         disk: persistent.image,
-        diskDigest: () => sha256(pristine),
+        // Asked for only by a snapshot, which a host without the kernel's sources never takes:
+        // the worker keeps no 32 MiB copy of the disk at power-on for it.
+        diskDigest: () => {
+          throw new Error('the machine worker takes no snapshots');
+        },
         overrides: options.overrides,
         ramMiB: options.ramMiB,
         commandLine: options.cmdline,
@@ -322,7 +371,8 @@ const api = {
     driver?.start();
   },
 
-  input(text: string): void {
+  async input(text: string): Promise<void> {
+    if (recordingStarts) await recordingStarts;
     recording?.input(text);
     host?.type(text);
     driver?.wake();
@@ -371,12 +421,18 @@ const api = {
     driver?.resume();
   },
 
-  startRecording(options: RecordingOptions): void {
-    if (host) recording = new LiveRecording(host, options);
+  async startRecording(options: RecordingOptions): Promise<void> {
+    const starts = import('./machine-recording').then(({ LiveRecording }) => {
+      if (host) recording = new LiveRecording(host, options);
+    });
+    recordingStarts = starts;
+    await starts;
+    if (recordingStarts === starts) recordingStarts = null;
   },
 
   /** The recording so far as a .nex file; `stop` ends it. Null if nothing is being recorded. */
-  saveRecording(stop: boolean): Uint8Array | null {
+  async saveRecording(stop: boolean): Promise<Uint8Array | null> {
+    if (recordingStarts) await recordingStarts;
     const bytes = recording?.save() ?? null;
     if (stop) recording = null;
     return bytes ? transfer(bytes, [bytes.buffer]) : null;
@@ -445,7 +501,10 @@ const api = {
     overrides: Readonly<Record<string, string>>,
     progress: (result: CheckResult) => void,
   ): Promise<CheckResult[]> {
-    const { findExercise, freshSeed, runChecks, sources } = await loadChecks();
+    const [{ findExercise, freshSeed, runChecks, sources }, files] = await Promise.all([
+      loadChecks(),
+      loadBookFiles(),
+    ]);
     const exercise = findExercise(exerciseId);
     const seed = freshSeed();
     const results: CheckResult[] = [];
@@ -455,8 +514,8 @@ const api = {
         { ...exercise, checks: [check] },
         sources,
         overrides,
-        programs,
-        { seed: seed + index, bookDisk: freshCheckDisk },
+        files.programs,
+        { seed: seed + index, bookDisk: () => freshCheckDisk(files) },
       );
       results.push(result!);
       progress(result!);

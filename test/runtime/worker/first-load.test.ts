@@ -3,7 +3,8 @@
  * entry imports statically, followed through the repository. The book ships
  * the kernel transpiled, so that graph must hold neither the transpiler
  * (sucrase) nor the kernel's TypeScript nor the exercises: those come in
- * `import()`s, on a reader's edit or a check.
+ * `import()`s, on a reader's edit or a check. Nor the recorder (on Record),
+ * nor the programs as base64: they come as a binary file (book-files.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -75,5 +76,15 @@ describe("the machine worker's first load", () => {
     expect(packages).not.toContain('virtual:cotton-kernel/sources');
     expect(modules).not.toContain('src/runtime/worker/exercises.ts');
     expect(modules).not.toContain('src/runtime/host/exercise.ts');
+  });
+
+  it('does not load the recorder until the reader presses Record', () => {
+    expect(modules).not.toContain('src/runtime/worker/machine-recording.ts');
+    expect([...modules].filter((module) => module.startsWith('src/nex/'))).toEqual([]);
+  });
+
+  it('fetches the programs as one binary file, not base64 in its script', () => {
+    expect(packages).toContain('virtual:cotton-book-files');
+    expect(modules).toContain('src/runtime/host/book-files.ts');
   });
 });
