@@ -6,6 +6,8 @@
  * (module scripts and workers refuse to load with a wrong one), 404 otherwise.
  * It listens on a free loopback port. A book built under a base path
  * (BOOK_BASE=/book/) is served under that path, and nothing else is.
+ * A test can publish a new version of one file (`publish`), as a host would
+ * after a new build, to see what a reader's open page makes of it.
  */
 import { createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,11 +16,20 @@ import { contentType, resolveFile } from '../../src/classroom/static-files';
 
 export interface StaticServer {
   readonly url: string;
+  /** Serve `text` at `path` (a URL path, base included) from now on, instead of the built file. */
+  publish(path: string, text: string): void;
   close(): Promise<void>;
 }
 
 export async function serveStatic(root: string, base = '/'): Promise<StaticServer> {
+  const published = new Map<string, string>();
   const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://host').pathname;
+    const text = published.get(path);
+    if (text !== undefined) {
+      response.writeHead(200, { 'content-type': contentType(path) }).end(text);
+      return;
+    }
     const file = resolveFile(root, request.url ?? '/', base);
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -31,6 +42,7 @@ export async function serveStatic(root: string, base = '/'): Promise<StaticServe
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    publish: (path, text) => published.set(path, text),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

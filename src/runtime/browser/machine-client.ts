@@ -130,14 +130,38 @@ function takeWorker(): WorkerHandle {
   return handle;
 }
 
+/** Whether the spare loads the transpiler too (the reader edits). */
+let spareWithTranspiler = false;
+/** Whether the spare started outside the book's service worker (see below). */
+let spareUncontrolled = false;
+
 /** Have a spare worker ready for the next Reboot, started once the page is idle. */
 export function prepareSpareWorker(withTranspiler: boolean): void {
+  spareWithTranspiler = withTranspiler;
   const prepare = (): void => {
-    spare ??= startWorker();
+    if (!spare) {
+      spare = startWorker();
+      spareUncontrolled = 'serviceWorker' in navigator && !navigator.serviceWorker.controller;
+    }
     void spare.api.prepare(withTranspiler).catch(() => {});
   };
   if (typeof requestIdleCallback === 'function') requestIdleCallback(prepare, { timeout: 2000 });
   else setTimeout(prepare, 200);
+}
+
+/**
+ * A spare started before the book's service worker (browser/offline.ts) took
+ * the page is outside it: what it loads later (the transpiler, for a Reboot
+ * with edits) would come from the network, perhaps gone by then. Once the
+ * service worker takes the page, the spare is started again under it.
+ */
+if (typeof navigator !== 'undefined' && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!spare || !spareUncontrolled) return;
+    spare.worker.terminate();
+    spare = null;
+    prepareSpareWorker(spareWithTranspiler);
+  });
 }
 
 /**
