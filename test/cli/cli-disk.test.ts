@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBootArguments } from '../../src/cli/boot-command';
 import { CottonPC } from '../../src/emu/machine';
 import { openDiskImage } from '../../src/runtime/node/node-host';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { type CliResult, cottonProcess } from '../support/cotton-cli';
 
 function tempImage(sectors: number): string {
   const path = join(mkdtempSync(join(tmpdir(), 'cotton-disk-')), 'disk.img');
@@ -82,14 +80,6 @@ describe('cotton boot --disk', () => {
   });
 });
 
-function boot(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      [join(ROOT, 'bin/cotton.mjs'), 'boot', '--fast', '--max-ms', '60000', ...args],
-      { cwd: ROOT, timeout: 90_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function boot(args: string[]): Promise<CliResult> {
+  return cottonProcess(['boot', '--fast', '--max-ms', '60000', ...args], 90_000);
 }

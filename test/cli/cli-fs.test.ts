@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fsCommand, parseSize, parseTime } from '../../src/cli/fs-command';
 import { DATA_BITMAP_START } from '../../src/kernel/fs/cottonfs/layout';
 import { repoDiskFiles } from '../../src/runtime/node/node-host';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { cottonProcess, ROOT } from '../support/cotton-cli';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cotton-fs-'));
@@ -26,19 +24,6 @@ function cotton(
   });
   const bytes = Buffer.concat(out);
   return { code, out: bytes.toString('utf8'), bytes, err };
-}
-
-function cottonProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      [join(ROOT, 'bin/cotton.mjs'), ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
 }
 
 describe('cotton mkfs', () => {

@@ -3,14 +3,11 @@
  * from a stream that is not a terminal (even when a sequence is split between
  * two writes), and --help on every command and subcommand (exit 0).
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { plainMessage } from '../../src/cli/cli-errors';
 import { main } from '../../src/cli/main';
 import { EscapeStripper, wantsColour } from '../../src/cli/terminal-colour';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { cottonProcess } from '../support/cotton-cli';
 
 describe('plainMessage', () => {
   it("names the file and says what is wrong in words, for Node's errors", () => {
@@ -58,18 +55,6 @@ describe('colour only on a terminal', () => {
     expect(wantsColour({}, { FORCE_COLOR: '0' })).toBe(false);
   });
 });
-
-function cotton(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      [join(ROOT, 'bin/cotton.mjs'), ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('--help', () => {
   /** Run main() in this process, capturing what it writes to stdout and stderr. */
@@ -127,13 +112,13 @@ describe('--help', () => {
   }, 120_000);
 
   it('cotton --help through the bin script', async () => {
-    const result = await cotton(['boot', '--help']);
+    const result = await cottonProcess(['boot', '--help']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^usage: cotton boot/);
   }, 60_000);
 
   it('fsck pasted from a usage line says what the brackets mean, with only its own usage', async () => {
-    const result = await cotton(['fsck', 'disk.img', '[--repair]']);
+    const result = await cottonProcess(['fsck', 'disk.img', '[--repair]']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/the brackets in a usage line mark what is optional/);
     expect(result.stderr).toMatch(/usage: cotton fsck IMAGE \[--repair\]\n$/);
@@ -141,7 +126,7 @@ describe('--help', () => {
   }, 60_000);
 
   it('--override with a missing file says how to make it', async () => {
-    const result = await cotton([
+    const result = await cottonProcess([
       'boot',
       '--override',
       'src/kernel/shell/commands.ts=no-such-copy.ts',

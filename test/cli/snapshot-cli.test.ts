@@ -1,24 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBootArguments } from '../../src/cli/boot-command';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-function cotton(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      [join(ROOT, 'bin/cotton.mjs'), ...args],
-      { cwd: ROOT, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+import { cottonProcess } from '../support/cotton-cli';
 
 describe('cotton boot --save-snapshot / --snapshot', () => {
   it('parses both flags', () => {
@@ -29,7 +14,7 @@ describe('cotton boot --save-snapshot / --snapshot', () => {
 
   it('continues a saved session exactly as if it had never stopped', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cotton-snap-')), 'session.snap');
-    const first = await cotton([
+    const first = await cottonProcess([
       'boot',
       '--fast',
       '--type',
@@ -39,8 +24,15 @@ describe('cotton boot --save-snapshot / --snapshot', () => {
     ]);
     expect(first.code).toBe(0);
     expect(readFileSync(file).subarray(0, 6).toString()).toBe('CTSNAP');
-    const resumed = await cotton(['boot', '--fast', '--snapshot', file, '--type', 'echo two\\n']);
-    const straight = await cotton([
+    const resumed = await cottonProcess([
+      'boot',
+      '--fast',
+      '--snapshot',
+      file,
+      '--type',
+      'echo two\\n',
+    ]);
+    const straight = await cottonProcess([
       'boot',
       '--fast',
       '--type',
@@ -51,12 +43,12 @@ describe('cotton boot --save-snapshot / --snapshot', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toBe(straight.stdout);
     expect(resumed.stdout).toMatch(/one\r\n[\s\S]*two\r\n/);
-  });
+  }, 120_000); // three boots in new processes
 
   it('exits 1 with the reason when the snapshot cannot be used', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cotton-snap-')), 'bad.snap');
     writeFileSync(file, 'not a snapshot');
-    const { code, stderr } = await cotton(['boot', '--fast', '--snapshot', file]);
+    const { code, stderr } = await cottonProcess(['boot', '--fast', '--snapshot', file]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/not a Cotton PC snapshot/);
   });

@@ -3,25 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nexCommand } from '../../src/cli/nex-command';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-/** Run `cotton nex …` in this process, capturing what it writes. */
-async function nex(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (d: string | Uint8Array) =>
-      (stdout += typeof d === 'string' ? d : new TextDecoder().decode(d)),
-    stderr: (t: string) => (stderr += t),
-  };
-  try {
-    return { code: await nexCommand(args, io), stdout, stderr };
-  } catch (error) {
-    return { code: 1, stdout, stderr: stderr + (error as Error).message };
-  }
-}
+import { nexInProcess, ROOT } from '../support/cotton-cli';
 
 describe('cotton nex', () => {
   it('records a script deterministically, then inspects, exports, converts and plays it', async () => {
@@ -29,54 +11,54 @@ describe('cotton nex', () => {
     const script = join(dir, 'demo.script');
     writeFileSync(script, 'title Demo\nprompt\nrun echo hi\nrun nope\n');
     const [a, b] = [join(dir, 'a.nex'), join(dir, 'b.nex')];
-    expect((await nex(['record', '--script', script, '-o', a])).code).toBe(0);
-    expect((await nex(['record', '--script', script, '-o', b])).code).toBe(0);
+    expect((await nexInProcess(['record', '--script', script, '-o', a])).code).toBe(0);
+    expect((await nexInProcess(['record', '--script', script, '-o', b])).code).toBe(0);
     expect(readFileSync(a)).toEqual(readFileSync(b));
 
-    const inspect = await nex(['inspect', a]);
+    const inspect = await nexInProcess(['inspect', a]);
     expect(inspect.stdout).toContain('"created_at":"2026-01-01T09:00:00Z"');
     expect(inspect.stdout).toMatch(/rc=127\s+nope/);
-    const csv = await nex(['csv', a]);
+    const csv = await nexInProcess(['csv', a]);
     expect(csv.stdout.split('\n')[0]).toBe(
       'start_iso,start_t,end_t,duration_s,duration_human,cwd,cmd,rc,output_bytes,output_snippet',
     );
     expect(csv.stdout).toContain(',/,nope,127,');
     const json = join(dir, 'a.json');
-    await nex(['json', a, '-o', json]);
+    await nexInProcess(['json', a, '-o', json]);
     expect(JSON.parse(readFileSync(json, 'utf8')).map((c: { cmd: string }) => c.cmd)).toEqual([
       'echo hi',
       'nope',
     ]);
-    const play = await nex(['play', a, '--speed', '100', '--idle-limit', '0.01']);
+    const play = await nexInProcess(['play', a, '--speed', '100', '--idle-limit', '0.01']);
     expect(play.stdout).toContain('nope: command not found');
 
     const cast = join(dir, 'a.cast');
-    expect((await nex(['convert', a, cast, '--to', 'v3'])).code).toBe(0);
+    expect((await nexInProcess(['convert', a, cast, '--to', 'v3'])).code).toBe(0);
     expect(JSON.parse(readFileSync(cast, 'utf8').split('\n')[0]!).version).toBe(3);
     const back = join(dir, 'back.nex');
-    expect((await nex(['convert', cast, back])).code).toBe(0);
-    expect((await nex(['csv', back])).stdout).toContain(',nope,127,');
+    expect((await nexInProcess(['convert', cast, back])).code).toBe(0);
+    expect((await nexInProcess(['csv', back])).stdout).toContain(',nope,127,');
   });
 
   it('reports bad usage and damaged files clearly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nex-cli-'));
     const bad = join(dir, 'bad.nex');
     writeFileSync(bad, 'not a zip');
-    expect(await nex(['convert', bad, join(dir, 'x.cast')])).toMatchObject({
+    expect(await nexInProcess(['convert', bad, join(dir, 'x.cast')])).toMatchObject({
       code: 1,
       stderr: `${bad} is not a readable .nex or .cast recording: not a .nex file: it is not a ZIP archive`,
     });
-    expect(await nex(['inspect', bad])).toMatchObject({
+    expect(await nexInProcess(['inspect', bad])).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/bad\.nex is not a readable \.nex or \.cast recording/),
     });
-    expect((await nex(['frobnicate'])).stderr).toMatch(
+    expect((await nexInProcess(['frobnicate'])).stderr).toMatch(
       /unknown nex command 'frobnicate'\nusage: cotton nex record/,
     );
-    expect((await nex(['play', bad, '--speed', '0'])).stderr).toMatch(
+    expect((await nexInProcess(['play', bad, '--speed', '0'])).stderr).toMatch(
       /--speed needs a positive number/,
     );
-    expect((await nex(['convert', bad])).stderr).toMatch(/expected IN and OUT files/);
+    expect((await nexInProcess(['convert', bad])).stderr).toMatch(/expected IN and OUT files/);
   });
 
   it('is wired into the cotton command', async () => {

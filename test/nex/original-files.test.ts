@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { nexCommand } from '../../src/cli/nex-command';
 import { encodeBase64 } from '../../src/nex/base64';
 import { commandSummaries, toCsv } from '../../src/nex/exports';
 import { readNex, writeNex } from '../../src/nex/nex-format';
 import { playbackFrames } from '../../src/runtime/player/player-core';
+import { nexInProcess } from '../support/cotton-cli';
 
 const START = 1767258000; // 2026-01-01T09:00:00Z
 const line = (o: object): string => JSON.stringify(o);
@@ -54,21 +54,6 @@ const NULL_DURATION = originalNex(manifestOf(null), [
   out(8.05, 'a b\n'),
   end(START + 8.25, 0),
 ]);
-
-async function nex(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (d: string | Uint8Array) =>
-      (stdout += typeof d === 'string' ? d : new TextDecoder().decode(d)),
-    stderr: (t: string) => (stderr += t),
-  };
-  try {
-    return { code: await nexCommand(args, io), stdout, stderr };
-  } catch (error) {
-    return { code: 1, stdout, stderr: stderr + (error as Error).message };
-  }
-}
 
 function file(name: string, bytes: Uint8Array | string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'nex-original-')), name);
@@ -118,7 +103,7 @@ describe('a command end with no start (a stray end)', () => {
   it('is a 1 ms command with null line and directory, as in the original JSON export', async () => {
     const summaries = commandSummaries(readNex(STRAY));
     expect(summaries[0]).toMatchObject({ cmd: null, cwd: null, rc: 1, duration_human: '1ms' });
-    const json = await nex(['json', file('stray.nex', STRAY)]);
+    const json = await nexInProcess(['json', file('stray.nex', STRAY)]);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
     expect(parsed[0]).toMatchObject({ cmd: null, cwd: null });
@@ -146,7 +131,7 @@ describe('a command end with no start (a stray end)', () => {
 describe('cotton nex on the original files', () => {
   it('inspect prints the manifest as stored in the file', async () => {
     const path = file('null.nex', NULL_DURATION);
-    const { code, stdout } = await nex(['inspect', path]);
+    const { code, stdout } = await nexInProcess(['inspect', path]);
     expect(code).toBe(0);
     expect(stdout.split('\n').slice(0, 2)).toEqual(['manifest:', manifestOf(null)]);
     expect(stdout).not.toContain('generator');
@@ -167,7 +152,7 @@ describe('cotton nex exit codes', () => {
       ['json', path],
       ['convert', path, join(dir, 'out.cast')],
     ]) {
-      const result = await nex(args);
+      const result = await nexInProcess(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/warning: .*cut\.nex is damaged/);
     }
@@ -181,21 +166,21 @@ describe('cotton nex exit codes', () => {
     ] as const) {
       const path = file(name, bytes);
       for (const sub of ['play', 'inspect', 'csv', 'json']) {
-        const result = await nex([sub, path]);
+        const result = await nexInProcess([sub, path]);
         expect(result.code, `${sub} ${name}`).toBe(1);
         expect(result.stderr).toMatch(/not a( readable)? \.nex or \.cast recording/);
       }
-      expect((await nex(['convert', path, `${path}.cast`])).code).toBe(1);
+      expect((await nexInProcess(['convert', path, `${path}.cast`])).code).toBe(1);
     }
   });
 
   it('exit 0 for a whole file, and --help on every subcommand', async () => {
-    expect((await nex(['csv', file('ok.nex', whole)])).code).toBe(0);
+    expect((await nexInProcess(['csv', file('ok.nex', whole)])).code).toBe(0);
     for (const sub of ['record', 'play', 'inspect', 'csv', 'json', 'convert', 'build-recordings']) {
-      const result = await nex([sub, '--help']);
+      const result = await nexInProcess([sub, '--help']);
       expect(result.code, sub).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^usage: cotton nex ${sub}`));
     }
-    expect((await nex(['--help'])).code).toBe(0);
+    expect((await nexInProcess(['--help'])).code).toBe(0);
   });
 });
