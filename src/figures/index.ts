@@ -7,6 +7,7 @@ import { memoryMapFigure } from './memory-map';
 import { blockMapFigure } from './block-map';
 import { diskLayoutFigure } from './disk-layout';
 import { inodeTreeFigure } from './inode-tree';
+import { journalFigure } from './journal';
 import { schedTimelineFigure } from './sched-timeline';
 import { runQueuesFigure } from './run-queues';
 import { addressSpaceFigure } from './address-space';
@@ -36,6 +37,7 @@ export const FIGURES: Readonly<Record<string, FigureRenderer<never>>> = {
   'disk-layout': diskLayoutFigure,
   'block-map': blockMapFigure,
   'inode-tree': inodeTreeFigure,
+  journal: journalFigure,
   'sched-timeline': schedTimelineFigure,
   'run-queues': runQueuesFigure,
 };

@@ -1,10 +1,11 @@
 /**
  * The CottonFS chapter's live figures in a real browser: the disk's layout,
- * the block map and a file's pointer tree keep the book's picture until the
+ * the block map, a file's pointer tree and the journal keep the book's picture until the
  * reader acts; after the reader types the chapter's own script the page draws
  * the same SVGs as the build (Node and the browser run the same machine); a
- * file written adds blocks to the map; `inode` points the tree at another
- * file; a cell shows its blocks' file when it has keyboard focus.
+ * file written adds blocks to the map and a transaction to the journal;
+ * `inode` points the tree at another file; a cell shows its blocks' file when
+ * it has keyboard focus.
  */
 import { describe, expect, it } from 'vitest';
 import { PROMPT_TIMEOUT_MS } from './book';
@@ -21,8 +22,14 @@ const LAYOUT = figureOf('disk-layout');
 const BLOCK_MAP = figureOf('block-map');
 const INODE_TREE = figureOf('inode-tree');
 const ALL = [LAYOUT, BLOCK_MAP, INODE_TREE];
+/** Drawn after the same write and a `sync`: the disk at rest, which the flusher leaves alone. */
+const JOURNAL = figureOf('journal');
 
 const book = chapterBrowser();
+
+/** The journal header's sequence number: it grows by one with each commit. */
+const headerSequence = (svg: string): number =>
+  Number(/the journal header, sequence (\d+)/.exec(svg)?.[1]);
 
 /** "data blocks: 221 used": the block map's count of used data blocks. */
 const usedBlocks = (svg: string): number => Number(/data blocks: (\d+) used/.exec(svg)?.[1]);
@@ -32,7 +39,7 @@ describe('the CottonFS chapter’s figures', () => {
     'keep the book’s picture, then draw the build’s SVGs once the reader typed the same script',
     async () => {
       const { page, errors } = await book.open('cottonfs/');
-      for (const figure of ALL) {
+      for (const figure of [...ALL, JOURNAL]) {
         expect(await page.getAttribute(figure, 'data-state')).toBe('built');
         expect(await staticFigureBox(page, figure)).toContain('cf-part');
       }
@@ -44,6 +51,9 @@ describe('the CottonFS chapter’s figures', () => {
         expect(await page.getAttribute(figure, 'data-state')).toBe('live');
         expect(await figureBox(page, figure), figure).toBe(await staticFigureBox(page, figure));
       }
+      await runAndRedraw(page, 'sync', [JOURNAL]);
+      expect(await page.getAttribute(JOURNAL, 'data-state')).toBe('live');
+      expect(await figureBox(page, JOURNAL)).toBe(await staticFigureBox(page, JOURNAL));
       expect(errors).toEqual([]);
     },
     BOOT_TIMEOUT_MS + PROMPT_TIMEOUT_MS + COMMAND_TIMEOUT_MS,
@@ -56,9 +66,15 @@ describe('the CottonFS chapter’s figures', () => {
       // A view reads only what the block cache holds and waits for no lock: `sync` lets the
       // flusher finish its commit, so the view after it sees the disk at rest.
       await runAndRedraw(page, 'fill /home/reader/small 4K', ALL);
-      await runAndRedraw(page, 'sync', ALL);
+      await runAndRedraw(page, 'sync', [...ALL, JOURNAL]);
       expect(await page.getAttribute(BLOCK_MAP, 'data-state')).toBe('live');
       const before = usedBlocks(await figureBox(page, BLOCK_MAP));
+      const sequence = headerSequence(await figureBox(page, JOURNAL));
+      await runAndRedraw(page, 'fill /home/reader/small 8K', [JOURNAL]);
+      await runAndRedraw(page, 'sync', [JOURNAL]);
+      const committed = async () => headerSequence(await figureBox(page, JOURNAL)) > sequence;
+      await expect.poll(committed, { timeout: COMMAND_TIMEOUT_MS }).toBe(true);
+      expect(await figureBox(page, JOURNAL)).toContain('In the cache: no changed block');
       await runAndRedraw(page, 'fill /home/reader/big 2M', ALL);
       await runAndRedraw(page, 'sync', ALL);
       // 512 data blocks and the indirect table that names 500 of them. A redraw asked for
@@ -82,6 +98,6 @@ describe('the CottonFS chapter’s figures', () => {
       );
       expect(errors).toEqual([]);
     },
-    BOOT_TIMEOUT_MS + COMMAND_TIMEOUT_MS * 4,
+    BOOT_TIMEOUT_MS + COMMAND_TIMEOUT_MS * 6,
   );
 });

@@ -15,7 +15,7 @@
  */
 import { bootStages } from '../lib/boot-stages';
 import { physicalMemoryView } from '../mm/physical-memory-view';
-import { diskMapView, diskView, inodeView } from '../fs/cottonfs/inspection';
+import { diskMapView, diskView, inodeView, journalView } from '../fs/cottonfs/inspection';
 import { readyQueuesNow, recentTimeline } from '../sched/scheduler';
 import { lastInodeShown } from '../shell/fs-inspect-commands';
 import { addressSpaceView, pageWalkView, spaceOwner } from '../proc/memory-views';
@@ -70,6 +70,7 @@ export const VIEWS: Readonly<Record<string, ViewProducer>> = {
   'desktop-damage': () => ofCurrentDesktop(recentDamage),
   'disk-layout': (kernel, args) => diskMapView(kernel.vfs, String(args.mount ?? '/')),
   'block-map': (kernel, args) => diskView(kernel.vfs, String(args.mount ?? '/')),
+  journal: (kernel, args) => journalView(kernel.vfs, String(args.mount ?? '/')),
   // The file of the reader's last `inode`, else the figure's own path.
   'inode-tree': (kernel, args) =>
     inodeView(kernel.vfs, lastInodeShown() ?? String(args.path ?? '/')),

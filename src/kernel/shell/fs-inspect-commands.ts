@@ -175,17 +175,14 @@ function* inode(sh: ShellContext, args: string[]): Io<void> {
 // ---- journal ----
 
 function* journal(sh: ShellContext, arg: string): Io<void> {
-  const state = yield* withCottonFs(mountedAt(sh.kernel.vfs, absolute(sh, arg)), journalState);
+  const mounted = mountedAt(sh.kernel.vfs, absolute(sh, arg));
+  const state = yield* withCottonFs(mounted, function* (inspected) {
+    return journalState(inspected);
+  });
   const { start, length, capacity, transaction } = state;
   sh.println(
     `${paint(BOLD, 'journal')} of CottonFS "${state.label}": blocks ${start}-${start + length - 1} (${length} blocks; a transaction holds up to ${capacity})`,
   );
-  if (state.headerSequence === null) {
-    sh.println(
-      '  header    damaged (bad magic): the disk cannot be mounted; fsck --repair resets it',
-    );
-    return;
-  }
   sh.println(
     `  header    sequence ${state.headerSequence}: the next transaction is #${state.headerSequence}`,
   );

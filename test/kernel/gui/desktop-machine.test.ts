@@ -22,7 +22,7 @@ const GOLDEN: Record<string, string> = {
   terminal: '51c821a7c0779ae10e6b3fafcb4b139644a9a1012bd7ef057281675197373c3c',
   files: 'a81390dc3f0e5ae172bd923516cee115638592700d33df62b89b9a4136357140',
   editor: '176f2da227a50b26764f98cf869cb888a1a9dc645e5ad3a31ab4d8c8a6488ec0',
-  sysinfo: 'abecc3234bc2a63db65a152e470e358e9f48a45203f00e43ce2d4f65b32c4e04',
+  sysinfo: 'b1084be3c1a20bf1d79e6ad0d570edc3c0f2cf4ad107b2b40a1b56ca608fb68e',
 };
 const APPS = ['terminal', 'files', 'editor', 'sysinfo'] as const;
 const TERMINAL_BACKGROUND = 0x1e1e1e;

@@ -9,8 +9,8 @@
  * print this data as text, and the CottonFS chapter's figures draw the same
  * data, so the two never disagree. Everything is read through the mounted file
  * system's block cache, so it shows what the kernel sees now, changes not yet
- * committed included; the journal itself is never cached and is read from the
- * device. Nothing here changes the file system.
+ * committed included; the journal's state is what the journal remembers of
+ * its blocks (it is their only writer). Nothing here changes the file system.
  */
 import { runToCompletion } from '../block-device';
 import type { Io } from '../block-device';
@@ -24,15 +24,7 @@ import { DIRENTS_PER_BLOCK, decodeDirectoryEntry } from './directory-entry';
 import type { DirectoryEntry } from './directory-entry';
 import { INODE_TYPE_DIRECTORY, INODE_TYPE_FILE, decodeInode } from './inode-format';
 import type { DiskInode } from './inode-format';
-import {
-  JOURNAL_COMMIT_MAGIC,
-  JOURNAL_DESCRIPTOR_MAGIC,
-  JOURNAL_HEADER_MAGIC,
-  crc32,
-  decodeJournalCommit,
-  decodeJournalDescriptor,
-  decodeJournalHeader,
-} from './journal-format';
+import type { LoggedTransaction } from './journal';
 import {
   BITS_PER_BLOCK,
   BLOCK_SIZE,
@@ -435,69 +427,61 @@ export function* blockOwners(inspected: Inspected): Io<BlockOwners> {
 
 // ---- the journal ----
 
+/** What a mount would do with the last transaction: nothing (it is home, or never committed), or replay it. */
+export type LoggedState = 'checkpointed' | 'committed' | 'incomplete';
+
 export interface JournalState {
   readonly label: string;
   readonly start: number;
   readonly length: number;
   /** Blocks one transaction can hold. */
   readonly capacity: number;
-  /** The header's sequence number (the next transaction's), or null if its magic is wrong. */
-  readonly headerSequence: number | null;
-  /** The last transaction written to the log, or null if none since mkfs. */
+  /** The header's sequence number: the next transaction's. */
+  readonly headerSequence: number;
+  /** The last transaction written to the log, or null if none since this mount. */
   readonly transaction: {
     readonly sequence: number;
     readonly homeBlocks: readonly number[];
     readonly committed: boolean;
     readonly checksum: number;
-    readonly state: 'checkpointed' | 'committed' | 'incomplete';
+    readonly state: LoggedState;
   } | null;
   /** Blocks changed in the cache and not yet committed: the running transaction. */
   readonly dirtyBlocks: number;
+  /** Their block numbers, in order: where the next commit will log them to. */
+  readonly runningBlocks: readonly number[];
 }
 
-/** What the journal holds now, read from the device, and what a mount would do with it. */
-export function* journalState({ fs }: Inspected): Io<JournalState> {
-  const { start, blocks: length, capacity } = fs.journal;
-  const read = function* (index: number): Io<Uint8Array> {
-    const data = new Uint8Array(BLOCK_SIZE);
-    yield* fs.device.readBlock(start + index, data);
-    return data;
-  };
-  const base = { label: fs.superblock.label, start, length, capacity };
-  const dirtyBlocks = fs.cache.dirtyCount;
-  const header = decodeJournalHeader(yield* read(0));
-  if (header.magic !== JOURNAL_HEADER_MAGIC)
-    return { ...base, headerSequence: null, transaction: null, dirtyBlocks };
-  const descriptorBlock = yield* read(1);
-  const descriptor = decodeJournalDescriptor(descriptorBlock);
-  if (descriptor.magic !== JOURNAL_DESCRIPTOR_MAGIC)
-    return { ...base, headerSequence: header.sequence, transaction: null, dirtyBlocks };
-  const count = descriptor.homeBlocks.length;
-  let checksum = crc32(descriptorBlock);
-  for (let i = 0; i < count; i++) checksum = crc32(yield* read(2 + i), checksum);
-  const commit = decodeJournalCommit(yield* read(2 + count));
-  const committed =
-    commit.magic === JOURNAL_COMMIT_MAGIC &&
-    commit.sequence === descriptor.sequence &&
-    commit.count === count &&
-    commit.checksum === checksum;
-  const state =
-    descriptor.sequence !== header.sequence
+/**
+ * What the journal holds and what a mount would do with it. The journal is
+ * the only writer of its blocks and remembers what it last wrote or found
+ * there (./journal.ts), so this reads no block: the same data for `journal`
+ * and for a view taken between two slices.
+ */
+export function journalState({ fs }: Inspected): JournalState {
+  const { start, blocks: length, capacity, headerSequence, lastTransaction } = fs.journal;
+  const runningBlocks = fs.cache.dirtyBlocks().map(({ block }) => block);
+  const stateOf = (logged: LoggedTransaction): LoggedState =>
+    logged.sequence !== headerSequence
       ? 'checkpointed'
-      : committed
+      : logged.committed
         ? 'committed'
         : 'incomplete';
   return {
-    ...base,
-    headerSequence: header.sequence,
-    transaction: {
-      sequence: descriptor.sequence,
-      homeBlocks: descriptor.homeBlocks,
-      committed,
-      checksum,
-      state,
+    label: fs.superblock.label,
+    start,
+    length,
+    capacity,
+    headerSequence,
+    transaction: lastTransaction && {
+      sequence: lastTransaction.sequence,
+      homeBlocks: [...lastTransaction.homeBlocks],
+      committed: lastTransaction.committed,
+      checksum: lastTransaction.checksum,
+      state: stateOf(lastTransaction),
     },
-    dirtyBlocks,
+    dirtyBlocks: runningBlocks.length,
+    runningBlocks,
   };
 }
 
@@ -545,6 +529,11 @@ export function diskView(vfs: Vfs, mountPoint: string): DiskView {
     map: runToCompletion(diskMap(inspected)),
     files: runToCompletion(blockOwners(inspected)),
   };
+}
+
+/** What the journal of the CottonFS mounted at `mountPoint` holds: what the journal figure draws. */
+export function journalView(vfs: Vfs, mountPoint: string): JournalState {
+  return journalState(residentCottonFs(mountedAt(vfs, mountPoint)));
 }
 
 /** The pointer tree of the file or directory at the absolute `path`, on a CottonFS. */

@@ -48,6 +48,22 @@ import {
 /** The journal's header is not a header: the journal cannot be trusted (fsck resets it). */
 export class JournalDamaged extends Error {}
 
+/**
+ * The last transaction the journal holds, as this journal last wrote or read
+ * it: its descriptor's sequence and home blocks, and whether a valid commit
+ * record follows them. The journal is the only writer of its blocks, so this
+ * is what the disk holds, and `journal` (./inspection.ts) shows it without
+ * reading the disk.
+ */
+export interface LoggedTransaction {
+  readonly sequence: number;
+  readonly homeBlocks: readonly number[];
+  /** The CRC-32 of the descriptor and the logged blocks. */
+  readonly checksum: number;
+  /** A commit record with this sequence, count and checksum follows the logged blocks. */
+  readonly committed: boolean;
+}
+
 /** Header, descriptor and commit take three of the journal's blocks. */
 const JOURNAL_OVERHEAD_BLOCKS = 3;
 const HEADER = 0;
@@ -58,6 +74,8 @@ export class Journal {
   /** Most blocks one transaction may hold. */
   readonly capacity: number;
   private sequence = 0;
+  /** The transaction in the log since this journal's mount or last commit, or null if none. */
+  private logged: LoggedTransaction | null = null;
 
   constructor(
     private readonly device: BlockDevice,
@@ -65,6 +83,16 @@ export class Journal {
     readonly blocks: number,
   ) {
     this.capacity = Math.min(blocks - JOURNAL_OVERHEAD_BLOCKS, DESCRIPTOR_CAPACITY);
+  }
+
+  /** The header's sequence number: the next transaction's. */
+  get headerSequence(): number {
+    return this.sequence;
+  }
+
+  /** The last transaction in the log (replayed, ignored or checkpointed), or null if none. */
+  get lastTransaction(): LoggedTransaction | null {
+    return this.logged;
   }
 
   /** mkfs: an empty journal. */
@@ -84,9 +112,14 @@ export class Journal {
       throw new JournalDamaged(
         `journal header at block ${this.start} has bad magic 0x${header.magic.toString(16)}`,
       );
-    const transaction = yield* this.readCommittedTransaction(header.sequence);
+    const found = yield* this.readLoggedTransaction();
+    this.logged = found && found.transaction;
     const replayed =
-      transaction && transaction.every(({ block }) => isHomeBlock(block)) ? transaction : [];
+      found?.transaction.committed &&
+      found.transaction.sequence === header.sequence &&
+      found.blocks.every(({ block }) => isHomeBlock(block))
+        ? found.blocks
+        : [];
     for (const { block, data } of replayed) yield* this.device.writeBlock(block, data);
     yield* this.device.flush();
     this.sequence = (header.sequence + 1) >>> 0;
@@ -103,7 +136,7 @@ export class Journal {
       throw new Error(
         `journal: a transaction of ${transaction.length} blocks exceeds the journal's ${this.capacity}`,
       );
-    yield* this.writeTransaction(transaction);
+    this.logged = yield* this.writeTransaction(transaction);
     for (const { block, data } of transaction) yield* this.device.writeBlock(block, data);
     yield* this.device.flush();
     cache.markAllClean();
@@ -113,14 +146,13 @@ export class Journal {
   }
 
   /** Steps 1 and 2: the log record, then the commit record that makes it count. */
-  private *writeTransaction(transaction: { block: number; data: Uint8Array }[]): Io<void> {
+  private *writeTransaction(
+    transaction: { block: number; data: Uint8Array }[],
+  ): Io<LoggedTransaction> {
     const descriptor = new Uint8Array(BLOCK_SIZE);
+    const homeBlocks = transaction.map((t) => t.block);
     encodeJournalDescriptor(
-      {
-        magic: JOURNAL_DESCRIPTOR_MAGIC,
-        sequence: this.sequence,
-        homeBlocks: transaction.map((t) => t.block),
-      },
+      { magic: JOURNAL_DESCRIPTOR_MAGIC, sequence: this.sequence, homeBlocks },
       descriptor,
     );
     let checksum = crc32(descriptor);
@@ -137,36 +169,37 @@ export class Journal {
     );
     yield* this.writeJournalBlock(FIRST_DATA + transaction.length, commit);
     yield* this.device.flush();
+    return { sequence: this.sequence, homeBlocks, checksum, committed: true };
   }
 
-  /** The transaction with `sequence`, if the journal holds all of it and its commit record; else null. */
-  private *readCommittedTransaction(
-    sequence: number,
-  ): Io<{ block: number; data: Uint8Array }[] | null> {
+  /**
+   * The transaction the log holds, whatever its sequence, with its blocks; null
+   * if there is no descriptor, or one naming no blocks or more than fit.
+   */
+  private *readLoggedTransaction(): Io<{
+    transaction: LoggedTransaction;
+    blocks: { block: number; data: Uint8Array }[];
+  } | null> {
     const descriptorBlock = yield* this.readJournalBlock(DESCRIPTOR);
     const descriptor = decodeJournalDescriptor(descriptorBlock);
     const count = descriptor.homeBlocks.length;
-    if (
-      descriptor.magic !== JOURNAL_DESCRIPTOR_MAGIC ||
-      descriptor.sequence !== sequence ||
-      count === 0 ||
-      count > this.capacity
-    )
+    if (descriptor.magic !== JOURNAL_DESCRIPTOR_MAGIC || count === 0 || count > this.capacity)
       return null;
     let checksum = crc32(descriptorBlock);
-    const transaction: { block: number; data: Uint8Array }[] = [];
+    const blocks: { block: number; data: Uint8Array }[] = [];
     for (let i = 0; i < count; i++) {
       const data = yield* this.readJournalBlock(FIRST_DATA + i);
       checksum = crc32(data, checksum);
-      transaction.push({ block: descriptor.homeBlocks[i]!, data });
+      blocks.push({ block: descriptor.homeBlocks[i]!, data });
     }
     const commit = decodeJournalCommit(yield* this.readJournalBlock(FIRST_DATA + count));
-    const valid =
+    const committed =
       commit.magic === JOURNAL_COMMIT_MAGIC &&
-      commit.sequence === sequence &&
+      commit.sequence === descriptor.sequence &&
       commit.count === count &&
       commit.checksum === checksum;
-    return valid ? transaction : null;
+    const { sequence, homeBlocks } = descriptor;
+    return { transaction: { sequence, homeBlocks, checksum, committed }, blocks };
   }
 
   private *writeHeader(sequence: number): Io<void> {

@@ -186,13 +186,13 @@ describe('the pointer tree of an inode', () => {
 describe('the journal state', () => {
   it('is what `journal` prints, before and after a sync', () => {
     const { fs, vfs } = machineWithFiles();
-    const running = run(withCottonFs(fs, journalState));
+    const running = journalState(residentCottonFs(fs));
     expect(running.dirtyBlocks).toBeGreaterThan(0);
     expect(shell(vfs, 'journal').at(-1)).toBe(
       `  running   ${running.dirtyBlocks} blocks changed in the cache, not yet committed (sync, or the flusher within a second)`,
     );
     run(fs.sync());
-    const synced = run(withCottonFs(fs, journalState));
+    const synced = journalState(residentCottonFs(fs));
     expect(synced.dirtyBlocks).toBe(0);
     const transaction = synced.transaction!;
     expect(transaction.state).toBe('checkpointed');
