@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
-import { collectPageErrors, countPrompts, typeInTerminal, waitForTerminal } from './book';
+import { collectPageErrors, countPrompts, PROMPT, typeInTerminal, waitForTerminal } from './book';
 import { useChromium } from './chromium-session';
 import { refreshesOf, waitForRefresh } from './figures';
 
@@ -53,7 +53,19 @@ export async function runCommand(page: Page, command: string): Promise<string> {
     (now) => countPrompts(now) > prompts,
     COMMAND_TIMEOUT_MS,
   );
-  return text.slice(text.lastIndexOf(command));
+  return fromPromptOf(text, command);
+}
+
+/** The text from the last prompt line `command` was typed at (a long command wraps onto more lines). */
+function fromPromptOf(text: string, command: string): string {
+  const lines = text.split('\n');
+  const typedAt = lines.findLastIndex((line) => {
+    const typed = line.replace(PROMPT, '').trimEnd();
+    return (
+      PROMPT.test(line) && typed.length > 0 && command.startsWith(typed.slice(0, command.length))
+    );
+  });
+  return lines.slice(Math.max(typedAt, 0)).join('\n');
 }
 
 /** Run `command` at the console and wait until each of `figures` has been redrawn after it. */
