@@ -16,7 +16,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
-/** Text formats worth compressing. */
+/** Formats worth compressing: text, and the book's own uncompressed binaries. */
 export const COMPRESSIBLE = new Set([
   '.html',
   '.js',
@@ -28,6 +28,7 @@ export const COMPRESSIBLE = new Set([
   '.xml',
   '.wasm',
   '.ttf',
+  '.bin', // book-files.bin: the user programs' ELF code and the disk's files, about 7:1
 ]);
 /** Smaller files gain less than the extra request headers cost. */
 export const MIN_BYTES = 1024;
