@@ -100,6 +100,20 @@ export async function waitForStatus(
 }
 
 /** Press a machine's button and, for Reboot and Reset, wait for the new machine's prompt. */
+/** Put `text` in the machine's copy of `file` as the reader's edit (it opens the editor). */
+export async function replaceFile(page: Page, file: string, text: string): Promise<void> {
+  await page
+    .locator('cotton-machine')
+    .evaluate(
+      (machine, [path, source]) =>
+        (machine as HTMLElement & { replaceFile(f: string, t: string): Promise<void> }).replaceFile(
+          path!,
+          source!,
+        ),
+      [file, text],
+    );
+}
+
 export async function press(page: Page, action: 'reboot' | 'reset' | 'edit'): Promise<void> {
   await page.click(`cotton-machine [data-action="${action}"]`);
   if (action === 'edit') return;

@@ -14,6 +14,7 @@ import {
   countPrompts,
   launchChromium,
   press,
+  replaceFile,
   waitForStatus,
   waitForTerminal,
 } from './book';
@@ -49,16 +50,7 @@ afterAll(async () => {
 async function rebootWithEdit(label: string): Promise<string> {
   const edited = ORIGINAL.replace('`frame allocator: ', `\`frame allocator (${label}): `);
   expect(edited).not.toBe(ORIGINAL);
-  await page
-    .locator('cotton-machine')
-    .evaluate(
-      (machine, [file, text]) =>
-        (machine as HTMLElement & { replaceFile(f: string, t: string): Promise<void> }).replaceFile(
-          file!,
-          text!,
-        ),
-      [ENTRY, edited],
-    );
+  await replaceFile(page, ENTRY, edited);
   await press(page, 'reboot');
   return waitForTerminal(
     page,

@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClassroom } from '../../src/classroom/server';
-import { collectPageErrors, countPrompts, launchChromium, press, waitForTerminal } from './book';
+import {
+  collectPageErrors,
+  countPrompts,
+  launchChromium,
+  press,
+  replaceFile,
+  waitForTerminal,
+} from './book';
 import { runCommand } from './chapter-page';
 import { serveStatic, type StaticServer } from './static-server';
 
@@ -379,16 +386,7 @@ const ORIGINAL_ENTRY = readFileSync(join(ROOT, ENTRY), 'utf8');
 async function editKernel(page: Page, label: string): Promise<void> {
   const edited = ORIGINAL_ENTRY.replace('`frame allocator: ', `\`frame allocator (${label}): `);
   expect(edited).not.toBe(ORIGINAL_ENTRY);
-  await page
-    .locator('cotton-machine')
-    .evaluate(
-      (machine, [file, text]) =>
-        (machine as HTMLElement & { replaceFile(f: string, t: string): Promise<void> }).replaceFile(
-          file!,
-          text!,
-        ),
-      [ENTRY, edited],
-    );
+  await replaceFile(page, ENTRY, edited);
 }
 
 /** The machine booted the kernel edited by editKernel(label) to its prompt. */
