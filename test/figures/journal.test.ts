@@ -3,9 +3,9 @@
  * it follows a write (the running transaction grows, then the log holds it),
  * and its SVG is a golden file drawn from data captured from a Node boot that
  * typed the figure's script (fixtures/journal.json). The script ends with
- * `sync`, so the picture is the disk at rest: the log holds the chapter's
- * file as one checkpointed transaction, and the flusher has nothing left to
- * change (a figure taken before it would show it mid-way, a race).
+ * `sync`, so the picture is the disk at rest, which the flusher leaves alone
+ * (a figure taken before it would race with it): the log holds the last
+ * write, one block added to the chapter's file, as a checkpointed transaction.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { journalFigure } from '../../src/figures/journal';
@@ -14,8 +14,17 @@ import { InspectedMachine } from '../support/inspected-machine';
 import { readFixture, shapeOf } from './fixtures';
 import { CHAPTER_SCRIPTS } from './fs-sched-scripts';
 
-/** The chapter's <Figure view="journal" typed>. */
-const JOURNAL_SCRIPT = [...CHAPTER_SCRIPTS.cottonfs, 'sync'];
+/**
+ * The chapter's <Figure view="journal" typed>: the last transaction is one
+ * write, a block added to the file, so it holds the same blocks whenever the
+ * flusher committed the rest.
+ */
+const JOURNAL_SCRIPT = [
+  ...CHAPTER_SCRIPTS.cottonfs,
+  'sync',
+  'fill /home/reader/notes.txt 4K 300K',
+  'sync',
+];
 const fixture = readFixture<JournalState>('journal');
 /** Booting the book's machine and typing the script, on a loaded machine. */
 const BOOT_MS = 60_000;
@@ -39,18 +48,19 @@ describe('journal view', () => {
     expect(machine.run('journal')).toEqual([
       `journal of CottonFS "${view.label}": blocks ${view.start}-${view.start + view.length - 1} (${view.length} blocks; a transaction holds up to ${view.capacity})`,
       `  header    sequence ${view.headerSequence}: the next transaction is #${view.headerSequence}`,
-      `  log       transaction #${transaction.sequence}, ${homes.length} blocks: ${homes.slice(0, 10).join(' ')} ...`,
+      `  log       transaction #${transaction.sequence}, ${homes.length} blocks: ${homes.join(' ')}`,
       `  commit    record valid (CRC-32 ${transaction.checksum.toString(16).padStart(8, '0')})`,
       '  state     checkpointed: every block is at home and the header has moved on, so a mount ignores it',
       '  running   0 blocks changed in the cache, not yet committed (sync, or the flusher within a second)',
     ]);
   });
 
-  it('logs the file the script wrote: its data blocks are among the home blocks', () => {
+  it('logs the last write: the block bitmap, the inode and the indirect table it changed', () => {
     const view = machine.view<JournalState>('journal');
-    const blocks = machine.command('inode /home/reader/notes.txt');
-    const direct = /direct {4}(.*)/.exec(blocks)![1]!.split(' ').map(Number);
-    for (const block of direct) expect(view.transaction!.homeBlocks).toContain(block);
+    const inode = machine.command('inode /home/reader/notes.txt');
+    const indirect = Number(/indirect {2}(\d+)/.exec(inode)![1]);
+    expect(view.transaction!.homeBlocks).toEqual(expect.arrayContaining([32, indirect]));
+    expect(view.transaction!.homeBlocks).toHaveLength(5);
   });
 
   it('follows a write: the running transaction, then the log after sync', () => {
@@ -89,14 +99,25 @@ describe('journal figure', () => {
 
   it('has a part for the header, descriptor, commit, free space and each logged block and its home', () => {
     const { svg } = journalFigure(fixture, context);
-    // 11 logged copies drawn one by one, each with its home, and one cell for the rest.
-    expect(svg.match(/class="cf-part"/g)).toHaveLength(3 + 1 + 11 * 2 + 1 + 1);
-    expect(svg).toContain('block 128: the journal header, sequence 8');
-    expect(svg).toContain(`block 132: logged copy 3 of 84 in transaction #7, of block 32`);
-    expect(svg).toContain('blocks 141–213: 73 more logged copies, of blocks 532 533');
-    expect(svg).toContain('block 214: the commit record of transaction #7: valid, CRC-32 9cd5fc11');
-    expect(svg).toContain('blocks 215–383: free');
+    // Header, descriptor, commit, free space, the state, and each logged copy with its home.
+    expect(svg.match(/class="cf-part"/g)).toHaveLength(5 + 5 * 2);
+    expect(svg).toContain('block 128: the journal header');
+    expect(svg).toContain('block 131: logged copy 2 of 5, of block 32');
+    expect(svg).toContain('block 32: the home of logged copy 2');
+    expect(svg).toContain('block 135: the commit record: valid');
+    expect(svg).toContain('blocks 136–383: free');
     expect(svg).toContain('A mount now: checkpointed');
+  });
+
+  it('draws a long transaction as its first logged copies and one cell for the rest', () => {
+    const homeBlocks = Array.from({ length: 84 }, (_, i) => 500 + i);
+    const { svg } = journalFigure(
+      { ...fixture, transaction: { ...fixture.transaction!, homeBlocks } },
+      context,
+    );
+    expect(svg.match(/class="cf-part"/g)).toHaveLength(5 + 11 * 2 + 1);
+    expect(svg).toContain('blocks 141–213: 73 more logged copies, of blocks 511 512');
+    expect(svg).toContain('block 214: the commit record');
   });
 
   it('shows each state a mount may find, and the running transaction', () => {
@@ -121,8 +142,10 @@ describe('journal figure', () => {
 
   it('says in words what it shows, and names its source and time', () => {
     const figure = journalFigure(fixture, context);
-    expect(figure.alt).toContain('Block 128 is the header, sequence 8.');
-    expect(figure.alt).toContain('The log holds transaction #7: its descriptor in block 129, 84');
+    expect(figure.alt).toContain('Block 128 is the header, sequence 9.');
+    expect(figure.alt).toContain(
+      'The log holds transaction #8: its descriptor in block 129, 5 logged blocks after it, copies of blocks 0 32 65 541 605',
+    );
     expect(figure.alt).toContain('a mount ignores it');
     expect(figure.alt).toContain('No block in the cache is changed.');
     expect(figure.caption).toContain('t = 1.234 s');
