@@ -55,7 +55,7 @@ beforeAll(async () => {
     });
   server = await serveStatic(OUT, BASE);
   browser = await launchChromium();
-});
+}, 900_000); // a whole build of the book under /book/: minutes on a busy 2-core machine
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
