@@ -10,6 +10,7 @@ import { bookPublishing } from './src/runtime/node/publishing.ts';
 import { cottonCaptures } from './src/runtime/node/vite-plugin-captures.ts';
 import { cottonBookFiles } from './src/runtime/node/vite-plugin-book-files.ts';
 import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
+import { monacoStylesWithEditor } from './src/runtime/node/vite-plugin-monaco-styles.ts';
 
 // Where the book is published (docs/publishing.md): BOOK_SITE is its address
 // (turns on the sitemap and canonical links), BOOK_BASE the path under it.
@@ -47,7 +48,7 @@ export default defineConfig({
     bookPublishing(),
   ],
   vite: {
-    plugins: [cottonKernel(), cottonBookFiles(), cottonCaptures()],
+    plugins: [cottonKernel(), cottonBookFiles(), cottonCaptures(), monacoStylesWithEditor()],
     worker: { format: 'es', plugins: () => [cottonKernel(), cottonBookFiles()] },
   },
 });

@@ -36,3 +36,9 @@ declare module 'virtual:cotton-captures' {
     >
   >;
 }
+
+/** Monaco's bundled stylesheet as text, for the editor to add (vite-plugin-monaco-styles.ts). */
+declare module 'virtual:cotton-monaco-styles' {
+  const styles: string;
+  export default styles;
+}

@@ -17,6 +17,7 @@ import 'monaco-editor/features/register.all.js';
 import 'monaco-editor/languages/definitions/typescript/register.js';
 import { typescriptDefaults } from 'monaco-editor/languages/features/typescript/register.js';
 import { sources } from 'virtual:cotton-kernel/sources';
+import monacoStyles from 'virtual:cotton-monaco-styles';
 import machineInterface from '../../emu/machine-interface.ts?raw';
 import './monaco-workers';
 import { followTheme } from './page-theme';
@@ -75,10 +76,20 @@ function createModels(options: KernelEditorOptions): Map<string, monaco.editor.I
   return models;
 }
 
+/** Monaco's stylesheet, added to the page with the first editor (vite-plugin-monaco-styles.ts). */
+function addMonacoStyles(): void {
+  if (document.getElementById('cotton-monaco-styles')) return;
+  const style = document.createElement('style');
+  style.id = 'cotton-monaco-styles';
+  style.textContent = monacoStyles;
+  document.head.append(style);
+}
+
 export function createKernelEditor(
   container: HTMLElement,
   options: KernelEditorOptions,
 ): KernelEditor {
+  addMonacoStyles();
   configureTypeScript();
   const models = createModels(options);
   const editor = monaco.editor.create(container, {
