@@ -92,18 +92,24 @@ describe('the boot chapter', () => {
     expect(countPrompts(text)).toBe(2);
   });
 
-  it('loads Monaco only when the reader presses Edit', async () => {
+  it('loads Monaco, its scripts and its styles, only when the reader presses Edit', async () => {
     page = await (await chromium.newContext()).newPage();
-    const scripts: string[] = [];
+    const loaded: string[] = [];
     page.on('request', (request) => {
-      if (request.resourceType() === 'script') scripts.push(request.url());
+      if (['script', 'stylesheet'].includes(request.resourceType())) loaded.push(request.url());
     });
     await page.goto(`${inject('bookUrl')}/boot/`);
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
-    expect(scripts.filter((url) => /editor|ts\.worker/.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /editor|ts\.worker/.test(url))).toEqual([]);
+    expect(await page.locator('#cotton-monaco-styles').count()).toBe(0);
     await press(page, 'edit');
     await page.waitForSelector('cotton-machine .monaco-editor');
-    expect(scripts.some((url) => /editor/.test(url))).toBe(true);
+    expect(loaded.some((url) => /editor/.test(url))).toBe(true);
+    expect(await page.locator('#cotton-monaco-styles').count()).toBe(1);
+    // Styled: Monaco's rules position its layers.
+    expect(
+      await page.$eval('cotton-machine .monaco-editor', (e) => getComputedStyle(e).position),
+    ).toBe('relative');
   });
 
   it("boots the reader's edit of a kernel file after Reboot", async () => {
