@@ -75,7 +75,9 @@ describe('journal view', () => {
     machine.command('sync');
     const synced = machine.view<JournalState>('journal');
     expect(synced.transaction!.sequence).toBe(before.headerSequence);
-    expect(synced.transaction!.homeBlocks).toEqual(expect.arrayContaining(written.runningBlocks));
+    expect(synced.transaction!.homeBlocks).toEqual(
+      expect.arrayContaining([...written.runningBlocks]),
+    );
     expect(synced.headerSequence).toBe(before.headerSequence + 1);
   });
 
