@@ -251,7 +251,7 @@ async function readOfflineAfterOneVisit(
   await waitForOfflineCopy(page, players);
   // The reader opens the editor online and edits: the whole editor is kept, its workers too.
   await editKernel(page, 'offline edit');
-  await waitForKept(page, EDITOR_SCRIPTS);
+  await waitForKept(page, editorScripts());
 
   // The network drops while the page is open: the edit transpiles, the machine reboots on
   // the worker started ahead (before the service worker took the page), and again.
@@ -332,10 +332,11 @@ async function waitForOfflineCopy(page: Page, recordings: number): Promise<void>
   );
 }
 
-/** The editor's scripts (Monaco, its workers), as the build lists them in sw.js. */
-const EDITOR_SCRIPTS = JSON.parse(
-  /const BOOK_EDITOR = (\[[^\]]*\])/.exec(readFileSync(join(OUT, 'sw.js'), 'utf8'))![1]!,
-) as string[];
+/** The editor's scripts (Monaco, its workers), as the build lists them in sw.js (read once built). */
+function editorScripts(): string[] {
+  const serviceWorker = readFileSync(join(OUT, 'sw.js'), 'utf8');
+  return JSON.parse(/const BOOK_EDITOR = (\[[^\]]*\])/.exec(serviceWorker)![1]!) as string[];
+}
 
 /** Wait until the service worker's runtime cache holds these files (paths under the base). */
 async function waitForKept(page: Page, paths: readonly string[]): Promise<void> {
