@@ -92,19 +92,59 @@ describe('the boot chapter', () => {
     expect(countPrompts(text)).toBe(2);
   });
 
-  it('loads Monaco, its scripts and its styles, only when the reader presses Edit', async () => {
+  it("starts the machine's worker before the machine's own script runs", async () => {
     page = await (await chromium.newContext()).newPage();
-    const loaded: string[] = [];
-    page.on('request', (request) => {
-      if (['script', 'stylesheet'].includes(request.resourceType())) loaded.push(request.url());
+    await page.addInitScript(() => {
+      const seen: Record<string, number> = {};
+      (window as unknown as { seen: Record<string, number> }).seen = seen;
+      const NativeWorker = window.Worker;
+      window.Worker = class extends NativeWorker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          if (options?.name === 'cotton-machine') seen.worker ??= performance.now();
+        }
+      };
+      const define = customElements.define.bind(customElements);
+      customElements.define = (name, constructor, options) => {
+        if (name === 'cotton-machine') seen.element = performance.now();
+        define(name, constructor, options);
+      };
     });
     await page.goto(`${inject('bookUrl')}/boot/`);
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
-    expect(loaded.filter((url) => /editor|ts\.worker/.test(url))).toEqual([]);
+    const seen = await page.evaluate(
+      () => (window as unknown as { seen: Record<string, number> }).seen,
+    );
+    expect(seen.worker).toBeLessThan(seen.element!);
+  });
+
+  it("loads Monaco's scripts after the first prompt, while the page idles, and its styles only with Edit", async () => {
+    page = await (await chromium.newContext()).newPage();
+    await page.addInitScript(() =>
+      document.addEventListener(
+        'cotton-prompt',
+        () => {
+          const w = window as unknown as { promptAt?: number };
+          w.promptAt ??= performance.now();
+        },
+        { capture: true },
+      ),
+    );
+    await page.goto(`${inject('bookUrl')}/boot/`);
+    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    const editorRequested = await page.waitForFunction(() => {
+      const entry = performance
+        .getEntriesByType('resource')
+        .find((resource) => /\/editor\.[\w-]+\.js$/.test(resource.name));
+      return entry ? entry.startTime : false;
+    });
+    const promptAt = await page.evaluate(
+      () => (window as unknown as { promptAt: number }).promptAt,
+    );
+    expect(await editorRequested.jsonValue()).toBeGreaterThan(promptAt);
     expect(await page.locator('#cotton-monaco-styles').count()).toBe(0);
     await press(page, 'edit');
     await page.waitForSelector('cotton-machine .monaco-editor');
-    expect(loaded.some((url) => /editor/.test(url))).toBe(true);
     expect(await page.locator('#cotton-monaco-styles').count()).toBe(1);
     // Styled: Monaco's rules position its layers.
     expect(

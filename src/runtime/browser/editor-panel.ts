@@ -3,12 +3,15 @@
  * and the reader's edits behind them.
  *
  * The edits live in edits-store.ts, not in the editor: the machine boots from
- * the stored edits whether or not the editor was ever opened, and Monaco
- * (megabytes of code) loads only on the first Edit. A tab shows a dot while
- * its file differs from the book's original.
+ * the stored edits whether or not the editor was ever opened. Monaco
+ * (megabytes of code) is not part of the page: it loads while the reader
+ * reads, once the machine has booted, or when the pointer comes to Edit, and
+ * is created on the first Edit. A tab shows a dot while its file differs from
+ * the book's original.
  */
 import type { KernelEditor } from './editor';
 import { discardEdit, flushEdits, loadEdit, loadEdits, saveEditSoon } from './edits-store';
+import { whenPageIdle } from './page-idle';
 
 export class EditorPanel {
   private editor: Promise<KernelEditor> | null = null;
@@ -82,6 +85,17 @@ export class EditorPanel {
    */
   preload(): void {
     void import('./editor').catch(() => {});
+  }
+
+  /**
+   * Load Monaco while the reader reads, once the machine has booted and the
+   * page is idle (page-idle.ts), so that Edit opens the editor at once; not
+   * on a phone or a data saver, where its 3 MB wait for the button.
+   */
+  preloadWhenIdle(): void {
+    const saveData = (navigator as { connection?: { saveData?: boolean } }).connection?.saveData;
+    if (saveData || matchMedia('(pointer: coarse)').matches) return;
+    whenPageIdle(() => this.preload());
   }
 
   private load(): Promise<KernelEditor> {

@@ -22,7 +22,7 @@
  * disk as the old machine last wrote it; the same happens when the page is
  * hidden or unloaded (`pagehide`), so a reload finds what was written.
  */
-import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, transfer, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
@@ -37,6 +37,7 @@ import type {
 import { isLive } from '../host/realtime';
 import type { Beat } from '../worker/liveness';
 import { Watchdog } from './watchdog';
+import { startWorker, takeFirstWorker, type WorkerHandle } from './machine-worker-start';
 
 /**
  * A running machine that shows no progress for this long is stuck in a kernel loop. A working
@@ -96,27 +97,6 @@ if (typeof window !== 'undefined') {
   });
 }
 
-interface WorkerHandle {
-  readonly worker: Worker;
-  readonly api: Remote<MachineWorkerApi>;
-  /** Rejects if the worker's script fails to load or throws outside any call. */
-  readonly failed: Promise<never>;
-}
-
-function startWorker(): WorkerHandle {
-  const worker = new Worker(new URL('../worker/machine-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'cotton-machine',
-  });
-  const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) =>
-      reject(new Error(`the machine worker failed: ${event.message || 'could not load'}`)),
-    );
-  });
-  failed.catch(() => {});
-  return { worker, api: wrap<MachineWorkerApi>(worker), failed };
-}
-
 /**
  * A worker started ahead, while the page is idle, for the next machine (a
  * Reboot): its script loaded and its kernel compiled, and the transpiler too
@@ -125,7 +105,7 @@ function startWorker(): WorkerHandle {
 let spare: WorkerHandle | null = null;
 
 function takeWorker(): WorkerHandle {
-  const handle = spare ?? startWorker();
+  const handle = spare ?? takeFirstWorker() ?? startWorker();
   spare = null;
   return handle;
 }
@@ -143,7 +123,7 @@ export function prepareSpareWorker(withTranspiler: boolean): void {
       spare = startWorker();
       spareUncontrolled = 'serviceWorker' in navigator && !navigator.serviceWorker.controller;
     }
-    void spare.api.prepare(withTranspiler).catch(() => {});
+    void spare.api.prepare({ transpiler: withTranspiler, disk: false }).catch(() => {});
   };
   if (typeof requestIdleCallback === 'function') requestIdleCallback(prepare, { timeout: 2000 });
   else setTimeout(prepare, 200);

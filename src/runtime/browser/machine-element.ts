@@ -103,6 +103,7 @@ export class CottonMachineElement extends HTMLElement {
     const edit = this.child('[data-action="edit"]');
     for (const intent of ['pointerenter', 'focus'])
       edit.addEventListener(intent, () => this.editorPanel.preload(), { once: true });
+    this.editorPanel.preloadWhenIdle();
     this.button('reset', () => void this.reset());
     this.button('record', () => void this.toggleRecording());
     this.button('save', () => void this.saveRecording());

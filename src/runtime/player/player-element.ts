@@ -2,7 +2,8 @@
  * <cotton-player>: a recorded session in a chapter page (rendered by
  * components/Player.astro, which writes the markup this element wires up).
  *
- * On load it reads the recording (.nex, asciicast v2 or v3), lays it out on
+ * Once the page's machine has booted and the page is idle (browser/page-idle.ts),
+ * it reads the recording (.nex, asciicast v2 or v3), lays it out on
  * the playback clock, and replays it once into an unseen terminal to take
  * keyframes, so that seeking anywhere is immediate. Then it plays in an
  * xterm.js terminal of the recording's size: play/pause, seek bar, speed,
@@ -11,6 +12,7 @@
  */
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/xterm';
+import { whenPageIdle } from '../browser/page-idle';
 import { followTheme } from '../browser/page-theme';
 import { PlayerEngine } from './player-engine';
 import { actionForKey, nextSpeed, type PlayerAction } from './player-keys';
@@ -41,6 +43,7 @@ export interface PlayerState {
 }
 
 export class CottonPlayerElement extends HTMLElement {
+  private waiting = false;
   private terminal: Terminal | null = null;
   private engine: PlayerEngine | null = null;
   private commandItems: HTMLLIElement[] = [];
@@ -53,7 +56,13 @@ export class CottonPlayerElement extends HTMLElement {
   private anchorWall = 0;
 
   connectedCallback(): void {
-    if (this.terminal) return;
+    if (this.waiting) return;
+    this.waiting = true;
+    whenPageIdle(() => this.setUp());
+  }
+
+  /** The terminal, the controls and the recording: after the page's machine has booted (page-idle.ts). */
+  private setUp(): void {
     this.terminal = new Terminal(TERMINAL_OPTIONS);
     followTheme((light) => (this.terminal!.options.theme = light ? LIGHT : DARK));
     this.terminal.open(this.child('.cp-screen'));
@@ -79,9 +88,11 @@ export class CottonPlayerElement extends HTMLElement {
 
   /** The terminal's screen as text (the browser tests read it here). */
   screenText(): string {
-    const buffer = this.terminal!.buffer.active;
+    const terminal = this.terminal;
+    if (!terminal) return '';
+    const buffer = terminal.buffer.active;
     const lines: string[] = [];
-    for (let y = buffer.viewportY; y < buffer.viewportY + this.terminal!.rows; y++)
+    for (let y = buffer.viewportY; y < buffer.viewportY + terminal.rows; y++)
       lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
     return lines.join('\n').replace(/\n+$/, '');
   }

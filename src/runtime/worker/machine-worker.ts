@@ -174,7 +174,13 @@ const SCREEN_BUFFERS_KEPT = 4;
 let pointer = { x: 0, y: 0, buttons: 0 };
 /** Farther than any screen is wide or tall: a move this far pins the machine's pointer in a corner. */
 const POINTER_HOME_PIXELS = 8192;
-let disk: { persistent: PersistentDisk; report: DiskReport } | null = null;
+/** The reader's disk as this worker opened it. */
+interface ReaderDisk {
+  readonly persistent: PersistentDisk;
+  readonly report: DiskReport;
+}
+
+let disk: ReaderDisk | null = null;
 /** The book's disk as built, for checks that boot on it (built on the first such boot). */
 let checkDisk: Uint8Array | null = null;
 let bookFiles: Promise<BookFiles> | null = null;
@@ -206,9 +212,24 @@ function freshCheckDisk({ programs, diskFiles }: BookFiles): Uint8Array {
   return checkDisk.slice();
 }
 
-/** The reader's disk for this worker's machine: stored, or the book's disk (once per worker; a worker is one machine). */
-async function openReaderDisk(): Promise<NonNullable<typeof disk>> {
-  if (disk) return disk;
+let diskOpening: Promise<ReaderDisk> | null = null;
+
+/**
+ * The reader's disk for this worker's machine: stored, or the book's disk
+ * (once per worker, as a worker is one machine; `prepare` may have started
+ * opening it already). A failed open is tried again at the next call.
+ */
+function openReaderDisk(): Promise<ReaderDisk> {
+  if (!diskOpening) {
+    diskOpening = loadReaderDisk();
+    diskOpening.catch(() => {
+      diskOpening = null;
+    });
+  }
+  return diskOpening;
+}
+
+async function loadReaderDisk(): Promise<ReaderDisk> {
   const started = performance.now();
   const files = await loadBookFiles();
   const { programs, diskFiles } = files;
@@ -293,16 +314,17 @@ const api = {
   },
 
   /**
-   * Get ready for a boot that is yet to be asked for (a spare worker, started
-   * while the page is idle): fetch the programs, compile the book's kernel,
-   * and load the transpiler too if the reader edits.
+   * Get ready for a boot that is yet to be asked for (the page's first worker,
+   * started with the page, or a spare started while the page is idle): fetch
+   * the programs, compile the book's kernel, load the transpiler too if the
+   * reader edits, and open the reader's disk if no other machine of the page
+   * can be writing it (the first worker).
    */
-  async prepare(withTranspiler: boolean): Promise<void> {
-    void loadBookFiles()
-      .then(bookDiskVersionOf)
-      .catch(() => {});
+  async prepare(ahead: { readonly transpiler: boolean; readonly disk: boolean }): Promise<void> {
+    const files = ahead.disk ? openReaderDisk() : loadBookFiles().then(bookDiskVersionOf);
+    files.catch(() => {}); // boot() opens the disk again and reports what failed
     compileKernel(modules);
-    if (withTranspiler) await import('../host/transpile');
+    if (ahead.transpiler) await import('../host/transpile');
   },
 
   /** Send the page's watchdog this worker's beats on `port` (before `boot` or `runChecks`). */
@@ -322,7 +344,7 @@ const api = {
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
     }
-    let opened: NonNullable<typeof disk>;
+    let opened: ReaderDisk;
     let programs: BookFiles['programs'];
     try {
       opened = await opening;

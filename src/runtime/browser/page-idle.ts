@@ -1,0 +1,59 @@
+/**
+ * The page's spare time. What a reader does not need before the machine's
+ * first prompt (the recordings' players, the editor's code) waits for that
+ * prompt, then for a pause in the reader's typing and clicking, then for an
+ * idle moment: so that it neither takes the CPU from the boot (on a two-core
+ * laptop the page's main thread and the machine's worker use both cores until
+ * then) nor holds up the keys of a reader who starts typing at the prompt
+ * (evaluating Monaco's code is one long task of the main thread).
+ *
+ * A page without a machine does not wait for a prompt, nor does one whose
+ * machine has not prompted within BOOT_WAIT_MS (a kernel that does not boot).
+ */
+const BOOT_WAIT_MS = 5000;
+/** The reader is busy until this long after their last key or click. */
+const READER_PAUSE_MS = 2000;
+const IDLE_WAIT_MS = 2000;
+
+let ready: Promise<void> | null = null;
+let lastInput = 0;
+
+function machineBooted(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!document.querySelector('cotton-machine')) return resolve();
+    // cotton-prompt does not bubble; a capturing listener on the document still sees it.
+    document.addEventListener('cotton-prompt', () => resolve(), { once: true, capture: true });
+    setTimeout(resolve, BOOT_WAIT_MS);
+  });
+}
+
+async function readerPaused(): Promise<void> {
+  for (;;) {
+    const wait = lastInput + READER_PAUSE_MS - performance.now();
+    if (wait <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+function spareTime(): Promise<void> {
+  if (!ready) {
+    for (const type of ['keydown', 'pointerdown'])
+      document.addEventListener(type, () => (lastInput = performance.now()), { capture: true });
+    ready = machineBooted().then(() => {
+      lastInput = Math.max(lastInput, performance.now());
+      return readerPaused();
+    });
+  }
+  return ready;
+}
+
+/** Run `task` once the page's machine has booted, the reader pauses, and the page is idle. */
+export function whenPageIdle(task: () => void): void {
+  void spareTime()
+    .then(readerPaused)
+    .then(() => {
+      if (typeof requestIdleCallback === 'function')
+        requestIdleCallback(() => task(), { timeout: IDLE_WAIT_MS });
+      else setTimeout(task, 0);
+    });
+}
