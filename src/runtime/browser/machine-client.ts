@@ -37,6 +37,7 @@ import type {
 import { isLive } from '../host/realtime';
 import type { Beat } from '../worker/liveness';
 import { Watchdog } from './watchdog';
+import { whenPageIdle } from './page-idle';
 import { startWorker, takeFirstWorker, type WorkerHandle } from './machine-worker-start';
 
 /**
@@ -115,7 +116,7 @@ let spareWithTranspiler = false;
 /** Whether the spare started outside the book's service worker (see below). */
 let spareUncontrolled = false;
 
-/** Have a spare worker ready for the next Reboot, started once the page is idle. */
+/** Have a spare worker ready for the next Reboot, started once the page is idle (page-idle.ts). */
 export function prepareSpareWorker(withTranspiler: boolean): void {
   spareWithTranspiler = withTranspiler;
   const prepare = (): void => {
@@ -125,8 +126,7 @@ export function prepareSpareWorker(withTranspiler: boolean): void {
     }
     void spare.api.prepare({ transpiler: withTranspiler, disk: false }).catch(() => {});
   };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(prepare, { timeout: 2000 });
-  else setTimeout(prepare, 200);
+  whenPageIdle(prepare);
 }
 
 /**

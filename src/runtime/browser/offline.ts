@@ -5,8 +5,9 @@
  *
  * Loaded on every page of the built book (publishing.ts injects it; not in
  * `npm run dev`, where the files change under the worker), it registers only
- * once the page's first load is over (after a machine's first prompt), so the
- * precache does not slow the first boot. The first visit
+ * in the page's spare time (page-idle.ts: after a machine's first prompt,
+ * when the reader pauses), so the precache of the whole book slows neither
+ * the first boot nor a reader already at work. The first visit
  * hands the worker what the page already loaded (the recordings of this
  * chapter, the editor if it was opened), since the worker only sees the
  * requests made after it takes the page.
@@ -16,6 +17,7 @@
  * are; the reload is the reader's choice because it restarts the machine.
  */
 import { bookUrl } from './book-url';
+import { whenPageIdle } from './page-idle';
 
 const PROMPT_CLASS = 'cotton-update';
 
@@ -94,34 +96,7 @@ async function register(): Promise<void> {
   if (ready.active) keepLoaded(ready.active);
 }
 
-/**
- * Longest wait for a machine's first prompt before registering anyway (a
- * reader's kernel that never prompts still gets the book cached).
- */
-const PROMPT_WAIT_MS = 30_000;
-
-/**
- * Register once the page's first load is over, so the precache (the whole
- * book) does not compete with it: on a page with a machine, after its first
- * prompt (the machine element's `cotton-prompt`, seen in the capture phase),
- * otherwise after `load`; in both cases when the page is next idle.
- */
-function registerAfterFirstLoad(): void {
-  let started = false;
-  const start = (): void => {
-    if (started) return;
-    started = true;
-    const run = (): void => {
-      register().catch((error: unknown) => console.warn('the book will not work offline:', error));
-    };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-    else setTimeout(run, 200);
-  };
-  document.addEventListener('cotton-prompt', start, { capture: true, once: true });
-  window.addEventListener('load', () => {
-    if (document.querySelector('cotton-machine')) setTimeout(start, PROMPT_WAIT_MS);
-    else start();
+if ('serviceWorker' in navigator)
+  whenPageIdle(() => {
+    register().catch((error: unknown) => console.warn('the book will not work offline:', error));
   });
-}
-
-if ('serviceWorker' in navigator) registerAfterFirstLoad();

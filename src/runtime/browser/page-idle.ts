@@ -1,11 +1,14 @@
 /**
  * The page's spare time. What a reader does not need before the machine's
- * first prompt (the recordings' players, the editor's code) waits for that
- * prompt, then for a pause in the reader's typing and clicking, then for an
- * idle moment: so that it neither takes the CPU from the boot (on a two-core
- * laptop the page's main thread and the machine's worker use both cores until
- * then) nor holds up the keys of a reader who starts typing at the prompt
- * (evaluating Monaco's code is one long task of the main thread).
+ * first prompt (the recordings' players, the editor's code, the next Reboot's
+ * worker) waits for that prompt, then for a pause in the reader's work with
+ * the page, then for an idle moment: so that it neither takes the CPU from the
+ * boot (on a two-core laptop the page's main thread and the machine's worker
+ * use both cores until then) nor holds up a reader who starts typing at the
+ * prompt or dragging a window on the desktop (evaluating Monaco's code is one
+ * long task of the main thread, compiling a worker's script one of a core).
+ * The reader works while they press keys or buttons, drag, or move the
+ * pointer over a machine (its screen takes the pointer).
  *
  * A page without a machine does not wait for a prompt, nor does one whose
  * machine has not prompted within BOOT_WAIT_MS (a kernel that does not boot).
@@ -37,8 +40,16 @@ async function readerPaused(): Promise<void> {
 
 function spareTime(): Promise<void> {
   if (!ready) {
+    const working = () => (lastInput = performance.now());
     for (const type of ['keydown', 'pointerdown'])
-      document.addEventListener(type, () => (lastInput = performance.now()), { capture: true });
+      document.addEventListener(type, working, { capture: true });
+    document.addEventListener(
+      'pointermove',
+      (event) => {
+        if (event.buttons !== 0 || (event.target as Element).closest?.('cotton-machine')) working();
+      },
+      { capture: true, passive: true },
+    );
     ready = machineBooted().then(() => {
       lastInput = Math.max(lastInput, performance.now());
       return readerPaused();
