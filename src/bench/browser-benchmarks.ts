@@ -68,7 +68,7 @@ const CHAPTER = '/boot/';
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
 const REBOOTS_PER_LOAD = 2;
 /** How long the reader looks at the page before pressing the next button. */
-const READER_PAUSE_MS = 3000;
+const READER_PAUSE_MS = 5000;
 const TIMEOUT_MS = 60_000;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 
