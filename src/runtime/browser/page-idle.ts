@@ -38,7 +38,8 @@ async function readerPaused(): Promise<void> {
   }
 }
 
-function spareTime(): Promise<void> {
+/** The page's machine has booted (asked once per page); the reader's work is watched from the start. */
+function bootedAndWatched(): Promise<void> {
   if (!ready) {
     const working = () => (lastInput = performance.now());
     for (const type of ['keydown', 'pointerdown'])
@@ -50,9 +51,9 @@ function spareTime(): Promise<void> {
       },
       { capture: true, passive: true },
     );
+    // The reader's pause is counted from the prompt at the earliest.
     ready = machineBooted().then(() => {
       lastInput = Math.max(lastInput, performance.now());
-      return readerPaused();
     });
   }
   return ready;
@@ -60,7 +61,7 @@ function spareTime(): Promise<void> {
 
 /** Run `task` once the page's machine has booted, the reader pauses, and the page is idle. */
 export function whenPageIdle(task: () => void): void {
-  void spareTime()
+  void bootedAndWatched()
     .then(readerPaused)
     .then(() => {
       if (typeof requestIdleCallback === 'function')
