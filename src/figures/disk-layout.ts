@@ -13,6 +13,7 @@ import {
   el,
   type Figure,
   FIGURE_MARGIN,
+  FIGURE_RIGHT,
   FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
@@ -26,7 +27,6 @@ import {
   toneRect,
 } from './svg';
 
-const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const BAR_HEIGHT = 34;
 /** The narrowest band in the enlarged bar, so that the one-block superblock can be seen and pointed at. */
 const MIN_BAND = 14;
@@ -95,7 +95,7 @@ function dataBand(
 function metadataBar(map: DiskMap, context: FigureContext, y: number): string {
   const widths = map.regions.map((r) => r.last - r.first + 1);
   const total = widths.reduce((sum, w) => sum + w, 0);
-  const free = RIGHT - FIGURE_MARGIN - MIN_BAND * map.regions.length;
+  const free = FIGURE_RIGHT - FIGURE_MARGIN - MIN_BAND * map.regions.length;
   let at = FIGURE_MARGIN;
   let out = '';
   map.regions.forEach((region, i) => {
@@ -127,7 +127,7 @@ function altText(map: DiskMap): string {
 }
 
 export function diskLayoutFigure(map: DiskMap, context: FigureContext): Figure {
-  const x = linearScale(0, map.totalBlocks, FIGURE_MARGIN, RIGHT);
+  const x = linearScale(0, map.totalBlocks, FIGURE_MARGIN, FIGURE_RIGHT);
   const metadataEnd = map.firstDataBlock;
   const zoomY = 24 + BAR_HEIGHT + 58;
   let whole = '';
@@ -175,7 +175,7 @@ export function diskLayoutFigure(map: DiskMap, context: FigureContext): Figure {
     whole +
     axis +
     el('path', {
-      d: `M${FIGURE_MARGIN},${24 + BAR_HEIGHT} V${zoomY} M${x(metadataEnd)},${24 + BAR_HEIGHT} V${zoomY - 22} H${RIGHT} V${zoomY}`,
+      d: `M${FIGURE_MARGIN},${24 + BAR_HEIGHT} V${zoomY} M${x(metadataEnd)},${24 + BAR_HEIGHT} V${zoomY - 22} H${FIGURE_RIGHT} V${zoomY}`,
       class: 'cf-zoom',
     }) +
     text(FIGURE_MARGIN + 6, zoomY - 6, `Blocks 0–${metadataEnd - 1}, the metadata, enlarged`, {

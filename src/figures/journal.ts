@@ -18,6 +18,7 @@ import {
   el,
   type Figure,
   FIGURE_MARGIN,
+  FIGURE_RIGHT,
   FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
@@ -30,7 +31,6 @@ import {
   toneRect,
 } from './svg';
 
-const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const STRIP_Y = 30;
 const STRIP_HEIGHT = 34;
 /** The header, descriptor and commit record's width in the strip. */
@@ -181,7 +181,7 @@ function strip(journal: JournalState, context: FigureContext): string {
   if (used < length) {
     out += block(
       context,
-      box(at, RIGHT - at),
+      box(at, FIGURE_RIGHT - at),
       LOOKS.free,
       `${length - used} blocks free`,
       `${blockRange(start + used, start + length - 1)}: free, room for the next transaction's logged blocks`,
@@ -199,7 +199,7 @@ function mountState(journal: JournalState, context: FigureContext, y: number): s
     words,
     toneRect(
       context,
-      { x: FIGURE_MARGIN, y, width: RIGHT - FIGURE_MARGIN, height: 26 },
+      { x: FIGURE_MARGIN, y, width: FIGURE_RIGHT - FIGURE_MARGIN, height: 26 },
       look.tone,
       look.pattern,
     ) + text(FIGURE_MARGIN + 8, y + 17, words, { className: 'cf-text' }),

@@ -12,6 +12,7 @@ import {
   el,
   type Figure,
   FIGURE_MARGIN,
+  FIGURE_RIGHT,
   FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
@@ -23,7 +24,6 @@ import {
   toneRect,
 } from './svg';
 
-const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const BAR_HEIGHT = 30;
 const FRAMES_HEIGHT = 12;
 const MiB = 1024 * 1024;
@@ -53,7 +53,7 @@ function holesOf(view: PhysicalMemoryView, top: number): Span[] {
 
 /** One bar: the map's ranges and holes, then the frames in use, from `span.start` to `span.end`. */
 function bar(view: PhysicalMemoryView, context: FigureContext, span: Span, y: number): string {
-  const x = linearScale(span.start, span.end, FIGURE_MARGIN, RIGHT);
+  const x = linearScale(span.start, span.end, FIGURE_MARGIN, FIGURE_RIGHT);
   const box = (from: number, to: number, top: number, height: number) => {
     const left = x(Math.max(from, span.start));
     const right = x(Math.min(to, span.end));
@@ -85,7 +85,7 @@ function bar(view: PhysicalMemoryView, context: FigureContext, span: Span, y: nu
   out += el('rect', {
     x: FIGURE_MARGIN,
     y: framesY,
-    width: RIGHT - FIGURE_MARGIN,
+    width: FIGURE_RIGHT - FIGURE_MARGIN,
     height: FRAMES_HEIGHT,
     class: 'cf-tone-muted',
   });
@@ -107,7 +107,7 @@ function axis(
   ticks: readonly number[],
   label: (v: number) => string,
 ): string {
-  const x = linearScale(span.start, span.end, FIGURE_MARGIN, RIGHT);
+  const x = linearScale(span.start, span.end, FIGURE_MARGIN, FIGURE_RIGHT);
   return ticks
     .map((tick, i) => {
       const anchor = i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle';
@@ -121,7 +121,7 @@ function axis(
 
 /** What boot reserved, each with a bracket under the top bar and its own row of text. */
 function reservations(view: PhysicalMemoryView, span: Span, y: number): string {
-  const x = linearScale(span.start, span.end, FIGURE_MARGIN, RIGHT);
+  const x = linearScale(span.start, span.end, FIGURE_MARGIN, FIGURE_RIGHT);
   return view.reservedAtBoot
     .map((range, i) => {
       const rowY = y + i * 15;
@@ -155,7 +155,7 @@ export function memoryMapFigure(view: PhysicalMemoryView, context: FigureContext
   const top = topOf(view);
   const whole = { start: 0, end: top };
   const low = { start: 0, end: Math.min(MiB, top) };
-  const lowX = linearScale(0, top, FIGURE_MARGIN, RIGHT)(low.end);
+  const lowX = linearScale(0, top, FIGURE_MARGIN, FIGURE_RIGHT)(low.end);
   const quarters = [0, 1, 2, 3, 4].map((q) => (top * q) / 4);
   const lowTicks = [0, 1, 2, 3, 4].map((q) => (low.end * q) / 4);
   const rows = view.reservedAtBoot.length;
@@ -170,7 +170,7 @@ export function memoryMapFigure(view: PhysicalMemoryView, context: FigureContext
     ) +
     reservations(view, whole, 24 + BAR_HEIGHT + FRAMES_HEIGHT + 40) +
     el('path', {
-      d: `M${FIGURE_MARGIN},${24 + BAR_HEIGHT} V${zoomY} M${lowX},${24 + BAR_HEIGHT} V${zoomY - 22} H${RIGHT} V${zoomY}`,
+      d: `M${FIGURE_MARGIN},${24 + BAR_HEIGHT} V${zoomY} M${lowX},${24 + BAR_HEIGHT} V${zoomY - 22} H${FIGURE_RIGHT} V${zoomY}`,
       class: 'cf-zoom',
     }) +
     text(FIGURE_MARGIN, zoomY - 6, `The first ${formatSize(low.end)}, enlarged`, {

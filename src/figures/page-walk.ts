@@ -14,6 +14,7 @@ import {
   el,
   type Figure,
   FIGURE_MARGIN,
+  FIGURE_RIGHT,
   FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
@@ -25,7 +26,6 @@ import {
   toneRect,
 } from './svg';
 
-const RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 const STRIP_Y = 30;
 const STRIP_HEIGHT = 36;
 const TABLE_Y = 112;
@@ -130,7 +130,7 @@ function arrow(fromX: number, fromY: number, toX: number, toY: number): string {
 
 export function pageWalkFigure(walk: PageWalkView, context: FigureContext): Figure {
   const fields = fieldsOf(walk);
-  const x = linearScale(48, 0, FIGURE_MARGIN, RIGHT);
+  const x = linearScale(48, 0, FIGURE_MARGIN, FIGURE_RIGHT);
   const centers = fields.map((field) => (x(field.high + 1) + x(field.low)) / 2);
   const { owner, translation, steps } = walk;
   let body = text(
@@ -169,7 +169,7 @@ export function pageWalkFigure(walk: PageWalkView, context: FigureContext): Figu
       className: 'cf-text cf-small',
     });
   });
-  body += text(RIGHT, STRIP_Y + STRIP_HEIGHT + 11, '0', {
+  body += text(FIGURE_RIGHT, STRIP_Y + STRIP_HEIGHT + 11, '0', {
     anchor: 'end',
     className: 'cf-text cf-small',
   });

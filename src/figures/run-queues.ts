@@ -12,7 +12,7 @@ import type { ReadyQueue } from '../kernel/sched/scheduler';
 import {
   el,
   type Figure,
-  FIGURE_MARGIN,
+  FIGURE_RIGHT,
   FIGURE_WIDTH,
   type FigureContext,
   formatUptime,
@@ -121,7 +121,7 @@ export function runQueuesFigure(queues: RunQueues, context: FigureContext): Figu
     });
     body += el('line', {
       x1: LEFT - 6,
-      x2: FIGURE_WIDTH - FIGURE_MARGIN,
+      x2: FIGURE_RIGHT,
       y1: y + BOX_HEIGHT + 3,
       y2: y + BOX_HEIGHT + 3,
       class: 'cf-axis',

@@ -173,6 +173,8 @@ export function legend(
 /** A full-column figure's width (the book's column at 1:1) and the margin inside its edges. */
 export const FIGURE_WIDTH = 720;
 export const FIGURE_MARGIN = 10;
+/** Where a figure's drawing ends on the right, inside its margin. */
+export const FIGURE_RIGHT = FIGURE_WIDTH - FIGURE_MARGIN;
 
 /** The font sizes figure.css gives .cf-text and .cf-small, for layout. */
 export const FONT_PX = 12;
