@@ -50,5 +50,9 @@ export default defineConfig({
   vite: {
     plugins: [cottonKernel(), cottonBookFiles(), cottonCaptures(), monacoStylesWithEditor()],
     worker: { format: 'es', plugins: () => [cottonKernel(), cottonBookFiles()] },
+    // Scripts in ASCII, other characters escaped: a script with a single
+    // character outside Latin-1 is held and compiled by V8 as two-byte text,
+    // which made the machine worker's 1.5 MB script about 60 ms slower to start.
+    esbuild: { charset: 'ascii' },
   },
 });

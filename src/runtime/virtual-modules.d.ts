@@ -15,6 +15,8 @@ declare module 'virtual:cotton-kernel' {
 /** Where the machine worker fetches the programs and the disk/ tree (vite-plugin-book-files.ts). */
 declare module 'virtual:cotton-book-files' {
   export const bookFilesUrl: string;
+  /** The name of the book's disk the files make (book-disk.ts's bookDiskVersion). */
+  export const bookDiskName: string;
 }
 
 declare module 'virtual:cotton-kernel/sources' {

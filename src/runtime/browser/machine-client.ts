@@ -124,7 +124,9 @@ export function prepareSpareWorker(withTranspiler: boolean): void {
       spare = startWorker();
       spareUncontrolled = 'serviceWorker' in navigator && !navigator.serviceWorker.controller;
     }
-    void spare.api.prepare({ transpiler: withTranspiler, disk: false }).catch(() => {});
+    void spare.api
+      .prepare({ transpiler: withTranspiler, disk: false, rehearse: true })
+      .catch(() => {});
   };
   whenPageIdle(prepare);
 }

@@ -42,7 +42,7 @@ let first: WorkerHandle | null = null;
 
 if (typeof document !== 'undefined' && document.querySelector('cotton-machine')) {
   first = startWorker();
-  void first.api.prepare({ transpiler: false, disk: true }).catch(() => {});
+  void first.api.prepare({ transpiler: false, disk: true, rehearse: false }).catch(() => {});
 }
 
 /** The worker started with the page, once (null after that, or on a page without a machine). */

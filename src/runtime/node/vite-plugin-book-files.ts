@@ -2,7 +2,10 @@
  * Vite plugin: the book's programs and disk/ tree as one binary file for the
  * machine worker (book-files.ts), and the virtual module that names it:
  *
- *   virtual:cotton-book-files   { bookFilesUrl }   where the worker fetches the file
+ *   virtual:cotton-book-files   { bookFilesUrl, bookDiskName }
+ *        where the worker fetches the file, and the name of the book's disk
+ *        those files make (book-disk.ts's bookDiskVersion), hashed here once
+ *        rather than in every worker before its first boot
  *
  * A build emits the file as an asset named by its content (`book-files.HASH.bin`
  * beside the scripts), so browsers cache it as long as the programs do not
@@ -11,6 +14,7 @@
  * repository's disk/ folder, read as `cotton boot` reads them (node-host.ts).
  */
 import type { Plugin } from 'vite';
+import { BOOK_DISK_BYTES, bookDiskVersion } from '../host/book-disk';
 import { packBookFiles } from '../host/book-files';
 import { repoDiskFiles, repoUserPrograms } from './node-host';
 
@@ -20,6 +24,9 @@ const BOOK_FILES_DEV_PATH = '@cotton/book-files.bin';
 
 const bookFiles = (): Uint8Array =>
   packBookFiles({ programs: repoUserPrograms(), diskFiles: repoDiskFiles() });
+
+const bookDiskNameCode = (): string =>
+  `export const bookDiskName = ${JSON.stringify(bookDiskVersion(repoUserPrograms(), BOOK_DISK_BYTES, repoDiskFiles()))};`;
 
 export function cottonBookFiles(): Plugin {
   let base = '/';
@@ -42,13 +49,13 @@ export function cottonBookFiles(): Plugin {
     load(id) {
       if (id !== RESOLVED_ID) return undefined;
       if (serving)
-        return `export const bookFilesUrl = ${JSON.stringify(base + BOOK_FILES_DEV_PATH)};`;
+        return `export const bookFilesUrl = ${JSON.stringify(base + BOOK_FILES_DEV_PATH)};\n${bookDiskNameCode()}`;
       const reference = this.emitFile({
         type: 'asset',
         name: 'book-files.bin',
         source: bookFiles(),
       });
-      return `export const bookFilesUrl = import.meta.ROLLUP_FILE_URL_${reference};`;
+      return `export const bookFilesUrl = import.meta.ROLLUP_FILE_URL_${reference};\n${bookDiskNameCode()}`;
     },
   };
 }

@@ -34,7 +34,7 @@
  */
 import { expose, transfer } from 'comlink';
 import { modules } from 'virtual:cotton-kernel';
-import { bookFilesUrl } from 'virtual:cotton-book-files';
+import { bookDiskName, bookFilesUrl } from 'virtual:cotton-book-files';
 import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
@@ -42,8 +42,8 @@ import { describeKernelError } from '../host/kernel-error';
 import { compileKernel, type KernelModules } from '../host/kernel-loader';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import type { LiveRecording, RecordingOptions } from './machine-recording';
-import { RealtimeDriver } from '../host/realtime';
-import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDisk } from '../host/book-disk';
+import { isLive, RealtimeDriver } from '../host/realtime';
+import { buildBookDisk } from '../host/book-disk';
 import { type BookFiles, unpackBookFiles } from '../host/book-files';
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
@@ -109,6 +109,8 @@ type ReportSink = (report: MachineReport) => void;
  * most this much virtual time (a kernel that never prompts), then in real time.
  */
 const FAST_BOOT_LIMIT_NS = 30_000 * 1_000_000;
+/** The virtual time a rehearsal runs between two looks at whether to stop. */
+const REHEARSAL_STEP_NS = 1_000_000;
 
 /**
  * What checks need and a machine does not: the exercises, the kernel's
@@ -142,6 +144,55 @@ async function kernelWith(overrides: Readonly<Record<string, string>>): Promise<
   for (const [file, source] of Object.entries(overrides))
     edited[file] = transpileModule(file, source);
   return edited;
+}
+
+/** What `prepare` gets ready ahead of a boot. */
+export interface Preparation {
+  /** Load the transpiler too (the reader has edits). */
+  readonly transpiler: boolean;
+  /** Open the reader's disk (only the page's first worker may: no other machine writes it yet). */
+  readonly disk: boolean;
+  /** Rehearse a boot (a spare worker, in the page's spare time). */
+  readonly rehearse: boolean;
+}
+
+/** A rehearsal yields the thread this often, so a boot that comes meanwhile waits little. */
+const REHEARSAL_SLICE_MS = 8;
+let rehearsal: Promise<void> | null = null;
+/** A boot has been asked for: a rehearsal still running stops at its next step. */
+let booting = false;
+
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * A spare worker's rehearsal: it boots the book's kernel once, in fast mode,
+ * to its first prompt, on a throwaway book's disk in memory, and keeps
+ * nothing of it. A fresh worker runs every function of the emulator and the
+ * kernel for the first time, parsing, compiling and warming each, which made
+ * its first boot several times slower than a second one in the same thread.
+ * The rehearsal pays that in the page's spare time, so the Reboot the spare
+ * is kept for boots warm. The kernel's unedited modules are the same compiled
+ * functions in the real boot (kernel-loader.ts compiles each text once), the
+ * edited ones are new code. It runs in short slices and stops when a boot comes.
+ */
+async function rehearse(): Promise<void> {
+  const { programs, diskFiles } = await loadBookFiles();
+  if (booting) return;
+  const rehearsed = new MachineHost({
+    modules,
+    programs,
+    disk: { bytes: buildBookDisk(programs, { files: diskFiles }) },
+    diskDigest: () => {
+      throw new Error('a rehearsal takes no snapshots');
+    },
+    tap: new KernelInspector().tap,
+  });
+  while (!booting && isLive(rehearsed.state) && stillBooting(rehearsed)) {
+    const sliceStarted = performance.now();
+    while (stillBooting(rehearsed) && performance.now() - sliceStarted < REHEARSAL_SLICE_MS)
+      rehearsed.runUntil(rehearsed.machine.clock.now + REHEARSAL_STEP_NS);
+    await nextTask();
+  }
 }
 
 let host: MachineHost | null = null;
@@ -198,14 +249,6 @@ function loadBookFiles(): Promise<BookFiles> {
   return bookFiles;
 }
 
-let diskVersion: string | null = null;
-
-/** The name of the book's disk these files make (it hashes the programs: once per worker). */
-function bookDiskVersionOf({ programs, diskFiles }: BookFiles): string {
-  diskVersion ??= bookDiskVersion(programs, BOOK_DISK_BYTES, diskFiles);
-  return diskVersion;
-}
-
 function freshCheckDisk({ programs, diskFiles }: BookFiles): Uint8Array {
   beat('building', 0);
   checkDisk ??= buildBookDisk(programs, { files: diskFiles });
@@ -233,7 +276,7 @@ async function loadReaderDisk(): Promise<ReaderDisk> {
   const started = performance.now();
   const files = await loadBookFiles();
   const { programs, diskFiles } = files;
-  const version = bookDiskVersionOf(files);
+  const version = bookDiskName;
   const persistent = IndexedDbChunkStorage.available();
   const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
   const opened = await PersistentDisk.open(storage, version, () =>
@@ -317,14 +360,16 @@ const api = {
    * Get ready for a boot that is yet to be asked for (the page's first worker,
    * started with the page, or a spare started while the page is idle): fetch
    * the programs, compile the book's kernel, load the transpiler too if the
-   * reader edits, and open the reader's disk if no other machine of the page
-   * can be writing it (the first worker).
+   * reader edits, open the reader's disk if no other machine of the page
+   * can be writing it (the first worker), and rehearse a boot if asked (a
+   * spare, see `rehearse`).
    */
-  async prepare(ahead: { readonly transpiler: boolean; readonly disk: boolean }): Promise<void> {
-    const files = ahead.disk ? openReaderDisk() : loadBookFiles().then(bookDiskVersionOf);
+  async prepare(ahead: Preparation): Promise<void> {
+    const files = ahead.disk ? openReaderDisk() : loadBookFiles();
     files.catch(() => {}); // boot() opens the disk again and reports what failed
     compileKernel(modules);
     if (ahead.transpiler) await import('../host/transpile');
+    if (ahead.rehearse) rehearsal ??= rehearse().catch(() => {});
   },
 
   /** Send the page's watchdog this worker's beats on `port` (before `boot` or `runChecks`). */
@@ -333,6 +378,8 @@ const api = {
   },
 
   async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
+    booting = true;
+    await rehearsal;
     beat('building', 0);
     // The disk loads (IndexedDB, off this thread) while the kernel is transpiled and compiled.
     const opening = openReaderDisk();
