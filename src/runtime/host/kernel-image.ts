@@ -16,11 +16,28 @@ export const KERNEL_LOAD_ADDRESS = 0x100000;
 const BSS_BYTES = 64 * 1024;
 const HEADER_BYTES = 64;
 
+/**
+ * Each module's text as image bytes, by file and text: a thread that boots
+ * again (a spare worker's rehearsal, then its boot; the tests) encodes only
+ * what changed, as a linker relinks only what was recompiled.
+ */
+const encoded = new Map<string, Uint8Array>();
+const encoder = new TextEncoder();
+
+function moduleBytes(file: string, js: string): Uint8Array {
+  const text = `//# ${file}\n${js}\n`;
+  let bytes = encoded.get(text);
+  if (!bytes) {
+    bytes = encoder.encode(text);
+    encoded.set(text, bytes);
+  }
+  return bytes;
+}
+
 export function buildKernelImage(modules: KernelModules): Uint8Array {
-  const encoder = new TextEncoder();
   const texts = Object.entries(modules).map(([file, js]) => ({
     file,
-    bytes: encoder.encode(`//# ${file}\n${js}\n`),
+    bytes: moduleBytes(file, js),
   }));
   const size = HEADER_BYTES + texts.reduce((n, t) => n + t.bytes.length, 0);
   const image = new Uint8Array(size);
