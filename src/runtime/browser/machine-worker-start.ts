@@ -11,11 +11,22 @@
  * element's first session then takes that worker (`takeFirstWorker`) instead
  * of starting one of its own.
  *
+ * On a built book the page's HTML has started that worker already, before
+ * any script of the page ran (node/early-worker.ts): this module adopts it.
+ *
  * Opening the disk ahead is safe for the first worker only: no other machine
  * of the page runs yet, so no one has writes the disk could miss.
  */
 import { type Remote, wrap } from 'comlink';
+import { FIRST_WORKER_PREPARATION } from '../worker/preparation';
 import type { MachineWorkerApi } from '../worker/machine-worker';
+
+/** The worker the page's HTML started, and why it failed if it did before this module ran. */
+type EarlyWorker = Worker & { cottonFailed?: string };
+
+declare global {
+  var cottonFirstWorker: EarlyWorker | undefined;
+}
 
 export interface WorkerHandle {
   readonly worker: Worker;
@@ -24,25 +35,32 @@ export interface WorkerHandle {
   readonly failed: Promise<never>;
 }
 
-export function startWorker(): WorkerHandle {
-  const worker = new Worker(new URL('../worker/machine-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'cotton-machine',
-  });
+function handleOf(worker: EarlyWorker): WorkerHandle {
+  const failure = (message: string) => new Error(`the machine worker failed: ${message}`);
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) =>
-      reject(new Error(`the machine worker failed: ${event.message || 'could not load'}`)),
-    );
+    if (worker.cottonFailed !== undefined) reject(failure(worker.cottonFailed));
+    worker.addEventListener('error', (event) => reject(failure(event.message || 'could not load')));
   });
   failed.catch(() => {});
   return { worker, api: wrap<MachineWorkerApi>(worker), failed };
 }
 
+export function startWorker(): WorkerHandle {
+  return handleOf(
+    new Worker(new URL('../worker/machine-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'cotton-machine',
+    }),
+  );
+}
+
 let first: WorkerHandle | null = null;
 
 if (typeof document !== 'undefined' && document.querySelector('cotton-machine')) {
-  first = startWorker();
-  void first.api.prepare({ transpiler: false, disk: true, rehearse: false }).catch(() => {});
+  const early = globalThis.cottonFirstWorker;
+  first = early ? handleOf(early) : startWorker();
+  // An early worker is preparing already: asking again only waits for the same work.
+  void first.api.prepare(FIRST_WORKER_PREPARATION).catch(() => {});
 }
 
 /** The worker started with the page, once (null after that, or on a page without a machine). */

@@ -3,7 +3,8 @@
  * - puts the chapters' root-relative links under the configured base
  *   (base-links.ts),
  * - loads the offline support on every built page (browser/offline.ts),
- * - after the build, writes the service worker with its precache list
+ * - after the build, has every page with a machine start its worker from
+ *   its HTML (early-worker.ts), writes the service worker with its precache list
  *   (service-worker-build.ts) and the pre-compressed copies of the large
  *   files (precompress.ts), and reports the site's size.
  * docs/publishing.md is the guide.
@@ -13,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rehypeBaseLinks } from './base-links';
+import { startWorkersEarly } from './early-worker';
 import { listFiles, precompress } from './precompress';
 import { writeServiceWorker } from './service-worker-build';
 
@@ -27,9 +29,15 @@ async function totalBytes(dir: string, files: readonly string[]): Promise<number
 }
 
 export function bookPublishing(): AstroIntegration {
+  let base = '/';
+  let assets = '_astro';
   return {
     name: 'cotton-book-publishing',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        base = config.base;
+        assets = config.build.assets;
+      },
       'astro:config:setup': ({ command, config, updateConfig, injectScript }) => {
         updateConfig({
           markdown: { rehypePlugins: [[rehypeBaseLinks, { base: config.base }]] },
@@ -38,11 +46,14 @@ export function bookPublishing(): AstroIntegration {
       },
       'astro:build:done': async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
+        // Before the service worker's list and the compressed copies: both are of the pages as served.
+        const machinePages = await startWorkersEarly(root, base, assets);
         const precache = await writeServiceWorker(root);
         const files = (await listFiles(root)).filter((file) => !/\.(br|gz)$/.test(file));
         const compressed = await precompress(root);
         logger.info(
           `${files.length} files, ${mebibytes(await totalBytes(root, files))}; ` +
+            `${machinePages} pages start their machine's worker early; ` +
             `${precache.length} precached for offline reading (${mebibytes(
               await totalBytes(
                 root,

@@ -48,6 +48,7 @@ import { type BookFiles, unpackBookFiles } from '../host/book-files';
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
+import { FIRST_WORKER_HASH, FIRST_WORKER_PREPARATION, type Preparation } from './preparation';
 import { beat, reportLiveness } from './liveness';
 import {
   type InspectionAnswer,
@@ -144,16 +145,6 @@ async function kernelWith(overrides: Readonly<Record<string, string>>): Promise<
   for (const [file, source] of Object.entries(overrides))
     edited[file] = transpileModule(file, source);
   return edited;
-}
-
-/** What `prepare` gets ready ahead of a boot. */
-export interface Preparation {
-  /** Load the transpiler too (the reader has edits). */
-  readonly transpiler: boolean;
-  /** Open the reader's disk (only the page's first worker may: no other machine writes it yet). */
-  readonly disk: boolean;
-  /** Rehearse a boot (a spare worker, in the page's spare time). */
-  readonly rehearse: boolean;
 }
 
 /** A rehearsal yields the thread this often, so a boot that comes meanwhile waits little. */
@@ -596,3 +587,7 @@ const api = {
 export type MachineWorkerApi = typeof api;
 
 expose(api);
+
+// Started from the page's HTML (node/early-worker.ts): prepare now, the page's scripts are not running yet.
+if (self.location.hash === FIRST_WORKER_HASH)
+  void api.prepare(FIRST_WORKER_PREPARATION).catch(() => {});
