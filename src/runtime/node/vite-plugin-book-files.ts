@@ -15,18 +15,23 @@
  */
 import type { Plugin } from 'vite';
 import { BOOK_DISK_BYTES, bookDiskVersion } from '../host/book-disk';
-import { packBookFiles } from '../host/book-files';
+import { type BookFiles, packBookFiles } from '../host/book-files';
 import { repoDiskFiles, repoUserPrograms } from './node-host';
 
 const ID = 'virtual:cotton-book-files';
 const RESOLVED_ID = `\0${ID}`;
 const BOOK_FILES_DEV_PATH = '@cotton/book-files.bin';
 
-const bookFiles = (): Uint8Array =>
-  packBookFiles({ programs: repoUserPrograms(), diskFiles: repoDiskFiles() });
+const readBookFiles = (): BookFiles => ({
+  programs: repoUserPrograms(),
+  diskFiles: repoDiskFiles(),
+});
 
-const bookDiskNameCode = (): string =>
-  `export const bookDiskName = ${JSON.stringify(bookDiskVersion(repoUserPrograms(), BOOK_DISK_BYTES, repoDiskFiles()))};`;
+/** The module that names the file at `url` (code) and the disk these files make. */
+function moduleCode(url: string, { programs, diskFiles }: BookFiles): string {
+  const name = bookDiskVersion(programs, BOOK_DISK_BYTES, diskFiles);
+  return `export const bookFilesUrl = ${url};\nexport const bookDiskName = ${JSON.stringify(name)};`;
+}
 
 export function cottonBookFiles(): Plugin {
   let base = '/';
@@ -40,7 +45,7 @@ export function cottonBookFiles(): Plugin {
       serving = true;
       server.middlewares.use(`${base}${BOOK_FILES_DEV_PATH}`, (_request, response) => {
         response.setHeader('content-type', 'application/octet-stream');
-        response.end(bookFiles());
+        response.end(packBookFiles(readBookFiles()));
       });
     },
     resolveId(id) {
@@ -48,14 +53,14 @@ export function cottonBookFiles(): Plugin {
     },
     load(id) {
       if (id !== RESOLVED_ID) return undefined;
-      if (serving)
-        return `export const bookFilesUrl = ${JSON.stringify(base + BOOK_FILES_DEV_PATH)};\n${bookDiskNameCode()}`;
+      const files = readBookFiles();
+      if (serving) return moduleCode(JSON.stringify(base + BOOK_FILES_DEV_PATH), files);
       const reference = this.emitFile({
         type: 'asset',
         name: 'book-files.bin',
-        source: bookFiles(),
+        source: packBookFiles(files),
       });
-      return `export const bookFilesUrl = import.meta.ROLLUP_FILE_URL_${reference};\n${bookDiskNameCode()}`;
+      return moduleCode(`import.meta.ROLLUP_FILE_URL_${reference}`, files);
     },
   };
 }

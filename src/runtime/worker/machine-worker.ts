@@ -110,8 +110,6 @@ type ReportSink = (report: MachineReport) => void;
  * most this much virtual time (a kernel that never prompts), then in real time.
  */
 const FAST_BOOT_LIMIT_NS = 30_000 * 1_000_000;
-/** The virtual time a rehearsal runs between two looks at whether to stop. */
-const REHEARSAL_STEP_NS = 1_000_000;
 
 /**
  * What checks need and a machine does not: the exercises, the kernel's
@@ -153,8 +151,6 @@ let rehearsal: Promise<void> | null = null;
 /** A boot has been asked for: a rehearsal still running stops at its next step. */
 let booting = false;
 
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
 /**
  * A spare worker's rehearsal: it boots the book's kernel once, in fast mode,
  * to its first prompt, on a throwaway book's disk in memory, and keeps
@@ -178,12 +174,20 @@ async function rehearse(): Promise<void> {
     },
     tap: new KernelInspector().tap,
   });
-  while (!booting && isLive(rehearsed.state) && stillBooting(rehearsed)) {
-    const sliceStarted = performance.now();
-    while (stillBooting(rehearsed) && performance.now() - sliceStarted < REHEARSAL_SLICE_MS)
-      rehearsed.runUntil(rehearsed.machine.clock.now + REHEARSAL_STEP_NS);
-    await nextTask();
-  }
+  const rehearsing = () => !booting && stillBooting(rehearsed);
+  // The machine's own fast mode (realtime.ts), stopped where real time would begin.
+  await new Promise<void>((resolve) => {
+    const driver = new RealtimeDriver(rehearsed, {
+      sliceMs: REHEARSAL_SLICE_MS,
+      fastWhile: rehearsing,
+      onSlice: (state) => {
+        if (rehearsing() && isLive(state)) return;
+        driver.stop();
+        resolve();
+      },
+    });
+    driver.start();
+  });
 }
 
 let host: MachineHost | null = null;
@@ -265,17 +269,15 @@ function openReaderDisk(): Promise<ReaderDisk> {
 
 async function loadReaderDisk(): Promise<ReaderDisk> {
   const started = performance.now();
-  const files = await loadBookFiles();
-  const { programs, diskFiles } = files;
-  const version = bookDiskName;
+  const { programs, diskFiles } = await loadBookFiles();
   const persistent = IndexedDbChunkStorage.available();
   const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
-  const opened = await PersistentDisk.open(storage, version, () =>
+  const opened = await PersistentDisk.open(storage, bookDiskName, () =>
     buildBookDisk(programs, { files: diskFiles }),
   );
-  if (opened.problem === null) void storage.clearOthers(version).catch(() => {});
+  if (opened.problem === null) void storage.clearOthers(bookDiskName).catch(() => {});
   const report: DiskReport = {
-    version,
+    version: bookDiskName,
     source: opened.source,
     persistent: persistent && opened.problem === null,
     problem: opened.problem,
