@@ -52,7 +52,8 @@ describe('the CottonFS chapter’s figures', () => {
       );
       await runAndRedraw(page, 'fill /home/reader/notes.txt 300K', ALL);
       for (const figure of ALL) {
-        expect(await page.getAttribute(figure, 'data-state')).toBe('live');
+        const source = await page.textContent(`${figure} .cf-source`);
+        expect(await page.getAttribute(figure, 'data-state'), `${figure}: ${source}`).toBe('live');
         expect(await figureBox(page, figure), figure).toBe(await staticFigureBox(page, figure));
       }
       for (const line of JOURNAL_SCRIPT) await runAndRedraw(page, line, [JOURNAL]);
@@ -67,8 +68,8 @@ describe('the CottonFS chapter’s figures', () => {
     'follow the machine: a file written adds blocks to the map, `inode` redraws the tree',
     async () => {
       const { page, errors } = await book.open('cottonfs/');
-      // A view reads only what the block cache holds and waits for no lock: `sync` lets the
-      // flusher finish its commit, so the view after it sees the disk at rest.
+      // A view reads only what the block cache holds, waiting while the flusher commits: `sync`
+      // lets the flusher finish its commit, so the view after it sees the disk at rest.
       await runAndRedraw(page, 'fill /home/reader/small 4K', ALL);
       await runAndRedraw(page, 'sync', [...ALL, JOURNAL]);
       expect(await page.getAttribute(BLOCK_MAP, 'data-state')).toBe('live');

@@ -97,6 +97,21 @@ async function playerStates(page: Page): Promise<Record<string, string>> {
   );
 }
 
+/** What the players of these recordings say went wrong. */
+function playerErrors(page: Page, sources: readonly string[]): Promise<string[]> {
+  return page.$$eval(
+    'cotton-player',
+    (players, wanted) =>
+      players
+        .filter((player) => wanted.includes((player as HTMLElement).dataset.src ?? ''))
+        .map(
+          (player) =>
+            `${(player as HTMLElement).dataset.src}: ${player.querySelector('.cp-error')?.textContent}`,
+        ),
+    sources,
+  );
+}
+
 describe('the book published under /book/', () => {
   it(
     'boots every chapter machine and loads every recording, with no failed request',
@@ -264,7 +279,8 @@ async function readOfflineAfterOneVisit(
   await page.reload();
   await waitForEdit(page, 'offline edit');
   const offline = Object.entries(await playerStates(page));
-  expect(offline.filter(([, state]) => state !== 'ready')).toEqual([]);
+  const notReady = offline.filter(([, state]) => state !== 'ready').map(([src]) => src);
+  expect(await playerErrors(page, notReady)).toEqual([]);
   await playFirstRecording(page);
   await press(page, 'reboot');
   expect(errors).toEqual([]);

@@ -13,6 +13,7 @@
  * caption, and is plain data (structured-clonable: it crosses to the page).
  */
 import { cyclesToMicros, PIT_DIVISOR } from '../drivers/pit8254';
+import { ViewBusy } from './view-busy';
 import { inspectView, type ViewRequest, ViewRequestError } from './views';
 import type { Kernel } from '../proc/kernel';
 
@@ -24,7 +25,13 @@ export type InspectionAnswer =
       readonly uptimeMicros: number;
       readonly data: unknown;
     }
-  | { readonly ok: false; readonly view: string; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly view: string;
+      readonly reason: string;
+      /** Refused only for now (./view-busy.ts): asked again after the machine runs on, it may pass. */
+      readonly busy?: true;
+    };
 
 let inspected: Kernel | null = null;
 
@@ -46,6 +53,7 @@ export function answerInspection(request: ViewRequest): InspectionAnswer {
     return { ok: true, view, uptimeMicros: lastTickMicros(inspected), data };
   } catch (error) {
     // A bad request, or a producer's bug (the reader may have edited it): the kernel runs on.
+    if (error instanceof ViewBusy) return { ok: false, view, reason: error.message, busy: true };
     const reason = error instanceof ViewRequestError ? error.message : String(error);
     return { ok: false, view, reason };
   }

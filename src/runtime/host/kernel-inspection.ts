@@ -37,6 +37,21 @@ export class KernelInspector {
     this.channel = exports;
   }
 
+  /**
+   * Take a view once the kernel lets it: a view refused only for now (a task
+   * is changing what it shows, `busy`) is asked again after each `runOn()`,
+   * which runs the machine on and says whether it did (false: it will not,
+   * give the refusal). The figures of a running machine ask this way.
+   */
+  async inspectSettled(
+    request: ViewRequest,
+    runOn: () => Promise<boolean>,
+  ): Promise<InspectionAnswer> {
+    let answer = this.inspect(request);
+    while (!answer.ok && answer.busy && (await runOn())) answer = this.inspect(request);
+    return answer;
+  }
+
   /** Take a view of the kernel as it is now; call it between slices, never from kernel code. */
   inspect(request: ViewRequest): InspectionAnswer {
     const answer = this.channel?.answerInspection;

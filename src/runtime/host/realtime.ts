@@ -43,6 +43,8 @@ export class RealtimeDriver {
   private virtualOrigin = 0;
   private active = false;
   private fast: boolean;
+  /** Waiting for the next slice (nextSlice): told true once it ran, false if the driver stops first. */
+  private sliceWaiters: ((ran: boolean) => void)[] = [];
 
   constructor(
     private readonly host: MachineHost,
@@ -74,6 +76,19 @@ export class RealtimeDriver {
     this.active = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.sliceDone(false);
+  }
+
+  /** After the next slice: true once it ran, false at once (or later) if the driver is stopped or paused. */
+  nextSlice(): Promise<boolean> {
+    if (!this.active) return Promise.resolve(false);
+    return new Promise((resolve) => this.sliceWaiters.push(resolve));
+  }
+
+  private sliceDone(ran: boolean): void {
+    const waiters = this.sliceWaiters;
+    this.sliceWaiters = [];
+    for (const resolve of waiters) resolve(ran);
   }
 
   /** Input arrived: run a slice now rather than at the next poll. */
@@ -112,6 +127,7 @@ export class RealtimeDriver {
     if (this.fast) {
       const state = this.fastSlice(sliceMs);
       this.options.onSlice?.(state);
+      this.sliceDone(true);
       if (!isLive(state)) return this.stop();
       if (this.active) this.schedule(0);
       return;
@@ -129,6 +145,7 @@ export class RealtimeDriver {
       target = this.virtualOrigin + (started - this.wallOrigin) * NS_PER_MS;
     }
     this.options.onSlice?.(state);
+    this.sliceDone(true);
     if (!isLive(state)) return this.stop();
     const lagMs = (target - this.host.machine.clock.now) / NS_PER_MS;
     if (lagMs > MAX_LAG_MS) this.resync();

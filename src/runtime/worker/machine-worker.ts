@@ -216,6 +216,8 @@ let screenShown = false;
  */
 const screenBuffers: ArrayBuffer[] = [];
 const SCREEN_BUFFERS_KEPT = 4;
+/** How long a view may wait for a busy kernel to finish changing what it shows (a commit takes ~70 ms). */
+const SETTLE_LIMIT_NS = 2_000 * 1_000_000;
 /** Where the page last put the machine's pointer (pointerTo), and the buttons it held. */
 let pointer = { x: 0, y: 0, buttons: 0 };
 /** Farther than any screen is wide or tall: a move this far pins the machine's pointer in a corner. */
@@ -548,9 +550,23 @@ const api = {
     };
   },
 
-  /** A view of the running kernel (src/kernel/inspect/views.ts), taken between two slices: a figure's data. */
-  inspect(request: ViewRequest): InspectionAnswer {
-    return inspector.inspect(request);
+  /**
+   * A view of the running kernel (src/kernel/inspect/views.ts), taken between two slices: a
+   * figure's data. While a task changes what the view shows (the flusher committing, say), the
+   * view is asked again after each slice, for up to SETTLE_LIMIT_NS of the machine's time.
+   */
+  inspect(request: ViewRequest): Promise<InspectionAnswer> {
+    const inspected = host;
+    const running = driver;
+    const deadline = (inspected?.machine.clock.now ?? 0) + SETTLE_LIMIT_NS;
+    return inspector.inspectSettled(
+      request,
+      async () =>
+        inspected !== null &&
+        host === inspected &&
+        inspected.machine.clock.now < deadline &&
+        (await running?.nextSlice()) === true,
+    );
   },
 
   stats(): MachineStats | null {

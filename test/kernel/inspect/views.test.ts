@@ -78,6 +78,33 @@ describe('the inspection channel', () => {
     expect(inspector.inspect({ view: 'memory-map' }).ok).toBe(true);
   });
 
+  it('says when a view is refused only for now, and takes it once the machine ran on', async () => {
+    host.command('fill /home/reader/notes.txt 300K');
+    // The flusher commits the write about a second later, holding the file system's lock.
+    const view = { view: 'block-map' };
+    let refused = inspector.inspect(view);
+    while (refused.ok) {
+      host.runUntil(host.machine.clock.now + 250_000);
+      refused = inspector.inspect(view);
+    }
+    expect(refused).toMatchObject({
+      ok: false,
+      busy: true,
+      reason: /busy \(pid \d+ is changing it\)/,
+    });
+    // Told the machine will not run on, it gives the refusal.
+    expect(await inspector.inspectSettled(view, async () => false)).toEqual(refused);
+    const runs: number[] = [];
+    const runOn = async (): Promise<boolean> => {
+      runs.push(host.machine.clock.now);
+      host.runUntil(host.machine.clock.now + 1_000_000);
+      return true;
+    };
+    const answer = await inspector.inspectSettled(view, runOn);
+    expect(answer.ok).toBe(true);
+    expect(runs.length).toBeGreaterThan(0);
+  });
+
   it('answers "no kernel" before any machine linked it', () => {
     expect(new KernelInspector().inspect({ view: 'memory-map' })).toMatchObject({
       ok: false,

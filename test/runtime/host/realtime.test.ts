@@ -74,6 +74,20 @@ describe('the real-time driver', () => {
     expect(machine.sliceWorkMs.length).toBeGreaterThan(1);
   });
 
+  it('tells when its next slice has run, and at once when it is stopped', async () => {
+    const host = bootFromRepo();
+    const driver = new RealtimeDriver(host, { fastWhile: () => prompts(host) === 0 });
+    expect(await driver.nextSlice()).toBe(false); // not started
+    driver.start();
+    const before = host.machine.clock.now;
+    expect(await driver.nextSlice()).toBe(true);
+    expect(host.machine.clock.now).toBeGreaterThan(before);
+    const waiting = driver.nextSlice();
+    driver.pause();
+    expect(await waiting).toBe(false);
+    expect(await driver.nextSlice()).toBe(false);
+  });
+
   it('boots in fast mode to the first prompt, printing what a fast-mode host prints, then paces', async () => {
     const expected = bootFromRepo().runUntilPrompt();
     const host = bootFromRepo();

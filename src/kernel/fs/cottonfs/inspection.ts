@@ -15,6 +15,7 @@
 import { runToCompletion } from '../block-device';
 import type { Io } from '../block-device';
 import { LockedFs, unlocked } from '../locked-fs';
+import { ViewBusy } from '../../inspect/view-busy';
 import { pathComponents } from '../vfs';
 import type { FileSystem, Vfs } from '../vfs';
 import { bitmapPosition, testBit } from './bitmap';
@@ -96,13 +97,13 @@ export function* withCottonFs<T>(
  * the machine, when no task runs: there is no waiting for the lock and no
  * disk I/O then (a view must not change the machine), so it reads only the
  * blocks the cache holds, and refuses while a task is halfway through an
- * operation (it holds the lock, and the structures may be half changed).
+ * operation (it holds the lock, and the structures may be half changed): the
+ * host then asks again once the machine has run on (ViewBusy).
  */
 export function residentCottonFs(mounted: FileSystem): Inspected {
   const fs = cottonFsUnder(mounted);
   const holder = mounted instanceof LockedFs ? mounted.lock.holder : null;
-  if (holder)
-    throw new InspectionError(`the file system is busy (pid ${holder.pid} is changing it)`);
+  if (holder) throw new ViewBusy(`the file system is busy (pid ${holder.pid} is changing it)`);
   const read = function* (block: number): Io<Uint8Array> {
     const data = fs.cache.peek(block);
     if (!data) throw new NotCached(`block ${block} is not in the block cache yet`);
