@@ -13,7 +13,7 @@
  * caption, and is plain data (structured-clonable: it crosses to the page).
  */
 import { cyclesToMicros, PIT_DIVISOR } from '../drivers/pit8254';
-import { ViewBusy } from './view-busy';
+import { ViewBusy } from '../lib/view-busy';
 import { inspectView, type ViewRequest, ViewRequestError } from './views';
 import type { Kernel } from '../proc/kernel';
 
@@ -29,7 +29,7 @@ export type InspectionAnswer =
       readonly ok: false;
       readonly view: string;
       readonly reason: string;
-      /** Refused only for now (./view-busy.ts): asked again after the machine runs on, it may pass. */
+      /** Refused only for now (lib/view-busy.ts): asked again after the machine runs on, it may pass. */
       readonly busy?: true;
     };
 

@@ -15,7 +15,7 @@
 import { runToCompletion } from '../block-device';
 import type { Io } from '../block-device';
 import { LockedFs, unlocked } from '../locked-fs';
-import { ViewBusy } from '../../inspect/view-busy';
+import { ViewBusy } from '../../lib/view-busy';
 import { pathComponents } from '../vfs';
 import type { FileSystem, Vfs } from '../vfs';
 import { bitmapPosition, testBit } from './bitmap';

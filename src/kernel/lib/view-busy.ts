@@ -5,8 +5,8 @@
  * machine has run on (src/runtime/host/kernel-inspection.ts), as a debugger
  * waits for a quiet moment rather than read a structure mid-update.
  *
- * Its own module, so that a subsystem's view producer can throw it without
- * importing the table of views (./views.ts), which imports the producers.
+ * In lib/, below every subsystem, so that any view producer can throw it; the
+ * inspection channel (inspect/inspection-channel.ts) tells the host.
  */
 export class ViewBusy extends Error {
   override name = 'ViewBusy';

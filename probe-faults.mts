@@ -1,0 +1,13 @@
+import { buildBookDisk } from './src/runtime/host/book-disk';
+import { wholeImageCommit } from './src/runtime/worker/disk-store';
+import { bootFromRepo, freshBookDisk } from './src/runtime/node/node-host';
+const f = () => process.resourceUsage().minorPageFault;
+let last = f(); let t = performance.now();
+const step = (label: string) => { const n = f(); const now = performance.now(); console.log(label.padEnd(24), String(n - last).padStart(7), 'faults', (now - t).toFixed(1).padStart(7), 'ms'); last = n; t = now; };
+const fresh: any = freshBookDisk(); step('freshBookDisk');
+const bytes: Uint8Array = fresh.disk.bytes;
+const host = bootFromRepo({ ...fresh }); step('host created');
+host.runUntilPrompt(60000); step('boot to prompt');
+const c = wholeImageCommit(bytes, 65536, 'x'); step('whole image commit');
+const host2 = bootFromRepo({ ...freshBookDisk() }); step('second disk+host');
+host2.runUntilPrompt(60000); step('second boot');
