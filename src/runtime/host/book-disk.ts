@@ -24,7 +24,12 @@
 import type { BootModule } from '../../emu/firmware';
 import { DEFAULT_START_TIME } from '../../emu/machine';
 import { sha256, toHex } from '../../emu/sha256';
-import { MemoryBlockDevice, runToCompletion as run } from '../../kernel/fs/block-device';
+import {
+  BLOCK_SIZE,
+  type Io,
+  MemoryBlockDevice,
+  runToCompletion as run,
+} from '../../kernel/fs/block-device';
 import { BOOT_FILE_MODE } from '../../kernel/fs/boot-fs';
 import { CottonFs, format, type Clock } from '../../kernel/fs/cottonfs/cottonfs';
 import { Vfs } from '../../kernel/fs/vfs';
@@ -107,20 +112,51 @@ export function writeBookFiles(
   }
 }
 
+/** A device over a zeroed image that remembers which blocks were written: the rest is still zeros. */
+class WrittenBlocksDevice extends MemoryBlockDevice {
+  readonly written = new Set<number>();
+
+  override *writeBlock(block: number, data: Uint8Array): Io<void> {
+    yield* super.writeBlock(block, data);
+    this.written.add(block);
+  }
+}
+
+/** A built image, and the byte ranges [offset, length] written into it (every other byte is zero). */
+export interface WrittenImage {
+  readonly bytes: Uint8Array;
+  readonly written: readonly (readonly [number, number])[];
+}
+
 /** Format an image of `bytes` bytes with CottonFS and mount it; `fill` writes the files, then everything is synced. */
 export function buildCottonFsImage(
   bytes: number,
   fill: (vfs: Vfs) => void,
   options: { time?: number; label?: string } = {},
-): { image: Uint8Array; fs: CottonFs } {
+): { image: Uint8Array; fs: CottonFs; written: WrittenImage['written'] } {
   const time = options.time ?? DEFAULT_START_TIME;
   const clock: Clock = () => time;
-  const device = new MemoryBlockDevice(new Uint8Array(bytes));
+  const device = new WrittenBlocksDevice(new Uint8Array(bytes));
   run(format(device, { clock, label: options.label ?? BOOK_DISK_LABEL }));
   const fs = run(CottonFs.mount(device, clock));
   fill(new Vfs(fs));
   run(fs.sync());
-  return { image: device.bytes, fs };
+  const written = [...device.written].map((block) => [block * BLOCK_SIZE, BLOCK_SIZE] as const);
+  return { image: device.bytes, fs, written };
+}
+
+/** The book's default disk with these programs in /bin, and where its builder wrote. */
+export function buildBookDiskImage(
+  programs: readonly BootModule[],
+  options: BookDiskOptions = {},
+): WrittenImage {
+  const { bytes = BOOK_DISK_BYTES, time, label, files = [] } = options;
+  const { image, written } = buildCottonFsImage(
+    bytes,
+    (vfs) => writeBookFiles(vfs, programs, files),
+    { time, label },
+  );
+  return { bytes: image, written };
 }
 
 /** The bytes of the book's default disk with these programs in /bin. */
@@ -128,9 +164,7 @@ export function buildBookDisk(
   programs: readonly BootModule[],
   options: BookDiskOptions = {},
 ): Uint8Array {
-  const { bytes = BOOK_DISK_BYTES, time, label, files = [] } = options;
-  return buildCottonFsImage(bytes, (vfs) => writeBookFiles(vfs, programs, files), { time, label })
-    .image;
+  return buildBookDiskImage(programs, options).bytes;
 }
 
 /**

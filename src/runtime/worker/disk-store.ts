@@ -21,7 +21,11 @@
  * longer the stored one (another tab, or another machine on the page, flushed
  * since) rewrites its whole image: the last machine to flush wins, whole.
  * That moment is captured in the transaction's first callback, synchronously,
- * so no write of the machine can fall between the chunks it copies.
+ * so no write of the machine can fall between the chunks it copies. A whole
+ * image is read only where it may hold data: the chunks it was loaded with,
+ * the ranges its builder wrote (BuiltImage), and what the machine wrote since.
+ * The rest of a fresh image is zeros the browser has not even given memory
+ * yet; reading it would (32 MiB, a quarter of a second on a slow machine).
  *
  * The storage itself is behind ChunkStorage: IndexedDB in the browser
  * (indexeddb-storage.ts), memory in tests and where IndexedDB is unavailable.
@@ -81,6 +85,12 @@ export interface FlushStats {
   wholeWrites: number;
 }
 
+/** A freshly built image, and the byte ranges its builder wrote: everything else is zeros. */
+export interface BuiltImage {
+  readonly bytes: Uint8Array;
+  readonly written: Iterable<readonly [offset: number, length: number]>;
+}
+
 export interface PersistentDiskOptions {
   readonly chunkBytes?: number;
   readonly flushDelayMs?: number;
@@ -103,10 +113,25 @@ function chunkCount(bytes: number, chunkBytes: number): number {
   return Math.ceil(bytes / chunkBytes);
 }
 
-/** The commit that stores `image` whole under a new stamp: its non-zero chunks, nothing else. */
-export function wholeImageCommit(image: Uint8Array, chunkBytes: number, stamp: string): DiskCommit {
+/** Every chunk index of an image: where data may be when nothing tells otherwise. */
+function allChunks(bytes: number, chunkBytes: number): number[] {
+  return Array.from({ length: chunkCount(bytes, chunkBytes) }, (_, index) => index);
+}
+
+/**
+ * The commit that stores `image` whole under a new stamp: its non-zero
+ * chunks, nothing else. Only the chunks in `used` are read (every other one
+ * is known to be zeros): reading a chunk of a fresh image is what makes the
+ * browser give it memory, 32 MiB for a whole disk.
+ */
+export function wholeImageCommit(
+  image: Uint8Array,
+  chunkBytes: number,
+  stamp: string,
+  used: Iterable<number> = allChunks(image.length, chunkBytes),
+): DiskCommit {
   const put = new Map<number, Uint8Array>();
-  for (let index = 0; index < chunkCount(image.length, chunkBytes); index++) {
+  for (const index of [...used].sort((a, b) => a - b)) {
     const chunk = image.subarray(index * chunkBytes, (index + 1) * chunkBytes);
     if (!isAllZero(chunk)) put.set(index, chunk.slice());
   }
@@ -159,6 +184,8 @@ export class PersistentDisk {
   private readonly flushDelayMs: number;
   private readonly newStamp: () => string;
   private dirty = new Set<number>();
+  /** The chunks that may hold data (null: any may); the others are zeros and never read. */
+  private readonly used: Set<number> | null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Flushes run one after another. */
   private queue: Promise<void> = Promise.resolve();
@@ -166,7 +193,8 @@ export class PersistentDisk {
 
   /**
    * `stamp` is the stored stamp these bytes were loaded with, or null for an
-   * image not stored yet (its first flush stores it whole).
+   * image not stored yet (its first flush stores it whole). `used` lists the
+   * chunks that may hold data, if that is known (the rest are zeros).
    */
   constructor(
     private readonly storage: ChunkStorage,
@@ -174,7 +202,9 @@ export class PersistentDisk {
     readonly bytes: Uint8Array,
     private stamp: string | null,
     options: PersistentDiskOptions = {},
+    used: Iterable<number> | null = null,
   ) {
+    this.used = used === null ? null : new Set(used);
     this.chunkBytes = options.chunkBytes ?? DISK_CHUNK_BYTES;
     this.flushDelayMs = options.flushDelayMs ?? FLUSH_DELAY_MS;
     this.newStamp = options.newStamp ?? randomStamp;
@@ -191,7 +221,7 @@ export class PersistentDisk {
   static async open(
     storage: ChunkStorage,
     version: string,
-    build: () => Uint8Array,
+    build: () => Uint8Array | BuiltImage,
     options: PersistentDiskOptions = {},
   ): Promise<{ disk: PersistentDisk; source: 'stored' | 'built'; problem: string | null }> {
     let problem: string | null = null;
@@ -203,7 +233,7 @@ export class PersistentDisk {
         // Stored in other chunks: the first flush rewrites it whole in ours.
         const stamp = stored.meta.chunkBytes === chunkBytes ? stored.meta.stamp : null;
         return {
-          disk: new PersistentDisk(storage, version, bytes, stamp, options),
+          disk: new PersistentDisk(storage, version, bytes, stamp, options, stored.chunks.keys()),
           source: 'stored',
           problem: null,
         };
@@ -212,18 +242,43 @@ export class PersistentDisk {
       problem = `the stored disk could not be read (${error instanceof Error ? error.message : String(error)}); starting from the book's disk`;
     }
     return {
-      disk: new PersistentDisk(storage, version, build(), null, options),
+      disk: PersistentDisk.ofBuilt(storage, version, build(), options),
       source: 'built',
       problem,
     };
   }
 
+  private static ofBuilt(
+    storage: ChunkStorage,
+    version: string,
+    built: Uint8Array | BuiltImage,
+    options: PersistentDiskOptions,
+  ): PersistentDisk {
+    if (built instanceof Uint8Array)
+      return new PersistentDisk(storage, version, built, null, options);
+    const disk = new PersistentDisk(storage, version, built.bytes, null, options, []);
+    for (const [offset, length] of built.written) disk.markUsed(offset, length);
+    return disk;
+  }
+
+  /** The chunks of bytes [offset, offset + length). */
+  private chunksOf(offset: number, length: number): number[] {
+    const first = Math.floor(offset / this.chunkBytes);
+    const last = Math.floor((Math.min(offset + length, this.bytes.length) - 1) / this.chunkBytes);
+    return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+  }
+
+  private markUsed(offset: number, length: number): void {
+    for (const index of this.chunksOf(offset, length)) this.used?.add(index);
+  }
+
   /** The bytes [offset, offset + length) changed: store their chunks soon. */
   noteWrite(offset: number, length: number): void {
     if (length <= 0) return;
-    const first = Math.floor(offset / this.chunkBytes);
-    const last = Math.floor((Math.min(offset + length, this.bytes.length) - 1) / this.chunkBytes);
-    for (let index = first; index <= last; index++) this.dirty.add(index);
+    for (const index of this.chunksOf(offset, length)) {
+      this.dirty.add(index);
+      this.used?.add(index);
+    }
     if (this.timer === null && !this.suspended)
       this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushDelayMs);
   }
@@ -269,7 +324,7 @@ export class PersistentDisk {
         this.dirty = new Set();
         commit =
           storedStamp === null || storedStamp !== this.stamp
-            ? wholeImageCommit(this.bytes, this.chunkBytes, stamp)
+            ? wholeImageCommit(this.bytes, this.chunkBytes, stamp, this.used ?? undefined)
             : this.deltaCommit(taken, stamp);
         return commit;
       });

@@ -43,7 +43,7 @@ import { compileKernel, type KernelModules } from '../host/kernel-loader';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import type { LiveRecording, RecordingOptions } from './machine-recording';
 import { isLive, RealtimeDriver } from '../host/realtime';
-import { buildBookDisk } from '../host/book-disk';
+import { buildBookDisk, buildBookDiskImage } from '../host/book-disk';
 import { type BookFiles, unpackBookFiles } from '../host/book-files';
 import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
@@ -275,7 +275,7 @@ async function loadReaderDisk(): Promise<ReaderDisk> {
   const persistent = IndexedDbChunkStorage.available();
   const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
   const opened = await PersistentDisk.open(storage, bookDiskName, () =>
-    buildBookDisk(programs, { files: diskFiles }),
+    buildBookDiskImage(programs, { files: diskFiles }),
   );
   if (opened.problem === null) void storage.clearOthers(bookDiskName).catch(() => {});
   const report: DiskReport = {

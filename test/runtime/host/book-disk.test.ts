@@ -8,6 +8,7 @@ import {
   BOOK_DISK_BYTES,
   bookDiskVersion,
   buildBookDisk,
+  buildBookDiskImage,
 } from '../../../src/runtime/host/book-disk';
 import {
   freshBookDisk,
@@ -40,6 +41,18 @@ describe("the book's disk", () => {
     const again = buildBookDisk(programs, { files: repoDiskFiles() });
     expect(toHex(sha256(again))).toBe(toHex(sha256(repoBookDisk())));
     expect(bookDiskVersion(programs)).toBe(bookDiskVersion([...programs]));
+  });
+
+  it('says where its builder wrote: every block outside those ranges is zeros', () => {
+    const { bytes, written } = buildBookDiskImage(programs, { files: repoDiskFiles() });
+    const inWritten = new Uint8Array(bytes.length);
+    for (const [offset, length] of written) inWritten.fill(1, offset, offset + length);
+    const stray = bytes.findIndex((byte, at) => byte !== 0 && inWritten[at] === 0);
+    expect(stray).toBe(-1);
+    // The written part is a small share of the disk: a store of it reads little.
+    const writtenBytes = written.reduce((sum, [, length]) => sum + length, 0);
+    expect(writtenBytes).toBeGreaterThan(0);
+    expect(writtenBytes).toBeLessThan(bytes.length / 8);
   });
 
   it('holds every program in /bin, and the default files', () => {

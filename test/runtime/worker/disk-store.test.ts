@@ -53,6 +53,25 @@ describe("the reader's disk store", () => {
     expect(same(assembleImage((await storage.load('v1'))!), disk.bytes)).toBe(true);
   });
 
+  it('reads only what the builder wrote, and what the machine wrote since, when it stores a built disk whole', async () => {
+    const storage = new MemoryChunkStorage();
+    const bytes = sampleImage();
+    bytes.fill(9, 5 * CHUNK, 5 * CHUNK + 8); // not in `written`: the builder vouches it is zeros
+    const written = [
+      [0, 100],
+      [2 * CHUNK + 10, 10],
+    ] as const;
+    const { disk } = await PersistentDisk.open(storage, 'v1', () => ({ bytes, written }), options);
+    ataWrite(disk, (6 * CHUNK) / SECTOR, 1, 7);
+    await disk.flush();
+    expect([...storage.disks.get('v1')!.chunks.keys()].sort()).toEqual([0, 2, 6]);
+    // Another tab stored since: the rewrite reads the same chunks, and the new write.
+    storage.disks.get('v1')!.meta = { ...storage.disks.get('v1')!.meta, stamp: 'other' };
+    ataWrite(disk, (7 * CHUNK) / SECTOR, 1, 8);
+    await disk.flush();
+    expect([...storage.disks.get('v1')!.chunks.keys()].sort()).toEqual([0, 2, 6, 7]);
+  });
+
   it('loads the stored disk instead of building one', async () => {
     const storage = new MemoryChunkStorage();
     await storeWholeImage(storage, 'v1', sampleImage(4));
