@@ -53,6 +53,16 @@ async function openPage(path: string, theme: 'dark' | 'light'): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
   if ((await page.locator('cotton-machine').count()) > 0)
     await waitForTerminal(page, (text) => countPrompts(text) > 0, 120_000);
+  // Expressive Code makes a code block that scrolls sideways focusable (tabindex, role) in an
+  // idle moment after it is laid out; a busy page gets there after its first prompt.
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.expressive-code pre')].every(
+        (pre) => pre.scrollWidth <= pre.clientWidth || pre.hasAttribute('tabindex'),
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 describe('accessibility (axe-core)', () => {
