@@ -230,10 +230,12 @@ export class PersistentDisk {
       if (stored) {
         const bytes = assembleImage(stored);
         const chunkBytes = options.chunkBytes ?? DISK_CHUNK_BYTES;
-        // Stored in other chunks: the first flush rewrites it whole in ours.
-        const stamp = stored.meta.chunkBytes === chunkBytes ? stored.meta.stamp : null;
+        // Stored in other chunks: the first flush rewrites it whole in ours, reading all of it.
+        const ours = stored.meta.chunkBytes === chunkBytes;
+        const stamp = ours ? stored.meta.stamp : null;
+        const used = ours ? stored.chunks.keys() : null;
         return {
-          disk: new PersistentDisk(storage, version, bytes, stamp, options, stored.chunks.keys()),
+          disk: new PersistentDisk(storage, version, bytes, stamp, options, used),
           source: 'stored',
           problem: null,
         };

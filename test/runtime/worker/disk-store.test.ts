@@ -72,6 +72,20 @@ describe("the reader's disk store", () => {
     expect([...storage.disks.get('v1')!.chunks.keys()].sort()).toEqual([0, 2, 6, 7]);
   });
 
+  it('rewrites a disk stored in other chunks whole, in its own chunks, with all its data', async () => {
+    const storage = new MemoryChunkStorage();
+    const image = sampleImage();
+    image.fill(3, 7 * CHUNK + 5, 7 * CHUNK + 9);
+    await storeWholeImage(storage, 'v1', image, CHUNK / 4);
+    const { disk } = await PersistentDisk.open(storage, 'v1', () => sampleImage(), options);
+    ataWrite(disk, 0, 1, 4);
+    await disk.flush();
+    const stored = storage.disks.get('v1')!;
+    expect(stored.meta.chunkBytes).toBe(CHUNK);
+    expect([...stored.chunks.keys()].sort()).toEqual([0, 2, 7]);
+    expect(same(assembleImage((await storage.load('v1'))!), disk.bytes)).toBe(true);
+  });
+
   it('loads the stored disk instead of building one', async () => {
     const storage = new MemoryChunkStorage();
     await storeWholeImage(storage, 'v1', sampleImage(4));
