@@ -23,7 +23,7 @@
  * That moment is captured in the transaction's first callback, synchronously,
  * so no write of the machine can fall between the chunks it copies. A whole
  * image is read only where it may hold data: the chunks it was loaded with,
- * the ranges its builder wrote (BuiltImage), and what the machine wrote since.
+ * the ranges its builder wrote (WrittenImage, ../host/book-disk.ts), and what the machine wrote since.
  * The rest of a fresh image is zeros the browser has not even given memory
  * yet; reading it would (32 MiB, a quarter of a second on a slow machine).
  *
@@ -31,6 +31,7 @@
  * (indexeddb-storage.ts), memory in tests and where IndexedDB is unavailable.
  */
 import { ATA_SECTOR_SIZE, type AtaDiskImage } from '../../emu/ata-pio';
+import type { WrittenImage } from '../host/book-disk';
 
 /** The unit of storage: small enough that a one-block write stores little, large enough that a 32 MiB disk is 512 records. */
 export const DISK_CHUNK_BYTES = 64 * 1024;
@@ -83,12 +84,6 @@ export interface FlushStats {
   bytesWritten: number;
   /** Flushes that rewrote the whole image (first store, or another writer flushed since). */
   wholeWrites: number;
-}
-
-/** A freshly built image, and the byte ranges its builder wrote: everything else is zeros. */
-export interface BuiltImage {
-  readonly bytes: Uint8Array;
-  readonly written: Iterable<readonly [offset: number, length: number]>;
 }
 
 export interface PersistentDiskOptions {
@@ -221,7 +216,7 @@ export class PersistentDisk {
   static async open(
     storage: ChunkStorage,
     version: string,
-    build: () => Uint8Array | BuiltImage,
+    build: () => Uint8Array | WrittenImage,
     options: PersistentDiskOptions = {},
   ): Promise<{ disk: PersistentDisk; source: 'stored' | 'built'; problem: string | null }> {
     let problem: string | null = null;
@@ -253,7 +248,7 @@ export class PersistentDisk {
   private static ofBuilt(
     storage: ChunkStorage,
     version: string,
-    built: Uint8Array | BuiltImage,
+    built: Uint8Array | WrittenImage,
     options: PersistentDiskOptions,
   ): PersistentDisk {
     if (built instanceof Uint8Array)
