@@ -155,6 +155,22 @@ describe("the reader's disk", () => {
     expect(errors).toEqual([]);
   });
 
+  it('hands the disk to the machine a Reboot starts, which stores what the old one had not', async () => {
+    expect(await command('write /home/reader/y handed-over')).not.toMatch(/write: /);
+    await command('sync'); // on the ATA disk now; the worker stores it FLUSH_DELAY_MS later, or the next machine does
+    const logged = diskLog.length;
+    await page.click('cotton-machine [data-action="reboot"]');
+    await expect.poll(() => diskLog.length, { timeout: 15_000 }).toBeGreaterThan(logged);
+    expect(diskLog.at(-1)).toMatch(/^cotton disk: handed over \(33554432 bytes\)/);
+    await waitForTerminal(
+      page,
+      (text) => countPrompts(text) > 0 && !text.includes('write /home/reader/y'),
+    );
+    expect(await command('cat /home/reader/y')).toMatch(/cat \/home\/reader\/y\r?\nhanded-over/);
+    await waitForStoredText('handed-over');
+    expect(errors).toEqual([]);
+  });
+
   it('refuses an upload that is no CottonFS disk, with the reason, and keeps the disk', async () => {
     const chooser = page.waitForEvent('filechooser');
     await diskAction('disk-upload');

@@ -17,15 +17,19 @@
  * and drop the new one if the reader's code does not compile.
  *
  * The machines of a page share the reader's disk (disk-store.ts), which each
- * worker stores itself. Before a new machine loads the disk, every live
- * machine of the page stores its pending writes, so a reboot starts from the
- * disk as the old machine last wrote it; the same happens when the page is
- * hidden or unloaded (`pagehide`), so a reload finds what was written.
+ * worker stores itself. A reboot's machine takes the disk from the machine it
+ * replaces, in memory (`handOverDisk`), rather than reading it back from
+ * IndexedDB, which took most of a reboot; the old machine stops storing then,
+ * and stores again if the new one is not adopted. Before a new machine loads
+ * the disk, every other live machine of the page stores its pending writes;
+ * the same happens when the page is hidden or unloaded (`pagehide`), so a
+ * reload finds what was written.
  */
 import { proxy, transfer, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
+import type { DiskHandover } from '../worker/disk-store';
 import type { RecordingOptions } from '../worker/machine-recording';
 import type {
   BootResult,
@@ -83,10 +87,10 @@ export function knownDiskVersion(): string | null {
   return diskVersion;
 }
 
-/** Have every live machine of the page (but `except`) store its disk's pending writes. */
-export async function flushLiveDisks(except?: MachineSession): Promise<void> {
+/** Have every live machine of the page (but those in `except`) store its disk's pending writes. */
+export async function flushLiveDisks(...except: (MachineSession | null)[]): Promise<void> {
   const waits = [...liveSessions]
-    .filter((session) => session !== except)
+    .filter((session) => !except.includes(session))
     .map((session) => session.flushDisk());
   await Promise.all(waits);
 }
@@ -221,14 +225,26 @@ export class MachineSession {
   }
 
   /**
-   * Transpile and link the kernel with these edits; nothing runs yet. Rejects with a
-   * WatchdogError or BuildTimeoutError if the new kernel hangs (the worker is then terminated).
+   * Transpile and link the kernel with these edits; nothing runs yet. The
+   * machine takes its disk from `replaces`, the machine it is to replace, if
+   * that one gives it; if this one is not to be adopted (it fails to build),
+   * `replaces` keeps it. Rejects with a WatchdogError or BuildTimeoutError if
+   * the new kernel hangs (the worker is then terminated).
    */
-  async boot(options: MachineOptions): Promise<BootResult> {
+  async boot(options: MachineOptions, replaces: MachineSession | null = null): Promise<BootResult> {
     await Promise.race([this.api.ready(), this.lost]);
     const sink = proxy((report: MachineReport) => this.onReport(report));
-    await flushLiveDisks(this);
-    const result = await Promise.race([this.api.boot(options, sink), this.lost]);
+    const [handover] = await Promise.all([
+      replaces ? replaces.handOverDisk() : null,
+      flushLiveDisks(this, replaces),
+    ]);
+    const buffers = handover ? [...handover.chunks.values()].map((chunk) => chunk.buffer) : [];
+    const booting = this.api.boot(options, sink, handover && transfer(handover, buffers));
+    const result = await Promise.race([booting, this.lost]).catch((error: unknown) => {
+      if (handover) replaces?.resumeDisk();
+      throw error;
+    });
+    if (handover && !(result.ok && result.disk.source === 'handed over')) replaces?.resumeDisk();
     if (!result.ok) this.liveness.disable();
     else {
       diskVersion = result.disk.version;
@@ -254,6 +270,17 @@ export class MachineSession {
     return Promise.race([this.api.flushDisk(), this.lost, timeout]).catch(
       (error: Error) => error.message,
     );
+  }
+
+  /**
+   * Give this machine's disk to the one that replaces it (null if it has none
+   * to give, or does not answer soon: the new one then loads the stored disk).
+   */
+  handOverDisk(): Promise<DiskHandover | null> {
+    const timeout = new Promise<null>((resolve) =>
+      setTimeout(() => resolve(null), DISK_FLUSH_WAIT_MS),
+    );
+    return Promise.race([this.api.handOverDisk(), this.lost, timeout]).catch(() => null);
   }
 
   /** The disk's bytes now (Download); null without a disk. */

@@ -227,12 +227,15 @@ export class CottonMachineElement extends HTMLElement {
       watchdog: () => this.onWatchdog(next),
     });
     try {
-      const result = await next.boot({
-        overrides: this.editorPanel.overrides(),
-        ramMiB: this.dataset.ram ? Number(this.dataset.ram) : undefined,
-        cmdline: this.dataset.cmdline,
-        screen: this.screen !== null,
-      });
+      const result = await next.boot(
+        {
+          overrides: this.editorPanel.overrides(),
+          ramMiB: this.dataset.ram ? Number(this.dataset.ram) : undefined,
+          cmdline: this.dataset.cmdline,
+          screen: this.screen !== null,
+        },
+        this.session,
+      );
       if (result.ok) {
         await this.stopRecording();
         this.adopt(next);

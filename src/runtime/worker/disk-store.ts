@@ -27,6 +27,14 @@
  * The rest of a fresh image is zeros the browser has not even given memory
  * yet; reading it would (32 MiB, a quarter of a second on a slow machine).
  *
+ * A reboot does not read the disk back from storage: the machine being
+ * replaced hands its disk to the new one (`handOver`, DiskHandover), the
+ * chunks that may hold data, its stamp and the chunks it had not stored yet,
+ * and stops storing. The new machine goes on from there as if it had loaded
+ * what the old one would have stored; if the new one is not adopted (its
+ * kernel did not build), the old one stores again (`resume`). Reading the
+ * disk back took a quarter of a second of every reboot.
+ *
  * The storage itself is behind ChunkStorage: IndexedDB in the browser
  * (indexeddb-storage.ts), memory in tests and where IndexedDB is unavailable.
  */
@@ -50,6 +58,24 @@ export interface StoredDisk {
   readonly meta: StoredDiskMeta;
   /** The chunks that are not all zeros, by index. */
   readonly chunks: ReadonlyMap<number, Uint8Array>;
+}
+
+/**
+ * A disk passed from the machine being replaced to the next one: what it
+ * holds now, not what storage holds (see the header).
+ */
+export interface DiskHandover {
+  readonly version: string;
+  readonly meta: {
+    readonly bytes: number;
+    readonly chunkBytes: number;
+    /** The stamp the old machine last stored under; null if it never stored. */
+    readonly stamp: string | null;
+  };
+  /** The chunks that are not all zeros, by index (copies: the old machine runs on meanwhile). */
+  readonly chunks: ReadonlyMap<number, Uint8Array>;
+  /** Chunks the old machine wrote but had not stored: the new one stores them. */
+  readonly dirty: readonly number[];
 }
 
 /** One atomic change to a version's stored disk. */
@@ -114,27 +140,37 @@ function allChunks(bytes: number, chunkBytes: number): number[] {
 }
 
 /**
- * The commit that stores `image` whole under a new stamp: its non-zero
- * chunks, nothing else. Only the chunks in `used` are read (every other one
- * is known to be zeros): reading a chunk of a fresh image is what makes the
- * browser give it memory, 32 MiB for a whole disk.
+ * Copies of the chunks of `image` in `used` that are not all zeros (every
+ * other chunk is known to be zeros). Only those chunks are read: reading a
+ * chunk of a fresh image is what makes the browser give it memory, 32 MiB
+ * for a whole disk.
  */
+function nonZeroChunks(
+  image: Uint8Array,
+  chunkBytes: number,
+  used: Iterable<number> = allChunks(image.length, chunkBytes),
+): Map<number, Uint8Array> {
+  const chunks = new Map<number, Uint8Array>();
+  for (const index of [...used].sort((a, b) => a - b)) {
+    const chunk = image.subarray(index * chunkBytes, (index + 1) * chunkBytes);
+    if (!isAllZero(chunk)) chunks.set(index, chunk.slice());
+  }
+  return chunks;
+}
+
+/** The commit that stores `image` whole under a new stamp: its non-zero chunks (of `used`), nothing else. */
 export function wholeImageCommit(
   image: Uint8Array,
   chunkBytes: number,
   stamp: string,
-  used: Iterable<number> = allChunks(image.length, chunkBytes),
+  used?: Iterable<number>,
 ): DiskCommit {
-  const put = new Map<number, Uint8Array>();
-  for (const index of [...used].sort((a, b) => a - b)) {
-    const chunk = image.subarray(index * chunkBytes, (index + 1) * chunkBytes);
-    if (!isAllZero(chunk)) put.set(index, chunk.slice());
-  }
+  const put = nonZeroChunks(image, chunkBytes, used);
   return { meta: { bytes: image.length, chunkBytes, stamp }, replace: true, put, remove: [] };
 }
 
-/** Put a stored disk back together; throws if the records do not make an image. */
-export function assembleImage(stored: StoredDisk): Uint8Array {
+/** Put a stored (or handed over) disk back together; throws if the records do not make an image. */
+export function assembleImage(stored: StoredDisk | DiskHandover): Uint8Array {
   const { bytes, chunkBytes } = stored.meta;
   if (!Number.isInteger(bytes) || bytes <= 0 || !Number.isInteger(chunkBytes) || chunkBytes <= 0) {
     throw new Error(
@@ -222,19 +258,12 @@ export class PersistentDisk {
     let problem: string | null = null;
     try {
       const stored = await storage.load(version);
-      if (stored) {
-        const bytes = assembleImage(stored);
-        const chunkBytes = options.chunkBytes ?? DISK_CHUNK_BYTES;
-        // Stored in other chunks: the first flush rewrites it whole in ours, reading all of it.
-        const ours = stored.meta.chunkBytes === chunkBytes;
-        const stamp = ours ? stored.meta.stamp : null;
-        const used = ours ? stored.chunks.keys() : null;
+      if (stored)
         return {
-          disk: new PersistentDisk(storage, version, bytes, stamp, options, used),
+          disk: PersistentDisk.of(storage, version, stored, options),
           source: 'stored',
           problem: null,
         };
-      }
     } catch (error) {
       problem = `the stored disk could not be read (${error instanceof Error ? error.message : String(error)}); starting from the book's disk`;
     }
@@ -243,6 +272,37 @@ export class PersistentDisk {
       source: 'built',
       problem,
     };
+  }
+
+  /**
+   * The disk another machine handed over (`handOver`): it goes on storing
+   * from where that one stopped, the chunks it had not stored included.
+   * Throws if the chunks do not make an image.
+   */
+  static adopt(
+    storage: ChunkStorage,
+    handover: DiskHandover,
+    options: PersistentDiskOptions = {},
+  ): PersistentDisk {
+    const disk = PersistentDisk.of(storage, handover.version, handover, options);
+    for (const index of handover.dirty)
+      disk.noteWrite(index * handover.meta.chunkBytes, handover.meta.chunkBytes);
+    return disk;
+  }
+
+  /** A disk of loaded (or handed over) chunks, with the stamp they were stored under. */
+  private static of(
+    storage: ChunkStorage,
+    version: string,
+    loaded: StoredDisk | DiskHandover,
+    options: PersistentDiskOptions,
+  ): PersistentDisk {
+    const bytes = assembleImage(loaded);
+    // In other chunks than ours: the first flush rewrites it whole in ours, reading all of it.
+    const ours = loaded.meta.chunkBytes === (options.chunkBytes ?? DISK_CHUNK_BYTES);
+    const stamp = ours ? loaded.meta.stamp : null;
+    const used = ours ? loaded.chunks.keys() : null;
+    return new PersistentDisk(storage, version, bytes, stamp, options, used);
   }
 
   private static ofBuilt(
@@ -301,6 +361,26 @@ export class PersistentDisk {
   async suspend(): Promise<void> {
     await this.flush();
     this.suspended = true;
+  }
+
+  /**
+   * Hand this disk to the machine that replaces this one (a reboot), and stop
+   * storing: from now on the new machine stores the reader's disk. Null if
+   * this disk is not storing (Reset or Upload is replacing the stored disk:
+   * the new machine must load that one). `resume()` takes the disk back.
+   */
+  handOver(): DiskHandover | null {
+    if (this.suspended) return null;
+    const chunks = nonZeroChunks(this.bytes, this.chunkBytes, this.used ?? undefined);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.suspended = true;
+    return {
+      version: this.version,
+      meta: { bytes: this.bytes.length, chunkBytes: this.chunkBytes, stamp: this.stamp },
+      chunks,
+      dirty: [...this.dirty],
+    };
   }
 
   /** Store changes again (the replacement failed: this disk stays the reader's). */

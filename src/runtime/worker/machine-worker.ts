@@ -23,14 +23,17 @@
  * The user programs and the disk/ tree come as one binary file, fetched while
  * the kernel compiles (book-files.ts), not as base64 inside this script.
  *
- * Every machine gets the reader's disk as its ATA disk: loaded from IndexedDB
- * when `boot()` starts, or the book's disk built afresh (book-disk.ts) when
- * none is stored. The worker persists the disk itself (disk-store.ts): what
- * the ATA device reports writing is stored in batches, and at once when the
- * page pauses the machine or asks (`flushDisk`, before a reboot and when the
- * page is hidden), so the disk's bytes never travel through the page except
- * for Download (`diskImage`). Reset and Upload `suspendDisk()` first, so this
- * machine stops storing while the page replaces the stored disk.
+ * Every machine gets the reader's disk as its ATA disk: on a reboot, handed
+ * over by the machine it replaces (`handOverDisk`, in memory, its chunks
+ * transferred through the page); otherwise loaded from IndexedDB when
+ * `boot()` starts, or the book's disk built afresh (book-disk.ts) when none is
+ * stored. The worker persists the disk itself (disk-store.ts): what the ATA
+ * device reports writing is stored in batches, and at once when the page
+ * pauses the machine or asks (`flushDisk`, when another machine of the page
+ * boots and when the page is hidden), so apart from a reboot's handover the
+ * disk's bytes travel through the page only for Download (`diskImage`). Reset
+ * and Upload `suspendDisk()` first, so this machine stops storing while the
+ * page replaces the stored disk.
  */
 import { expose, transfer } from 'comlink';
 import { modules } from 'virtual:cotton-kernel';
@@ -45,7 +48,13 @@ import type { LiveRecording, RecordingOptions } from './machine-recording';
 import { isLive, RealtimeDriver } from '../host/realtime';
 import { buildBookDisk, buildBookDiskImage } from '../host/book-disk';
 import { type BookFiles, unpackBookFiles } from '../host/book-files';
-import { MemoryChunkStorage, PersistentDisk, type FlushStats } from './disk-store';
+import {
+  type ChunkStorage,
+  type DiskHandover,
+  type FlushStats,
+  MemoryChunkStorage,
+  PersistentDisk,
+} from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
 import { FIRST_WORKER_HASH, FIRST_WORKER_PREPARATION, type Preparation } from './preparation';
@@ -83,8 +92,8 @@ export interface MachineReport {
 export interface DiskReport {
   /** Names the book's disk the reader's disk started from (book-disk.ts). */
   readonly version: string;
-  /** Loaded from storage, or the book's disk built now. */
-  readonly source: 'stored' | 'built';
+  /** Loaded from storage, handed over by the machine this one replaces, or the book's disk built now. */
+  readonly source: 'stored' | 'handed over' | 'built';
   /** Whether writes reach IndexedDB (false where it is unavailable: the disk then lasts as long as the page). */
   readonly persistent: boolean;
   /** Why the stored disk was not used, if it was not. */
@@ -255,13 +264,15 @@ function freshCheckDisk({ programs, diskFiles }: BookFiles): Uint8Array {
 let diskOpening: Promise<ReaderDisk> | null = null;
 
 /**
- * The reader's disk for this worker's machine: stored, or the book's disk
- * (once per worker, as a worker is one machine; `prepare` may have started
- * opening it already). A failed open is tried again at the next call.
+ * The reader's disk for this worker's machine: the one `handover` passes on
+ * from the machine this one replaces, stored, or the book's disk (once per
+ * worker, as a worker is one machine; `prepare` may have started opening it
+ * already, and then a handover is not taken). A failed open is tried again
+ * at the next call.
  */
-function openReaderDisk(): Promise<ReaderDisk> {
+function openReaderDisk(handover: DiskHandover | null = null): Promise<ReaderDisk> {
   if (!diskOpening) {
-    diskOpening = loadReaderDisk();
+    diskOpening = handover?.version === bookDiskName ? adoptReaderDisk(handover) : loadReaderDisk();
     diskOpening.catch(() => {
       diskOpening = null;
     });
@@ -269,11 +280,34 @@ function openReaderDisk(): Promise<ReaderDisk> {
   return diskOpening;
 }
 
+function diskStorage(): { persistent: boolean; storage: ChunkStorage } {
+  const persistent = IndexedDbChunkStorage.available();
+  return {
+    persistent,
+    storage: persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage(),
+  };
+}
+
+async function adoptReaderDisk(handover: DiskHandover): Promise<ReaderDisk> {
+  const started = performance.now();
+  const { persistent, storage } = diskStorage();
+  const adopted = PersistentDisk.adopt(storage, handover);
+  const report: DiskReport = {
+    version: bookDiskName,
+    source: 'handed over',
+    persistent,
+    problem: null,
+    bytes: adopted.bytes.length,
+    openMs: Math.round(performance.now() - started),
+  };
+  disk = { persistent: adopted, report };
+  return disk;
+}
+
 async function loadReaderDisk(): Promise<ReaderDisk> {
   const started = performance.now();
   const { programs, diskFiles } = await loadBookFiles();
-  const persistent = IndexedDbChunkStorage.available();
-  const storage = persistent ? new IndexedDbChunkStorage() : new MemoryChunkStorage();
+  const { persistent, storage } = diskStorage();
   const opened = await PersistentDisk.open(storage, bookDiskName, () =>
     buildBookDiskImage(programs, { files: diskFiles }),
   );
@@ -372,12 +406,20 @@ const api = {
     reportLiveness(port);
   },
 
-  async boot(options: MachineOptions, sink: ReportSink): Promise<BootResult> {
+  /**
+   * Link a machine with the reader's edits; `handover` is the disk of the
+   * machine this one replaces (`handOverDisk`), if it gave one.
+   */
+  async boot(
+    options: MachineOptions,
+    sink: ReportSink,
+    handover: DiskHandover | null = null,
+  ): Promise<BootResult> {
     booting = true;
     await rehearsal;
     beat('building', 0);
     // The disk loads (IndexedDB, off this thread) while the kernel is transpiled and compiled.
-    const opening = openReaderDisk();
+    const opening = openReaderDisk(handover);
     opening.catch(() => {}); // awaited below, unless the kernel fails first
     let kernel: KernelModules;
     try {
@@ -524,6 +566,18 @@ const api = {
   networkCapture(): { bytes: Uint8Array; truncated: boolean } {
     const bytes = capture.file();
     return transfer({ bytes, truncated: capture.truncated }, [bytes.buffer]);
+  },
+
+  /**
+   * Give the disk to the machine that replaces this one (a reboot), and stop
+   * storing it (disk-store.ts); null if it is not this worker's to give.
+   * `resumeDisk()` takes it back if the new machine is not adopted.
+   */
+  handOverDisk(): DiskHandover | null {
+    const handover = disk?.persistent.handOver() ?? null;
+    if (!handover) return null;
+    const buffers = [...handover.chunks.values()].map((chunk) => chunk.buffer as ArrayBuffer);
+    return transfer(handover, buffers);
   },
 
   /** Store what is pending, then stop storing: the page is about to replace the stored disk. */

@@ -166,6 +166,58 @@ describe("the reader's disk store", () => {
     expect(assembleImage((await storage.load('v1'))!)[1000 * SECTOR]).toBe(3);
   });
 
+  it('hands its disk to the machine that replaces it, which goes on storing it where it stopped', async () => {
+    const storage = new MemoryChunkStorage();
+    const { disk: old } = await PersistentDisk.open(storage, 'v1', () => sampleImage(), options);
+    await old.flush();
+    ataWrite(old, 400, 1, 4); // chunk 3, not stored yet when the reboot comes
+    const handover = old.handOver()!;
+    expect([...handover.chunks.keys()].sort()).toEqual([0, 2, 3]);
+    expect(handover.dirty).toEqual([3]);
+    const next = PersistentDisk.adopt(storage, handover, options);
+    expect(same(next.bytes, old.bytes)).toBe(true);
+    // The old machine runs on until the page drops it, but no longer stores.
+    ataWrite(old, 401, 1, 0xee);
+    await old.flush();
+    expect(old.stats.flushes).toBe(1);
+    // The new one stores what the old one had not, as a change to the stored disk (not whole).
+    expect(next.pendingChunks).toBe(1);
+    ataWrite(next, 1000, 1, 5); // chunk 7
+    await next.flush();
+    expect(next.stats).toMatchObject({ flushes: 1, wholeWrites: 0, chunksWritten: 2 });
+    expect(same(assembleImage((await storage.load('v1'))!), next.bytes)).toBe(true);
+  });
+
+  it('stores again after a handover if the new machine is not adopted', async () => {
+    const storage = new MemoryChunkStorage();
+    const { disk: old } = await PersistentDisk.open(storage, 'v1', () => sampleImage(), options);
+    await old.flush();
+    ataWrite(old, 400, 1, 4);
+    old.handOver();
+    old.resume();
+    await old.flush();
+    expect(same(assembleImage((await storage.load('v1'))!), old.bytes)).toBe(true);
+  });
+
+  it('hands over nothing while suspended: the stored disk is being replaced, and the next machine loads that one', async () => {
+    const storage = new MemoryChunkStorage();
+    const { disk } = await PersistentDisk.open(storage, 'v1', () => sampleImage(), options);
+    await disk.suspend();
+    expect(disk.handOver()).toBeNull();
+  });
+
+  it('hands over a disk it never stored with no stamp, so the next machine stores it whole', async () => {
+    const storage = new MemoryChunkStorage();
+    const unflushed = { ...options, flushDelayMs: 60_000 };
+    const { disk: old } = await PersistentDisk.open(storage, 'v1', () => sampleImage(), unflushed);
+    const handover = old.handOver()!;
+    expect(handover.meta.stamp).toBeNull();
+    const next = PersistentDisk.adopt(storage, handover, unflushed);
+    await next.flush();
+    expect(next.stats.wholeWrites).toBe(1);
+    expect(same(assembleImage((await storage.load('v1'))!), sampleImage())).toBe(true);
+  });
+
   it('starts from the built disk when the stored one cannot be put together', async () => {
     const storage = new MemoryChunkStorage();
     storage.disks.set('v1', {
