@@ -84,8 +84,8 @@ interface LoadTimes {
 
 /**
  * Runs in the page before its scripts: timestamps the machine worker's
- * creation and its first two answers (to `ready()` and to `boot()`, the
- * latter carrying the disk's open time).
+ * creation and its first answers (to `prepare()`, sent as the page starts
+ * it, and to `boot()`, which carries the disk's open time).
  */
 function watchWorkers(): void {
   const times: Record<string, number> = {};
@@ -94,7 +94,8 @@ function watchWorkers(): void {
   window.Worker = class extends NativeWorker {
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
-      if (options?.name !== 'cotton-machine' || times.workerCreated !== undefined) return;
+      // Named 'cotton-machine', or 'cotton-machine first' when the page's HTML starts it (worker/preparation.ts).
+      if (!options?.name?.startsWith('cotton-machine') || times.workerCreated !== undefined) return;
       times.workerCreated = performance.now();
       let answers = 0;
       this.addEventListener('message', (event: MessageEvent) => {

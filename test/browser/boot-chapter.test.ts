@@ -101,7 +101,7 @@ describe('the boot chapter', () => {
       window.Worker = class extends NativeWorker {
         constructor(url: string | URL, options?: WorkerOptions) {
           super(url, options);
-          if (options?.name === 'cotton-machine') seen.worker ??= performance.now();
+          if (options?.name === 'cotton-machine first') seen.worker ??= performance.now();
         }
       };
       const define = customElements.define.bind(customElements);
@@ -165,9 +165,17 @@ describe('the boot chapter', () => {
   it('keeps edits across a page reload, and Reset restores the original', async () => {
     await openBootChapter();
     await editFile(ENTRY, 'on the Cotton PC', 'on the Saved PC');
+    const workerScripts: string[] = [];
+    const noteScript = (request: { url(): string }) => {
+      if (/\/machine-worker-[\w-]+\.js/.test(request.url())) workerScripts.push(request.url());
+    };
+    page.on('request', noteScript);
     await page.reload();
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    page.off('request', noteScript);
     expect(await terminalText(page)).toContain('on the Saved PC');
+    // The first worker transpiles the saved edit; the transpiler's chunk must not load the worker's script again.
+    expect(workerScripts).toHaveLength(1);
     expect(
       await page.locator(`cotton-machine .cm-tab[data-file="${ENTRY}"][data-edited]`).count(),
     ).toBe(1);

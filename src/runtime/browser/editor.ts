@@ -58,8 +58,18 @@ export interface KernelEditor {
 
 const uriOf = (file: string): monaco.Uri => monaco.Uri.parse(`file:///${file}`);
 
+/**
+ * The compiler options, and diagnostics for the file on screen only: by
+ * default Monaco checks every model it holds, here the whole kernel, which
+ * kept a core busy for seconds after Edit and after every change (while the
+ * reader's Reboot wanted it); a hidden file is checked when it is shown.
+ */
 function configureTypeScript(): void {
   typescriptDefaults.setCompilerOptions(COMPILER_OPTIONS);
+  typescriptDefaults.setDiagnosticsOptions({
+    ...typescriptDefaults.getDiagnosticsOptions(),
+    onlyVisible: true,
+  });
   typescriptDefaults.setEagerModelSync(true);
 }
 

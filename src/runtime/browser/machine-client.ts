@@ -12,9 +12,10 @@
  * Every machine gets a fresh worker (a Reboot too): a worker stuck in a
  * reader's loop can only be terminated, never reused, and a fresh worker also
  * means fresh module state. A Reboot's worker is usually started ahead, once
- * the page is idle (`prepareSpareWorker`). A session stays silent towards the page until
- * `start()`, so the page can keep the old machine while the new one is linked
- * and drop the new one if the reader's code does not compile.
+ * the page is idle (`prepareSpareWorker`). A new machine runs as soon as its
+ * kernel links, but its session holds its reports until `start()`, so the page
+ * can keep the old machine while the new one is linked and drop the new one
+ * if the reader's code does not compile; meanwhile it boots.
  *
  * The machines of a page share the reader's disk (disk-store.ts), which each
  * worker stores itself. A reboot's machine takes the disk from the machine it
@@ -105,7 +106,8 @@ if (typeof window !== 'undefined') {
 /**
  * A worker started ahead, while the page is idle, for the next machine (a
  * Reboot): its script loaded and its kernel compiled, and the transpiler too
- * when the reader edits, so a reboot waits only for its own disk and boot.
+ * when the reader edits, with the reader's edits transpiled as they come
+ * (`noteEdits`), so a reboot waits only for its own disk and boot.
  */
 let spare: WorkerHandle | null = null;
 
@@ -131,8 +133,35 @@ export function prepareSpareWorker(withTranspiler: boolean): void {
     void spare.api
       .prepare({ transpiler: withTranspiler, disk: false, rehearse: true })
       .catch(() => {});
+    if (withTranspiler) pretranspile();
   };
   whenPageIdle(prepare);
+}
+
+/** How long after the reader's last change the spare worker transpiles the edits. */
+const PRETRANSPILE_DELAY_MS = 500;
+/** The reader's edits, as `noteEdits` last got them. */
+let latestEdits: () => Readonly<Record<string, string>> = () => ({});
+let editsTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * The reader changed an edit (`edits` gives them all): once they pause, the
+ * spare worker transpiles and compiles them ahead, so a Reboot with the same
+ * text does neither (the worker keeps them by file and text; an edit that
+ * does not compile is left for the Reboot to report).
+ */
+export function noteEdits(edits: () => Readonly<Record<string, string>>): void {
+  latestEdits = edits;
+  if (editsTimer !== null) clearTimeout(editsTimer);
+  editsTimer = setTimeout(() => {
+    editsTimer = null;
+    pretranspile();
+  }, PRETRANSPILE_DELAY_MS);
+}
+
+function pretranspile(): void {
+  const edits = latestEdits();
+  if (spare && Object.keys(edits).length > 0) void spare.api.pretranspile(edits).catch(() => {});
 }
 
 /**
@@ -205,6 +234,8 @@ export class MachineSession {
   private disposed = false;
   private paused = false;
   private state: MachineState = 'off';
+  /** What the machine reported before the page adopted it (`start`); null after. */
+  private held: MachineReport[] | null = [];
   /** Rejects when the worker fails or the watchdog stops it: no pending call will ever answer then. */
   private readonly lost: Promise<never>;
   private loseWorker!: (error: Error) => void;
@@ -225,19 +256,18 @@ export class MachineSession {
   }
 
   /**
-   * Transpile and link the kernel with these edits; nothing runs yet. The
-   * machine takes its disk from `replaces`, the machine it is to replace, if
-   * that one gives it; if this one is not to be adopted (it fails to build),
-   * `replaces` keeps it. Rejects with a WatchdogError or BuildTimeoutError if
-   * the new kernel hangs (the worker is then terminated).
+   * Transpile and link the kernel with these edits, and boot it; the page sees
+   * nothing of it until `start()`. The machine takes its disk from `replaces`,
+   * the machine it is to replace, if that one gives it; if this one is not to
+   * be adopted (it fails to build), `replaces` keeps it. Rejects with a
+   * WatchdogError or BuildTimeoutError if the new kernel hangs (the worker is
+   * then terminated). With no machine to replace or store, the worker is asked
+   * at once, before the caller goes on (a page's first machine boots while the
+   * page sets up its terminal).
    */
   async boot(options: MachineOptions, replaces: MachineSession | null = null): Promise<BootResult> {
-    await Promise.race([this.api.ready(), this.lost]);
     const sink = proxy((report: MachineReport) => this.onReport(report));
-    const [handover] = await Promise.all([
-      replaces ? replaces.handOverDisk() : null,
-      flushLiveDisks(this, replaces),
-    ]);
+    const handover = replaces || liveSessions.size > 0 ? await this.takeDisk(replaces) : null;
     const buffers = handover ? [...handover.chunks.values()].map((chunk) => chunk.buffer) : [];
     const booting = this.api.boot(options, sink, handover && transfer(handover, buffers));
     const result = await Promise.race([booting, this.lost]).catch((error: unknown) => {
@@ -257,9 +287,20 @@ export class MachineSession {
     return result;
   }
 
+  /** The page adopted the machine: show what it reported so far, and all it reports from now on. */
   start(): void {
-    this.liveness.progress();
-    void this.api.start();
+    const held = this.held ?? [];
+    this.held = null;
+    for (const report of held) this.events.report(report);
+  }
+
+  /** The disk of `replaces`, once every other live machine of the page has stored its writes. */
+  private async takeDisk(replaces: MachineSession | null): Promise<DiskHandover | null> {
+    const [handover] = await Promise.all([
+      replaces ? replaces.handOverDisk() : null,
+      flushLiveDisks(this, replaces),
+    ]);
+    return handover;
   }
 
   /** Store the disk's pending writes; resolves with null, or a message (never waits on a hung worker for long). */
@@ -375,7 +416,8 @@ export class MachineSession {
     this.state = report.state;
     if (!isLive(report.state)) this.liveness.disable();
     else if (!this.paused) this.liveness.progress();
-    this.events.report(report);
+    if (this.held) this.held.push(report);
+    else this.events.report(report);
   }
 
   private bark(error: Error): void {

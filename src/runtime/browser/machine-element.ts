@@ -20,7 +20,13 @@ import { downloadCapture } from './capture-download';
 import type { MachineState } from '../../emu/machine';
 import { EditorPanel } from './editor-panel';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
-import { MachineSession, prepareSpareWorker, WATCHDOG_MS, WatchdogError } from './machine-client';
+import {
+  MachineSession,
+  noteEdits,
+  prepareSpareWorker,
+  WATCHDOG_MS,
+  WatchdogError,
+} from './machine-client';
 import type { MachineReport } from '../worker/machine-worker';
 import { ScreenView } from './screen-view';
 import { createConsole, type Console } from './terminal';
@@ -74,17 +80,17 @@ export class CottonMachineElement extends HTMLElement {
   private recorded: Uint8Array | null = null;
 
   connectedCallback(): void {
-    if (this.console) return;
-    this.console = createConsole(this.child('.cm-terminal'), (data) => this.session?.input(data));
-    this.console.terminal.parser.registerOscHandler(133, (mark) => this.onShellMark(mark));
+    if (this.editorPanel) return;
     this.editorPanel = new EditorPanel(
       this.child('.cm-editor'),
       JSON.parse(this.dataset.files ?? '[]'),
-      () =>
+      () => {
         this.child('[data-action="edit"]').toggleAttribute(
           'data-edited',
           this.editorPanel?.hasEdits() ?? false,
-        ),
+        );
+        noteEdits(() => this.editorPanel.overrides());
+      },
     );
     const canvas = this.querySelector<HTMLCanvasElement>('.cm-screen');
     if (canvas) {
@@ -98,6 +104,11 @@ export class CottonMachineElement extends HTMLElement {
       for (const tab of this.querySelectorAll<HTMLElement>('.cm-view-tab'))
         tab.addEventListener('click', () => this.showView(tab.dataset.view!));
     }
+    // The worker is asked to boot first: the machine boots while the page sets up the terminal
+    // (a quarter of a second of the page's time); its output waits for the terminal.
+    void this.reboot();
+    this.console = createConsole(this.child('.cm-terminal'), (data) => this.session?.input(data));
+    this.console.terminal.parser.registerOscHandler(133, (mark) => this.onShellMark(mark));
     this.button('reboot', () => void this.reboot());
     this.button('edit', () => void this.toggleEditor());
     const edit = this.child('[data-action="edit"]');
@@ -125,7 +136,6 @@ export class CottonMachineElement extends HTMLElement {
     this.lazyDiskMenu();
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
     this.child('.cm-status').addEventListener('mouseenter', () => void this.describeMachine());
-    void this.reboot();
   }
 
   /**

@@ -18,7 +18,7 @@
  * of the page runs yet, so no one has writes the disk could miss.
  */
 import { type Remote, wrap } from 'comlink';
-import { FIRST_WORKER_PREPARATION } from '../worker/preparation';
+import { FIRST_WORKER_PREPARATION, WORKER_NAME } from '../worker/preparation';
 import type { MachineWorkerApi } from '../worker/machine-worker';
 
 /** The worker the page's HTML started, and why it failed if it did before this module ran. */
@@ -49,7 +49,7 @@ export function startWorker(): WorkerHandle {
   return handleOf(
     new Worker(new URL('../worker/machine-worker.ts', import.meta.url), {
       type: 'module',
-      name: 'cotton-machine',
+      name: WORKER_NAME,
     }),
   );
 }

@@ -10,7 +10,7 @@
  * inline classic script at the top of the head runs while the page is still
  * being parsed, so the worker gets ready on the other core meanwhile (the way
  * a bootloader starts loading the kernel before the firmware has finished
- * drawing its menu). The URL's FIRST_WORKER_HASH tells the worker it is a
+ * drawing its menu). Its name, FIRST_WORKER_NAME, tells the worker it is a
  * page's first machine, which prepares at once (worker/preparation.ts);
  * browser/machine-worker-start.ts adopts it from `self.cottonFirstWorker`.
  *
@@ -20,7 +20,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIRST_WORKER_HASH } from '../worker/preparation';
+import { FIRST_WORKER_NAME } from '../worker/preparation';
 import { listFiles } from './precompress';
 
 /** Vite's name for the machine worker's built script (the worker's file is machine-worker.ts). */
@@ -30,9 +30,9 @@ const CHARSET = /<meta charset="utf-8"\s*\/?>/i;
 
 /** The inline script that starts the worker at `url`, and notes a failure to load it for the page's scripts. */
 export function earlyWorkerScript(url: string): string {
-  const target = JSON.stringify(`${url}${FIRST_WORKER_HASH}`);
+  const options = JSON.stringify({ type: 'module', name: FIRST_WORKER_NAME });
   return (
-    `<script>(function(){var w=new Worker(${target},{type:"module",name:"cotton-machine"});` +
+    `<script>(function(){var w=new Worker(${JSON.stringify(url)},${options});` +
     `w.addEventListener("error",function(e){w.cottonFailed=e.message||"could not load"});` +
     'self.cottonFirstWorker=w})()</script>'
   );

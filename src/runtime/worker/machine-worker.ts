@@ -2,13 +2,14 @@
  * The machine worker: one Cotton PC per worker, driven in real time, behind a
  * comlink API (docs/architecture.md §1).
  *
- * Booting is split in two so the page can swap machines cleanly: `boot()`
- * links the kernel the book ships transpiled, with the reader's edited files
- * transpiled in place, while the disk loads, and reports a
+ * `boot()` links the kernel the book ships transpiled, with the reader's
+ * edited files transpiled in place, while the disk loads, and reports a
  * transpile or link error as a message with file:line (the page then keeps the
- * machine it had), `start()` lets the new machine run: in fast mode up to its
+ * machine it had). A kernel that links starts at once: in fast mode up to its
  * first prompt (virtual time as fast as this thread goes, so the reader waits
- * for no virtual timer), then in real time. While it runs, the
+ * for no virtual timer), then in real time. It boots while the page still
+ * lays itself out or swaps the machines; the page holds its reports until it
+ * adopts the machine (browser/machine-client.ts). While it runs, the
  * worker reports after each slice that produced output or changed state, and
  * at least every HEARTBEAT_MS. The page's watchdog listens to beats sent from
  * inside the run loop (`watch`, liveness.ts): a loop in kernel code never
@@ -42,7 +43,7 @@ import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import { describeKernelError } from '../host/kernel-error';
-import { compileKernel, type KernelModules } from '../host/kernel-loader';
+import { compileKernel, type KernelModules, transpileCacheKey } from '../host/kernel-loader';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import type { LiveRecording, RecordingOptions } from './machine-recording';
 import { isLive, RealtimeDriver } from '../host/realtime';
@@ -57,7 +58,7 @@ import {
 } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
-import { FIRST_WORKER_HASH, FIRST_WORKER_PREPARATION, type Preparation } from './preparation';
+import { FIRST_WORKER_NAME, FIRST_WORKER_PREPARATION, type Preparation } from './preparation';
 import { beat, reportLiveness } from './liveness';
 import {
   type InspectionAnswer,
@@ -140,17 +141,25 @@ async function loadChecks() {
 const stillBooting = (booted: MachineHost): boolean =>
   booted.machine.clock.now < FAST_BOOT_LIMIT_NS && !booted.output.includes(OSC133_PROMPT_END);
 
+/** The reader's edited files this worker transpiled (`pretranspile`, `boot`), by file and text. */
+const editedModules = new Map<string, string>();
+
 /**
  * The kernel with the reader's edits: the book's modules as built, the edited
  * files transpiled here, by a transpiler loaded only now (the first page load
- * carries none). Throws a TranspileError for a syntax error.
+ * carries none), unless this worker transpiled the same text before. Throws a
+ * TranspileError for a syntax error.
  */
 async function kernelWith(overrides: Readonly<Record<string, string>>): Promise<KernelModules> {
   if (Object.keys(overrides).length === 0) return modules;
   const { transpileModule } = await import('../host/transpile');
   const edited: Record<string, string> = { ...modules };
-  for (const [file, source] of Object.entries(overrides))
-    edited[file] = transpileModule(file, source);
+  for (const [file, source] of Object.entries(overrides)) {
+    const key = transpileCacheKey(file, source);
+    const js = editedModules.get(key) ?? transpileModule(file, source);
+    editedModules.set(key, js);
+    edited[file] = js;
+  }
   return edited;
 }
 
@@ -380,11 +389,6 @@ function report(sink: ReportSink, state: MachineState): void {
 }
 
 const api = {
-  /** Resolves once the worker has loaded (the page arms its watchdog after this). */
-  ready(): true {
-    return true;
-  },
-
   /**
    * Get ready for a boot that is yet to be asked for (the page's first worker,
    * started with the page, or a spare started while the page is idle): fetch
@@ -399,6 +403,19 @@ const api = {
     compileKernel(modules);
     if (ahead.transpiler) await import('../host/transpile');
     if (ahead.rehearse) rehearsal ??= rehearse().catch(() => {});
+  },
+
+  /**
+   * Transpile and compile the reader's edits ahead of a Reboot (a spare
+   * worker, while the reader pauses): the Reboot's `boot` with the same text
+   * then does neither. A syntax error is left for that `boot` to report.
+   */
+  async pretranspile(overrides: Readonly<Record<string, string>>): Promise<void> {
+    try {
+      compileKernel(await kernelWith(overrides));
+    } catch {
+      // boot() transpiles the same text again and reports what is wrong with it.
+    }
   },
 
   /** Send the page's watchdog this worker's beats on `port` (before `boot` or `runChecks`). */
@@ -470,11 +487,8 @@ const api = {
       onSlice: (state) => report(sink, state),
       fastWhile: () => stillBooting(booted),
     });
+    driver.start();
     return { ok: true, disk: diskReport };
-  },
-
-  start(): void {
-    driver?.start();
   },
 
   async input(text: string): Promise<void> {
@@ -661,5 +675,4 @@ export type MachineWorkerApi = typeof api;
 expose(api);
 
 // Started from the page's HTML (node/early-worker.ts): prepare now, the page's scripts are not running yet.
-if (self.location.hash === FIRST_WORKER_HASH)
-  void api.prepare(FIRST_WORKER_PREPARATION).catch(() => {});
+if (self.name === FIRST_WORKER_NAME) void api.prepare(FIRST_WORKER_PREPARATION).catch(() => {});

@@ -6,10 +6,11 @@
  *
  * The first worker of a page prepares everything ahead of its boot, the
  * reader's disk included: no other machine of the page runs yet, so no one
- * has writes the disk could miss. A worker started from the page's HTML has
- * a script URL ending in FIRST_WORKER_HASH and prepares at once, before the
- * page's scripts run to ask it (the fragment does not change what is fetched
- * or cached).
+ * has writes the disk could miss. A worker started from the page's HTML is
+ * named FIRST_WORKER_NAME and prepares at once, before the page's scripts run
+ * to ask it. Its name says so, not its URL: a script URL with a fragment or
+ * a query would be a module apart from the one the worker's own chunks (the
+ * transpiler's) import, and importing one would load the worker a second time.
  */
 
 /** What `prepare` gets ready ahead of a boot. */
@@ -22,7 +23,10 @@ export interface Preparation {
   readonly rehearse: boolean;
 }
 
-export const FIRST_WORKER_HASH = '#first';
+/** What every machine worker is named (the page's Worker option `name`, the worker's `self.name`)… */
+export const WORKER_NAME = 'cotton-machine';
+/** …but the page's first, started from its HTML. */
+export const FIRST_WORKER_NAME = 'cotton-machine first';
 
 export const FIRST_WORKER_PREPARATION: Preparation = {
   transpiler: false,

@@ -36,8 +36,8 @@ describe('the early worker script', () => {
     runInNewContext(code, { Worker: FakeWorker, self });
     expect(created).toEqual([
       {
-        url: '/book/_astro/machine-worker-AbC1.js#first',
-        options: { type: 'module', name: 'cotton-machine' },
+        url: '/book/_astro/machine-worker-AbC1.js',
+        options: { type: 'module', name: 'cotton-machine first' },
       },
     ]);
     listeners.error!({ message: '' });
@@ -50,7 +50,9 @@ describe('the early worker script', () => {
     expect(started.startsWith('<!DOCTYPE html><html><head><meta charset="utf-8"/><script>')).toBe(
       true,
     );
-    expect(started).toContain('"/w.js#first"');
+    expect(started).toContain(
+      'new Worker("/w.js",{"type":"module","name":"cotton-machine first"})',
+    );
     expect(started.replace(earlyWorkerScript('/w.js'), '')).toBe(machine);
     const prose = page('<p>No machine here.</p>');
     expect(withEarlyWorker(prose, '/w.js')).toBe(prose);
@@ -79,7 +81,7 @@ describe('startWorkersEarly', () => {
     await writeFile(join(root, 'index.html'), page('<p>contents</p>'));
     expect(await startWorkersEarly(root, '/book', '_astro')).toBe(1);
     expect(await readFile(join(root, 'boot', 'index.html'), 'utf8')).toContain(
-      '"/book/_astro/machine-worker-Xy_9.js#first"',
+      'new Worker("/book/_astro/machine-worker-Xy_9.js",',
     );
     expect(await readFile(join(root, 'index.html'), 'utf8')).toBe(page('<p>contents</p>'));
   });
