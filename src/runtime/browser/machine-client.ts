@@ -139,7 +139,7 @@ export function prepareSpareWorker(withTranspiler: boolean): void {
 }
 
 /** How long after the reader's last change the spare worker transpiles the edits. */
-const PRETRANSPILE_DELAY_MS = 500;
+const PRETRANSPILE_DELAY_MS = 200;
 /** The reader's edits, as `noteEdits` last got them. */
 let latestEdits: () => Readonly<Record<string, string>> = () => ({});
 let editsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -267,9 +267,11 @@ export class MachineSession {
    */
   async boot(options: MachineOptions, replaces: MachineSession | null = null): Promise<BootResult> {
     const sink = proxy((report: MachineReport) => this.onReport(report));
-    const handover = replaces || liveSessions.size > 0 ? await this.takeDisk(replaces) : null;
-    const buffers = handover ? [...handover.chunks.values()].map((chunk) => chunk.buffer) : [];
-    const booting = this.api.boot(options, sink, handover && transfer(handover, buffers));
+    // Without a machine to take the disk from, it is loaded from storage: the others store first.
+    if (!replaces && liveSessions.size > 0) await flushLiveDisks(this);
+    // With one, the worker transpiles and links while the disk comes (takeDisk).
+    const booting = this.api.boot(options, sink, replaces !== null);
+    const handover = replaces ? await this.handDisk(replaces) : null;
     const result = await Promise.race([booting, this.lost]).catch((error: unknown) => {
       if (handover) replaces?.resumeDisk();
       throw error;
@@ -294,12 +296,15 @@ export class MachineSession {
     for (const report of held) this.events.report(report);
   }
 
-  /** The disk of `replaces`, once every other live machine of the page has stored its writes. */
-  private async takeDisk(replaces: MachineSession | null): Promise<DiskHandover | null> {
-    const [handover] = await Promise.all([
-      replaces ? replaces.handOverDisk() : null,
-      flushLiveDisks(this, replaces),
-    ]);
+  /**
+   * Pass the disk of `replaces` to this machine's worker (null: it loads the
+   * stored disk then, which every other live machine of the page has stored
+   * its writes to by that time); returns what was passed.
+   */
+  private async handDisk(replaces: MachineSession): Promise<DiskHandover | null> {
+    const [handover] = await Promise.all([replaces.handOverDisk(), flushLiveDisks(this, replaces)]);
+    const buffers = handover ? [...handover.chunks.values()].map((chunk) => chunk.buffer) : [];
+    void this.api.takeDisk(handover && transfer(handover, buffers));
     return handover;
   }
 

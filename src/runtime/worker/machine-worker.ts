@@ -25,8 +25,8 @@
  * the kernel compiles (book-files.ts), not as base64 inside this script.
  *
  * Every machine gets the reader's disk as its ATA disk: on a reboot, handed
- * over by the machine it replaces (`handOverDisk`, in memory, its chunks
- * transferred through the page); otherwise loaded from IndexedDB when
+ * over by the machine it replaces (`handOverDisk` there, `takeDisk` here: in
+ * memory, its chunks transferred through the page); otherwise loaded from IndexedDB when
  * `boot()` starts, or the book's disk built afresh (book-disk.ts) when none is
  * stored. The worker persists the disk itself (disk-store.ts): what the ATA
  * device reports writing is stored in batches, and at once when the page
@@ -43,7 +43,12 @@ import type { FramebufferUpdate } from '../../emu/bochs-vbe';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import { describeKernelError } from '../host/kernel-error';
-import { compileKernel, type KernelModules, transpileCacheKey } from '../host/kernel-loader';
+import {
+  compileKernel,
+  KERNEL_ENTRY_MODULE,
+  type KernelModules,
+  transpileCacheKey,
+} from '../host/kernel-loader';
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import type { LiveRecording, RecordingOptions } from './machine-recording';
 import { isLive, RealtimeDriver } from '../host/realtime';
@@ -163,6 +168,20 @@ async function kernelWith(overrides: Readonly<Record<string, string>>): Promise<
   return edited;
 }
 
+/**
+ * Run the transpiler once, on the kernel's entry module as built (JavaScript
+ * is TypeScript too): its first run compiles each of its functions on first
+ * use and took several times as long as the next, so a spare pays that before
+ * the Reboot that transpiles the reader's edit.
+ */
+function warmTranspiler({ transpileModule }: typeof import('../host/transpile')): void {
+  try {
+    transpileModule(KERNEL_ENTRY_MODULE, modules[KERNEL_ENTRY_MODULE] ?? '');
+  } catch {
+    // Only a warm-up: the reader's edits are transpiled, and their errors reported, at boot.
+  }
+}
+
 /** A rehearsal yields the thread this often, so a boot that comes meanwhile waits little. */
 const REHEARSAL_SLICE_MS = 8;
 let rehearsal: Promise<void> | null = null;
@@ -271,6 +290,16 @@ function freshCheckDisk({ programs, diskFiles }: BookFiles): Uint8Array {
 }
 
 let diskOpening: Promise<ReaderDisk> | null = null;
+let passedDisk: Promise<DiskHandover | null> | null = null;
+let receiveDisk: (disk: DiskHandover | null) => void = () => {};
+
+/** What the page passes on of the replaced machine's disk (`takeDisk`), once it comes. */
+function handedDisk(): Promise<DiskHandover | null> {
+  passedDisk ??= new Promise((resolve) => {
+    receiveDisk = resolve;
+  });
+  return passedDisk;
+}
 
 /**
  * The reader's disk for this worker's machine: the one `handover` passes on
@@ -401,8 +430,17 @@ const api = {
     const files = ahead.disk ? openReaderDisk() : loadBookFiles();
     files.catch(() => {}); // boot() opens the disk again and reports what failed
     compileKernel(modules);
-    if (ahead.transpiler) await import('../host/transpile');
+    if (ahead.transpiler) warmTranspiler(await import('../host/transpile'));
     if (ahead.rehearse) rehearsal ??= rehearse().catch(() => {});
+  },
+
+  /**
+   * The disk of the machine this one replaces (`handOverDisk` there), or
+   * null if it gave none: this machine then loads the stored disk.
+   */
+  takeDisk(handover: DiskHandover | null): void {
+    handedDisk();
+    receiveDisk(handover);
   },
 
   /**
@@ -424,19 +462,16 @@ const api = {
   },
 
   /**
-   * Link a machine with the reader's edits; `handover` is the disk of the
-   * machine this one replaces (`handOverDisk`), if it gave one.
+   * Link a machine with the reader's edits, and start it. A machine that
+   * `replaces` another takes that one's disk, which the page passes on
+   * (`takeDisk`) while this worker transpiles and links.
    */
-  async boot(
-    options: MachineOptions,
-    sink: ReportSink,
-    handover: DiskHandover | null = null,
-  ): Promise<BootResult> {
+  async boot(options: MachineOptions, sink: ReportSink, replaces = false): Promise<BootResult> {
     booting = true;
     await rehearsal;
     beat('building', 0);
-    // The disk loads (IndexedDB, off this thread) while the kernel is transpiled and compiled.
-    const opening = openReaderDisk(handover);
+    // The disk comes (handed over, or from IndexedDB off this thread) while the kernel is transpiled and compiled.
+    const opening = replaces ? handedDisk().then(openReaderDisk) : openReaderDisk();
     opening.catch(() => {}); // awaited below, unless the kernel fails first
     let kernel: KernelModules;
     try {
