@@ -439,7 +439,7 @@ const api = {
    * null if it gave none: this machine then loads the stored disk.
    */
   takeDisk(handover: DiskHandover | null): void {
-    handedDisk();
+    void handedDisk(); // made here if it came before boot() asked for it
     receiveDisk(handover);
   },
 
