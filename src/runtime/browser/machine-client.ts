@@ -19,9 +19,10 @@
  *
  * The machines of a page share the reader's disk (disk-store.ts), which each
  * worker stores itself. A reboot's machine takes the disk from the machine it
- * replaces, in memory (`handOverDisk`), rather than reading it back from
- * IndexedDB, which took most of a reboot; the old machine stops storing then,
- * and stores again if the new one is not adopted. Before a new machine loads
+ * replaces, in memory, straight from worker to worker (`handOverDisk`), while
+ * it links, rather than reading it back from IndexedDB, which took most of a
+ * reboot; the old machine stops storing then, and stores again if the new one
+ * is not adopted. Before a new machine loads
  * the disk, every other live machine of the page stores its pending writes;
  * the same happens when the page is hidden or unloaded (`pagehide`), so a
  * reload finds what was written.
@@ -30,7 +31,6 @@ import { proxy, transfer, type Remote } from 'comlink';
 import type { MachineState, MachineStats } from '../../emu/machine';
 import type { CheckResult } from '../host/exercise';
 import type { InspectionAnswer, ViewRequest } from '../host/kernel-inspection';
-import type { DiskHandover } from '../worker/disk-store';
 import type { RecordingOptions } from '../worker/machine-recording';
 import type {
   BootResult,
@@ -269,14 +269,16 @@ export class MachineSession {
     const sink = proxy((report: MachineReport) => this.onReport(report));
     // Without a machine to take the disk from, it is loaded from storage: the others store first.
     if (!replaces && liveSessions.size > 0) await flushLiveDisks(this);
-    // With one, the worker transpiles and links while the disk comes (takeDisk).
-    const booting = this.api.boot(options, sink, replaces !== null);
-    const handover = replaces ? await this.handDisk(replaces) : null;
+    // With one, the worker transpiles and links while the disk comes, from worker to worker.
+    const channel = replaces ? new MessageChannel() : null;
+    const diskPort = channel && transfer(channel.port2, [channel.port2]);
+    const booting = this.api.boot(options, sink, diskPort);
+    const handedOver = replaces && channel ? await this.passDisk(replaces, channel.port1) : false;
     const result = await Promise.race([booting, this.lost]).catch((error: unknown) => {
-      if (handover) replaces?.resumeDisk();
+      if (handedOver) replaces?.resumeDisk();
       throw error;
     });
-    if (handover && !(result.ok && result.disk.source === 'handed over')) replaces?.resumeDisk();
+    if (handedOver && !(result.ok && result.disk.source === 'handed over')) replaces?.resumeDisk();
     if (!result.ok) this.liveness.disable();
     else {
       diskVersion = result.disk.version;
@@ -297,15 +299,15 @@ export class MachineSession {
   }
 
   /**
-   * Pass the disk of `replaces` to this machine's worker (null: it loads the
-   * stored disk then, which every other live machine of the page has stored
-   * its writes to by that time); returns what was passed.
+   * Have `replaces` pass its disk to this machine's worker on `port`, once
+   * every other live machine of the page has stored its writes (if none
+   * comes, this one loads the stored disk); whether it was passed.
    */
-  private async handDisk(replaces: MachineSession): Promise<DiskHandover | null> {
-    const [handover] = await Promise.all([replaces.handOverDisk(), flushLiveDisks(this, replaces)]);
-    const buffers = handover ? [...handover.chunks.values()].map((chunk) => chunk.buffer) : [];
-    void this.api.takeDisk(handover && transfer(handover, buffers));
-    return handover;
+  private async passDisk(replaces: MachineSession, port: MessagePort): Promise<boolean> {
+    await flushLiveDisks(this, replaces);
+    const given = await replaces.handOverDisk(port);
+    if (!given) void this.api.loadStoredDisk();
+    return given;
   }
 
   /** Store the disk's pending writes; resolves with null, or a message (never waits on a hung worker for long). */
@@ -319,14 +321,17 @@ export class MachineSession {
   }
 
   /**
-   * Give this machine's disk to the one that replaces it (null if it has none
-   * to give, or does not answer soon: the new one then loads the stored disk).
+   * Give this machine's disk to the one that replaces it, whose worker holds
+   * the other end of `to`; whether it gave it (false if it has none to give,
+   * or does not answer soon).
    */
-  handOverDisk(): Promise<DiskHandover | null> {
-    const timeout = new Promise<null>((resolve) =>
-      setTimeout(() => resolve(null), DISK_FLUSH_WAIT_MS),
+  handOverDisk(to: MessagePort): Promise<boolean> {
+    const timeout = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), DISK_FLUSH_WAIT_MS),
     );
-    return Promise.race([this.api.handOverDisk(), this.lost, timeout]).catch(() => null);
+    return Promise.race([this.api.handOverDisk(transfer(to, [to])), this.lost, timeout]).catch(
+      () => false,
+    );
   }
 
   /** The disk's bytes now (Download); null without a disk. */

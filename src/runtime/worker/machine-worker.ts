@@ -25,8 +25,8 @@
  * the kernel compiles (book-files.ts), not as base64 inside this script.
  *
  * Every machine gets the reader's disk as its ATA disk: on a reboot, handed
- * over by the machine it replaces (`handOverDisk` there, `takeDisk` here: in
- * memory, its chunks transferred through the page); otherwise loaded from IndexedDB when
+ * over by the machine it replaces (`handOverDisk`: in memory, its chunks
+ * transferred from worker to worker); otherwise loaded from IndexedDB when
  * `boot()` starts, or the book's disk built afresh (book-disk.ts) when none is
  * stored. The worker persists the disk itself (disk-store.ts): what the ATA
  * device reports writing is stored in batches, and at once when the page
@@ -293,11 +293,20 @@ let diskOpening: Promise<ReaderDisk> | null = null;
 let passedDisk: Promise<DiskHandover | null> | null = null;
 let receiveDisk: (disk: DiskHandover | null) => void = () => {};
 
-/** What the page passes on of the replaced machine's disk (`takeDisk`), once it comes. */
-function handedDisk(): Promise<DiskHandover | null> {
+/**
+ * The replaced machine's disk, once it comes: on `port`, straight from that
+ * machine's worker (not through the page, whose thread may be busy), or null
+ * (`loadStoredDisk`) if it gave none. What comes first counts.
+ */
+function handedDisk(port?: MessagePort): Promise<DiskHandover | null> {
   passedDisk ??= new Promise((resolve) => {
     receiveDisk = resolve;
   });
+  if (port)
+    port.onmessage = (event: MessageEvent<DiskHandover | null>) => {
+      receiveDisk(event.data);
+      port.close();
+    };
   return passedDisk;
 }
 
@@ -434,13 +443,10 @@ const api = {
     if (ahead.rehearse) rehearsal ??= rehearse().catch(() => {});
   },
 
-  /**
-   * The disk of the machine this one replaces (`handOverDisk` there), or
-   * null if it gave none: this machine then loads the stored disk.
-   */
-  takeDisk(handover: DiskHandover | null): void {
-    void handedDisk(); // made here if it came before boot() asked for it
-    receiveDisk(handover);
+  /** The machine this one replaces gave no disk (in time): load the stored one. */
+  loadStoredDisk(): void {
+    void handedDisk(); // made here if this came before boot() asked for it
+    receiveDisk(null);
   },
 
   /**
@@ -463,15 +469,19 @@ const api = {
 
   /**
    * Link a machine with the reader's edits, and start it. A machine that
-   * `replaces` another takes that one's disk, which the page passes on
-   * (`takeDisk`) while this worker transpiles and links.
+   * replaces another takes that one's disk, which comes on `diskPort` (see
+   * `handOverDisk`) while this worker transpiles and links.
    */
-  async boot(options: MachineOptions, sink: ReportSink, replaces = false): Promise<BootResult> {
+  async boot(
+    options: MachineOptions,
+    sink: ReportSink,
+    diskPort: MessagePort | null = null,
+  ): Promise<BootResult> {
     booting = true;
     await rehearsal;
     beat('building', 0);
     // The disk comes (handed over, or from IndexedDB off this thread) while the kernel is transpiled and compiled.
-    const opening = replaces ? handedDisk().then(openReaderDisk) : openReaderDisk();
+    const opening = diskPort ? handedDisk(diskPort).then(openReaderDisk) : openReaderDisk();
     opening.catch(() => {}); // awaited below, unless the kernel fails first
     let kernel: KernelModules;
     try {
@@ -618,15 +628,19 @@ const api = {
   },
 
   /**
-   * Give the disk to the machine that replaces this one (a reboot), and stop
-   * storing it (disk-store.ts); null if it is not this worker's to give.
-   * `resumeDisk()` takes it back if the new machine is not adopted.
+   * Give the disk to the machine that replaces this one (a reboot), whose
+   * worker holds the other end of `to`, and stop storing it (disk-store.ts);
+   * null goes there if it is not this worker's to give. Says whether it gave
+   * it: `resumeDisk()` takes it back if the new machine is not adopted.
    */
-  handOverDisk(): DiskHandover | null {
+  handOverDisk(to: MessagePort): boolean {
     const handover = disk?.persistent.handOver() ?? null;
-    if (!handover) return null;
-    const buffers = [...handover.chunks.values()].map((chunk) => chunk.buffer as ArrayBuffer);
-    return transfer(handover, buffers);
+    const buffers = handover
+      ? [...handover.chunks.values()].map((chunk) => chunk.buffer as ArrayBuffer)
+      : [];
+    to.postMessage(handover, buffers);
+    to.close();
+    return handover !== null;
   },
 
   /** Store what is pending, then stop storing: the page is about to replace the stored disk. */
