@@ -8,13 +8,21 @@
  *                               terminal, median of COLD_LOADS loads, each in
  *                               a fresh browser context (no HTTP cache, no
  *                               stored disk: a first visit)
- *   browser.first_prompt_<phase>_ms  the same loads cut into phases:
- *                               page (navigation → the machine's worker is
- *                               created), worker (→ its script has loaded and
- *                               answered), build (→ the kernel is linked and
- *                               the disk open), disk (how much of the build
- *                               the disk took, in the worker), boot (→ the
- *                               prompt: the kernel booting in virtual time)
+ *   browser.first_prompt_<phase>_ms  the same loads cut into phases, from
+ *                               the page and from the worker's own timings
+ *                               (worker/milestones.ts): page (navigation →
+ *                               the machine's worker is created),
+ *                               worker_start (→ its thread runs), script (→
+ *                               its script is loaded and evaluated),
+ *                               kernel_compile (compiling the kernel's
+ *                               modules), disk (opening the reader's disk:
+ *                               IndexedDB, or building the book's disk),
+ *                               boot_asked (navigation → the page asks for
+ *                               the boot), link (boot asked and disk open →
+ *                               the kernel linked and the machine on),
+ *                               kernel_boot (→ the shell's prompt: the
+ *                               kernel booting in fast virtual time), show
+ *                               (→ the page shows the prompt)
  *   browser.warm_prompt_ms      the same after a reload (cached scripts, the
  *                               stored disk: a returning reader)
  *   browser.reboot_edit_ms      Reboot with an edited kernel file → the new
@@ -54,6 +62,7 @@ import { isAbsolute, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { resolveFile, sendFile } from '../classroom/static-files';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
+import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
 
 interface Result {
@@ -76,16 +85,15 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 /** Milestones of one load, in page milliseconds since navigation. */
 interface LoadTimes {
   readonly workerCreated: number;
-  readonly workerAnswered: number;
-  readonly built: number;
   readonly diskMs: number;
   readonly prompt: number;
+  /** The first worker's timings (worker/milestones.ts) by name, in page time; a measure's is its duration. */
+  readonly worker: Readonly<Record<string, number>>;
 }
 
 /**
  * Runs in the page before its scripts: timestamps the machine worker's
- * creation and its first answers (to `prepare()`, sent as the page starts
- * it, and to `boot()`, which carries the disk's open time).
+ * creation, and notes the disk's open time from its answer to `boot()`.
  */
 function watchWorkers(): void {
   const times: Record<string, number> = {};
@@ -97,15 +105,10 @@ function watchWorkers(): void {
       // Named 'cotton-machine', or 'cotton-machine first' when the page's HTML starts it (worker/preparation.ts).
       if (!options?.name?.startsWith('cotton-machine') || times.workerCreated !== undefined) return;
       times.workerCreated = performance.now();
-      let answers = 0;
       this.addEventListener('message', (event: MessageEvent) => {
-        answers++;
-        const now = performance.now();
         const value = (event.data as { value?: { disk?: { openMs?: number } } } | null)?.value;
-        if (value && typeof value === 'object' && value.disk?.openMs !== undefined) {
-          times.built ??= now;
+        if (value && typeof value === 'object' && value.disk?.openMs !== undefined)
           times.diskMs ??= value.disk.openMs;
-        } else if (answers === 1) times.workerAnswered ??= now;
       });
     }
   };
@@ -143,6 +146,40 @@ async function timeInPage(page: Page, condition: () => number | false): Promise<
   }
 }
 
+/**
+ * The User Timing of the worker that sent the first prompt (worker/milestones.ts),
+ * by name without its prefix, in the page's time (`start` for the worker's
+ * time origin); empty if no worker has it.
+ */
+async function workerTimings(page: Page): Promise<Record<string, number>> {
+  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+  const firstPrompt = timingName('first-prompt');
+  for (const worker of page.workers()) {
+    const timing = await worker
+      .evaluate(() => ({
+        origin: performance.timeOrigin,
+        entries: performance
+          .getEntries()
+          .filter((entry) => entry.name.startsWith('cotton:'))
+          .map(({ name, entryType, startTime, duration }) => ({
+            name,
+            entryType,
+            startTime,
+            duration,
+          })),
+      }))
+      .catch(() => null);
+    if (!timing?.entries.some((entry) => entry.name === firstPrompt)) continue;
+    const shift = timing.origin - pageOrigin;
+    const times: Record<string, number> = { start: shift };
+    for (const entry of timing.entries)
+      times[entry.name.slice('cotton:'.length)] =
+        entry.entryType === 'measure' ? entry.duration : entry.startTime + shift;
+    return times;
+  }
+  return {};
+}
+
 async function loadTimes(page: Page): Promise<LoadTimes> {
   const prompt = await timeInPage(page, promptShown);
   const times = await page.evaluate(
@@ -150,10 +187,9 @@ async function loadTimes(page: Page): Promise<LoadTimes> {
   );
   return {
     workerCreated: times.workerCreated ?? Number.NaN,
-    workerAnswered: times.workerAnswered ?? times.built ?? Number.NaN,
-    built: times.built ?? Number.NaN,
     diskMs: times.diskMs ?? Number.NaN,
     prompt,
+    worker: await workerTimings(page),
   };
 }
 
@@ -398,16 +434,25 @@ export async function browserBenchmarks(): Promise<Result[]> {
   const { loads } = samples;
   const phase = (name: string, of: (load: LoadTimes) => number): Result =>
     ms(`browser.first_prompt_${name}_ms`, loads.map(of));
+  // A timing the worker did not take is undefined: NaN, which median() leaves out.
+  const at = (load: LoadTimes, name: string): number => load.worker[name] ?? Number.NaN;
   return [
     ms(
       'browser.first_prompt_ms',
       loads.map((load) => load.prompt),
     ),
     phase('page', (load) => load.workerCreated),
-    phase('worker', (load) => load.workerAnswered - load.workerCreated),
-    phase('build', (load) => load.built - load.workerAnswered),
+    phase('worker_start', (load) => at(load, 'start') - load.workerCreated),
+    phase('script', (load) => at(load, 'worker-ready') - at(load, 'start')),
+    phase('kernel_compile', (load) => at(load, KERNEL_COMPILE)),
     phase('disk', (load) => load.diskMs),
-    phase('boot', (load) => load.prompt - load.built),
+    phase('boot_asked', (load) => at(load, 'boot-asked')),
+    phase(
+      'link',
+      (load) => at(load, 'powered-on') - Math.max(at(load, 'boot-asked'), at(load, 'disk-open')),
+    ),
+    phase('kernel_boot', (load) => at(load, 'first-prompt') - at(load, 'powered-on')),
+    phase('show', (load) => load.prompt - at(load, 'first-prompt')),
     ms('browser.warm_prompt_ms', samples.warm),
     ms('browser.reboot_edit_ms', samples.reboots),
     ms('editor.open_ms', samples.editor),

@@ -65,6 +65,7 @@ import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
 import { FIRST_WORKER_NAME, FIRST_WORKER_PREPARATION, type Preparation } from './preparation';
 import { beat, reportLiveness } from './liveness';
+import { measureKernelCompile, milestone } from './milestones';
 import {
   type InspectionAnswer,
   KernelInspector,
@@ -320,9 +321,12 @@ function handedDisk(port?: MessagePort): Promise<DiskHandover | null> {
 function openReaderDisk(handover: DiskHandover | null = null): Promise<ReaderDisk> {
   if (!diskOpening) {
     diskOpening = handover?.version === bookDiskName ? adoptReaderDisk(handover) : loadReaderDisk();
-    diskOpening.catch(() => {
-      diskOpening = null;
-    });
+    diskOpening.then(
+      () => milestone('disk-open'),
+      () => {
+        diskOpening = null;
+      },
+    );
   }
   return diskOpening;
 }
@@ -416,7 +420,10 @@ function report(sink: ReportSink, state: MachineState): void {
   const screen = takeScreen();
   if (pending.length === 0 && !screen && state === lastState && now - lastReportAt < HEARTBEAT_MS)
     return;
-  prompted ||= host!.output.includes(OSC133_PROMPT_END);
+  if (!prompted && host!.output.includes(OSC133_PROMPT_END)) {
+    prompted = true;
+    milestone('first-prompt');
+  }
   const output = takeOutput();
   const crash = state === 'crashed' ? describeKernelError(host!.machine.crash) : null;
   const message: MachineReport = { output, state, prompted, crash, screen };
@@ -438,7 +445,7 @@ const api = {
   async prepare(ahead: Preparation): Promise<void> {
     const files = ahead.disk ? openReaderDisk() : loadBookFiles();
     files.catch(() => {}); // boot() opens the disk again and reports what failed
-    compileKernel(modules);
+    measureKernelCompile(() => compileKernel(modules));
     if (ahead.transpiler) warmTranspiler(await import('../host/transpile'));
     if (ahead.rehearse) rehearsal ??= rehearse().catch(() => {});
   },
@@ -478,6 +485,7 @@ const api = {
     diskPort: MessagePort | null = null,
   ): Promise<BootResult> {
     booting = true;
+    milestone('boot-asked');
     await rehearsal;
     beat('building', 0);
     // The disk comes (handed over, or from IndexedDB off this thread) while the kernel is transpiled and compiled.
@@ -526,6 +534,7 @@ const api = {
     } catch (error) {
       return { ok: false, message: describeKernelError(error) };
     }
+    milestone('powered-on');
     screenShown = options.screen ?? false;
     const booted = host;
     driver = new RealtimeDriver(host, {
@@ -722,6 +731,7 @@ const api = {
 export type MachineWorkerApi = typeof api;
 
 expose(api);
+milestone('worker-ready');
 
 // Started from the page's HTML (node/early-worker.ts): prepare now, the page's scripts are not running yet.
 if (self.name === FIRST_WORKER_NAME) void api.prepare(FIRST_WORKER_PREPARATION).catch(() => {});
