@@ -3,14 +3,17 @@
  * browser (the reader's disk until they change it) and in `cotton boot`
  * without --disk, and what `cotton mkfs` writes without --from.
  *
- * It is built, not downloaded: the same kernel fs code the machine runs
- * formats an image in memory and writes the user programs to /bin (mode 0555,
- * as the machine's own /bin, BootFS, shows them), a little of /etc, the
- * reader's home, the file system's own documentation and the
+ * It is built, not kept in the repository: the same kernel fs code the
+ * machine runs formats an image in memory and writes the user programs to
+ * /bin (mode 0555, as the machine's own /bin, BootFS, shows them), a little
+ * of /etc, the reader's home, the file system's own documentation and the
  * repository's `disk/` tree (the desktop's font under /usr/share/fonts). Every
  * time stamp is the machine's default start time and files are written in a
- * fixed order, so the same programs give byte-identical images, in Node and in
- * the browser. No node:fs here: the machine worker builds it too.
+ * fixed order, so the same programs give byte-identical images. Node builds
+ * it where it is needed; the browser gets it as the book's build made it,
+ * in the book's files (book-files.ts), rather than building it again in every
+ * reader's worker before the first boot. No node:fs here: the dev server and
+ * the tests build it too.
  *
  * Why 32 MiB (BOOK_DISK_BYTES): the programs and files take about 1 MiB, and
  * the rest is room for a reader's files; the kernel keeps a 128 MiB machine's

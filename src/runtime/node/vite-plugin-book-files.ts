@@ -1,6 +1,7 @@
 /**
- * Vite plugin: the book's programs and disk/ tree as one binary file for the
- * machine worker (book-files.ts), and the virtual module that names it:
+ * Vite plugin: the book's programs, its disk/ tree and the book's disk built
+ * from them (book-disk.ts), as one binary file for the machine worker
+ * (book-files.ts), and the virtual module that names it:
  *
  *   virtual:cotton-book-files   { bookFilesUrl, bookDiskName }
  *        where the worker fetches the file, and the name of the book's disk
@@ -14,7 +15,7 @@
  * repository's disk/ folder, read as `cotton boot` reads them (node-host.ts).
  */
 import type { Plugin } from 'vite';
-import { BOOK_DISK_BYTES, bookDiskVersion } from '../host/book-disk';
+import { BOOK_DISK_BYTES, bookDiskVersion, buildBookDiskImage } from '../host/book-disk';
 import { type BookFiles, packBookFiles } from '../host/book-files';
 import { repoDiskFiles, repoUserPrograms } from './node-host';
 
@@ -26,6 +27,11 @@ const readBookFiles = (): BookFiles => ({
   programs: repoUserPrograms(),
   diskFiles: repoDiskFiles(),
 });
+
+/** The file: the programs, the disk/ tree, and the book's disk they make. */
+function bookFilesBytes(files: BookFiles): Uint8Array {
+  return packBookFiles(files, buildBookDiskImage(files.programs, { files: files.diskFiles }));
+}
 
 /** The module that names the file at `url` (code) and the disk these files make. */
 function moduleCode(url: string, { programs, diskFiles }: BookFiles): string {
@@ -45,7 +51,7 @@ export function cottonBookFiles(): Plugin {
       serving = true;
       server.middlewares.use(`${base}${BOOK_FILES_DEV_PATH}`, (_request, response) => {
         response.setHeader('content-type', 'application/octet-stream');
-        response.end(packBookFiles(readBookFiles()));
+        response.end(bookFilesBytes(readBookFiles()));
       });
     },
     resolveId(id) {
@@ -58,7 +64,7 @@ export function cottonBookFiles(): Plugin {
       const reference = this.emitFile({
         type: 'asset',
         name: 'book-files.bin',
-        source: packBookFiles(files),
+        source: bookFilesBytes(files),
       });
       return moduleCode(`import.meta.ROLLUP_FILE_URL_${reference}`, files);
     },

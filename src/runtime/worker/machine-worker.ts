@@ -21,14 +21,15 @@
  * `runChecks()` runs an exercise's checks in fast mode, reporting after each check.
  * `startRecording()` / `saveRecording()` serve the Record button (machine-recording.ts).
  *
- * The user programs and the disk/ tree come as one binary file, fetched while
- * the kernel compiles (book-files.ts), not as base64 inside this script.
+ * The user programs, the disk/ tree and the book's disk the build made of
+ * them come as one binary file, fetched while the kernel compiles
+ * (book-files.ts), not as base64 inside this script.
  *
  * Every machine gets the reader's disk as its ATA disk: on a reboot, handed
  * over by the machine it replaces (`handOverDisk`: in memory, its chunks
  * transferred from worker to worker); otherwise loaded from IndexedDB when
- * `boot()` starts, or the book's disk built afresh (book-disk.ts) when none is
- * stored. The worker persists the disk itself (disk-store.ts): what the ATA
+ * `boot()` starts, or the book's disk as the build made it (book-disk.ts)
+ * when none is stored. The worker persists the disk itself (disk-store.ts): what the ATA
  * device reports writing is stored in batches, and at once when the page
  * pauses the machine or asks (`flushDisk`, when another machine of the page
  * boots and when the page is hidden), so apart from a reboot's handover the
@@ -52,8 +53,7 @@ import {
 import { MachineHost, OSC133_PROMPT_END, primeTranspileCache } from '../host/machine-host';
 import type { LiveRecording, RecordingOptions } from './machine-recording';
 import { isLive, RealtimeDriver } from '../host/realtime';
-import { buildBookDisk, buildBookDiskImage } from '../host/book-disk';
-import { type BookFiles, unpackBookFiles } from '../host/book-files';
+import { type BookFilesWithDisk, diskImage, unpackBookFiles } from '../host/book-files';
 import {
   type ChunkStorage,
   type DiskHandover,
@@ -201,12 +201,12 @@ let booting = false;
  * edited ones are new code. It runs in short slices and stops when a boot comes.
  */
 async function rehearse(): Promise<void> {
-  const { programs, diskFiles } = await loadBookFiles();
+  const { programs, disk: bookDisk } = await loadBookFiles();
   if (booting) return;
   const rehearsed = new MachineHost({
     modules,
     programs,
-    disk: { bytes: buildBookDisk(programs, { files: diskFiles }) },
+    disk: { bytes: diskImage(bookDisk).bytes },
     diskDigest: () => {
       throw new Error('a rehearsal takes no snapshots');
     },
@@ -267,27 +267,20 @@ interface ReaderDisk {
 }
 
 let disk: ReaderDisk | null = null;
-/** The book's disk as built, for checks that boot on it (built on the first such boot). */
-let checkDisk: Uint8Array | null = null;
-let bookFiles: Promise<BookFiles> | null = null;
+let bookFiles: Promise<BookFilesWithDisk> | null = null;
 
 /**
- * The programs and the disk/ tree (book-files.ts): one binary file, fetched
- * once per worker, while the kernel compiles; the HTTP cache keeps it.
+ * The programs, the disk/ tree and the book's disk (book-files.ts): one
+ * binary file, fetched once per worker, while the kernel compiles; the HTTP
+ * cache keeps it.
  */
-function loadBookFiles(): Promise<BookFiles> {
+function loadBookFiles(): Promise<BookFilesWithDisk> {
   bookFiles ??= fetch(bookFilesUrl).then(async (response) => {
     if (!response.ok)
       throw new Error(`the book's programs: ${response.status} from ${bookFilesUrl}`);
     return unpackBookFiles(new Uint8Array(await response.arrayBuffer()));
   });
   return bookFiles;
-}
-
-function freshCheckDisk({ programs, diskFiles }: BookFiles): Uint8Array {
-  beat('building', 0);
-  checkDisk ??= buildBookDisk(programs, { files: diskFiles });
-  return checkDisk.slice();
 }
 
 let diskOpening: Promise<ReaderDisk> | null = null;
@@ -357,11 +350,9 @@ async function adoptReaderDisk(handover: DiskHandover): Promise<ReaderDisk> {
 
 async function loadReaderDisk(): Promise<ReaderDisk> {
   const started = performance.now();
-  const { programs, diskFiles } = await loadBookFiles();
+  const files = await loadBookFiles();
   const { persistent, storage } = diskStorage();
-  const opened = await PersistentDisk.open(storage, bookDiskName, () =>
-    buildBookDiskImage(programs, { files: diskFiles }),
-  );
+  const opened = await PersistentDisk.open(storage, bookDiskName, () => diskImage(files.disk));
   if (opened.problem === null) void storage.clearOthers(bookDiskName).catch(() => {});
   const report: DiskReport = {
     version: bookDiskName,
@@ -499,7 +490,7 @@ const api = {
       return { ok: false, message: describeKernelError(error) };
     }
     let opened: ReaderDisk;
-    let programs: BookFiles['programs'];
+    let programs: BookFilesWithDisk['programs'];
     try {
       opened = await opening;
       ({ programs } = await loadBookFiles());
@@ -719,7 +710,7 @@ const api = {
         sources,
         overrides,
         files.programs,
-        { seed: seed + index, bookDisk: () => freshCheckDisk(files) },
+        { seed: seed + index, bookDisk: () => diskImage(files.disk).bytes },
       );
       results.push(result!);
       progress(result!);
