@@ -3,7 +3,8 @@
  * the book's picture (three spins, one niced) until the reader acts, then
  * shows the last 300 ticks of the reader's machine after each command: spins
  * started by the reader appear on it in turns of one quantum, the ready queues
- * show them waiting their turn, and a slice shows its ticks and how it ended
+ * show them waiting their turn (the one in the middle of its quantum runs, and
+ * is in no queue), and a slice shows its ticks and how it ended
  * when it has keyboard focus.
  */
 import { describe, expect, it } from 'vitest';
@@ -46,10 +47,18 @@ describe('the Scheduler chapter’s figures', () => {
       const live = await figureBox(page, TIMELINE);
       expect(live).toMatch(/pid \d+ spin: ticks \d+–\d+ \(10 ms\); used up its quantum/);
 
-      const waiting = async () =>
-        (await figureBox(page, QUEUES)).match(
+      // The queues hold the tasks that wait: a spin in the middle of its quantum runs, and is in
+      // none. Views taken one after the other find both spins waiting at a quantum's end.
+      const waiting = async () => {
+        await page.evaluate(
+          (figure) =>
+            document.querySelector<HTMLElement & { refresh(): Promise<void> }>(figure)!.refresh(),
+          QUEUES,
+        );
+        return (await figureBox(page, QUEUES)).match(
           /aria-label="pid \d+ spin at level 2: waited \d+ ms/g,
         );
+      };
       await expect.poll(waiting, { timeout: COMMAND_TIMEOUT_MS }).toHaveLength(2);
       const queues = await figureBox(page, QUEUES);
       expect(queues).toContain('; it runs next');
