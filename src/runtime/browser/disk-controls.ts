@@ -130,7 +130,7 @@ async function replaceStoredDisk(
 
 async function resetDisk(host: DiskControlsHost): Promise<void> {
   if (!confirm(RESET_QUESTION)) return;
-  // Every version's stored disk: the next machine builds the book's disk.
+  // Every version's stored disk: the next machine starts from the book's disk.
   if (await replaceStoredDisk(host, 'reset the disk', (store) => store.clear(null))) {
     host.notice("The disk was reset to the book's disk.");
   }
