@@ -16,7 +16,8 @@
  *                               its script is loaded and evaluated),
  *                               kernel_compile (compiling the kernel's
  *                               modules), disk (opening the reader's disk:
- *                               IndexedDB, or building the book's disk),
+ *                               IndexedDB, or the book's disk from the
+ *                               book's files),
  *                               boot_asked (navigation → the page asks for
  *                               the boot), link (boot asked and disk open →
  *                               the kernel linked and the machine on),

@@ -32,6 +32,7 @@
  * past its end.
  */
 import type { BootModule } from '../../emu/firmware';
+import { BLOCK_SIZE } from '../../kernel/fs/block-device';
 import type { DiskFile, WrittenImage } from './book-disk';
 
 const MAGIC = 'CBF2';
@@ -102,7 +103,7 @@ const contentKey = (block: Uint8Array): string => String.fromCharCode(...block);
 
 /** The written blocks of `image`, which must be whole blocks of one size. */
 function writtenBlocks(image: WrittenImage): PackedDisk {
-  const blockBytes = image.written[0]?.[1] ?? 4096;
+  const blockBytes = image.written[0]?.[1] ?? BLOCK_SIZE;
   const blocks = image.written.map(([offset, length]): [number, Uint8Array] => {
     if (length !== blockBytes || offset % blockBytes !== 0)
       throw new Error(

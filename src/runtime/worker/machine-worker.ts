@@ -28,14 +28,14 @@
  * Every machine gets the reader's disk as its ATA disk: on a reboot, handed
  * over by the machine it replaces (`handOverDisk`: in memory, its chunks
  * transferred from worker to worker); otherwise loaded from IndexedDB when
- * `boot()` starts, or the book's disk as the build made it (book-disk.ts)
- * when none is stored. The worker persists the disk itself (disk-store.ts): what the ATA
- * device reports writing is stored in batches, and at once when the page
- * pauses the machine or asks (`flushDisk`, when another machine of the page
- * boots and when the page is hidden), so apart from a reboot's handover the
- * disk's bytes travel through the page only for Download (`diskImage`). Reset
- * and Upload `suspendDisk()` first, so this machine stops storing while the
- * page replaces the stored disk.
+ * `boot()` starts, or the book's disk as the build made it (book-files.ts)
+ * when none is stored. The worker persists the disk itself (disk-store.ts):
+ * what the ATA device reports writing is stored in batches, and at once when
+ * the page pauses the machine or asks (`flushDisk`, when another machine of
+ * the page boots and when the page is hidden), so apart from a reboot's
+ * handover the disk's bytes travel through the page only for Download
+ * (`diskImage`). Reset and Upload `suspendDisk()` first, so this machine
+ * stops storing while the page replaces the stored disk.
  */
 import { expose, transfer } from 'comlink';
 import { modules } from 'virtual:cotton-kernel';
