@@ -1,11 +1,14 @@
 /**
- * The boot chapter in a real browser: the machine boots to the shell, takes
+ * The boot chapter in a real browser: the machine boots to the shell (in its
+ * worker, before the page asks, when it can tell the page's boot), takes
  * input, boots the reader's edits, survives a reader's infinite loop and
  * syntax errors, keeps edits across reloads, and checks the exercise.
  *
  * Every test gets a fresh browser context (empty localStorage) unless it is
  * about what survives a reload.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import {
@@ -18,6 +21,7 @@ import {
   waitForStatus,
   waitForTerminal,
 } from './book';
+import { EDIT_KEY_PREFIX, firstWorkerName } from '../../src/runtime/worker/preparation';
 import { useChromium } from './chromium-session';
 
 const ENTRY = 'src/kernel/boot/entry.ts';
@@ -70,6 +74,22 @@ async function editFile(file: string, find: string, replacement: string): Promis
   await page.waitForSelector(`cotton-machine .cm-tab[data-file="${file}"][data-edited]`);
 }
 
+/** Runs in the page before its scripts: notes the names of the machine workers it creates. */
+function noteWorkerNames(): void {
+  const names: string[] = [];
+  (window as unknown as { workerNames: string[] }).workerNames = names;
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      if (options?.name?.startsWith('cotton-machine')) names.push(options.name);
+    }
+  };
+}
+
+const workerNames = (): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { workerNames: string[] }).workerNames);
+
 async function runCommand(command: string, expected: RegExp): Promise<string> {
   await typeInTerminal(page, `${command}\r`);
   return waitForTerminal(page, (text) => expected.test(text));
@@ -101,7 +121,7 @@ describe('the boot chapter', () => {
       window.Worker = class extends NativeWorker {
         constructor(url: string | URL, options?: WorkerOptions) {
           super(url, options);
-          if (options?.name === 'cotton-machine first') seen.worker ??= performance.now();
+          if (options?.name?.startsWith('cotton-machine first')) seen.worker ??= performance.now();
         }
       };
       const define = customElements.define.bind(customElements);
@@ -116,6 +136,50 @@ describe('the boot chapter', () => {
       () => (window as unknown as { seen: Record<string, number> }).seen,
     );
     expect(seen.worker).toBeLessThan(seen.element!);
+  });
+
+  it('boots the machine in its worker before the page asks, and shows that boot from its first line', async () => {
+    page = await (await chromium.newContext()).newPage();
+    errors = collectPageErrors(page);
+    await page.addInitScript(noteWorkerNames);
+    await page.goto(`${inject('bookUrl')}/boot/`);
+    const text = await waitForTerminal(page, (shown) => countPrompts(shown) > 0);
+    expect(await workerNames()).toEqual([firstWorkerName({ screen: false })]);
+    expect(text.startsWith('\nCottonOS 0.1.0 (TypeScript edition) on the Cotton PC\n')).toBe(true);
+    expect(text.match(/CottonOS 0\.1\.0/g)).toHaveLength(1);
+    await runCommand('echo ahead', /^ahead$/m);
+    expect(countPrompts(await terminalText(page))).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('boots what the page asks for when the machine booted ahead is not it (an edit the HTML missed)', async () => {
+    page = await (await chromium.newContext()).newPage();
+    errors = collectPageErrors(page);
+    await page.addInitScript(noteWorkerNames);
+    // The reader's saved edit, which the page's scripts see and the HTML's inline script does not.
+    const edited = readFileSync(join(import.meta.dirname, '..', '..', ENTRY), 'utf8').replace(
+      'on the Cotton PC',
+      'on the Ahead PC',
+    );
+    await page.addInitScript(
+      ([key, text]) => {
+        localStorage.setItem(key!, text!);
+        const getItem = Storage.prototype.getItem;
+        Storage.prototype.getItem = function (name: string) {
+          return document.currentScript ? null : getItem.call(this, name);
+        };
+      },
+      [`${EDIT_KEY_PREFIX}${ENTRY}`, edited],
+    );
+    await page.goto(`${inject('bookUrl')}/boot/`);
+    const text = await waitForTerminal(page, (shown) => countPrompts(shown) > 0);
+    expect(await workerNames()).toEqual([firstWorkerName({ screen: false })]);
+    expect(text).toContain('on the Ahead PC');
+    expect(text).not.toContain('on the Cotton PC');
+    expect(text.match(/CottonOS 0\.1\.0/g)).toHaveLength(1);
+    await runCommand('echo edited', /^edited$/m);
+    expect(await terminalText(page)).not.toContain('on the Cotton PC');
+    expect(errors).toEqual([]);
   });
 
   it("loads Monaco's scripts after the first prompt, while the page idles, and its styles only with Edit", async () => {

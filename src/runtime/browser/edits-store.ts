@@ -8,7 +8,8 @@
  * unloads. localStorage rather than IndexedDB because edits are small text and
  * a synchronous read lets the first boot use them without waiting.
  */
-const PREFIX = 'cottonos:edit:';
+import { EDIT_KEY_PREFIX as PREFIX } from '../worker/preparation';
+
 const SAVE_DELAY_MS = 400;
 
 const timers = new Map<string, ReturnType<typeof setTimeout>>();

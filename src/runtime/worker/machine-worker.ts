@@ -9,7 +9,10 @@
  * first prompt (virtual time as fast as this thread goes, so the reader waits
  * for no virtual timer), then in real time. It boots while the page still
  * lays itself out or swaps the machines; the page holds its reports until it
- * adopts the machine (browser/machine-client.ts). While it runs, the
+ * adopts the machine (browser/machine-client.ts). The page's first worker may
+ * even boot before it is asked (`bootAhead`, preparation.ts), keeping the
+ * output until `boot()` adopts the machine, or switches it off if the page
+ * asks for another. While it runs, the
  * worker reports after each slice that produced output or changed state, and
  * at least every HEARTBEAT_MS. The page's watchdog listens to beats sent from
  * inside the run loop (`watch`, liveness.ts): a loop in kernel code never
@@ -63,7 +66,14 @@ import {
 } from './disk-store';
 import { IndexedDbChunkStorage } from './indexeddb-storage';
 import { CaptureBuffer } from './capture-buffer';
-import { FIRST_WORKER_NAME, FIRST_WORKER_PREPARATION, type Preparation } from './preparation';
+import {
+  type BootAhead,
+  FIRST_WORKER_PREPARATION,
+  isBootAheadOf,
+  type MachineOptions,
+  type Preparation,
+  readWorkerName,
+} from './preparation';
 import { beat, reportLiveness } from './liveness';
 import { measureKernelCompile, milestone } from './milestones';
 import {
@@ -74,13 +84,7 @@ import {
 
 export const HEARTBEAT_MS = 250;
 
-export interface MachineOptions {
-  readonly overrides: Readonly<Record<string, string>>;
-  readonly ramMiB?: number;
-  readonly cmdline?: string;
-  /** Report the screen's changes (a <Machine screen> page). */
-  readonly screen?: boolean;
-}
+export type { MachineOptions } from './preparation';
 
 /** What the page learns after a slice. */
 export interface MachineReport {
@@ -236,6 +240,11 @@ let pending: Uint8Array[] = [];
 let prompted = false;
 let lastState: MachineState | null = null;
 let lastReportAt = 0;
+/** Where the machine's reports go: the page's sink, or none yet for a machine booted ahead. */
+let reportTo: ReportSink | null = null;
+/** The machine this worker started before the page asked (`bootAhead`), until `boot` decides on it. */
+let bootedAhead: { readonly options: BootAhead; readonly started: Promise<BootResult> } | null =
+  null;
 let recording: LiveRecording | null = null;
 /**
  * The recorder's code (NEX, its compression) loads when the reader first
@@ -406,15 +415,19 @@ function transferables(output: Uint8Array | null, screen: FramebufferUpdate | nu
   return output ? [output.buffer as ArrayBuffer, ...buffers] : buffers;
 }
 
+/** Note the shell's first prompt once the machine has printed it. */
+function notePrompt(): void {
+  if (prompted || !host!.output.includes(OSC133_PROMPT_END)) return;
+  prompted = true;
+  milestone('first-prompt');
+}
+
 function report(sink: ReportSink, state: MachineState): void {
   const now = performance.now();
   const screen = takeScreen();
   if (pending.length === 0 && !screen && state === lastState && now - lastReportAt < HEARTBEAT_MS)
     return;
-  if (!prompted && host!.output.includes(OSC133_PROMPT_END)) {
-    prompted = true;
-    milestone('first-prompt');
-  }
+  notePrompt();
   const output = takeOutput();
   const crash = state === 'crashed' ? describeKernelError(host!.machine.crash) : null;
   const message: MachineReport = { output, state, prompted, crash, screen };
@@ -422,6 +435,100 @@ function report(sink: ReportSink, state: MachineState): void {
   lastReportAt = now;
   const buffers = transferables(output, screen);
   sink(buffers.length > 0 ? transfer(message, buffers) : message);
+}
+
+/**
+ * Boot the machine the page will ask for, without waiting for it to ask
+ * (preparation.ts): the page's scripts run only once it has laid itself out,
+ * and the machine boots meanwhile. Its output waits for `boot` to adopt it.
+ */
+function bootAhead(options: BootAhead): void {
+  booting = true;
+  bootedAhead = { options, started: startMachine({ ...options, overrides: {} }, null) };
+}
+
+/**
+ * Power off this worker's machine, as a Reboot does: its disk stays as the
+ * machine left it, for the next machine of this worker.
+ */
+function switchOff(): void {
+  driver?.stop();
+  driver = null;
+  host = null;
+  pending = [];
+  prompted = false;
+  lastState = null;
+}
+
+/**
+ * Transpile and link the kernel with `options`' edits while the disk comes
+ * (handed over on `diskPort`, or opened here), and power the machine on: in
+ * fast mode to its first prompt, its reports going to `reportTo` once set.
+ */
+async function startMachine(
+  options: MachineOptions,
+  diskPort: MessagePort | null,
+): Promise<BootResult> {
+  beat('building', 0);
+  // The disk comes (handed over, or from IndexedDB off this thread) while the kernel is transpiled and compiled.
+  const opening = diskPort ? handedDisk(diskPort).then(openReaderDisk) : openReaderDisk();
+  opening.catch(() => {}); // awaited below, unless the kernel fails first
+  let kernel: KernelModules;
+  try {
+    kernel = await kernelWith(options.overrides);
+    compileKernel(kernel);
+  } catch (error) {
+    return { ok: false, message: describeKernelError(error) };
+  }
+  let opened: ReaderDisk;
+  let programs: BookFilesWithDisk['programs'];
+  try {
+    opened = await opening;
+    ({ programs } = await loadBookFiles());
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  const { persistent, report: diskReport } = opened;
+  milestone('linking');
+  try {
+    const frames = new CaptureBuffer();
+    const nextInspector = new KernelInspector();
+    host = new MachineHost({
+      modules: kernel,
+      programs,
+      disk: persistent.image,
+      // Asked for only by a snapshot, which a host without the kernel's sources never takes:
+      // the worker keeps no 32 MiB copy of the disk at power-on for it.
+      diskDigest: () => {
+        throw new Error('the machine worker takes no snapshots');
+      },
+      overrides: options.overrides,
+      ramMiB: options.ramMiB,
+      commandLine: options.cmdline,
+      onOutput: (bytes) => {
+        pending.push(bytes);
+        recording?.output(bytes);
+      },
+      onPowerOn: (machine) => frames.attach(machine),
+      tap: nextInspector.tap,
+    });
+    capture = frames;
+    inspector = nextInspector;
+  } catch (error) {
+    return { ok: false, message: describeKernelError(error) };
+  }
+  milestone('powered-on');
+  screenShown = options.screen ?? false;
+  const booted = host;
+  driver = new RealtimeDriver(host, {
+    onSlice: (state) => {
+      if (reportTo) report(reportTo, state);
+      else notePrompt();
+    },
+    fastWhile: () => stillBooting(booted),
+  });
+  driver.start();
+  return { ok: true, disk: diskReport };
 }
 
 const api = {
@@ -439,6 +546,7 @@ const api = {
     measureKernelCompile(() => compileKernel(modules));
     if (ahead.transpiler) warmTranspiler(await import('../host/transpile'));
     if (ahead.rehearse) rehearsal ??= rehearse().catch(() => {});
+    if (ahead.boot && !booting) bootAhead(ahead.boot);
   },
 
   /** The machine this one replaces gave no disk (in time): load the stored one. */
@@ -468,7 +576,9 @@ const api = {
   /**
    * Link a machine with the reader's edits, and start it. A machine that
    * replaces another takes that one's disk, which comes on `diskPort` (see
-   * `handOverDisk`) while this worker transpiles and links.
+   * `handOverDisk`) while this worker transpiles and links. The machine this
+   * worker booted ahead (`bootAhead`) is adopted if it is the one asked for;
+   * otherwise it is switched off first, as a Reboot would.
    */
   async boot(
     options: MachineOptions,
@@ -477,63 +587,20 @@ const api = {
   ): Promise<BootResult> {
     booting = true;
     milestone('boot-asked');
+    const early = bootedAhead;
+    bootedAhead = null;
+    if (early) {
+      const result = await early.started;
+      if (result.ok && diskPort === null && isBootAheadOf(early.options, options)) {
+        reportTo = sink;
+        driver?.wake();
+        return result;
+      }
+      switchOff();
+    }
     await rehearsal;
-    beat('building', 0);
-    // The disk comes (handed over, or from IndexedDB off this thread) while the kernel is transpiled and compiled.
-    const opening = diskPort ? handedDisk(diskPort).then(openReaderDisk) : openReaderDisk();
-    opening.catch(() => {}); // awaited below, unless the kernel fails first
-    let kernel: KernelModules;
-    try {
-      kernel = await kernelWith(options.overrides);
-      compileKernel(kernel);
-    } catch (error) {
-      return { ok: false, message: describeKernelError(error) };
-    }
-    let opened: ReaderDisk;
-    let programs: BookFilesWithDisk['programs'];
-    try {
-      opened = await opening;
-      ({ programs } = await loadBookFiles());
-    } catch (error) {
-      return { ok: false, message: error instanceof Error ? error.message : String(error) };
-    }
-    const { persistent, report: diskReport } = opened;
-    try {
-      const frames = new CaptureBuffer();
-      const nextInspector = new KernelInspector();
-      host = new MachineHost({
-        modules: kernel,
-        programs,
-        disk: persistent.image,
-        // Asked for only by a snapshot, which a host without the kernel's sources never takes:
-        // the worker keeps no 32 MiB copy of the disk at power-on for it.
-        diskDigest: () => {
-          throw new Error('the machine worker takes no snapshots');
-        },
-        overrides: options.overrides,
-        ramMiB: options.ramMiB,
-        commandLine: options.cmdline,
-        onOutput: (bytes) => {
-          pending.push(bytes);
-          recording?.output(bytes);
-        },
-        onPowerOn: (machine) => frames.attach(machine),
-        tap: nextInspector.tap,
-      });
-      capture = frames;
-      inspector = nextInspector;
-    } catch (error) {
-      return { ok: false, message: describeKernelError(error) };
-    }
-    milestone('powered-on');
-    screenShown = options.screen ?? false;
-    const booted = host;
-    driver = new RealtimeDriver(host, {
-      onSlice: (state) => report(sink, state),
-      fastWhile: () => stillBooting(booted),
-    });
-    driver.start();
-    return { ok: true, disk: diskReport };
+    reportTo = sink;
+    return startMachine(options, diskPort);
   },
 
   async input(text: string): Promise<void> {
@@ -725,4 +792,6 @@ expose(api);
 milestone('worker-ready');
 
 // Started from the page's HTML (node/early-worker.ts): prepare now, the page's scripts are not running yet.
-if (self.name === FIRST_WORKER_NAME) void api.prepare(FIRST_WORKER_PREPARATION).catch(() => {});
+const named = readWorkerName(self.name);
+if (named.first)
+  void api.prepare({ ...FIRST_WORKER_PREPARATION, boot: named.ahead }).catch(() => {});

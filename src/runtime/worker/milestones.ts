@@ -9,7 +9,9 @@
  *   worker-ready     the worker's script is loaded and evaluated
  *   kernel-compile   (a measure) compiling the kernel's modules
  *   disk-open        the reader's disk is open (stored, built or handed over)
- *   boot-asked       the page asked for the boot
+ *   boot-asked       the page asked for the boot (after `linking` if the
+ *                    worker booted ahead, preparation.ts)
+ *   linking          the kernel and the disk are ready: the kernel is linked
  *   powered-on       the kernel is linked and the machine powered on
  *   first-prompt     the worker sends the shell's first prompt to the page
  */
@@ -17,6 +19,7 @@ export const MILESTONES = [
   'worker-ready',
   'disk-open',
   'boot-asked',
+  'linking',
   'powered-on',
   'first-prompt',
 ] as const;
