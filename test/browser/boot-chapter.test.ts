@@ -87,6 +87,21 @@ function noteWorkerNames(): void {
   };
 }
 
+/** Runs in the page before its scripts: notes when the machine's first prompt came. */
+function notePromptTime(): void {
+  document.addEventListener(
+    'cotton-prompt',
+    () => {
+      const w = window as unknown as { promptAt?: number };
+      w.promptAt ??= performance.now();
+    },
+    { capture: true },
+  );
+}
+
+const promptTime = (): Promise<number> =>
+  page.evaluate(() => (window as unknown as { promptAt: number }).promptAt);
+
 const workerNames = (): Promise<string[]> =>
   page.evaluate(() => (window as unknown as { workerNames: string[] }).workerNames);
 
@@ -182,18 +197,26 @@ describe('the boot chapter', () => {
     expect(errors).toEqual([]);
   });
 
+  it("loads the recordings' players and the figures' renderers after the first prompt", async () => {
+    page = await (await chromium.newContext()).newPage();
+    await page.addInitScript(notePromptTime);
+    await page.goto(`${inject('bookUrl')}/boot/`);
+    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    for (const chunk of [/\/player-element\.[\w-]+\.js$/, /\/figures\.[\w-]+\.js$/]) {
+      const requested = await page.waitForFunction((source) => {
+        const pattern = new RegExp(source);
+        const entry = performance
+          .getEntriesByType('resource')
+          .find((resource) => pattern.test(resource.name));
+        return entry ? entry.startTime : false;
+      }, chunk.source);
+      expect(await requested.jsonValue()).toBeGreaterThan(await promptTime());
+    }
+  });
+
   it("loads Monaco's scripts after the first prompt, while the page idles, and its styles only with Edit", async () => {
     page = await (await chromium.newContext()).newPage();
-    await page.addInitScript(() =>
-      document.addEventListener(
-        'cotton-prompt',
-        () => {
-          const w = window as unknown as { promptAt?: number };
-          w.promptAt ??= performance.now();
-        },
-        { capture: true },
-      ),
-    );
+    await page.addInitScript(notePromptTime);
     await page.goto(`${inject('bookUrl')}/boot/`);
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
     const editorRequested = await page.waitForFunction(() => {
@@ -202,10 +225,7 @@ describe('the boot chapter', () => {
         .find((resource) => /\/editor\.[\w-]+\.js$/.test(resource.name));
       return entry ? entry.startTime : false;
     });
-    const promptAt = await page.evaluate(
-      () => (window as unknown as { promptAt: number }).promptAt,
-    );
-    expect(await editorRequested.jsonValue()).toBeGreaterThan(promptAt);
+    expect(await editorRequested.jsonValue()).toBeGreaterThan(await promptTime());
     expect(await page.locator('#cotton-monaco-styles').count()).toBe(0);
     await press(page, 'edit');
     await page.waitForSelector('cotton-machine .monaco-editor');

@@ -8,13 +8,15 @@
  * (src/figures/) and swaps the SVG if it changed. A figure built after
  * `typed` commands keeps the book's picture until the reader does something
  * (runs a command or reboots): a freshly booted machine would show less.
- * Hovering or focusing a part shows its details under the figure.
+ * Hovering or focusing a part shows its details under the figure. The
+ * renderers load with the first view (the machine's first prompt), not with
+ * the page: until then the figure shows the build's SVG.
  *
  * For tests: `data-refreshes` counts the views taken, `data-state` is
  * 'built', 'live' or 'error', and the element fires `cotton-figure-refresh`
  * after each one.
  */
-import { type Figure, renderFigure } from '../../figures/index';
+import type { Figure } from '../../figures/index';
 import type { CottonMachineElement } from './machine-element';
 
 export class CottonFigureElement extends HTMLElement {
@@ -74,6 +76,7 @@ export class CottonFigureElement extends HTMLElement {
     if (!answer.ok) this.showError(answer.reason);
     else {
       try {
+        const { renderFigure } = await import('../../figures/index');
         this.draw(
           renderFigure(view, answer.data, { id: this.id, uptimeMicros: answer.uptimeMicros }),
         );
