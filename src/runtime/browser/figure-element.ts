@@ -8,16 +8,50 @@
  * (src/figures/) and swaps the SVG if it changed. A figure built after
  * `typed` commands keeps the book's picture until the reader does something
  * (runs a command or reboots): a freshly booted machine would show less.
- * Hovering or focusing a part shows its details under the figure. The
- * renderers load with the first view (the machine's first prompt), not with
- * the page: until then the figure shows the build's SVG.
+ * Hovering or focusing a part shows its details under the figure.
  *
- * For tests: `data-refreshes` counts the views taken, `data-state` is
- * 'built', 'live' or 'error', and the element fires `cotton-figure-refresh`
- * after each one.
+ * The renderers are not part of the page's first load: the first view,
+ * taken at the machine's first prompt, loads them once the page's thread is
+ * idle (requestIdleCallback), so neither their code nor the redraws compete
+ * with the page showing that prompt. Views are still taken at each prompt;
+ * one taken before the renderers come waits for them, and the latest is
+ * drawn then. Meanwhile the figure shows the build's SVG, which is what a
+ * machine that just booted the book's kernel shows too.
+ *
+ * For tests: `data-refreshes` counts the views drawn (or that failed),
+ * `data-state` is 'built', 'live' or 'error', and the element fires
+ * `cotton-figure-refresh` after each one.
  */
-import type { Figure } from '../../figures/index';
 import type { CottonMachineElement } from './machine-element';
+
+type Renderers = typeof import('../../figures/index');
+type Answer = NonNullable<Awaited<ReturnType<CottonMachineElement['inspect']>>>;
+
+/** The longest the renderers wait for an idle moment of the page's thread. */
+const RENDERERS_IDLE_WAIT_MS = 1000;
+
+let renderers: Renderers | null = null;
+let loading: Promise<Renderers> | null = null;
+
+function threadIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function')
+      requestIdleCallback(() => resolve(), { timeout: RENDERERS_IDLE_WAIT_MS });
+    else setTimeout(resolve, 0);
+  });
+}
+
+/** The figures' renderers, once the page's thread is idle (loaded once for every figure; tried again after a failed load). */
+function idleRenderers(): Promise<Renderers> {
+  loading ??= threadIdle()
+    .then(() => import('../../figures/index'))
+    .then((loaded) => (renderers = loaded))
+    .catch((error: unknown) => {
+      loading = null;
+      throw error;
+    });
+  return loading;
+}
 
 export class CottonFigureElement extends HTMLElement {
   private machine: CottonMachineElement | null = null;
@@ -25,6 +59,8 @@ export class CottonFigureElement extends HTMLElement {
   private promptsToSkip = 0;
   private refreshing: Promise<void> | null = null;
   private again = false;
+  /** The latest view taken before the renderers came, to draw when they do. */
+  private waitingView: Answer | null = null;
   /** The SVG text last drawn in the page (null: still the build's). */
   svgText: string | null = null;
 
@@ -70,25 +106,53 @@ export class CottonFigureElement extends HTMLElement {
     try {
       answer = (await this.machine?.inspect({ view, args })) ?? null;
     } catch (error) {
-      answer = { ok: false, view, reason: error instanceof Error ? error.message : String(error) };
+      answer = { ok: false, view, reason: messageOf(error) };
     }
     if (answer === null) return; // no machine runs (it is being replaced): the next prompt redraws
+    if (renderers) this.show(answer, renderers);
+    else this.showWhenRendered(answer);
+  }
+
+  /** Draw `answer` once the renderers have come, or the latest view taken by then. */
+  private showWhenRendered(answer: Answer): void {
+    const first = this.waitingView === null;
+    this.waitingView = answer;
+    if (!first) return;
+    idleRenderers().then(
+      (loaded) => this.show(this.takeWaitingView(), loaded),
+      (error: unknown) => {
+        this.takeWaitingView();
+        this.showError(messageOf(error));
+        this.refreshed();
+      },
+    );
+  }
+
+  private takeWaitingView(): Answer {
+    const answer = this.waitingView!;
+    this.waitingView = null;
+    return answer;
+  }
+
+  private show(answer: Answer, { renderFigure }: Renderers): void {
     if (!answer.ok) this.showError(answer.reason);
     else {
       try {
-        const { renderFigure } = await import('../../figures/index');
-        this.draw(
-          renderFigure(view, answer.data, { id: this.id, uptimeMicros: answer.uptimeMicros }),
-        );
+        const context = { id: this.id, uptimeMicros: answer.uptimeMicros };
+        this.draw(renderFigure(this.dataset.view!, answer.data, context));
       } catch (error) {
-        this.showError(error instanceof Error ? error.message : String(error));
+        this.showError(messageOf(error));
       }
     }
+    this.refreshed();
+  }
+
+  private refreshed(): void {
     this.dataset.refreshes = String(Number(this.dataset.refreshes ?? '0') + 1);
     this.dispatchEvent(new CustomEvent('cotton-figure-refresh'));
   }
 
-  private draw(figure: Figure): void {
+  private draw(figure: ReturnType<Renderers['renderFigure']>): void {
     if (figure.svg !== this.svgText) {
       this.child('.cf-box').innerHTML = figure.svg;
       this.svgText = figure.svg;
@@ -116,5 +180,8 @@ export class CottonFigureElement extends HTMLElement {
     return element;
   }
 }
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 customElements.define('cotton-figure', CottonFigureElement);
