@@ -23,6 +23,7 @@
  * `cotton-figure-refresh` after each one.
  */
 import type { CottonMachineElement } from './machine-element';
+import { whenThreadIdle } from './page-idle';
 
 type Renderers = typeof import('../../figures/index');
 type Answer = NonNullable<Awaited<ReturnType<CottonMachineElement['inspect']>>>;
@@ -33,17 +34,9 @@ const RENDERERS_IDLE_WAIT_MS = 1000;
 let renderers: Renderers | null = null;
 let loading: Promise<Renderers> | null = null;
 
-function threadIdle(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function')
-      requestIdleCallback(() => resolve(), { timeout: RENDERERS_IDLE_WAIT_MS });
-    else setTimeout(resolve, 0);
-  });
-}
-
 /** The figures' renderers, once the page's thread is idle (loaded once for every figure; tried again after a failed load). */
 function idleRenderers(): Promise<Renderers> {
-  loading ??= threadIdle()
+  loading ??= new Promise<void>((resolve) => whenThreadIdle(resolve, RENDERERS_IDLE_WAIT_MS))
     .then(() => import('../../figures/index'))
     .then((loaded) => (renderers = loaded))
     .catch((error: unknown) => {

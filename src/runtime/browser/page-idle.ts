@@ -63,9 +63,12 @@ function bootedAndWatched(): Promise<void> {
 export function whenPageIdle(task: () => void): void {
   void bootedAndWatched()
     .then(readerPaused)
-    .then(() => {
-      if (typeof requestIdleCallback === 'function')
-        requestIdleCallback(() => task(), { timeout: IDLE_WAIT_MS });
-      else setTimeout(task, 0);
-    });
+    .then(() => whenThreadIdle(task));
+}
+
+/** Run `task` at the page's thread's next idle moment, or after `timeoutMs` at the latest. */
+export function whenThreadIdle(task: () => void, timeoutMs = IDLE_WAIT_MS): void {
+  if (typeof requestIdleCallback === 'function')
+    requestIdleCallback(() => task(), { timeout: timeoutMs });
+  else setTimeout(task, 0);
 }

@@ -26,7 +26,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BootAhead, EDIT_KEY_PREFIX, FIRST_WORKER_NAME } from '../worker/preparation';
+import { type BootAhead, EDIT_KEY_PREFIX, firstWorkerName } from '../worker/preparation';
 import { listFiles } from './precompress';
 
 /** Vite's name for the machine worker's built script (the worker's file is machine-worker.ts). */
@@ -61,11 +61,11 @@ export interface FirstMachine {
  */
 export function earlyWorkerScript(url: string, machine: FirstMachine): string {
   const keys = literal(machine.files.map((file) => EDIT_KEY_PREFIX + file));
-  const ahead = literal(` ${JSON.stringify(machine.boot)}`);
+  const [ahead, plain] = [firstWorkerName(machine.boot), firstWorkerName(null)].map(literal);
   return (
-    `<script>(function(){var n=${literal(FIRST_WORKER_NAME)},e=false;` +
+    `<script>(function(){var e=false;` +
     `try{e=${keys}.some(function(k){return localStorage.getItem(k)!==null})}catch(x){}` +
-    `if(!e)n+=${ahead};` +
+    `var n=e?${plain}:${ahead};` +
     `var w=new Worker(${literal(url)},{type:"module",name:n});` +
     `w.addEventListener("error",function(e){w.cottonFailed=e.message||"could not load"});` +
     'self.cottonFirstWorker=w})()</script>'
