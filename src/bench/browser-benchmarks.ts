@@ -6,9 +6,13 @@
  *
  *   browser.first_prompt_ms     navigation → the shell's first prompt in the
  *                               terminal, median of COLD_LOADS loads, each in
- *                               a fresh browser context (no HTTP cache, no
- *                               stored disk: a first visit)
- *   browser.first_prompt_<phase>_ms  the same loads cut into phases, from
+ *                               a new Chromium with a fresh profile (no HTTP
+ *                               cache, no stored disk: a first visit) and no
+ *                               automation attached (reader-loads.ts)
+ *   browser.first_prompt_automated_ms  the same in the loads Playwright drives,
+ *                               each in a fresh browser context: slower, by
+ *                               what the DevTools protocol costs the page
+ *   browser.first_prompt_<phase>_ms  the automated loads cut into phases, from
  *                               the page and from the worker's own timings
  *                               (worker/milestones.ts): page (navigation →
  *                               the machine's worker is created),
@@ -47,7 +51,8 @@
  *   browser.failed_loads        loads that did not get through (a watchdog
  *                               that stopped a machine, a timeout)
  *
- * Sizes come from the requests Chromium made for the page and its workers
+ * The steps after the first prompt, and the sizes, come from the loads
+ * Playwright drives. Sizes come from the requests Chromium made for the page and its workers
  * (not the service worker's precache of the whole book for offline reading),
  * each file gzipped here at the default level, so they do not depend on what
  * pre-compressed twins a build has. Times are measured inside the page
@@ -67,6 +72,7 @@ import { resolveFile, sendFile } from '../classroom/static-files';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
+import { ReaderLoads } from './reader-loads';
 
 interface Result {
   readonly name: string;
@@ -262,10 +268,14 @@ async function openEditor(page: Page): Promise<number> {
   return shown - pressed;
 }
 
-/** The book's server: the built files, plus a kernel file's original text for the edit step. */
-async function serveBook(): Promise<{ url: string; close(): void }> {
+/**
+ * The book's server: the built files, plus a kernel file's original text for
+ * the edit step, and what `readers` serve to their loads.
+ */
+async function serveBook(readers?: ReaderLoads): Promise<{ url: string; close(): void }> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://book');
+    if (readers?.answer(url, request, response)) return;
     if (url.pathname === '/__bench/source') {
       const file = url.searchParams.get('file') ?? '';
       if (!/^src\/kernel\/[\w/-]+\.ts$/.test(file)) return void response.writeHead(400).end();
@@ -363,6 +373,8 @@ interface Samples {
   pageFiles: string[];
   editorFiles: string[];
   failures: number;
+  /** The first prompts of the reader loads (reader-loads.ts). */
+  readerPrompts: number[];
 }
 
 /**
@@ -403,6 +415,16 @@ async function coldLoad(browser: Browser, url: string, requests: string[], sampl
   }
 }
 
+/** One cold load in a reader's browser (reader-loads.ts); a failure is counted, as in `coldLoad`. */
+async function readerLoad(readers: ReaderLoads, url: string, samples: Samples): Promise<void> {
+  try {
+    samples.readerPrompts.push(await readers.firstPrompt(url, CHAPTER, TIMEOUT_MS));
+  } catch (error) {
+    samples.failures++;
+    console.error(`browser benchmarks: a reader load failed: ${(error as Error).message}`);
+  }
+}
+
 export async function browserBenchmarks(): Promise<Result[]> {
   if (!existsSync(CHROMIUM)) {
     console.error(
@@ -412,7 +434,8 @@ export async function browserBenchmarks(): Promise<Result[]> {
   }
   buildBookIfMissing();
   const requests: string[] = [];
-  const server = await serveBook();
+  const readers = new ReaderLoads(CHROMIUM, DIST);
+  const server = await serveBook(readers);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
@@ -427,11 +450,17 @@ export async function browserBenchmarks(): Promise<Result[]> {
     pageFiles: [],
     editorFiles: [],
     failures: 0,
+    readerPrompts: [],
   };
   try {
-    for (let i = 0; i < COLD_LOADS; i++) await coldLoad(browser, server.url, requests, samples);
+    try {
+      for (let i = 0; i < COLD_LOADS; i++) await coldLoad(browser, server.url, requests, samples);
+    } finally {
+      await browser.close();
+    }
+    // Alone on the machine: the reader's browser shares the CPU with no other.
+    for (let i = 0; i < COLD_LOADS; i++) await readerLoad(readers, server.url, samples);
   } finally {
-    await browser.close();
     server.close();
   }
   const { loads } = samples;
@@ -440,8 +469,9 @@ export async function browserBenchmarks(): Promise<Result[]> {
   // A timing the worker did not take is undefined: NaN, which median() leaves out.
   const at = (load: LoadTimes, name: string): number => load.worker[name] ?? Number.NaN;
   return [
+    ms('browser.first_prompt_ms', samples.readerPrompts),
     ms(
-      'browser.first_prompt_ms',
+      'browser.first_prompt_automated_ms',
       loads.map((load) => load.prompt),
     ),
     phase('page', (load) => load.workerCreated),
