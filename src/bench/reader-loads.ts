@@ -116,13 +116,18 @@ export class ReaderLoads {
     const target = `${bookUrl}${chapter}?${LOAD_PARAM}=${load}`;
     const start = `${bookUrl.replace('127.0.0.1', 'localhost')}${START_PATH}?to=${encodeURIComponent(target)}`;
     const profile = mkdtempSync(join(tmpdir(), 'cotton-reader-'));
-    const browser = spawn(this.chromium, readerArgs(profile, start), { stdio: 'ignore' });
+    // In a process group of its own, so that stopping it stops its renderers and helpers too.
+    const browser = spawn(this.chromium, readerArgs(profile, start), {
+      stdio: 'ignore',
+      detached: true,
+    });
     try {
       return await this.reported(load, browser, timeoutMs);
     } finally {
       this.waiting.delete(load);
       await stop(browser);
-      rmSync(profile, { recursive: true, force: true });
+      // A helper may still be closing its files in the profile for a moment.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   }
 
@@ -144,10 +149,14 @@ export class ReaderLoads {
   }
 }
 
-/** Kill `browser` and wait until it has gone (its profile can be removed then). */
+/** Kill `browser` and its process group, and wait until it has gone. */
 async function stop(browser: ChildProcess): Promise<void> {
-  if (browser.exitCode !== null || browser.signalCode !== null) return;
-  const gone = new Promise((resolve) => browser.once('exit', resolve));
-  browser.kill('SIGKILL');
+  const running = browser.exitCode === null && browser.signalCode === null;
+  const gone = running ? new Promise((resolve) => browser.once('exit', resolve)) : null;
+  try {
+    if (browser.pid !== undefined) process.kill(-browser.pid, 'SIGKILL');
+  } catch {
+    // The group has gone already.
+  }
   await gone;
 }
