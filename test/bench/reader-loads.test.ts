@@ -1,3 +1,8 @@
+/**
+ * The benchmark's loads in a reader's browser (src/bench/reader-loads.ts):
+ * the script it adds to the chapter reports the first prompt, once, for its
+ * load, and the fresh browser starts where it should.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   LOAD_PARAM,
