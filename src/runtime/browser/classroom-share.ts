@@ -335,7 +335,8 @@ class TeacherShare {
 
   private sendPlay(force: boolean): void {
     const player = this.player;
-    if (!player || !this.connection) return;
+    // A player whose code has not come yet (playToRoom asks for it) has loaded nothing either.
+    if (!player || !this.connection || typeof player.state !== 'function') return;
     const state = player.state();
     if (!state.loaded) return;
     const src = player.dataset.src!;
@@ -368,6 +369,8 @@ class TeacherShare {
   private playToRoom(player: PlayerLike | null): void {
     this.player = player;
     if (player) {
+      // The players' code loads when the page idles (Player.astro); the teacher wants one now.
+      void import('../player/player-element');
       player.scrollIntoView({ block: 'center', behavior: 'smooth' });
       this.sendPlay(true);
     } else {
