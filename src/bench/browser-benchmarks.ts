@@ -58,7 +58,8 @@
  * pre-compressed twins a build has. Times are measured inside the page
  * (performance.now() since navigation, checked each animation frame), with
  * the worker's creation and first messages seen through a wrapped `Worker`.
- * It needs the built book (BOOK_DIST or dist/; built here when missing) and
+ * It needs the built book (BOOK_DIST or dist/; built here when missing or
+ * older than its sources, src/runtime/node/built-book.ts) and
  * Chromium (CHROMIUM, or /usr/bin/chromium); without Chromium it reports
  * nothing and says why. BENCH_COLD_LOADS changes the number of loads.
  */
@@ -69,6 +70,7 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { resolveFile, sendFile } from '../classroom/static-files';
+import { builtBookIsFresh } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
@@ -328,7 +330,7 @@ function recordRequests(context: BrowserContext, requests: string[]): void {
 export async function measureChapterWeight(
   chapter: string,
 ): Promise<{ page: FileWeight[]; editor: FileWeight[] }> {
-  buildBookIfMissing();
+  buildBookIfStale();
   const server = await serveBook();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
@@ -352,9 +354,11 @@ export async function measureChapterWeight(
   }
 }
 
-function buildBookIfMissing(): void {
-  if (existsSync(join(DIST, 'boot', 'index.html'))) return;
-  console.error(`browser benchmarks: building the book into ${DIST} …`);
+function buildBookIfStale(): void {
+  if (builtBookIsFresh(REPO_ROOT, DIST)) return;
+  console.error(
+    `browser benchmarks: building the book into ${DIST} (none, or older than its sources) …`,
+  );
   execFileSync('npx', ['astro', 'build'], {
     cwd: REPO_ROOT,
     env: { ...process.env, BOOK_DIST: DIST },
@@ -432,7 +436,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
     );
     return [];
   }
-  buildBookIfMissing();
+  buildBookIfStale();
   const requests: string[] = [];
   const readers = new ReaderLoads(CHROMIUM, DIST);
   const server = await serveBook(readers);

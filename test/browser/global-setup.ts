@@ -7,47 +7,19 @@
  * through `inject('bookUrl')`.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { builtBookIsFresh } from '../../src/runtime/node/built-book';
 import { serveStatic, type StaticServer } from './static-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // BOOK_DIST (as in astro.config.mjs) lets several checkouts' builds live side by side.
 const DIST = process.env.BOOK_DIST ? join(ROOT, process.env.BOOK_DIST) : join(ROOT, 'dist');
-const SOURCES = [
-  'src',
-  'chapters',
-  'exercises',
-  'public',
-  'astro.config.mjs',
-  'package.json',
-  'package-lock.json',
-];
 
 declare module 'vitest' {
   export interface ProvidedContext {
     bookUrl: string;
   }
-}
-
-function newestMtime(path: string): number {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce(
-    (newest, name) => Math.max(newest, newestMtime(join(path, name))),
-    stat.mtimeMs,
-  );
-}
-
-function distIsFresh(): boolean {
-  const built = newestMtime(join(DIST, 'index.html'));
-  return built > 0 && SOURCES.every((source) => newestMtime(join(ROOT, source)) < built);
 }
 
 function isCI(): boolean {
@@ -58,7 +30,7 @@ function isCI(): boolean {
 let server: StaticServer | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
-  if (isCI() || !distIsFresh()) {
+  if (isCI() || !builtBookIsFresh(ROOT, DIST)) {
     execFileSync('npx', ['astro', 'build'], { cwd: ROOT, stdio: 'inherit' });
   }
   server = await serveStatic(DIST);

@@ -1,0 +1,40 @@
+/**
+ * Whether the built book (dist/, or BOOK_DIST) is as new as what it is made
+ * from. A build takes over a minute, so the browser tests and `npm run bench`
+ * reuse a build that is, and build again when any source is newer: neither
+ * may test or measure an older book than the one in the working tree.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What a build is made from, relative to the repository. */
+const BOOK_SOURCES = [
+  'src',
+  'chapters',
+  'exercises',
+  'public',
+  'astro.config.mjs',
+  'package.json',
+  'package-lock.json',
+];
+
+/** The newest modification time under `path` (0 if it does not exist). */
+function newestMtime(path: string): number {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce(
+    (newest, name) => Math.max(newest, newestMtime(join(path, name))),
+    stat.mtimeMs,
+  );
+}
+
+/** The book built in `dist` exists and is newer than every source under `root`. */
+export function builtBookIsFresh(root: string, dist: string): boolean {
+  const built = newestMtime(join(dist, 'index.html'));
+  return built > 0 && BOOK_SOURCES.every((source) => newestMtime(join(root, source)) < built);
+}
