@@ -74,7 +74,7 @@ import { builtBookIsFresh } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
-import { ReaderLoads } from './reader-loads';
+import { ReaderLoads, WINDOW } from './reader-loads';
 
 interface Result {
   readonly name: string;
@@ -334,7 +334,7 @@ export async function measureChapterWeight(
   const server = await serveBook();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const context = await browser.newContext({ viewport: WINDOW });
     const requests: string[] = [];
     recordRequests(context, requests);
     await context.addInitScript(watchWorkers);
@@ -387,7 +387,7 @@ interface Samples {
  * is counted in `failures` and ends this load; the samples taken so far stay.
  */
 async function coldLoad(browser: Browser, url: string, requests: string[], samples: Samples) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const context = await browser.newContext({ viewport: WINDOW });
   recordRequests(context, requests);
   try {
     await context.addInitScript(watchWorkers);

@@ -34,6 +34,10 @@ const REPORT_PATH = '/__bench/first-prompt';
 export const LOAD_PARAM = 'bench-load';
 /** How long a new browser stays on the start page before it goes to the chapter. */
 const SETTLE_MS = 2500;
+/** The window of every browser of the benchmark, the automated ones' and the readers'. */
+export const WINDOW = { width: 1280, height: 1000 };
+/** A shell prompt at the start of a line of the terminal (`cotton:/ $ `). */
+const PROMPT = /^cotton:\S* ?\$ /m;
 
 /**
  * The script added at the end of a measured chapter: each animation frame,
@@ -44,7 +48,7 @@ const reporter = (load: string): string =>
   `<script>(function(){function look(){` +
   `var m=document.querySelector('cotton-machine');` +
   `var t=m&&m.terminalText?m.terminalText():'';` +
-  `if(/^cotton:\\S* ?\\$ /m.test(t)){navigator.sendBeacon(${JSON.stringify(`${REPORT_PATH}?${LOAD_PARAM}=${load}`)},String(performance.now()));return}` +
+  `if(${PROMPT}.test(t)){navigator.sendBeacon(${JSON.stringify(`${REPORT_PATH}?${LOAD_PARAM}=${load}`)},String(performance.now()));return}` +
   `requestAnimationFrame(look)}requestAnimationFrame(look)})()</script>`;
 
 /** `html` with the reporting script for `load` at the end of its body. */
@@ -65,7 +69,7 @@ export const readerArgs = (profile: string, startUrl: string): string[] => [
   '--disable-gpu',
   '--no-first-run',
   '--no-default-browser-check',
-  '--window-size=1280,1000',
+  `--window-size=${WINDOW.width},${WINDOW.height}`,
   `--user-data-dir=${profile}`,
   startUrl,
 ];
