@@ -10,9 +10,10 @@
  * line by line. The run-alone table lists every file the page fetched;
  * the benchmark's lines count what a machine needs to run (isMachineCode).
  *
- * Run alone (`npx tsx src/bench/page-weight.ts [chapter]`, the book built in
- * BOOK_DIST or dist/) it loads the chapter once in Chromium, waits for the
- * first prompt, presses Edit, and prints both breakdowns as a table.
+ * Run alone (`npx tsx src/bench/page-weight.ts [chapter]`, a chapter's slug
+ * such as `paging`, `boot` by default; the book built in BOOK_DIST or dist/)
+ * it loads the chapter once in Chromium, waits for the first prompt, presses
+ * Edit, and prints both breakdowns as a table.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -83,7 +84,8 @@ function table(title: string, weights: readonly FileWeight[]): string {
 
 async function main(): Promise<void> {
   const { measureChapterWeight } = await import('./browser-benchmarks');
-  const chapter = process.argv[2] ?? '/boot/';
+  // `paging`, `/paging` and `/paging/` all name the page at `/paging/`.
+  const chapter = `/${(process.argv[2] ?? 'boot').replace(/^\/+|\/+$/g, '')}/`;
   const { page, editor } = await measureChapterWeight(chapter);
   console.log(table(`${chapter} before Edit`, page));
   console.log();
