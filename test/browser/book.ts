@@ -65,6 +65,27 @@ export async function waitForTerminal(
   throw new Error(`timed out after ${timeoutMs} ms waiting for the terminal; it shows:\n${text}`);
 }
 
+/**
+ * Wait until `condition`, run in the page, resolves to true. For a condition
+ * that awaits (Cache Storage, IndexedDB): Playwright's waitForFunction does
+ * not await the promise such a function returns, and takes the promise itself
+ * as the truthy answer, so it would return at once.
+ */
+export async function waitForPageCondition<Arg>(
+  page: Page,
+  what: string,
+  condition: (arg: Arg) => Promise<boolean>,
+  arg: Arg,
+  timeoutMs = PROMPT_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(condition, arg))) {
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Number of shell prompts on screen. */
 export function countPrompts(text: string): number {
   return text.split('\n').filter((line) => PROMPT.test(line)).length;

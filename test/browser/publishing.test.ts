@@ -24,6 +24,7 @@ import {
   launchChromium,
   press,
   replaceFile,
+  waitForPageCondition,
   waitForTerminal,
 } from './book';
 import { runCommand } from './chapter-page';
@@ -336,7 +337,9 @@ async function waitForOfflineCopy(page: Page, recordings: number): Promise<void>
         navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
       );
   });
-  await page.waitForFunction(
+  await waitForPageCondition(
+    page,
+    `the service worker to keep the page's ${recordings} recordings`,
     async (count) => {
       const runtime = (await caches.keys()).find((name) => name.includes('runtime'));
       if (!runtime) return false;
@@ -344,7 +347,7 @@ async function waitForOfflineCopy(page: Page, recordings: number): Promise<void>
       return kept.filter((request) => request.url.endsWith('.nex')).length >= count;
     },
     recordings,
-    { timeout: BOOT_TIMEOUT_MS },
+    BOOT_TIMEOUT_MS,
   );
 }
 
@@ -357,7 +360,9 @@ function editorScripts(): string[] {
 /** Wait until the service worker's runtime cache holds these files (paths under the base). */
 async function waitForKept(page: Page, paths: readonly string[]): Promise<void> {
   expect(paths.length).toBeGreaterThan(0);
-  await page.waitForFunction(
+  await waitForPageCondition(
+    page,
+    `the service worker to keep ${paths.length} files`,
     async (wanted) => {
       const runtime = (await caches.keys()).find((name) => name.includes('runtime'));
       if (!runtime) return false;
@@ -368,13 +373,15 @@ async function waitForKept(page: Page, paths: readonly string[]): Promise<void> 
       return kept.every((response) => response !== undefined);
     },
     paths.map((path) => `${BASE}${path}`),
-    { timeout: BOOT_TIMEOUT_MS, polling: 250 },
+    BOOT_TIMEOUT_MS,
   );
 }
 
 /** Wait until the reader's disk in IndexedDB holds `text` (the kernel flushes within a second). */
 async function waitForStoredDisk(page: Page, text: string): Promise<void> {
-  await page.waitForFunction(
+  await waitForPageCondition(
+    page,
+    `the reader's stored disk to hold '${text}'`,
     async (wanted) => {
       if (!(await indexedDB.databases()).some((db) => db.name === 'cottonos-disk')) return false;
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -392,7 +399,7 @@ async function waitForStoredDisk(page: Page, text: string): Promise<void> {
       return chunks.some((chunk) => decoder.decode(chunk).includes(wanted));
     },
     text,
-    { timeout: BOOT_TIMEOUT_MS, polling: 250 },
+    BOOT_TIMEOUT_MS,
   );
 }
 
