@@ -78,8 +78,10 @@ export async function waitForPageCondition<Arg>(
   arg: Arg,
   timeoutMs = PROMPT_TIMEOUT_MS,
 ): Promise<void> {
+  // Playwright types the argument as Unboxed<Arg>, which TypeScript cannot resolve for a type parameter.
+  const inPage = condition as (arg: unknown) => Promise<boolean>;
   const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate(condition, arg))) {
+  while (!(await page.evaluate(inPage, arg))) {
     if (Date.now() >= deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await page.waitForTimeout(250);
