@@ -74,7 +74,7 @@ import { builtBookIsFresh } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
-import { ReaderLoads, WINDOW } from './reader-loads';
+import { PROMPT, ReaderLoads, WINDOW } from './reader-loads';
 
 interface Result {
   readonly name: string;
@@ -125,13 +125,16 @@ function watchWorkers(): void {
   };
 }
 
+/** The shell's prompt as the page's functions take it: a RegExp's source and flags. */
+const PROMPT_IN_PAGE: [string, string] = [PROMPT.source, PROMPT.flags];
+
 /** Runs in the page: performance.now() once the first machine's terminal shows a prompt. */
-function promptShown(): number | false {
+function promptShown([source, flags]: [string, string]): number | false {
   const machine = document.querySelector('cotton-machine') as
     | (HTMLElement & { terminalText?: () => string })
     | null;
   const text = machine?.terminalText?.() ?? '';
-  return /^cotton:\S* ?\$ /m.test(text) ? performance.now() : false;
+  return new RegExp(source, flags).test(text) ? performance.now() : false;
 }
 
 /** Runs in the page: the first machine's status and the end of its terminal, for a failure's message. */
@@ -144,10 +147,16 @@ function machineShows(): string {
   return `status ${status?.getAttribute('data-status')} (${status?.getAttribute('title')}); the terminal shows:\n${text.slice(-1500)}`;
 }
 
-/** Wait until `condition` (run in the page each frame) returns a time; fails saying what the machine shows. */
-async function timeInPage(page: Page, condition: () => number | false): Promise<number> {
+/**
+ * Wait until `condition` (run in the page each frame, given the prompt's
+ * pattern) returns a time; fails saying what the machine shows.
+ */
+async function timeInPage(
+  page: Page,
+  condition: (prompt: [string, string]) => number | false,
+): Promise<number> {
   try {
-    const handle = await page.waitForFunction(condition, null, {
+    const handle = await page.waitForFunction(condition, PROMPT_IN_PAGE, {
       polling: 'raf',
       timeout: TIMEOUT_MS,
     });
@@ -247,13 +256,13 @@ async function rebootWithEdit(page: Page, round: number): Promise<number> {
     (window as unknown as { cottonBenchMark: string }).cottonBenchMark = machine.terminalText();
   });
   const clicked = await pressButton(page, 'reboot');
-  const shown = await timeInPage(page, () => {
+  const shown = await timeInPage(page, ([source, flags]) => {
     const machine = document.querySelector('cotton-machine') as HTMLElement & {
       terminalText(): string;
     };
     const text = machine.terminalText();
     const before = (window as unknown as { cottonBenchMark: string }).cottonBenchMark;
-    return text !== before && !text.startsWith(before) && /^cotton:\S* ?\$ /m.test(text)
+    return text !== before && !text.startsWith(before) && new RegExp(source, flags).test(text)
       ? performance.now()
       : false;
   });

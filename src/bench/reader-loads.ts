@@ -37,7 +37,7 @@ const SETTLE_MS = 2500;
 /** The window of every browser of the benchmark, the automated ones' and the readers'. */
 export const WINDOW = { width: 1280, height: 1000 };
 /** A shell prompt at the start of a line of the terminal (`cotton:/ $ `). */
-const PROMPT = /^cotton:\S* ?\$ /m;
+export const PROMPT = /^cotton:\S* ?\$ /m;
 
 /**
  * The script added at the end of a measured chapter: each animation frame,
