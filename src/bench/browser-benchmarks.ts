@@ -41,12 +41,22 @@
  * page uses such pauses to load the editor and start the next machine's
  * worker (browser/page-idle.ts). It presses buttons with the pointer, as a
  * reader does, so the page sees the reader at work.
- *   page.js_gzip_kb             gzipped JavaScript the page fetched before its
- *                               first prompt, the worker's included, and the
- *                               binary file of the programs the worker fetches
- *   page.gzip_kb.<file>         the same, file by file (page-weight.ts)
- *   editor.js_gzip_kb           gzipped JavaScript fetched for the editor
- *                               (Monaco, its workers, the transpiler)
+ *   page.js_gzip_kb             gzipped JavaScript the page fetches without
+ *                               the editor (everything but the editor's code,
+ *                               from navigation until the editor shows: what
+ *                               it runs before the first prompt and what it
+ *                               loads when idle after it, the players, the
+ *                               figures, the search), the worker's included,
+ *                               and the binary file of the programs the
+ *                               worker fetches
+ *   page.js_first_prompt_gzip_kb  the part of it fetched before the first
+ *                               prompt (it can vary by a file or two with
+ *                               how soon the prompt comes)
+ *   page.gzip_kb.<file>         page.js_gzip_kb file by file (page-weight.ts)
+ *   editor.js_gzip_kb           gzipped JavaScript of the editor (Monaco, its
+ *                               workers, the transpiler: page-weight.ts
+ *                               isEditorCode), whether fetched ahead on idle
+ *                               or when Edit is pressed
  *   editor.gzip_kb.<file>       the same, file by file
  *   browser.failed_loads        loads that did not get through (a watchdog
  *                               that stopped a machine, a timeout)
@@ -73,7 +83,14 @@ import { resolveFile, sendFile } from '../classroom/static-files';
 import { builtBookIsFresh } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
-import { breakdown, type FileWeight, isMachineCode, totalKb, weightOf } from './page-weight';
+import {
+  breakdown,
+  byRole,
+  type FileWeight,
+  isMachineCode,
+  totalKb,
+  weightOf,
+} from './page-weight';
 import { PROMPT, ReaderLoads, WINDOW } from './reader-loads';
 
 interface Result {
@@ -334,11 +351,12 @@ function recordRequests(context: BrowserContext, requests: string[]): void {
 
 /**
  * One load of `chapter` in a fresh context: what it fetched up to its first
- * prompt, then what pressing Edit added (page-weight.ts, run alone).
+ * prompt, then, once a reader's pause and Edit have passed, the page's files
+ * and the editor's (page-weight.ts, run alone).
  */
 export async function measureChapterWeight(
   chapter: string,
-): Promise<{ page: FileWeight[]; editor: FileWeight[] }> {
+): Promise<{ firstPrompt: FileWeight[]; page: FileWeight[]; editor: FileWeight[] }> {
   buildBookIfStale();
   const server = await serveBook();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -350,13 +368,11 @@ export async function measureChapterWeight(
     const page = await context.newPage();
     await page.goto(`${server.url}${chapter}`);
     await loadTimes(page);
-    const pageFiles = [...requests];
+    const firstPrompt = weightOf(requests);
+    await page.waitForTimeout(READER_PAUSE_MS);
     await openEditor(page);
-    const pageSet = new Set(pageFiles);
-    return {
-      page: weightOf(pageFiles),
-      editor: weightOf(requests.filter((file) => !pageSet.has(file))),
-    };
+    const { page: pageFiles, editor } = byRole(DIST, requests);
+    return { firstPrompt, page: weightOf(pageFiles), editor: weightOf(editor) };
   } finally {
     await browser.close();
     server.close();
@@ -380,6 +396,8 @@ interface Samples {
   warm: number[];
   editor: number[];
   reboots: number[];
+  /** The page's weight up to its first prompt, its whole weight without the editor, the editor's. */
+  firstPromptJs: number[];
   pageJs: number[];
   editorJs: number[];
   /** What the first load fetched, file by file (the breakdown lines). */
@@ -404,19 +422,20 @@ async function coldLoad(browser: Browser, url: string, requests: string[], sampl
     requests.length = 0;
     await page.goto(`${url}${CHAPTER}`);
     samples.loads.push(await loadTimes(page));
-    const pageFiles = [...requests];
-    samples.pageJs.push(jsGzipKb(pageFiles));
-    if (samples.pageFiles.length === 0) samples.pageFiles = pageFiles;
+    samples.firstPromptJs.push(jsGzipKb(requests));
     await page.waitForTimeout(READER_PAUSE_MS);
     samples.editor.push(await openEditor(page));
     for (let round = 0; round < REBOOTS_PER_LOAD; round++) {
       await page.waitForTimeout(READER_PAUSE_MS);
       samples.reboots.push(await rebootWithEdit(page, round));
     }
-    const pageSet = new Set(pageFiles);
-    const editorFiles = requests.filter((file) => !pageSet.has(file));
+    const { page: pageFiles, editor: editorFiles } = byRole(DIST, requests);
+    samples.pageJs.push(jsGzipKb(pageFiles));
     samples.editorJs.push(jsGzipKb(editorFiles));
-    if (samples.editorFiles.length === 0) samples.editorFiles = editorFiles;
+    if (samples.pageFiles.length === 0) {
+      samples.pageFiles = pageFiles;
+      samples.editorFiles = editorFiles;
+    }
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     samples.warm.push((await loadTimes(page)).prompt);
@@ -458,6 +477,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
     warm: [],
     editor: [],
     reboots: [],
+    firstPromptJs: [],
     pageJs: [],
     editorJs: [],
     pageFiles: [],
@@ -500,6 +520,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
     ms('browser.reboot_edit_ms', samples.reboots),
     ms('editor.open_ms', samples.editor),
     { name: 'page.js_gzip_kb', value: median(samples.pageJs), unit: 'KB' },
+    { name: 'page.js_first_prompt_gzip_kb', value: median(samples.firstPromptJs), unit: 'KB' },
     { name: 'editor.js_gzip_kb', value: median(samples.editorJs), unit: 'KB' },
     { name: 'browser.failed_loads', value: samples.failures, unit: 'loads' },
     ...breakdown('page.gzip_kb', weightOf(samples.pageFiles, isMachineCode)),

@@ -7,17 +7,23 @@
  * pre-compressed twins a build has); `breakdown` turns them into extra JSON
  * lines of the benchmark, one per file, named by the file without its
  * content hash (`page.gzip_kb.machine-worker.js`), so two builds compare
- * line by line. The run-alone table lists every file the page fetched;
+ * line by line. The run-alone tables list every file the page fetched;
  * the benchmark's lines count what a machine needs to run (isMachineCode).
+ * The page's weight and the editor's are told apart by what a file is
+ * (byRole), not by when it came: the page fetches the editor's code ahead
+ * of Edit, and its own (the players, the figures, the search) after the
+ * first prompt, when it is idle.
  *
  * Run alone (`npx tsx src/bench/page-weight.ts [chapter]`, a chapter's slug
  * such as `paging`, `boot` by default; the book built in BOOK_DIST or dist/)
- * it loads the chapter once in Chromium, waits for the first prompt, presses
- * Edit, and prints both breakdowns as a table.
+ * it loads the chapter once in Chromium, waits for the first prompt, pauses
+ * as a reader does, presses Edit, and prints what came up to the first
+ * prompt, the page's weight and the editor's as tables.
  */
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, extname, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { isEditorScript } from '../runtime/node/service-worker-build';
 
 export interface FileWeight {
   /** The built file's name without its content hash: `machine-worker.js`. */
@@ -58,6 +64,27 @@ export function weightOf(files: Iterable<string>, only?: (file: string) => boole
 export const isMachineCode = (file: string): boolean =>
   ['.js', '.mjs', '.bin'].includes(extname(file));
 
+/**
+ * The editor's code, built into `dist`: Monaco, its workers and language
+ * services (the scripts the service worker keeps together for the editor),
+ * and the transpiler of the reader's edits. Whenever the page fetches them
+ * (the editor's on idle, ahead of Edit; the transpiler with the next
+ * Reboot's worker), they are the editor's weight, not the page's.
+ */
+export const isEditorCode = (dist: string, file: string): boolean =>
+  isEditorScript(relative(dist, file)) || unhashedName(file) === 'transpile.js';
+
+/** The files of a visit to a chapter, the editor's code (isEditorCode) apart from the page's. */
+export function byRole(
+  dist: string,
+  files: readonly string[],
+): { page: string[]; editor: string[] } {
+  return {
+    page: files.filter((file) => !isEditorCode(dist, file)),
+    editor: files.filter((file) => isEditorCode(dist, file)),
+  };
+}
+
 export const kilobytes = (bytes: number): number => Math.round((bytes / 1024) * 10) / 10;
 
 export const totalKb = (weights: readonly FileWeight[]): number =>
@@ -86,10 +113,12 @@ async function main(): Promise<void> {
   const { measureChapterWeight } = await import('./browser-benchmarks');
   // `paging`, `/paging` and `/paging/` all name the page at `/paging/`.
   const chapter = `/${(process.argv[2] ?? 'boot').replace(/^\/+|\/+$/g, '')}/`;
-  const { page, editor } = await measureChapterWeight(chapter);
-  console.log(table(`${chapter} before Edit`, page));
+  const { firstPrompt, page, editor } = await measureChapterWeight(chapter);
+  console.log(table(`${chapter} up to the first prompt`, firstPrompt));
   console.log();
-  console.log(table('Edit adds', editor));
+  console.log(table(`${chapter} without the editor`, page));
+  console.log();
+  console.log(table('the editor', editor));
 }
 
 // Not awaited at the top level: browser-benchmarks.ts imports this module back.

@@ -36,6 +36,9 @@ const LEFT_OUT = /(^recordings\/|\.(br|gz|map)$|^sitemap|^sw\.js$)/;
 const EDITOR_SCRIPT =
   /^_astro\/(editor|editor\.worker|ts\.worker|tsMode|typescript)[.-][\w-]+\.js$/;
 
+/** Whether the built file at `path` (relative to the book's base) is one of the editor's scripts. */
+export const isEditorScript = (path: string): boolean => EDITOR_SCRIPT.test(path);
+
 /** A page's URL for `dir/index.html` is `dir/`; the front page's is the scope itself. */
 function pageUrl(path: string): string {
   return path === 'index.html' ? './' : path.replace(/index\.html$/, '');
@@ -49,14 +52,14 @@ async function publishedFiles(dir: string): Promise<string[]> {
 /** The precache list, relative to the book's base: pages as their directory URLs. */
 export async function precacheList(dir: string): Promise<string[]> {
   return (await publishedFiles(dir))
-    .filter((path) => !EDITOR_SCRIPT.test(path))
+    .filter((path) => !isEditorScript(path))
     .map((path) => (path.endsWith('.html') ? pageUrl(path) : path))
     .sort();
 }
 
 /** The editor's scripts, relative to the book's base. */
 export async function editorScripts(dir: string): Promise<string[]> {
-  return (await publishedFiles(dir)).filter((path) => EDITOR_SCRIPT.test(path));
+  return (await publishedFiles(dir)).filter(isEditorScript);
 }
 
 async function versionOf(dir: string, files: readonly string[]): Promise<string> {
