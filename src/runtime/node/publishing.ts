@@ -1,7 +1,8 @@
 /**
  * The book as a published site: an Astro integration (astro.config.mjs) that
  * - puts the chapters' root-relative links under the configured base
- *   (base-links.ts),
+ *   (base-links.ts), and links each stylesheet and module script once on
+ *   every page (assets-once.ts),
  * - loads the offline support on every built page (browser/offline.ts),
  * - after the build, has every page with a machine start its worker from
  *   its HTML (early-worker.ts), writes the service worker with its precache list
@@ -19,6 +20,7 @@ import { listFiles, precompress } from './precompress';
 import { writeServiceWorker } from './service-worker-build';
 
 const OFFLINE_CLIENT = fileURLToPath(new URL('../browser/offline.ts', import.meta.url));
+const ASSETS_ONCE = fileURLToPath(new URL('./assets-once.ts', import.meta.url));
 
 const mebibytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -38,10 +40,11 @@ export function bookPublishing(): AstroIntegration {
         base = config.base;
         assets = config.build.assets;
       },
-      'astro:config:setup': ({ command, config, updateConfig, injectScript }) => {
+      'astro:config:setup': ({ command, config, updateConfig, injectScript, addMiddleware }) => {
         updateConfig({
           markdown: { rehypePlugins: [[rehypeBaseLinks, { base: config.base }]] },
         });
+        addMiddleware({ entrypoint: ASSETS_ONCE, order: 'post' });
         if (command === 'build') injectScript('page', `import ${JSON.stringify(OFFLINE_CLIENT)};`);
       },
       'astro:build:done': async ({ dir, logger }) => {
