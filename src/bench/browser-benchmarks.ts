@@ -9,6 +9,12 @@
  *                               a new Chromium with a fresh profile (no HTTP
  *                               cache, no stored disk: a first visit) and no
  *                               automation attached (reader-loads.ts)
+ *   browser.first_prompt_ms.<page>  the same for every page with a machine
+ *                               (`index` is the front page; BENCH_PAGE_LOADS
+ *                               loads each but the Boot chapter's, whose
+ *                               are the headline's), since what a chapter's
+ *                               page holds besides its machine can delay the
+ *                               prompt (assets-once.ts)
  *   browser.first_prompt_automated_ms  the same in the loads Playwright drives,
  *                               each in a fresh browser context: slower, by
  *                               what the DevTools protocol costs the page
@@ -74,7 +80,7 @@
  * nothing and says why. BENCH_COLD_LOADS changes the number of loads.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
@@ -103,6 +109,8 @@ const DIST_SETTING = process.env.BOOK_DIST ?? 'dist';
 const DIST = isAbsolute(DIST_SETTING) ? DIST_SETTING : join(REPO_ROOT, DIST_SETTING);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHAPTER = '/boot/';
+/** Reader loads of every other page with a machine, each. */
+const OTHER_PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 3);
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
 const REBOOTS_PER_LOAD = 2;
 /** How long the reader looks at the page before pressing the next button. */
@@ -379,6 +387,20 @@ export async function measureChapterWeight(
   }
 }
 
+/** The book's pages with a machine (their chapter uses <Machine>), by path: `/`, `/boot/`, … */
+function machinePages(): string[] {
+  const chapters = join(REPO_ROOT, 'chapters');
+  return readdirSync(chapters)
+    .filter((file) => file.endsWith('.mdx'))
+    .filter((file) => readFileSync(join(chapters, file), 'utf8').includes('<Machine'))
+    .map((file) => (file === 'index.mdx' ? '/' : `/${file.slice(0, -'.mdx'.length)}/`))
+    .sort();
+}
+
+/** `browser.first_prompt_ms.<page>`: `index` for the front page, the chapter's slug for the others. */
+const firstPromptOf = (path: string): string =>
+  `browser.first_prompt_ms.${path.replaceAll('/', '') || 'index'}`;
+
 function buildBookIfStale(): void {
   if (builtBookIsFresh(REPO_ROOT, DIST)) return;
   console.error(
@@ -404,8 +426,8 @@ interface Samples {
   pageFiles: string[];
   editorFiles: string[];
   failures: number;
-  /** The first prompts of the reader loads (reader-loads.ts). */
-  readerPrompts: number[];
+  /** The first prompts of the reader loads (reader-loads.ts), by page. */
+  readerPrompts: Map<string, number[]>;
 }
 
 /**
@@ -447,10 +469,17 @@ async function coldLoad(browser: Browser, url: string, requests: string[], sampl
   }
 }
 
-/** One cold load in a reader's browser (reader-loads.ts); a failure is counted, as in `coldLoad`. */
-async function readerLoad(readers: ReaderLoads, url: string, samples: Samples): Promise<void> {
+/** One cold load of `path` in a reader's browser (reader-loads.ts); a failure is counted, as in `coldLoad`. */
+async function readerLoad(
+  readers: ReaderLoads,
+  url: string,
+  path: string,
+  samples: Samples,
+): Promise<void> {
   try {
-    samples.readerPrompts.push(await readers.firstPrompt(url, CHAPTER, TIMEOUT_MS));
+    const prompts = samples.readerPrompts.get(path) ?? [];
+    prompts.push(await readers.firstPrompt(url, path, TIMEOUT_MS));
+    samples.readerPrompts.set(path, prompts);
   } catch (error) {
     samples.failures++;
     console.error(`browser benchmarks: a reader load failed: ${(error as Error).message}`);
@@ -483,7 +512,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
     pageFiles: [],
     editorFiles: [],
     failures: 0,
-    readerPrompts: [],
+    readerPrompts: new Map(),
   };
   try {
     try {
@@ -492,7 +521,10 @@ export async function browserBenchmarks(): Promise<Result[]> {
       await browser.close();
     }
     // Alone on the machine: the reader's browser shares the CPU with no other.
-    for (let i = 0; i < COLD_LOADS; i++) await readerLoad(readers, server.url, samples);
+    for (let i = 0; i < COLD_LOADS; i++) await readerLoad(readers, server.url, CHAPTER, samples);
+    for (const path of machinePages().filter((path) => path !== CHAPTER))
+      for (let i = 0; i < OTHER_PAGE_LOADS; i++)
+        await readerLoad(readers, server.url, path, samples);
   } finally {
     server.close();
   }
@@ -502,7 +534,8 @@ export async function browserBenchmarks(): Promise<Result[]> {
   // A timing the worker did not take is undefined: NaN, which median() leaves out.
   const at = (load: LoadTimes, name: string): number => load.worker[name] ?? Number.NaN;
   return [
-    ms('browser.first_prompt_ms', samples.readerPrompts),
+    ms('browser.first_prompt_ms', samples.readerPrompts.get(CHAPTER) ?? []),
+    ...[...samples.readerPrompts].map(([path, prompts]) => ms(firstPromptOf(path), prompts)),
     ms(
       'browser.first_prompt_automated_ms',
       loads.map((load) => load.prompt),
