@@ -7,7 +7,8 @@
  *                                                       and the worker's checks
  *
  * `modules` holds every kernel file transpiled separately at build time, its
- * comments taken out with its lines kept (strip-comments.ts), so a worker
+ * comments taken out with its lines kept (strip-comments.ts; shipped without
+ * the blanks that end its lines, put back at its end), so a worker
  * booting the original kernel neither transpiles nor even loads the
  * transpiler or the TypeScript: only a reader's edited files are transpiled
  * in the browser, and the sources come to the worker only for checks.
@@ -25,7 +26,7 @@ import type { Plugin, ViteDevServer } from 'vite';
 import { transpileModule } from '../host/transpile';
 import { readDiskTree } from './disk-tree';
 import { readKernelSources, REPO_ROOT } from './kernel-source-tree';
-import { stripComments } from './strip-comments';
+import { stripComments, trimLineEnds } from './strip-comments';
 
 const KERNEL_ID = 'virtual:cotton-kernel';
 const SOURCES_ID = 'virtual:cotton-kernel/sources';
@@ -63,18 +64,24 @@ function diskFilesCode(): string {
  * Every kernel file transpiled and without its comments (strip-comments.ts),
  * cached by file and text: a dev server rebuilds only what changed.
  */
-const builtModules = new Map<string, string>();
+const builtModules = new Map<string, ShippedModule>();
 
-function transpiledKernel(): Record<string, string> {
-  const modules: Record<string, string> = {};
+/** A module as shipped: its text without the blanks that ended its lines, and their count. */
+type ShippedModule = readonly [js: string, blanks: number];
+
+function transpiledKernel(): Record<string, ShippedModule> {
+  const modules: Record<string, ShippedModule> = {};
   for (const [file, source] of Object.entries(readKernelSources())) {
     const key = `${file}\0${source}`;
-    let js = builtModules.get(key);
-    if (js === undefined) {
-      js = stripComments(transpileModule(file, source));
-      builtModules.set(key, js);
+    let shipped = builtModules.get(key);
+    if (shipped === undefined) {
+      const js = stripComments(transpileModule(file, source));
+      const trimmed = trimLineEnds(js);
+      // Only ASCII blanks go, one UTF-8 byte each: the count in characters is the count in bytes.
+      shipped = [trimmed, js.length - trimmed.length];
+      builtModules.set(key, shipped);
     }
-    modules[file] = js;
+    modules[file] = shipped;
   }
   return modules;
 }
@@ -92,7 +99,8 @@ function sourcesModuleCode(): string {
 function kernelModuleCode(): string {
   return [
     sourcesModuleCode(),
-    `export const modules = ${JSON.stringify(transpiledKernel())};`,
+    // Each module's lost blanks go back at its end: the same size, lines and columns as built.
+    `export const modules = /* @__PURE__ */ Object.fromEntries(Object.entries(${JSON.stringify(transpiledKernel())}).map(([file, [js, blanks]]) => [file, js + ' '.repeat(blanks)]));`,
     programsCode(),
   ].join('\n');
 }

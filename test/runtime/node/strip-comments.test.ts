@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MachineHost } from '../../../src/runtime/host/machine-host';
 import { transpileKernel } from '../../../src/runtime/host/kernel-loader';
 import { repoKernelSources, repoUserPrograms } from '../../../src/runtime/node/node-host';
-import { stripComments } from '../../../src/runtime/node/strip-comments';
+import { stripComments, trimLineEnds } from '../../../src/runtime/node/strip-comments';
 
 const lines = (text: string): number => text.split('\n').length;
 const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
@@ -42,10 +42,50 @@ describe('stripComments', () => {
     const stripped = Object.fromEntries(
       Object.entries(modules).map(([file, js]) => [file, stripComments(js)]),
     );
-    for (const file of Object.keys(modules))
+    // As the book ships them: trimmed, then padded back at the end (vite-plugin-kernel.ts).
+    const shipped = Object.fromEntries(
+      Object.entries(stripped).map(([file, js]) => {
+        const trimmed = trimLineEnds(js);
+        return [file, trimmed + ' '.repeat(js.length - trimmed.length)];
+      }),
+    );
+    for (const file of Object.keys(modules)) {
       expect(utf8Length(stripped[file]!), file).toBe(utf8Length(modules[file]!));
+      expect(utf8Length(shipped[file]!), file).toBe(utf8Length(modules[file]!));
+      expect(lines(shipped[file]!), file).toBe(lines(modules[file]!));
+    }
     const boot = (kernel: Record<string, string>) =>
       new MachineHost({ modules: kernel, programs: repoUserPrograms() }).runUntilPrompt();
-    expect(boot(stripped)).toBe(boot(modules));
+    const booted = boot(modules);
+    expect(boot(stripped)).toBe(booted);
+    expect(boot(shipped)).toBe(booted);
+  });
+});
+
+describe('trimLineEnds', () => {
+  it('drops the blanks that end lines, keeping lines and the columns of the code', () => {
+    const js = stripComments(
+      [
+        '/**',
+        ' * A header.',
+        ' */',
+        'const a = 1;   // the first',
+        '\tif (a) {  ',
+        '  f(a);',
+        '}  ',
+      ].join('\n'),
+    );
+    const trimmed = trimLineEnds(js);
+    expect(trimmed.split('\n')).toEqual(['', '', '', 'const a = 1;', '\tif (a) {', '  f(a);', '}']);
+  });
+
+  it('keeps the blanks that end a line inside a template literal: they are text', () => {
+    const js = ['const t = `one   ', 'two ${x}   ', 'three`;   ', "const s = 'a  ';  "].join('\n');
+    expect(trimLineEnds(js).split('\n')).toEqual([
+      'const t = `one   ',
+      'two ${x}   ',
+      'three`;',
+      "const s = 'a  ';",
+    ]);
   });
 });
