@@ -36,9 +36,12 @@ export const onRequest: MiddlewareHandler = async (_context, next) => {
   const response = await next();
   if (!response.headers.get('content-type')?.startsWith('text/html')) return response;
   const html = await response.text();
+  // The body is rewritten: a length given for the old one would cut the new one short, or hang.
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
   return new Response(linkAssetsOnce(html), {
     status: response.status,
     statusText: response.statusText,
-    headers: response.headers,
+    headers,
   });
 };
