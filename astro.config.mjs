@@ -11,6 +11,7 @@ import { cottonCaptures } from './src/runtime/node/vite-plugin-captures.ts';
 import { cottonBookFiles } from './src/runtime/node/vite-plugin-book-files.ts';
 import { cottonKernel } from './src/runtime/node/vite-plugin-kernel.ts';
 import { monacoStylesWithEditor } from './src/runtime/node/vite-plugin-monaco-styles.ts';
+import { searchOnOpen } from './src/runtime/node/vite-plugin-search-on-open.ts';
 
 // Where the book is published (docs/publishing.md): BOOK_SITE is its address
 // (turns on the sitemap and canonical links), BOOK_BASE the path under it.
@@ -48,7 +49,13 @@ export default defineConfig({
     bookPublishing(),
   ],
   vite: {
-    plugins: [cottonKernel(), cottonBookFiles(), cottonCaptures(), monacoStylesWithEditor()],
+    plugins: [
+      cottonKernel(),
+      cottonBookFiles(),
+      cottonCaptures(),
+      monacoStylesWithEditor(),
+      searchOnOpen(),
+    ],
     worker: { format: 'es', plugins: () => [cottonKernel(), cottonBookFiles()] },
     // Scripts in ASCII, other characters escaped: a script with a single
     // character outside Latin-1 is held and compiled by V8 as two-byte text,
