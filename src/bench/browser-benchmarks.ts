@@ -51,10 +51,9 @@
  *                               the editor (everything but the editor's code,
  *                               from navigation until the editor shows: what
  *                               it runs before the first prompt and what it
- *                               loads when idle after it, the players, the
- *                               figures, the search), the worker's included,
- *                               and the binary file of the programs the
- *                               worker fetches
+ *                               loads when idle after it, the figures), the
+ *                               worker's included, and the binary file of
+ *                               the programs the worker fetches
  *   page.js_first_prompt_gzip_kb  the part of it fetched before the first
  *                               prompt (it can vary by a file or two with
  *                               how soon the prompt comes)

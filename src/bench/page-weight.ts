@@ -11,8 +11,10 @@
  * the benchmark's lines count what a machine needs to run (isMachineCode).
  * The page's weight and the editor's are told apart by what a file is
  * (byRole), not by when it came: the page fetches the editor's code ahead
- * of Edit, and its own (the players, the figures, the search) after the
- * first prompt, when it is idle.
+ * of Edit, and its own (the figures) after the first prompt, when it is
+ * idle. A reader who stays at the chapter's machine, as the benchmark's
+ * does, fetches no player (they wait for the reader to come near) and no
+ * search (it waits to be opened).
  *
  * Run alone (`npx tsx src/bench/page-weight.ts [chapter]`, a chapter's slug
  * such as `paging`, `boot` by default; the book built in BOOK_DIST or dist/)

@@ -197,11 +197,13 @@ describe('the boot chapter', () => {
     expect(errors).toEqual([]);
   });
 
-  it("loads the recordings' players and the figures' renderers after the first prompt", async () => {
+  it("loads the figures' renderers and the players' code after the first prompt, when the reader comes to one", async () => {
     page = await (await chromium.newContext()).newPage();
     await page.addInitScript(notePromptTime);
     await page.goto(`${inject('bookUrl')}/boot/`);
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    await page.locator('cotton-figure').first().scrollIntoViewIfNeeded();
+    await page.locator('cotton-player').first().scrollIntoViewIfNeeded();
     for (const chunk of [/\/player-element\.[\w-]+\.js$/, /\/figures\.[\w-]+\.js$/]) {
       const requested = await page.waitForFunction((source) => {
         const pattern = new RegExp(source);

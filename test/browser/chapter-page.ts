@@ -76,9 +76,9 @@ export async function runAndRedraw(
 ): Promise<void> {
   const before = await Promise.all(figures.map((figure) => refreshesOf(page, figure)));
   await runCommand(page, command);
-  await Promise.all(
-    figures.map((figure, i) => waitForRefresh(page, figure, before[i]!, COMMAND_TIMEOUT_MS)),
-  );
+  // One after the other: each wait scrolls to its figure.
+  for (const [i, figure] of figures.entries())
+    await waitForRefresh(page, figure, before[i]!, COMMAND_TIMEOUT_MS);
 }
 
 /** The selector of the figure of `view`. */

@@ -1,8 +1,9 @@
 /**
  * The Boot chapter's live figures in a real browser (the memory map and the
- * boot's stages): the build-time figure is in the page before the machine boots; once the machine is at its prompt
- * the page redraws it from the running kernel, the same SVG as the build's
- * (Node and the browser boot the same machine); a command that changes the
+ * boot's stages): the build-time figure is in the page before the machine
+ * boots; once the machine is at its prompt and the reader comes near it, the
+ * page redraws it from the running kernel, the same SVG as the build's (Node
+ * and the browser boot the same machine); a command that changes the
  * kernel's state changes the figure; a part shows its details on focus; on a
  * narrow screen the figure scrolls in its box instead of widening the page.
  */
@@ -13,6 +14,7 @@ import {
   countPrompts,
   PROMPT_TIMEOUT_MS,
   typeInTerminal,
+  waitForPageCondition,
   waitForTerminal,
 } from './book';
 import { useChromium } from './chromium-session';
@@ -67,6 +69,34 @@ describe(
       await waitForRefresh(page, MEMORY_MAP, refreshes);
       const after = await figureBox(page, MEMORY_MAP);
       expect(Number(frames(after))).toBeGreaterThan(Number(frames(before)));
+    });
+
+    it('waits for the reader to come near before it follows the machine', async () => {
+      await openChapter();
+      await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
+      await typeInTerminal(page, 'spin &\r');
+      await waitForTerminal(page, (text) => countPrompts(text) >= 2);
+      // The book's service worker registers in the page's spare time, when the figures did.
+      await waitForPageCondition(
+        page,
+        'the page idle',
+        async () => (await navigator.serviceWorker.getRegistration()) !== undefined,
+        null,
+      );
+      expect(await refreshesOf(page, MEMORY_MAP)).toBe(0);
+      expect(await page.getAttribute(MEMORY_MAP, 'data-state')).toBe('built');
+      const renderers = () =>
+        page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .some((entry) => /\/figures\.[\w-]+\.js$/.test(entry.name)),
+        );
+      expect(await renderers()).toBe(false);
+      await waitForRefresh(page, MEMORY_MAP, 0);
+      expect(await page.getAttribute(MEMORY_MAP, 'data-state')).toBe('live');
+      expect(await refreshesOf(page, MEMORY_MAP)).toBe(1);
+      expect(await renderers()).toBe(true);
+      expect(errors).toEqual([]);
     });
 
     it('shows a part’s details when it has keyboard focus', async () => {

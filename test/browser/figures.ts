@@ -32,13 +32,18 @@ export async function refreshesOf(page: Page, selector: string): Promise<number>
   return Number(await page.getAttribute(selector, 'data-refreshes'));
 }
 
-/** Wait until the figure has taken its view more than `before` times. */
+/**
+ * Wait until the figure has taken its view more than `before` times. The
+ * reader scrolls to it first: a figure follows the machine once the reader
+ * has come near it.
+ */
 export async function waitForRefresh(
   page: Page,
   selector: string,
   before: number,
   timeoutMs = PROMPT_TIMEOUT_MS,
 ): Promise<void> {
+  await page.locator(selector).scrollIntoViewIfNeeded();
   await page.waitForFunction(
     ({ wanted, count }) =>
       Number(document.querySelector(wanted)?.getAttribute('data-refreshes')) > count,

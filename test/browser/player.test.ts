@@ -1,6 +1,6 @@
 /**
  * Recordings in a real browser: the boot chapter's players load their
- * recordings (keyframes taken), play, seek (the screen matches what the
+ * recordings (keyframes taken) once the reader comes near them, play, seek (the screen matches what the
  * recording shows at that time), answer asciinema's keys, and jump to a
  * command from the list; a damaged file plays up to the damage under an
  * error; and the machine's Record / Save buttons give a .nex that src/nex reads.
@@ -8,7 +8,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { readNex } from '../../src/nex/nex-format';
-import { collectPageErrors, countPrompts, typeInTerminal, waitForTerminal } from './book';
+import {
+  collectPageErrors,
+  countPrompts,
+  typeInTerminal,
+  waitForPageCondition,
+  waitForTerminal,
+} from './book';
 import { useChromium } from './chromium-session';
 
 const chromium = useChromium();
@@ -51,7 +57,9 @@ function screen(selector: string): Promise<string> {
   return page.locator(selector).evaluate((el) => (el as PlayerElement).screenText());
 }
 
+/** Wait until the player's state passes `test`; the reader scrolls to it first (a player sets itself up near the view). */
 async function waitForPlayer(selector: string, test: string): Promise<void> {
+  await page.locator(selector).scrollIntoViewIfNeeded();
   await page.waitForFunction(
     ([sel, body]) => {
       const el = document.querySelector(sel) as PlayerElement | null;
@@ -68,7 +76,6 @@ describe('the player', () => {
   it("loads the boot chapter's recording, plays, seeks, and jumps to a command from the list", async () => {
     await open('/boot/');
     const player = PLAYER('boot-memory-map');
-    await page.locator(player).scrollIntoViewIfNeeded();
     await waitForPlayer(player, 'state.loaded');
     const loaded = await playerState(player);
     expect(loaded.duration).toBeGreaterThan(5);
@@ -108,6 +115,32 @@ describe('the player', () => {
     expect(await page.getAttribute(`${player} .cp-command:nth-child(1)`, 'aria-current')).toBe(
       'step',
     );
+    expect(errors).toEqual([]);
+  });
+
+  it('waits for the reader to come near: until then neither its code nor a recording is fetched', async () => {
+    await open('/boot/');
+    await waitForTerminal(page, (text) => countPrompts(text) > 0);
+    // The book's service worker registers in the page's spare time, as the players would have.
+    await waitForPageCondition(
+      page,
+      'the page idle',
+      async () => {
+        return (await navigator.serviceWorker.getRegistration()) !== undefined;
+      },
+      null,
+    );
+    const fetched = () =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name).pathname)
+          .filter((path) => /\.nex$|player-element/.test(path)),
+      );
+    expect(await fetched()).toEqual([]);
+    const player = PLAYER('boot-memory-map');
+    await waitForPlayer(player, 'state.loaded');
+    expect(await fetched()).toContain('/recordings/boot-memory-map.nex');
     expect(errors).toEqual([]);
   });
 

@@ -78,16 +78,24 @@ async function newPage(): Promise<{ page: Page; context: BrowserContext; failure
   return { page, context, failures };
 }
 
-/** Wait until every player on the page has loaded its recording (or failed); returns their states by URL. */
+/**
+ * Go to each player on the page in turn, as a reader going through the
+ * chapter (a player sets itself up when the reader comes near), and wait
+ * until it has loaded its recording (or failed); returns their states by URL.
+ */
 async function playerStates(page: Page): Promise<Record<string, string>> {
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll<HTMLElement>('cotton-player')].every(
-        (player) => player.dataset.state === 'ready' || player.dataset.state === 'error',
-      ),
-    undefined,
-    { timeout: BOOT_TIMEOUT_MS },
-  );
+  const players = page.locator('cotton-player');
+  for (let i = 0; i < (await players.count()); i++) {
+    await players.nth(i).scrollIntoViewIfNeeded();
+    await page.waitForFunction(
+      (index) => {
+        const state = document.querySelectorAll<HTMLElement>('cotton-player')[index]?.dataset.state;
+        return state === 'ready' || state === 'error';
+      },
+      i,
+      { timeout: BOOT_TIMEOUT_MS },
+    );
+  }
   return page.$$eval('cotton-player', (players) =>
     Object.fromEntries(
       players.map((player) => [

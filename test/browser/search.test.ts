@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { waitForPageCondition } from './book';
 import { chapterBrowser } from './chapter-page';
 
 const book = chapterBrowser();
@@ -19,11 +20,16 @@ const fetchedSearchUi = (page: Page): Promise<boolean> =>
       .some((entry) => /\/ui-core\.[\w-]+\.js$/.test(entry.name)),
   );
 
-/** Wait for the page's idle work after the first prompt: the recordings' players come then. */
+/** Wait for the page's idle work after the first prompt: the book's service worker registers then. */
 async function waitForIdleWork(page: Page): Promise<void> {
-  await page.waitForFunction(() => customElements.get('cotton-player') !== undefined, null, {
-    timeout: 30_000,
-  });
+  await waitForPageCondition(
+    page,
+    'the page idle',
+    async () => {
+      return (await navigator.serviceWorker.getRegistration()) !== undefined;
+    },
+    null,
+  );
   await page.waitForTimeout(1000);
 }
 

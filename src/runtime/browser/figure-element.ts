@@ -10,20 +10,23 @@
  * (runs a command or reboots): a freshly booted machine would show less.
  * Hovering or focusing a part shows its details under the figure.
  *
- * The renderers are not part of the page's first load: the first view,
- * taken at the machine's first prompt, loads them once the page's thread is
- * idle (requestIdleCallback), so neither their code nor the redraws compete
- * with the page showing that prompt. Views are still taken at each prompt;
- * one taken before the renderers come waits for them, and the latest is
- * drawn then. Meanwhile the figure shows the build's SVG, which is what a
- * machine that just booted the book's kernel shows too.
+ * A figure follows the machine once the reader has come within a screen of
+ * it (page-idle.ts whenNearView): a prompt before then only marks it behind,
+ * and it takes its view when the reader comes, so a figure far down the
+ * chapter costs nothing while the reader works at the machine. The renderers
+ * are not part of the page's first load: the first view loads them once the
+ * page's thread is idle (requestIdleCallback), so neither their code nor the
+ * redraws compete with the page showing a prompt. A view taken before the
+ * renderers come waits for them, and the latest is drawn then. Meanwhile the
+ * figure shows the build's SVG, which is what a machine that just booted the
+ * book's kernel shows too.
  *
  * For tests: `data-refreshes` counts the views drawn (or that failed),
  * `data-state` is 'built', 'live' or 'error', and the element fires
  * `cotton-figure-refresh` after each one.
  */
 import type { CottonMachineElement } from './machine-element';
-import { whenThreadIdle } from './page-idle';
+import { whenNearView, whenThreadIdle } from './page-idle';
 
 type Renderers = typeof import('../../figures/index');
 type Answer = NonNullable<Awaited<ReturnType<CottonMachineElement['inspect']>>>;
@@ -50,6 +53,10 @@ export class CottonFigureElement extends HTMLElement {
   private machine: CottonMachineElement | null = null;
   /** Prompts still to skip before following the machine (1 for a figure built after typed commands). */
   private promptsToSkip = 0;
+  /** The reader has come within a screen of the figure: it follows every prompt from then on. */
+  private near = false;
+  /** A prompt came while the reader was far: the view is taken when they come. */
+  private behind = false;
   private refreshing: Promise<void> | null = null;
   private again = false;
   /** The latest view taken before the renderers came, to draw when they do. */
@@ -63,6 +70,7 @@ export class CottonFigureElement extends HTMLElement {
     const typed = JSON.parse(this.dataset.typed ?? '[]') as string[];
     this.promptsToSkip = typed.length > 0 ? 1 : 0;
     this.machine?.addEventListener('cotton-prompt', () => this.onPrompt());
+    whenNearView([this], () => this.onNear());
     const box = this.querySelector<HTMLElement>('.cf-box');
     box?.addEventListener('mouseover', (event) => this.showDetail(event.target));
     box?.addEventListener('focusin', (event) => this.showDetail(event.target));
@@ -73,6 +81,14 @@ export class CottonFigureElement extends HTMLElement {
       this.promptsToSkip--;
       return;
     }
+    if (this.near) void this.refresh();
+    else this.behind = true;
+  }
+
+  private onNear(): void {
+    this.near = true;
+    if (!this.behind) return;
+    this.behind = false;
     void this.refresh();
   }
 

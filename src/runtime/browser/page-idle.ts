@@ -12,11 +12,17 @@
  *
  * A page without a machine does not wait for a prompt, nor does one whose
  * machine has not prompted within BOOT_WAIT_MS (a kernel that does not boot).
+ *
+ * What serves one place of a long chapter (a recording's player) also waits
+ * for the reader to come near it (whenNearView): a reader who never scrolls
+ * that far neither downloads nor runs it.
  */
 const BOOT_WAIT_MS = 5000;
 /** The reader is busy until this long after their last key or click. */
 const READER_PAUSE_MS = 2000;
 const IDLE_WAIT_MS = 2000;
+/** How far beyond the reader's view a place counts as near: one screen above and below. */
+const NEAR_VIEW_MARGIN = '100% 0px';
 
 let ready: Promise<void> | null = null;
 let lastInput = 0;
@@ -71,4 +77,17 @@ export function whenThreadIdle(task: () => void, timeoutMs = IDLE_WAIT_MS): void
   if (typeof requestIdleCallback === 'function')
     requestIdleCallback(() => task(), { timeout: timeoutMs });
   else setTimeout(task, 0);
+}
+
+/** Run `task` once, when the first of `elements` comes within a screen of the reader's view. */
+export function whenNearView(elements: Iterable<Element>, task: () => void): void {
+  const watch = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      watch.disconnect();
+      task();
+    },
+    { rootMargin: NEAR_VIEW_MARGIN },
+  );
+  for (const element of elements) watch.observe(element);
 }

@@ -2,8 +2,8 @@
  * <cotton-player>: a recorded session in a chapter page (rendered by
  * components/Player.astro, which writes the markup this element wires up).
  *
- * Once the page's machine has booted and the page is idle (browser/page-idle.ts),
- * it reads the recording (.nex, asciicast v2 or v3), lays it out on
+ * Once the page's machine has booted, the page is idle and the reader has come
+ * within a screen of the player (browser/page-idle.ts), it reads the recording (.nex, asciicast v2 or v3), lays it out on
  * the playback clock, and replays it once into an unseen terminal to take
  * keyframes, so that seeking anywhere is immediate. Then it plays in an
  * xterm.js terminal of the recording's size: play/pause, seek bar, speed,
@@ -12,7 +12,7 @@
  */
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/xterm';
-import { whenPageIdle } from '../browser/page-idle';
+import { whenNearView, whenPageIdle } from '../browser/page-idle';
 import { followTheme } from '../browser/page-theme';
 import { PlayerEngine } from './player-engine';
 import { actionForKey, nextSpeed, type PlayerAction } from './player-keys';
@@ -58,10 +58,10 @@ export class CottonPlayerElement extends HTMLElement {
   connectedCallback(): void {
     if (this.waiting) return;
     this.waiting = true;
-    whenPageIdle(() => this.setUp());
+    whenPageIdle(() => whenNearView([this], () => this.setUp()));
   }
 
-  /** The terminal, the controls and the recording: after the page's machine has booted (page-idle.ts). */
+  /** The terminal, the controls and the recording: after the page's machine has booted, near the reader (page-idle.ts). */
   private setUp(): void {
     this.terminal = new Terminal(TERMINAL_OPTIONS);
     followTheme((light) => (this.terminal!.options.theme = light ? LIGHT : DARK));
