@@ -89,6 +89,32 @@ export async function waitForPageCondition<Arg>(
 }
 
 /** Number of shell prompts on screen. */
+/**
+ * Wait until the page has had its spare time after the first prompt
+ * (browser/page-idle.ts), which the built book's service worker registers
+ * in: what waits for that time alone has come by then.
+ */
+export function waitForSpareTime(page: Page): Promise<void> {
+  return waitForPageCondition(
+    page,
+    "the page's spare time (its service worker registered)",
+    async () => (await navigator.serviceWorker.getRegistration()) !== undefined,
+    null,
+  );
+}
+
+/** The paths the page has requested that match `pattern`, in order. */
+export function requestedPaths(page: Page, pattern: RegExp): Promise<string[]> {
+  return page.evaluate(
+    (source) =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => new URL(entry.name).pathname)
+        .filter((path) => new RegExp(source).test(path)),
+    pattern.source,
+  );
+}
+
 export function countPrompts(text: string): number {
   return text.split('\n').filter((line) => PROMPT.test(line)).length;
 }

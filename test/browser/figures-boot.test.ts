@@ -14,7 +14,8 @@ import {
   countPrompts,
   PROMPT_TIMEOUT_MS,
   typeInTerminal,
-  waitForPageCondition,
+  requestedPaths,
+  waitForSpareTime,
   waitForTerminal,
 } from './book';
 import { useChromium } from './chromium-session';
@@ -76,21 +77,11 @@ describe(
       await waitForTerminal(page, (text) => countPrompts(text) > 0, BOOT_TIMEOUT_MS);
       await typeInTerminal(page, 'spin &\r');
       await waitForTerminal(page, (text) => countPrompts(text) >= 2);
-      // The book's service worker registers in the page's spare time, when the figures did.
-      await waitForPageCondition(
-        page,
-        'the page idle',
-        async () => (await navigator.serviceWorker.getRegistration()) !== undefined,
-        null,
-      );
+      await waitForSpareTime(page);
       expect(await refreshesOf(page, MEMORY_MAP)).toBe(0);
       expect(await page.getAttribute(MEMORY_MAP, 'data-state')).toBe('built');
-      const renderers = () =>
-        page.evaluate(() =>
-          performance
-            .getEntriesByType('resource')
-            .some((entry) => /\/figures\.[\w-]+\.js$/.test(entry.name)),
-        );
+      const renderers = async () =>
+        (await requestedPaths(page, /\/figures\.[\w-]+\.js$/)).length > 0;
       expect(await renderers()).toBe(false);
       await waitForRefresh(page, MEMORY_MAP, 0);
       expect(await page.getAttribute(MEMORY_MAP, 'data-state')).toBe('live');

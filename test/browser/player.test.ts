@@ -12,7 +12,8 @@ import {
   collectPageErrors,
   countPrompts,
   typeInTerminal,
-  waitForPageCondition,
+  requestedPaths,
+  waitForSpareTime,
   waitForTerminal,
 } from './book';
 import { useChromium } from './chromium-session';
@@ -121,22 +122,8 @@ describe('the player', () => {
   it('waits for the reader to come near: until then neither its code nor a recording is fetched', async () => {
     await open('/boot/');
     await waitForTerminal(page, (text) => countPrompts(text) > 0);
-    // The book's service worker registers in the page's spare time, as the players would have.
-    await waitForPageCondition(
-      page,
-      'the page idle',
-      async () => {
-        return (await navigator.serviceWorker.getRegistration()) !== undefined;
-      },
-      null,
-    );
-    const fetched = () =>
-      page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .map((entry) => new URL(entry.name).pathname)
-          .filter((path) => /\.nex$|player-element/.test(path)),
-      );
+    await waitForSpareTime(page);
+    const fetched = () => requestedPaths(page, /\.nex$|\/player-element\.[\w-]+\.js$/);
     expect(await fetched()).toEqual([]);
     const player = PLAYER('boot-memory-map');
     await waitForPlayer(player, 'state.loaded');

@@ -7,31 +7,14 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { waitForPageCondition } from './book';
+import { requestedPaths, waitForSpareTime } from './book';
 import { chapterBrowser } from './chapter-page';
 
 const book = chapterBrowser();
 
 /** Whether the page has requested Pagefind's UI (the `ui-core` chunk). */
-const fetchedSearchUi = (page: Page): Promise<boolean> =>
-  page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .some((entry) => /\/ui-core\.[\w-]+\.js$/.test(entry.name)),
-  );
-
-/** Wait for the page's idle work after the first prompt: the book's service worker registers then. */
-async function waitForIdleWork(page: Page): Promise<void> {
-  await waitForPageCondition(
-    page,
-    'the page idle',
-    async () => {
-      return (await navigator.serviceWorker.getRegistration()) !== undefined;
-    },
-    null,
-  );
-  await page.waitForTimeout(1000);
-}
+const fetchedSearchUi = async (page: Page): Promise<boolean> =>
+  (await requestedPaths(page, /\/ui-core\.[\w-]+\.js$/)).length > 0;
 
 /** Search for `query` in the open search dialog; the results' link texts. */
 async function searchFor(page: Page, query: string): Promise<string[]> {
@@ -48,7 +31,7 @@ async function searchFor(page: Page, query: string): Promise<string[]> {
 describe('search', () => {
   it('is fetched only when the reader reaches for it, then finds chapters', async () => {
     const { page, errors } = await book.open('boot/');
-    await waitForIdleWork(page);
+    await waitForSpareTime(page);
     expect(await fetchedSearchUi(page)).toBe(false);
     const button = page.locator('site-search button[data-open-modal]');
     await button.hover();
@@ -61,7 +44,7 @@ describe('search', () => {
 
   it('opens with Ctrl+K, its code fetched then', async () => {
     const { page, errors } = await book.open('scheduler/');
-    await waitForIdleWork(page);
+    await waitForSpareTime(page);
     await page.locator('main').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+k');
     expect(await searchFor(page, 'scheduler')).not.toEqual([]);
