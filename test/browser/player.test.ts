@@ -1,8 +1,8 @@
 /**
  * Recordings in a real browser: the boot chapter's players load their
- * recordings (keyframes taken) once the reader comes near them, play, seek (the screen matches what the
- * recording shows at that time), answer asciinema's keys, and jump to a
- * command from the list; a damaged file plays up to the damage under an
+ * recordings (keyframes taken) once the reader comes near them, play, seek
+ * (the screen matches what the recording shows at that time), answer
+ * asciinema's keys, and jump to a command from the list; a damaged file plays up to the damage under an
  * error; and the machine's Record / Save buttons give a .nex that src/nex reads.
  */
 import type { Page } from 'playwright-core';
@@ -58,7 +58,7 @@ function screen(selector: string): Promise<string> {
   return page.locator(selector).evaluate((el) => (el as PlayerElement).screenText());
 }
 
-/** Wait until the player's state passes `test`; the reader scrolls to it first (a player sets itself up near the view). */
+/** Wait until the player's state passes `test`; the reader scrolls to it first (a player sets itself up near them). */
 async function waitForPlayer(selector: string, test: string): Promise<void> {
   await page.locator(selector).scrollIntoViewIfNeeded();
   await page.waitForFunction(

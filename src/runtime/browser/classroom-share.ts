@@ -369,7 +369,7 @@ class TeacherShare {
   private playToRoom(player: PlayerLike | null): void {
     this.player = player;
     if (player) {
-      // The players' code loads when the page idles near a player (Player.astro); the teacher wants one now.
+      // The players' code waits for the page's spare time and a reader near a player (Player.astro); the teacher wants one now.
       void import('../player/player-element');
       player.scrollIntoView({ block: 'center', behavior: 'smooth' });
       this.sendPlay(true);

@@ -13,9 +13,9 @@
  * A page without a machine does not wait for a prompt, nor does one whose
  * machine has not prompted within BOOT_WAIT_MS (a kernel that does not boot).
  *
- * What serves one place of a long chapter (a recording's player) also waits
- * for the reader to come near it (whenNearView): a reader who never scrolls
- * that far neither downloads nor runs it.
+ * What serves one place of a long chapter (a recording's player, a live
+ * figure) also waits for the reader to come near it (whenNearView): a reader
+ * who never scrolls that far neither downloads nor runs it.
  */
 const BOOT_WAIT_MS = 5000;
 /** The reader is busy until this long after their last key or click. */

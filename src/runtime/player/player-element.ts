@@ -2,12 +2,13 @@
  * <cotton-player>: a recorded session in a chapter page (rendered by
  * components/Player.astro, which writes the markup this element wires up).
  *
- * Once the page's machine has booted, the page is idle and the reader has come
- * within a screen of the player (browser/page-idle.ts), it reads the recording (.nex, asciicast v2 or v3), lays it out on
- * the playback clock, and replays it once into an unseen terminal to take
- * keyframes, so that seeking anywhere is immediate. Then it plays in an
- * xterm.js terminal of the recording's size: play/pause, seek bar, speed,
- * markers, a command list, and asciinema's keyboard shortcuts. A damaged file
+ * Once the page's machine has booted, the page is idle and the reader has
+ * come within a screen of the player (browser/page-idle.ts), it reads the
+ * recording (.nex, asciicast v2 or v3), lays it out on the playback clock,
+ * and replays it once into an unseen terminal to take keyframes, so that
+ * seeking anywhere is immediate. Then it plays in an xterm.js terminal of
+ * the recording's size: play/pause, seek bar, speed, markers, a command
+ * list, and asciinema's keyboard shortcuts. A damaged file
  * plays up to the damage, under a message that says what is wrong.
  */
 import { SerializeAddon } from '@xterm/addon-serialize';
@@ -61,7 +62,7 @@ export class CottonPlayerElement extends HTMLElement {
     whenPageIdle(() => whenNearView([this], () => this.setUp()));
   }
 
-  /** The terminal, the controls and the recording: after the page's machine has booted, near the reader (page-idle.ts). */
+  /** The terminal, the controls and the recording: after the machine's boot, near the reader (page-idle.ts). */
   private setUp(): void {
     this.terminal = new Terminal(TERMINAL_OPTIONS);
     followTheme((light) => (this.terminal!.options.theme = light ? LIGHT : DARK));
