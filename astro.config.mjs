@@ -17,10 +17,12 @@ import { searchOnOpen } from './src/runtime/node/vite-plugin-search-on-open.ts';
 // (turns on the sitemap and canonical links), BOOK_BASE the path under it.
 const site = process.env.BOOK_SITE || undefined;
 const base = process.env.BOOK_BASE || '/';
-// Vite lets a BASE_URL in the environment win over `base` when it renders the
-// pages (Vitest sets BASE_URL=/ for its own modules, so a build started from a
-// test linked everything from the root): the base comes from BOOK_BASE only.
-delete process.env.BASE_URL;
+// Vite lets import.meta.env's names in the environment win when it renders the
+// pages, and Vitest sets them for its own modules (BASE_URL=/, DEV=1, PROD=,
+// SSR=1, MODE=test): a build started from a test linked everything from the
+// root, and rendered the pages as a development build (Starlight left its
+// search out). The base comes from BOOK_BASE only, the mode from the build.
+for (const name of ['BASE_URL', 'DEV', 'PROD', 'SSR', 'MODE']) delete process.env[name];
 // BOOK_DIST builds elsewhere than dist/ (the publishing test's own build, or
 // several builds side by side on one machine).
 const outDir = process.env.BOOK_DIST || './dist';

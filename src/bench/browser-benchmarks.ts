@@ -78,14 +78,13 @@
  * Chromium (CHROMIUM, or /usr/bin/chromium); without Chromium it reports
  * nothing and says why. BENCH_COLD_LOADS changes the number of loads.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { resolveFile, sendFile } from '../classroom/static-files';
-import { builtBookIsFresh } from '../runtime/node/built-book';
+import { buildBook, builtBookIsFresh } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import {
@@ -405,11 +404,7 @@ function buildBookIfStale(): void {
   console.error(
     `browser benchmarks: building the book into ${DIST} (none, or older than its sources) …`,
   );
-  execFileSync('npx', ['astro', 'build'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BOOK_DIST: DIST },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  buildBook(REPO_ROOT, { env: { BOOK_DIST: DIST }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 interface Samples {

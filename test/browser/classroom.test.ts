@@ -16,6 +16,7 @@ import {
   launchChromium,
   typeInTerminal,
   waitForTerminal,
+  waitForSpareTime,
 } from './book';
 
 const DIST = process.env.CLASSROOM_DIST ?? join(import.meta.dirname, '..', '..', 'dist');
@@ -147,6 +148,8 @@ describe('the classroom', () => {
     const student = await newPage({ width: 390, height: 844 });
     await student.page.goto(await linkField.inputValue());
     await waitForRoom(student.page, (text) => countPrompts(text) > 0);
+    // The room has had its spare time before the teacher plays: the player comes after it.
+    await waitForSpareTime(student.page);
 
     await teacher.page
       .locator('cotton-machine .cs-play button', { hasText: 'Play to the room' })

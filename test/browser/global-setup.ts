@@ -6,10 +6,9 @@
  * the tests can never pass against a stale site. Tests get the server's URL
  * through `inject('bookUrl')`.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { builtBookIsFresh } from '../../src/runtime/node/built-book';
+import { buildBook, builtBookIsFresh } from '../../src/runtime/node/built-book';
 import { serveStatic, type StaticServer } from './static-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -31,7 +30,7 @@ let server: StaticServer | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
   if (isCI() || !builtBookIsFresh(ROOT, DIST)) {
-    execFileSync('npx', ['astro', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    buildBook(ROOT);
   }
   server = await serveStatic(DIST);
   project.provide('bookUrl', server.url);

@@ -12,12 +12,12 @@
  * PUBLISHING_DIST reuses a book built with BOOK_BASE=/book/ (the Vitest
  * project's own build, BOOK_DIST, is not used here).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClassroom } from '../../src/classroom/server';
+import { buildBook } from '../../src/runtime/node/built-book';
 import {
   collectPageErrors,
   countPrompts,
@@ -48,12 +48,7 @@ let server: StaticServer;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!PREBUILT)
-    execFileSync('npx', ['astro', 'build', '--outDir', OUT], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, BOOK_BASE: BASE },
-    });
+  if (!PREBUILT) buildBook(ROOT, { outDir: OUT, env: { BOOK_BASE: BASE } });
   server = await serveStatic(OUT, BASE);
   browser = await launchChromium();
 }, 900_000); // a whole build of the book under /book/: minutes on a busy 2-core machine

@@ -213,6 +213,9 @@ export class CottonRoomElement extends HTMLElement {
       player.dataset.src = message.src;
       this.child('.cr-player').append(player);
       this.player = player;
+      // Player.astro's script loads the players' code only for players in the page when it
+      // idles; this one came later, in place of the live screen the student was watching.
+      void import('../player/player-element');
     }
     this.syncPlayer();
   }

@@ -1,9 +1,17 @@
 /**
- * Whether the built book (dist/, or BOOK_DIST) is as new as what it is made
- * from. A build takes over a minute, so the browser tests and `npm run bench`
- * reuse a build that is, and build again when any source is newer: neither
- * may test or measure an older book than the one in the working tree.
+ * The book as the browser tests and `npm run bench` build it, and whether a
+ * built book (dist/, or BOOK_DIST) is as new as what it is made from. A
+ * build takes over a minute, so they reuse a build that is, and build again
+ * when any source is newer: neither may test or measure an older book than
+ * the one in the working tree.
+ *
+ * buildBook builds what `npm run build` publishes whatever the caller's
+ * environment: Vitest sets NODE_ENV=test, and a build that inherits it
+ * bundles the pages' scripts for development (import.meta.env.DEV is true in
+ * them: Starlight's search, for one, is left out), so the tests would check
+ * a book no reader gets (astro.config.mjs drops the other names Vitest sets).
  */
+import { execFileSync, type StdioOptions } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,4 +45,20 @@ function newestMtime(path: string): number {
 export function builtBookIsFresh(root: string, dist: string): boolean {
   const built = newestMtime(join(dist, 'index.html'));
   return built > 0 && BOOK_SOURCES.every((source) => newestMtime(join(root, source)) < built);
+}
+
+/** Build the book under `root` for production (`npx astro build`), into `outDir` if given. */
+export function buildBook(
+  root: string,
+  {
+    outDir,
+    env = {},
+    stdio = 'inherit',
+  }: { outDir?: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions } = {},
+): void {
+  execFileSync('npx', ['astro', 'build', ...(outDir ? ['--outDir', outDir] : [])], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    stdio,
+  });
 }
