@@ -84,7 +84,7 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { resolveFile, sendFile } from '../classroom/static-files';
-import { buildBook, builtBookIsFresh } from '../runtime/node/built-book';
+import { buildBookIfStale } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
 import {
@@ -363,7 +363,7 @@ function recordRequests(context: BrowserContext, requests: string[]): void {
 export async function measureChapterWeight(
   chapter: string,
 ): Promise<{ firstPrompt: FileWeight[]; page: FileWeight[]; editor: FileWeight[] }> {
-  buildBookIfStale();
+  buildBookIfStale(REPO_ROOT, DIST, 'browser benchmarks');
   const server = await serveBook();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
@@ -398,14 +398,6 @@ function machinePages(): string[] {
 /** `browser.first_prompt_ms.<page>`: `index` for the front page, the chapter's slug for the others. */
 const firstPromptOf = (path: string): string =>
   `browser.first_prompt_ms.${path.replaceAll('/', '') || 'index'}`;
-
-function buildBookIfStale(): void {
-  if (builtBookIsFresh(REPO_ROOT, DIST)) return;
-  console.error(
-    `browser benchmarks: building the book into ${DIST} (none, or older than its sources) …`,
-  );
-  buildBook(REPO_ROOT, { env: { BOOK_DIST: DIST }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 interface Samples {
   loads: LoadTimes[];
@@ -487,7 +479,7 @@ export async function browserBenchmarks(): Promise<Result[]> {
     );
     return [];
   }
-  buildBookIfStale();
+  buildBookIfStale(REPO_ROOT, DIST, 'browser benchmarks');
   const requests: string[] = [];
   const readers = new ReaderLoads(CHROMIUM, DIST);
   const server = await serveBook(readers);

@@ -62,3 +62,10 @@ export function buildBook(
     stdio,
   });
 }
+
+/** Build the book into `dist` unless the one there is fresh; `who` (a benchmark) says so on stderr. */
+export function buildBookIfStale(root: string, dist: string, who: string): void {
+  if (builtBookIsFresh(root, dist)) return;
+  console.error(`${who}: building the book into ${dist} (none, or older than its sources) …`);
+  buildBook(root, { env: { BOOK_DIST: dist }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
