@@ -78,12 +78,13 @@
  * Chromium (CHROMIUM, or /usr/bin/chromium); without Chromium it reports
  * nothing and says why. BENCH_COLD_LOADS changes the number of loads.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { resolveFile, sendFile } from '../classroom/static-files';
+import { bookPages } from '../runtime/node/book-pages';
 import { buildBookIfStale } from '../runtime/node/built-book';
 import { REPO_ROOT } from '../runtime/node/kernel-source-tree';
 import { KERNEL_COMPILE, timingName } from '../runtime/worker/milestones';
@@ -385,16 +386,6 @@ export async function measureChapterWeight(
   }
 }
 
-/** The book's pages with a machine (their chapter uses <Machine>), by path: `/`, `/boot/`, … */
-function machinePages(): string[] {
-  const chapters = join(REPO_ROOT, 'chapters');
-  return readdirSync(chapters)
-    .filter((file) => file.endsWith('.mdx'))
-    .filter((file) => readFileSync(join(chapters, file), 'utf8').includes('<Machine'))
-    .map((file) => (file === 'index.mdx' ? '/' : `/${file.slice(0, -'.mdx'.length)}/`))
-    .sort();
-}
-
 /** `browser.first_prompt_ms.<page>`: `index` for the front page, the chapter's slug for the others. */
 const firstPromptOf = (path: string): string =>
   `browser.first_prompt_ms.${path.replaceAll('/', '') || 'index'}`;
@@ -508,7 +499,9 @@ export async function browserBenchmarks(): Promise<Result[]> {
     }
     // Alone on the machine: the reader's browser shares the CPU with no other.
     for (let i = 0; i < COLD_LOADS; i++) await readerLoad(readers, server.url, CHAPTER, samples);
-    for (const path of machinePages().filter((path) => path !== CHAPTER))
+    for (const path of bookPages('machines')
+      .map((page) => `/${page}`)
+      .filter((path) => path !== CHAPTER))
       for (let i = 0; i < OTHER_PAGE_LOADS; i++)
         await readerLoad(readers, server.url, path, samples);
   } finally {

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { countPrompts, waitForTerminal } from './book';
-import { bookPages, useChromium } from './chromium-session';
+import { bookPages } from '../../src/runtime/node/book-pages';
+import { useChromium } from './chromium-session';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const FAILING_IMPACTS = new Set(['serious', 'critical']);

@@ -1,15 +1,11 @@
 /**
  * Shared set-up of the browser tests that go through many pages: one Chromium
  * for the test file, a fresh context (empty storage) per page, closed after
- * each test; and the book's pages, found from chapters/ as the site makes them.
+ * each test.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium } from './book';
-
-const CHAPTERS = join(import.meta.dirname, '..', '..', 'chapters');
 
 export interface ChromiumSession {
   /** A fresh context (the last one is closed): 1280×1000 unless `options` say otherwise. */
@@ -37,16 +33,4 @@ export function useChromium(): ChromiumSession {
       return context;
     },
   };
-}
-
-/** The book's page paths ('' for the front page, 'boot/' ...); `machines` keeps those with a machine. */
-export function bookPages(which: 'all' | 'machines' = 'all'): string[] {
-  return readdirSync(CHAPTERS)
-    .filter((name) => name.endsWith('.mdx'))
-    .filter(
-      (name) => which === 'all' || readFileSync(join(CHAPTERS, name), 'utf8').includes('<Machine'),
-    )
-    .map((name) => name.replace(/\.mdx$/, ''))
-    .map((name) => (name === 'index' ? '' : `${name}/`))
-    .sort();
 }

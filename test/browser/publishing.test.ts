@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClassroom } from '../../src/classroom/server';
+import { bookPages } from '../../src/runtime/node/book-pages';
 import { buildBook } from '../../src/runtime/node/built-book';
 import {
   collectPageErrors,
@@ -38,10 +39,7 @@ const OUT = PREBUILT ?? join(ROOT, 'dist-book');
 const BOOT_TIMEOUT_MS = 60_000;
 
 /** The chapters' pages under the base: chapters/index.mdx is the front page. */
-const CHAPTER_PAGES = readdirSync(join(ROOT, 'chapters'))
-  .filter((name) => name.endsWith('.mdx'))
-  .map((name) => name.replace(/\.mdx$/, ''))
-  .map((slug) => (slug === 'index' ? BASE : `${BASE}${slug}/`));
+const CHAPTER_PAGES = bookPages().map((page) => `${BASE}${page}`);
 
 let browser: Browser;
 let server: StaticServer;

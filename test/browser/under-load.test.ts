@@ -21,7 +21,8 @@ import {
   waitForStatus,
   waitForTerminal,
 } from './book';
-import { bookPages, useChromium } from './chromium-session';
+import { bookPages } from '../../src/runtime/node/book-pages';
+import { useChromium } from './chromium-session';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const COMMANDS = 'src/kernel/shell/commands.ts';
